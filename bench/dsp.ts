@@ -1,0 +1,103 @@
+/**
+ * npm run bench:dsp — on a 10-minute 48 kHz stereo file, in one run: `controlroom process` vs sox doing the
+ * nearest equivalent chain (high-pass, peaking EQ, compander, reverb), then each processor's throughput in
+ * multiples of real time on one core (engine only, no file I/O). Prints ratios; asserts nothing.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type ProcessorJSON, parseChain } from "@controlroom/engine";
+import "@controlroom/engine/dsp/processors.ts";
+import { cli, fmt, longWav, outDir, requireTool, timed } from "./lib.ts";
+
+requireTool("sox");
+requireTool("ffmpeg");
+const input = longWav(10);
+mkdirSync(outDir, { recursive: true });
+
+const chain: ProcessorJSON[] = [
+  {
+    type: "eq",
+    bands: [
+      { kind: "highpass", freq: 80, slope: 12 },
+      { kind: "peak", freq: 3000, gainDb: 3, q: 1 },
+    ],
+  },
+  { type: "compressor", thresholdDb: -18, ratio: 4, attackMs: 10, releaseMs: 100, kneeDb: 0, makeupDb: 0 },
+  { type: "reverb", preset: "hall", decayS: 1.8, predelayMs: 20, mix: 0.2 },
+];
+// sox: 2-pole high-pass at 80 Hz, +3 dB peak at 3 kHz (Q 1), a 4:1 compander above −18 dB, reverb.
+const soxArgs = [
+  "highpass", "80",
+  "equalizer", "3000", "1q", "3",
+  "compand", "0.01,0.1", "0:-90,-90,-18,-18,0,-13.5", "0", "-90", "0",
+  "reverb", "20", "50", "100", "100", "20", "0",
+];
+
+const ours = timed(process.execPath, [cli, "process", input, join(outDir, "dsp-controlroom.wav"), "--chain", JSON.stringify(chain)]);
+if (ours.status !== 0) throw new Error(`controlroom process failed: ${ours.stderr}`);
+const sox = timed("sox", [input, join(outDir, "dsp-sox.wav"), ...soxArgs]);
+if (sox.status !== 0) throw new Error(`sox failed: ${sox.stderr}`);
+
+console.log("\nchain: high-pass 80 Hz + peak 3 kHz +3 dB → compressor 4:1 @ −18 dB → reverb (hall 1.8 s, 20 % wet)");
+console.log(`controlroom process  ${fmt(ours.seconds)} s  (${fmt(600 / ours.seconds, 0)}x real time, peak ${fmt(ours.maxRssMiB, 0)} MiB)`);
+console.log(`sox                  ${fmt(sox.seconds)} s  (${fmt(600 / sox.seconds, 0)}x real time, peak ${fmt(sox.maxRssMiB, 0)} MiB)`);
+console.log(`ratio: controlroom is ${fmt(sox.seconds / ours.seconds)}x sox's speed (goal ≥ 1)\n`);
+
+// Per-processor throughput, engine only: 60 s of stereo pink-ish noise in 1024-frame blocks.
+const fs = 48000;
+const seconds = 60;
+const block = 1024;
+const noise = [new Float32Array(fs * seconds), new Float32Array(fs * seconds)];
+let s = 1;
+let b = 0;
+for (let i = 0; i < noise[0].length; i++) {
+  s = (s * 1664525 + 1013904223) >>> 0;
+  b = 0.97 * b + 0.03 * (s / 2 ** 31 - 1);
+  noise[0][i] = b * 3;
+  noise[1][i] = b * 2.5;
+}
+const cases: [string, ProcessorJSON[]][] = [
+  ["gain", [{ type: "gain", db: -3 }]],
+  [
+    "eq (3 bands)",
+    [
+      {
+        type: "eq",
+        bands: [
+          { kind: "highpass", freq: 80, slope: 24 },
+          { kind: "peak", freq: 3000, gainDb: 3, q: 1 },
+          { kind: "highshelf", freq: 10000, gainDb: 2 },
+        ],
+      },
+    ],
+  ],
+  ["compressor", [chain[1]]],
+  ["eq + compressor", [chain[0], chain[1]]],
+  ["limiter", [{ type: "limiter", ceilingDb: -1, releaseMs: 50 }]],
+  ["gate", [{ type: "gate", thresholdDb: -50 }]],
+  ["deesser", [{ type: "deesser", freq: 6500, thresholdDb: -30 }]],
+  ["reverb plate", [{ type: "reverb", preset: "plate", decayS: 1.8, predelayMs: 20, mix: 0.2 }]],
+  ["reverb hall", [chain[2]]],
+  ["delay", [{ type: "delay", timeMs: 375, feedback: 0.3, mix: 0.2 }]],
+  ["saturation", [{ type: "saturation", drive: 6, mix: 1 }]],
+  ["width", [{ type: "width", amount: 1.2 }]],
+  ["pan", [{ type: "pan", position: -0.3 }]],
+  ["pitch", [{ type: "pitch", key: "A", scale: "minor", speed: 0.5 }]],
+];
+console.log("processor throughput (stereo, 48 kHz, one core):");
+for (const [name, json] of cases) {
+  let c: ReturnType<typeof parseChain>;
+  try {
+    c = parseChain(json, { sampleRate: fs, channels: 2 });
+  } catch (e) {
+    console.log(`  ${name.padEnd(18)} n/a (${(e as Error).message})`);
+    continue;
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < noise[0].length; i += block) {
+    const n = Math.min(block, noise[0].length - i);
+    c.process([noise[0].subarray(i, i + n), noise[1].subarray(i, i + n)], n);
+  }
+  const secs = (performance.now() - t0) / 1000;
+  console.log(`  ${name.padEnd(18)} ${fmt(seconds / secs, 0).padStart(6)}x real time`);
+}

@@ -1,0 +1,193 @@
+import { nextPowerOfTwo } from "../../core/fft.ts";
+
+/**
+ * A circular delay line with fractional reads (4-point, 3rd-order Hermite interpolation). The caller reads
+ * first, then writes the current sample: `read(d)` returns the sample written `d` writes ago, so a delay
+ * of d samples in a feedback loop is read(d) … write(x). Fractional delays must be ≥ 2 (the interpolator
+ * looks one sample ahead).
+ */
+export class DelayLine {
+  readonly buffer: Float32Array;
+  private readonly mask: number;
+  /** Where the next sample will be written. */
+  private pos = 0;
+
+  /** @param maxDelay longest delay to be read, in samples. */
+  constructor(maxDelay: number) {
+    const size = nextPowerOfTwo(Math.max(4, Math.ceil(maxDelay) + 4));
+    this.buffer = new Float32Array(size);
+    this.mask = size - 1;
+  }
+
+  /** Appends one sample; values below 1e-25 in magnitude are stored as 0 so recirculating tails end in 0. */
+  write(x: number): void {
+    this.buffer[this.pos] = x > -1e-25 && x < 1e-25 ? 0 : x;
+    this.pos = (this.pos + 1) & this.mask;
+  }
+
+  /** The sample written exactly `d` writes ago (integer d ≥ 1). */
+  readInt(d: number): number {
+    return this.buffer[(this.pos - d) & this.mask];
+  }
+
+  /** Linear interpolation at `d` writes ago (d ≥ 1). */
+  readLinear(d: number): number {
+    const di = Math.floor(d);
+    const f = d - di;
+    const b = this.buffer;
+    const m = this.mask;
+    const i = this.pos - di;
+    const a = b[i & m];
+    return a + f * (b[(i - 1) & m] - a);
+  }
+
+  /** Hermite interpolation at `d` writes ago (d ≥ 2). */
+  readCubic(d: number): number {
+    const di = Math.floor(d);
+    const f = d - di;
+    const b = this.buffer;
+    const m = this.mask;
+    const i = this.pos - di;
+    // y1 is the sample d writes ago (rounded down), y2 one older; y0 one newer, y3 two older.
+    const y0 = b[(i + 1) & m];
+    const y1 = b[i & m];
+    const y2 = b[(i - 1) & m];
+    const y3 = b[(i - 2) & m];
+    const c1 = 0.5 * (y2 - y0);
+    const c2 = y0 - 2.5 * y1 + 2 * y2 - 0.5 * y3;
+    const c3 = 0.5 * (y3 - y0) + 1.5 * (y1 - y2);
+    return ((c3 * f + c2) * f + c1) * f + y1;
+  }
+
+  /**
+   * Copies into `out[o … o+count)` what `readInt(d)` would return over the next `count` read/write steps,
+   * without writing. Needs d ≥ count (everything read is already written).
+   */
+  readBlock(d: number, out: Float64Array, o: number, count: number): void {
+    const b = this.buffer;
+    const m = this.mask;
+    let i = (this.pos - d) & m;
+    for (let j = 0; j < count; j++) {
+      out[o + j] = b[i];
+      i = (i + 1) & m;
+    }
+  }
+
+  /** Writes `count` samples from `src[o …]` as `write` would, one after another. */
+  writeBlock(src: Float64Array, o: number, count: number): void {
+    const b = this.buffer;
+    const m = this.mask;
+    let p = this.pos;
+    for (let j = 0; j < count; j++) {
+      const x = src[o + j];
+      b[p] = x > -1e-25 && x < 1e-25 ? 0 : x;
+      p = (p + 1) & m;
+    }
+    this.pos = p;
+  }
+
+  /**
+   * Adds `gain ·` (or subtracts, `sign` < 0; or sets, `sign` = 0) what `readInt(d)` would return over the next
+   * `count` steps into `acc` — an output tap over a run, without a copy. Needs d ≥ count.
+   */
+  tapBlock(d: number, gain: number, sign: number, acc: Float64Array, count: number): void {
+    const b = this.buffer;
+    const m = this.mask;
+    let i = (this.pos - d) & m;
+    if (sign === 0) {
+      for (let j = 0; j < count; j++, i = (i + 1) & m) acc[j] = gain * b[i];
+    } else if (sign > 0) {
+      for (let j = 0; j < count; j++, i = (i + 1) & m) acc[j] += gain * b[i];
+    } else {
+      for (let j = 0; j < count; j++, i = (i + 1) & m) acc[j] -= gain * b[i];
+    }
+  }
+
+  /**
+   * Runs a Schroeder allpass (g + loss·z^−m)/(1 + g·loss·z^−m) with this line as its delay over `count`
+   * samples of `buf` in place: whole-sample m ≥ count. Same arithmetic as `allpass` sample by sample.
+   */
+  allpassBlock(m: number, g: number, loss: number, buf: Float64Array, count: number): void {
+    const b = this.buffer;
+    const mask = this.mask;
+    let r = (this.pos - m) & mask;
+    let w = this.pos;
+    for (let j = 0; j < count; j++) {
+      const v = loss * b[r];
+      const x = buf[j] - g * v;
+      b[w] = x > -1e-25 && x < 1e-25 ? 0 : x;
+      buf[j] = v + g * x;
+      r = (r + 1) & mask;
+      w = (w + 1) & mask;
+    }
+    this.pos = w;
+  }
+
+  /** Delays `count` samples of `buf` in place by whole-sample d ≥ count through this line. */
+  delayBlock(d: number, buf: Float64Array, count: number): void {
+    const b = this.buffer;
+    const mask = this.mask;
+    let r = (this.pos - d) & mask;
+    let w = this.pos;
+    for (let j = 0; j < count; j++) {
+      const v = b[r];
+      const x = buf[j];
+      b[w] = x > -1e-25 && x < 1e-25 ? 0 : x;
+      buf[j] = v;
+      r = (r + 1) & mask;
+      w = (w + 1) & mask;
+    }
+    this.pos = w;
+  }
+
+  /**
+   * Runs a Schroeder allpass whose delay is `m + mod[j]` samples (fractional, linear interpolation, the
+   * delayed value scaled by `loss`) over `count` samples of `buf` in place; this line is its delay. Needs
+   * m + mod[j] ≥ count + 1 for every j. Same arithmetic as reading with `readLinear` and writing sample by
+   * sample. `scratch` holds at least `count` values.
+   */
+  modulatedAllpassBlock(
+    m: number,
+    mod: Float64Array,
+    g: number,
+    loss: number,
+    buf: Float64Array,
+    count: number,
+    scratch: Float64Array,
+  ): void {
+    const b = this.buffer;
+    const mask = this.mask;
+    const p0 = this.pos;
+    for (let j = 0; j < count; j++) {
+      const d = m + mod[j];
+      const di = Math.floor(d);
+      const f = d - di;
+      const i = p0 + j - di;
+      const a = b[i & mask];
+      const v = loss * (a + f * (b[(i - 1) & mask] - a));
+      const w = buf[j] - g * v;
+      scratch[j] = w;
+      buf[j] = v + g * w;
+    }
+    this.writeBlock(scratch, 0, count);
+  }
+
+  /**
+   * `readLinear(d)` as it will be `ahead` steps from now, before those writes happen; needs d ≥ ahead + 1
+   * so only written samples are read.
+   */
+  readLinearAhead(ahead: number, d: number): number {
+    const di = Math.floor(d);
+    const f = d - di;
+    const b = this.buffer;
+    const m = this.mask;
+    const i = this.pos + ahead - di;
+    const a = b[i & m];
+    return a + f * (b[(i - 1) & m] - a);
+  }
+
+  clear(): void {
+    this.buffer.fill(0);
+    this.pos = 0;
+  }
+}

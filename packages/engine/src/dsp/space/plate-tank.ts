@@ -1,0 +1,361 @@
+import { absorptionForGains } from "./absorption.ts";
+import { DelayLine } from "./delay-line.ts";
+import { GlidingLengths, type Tank } from "./tank.ts";
+
+/**
+ * A plate after the structure in J. Dattorro, "Effect Design Part 1: Reverberator and Other Filters"
+ * (JAES 1997): four input allpass diffusers, then a figure-eight tank of two branches (modulated allpass →
+ * delay → loss → allpass → delay → loss), each feeding the other, with the stereo output summed from taps
+ * inside the tank. Lengths are the paper's, given at its 29 761 Hz rate and scaled to the sample rate and
+ * `size`.
+ *
+ * Decay is calibrated from the lengths, not by ear: every delay element carries the loss that time costs at
+ * the set RT60, g = 10^(−3·seconds/decayS). The allpasses (diffusers and tank) scale their recirculating
+ * sample by it, each tank delay ends in a first-order absorption filter with that gain at 1 kHz (and the
+ * damped gain at 8 kHz, making up for the allpass in its half-branch), and each output tap is scaled for its
+ * position in its line. The whole response is then the lossless plate's response times an exact
+ * exponential: RT60 = decayS at 1 kHz whatever the loop's modes (an allpass in a loop otherwise lets some
+ * modes ring up to (1+g)/(1−g) times its length longer). The paper's separate `decay` gains and damping
+ * low-pass become these filters.
+ */
+
+const REF_RATE = 29761;
+/** Reference lengths: diffusers 0–3, left branch 4–7, right branch 8–11, left taps 12–18, right taps 19–25. */
+const REF = [
+  142, 107, 379, 277, 672, 4453, 1800, 3720, 908, 4217, 2656, 3163, 266, 2974, 1913, 1996, 1990, 187, 1066,
+  353, 3627, 1228, 2673, 2111, 335, 121,
+];
+const DIFFUSION = [0.75, 0.75, 0.625, 0.625];
+/** Tank allpass coefficients ("decay diffusion 1 and 2"); the first has inverted sign as in the paper. */
+const DECAY_DIFF_1 = -0.7;
+const DECAY_DIFF_2 = 0.5;
+/** Modulation of the first tank allpasses: excursion at the reference rate (samples) and rates (Hz). */
+const EXCURSION = 8;
+const MOD_HZ_L = 0.71;
+const MOD_HZ_R = 0.93;
+/** Largest `size`. */
+export const PLATE_MAX_SIZE = 2;
+const OUT_GAIN = 0.6;
+const PHASE_WRAP = 2 * Math.PI * 100;
+/** Longest run processed at once on the whole-sample path. */
+const CHUNK = 256;
+
+export class PlateTank implements Tank {
+  private readonly fs: number;
+  private readonly lines: DelayLine[];
+  private readonly len: GlidingLengths;
+  private readonly excursion: number;
+  /** Absorption filters: [left after delay 1, left after delay 2, right after 1, right after 2]. */
+  private readonly absG = new Float64Array(4);
+  private readonly absB = new Float64Array(4);
+  private readonly absY = new Float64Array(4);
+  /** Broadband loss per element at 1 kHz RT60: index as the lengths (allpasses and taps). */
+  private readonly loss = new Float64Array(REF.length);
+  private readonly work = {
+    x: new Float64Array(CHUNK),
+    t1: new Float64Array(CHUNK),
+    t2: new Float64Array(CHUNK),
+    newL: new Float64Array(CHUNK),
+    newR: new Float64Array(CHUNK),
+    bl: new Float64Array(CHUNK),
+    br: new Float64Array(CHUNK),
+    modL: new Float64Array(CHUNK),
+    modR: new Float64Array(CHUNK),
+    acc: new Float64Array(CHUNK),
+  };
+  private fbL = 0;
+  private fbR = 0;
+  private phase = 0;
+  private size = 1;
+  private rtMid = 1;
+  private rtHigh = 1;
+
+  constructor(sampleRate: number, size: number) {
+    this.fs = sampleRate;
+    const scale = (PLATE_MAX_SIZE * sampleRate) / REF_RATE;
+    this.excursion = (EXCURSION * sampleRate) / REF_RATE;
+    // Lines 0–11 only; taps read inside them.
+    this.lines = REF.slice(0, 12).map(
+      (r, i) => new DelayLine(r * scale + (i === 4 || i === 8 ? this.excursion + 2 : 2)),
+    );
+    this.len = new GlidingLengths(REF.length, sampleRate);
+    this.size = size;
+    this.len.set(this.targets(size), true);
+  }
+
+  private targets(size: number): number[] {
+    const s = (size * this.fs) / REF_RATE;
+    return REF.map((r) => Math.max(1, r * s));
+  }
+
+  setSize(size: number): void {
+    if (size === this.size) return;
+    this.size = size;
+    this.len.set(this.targets(size), false);
+    this.design();
+  }
+
+  setDecay(rt60Mid: number, rt60High: number): void {
+    this.rtMid = rt60Mid;
+    this.rtHigh = rt60High;
+    this.design();
+  }
+
+  /** Losses from the (target) lengths; a size glide lasts only milliseconds. */
+  private design(): void {
+    const t = this.len.target;
+    const fs = this.fs;
+    const mid = (samples: number) => 10 ** ((-3 * samples) / (fs * this.rtMid));
+    const high = (samples: number) => 10 ** ((-3 * samples) / (fs * Math.min(this.rtMid, this.rtHigh)));
+    for (let k = 0; k < REF.length; k++) this.loss[k] = mid(t[k]);
+    // Each tank delay's filter: the delay's own loss at 1 kHz; at 8 kHz the damped loss of delay + the
+    // preceding allpass, less what that allpass already takes. The one-sample hop between branches
+    // belongs to the second delay.
+    const segs = [
+      [t[5], t[4]],
+      [t[7] + 1, t[6]],
+      [t[9], t[8]],
+      [t[11] + 1, t[10]],
+    ];
+    for (let k = 0; k < 4; k++) {
+      const [d, ap] = segs[k];
+      const a = absorptionForGains(mid(d), high(d + ap) / mid(ap), fs);
+      this.absG[k] = a.g;
+      this.absB[k] = a.b;
+    }
+  }
+
+  clear(): void {
+    for (const l of this.lines) l.clear();
+    this.absY.fill(0);
+    this.fbL = 0;
+    this.fbR = 0;
+    this.phase = 0;
+    this.len.set(this.len.target, true);
+  }
+
+  process(
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    frames: number,
+  ): void {
+    let done = 0;
+    while (done < frames) {
+      if (this.len.gliding) {
+        const n = Math.min(frames - done, 64);
+        this.processGliding(inL, inR, outL, outR, done, n);
+        done += n;
+      } else {
+        const n = Math.min(frames - done, this.chunkLength());
+        this.processStatic(inL, inR, outL, outR, done, n);
+        done += n;
+      }
+    }
+  }
+
+  /** Longest run for which every read in `processStatic` is of samples already written. */
+  private chunkLength(): number {
+    const n = this.len.current;
+    let m = Math.min(n[0], n[1], n[2], n[3], n[5], n[6], n[7], n[9], n[10], n[11]);
+    m = Math.min(m, n[4] - this.excursion - 2, n[8] - this.excursion - 2);
+    return Math.max(1, Math.min(CHUNK, Math.floor(m) - 1));
+  }
+
+  /**
+   * Whole-sample lengths, in runs: each stage over the whole run, lines read and written as blocks. The
+   * arithmetic per sample is that of `processGliding`, in the same order, so results do not depend on
+   * which path ran.
+   */
+  private processStatic(
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    start: number,
+    c: number,
+  ): void {
+    const n = this.len.current;
+    const [ap0, ap1, ap2, ap3, ap1L, d1L, ap2L, d2L, ap1R, d1R, ap2R, d2R] = this.lines;
+    const g = this.loss;
+    const aG = this.absG;
+    const aB = this.absB;
+    const aY = this.absY;
+    const { x, t1, newL, newR, bl, br, modL, modR, acc } = this.work;
+    for (let j = 0; j < c; j++) x[j] = 0.5 * (inL[start + j] + inR[start + j]);
+    ap0.allpassBlock(n[0], DIFFUSION[0], g[0], x, c);
+    ap1.allpassBlock(n[1], DIFFUSION[1], g[1], x, c);
+    ap2.allpassBlock(n[2], DIFFUSION[2], g[2], x, c);
+    ap3.allpassBlock(n[3], DIFFUSION[3], g[3], x, c);
+    const exc = this.excursion;
+    const dPhase = (2 * Math.PI) / this.fs;
+    let phase = this.phase;
+    for (let j = 0; j < c; j++) {
+      modL[j] = exc * Math.sin(MOD_HZ_L * phase);
+      modR[j] = exc * Math.sin(MOD_HZ_R * phase + 1.3);
+      phase += dPhase;
+      if (phase > PHASE_WRAP) phase -= PHASE_WRAP;
+    }
+    this.phase = phase;
+    // Branch outputs for the run come from the second delays, already written: the cross-feeds are known.
+    d2L.readBlock(n[7], t1, 0, c);
+    let st = aY[1];
+    for (let j = 0; j < c; j++) newL[j] = st = flush(aG[1] * t1[j] + aB[1] * st);
+    aY[1] = st;
+    d2R.readBlock(n[11], t1, 0, c);
+    st = aY[3];
+    for (let j = 0; j < c; j++) newR[j] = st = flush(aG[3] * t1[j] + aB[3] * st);
+    aY[3] = st;
+    // Left branch, fed by the right branch's previous output.
+    for (let j = 0; j < c; j++) bl[j] = x[j] + (j === 0 ? this.fbR : newR[j - 1]);
+    for (let j = 0; j < c; j++) br[j] = x[j] + (j === 0 ? this.fbL : newL[j - 1]);
+    this.fbL = newL[c - 1];
+    this.fbR = newR[c - 1];
+    this.branch(ap1L, d1L, ap2L, d2L, 4, 0, bl, modL, c);
+    this.branch(ap1R, d1R, ap2R, d2R, 8, 2, br, modR, c);
+    // Output taps, read after the run's writes: tap t at step j is c + t − 1 back from the write position.
+    const back = c - 1;
+    d1R.tapBlock(back + n[12], g[12], 0, acc, c);
+    d1R.tapBlock(back + n[13], g[13], 1, acc, c);
+    ap2R.tapBlock(back + n[14], g[14], -1, acc, c);
+    d2R.tapBlock(back + n[15], g[15], 1, acc, c);
+    d1L.tapBlock(back + n[16], g[16], -1, acc, c);
+    ap2L.tapBlock(back + n[17], g[17], -1, acc, c);
+    d2L.tapBlock(back + n[18], g[18], -1, acc, c);
+    for (let j = 0; j < c; j++) outL[start + j] = OUT_GAIN * acc[j];
+    d1L.tapBlock(back + n[19], g[19], 0, acc, c);
+    d1L.tapBlock(back + n[20], g[20], 1, acc, c);
+    ap2L.tapBlock(back + n[21], g[21], -1, acc, c);
+    d2L.tapBlock(back + n[22], g[22], 1, acc, c);
+    d1R.tapBlock(back + n[23], g[23], -1, acc, c);
+    ap2R.tapBlock(back + n[24], g[24], -1, acc, c);
+    d2R.tapBlock(back + n[25], g[25], -1, acc, c);
+    for (let j = 0; j < c; j++) outR[start + j] = OUT_GAIN * acc[j];
+  }
+
+  /** One half of the tank over a run: modulated allpass → delay → absorption → allpass → (second delay's write). */
+  private branch(
+    apMod: DelayLine,
+    d1: DelayLine,
+    ap2: DelayLine,
+    d2: DelayLine,
+    k: number,
+    abs: number,
+    buf: Float64Array,
+    mod: Float64Array,
+    c: number,
+  ): void {
+    const n = this.len.current;
+    const g = this.loss;
+    const { t2 } = this.work;
+    apMod.modulatedAllpassBlock(n[k], mod, DECAY_DIFF_1, g[k], buf, c, t2);
+    d1.delayBlock(n[k + 1], buf, c);
+    const aG = this.absG[abs];
+    const aB = this.absB[abs];
+    let st = this.absY[abs];
+    for (let j = 0; j < c; j++) buf[j] = st = flush(aG * buf[j] + aB * st);
+    this.absY[abs] = st;
+    ap2.allpassBlock(n[k + 2], DECAY_DIFF_2, g[k + 2], buf, c);
+    d2.writeBlock(buf, 0, c);
+  }
+
+  private processGliding(
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    start: number,
+    count: number,
+  ): void {
+    const L = this.lines;
+    const len = this.len;
+    const n = len.current;
+    const [ap0, ap1, ap2, ap3, ap1L, d1L, ap2L, d2L, ap1R, d1R, ap2R, d2R] = L;
+    const aG = this.absG;
+    const aB = this.absB;
+    const aY = this.absY;
+    const exc = this.excursion;
+    const g = this.loss;
+    const dPhase = (2 * Math.PI) / this.fs;
+    let phase = this.phase;
+    let fbL = this.fbL;
+    let fbR = this.fbR;
+    for (let i = start; i < start + count; i++) {
+      if (len.gliding) len.step();
+      // Input diffusion of the mono sum.
+      let x = 0.5 * (inL[i] + inR[i]);
+      x = lossyAllpass(ap0, n[0], DIFFUSION[0], g[0], x);
+      x = lossyAllpass(ap1, n[1], DIFFUSION[1], g[1], x);
+      x = lossyAllpass(ap2, n[2], DIFFUSION[2], g[2], x);
+      x = lossyAllpass(ap3, n[3], DIFFUSION[3], g[3], x);
+      const modL = exc * Math.sin(MOD_HZ_L * phase);
+      const modR = exc * Math.sin(MOD_HZ_R * phase + 1.3);
+      phase += dPhase;
+      // Wrap every 100 s (both rates make whole cycles), per sample so blocks do not matter.
+      if (phase > PHASE_WRAP) phase -= PHASE_WRAP;
+      // Left branch (fed by the right branch's output).
+      let a = lossyAllpass(ap1L, n[4] + modL, DECAY_DIFF_1, g[4], x + fbR);
+      let v = d1L.readLinear(n[5]);
+      d1L.write(a);
+      let y = (aY[0] = flush(aG[0] * v + aB[0] * aY[0]));
+      a = lossyAllpass(ap2L, n[6], DECAY_DIFF_2, g[6], y);
+      v = d2L.readLinear(n[7]);
+      d2L.write(a);
+      const newL = (aY[1] = flush(aG[1] * v + aB[1] * aY[1]));
+      // Right branch (fed by the left branch's output).
+      a = lossyAllpass(ap1R, n[8] + modR, DECAY_DIFF_1, g[8], x + fbL);
+      v = d1R.readLinear(n[9]);
+      d1R.write(a);
+      y = aY[2] = flush(aG[2] * v + aB[2] * aY[2]);
+      a = lossyAllpass(ap2R, n[10], DECAY_DIFF_2, g[10], y);
+      v = d2R.readLinear(n[11]);
+      d2R.write(a);
+      const newR = (aY[3] = flush(aG[3] * v + aB[3] * aY[3]));
+      fbL = newL;
+      fbR = newR;
+      // Output taps inside the tank.
+      outL[i] =
+        OUT_GAIN *
+        (g[12] * d1R.readLinear(n[12]) +
+          g[13] * d1R.readLinear(n[13]) -
+          g[14] * ap2R.readLinear(n[14]) +
+          g[15] * d2R.readLinear(n[15]) -
+          g[16] * d1L.readLinear(n[16]) -
+          g[17] * ap2L.readLinear(n[17]) -
+          g[18] * d2L.readLinear(n[18]));
+      outR[i] =
+        OUT_GAIN *
+        (g[19] * d1L.readLinear(n[19]) +
+          g[20] * d1L.readLinear(n[20]) -
+          g[21] * ap2L.readLinear(n[21]) +
+          g[22] * d2L.readLinear(n[22]) -
+          g[23] * d1R.readLinear(n[23]) -
+          g[24] * ap2R.readLinear(n[24]) -
+          g[25] * d2R.readLinear(n[25]));
+    }
+    this.phase = phase;
+    this.fbL = fbL;
+    this.fbR = fbR;
+  }
+}
+
+/** Schroeder allpass (g + z^−M)/(1 + g·z^−M) over `line`, M possibly fractional (≥ 1). */
+export function allpass(line: DelayLine, m: number, g: number, x: number): number {
+  const v = line.readLinear(m);
+  const w = x - g * v;
+  line.write(w);
+  return v + g * w;
+}
+
+/** The allpass with its delay scaled by `loss` (z^−M → loss·z^−M): decays at the rate the loss sets. */
+function lossyAllpass(line: DelayLine, m: number, g: number, loss: number, x: number): number {
+  const v = loss * line.readLinear(m);
+  const w = x - g * v;
+  line.write(w);
+  return v + g * w;
+}
+
+function flush(x: number): number {
+  return x > -1e-25 && x < 1e-25 ? 0 : x;
+}

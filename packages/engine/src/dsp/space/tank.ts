@@ -1,0 +1,62 @@
+/**
+ * What the reverb's preset engines (plate tank, feedback delay network) share: the interface the reverb
+ * drives, and delay lengths that glide when `size` changes.
+ */
+
+/** A reverb engine: stereo in, stereo wet out, with decay, damping and size. */
+export interface Tank {
+  /** RT60 at 1 kHz (s) and at 8 kHz (s). Takes effect at once (loop gains only; no click). */
+  setDecay(rt60Mid: number, rt60High: number): void;
+  /** Scales every delay length; lengths glide to the new values over ~50 ms (fractional reads). */
+  setSize(size: number): void;
+  /** Reverberates `frames` samples of (inL, inR) into (outL, outR). */
+  process(inL: Float64Array, inR: Float64Array, outL: Float64Array, outR: Float64Array, frames: number): void;
+  /** Empties every delay line and filter. */
+  clear(): void;
+}
+
+/** Time constant of the size glide, ms. */
+const GLIDE_MS = 15;
+
+/**
+ * Delay lengths in samples that move to integer targets with a per-sample one-pole glide and then sit
+ * exactly on the integer, so a static reverb reads whole samples and a size change never jumps.
+ */
+export class GlidingLengths {
+  readonly current: Float64Array;
+  readonly target: Float64Array;
+  /** True while any length differs from its target. */
+  gliding = false;
+  private readonly k: number;
+
+  constructor(count: number, sampleRate: number) {
+    this.current = new Float64Array(count);
+    this.target = new Float64Array(count);
+    this.k = 1 - Math.exp(-1 / ((GLIDE_MS / 1000) * sampleRate));
+  }
+
+  /** Sets new targets (rounded to whole samples); `snap` jumps there at once (before any audio). */
+  set(values: ArrayLike<number>, snap: boolean): void {
+    for (let i = 0; i < values.length; i++) this.target[i] = Math.round(values[i]);
+    if (snap) this.current.set(this.target);
+    this.gliding = !snap;
+  }
+
+  /** Advances one sample. */
+  step(): void {
+    const c = this.current;
+    const t = this.target;
+    const k = this.k;
+    let moving = false;
+    for (let i = 0; i < c.length; i++) {
+      const d = t[i] - c[i];
+      if (d === 0) continue;
+      if (d > -1e-4 && d < 1e-4) c[i] = t[i];
+      else {
+        c[i] += d * k;
+        moving = true;
+      }
+    }
+    this.gliding = moving;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * @controlroom/engine — the audio engine in pure TypeScript over Float32Array blocks.
+ * No Node built-ins: runs in Node, worker threads and the browser.
+ */
+export * from "./core/biquad.ts";
+export * from "./core/db.ts";
+export * from "./core/fft.ts";
+export * from "./core/fir.ts";
+export * from "./core/params.ts";
+export * from "./core/processor.ts";
+export * from "./core/smoother.ts";
