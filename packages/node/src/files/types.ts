@@ -64,6 +64,12 @@ export interface AudioReader {
    * copy what must be kept.
    */
   read(maxFrames: number): Promise<Float32Array[] | null>;
+  /**
+   * Moves the read position to `frame` (0-based, in frames). Exact for every format: WAV seeks directly;
+   * compressed formats may decode and discard (reopening to go backwards). Seeking past the end makes the
+   * next `read` return null.
+   */
+  seek(frame: number): Promise<void>;
   /** Releases the file handle. Safe to call twice. */
   close(): Promise<void>;
 }
