@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { FFT } from "../../core/fft.ts";
+import { ParamError } from "../../core/params.ts";
+import { Dither } from "./dither-processor.ts";
+import { Ditherer, type DitherKind } from "./ditherer.ts";
+
+const FS = 48000;
+const N = 1 << 16;
+
+/** A sine of `amp` (full scale 1) exactly on FFT bin `bin`, so it has no leakage with a rectangular window. */
+function sine(amp: number, bin: number, n = N): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = amp * Math.sin((2 * Math.PI * bin * i) / n);
+  return x;
+}
+
+/** Quantisation error in LSB: codes − input·2^(bits−1). */
+function errorOf(x: Float32Array, bits: number, kind: DitherKind, seed = 1): Float64Array {
+  const q = new Int32Array(x.length);
+  new Ditherer({ bits, kind, seed }).quantize(x, q);
+  const s = 2 ** (bits - 1);
+  const e = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) e[i] = q[i] - x[i] * s;
+  return e;
+}
+
+/** Power spectrum |X[k]|² / N² of a real signal (k = 0 … N/2). */
+function powerSpectrum(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  const re = Float64Array.from(x);
+  const im = new Float64Array(n);
+  new FFT(n).forward(re, im);
+  const p = new Float64Array(n / 2 + 1);
+  for (let k = 0; k <= n / 2; k++) p[k] = (re[k] * re[k] + im[k] * im[k]) / (n * n);
+  return p;
+}
+
+function median(a: Float64Array): number {
+  const s = Float64Array.from(a).sort();
+  return s[s.length >> 1];
+}
+
+function bandPower(p: Float64Array, loHz: number, hiHz: number): number {
+  let sum = 0;
+  for (let k = Math.ceil((loHz * N) / FS); k <= Math.floor((hiHz * N) / FS); k++) sum += p[k];
+  return sum;
+}
+
+describe("Ditherer", () => {
+  it("TPDF: error variance is 3·LSB²/12 whatever the signal level (measured)", () => {
+    for (const amp of [0, 1e-6, 10 ** (-90 / 20), 10 ** (-40 / 20), 0.5]) {
+      const e = errorOf(sine(amp, 1001), 16, "tpdf");
+      let mean = 0;
+      for (const v of e) mean += v;
+      mean /= e.length;
+      let v2 = 0;
+      for (const v of e) v2 += (v - mean) ** 2;
+      const variance = v2 / e.length;
+      assert.ok(Math.abs(mean) < 0.01, `mean error ${mean} LSB at amplitude ${amp}`);
+      // LSB²/12 (rounding) + LSB²/6 (triangular ±1 LSB dither) = 0.25 LSB².
+      assert.ok(Math.abs(variance - 0.25) < 0.01, `variance ${variance} LSB² at amplitude ${amp}`);
+    }
+  });
+
+  it("TPDF: a −90 dBFS sine at 16 bit has no harmonics above the noise floor (plain rounding has)", () => {
+    const bin = 1001; // ≈ 733 Hz
+    const x = sine(10 ** (-90 / 20), bin);
+    const spectrum = (kind: DitherKind) => {
+      const q = new Int32Array(N);
+      new Ditherer({ bits: 16, kind, seed: 7 }).quantize(x, q);
+      return powerSpectrum(q);
+    };
+    // The reference floor is the dithered noise floor (plain rounding has no noise between its harmonics).
+    const floor = median(spectrum("tpdf"));
+    const harmonicPeak = (kind: DitherKind) => {
+      const p = spectrum(kind);
+      let worst = 0;
+      for (let h = 2; h <= 9; h++) worst = Math.max(worst, p[h * bin] / floor);
+      return 10 * Math.log10(worst);
+    };
+    const dithered = harmonicPeak("tpdf");
+    const rounded = harmonicPeak("none");
+    // Per-bin noise power is exponentially distributed: 8 bins exceed 10 dB over the median with p ≈ 3e-4.
+    assert.ok(dithered < 10, `TPDF worst harmonic ${dithered.toFixed(1)} dB over the noise floor`);
+    assert.ok(rounded > 30, `plain rounding worst harmonic ${rounded.toFixed(1)} dB over the dithered floor`);
+  });
+
+  it("shaped: noise in 1–5 kHz at least 10 dB below TPDF, total noise higher", () => {
+    const x = sine(10 ** (-60 / 20), 1001);
+    const pt = powerSpectrum(errorOf(x, 16, "tpdf"));
+    const ps = powerSpectrum(errorOf(x, 16, "shaped"));
+    const bandDb = 10 * Math.log10(bandPower(ps, 1000, 5000) / bandPower(pt, 1000, 5000));
+    const totalDb = 10 * Math.log10(bandPower(ps, 0, FS / 2) / bandPower(pt, 0, FS / 2));
+    // The 9-tap filter's noise gain is −13 … −24 dB across 1–5 kHz, so the band average is ≈ −18 dB.
+    assert.ok(bandDb < -10, `shaped vs TPDF in 1–5 kHz: ${bandDb.toFixed(1)} dB`);
+    assert.ok(totalDb > 3, `shaped vs TPDF over the whole band: ${totalDb.toFixed(1)} dB`);
+  });
+
+  it("is reproducible by seed and independent of block size", () => {
+    const x = sine(0.3, 123, 4096);
+    for (const kind of ["tpdf", "shaped"] as const) {
+      const whole = new Int32Array(4096);
+      new Ditherer({ bits: 16, kind, seed: 5 }).quantize(x, whole);
+      const parts = new Int32Array(4096);
+      const d = new Ditherer({ bits: 16, kind, seed: 5 });
+      for (let i = 0; i < 4096; i += 1000) {
+        const n = Math.min(1000, 4096 - i);
+        const tmp = new Int32Array(n);
+        d.quantize(x.subarray(i, i + n), tmp, n);
+        parts.set(tmp, i);
+      }
+      assert.deepEqual(parts, whole);
+      const other = new Int32Array(4096);
+      new Ditherer({ bits: 16, kind, seed: 6 }).quantize(x, other);
+      assert.notDeepEqual(other, whole);
+    }
+  });
+
+  it("clips at full scale and stays stable when shaped", () => {
+    const x = new Float32Array(1000).fill(1.5);
+    for (let i = 500; i < 1000; i++) x[i] = -1.5;
+    for (const kind of ["none", "tpdf", "shaped"] as const) {
+      const q = new Int32Array(1000);
+      new Ditherer({ bits: 16, kind }).quantize(x, q);
+      assert.equal(Math.max(...q), 32767);
+      assert.equal(Math.min(...q), -32768);
+    }
+  });
+
+  it("rejects bad options", () => {
+    assert.throws(() => new Ditherer({ bits: 4, kind: "tpdf" }), /bits must be an integer between 8 and 32/);
+    assert.throws(() => new Ditherer({ bits: 16, kind: "pink" as DitherKind }), /kind must be one of/);
+  });
+});
+
+describe("dither processor", () => {
+  it("outputs samples on the target grid, reproducibly", () => {
+    const x = sine(0.25, 77, 2048);
+    const run = () => {
+      const p = new Dither({ sampleRate: FS, channels: 2 }, { bits: 12, kind: "tpdf", seed: 3 });
+      const out = [new Float32Array(2048), new Float32Array(2048)];
+      p.process([x, x], out, 2048);
+      return out;
+    };
+    const a = run();
+    const b = run();
+    assert.deepEqual(a, b);
+    for (const v of a[0]) assert.equal(Number.isInteger(v * 2048), true);
+    // Channels get different noise.
+    assert.notDeepEqual(a[0], a[1]);
+    let maxErr = 0;
+    for (let i = 0; i < 2048; i++) maxErr = Math.max(maxErr, Math.abs(a[0][i] - x[i]) * 2048);
+    assert.ok(maxErr <= 1.5, `error ${maxErr} LSB`);
+  });
+
+  it("validates parameters by name", () => {
+    const ctx = { sampleRate: FS, channels: 1 };
+    assert.throws(() => new Dither(ctx, { bits: 30 }), ParamError);
+    assert.throws(() => new Dither(ctx, { bits: 15.5 }), /dither.bits: must be a whole number/);
+    assert.throws(() => new Dither(ctx, { kind: "pink" as DitherKind }), ParamError);
+    assert.deepEqual(new Dither(ctx, { bits: 24 }).toJSON(), {
+      type: "dither",
+      bits: 24,
+      kind: "tpdf",
+      seed: 1,
+    });
+  });
+});
