@@ -1,0 +1,3 @@
+/** Sample-rate conversion: streaming polyphase windowed-sinc resampler. */
+export * from "./kernel.ts";
+export * from "./resampler.ts";
