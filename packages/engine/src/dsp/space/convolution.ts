@@ -3,6 +3,7 @@ import { ParamError, type ParamSpecs } from "../../core/params.ts";
 import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { Smoother } from "../../core/smoother.ts";
 import type { ProcessorFactory } from "../chain.ts";
+import { resampleChannels } from "../resample/resampler.ts";
 import { PartitionedConvolver } from "./partitioned-convolver.ts";
 
 export interface ConvolutionParams extends Record<string, unknown> {
@@ -114,10 +115,11 @@ export class Convolution extends Processor<ConvolutionParams> {
 
   /**
    * Sets the impulse response: 1 channel (used for every output) or as many as wanted (output c uses channel
-   * c mod count). Its sample rate must equal the processor's (resample first otherwise). The response is
+   * c mod count). A response at another sample rate is resampled to the processor's (band-limited, level
+   * and frequency response kept; see `Resampler`). The response is
    * used as given; `gainDb` scales the wet signal. Setting a response clears the convolution state (a tail
    * still ringing stops), so set it before playback.
-   * @throws RangeError naming what is wrong (empty, non-finite sample, too long, rate mismatch).
+   * @throws RangeError naming what is wrong (empty, non-finite sample, too long, bad sample rate).
    */
   setImpulseResponse(channels: Float32Array[], sampleRate: number): void {
     if (!Array.isArray(channels) || channels.length === 0) {
@@ -137,17 +139,31 @@ export class Convolution extends Processor<ConvolutionParams> {
         }
       }
     }
-    if (sampleRate !== this.sampleRate) {
+    if (typeof sampleRate !== "number" || !(sampleRate >= 8000 && sampleRate <= 384000)) {
       throw new RangeError(
-        `convolution impulse response: is at ${sampleRate} Hz but the processor runs at ${this.sampleRate} Hz; resample it to ${this.sampleRate} Hz first`,
+        `convolution impulse response: sample rate must be between 8000 and 384000 Hz, got ${sampleRate}`,
       );
     }
-    if (len > MAX_IR_SECONDS * this.sampleRate) {
+    if (len > MAX_IR_SECONDS * sampleRate) {
       throw new RangeError(
         `convolution impulse response: is ${(len / sampleRate).toFixed(1)} s long, at most ${MAX_IR_SECONDS} s is accepted`,
       );
     }
-    this.ir = channels.map((c) => Float32Array.from(c));
+    if (sampleRate !== this.sampleRate) {
+      // Band-limited conversion to the processor's rate; scaled by from/to so the response's level and
+      // frequency response stay as they were (a resampled impulse has to/from times as many samples).
+      const scale = sampleRate / this.sampleRate;
+      const converted = resampleChannels(channels, sampleRate, this.sampleRate);
+      if (converted[0].length === 0) {
+        throw new RangeError(
+          `convolution impulse response: ${len} samples at ${sampleRate} Hz is shorter than one sample at ${this.sampleRate} Hz`,
+        );
+      }
+      for (const ch of converted) for (let i = 0; i < ch.length; i++) ch[i] *= scale;
+      this.ir = converted;
+    } else {
+      this.ir = channels.map((c) => Float32Array.from(c));
+    }
     this.build();
   }
 
