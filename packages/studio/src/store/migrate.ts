@@ -1,0 +1,27 @@
+/** Versioned migrations, applied in order by Kysely's Migrator; the same set runs on PGlite and PostgreSQL. */
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import * as m001 from "./migrations/001-initial.ts";
+
+const MIGRATIONS: Record<string, Migration> = { "001-initial": m001 };
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+/**
+ * Brings the database up to the newest migration. Throws one error naming the failed migration.
+ * @returns names of the migrations applied by this call (empty when already current).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape.
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? "?"} failed: ${why}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,288 @@
+/** Row types of the studio schema (see migrations/001-initial.ts), for Kysely's typed queries. */
+import type { ColumnType, Generated } from "kysely";
+
+/** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
+type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableStamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+type Counter = ColumnType<number, number | undefined, number>;
+type Identity = ColumnType<number, never, never>;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: Stamp;
+}
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  kind: "cookie" | "token";
+  label: string | null;
+  created_at: Stamp;
+  expires_at: Stamp;
+}
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: Stamp;
+}
+export interface WorkspaceMembersTable {
+  workspace_id: string;
+  user_id: string;
+  is_owner: Generated<boolean>;
+}
+export interface ProjectsTable {
+  id: string;
+  workspace_id: string;
+  title: string;
+  kind: string;
+  status: string;
+  release_date: string | null;
+  upc: string | null;
+  currency: string;
+  version: Counter;
+  created_at: Stamp;
+}
+export interface ProjectRolesTable {
+  project_id: string;
+  user_id: string;
+  role: string;
+}
+export interface SongsTable {
+  id: string;
+  project_id: string;
+  title: string;
+  position: number;
+  status: string;
+  musical_key: string | null;
+  tempo_bpm: number | null;
+  writers: Json<string[]>;
+  lyrics: Generated<string>;
+  notes: Generated<string>;
+  session_id: string | null;
+  version: Counter;
+  created_at: Stamp;
+  updated_at: Stamp;
+}
+export interface SongPerformersTable {
+  song_id: string;
+  user_id: string;
+  instrument: Generated<string>;
+}
+export interface RecordingsTable {
+  id: string;
+  song_id: string;
+  title: string;
+  status: string;
+  isrc: string | null;
+  version: Counter;
+  created_at: Stamp;
+}
+export interface StatusChangesTable {
+  id: Identity;
+  subject_kind: "song" | "recording";
+  subject_id: string;
+  from_status: string | null;
+  to_status: string;
+  changed_by: string;
+  changed_at: Stamp;
+}
+export interface SectionsTable {
+  id: string;
+  song_id: string;
+  position: number;
+  kind: string;
+  label: string;
+  bars: number;
+  enters: Generated<string>;
+  marker_seconds: number | null;
+}
+export interface TakesTable {
+  id: string;
+  song_id: string;
+  recording_id: string | null;
+  section_id: string | null;
+  part: string;
+  number: number;
+  performer_id: string | null;
+  performer_name: string;
+  rating: number | null;
+  notes: Generated<string>;
+  decision: "keep" | "comp" | "redo" | null;
+  blob_sha256: string | null;
+  version: Counter;
+  created_at: Stamp;
+}
+export interface TasksTable {
+  id: string;
+  song_id: string;
+  section_id: string | null;
+  kind: string;
+  title: string;
+  assignee_id: string | null;
+  done_at: NullableStamp;
+  done_by: string | null;
+  version: Counter;
+  created_by: string;
+  created_at: Stamp;
+}
+export interface BlobsTable {
+  sha256: string;
+  size: number;
+  format: string;
+  created_at: Stamp;
+}
+export interface MixVersionsTable {
+  id: string;
+  song_id: string;
+  kind: "mix" | "master";
+  number: number;
+  label: string;
+  blob_sha256: string | null;
+  integrated_lufs: number | null;
+  approval_state: Generated<"in_review" | "needs_changes" | "approved">;
+  uploaded_by: string;
+  created_at: Stamp;
+}
+export interface ApprovalsTable {
+  id: Identity;
+  mix_version_id: string;
+  state: "in_review" | "needs_changes" | "approved";
+  decided_by: string;
+  note: Generated<string>;
+  decided_at: Stamp;
+}
+export interface CommentsTable {
+  id: string;
+  mix_version_id: string;
+  parent_id: string | null;
+  author_id: string;
+  body: string;
+  at_seconds: number | null;
+  end_seconds: number | null;
+  resolved_at: NullableStamp;
+  resolved_by: string | null;
+  version: Counter;
+  created_at: Stamp;
+}
+export interface RoomsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  hourly_rate_minor: number;
+  currency: string;
+  free_cancellation_hours: Counter;
+  late_cancellation_percent: Counter;
+}
+export interface BookingsTable {
+  id: string;
+  project_id: string;
+  room_id: string | null;
+  title: string;
+  status: "hold" | "confirmed" | "cancelled";
+  starts_at: Stamp;
+  ends_at: Stamp;
+  time_zone: string;
+  cost_minor: Counter;
+  cancellation_fee_minor: Counter;
+  version: Counter;
+  created_by: string;
+  created_at: Stamp;
+}
+export interface BookingPeopleTable {
+  booking_id: string;
+  user_id: string;
+}
+export interface BudgetLinesTable {
+  id: string;
+  project_id: string;
+  category: string;
+  description: string;
+  song_id: string | null;
+  quantity: number;
+  unit_minor: number;
+  planned_minor: number;
+  version: Counter;
+  created_at: Stamp;
+}
+export interface BudgetActualsTable {
+  id: string;
+  project_id: string;
+  category: string;
+  source: "booking" | "invoice";
+  booking_id: string | null;
+  description: string;
+  amount_minor: number;
+  created_at: Stamp;
+}
+export interface CreditsTable {
+  id: string;
+  song_id: string;
+  kind: "writer" | "publisher" | "performer" | "production";
+  name: string;
+  role: Generated<string>;
+  share_basis_points: number | null;
+  position: number;
+}
+export interface DeliveryItemsTable {
+  song_id: string;
+  item: string;
+  done: Generated<boolean>;
+  done_by: string | null;
+  done_at: NullableStamp;
+}
+export interface JobsTable {
+  id: string;
+  kind: string;
+  project_id: string | null;
+  status: "queued" | "running" | "done" | "failed" | "cancelled";
+  input: Json<unknown>;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  error: string | null;
+  progress: Counter;
+  attempts: Counter;
+  created_by: string | null;
+  created_at: Stamp;
+  updated_at: Stamp;
+}
+export interface AuditLogTable {
+  id: Identity;
+  project_id: string | null;
+  actor_id: string | null;
+  action: string;
+  subject_id: string | null;
+  detail: Json<Record<string, unknown>>;
+  at: Stamp;
+}
+
+/** The whole studio database. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
+  projects: ProjectsTable;
+  project_roles: ProjectRolesTable;
+  songs: SongsTable;
+  song_performers: SongPerformersTable;
+  recordings: RecordingsTable;
+  status_changes: StatusChangesTable;
+  sections: SectionsTable;
+  takes: TakesTable;
+  tasks: TasksTable;
+  blobs: BlobsTable;
+  mix_versions: MixVersionsTable;
+  approvals: ApprovalsTable;
+  comments: CommentsTable;
+  rooms: RoomsTable;
+  bookings: BookingsTable;
+  booking_people: BookingPeopleTable;
+  budget_lines: BudgetLinesTable;
+  budget_actuals: BudgetActualsTable;
+  credits: CreditsTable;
+  delivery_items: DeliveryItemsTable;
+  jobs: JobsTable;
+  audit_log: AuditLogTable;
+}
