@@ -1,0 +1,353 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { dbToGain } from "../core/db.ts";
+import { Processor, type ProcessorContext } from "../core/processor.ts";
+import { registerProcessor } from "../dsp/chain.ts";
+import { parseSession } from "../session/load.ts";
+import type { Session } from "../session/schema.ts";
+import { type RenderOptions, SessionRenderer } from "./renderer.ts";
+import { MemoryProvider } from "./source.ts";
+
+/** A pure delay that reports its delay as latency: after compensation it must vanish. */
+class LagProcessor extends Processor<{ samples: number }> {
+  readonly type = "test-lag";
+  private lines: Float32Array[];
+  private pos = 0;
+  constructor(ctx: ProcessorContext, params: Partial<{ samples: number }>) {
+    super(ctx, LAG_SPECS, params, "test-lag");
+    this.lines = Array.from({ length: ctx.channels }, () => new Float32Array(this.params.samples));
+  }
+  override get latency(): number {
+    return this.params.samples;
+  }
+  protected render(input: readonly Float32Array[], output: Float32Array[], frames: number): void {
+    const d = this.params.samples;
+    let pos = this.pos;
+    for (let c = 0; c < this.channels; c++) {
+      pos = this.pos;
+      for (let i = 0; i < frames; i++) {
+        const y = this.lines[c][pos];
+        this.lines[c][pos] = input[c][i];
+        output[c][i] = y;
+        if (++pos === d) pos = 0;
+      }
+    }
+    this.pos = pos;
+  }
+  protected resetState(): void {
+    for (const l of this.lines) l.fill(0);
+  }
+}
+const LAG_SPECS = {
+  samples: { kind: "number", unit: "samples", min: 1, max: 10000, default: 100, description: "delay" },
+} as const;
+registerProcessor({
+  type: "test-lag",
+  description: "test delay with latency",
+  specs: LAG_SPECS,
+  create: (ctx, p) => new LagProcessor(ctx, p),
+});
+
+/** A gain with one automatable parameter, for parameter automation. */
+class ScaleProcessor extends Processor<{ k: number }> {
+  readonly type = "test-scale";
+  constructor(ctx: ProcessorContext, params: Partial<{ k: number }>) {
+    super(ctx, SCALE_SPECS, params, "test-scale");
+  }
+  protected render(input: readonly Float32Array[], output: Float32Array[], frames: number): void {
+    for (let c = 0; c < this.channels; c++)
+      for (let i = 0; i < frames; i++) output[c][i] = input[c][i] * this.params.k;
+  }
+  protected resetState(): void {}
+}
+const SCALE_SPECS = {
+  k: { kind: "number", unit: "", min: 0, max: 10, default: 1, description: "factor" },
+} as const;
+registerProcessor({
+  type: "test-scale",
+  description: "test gain",
+  specs: SCALE_SPECS,
+  create: (ctx, p) => new ScaleProcessor(ctx, p),
+});
+
+const SR = 48000;
+const HASH = "0".repeat(64);
+
+/** Deterministic noise. */
+function noise(n: number, seed: number): Float32Array {
+  const x = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    x[i] = (s / 2 ** 32 - 0.5) * 0.5;
+  }
+  return x;
+}
+
+function ref(frames: number, channels = 1) {
+  return { sha256: HASH, path: "x.wav", sampleRate: SR, channels, frames };
+}
+
+function clip(audio: string, start: number, length: number, extra: Record<string, unknown> = {}) {
+  return { audio, start, length, ...extra };
+}
+
+async function renderAll(session: Session, audio: Record<string, Float32Array[]>, opts: RenderOptions = {}) {
+  const r = await SessionRenderer.create(session, new MemoryProvider(audio), { blockFrames: 1000, ...opts });
+  const mix = [new Float32Array(r.frames), new Float32Array(r.frames)];
+  const stems = r.stems.map(() => [new Float32Array(r.frames), new Float32Array(r.frames)]);
+  let at = 0;
+  for (let b = await r.next(); b; b = await r.next()) {
+    for (let c = 0; c < 2; c++) {
+      mix[c].set(b.mix[c], at);
+      for (const [i, s] of b.stems.entries()) stems[i][c].set(s[c], at);
+    }
+    at += b.frames;
+  }
+  await r.close();
+  assert.equal(at, r.frames);
+  return { mix, stems, renderer: r };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe("renderer", () => {
+  const N = 12000;
+  const a = noise(N, 1);
+  const b = noise(N, 2);
+
+  it("mixes with fader and constant-power pan; stems feeding the master sum to the mix", async () => {
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { a: ref(N), b: ref(N) },
+      tracks: [
+        { id: "ta", volumeDb: -6, pan: 0.5, takes: [{ id: "1", clips: [clip("a", 0, N / SR)] }] },
+        { id: "tb", pan: -1, takes: [{ id: "1", clips: [clip("b", 0, N / SR)] }] },
+      ],
+      master: { volumeDb: -1 },
+    });
+    const { mix, stems } = await renderAll(s, { a: [a], b: [b] });
+    const g = dbToGain(-6);
+    const m = dbToGain(-1);
+    const pl = Math.cos((1.5 * Math.PI) / 4);
+    const pr = Math.sin((1.5 * Math.PI) / 4);
+    for (const i of [0, 1, 777, N - 1]) {
+      assert.ok(Math.abs(mix[0][i] - (a[i] * g * pl + b[i]) * m) < 1e-6);
+      assert.ok(Math.abs(mix[1][i] - (a[i] * g * pr + b[i] * Math.sin(0)) * m) < 1e-6);
+    }
+    const sum = mix.map((_, c) => stems[0][c].map((x, i) => x + stems[1][c][i]));
+    assert.ok(maxAbsDiff(sum[0], mix[0]) < 1e-7 && maxAbsDiff(sum[1], mix[1]) < 1e-7);
+  });
+
+  it("compensates insert latency so parallel paths stay sample-aligned (exact null)", async () => {
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { a: ref(N) },
+      buses: [{ id: "fx", inserts: [{ type: "test-lag", samples: 517 }] }],
+      tracks: [
+        // Dry path through a 300-sample insert, plus a send to a bus with 517 more.
+        {
+          id: "t1",
+          inserts: [{ type: "test-lag", samples: 300 }],
+          sends: [{ bus: "fx", levelDb: 0 }],
+          takes: [{ id: "1", clips: [clip("a", 0, N / SR)] }],
+        },
+        // The same audio twice, inverted, with no latency: must cancel both of the above.
+        { id: "t2", polarity: true, takes: [{ id: "1", clips: [clip("a", 0, N / SR)] }] },
+        { id: "t3", polarity: true, takes: [{ id: "1", clips: [clip("a", 0, N / SR)] }] },
+      ],
+    });
+    const { mix, renderer } = await renderAll(s, { a: [a] });
+    assert.equal(renderer.latency, 817);
+    assert.equal(maxAbsDiff(mix[0], new Float32Array(N)), 0);
+    assert.equal(maxAbsDiff(mix[1], new Float32Array(N)), 0);
+  });
+
+  it("plays the comp: each take in its range, crossfaded at the edges", async () => {
+    const one = new Float32Array(N).fill(0.5);
+    const two = new Float32Array(N).fill(0.25);
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { one: ref(N), two: ref(N) },
+      tracks: [
+        {
+          id: "v",
+          pan: -1,
+          takes: [
+            { id: "t1", clips: [clip("one", 0, N / SR)] },
+            { id: "t2", clips: [clip("two", 0, N / SR)] },
+          ],
+          comp: {
+            segments: [
+              { take: "t1", start: 0, end: 0.1 },
+              { take: "t2", start: 0.1, end: 0.25 },
+            ],
+            crossfade: 0.01,
+            shape: "linear",
+          },
+        },
+      ],
+    });
+    const { mix } = await renderAll(s, { one: [one], two: [two] });
+    const L = mix[0];
+    assert.equal(L[1000], 0.5);
+    assert.equal(L[7000], 0.25);
+    // Centre of the 480-sample crossfade at 4800: half of each.
+    const mid = (L[4799] + L[4800]) / 2;
+    assert.ok(Math.abs(mid - 0.375) < 1e-3, `mid ${mid}`);
+    // Monotonic through the fade, and complete 240 samples either side.
+    for (let i = 4560; i < 5040; i++) assert.ok(L[i + 1] <= L[i] + 1e-7);
+    assert.equal(L[4559], 0.5);
+    assert.equal(L[5040], 0.25);
+  });
+
+  it("crossfades overlapping clips and applies clip gain and fades", async () => {
+    const one = new Float32Array(N).fill(0.5);
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { one: ref(N) },
+      tracks: [
+        {
+          id: "v",
+          pan: -1,
+          takes: [
+            {
+              id: "t",
+              clips: [
+                clip("one", 0, 0.1, { gainDb: -6, fadeIn: { length: 0.01, shape: "linear" } }),
+                // Overlaps the first by 0.02 s: crossfaded across the overlap.
+                clip("one", 0.08, 0.1, { fadeOut: { length: 0.01, shape: "linear" } }),
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const { mix } = await renderAll(s, { one: [one] });
+    const L = mix[0];
+    assert.ok(Math.abs(L[0] - 0.5 * dbToGain(-6) * (0.5 / 480)) < 1e-7);
+    assert.ok(Math.abs(L[2000] - 0.5 * dbToGain(-6)) < 1e-7);
+    assert.ok(Math.abs(L[6000] - 0.5) < 1e-7);
+    // Equal-power crossfade of equal material peaks at √2·0.5·… at its centre; just check continuity.
+    for (let i = 3841; i < 4800; i++) assert.ok(Math.abs(L[i] - L[i - 1]) < 1e-3);
+    assert.ok(L[8640 - 1] < 0.5 / 480 + 1e-6); // the end of the fade-out
+  });
+
+  it("applies volume, send and processor-parameter automation sample-accurately", async () => {
+    const one = new Float32Array(N).fill(0.5);
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { one: ref(N) },
+      buses: [{ id: "fx", pan: -1 }],
+      tracks: [
+        {
+          id: "v",
+          pan: 1,
+          inserts: [{ type: "test-scale", k: 1 }],
+          sends: [{ bus: "fx", levelDb: -60, pre: true }],
+          automation: [
+            {
+              target: "volume",
+              points: [
+                { time: 0, value: 0 },
+                { time: 0.2, value: -20 },
+              ],
+            },
+            {
+              target: "send.fx",
+              points: [
+                { time: 0, value: -60 },
+                { time: 0.1, value: 0 },
+              ],
+            },
+            {
+              target: "insert.0.k",
+              points: [
+                { time: 0.2, value: 1 },
+                { time: 0.21, value: 2 },
+              ],
+            },
+          ],
+          takes: [{ id: "t", clips: [clip("one", 0, N / SR)] }],
+        },
+      ],
+    });
+    const { mix } = await renderAll(s, { one: [one] });
+    const R = mix[1];
+    const L = mix[0];
+    for (const i of [0, 1, 2400, 4801, 9599]) {
+      const db = (-20 * i) / 9600;
+      assert.ok(Math.abs(R[i] - 0.5 * dbToGain(db)) < 1e-6, `volume at ${i}`);
+    }
+    // Pre-fader send panned hard right by the track's pan reaches the (hard left) bus only through balance: zero.
+    // The bus is stereo-balanced hard left, so its left gets the send's left (0) and its right is cut.
+    assert.ok(Math.abs(L[100]) < 1e-12);
+    // Parameter automation: k = 2 from 0.21 s (applied within 64 samples), so R doubles against the fader.
+    assert.ok(Math.abs(R[11000] - 2 * 0.5 * dbToGain(-20)) < 1e-6);
+  });
+
+  it("renders a time range and a named section as slices of the full render, bit-identically twice", async () => {
+    const M = 4 * SR; // 4 s = 2 bars at 120 bpm
+    const x = noise(M, 9);
+    const json = {
+      version: 2,
+      sampleRate: SR,
+      sections: [{ name: "second", startBar: 2, endBar: 2 }],
+      audio: { x: ref(M) },
+      tracks: [
+        {
+          id: "t",
+          inserts: [{ type: "test-lag", samples: 333 }],
+          takes: [{ id: "t", clips: [clip("x", 0, 4)] }],
+        },
+      ],
+    };
+    const s = parseSession(json);
+    const full = await renderAll(s, { x: [x] });
+    const again = await renderAll(s, { x: [x] }, { blockFrames: 1000 });
+    assert.deepEqual(again.mix[0], full.mix[0]);
+    const sec = await renderAll(s, { x: [x] }, { section: "second" });
+    assert.equal(sec.mix[0].length, 2 * SR);
+    assert.deepEqual(sec.mix[0], full.mix[0].subarray(2 * SR, 4 * SR));
+    const range = await renderAll(s, { x: [x] }, { start: 0.5, end: 1.25 });
+    assert.deepEqual(range.mix[1], full.mix[1].subarray(SR / 2, 1.25 * SR));
+  });
+
+  it("mutes and solos, keeping solo-safe aux returns", async () => {
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { a: ref(N), b: ref(N) },
+      buses: [{ id: "verb" }],
+      tracks: [
+        {
+          id: "ta",
+          solo: true,
+          sends: [{ bus: "verb" }],
+          takes: [{ id: "1", clips: [clip("a", 0, N / SR)] }],
+        },
+        { id: "tb", takes: [{ id: "1", clips: [clip("b", 0, N / SR)] }] },
+      ],
+    });
+    const { stems, renderer } = await renderAll(s, { a: [a], b: [b] });
+    assert.deepEqual(
+      renderer.stems.map((x) => [x.id, x.audible]),
+      [
+        ["ta", true],
+        ["tb", false],
+        ["verb", true],
+      ],
+    );
+    assert.equal(maxAbsDiff(stems[1][0], new Float32Array(N)), 0);
+    assert.ok(maxAbsDiff(stems[2][0], new Float32Array(N)) > 0.01);
+  });
+});

@@ -1,0 +1,394 @@
+/**
+ * The offline mix renderer. Builds the signal graph of a session (tracks → groups/aux buses → master), pads
+ * every parallel path with whole-sample delays so all inputs of a bus arrive aligned whatever the inserts'
+ * latencies, and streams the mix and stems block by block. Memory does not depend on the song's length, and
+ * the same session renders bit-identically every time (fixed block size, no randomness, no timing).
+ */
+import { dbToGain } from "../core/db.ts";
+import { type Chain, parseChain } from "../dsp/chain.ts";
+import "../dsp/processors.ts";
+import { SessionError } from "../session/problems.ts";
+import type { Session } from "../session/schema.ts";
+import { TempoMap } from "../session/tempo-map.ts";
+import { FixedDelay } from "./delay.ts";
+import type { SourceProvider } from "./source.ts";
+import { Automatable, type Edge, Strip } from "./strip.ts";
+import { TrackPlayer } from "./track-player.ts";
+
+export interface RenderOptions {
+  /** First second of the timeline to render (default 0). */
+  start?: number;
+  /** Second to stop at (default: where the last clip ends, plus `tailSeconds`). */
+  end?: number;
+  /** Render one arrangement section by name (overrides start/end). */
+  section?: string;
+  /** Seconds rendered past the end so reverbs and delays ring out (default 0). */
+  tailSeconds?: number;
+  /**
+   * Seconds processed before `start` and thrown away, so effects carry their state into the range as in a full
+   * render (default 0: the range starts from silence in every effect).
+   */
+  preRollSeconds?: number;
+  /** Samples per block (default 4096). Output does not depend on it except for automated processor params. */
+  blockFrames?: number;
+}
+
+/** One stem: a track or bus after its fader, as it feeds its destination. */
+export interface StemInfo {
+  id: string;
+  kind: "track" | "bus";
+  name: string;
+  /** Where it goes: `master` or a bus id. Stems that feed `master` sum to the mix when the master has no inserts. */
+  feeds: string;
+  /** False when muted or silenced by someone else's solo. */
+  audible: boolean;
+}
+
+/** A block of output. Arrays are reused by the next call: copy what must be kept. */
+export interface RenderedBlock {
+  frames: number;
+  /** Stereo mix [left, right]. */
+  mix: Float32Array[];
+  /** Stereo stems in the order of `SessionRenderer.stems`. */
+  stems: Float32Array[][];
+}
+
+const DEFAULT_BLOCK = 4096;
+
+export class SessionRenderer {
+  readonly sampleRate: number;
+  /** First timeline sample rendered. */
+  readonly startSample: number;
+  /** Frames the render will produce. */
+  readonly frames: number;
+  /** Samples of latency compensated (from the sources to the master's output). */
+  readonly latency: number;
+  readonly stems: StemInfo[];
+
+  private readonly players: TrackPlayer[];
+  private readonly trackStrips: Strip[];
+  private readonly busStrips: Strip[];
+  private readonly masterChain: Chain;
+  private readonly masterInput: Float32Array[];
+  private readonly masterVolume: Automatable;
+  private readonly stemDelays: FixedDelay[];
+  private readonly stemBufs: Float32Array[][];
+  private readonly mixBuf: Float32Array[];
+  private readonly volBuf: Float32Array;
+  private readonly block: number;
+  /** Timeline sample at processing clock 0. */
+  private readonly origin: number;
+  /** Processing clock samples before the first output sample. */
+  private readonly discard: number;
+  private clock = 0;
+  private emitted = 0;
+
+  private constructor(session: Session, provider: SourceProvider, opts: RenderOptions) {
+    const sr = session.sampleRate;
+    this.sampleRate = sr;
+    const block = opts.blockFrames ?? DEFAULT_BLOCK;
+    if (!(Number.isInteger(block) && block >= 16 && block <= 1 << 20)) {
+      throw new RangeError(`blockFrames must be an integer 16 … 1048576, got ${block}`);
+    }
+    this.block = block;
+
+    // Strips, chains and players.
+    const anySolo = session.tracks.some((t) => t.solo) || session.buses.some((b) => b.solo);
+    this.players = session.tracks.map((t) => new TrackPlayer(t, session, provider, block));
+    this.trackStrips = session.tracks.map(
+      (t, i) =>
+        new Strip({
+          id: t.id,
+          kind: "track",
+          name: t.name || t.id,
+          channels: t.channels,
+          chain: parseChain(t.inserts, { sampleRate: sr, channels: t.channels }, `tracks[${i}].inserts`),
+          polarity: t.polarity,
+          volumeDb: t.volumeDb,
+          pan: t.pan,
+          automation: t.automation,
+          sampleRate: sr,
+          blockFrames: block,
+        }),
+    );
+    const busOrder = orderBuses(session);
+    const busStripById = new Map<string, Strip>();
+    for (const i of busOrder) {
+      const b = session.buses[i];
+      const s = new Strip({
+        id: b.id,
+        kind: "bus",
+        name: b.name || b.id,
+        channels: 2,
+        chain: parseChain(b.inserts, { sampleRate: sr, channels: 2 }, `buses[${i}].inserts`),
+        polarity: b.polarity,
+        volumeDb: b.volumeDb,
+        pan: b.pan,
+        automation: b.automation,
+        sampleRate: sr,
+        blockFrames: block,
+      });
+      busStripById.set(b.id, s);
+    }
+    this.busStrips = busOrder.map((i) => busStripById.get(session.buses[i].id)!);
+    this.masterChain = parseChain(session.master.inserts, { sampleRate: sr, channels: 2 }, "master.inserts");
+    this.masterInput = [new Float32Array(block), new Float32Array(block)];
+    const masterSink = { input: this.masterInput };
+    const sinkOf = (id: string) => (id === "master" ? masterSink : busStripById.get(id)!);
+    this.masterVolume = new Automatable(
+      session.master.volumeDb,
+      session.master.automation.find((l) => l.target === "volume"),
+    );
+
+    // Edges.
+    const configs = [
+      ...session.tracks.map((t, i) => ({ cfg: t, strip: this.trackStrips[i] })),
+      ...session.buses.map((b) => ({ cfg: b, strip: busStripById.get(b.id)! })),
+    ];
+    for (const { cfg, strip } of configs) {
+      strip.output = { dest: sinkOf(cfg.output), delay: null, level: null, pre: false, bus: cfg.output };
+      for (const s of cfg.sends) {
+        strip.sends.push({
+          dest: sinkOf(s.bus),
+          delay: null,
+          level: new Automatable(s.levelDb, strip.sendLane(s.bus)),
+          pre: s.pre,
+          bus: s.bus,
+        });
+      }
+    }
+
+    // Solo and mute: soloing a strip keeps what it feeds (downstream) and what feeds it (upstream) audible;
+    // aux returns are solo-safe unless marked otherwise.
+    const audible = soloAudibility(session, anySolo);
+    for (const s of [...this.trackStrips, ...this.busStrips]) s.audible = audible.get(s.id) ?? true;
+
+    // Latency: arrival times in topological order, then edge delays.
+    const feeders = new Map<string, { strip: Strip; edge: Edge }[]>();
+    const allStrips = [...this.trackStrips, ...this.busStrips];
+    for (const s of allStrips) {
+      for (const e of [s.output, ...s.sends]) {
+        const list = feeders.get(e.bus) ?? [];
+        list.push({ strip: s, edge: e });
+        feeders.set(e.bus, list);
+      }
+    }
+    for (const s of this.trackStrips) {
+      s.inArrival = 0;
+      s.outArrival = s.chain.latency;
+    }
+    for (const s of this.busStrips) {
+      s.inArrival = Math.max(0, ...(feeders.get(s.id) ?? []).map((f) => f.strip.outArrival));
+      s.outArrival = s.inArrival + s.chain.latency;
+    }
+    const masterIn = Math.max(0, ...(feeders.get("master") ?? []).map((f) => f.strip.outArrival));
+    for (const [bus, list] of feeders) {
+      const arrive = bus === "master" ? masterIn : busStripById.get(bus)!.inArrival;
+      for (const f of list) {
+        const d = arrive - f.strip.outArrival;
+        f.edge.delay = d > 0 ? new FixedDelay(2, d) : null;
+      }
+    }
+    this.latency = masterIn + this.masterChain.latency;
+
+    // Stems: every strip's post-fader output, delayed to line up with the mix.
+    this.stems = allStrips.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      name: s.name,
+      feeds: s.output.bus,
+      audible: s.audible,
+    }));
+    this.stemDelays = allStrips.map((s) => new FixedDelay(2, this.latency - s.outArrival));
+    this.stemBufs = allStrips.map(() => [new Float32Array(block), new Float32Array(block)]);
+    this.mixBuf = [new Float32Array(block), new Float32Array(block)];
+    this.volBuf = new Float32Array(block);
+
+    // The range.
+    const songEnd = this.players.reduce((m, p) => Math.max(m, p.end), 0);
+    let start = Math.round((opts.start ?? 0) * sr);
+    let end =
+      opts.end !== undefined ? Math.round(opts.end * sr) : songEnd + Math.round((opts.tailSeconds ?? 0) * sr);
+    if (opts.section !== undefined) {
+      const sec = session.sections.find((s) => s.name === opts.section);
+      if (!sec) {
+        const names = session.sections.map((s) => s.name).join(", ") || "none";
+        throw new SessionError([
+          { path: "sections", message: `no section "${opts.section}" (sections: ${names})` },
+        ]);
+      }
+      const map = new TempoMap(session.tempo, session.timeSignatures);
+      const span = map.barsToSeconds(sec.startBar, sec.endBar);
+      start = Math.round(span.start * sr);
+      end = Math.round(span.end * sr) + Math.round((opts.tailSeconds ?? 0) * sr);
+    } else if (opts.end !== undefined && opts.tailSeconds) end += Math.round(opts.tailSeconds * sr);
+    if (!(end > start)) {
+      throw new SessionError([
+        { path: "", message: `nothing to render: the range ${start / sr} … ${end / sr} s is empty` },
+      ]);
+    }
+    const preRoll = Math.max(0, Math.round((opts.preRollSeconds ?? 0) * sr));
+    this.startSample = start;
+    this.frames = end - start;
+    this.origin = start - preRoll;
+    this.discard = preRoll + this.latency;
+  }
+
+  /** Builds the renderer. Throws SessionError or ParamError for a session it cannot render. */
+  static async create(
+    session: Session,
+    provider: SourceProvider,
+    opts: RenderOptions = {},
+  ): Promise<SessionRenderer> {
+    return new SessionRenderer(session, provider, opts);
+  }
+
+  /** Every insert chain, with its JSON path (hosts load impulse responses into them). */
+  chains(): { path: string; chain: Chain }[] {
+    return [
+      ...this.trackStrips.map((s, i) => ({ path: `tracks[${i}].inserts`, chain: s.chain })),
+      ...this.busStrips.map((s) => ({ path: `buses(${s.id}).inserts`, chain: s.chain })),
+      { path: "master.inserts", chain: this.masterChain },
+    ];
+  }
+
+  /** Frames produced so far. */
+  get position(): number {
+    return this.emitted;
+  }
+
+  /** The next block of output, or null when done. */
+  async next(): Promise<RenderedBlock | null> {
+    while (this.emitted < this.frames) {
+      const k = this.clock;
+      const n = this.block;
+      await this.processBlock(k, n);
+      this.clock += n;
+      // Output index of the block's first sample.
+      const o0 = k - this.discard;
+      const lo = Math.max(o0, this.emitted);
+      const hi = Math.min(o0 + n, this.frames);
+      if (hi <= lo) continue;
+      const a = lo - o0;
+      const b = hi - o0;
+      this.emitted = hi;
+      return {
+        frames: b - a,
+        mix: this.mixBuf.map((x) => x.subarray(a, b)),
+        stems: this.stemBufs.map((s) => s.map((x) => x.subarray(a, b))),
+      };
+    }
+    return null;
+  }
+
+  /** Closes every open source. */
+  async close(): Promise<void> {
+    for (const p of this.players) await p.close();
+  }
+
+  private async processBlock(k: number, n: number): Promise<void> {
+    const t = k + this.origin;
+    for (const s of this.busStrips) for (const x of s.input) x.fill(0, 0, n);
+    for (const x of this.masterInput) x.fill(0, 0, n);
+    const all = [...this.trackStrips, ...this.busStrips];
+    for (let i = 0; i < this.trackStrips.length; i++) {
+      const s = this.trackStrips[i];
+      if (!s.audible) continue;
+      await this.players[i].fill(t, n, s.input);
+    }
+    for (let i = 0; i < all.length; i++) {
+      const s = all[i];
+      const stem = this.stemBufs[i];
+      if (!s.audible) {
+        stem[0].fill(0, 0, n);
+        stem[1].fill(0, 0, n);
+        continue;
+      }
+      s.process(k, this.origin, n);
+      stem[0].set(s.post[0].subarray(0, n));
+      stem[1].set(s.post[1].subarray(0, n));
+      this.stemDelays[i].process(stem, n);
+    }
+    const y = this.masterChain.process(this.masterInput, n);
+    const yl = y[0];
+    const yr = y[Math.min(1, y.length - 1)];
+    const vol = this.volBuf;
+    const constant = this.masterVolume.fill(vol, t - this.latency, n, this.sampleRate);
+    const [ml, mr] = this.mixBuf;
+    if (constant) {
+      const g = dbToGain(vol[0]);
+      for (let i = 0; i < n; i++) {
+        ml[i] = yl[i] * g;
+        mr[i] = yr[i] * g;
+      }
+      if (g !== 1) for (const st of this.stemBufs) for (const x of st) for (let i = 0; i < n; i++) x[i] *= g;
+    } else {
+      for (let i = 0; i < n; i++) vol[i] = dbToGain(vol[i]);
+      for (let i = 0; i < n; i++) {
+        ml[i] = yl[i] * vol[i];
+        mr[i] = yr[i] * vol[i];
+      }
+      for (const st of this.stemBufs) for (const x of st) for (let i = 0; i < n; i++) x[i] *= vol[i];
+    }
+  }
+}
+
+/** Bus indices in an order where every bus comes after all buses that feed it. */
+function orderBuses(session: Session): number[] {
+  const idx = new Map(session.buses.map((b, i) => [b.id, i]));
+  const indeg = session.buses.map(() => 0);
+  const out: number[][] = session.buses.map(() => []);
+  for (const [i, b] of session.buses.entries()) {
+    for (const d of new Set([b.output, ...b.sends.map((s) => s.bus)])) {
+      const j = idx.get(d);
+      if (j === undefined) continue;
+      out[i].push(j);
+      indeg[j]++;
+    }
+  }
+  const order: number[] = [];
+  const ready = indeg.flatMap((d, i) => (d === 0 ? [i] : []));
+  while (ready.length) {
+    const i = ready.shift()!;
+    order.push(i);
+    for (const j of out[i]) if (--indeg[j] === 0) ready.push(j);
+  }
+  if (order.length !== session.buses.length) {
+    throw new SessionError([{ path: "buses", message: "routing cycle (a bus feeds itself)" }]);
+  }
+  return order;
+}
+
+/** Which strips are heard, after mutes and solos. */
+function soloAudibility(session: Session, anySolo: boolean): Map<string, boolean> {
+  const strips = [...session.tracks, ...session.buses];
+  const res = new Map<string, boolean>();
+  if (!anySolo) {
+    for (const s of strips) res.set(s.id, !s.mute);
+    return res;
+  }
+  const targets = new Map<string, string[]>();
+  const sources = new Map<string, string[]>();
+  for (const s of strips) {
+    const to = [s.output, ...s.sends.map((x) => x.bus)].filter((x) => x !== "master");
+    targets.set(s.id, to);
+    for (const d of to) sources.set(d, [...(sources.get(d) ?? []), s.id]);
+  }
+  const keep = new Set<string>();
+  const walk = (id: string, next: Map<string, string[]>) => {
+    for (const n of next.get(id) ?? []) {
+      if (keep.has(`${n}`)) continue;
+      keep.add(n);
+      walk(n, next);
+    }
+  };
+  for (const s of strips) {
+    if (!s.solo) continue;
+    keep.add(s.id);
+    walk(s.id, targets);
+    walk(s.id, sources);
+  }
+  for (const b of session.buses) if (b.soloSafe ?? b.kind === "aux") keep.add(b.id);
+  for (const s of strips) res.set(s.id, !s.mute && keep.has(s.id));
+  return res;
+}

@@ -1,0 +1,232 @@
+/**
+ * Plays a track's timeline: the clips of the comped (or active) take, with clip gain, fades, crossfades
+ * between overlapping clips and crossfades at comp edges, read block by block from sources opened only while
+ * their clip plays (so open files and memory do not grow with the song).
+ */
+import { dbToGain } from "../core/db.ts";
+import { fadeGain } from "../session/fades.ts";
+import type { AudioRef, Clip, FadeShape, Session, Track } from "../session/schema.ts";
+import type { AudioSource, SourceProvider } from "./source.ts";
+
+/** One clip as it plays: everything in samples at the session rate. */
+export interface PlaybackItem {
+  audio: string;
+  /** First timeline sample. */
+  start: number;
+  /** Timeline sample after the last. */
+  end: number;
+  /** Source frame played at `start`. */
+  sourceStart: number;
+  gain: number;
+  fadeIn: number;
+  fadeInShape: FadeShape;
+  fadeOut: number;
+  fadeOutShape: FadeShape;
+  /** Comp window: the item is heard between `from` and `to`, ramping over `xf` samples centred on each. */
+  window: { from: number; to: number; xf: number; shape: FadeShape } | null;
+}
+
+/** The track's clips as playback items, sorted by start. */
+export function playbackItems(track: Track, sampleRate: number): PlaybackItem[] {
+  const items: PlaybackItem[] = [];
+  const takeById = new Map(track.takes.map((t) => [t.id, t]));
+  const toItems = (clips: readonly Clip[], window: PlaybackItem["window"]) => {
+    const sorted = [...clips].sort((a, b) => a.start - b.start);
+    const its = sorted.map((c) => clipItem(c, sampleRate, window));
+    // Overlapping neighbours crossfade across the overlap (at least).
+    for (let i = 1; i < its.length; i++) {
+      const overlap = its[i - 1].end - its[i].start;
+      if (overlap > 0) {
+        its[i - 1].fadeOut = Math.max(its[i - 1].fadeOut, overlap);
+        its[i].fadeIn = Math.max(its[i].fadeIn, overlap);
+      }
+    }
+    for (const it of its) {
+      if (window) {
+        // Only the part of the clip the window lets through is read.
+        const lo = window.from - (window.xf >> 1);
+        const hi = window.to + window.xf - (window.xf >> 1);
+        if (it.end <= lo || it.start >= hi) continue;
+      }
+      items.push(it);
+    }
+  };
+  if (track.comp && track.comp.segments.length > 0) {
+    const xf = Math.round(track.comp.crossfade * sampleRate);
+    for (const seg of track.comp.segments) {
+      const take = takeById.get(seg.take);
+      if (!take) continue;
+      toItems(take.clips, {
+        from: Math.round(seg.start * sampleRate),
+        to: Math.round(seg.end * sampleRate),
+        xf,
+        shape: track.comp.shape,
+      });
+    }
+  } else {
+    const take = track.activeTake ? takeById.get(track.activeTake) : track.takes[0];
+    if (take) toItems(take.clips, null);
+  }
+  return items.sort((a, b) => a.start - b.start);
+}
+
+function clipItem(c: Clip, sr: number, window: PlaybackItem["window"]): PlaybackItem {
+  const start = Math.round(c.start * sr);
+  const length = Math.max(1, Math.round(c.length * sr));
+  return {
+    audio: c.audio,
+    start,
+    end: start + length,
+    sourceStart: Math.round(c.offset * sr),
+    gain: dbToGain(c.gainDb),
+    fadeIn: Math.min(length, Math.round(c.fadeIn.length * sr)),
+    fadeInShape: c.fadeIn.shape,
+    fadeOut: Math.min(length, Math.round(c.fadeOut.length * sr)),
+    fadeOutShape: c.fadeOut.shape,
+    window,
+  };
+}
+
+/** Gain of the item at timeline sample `t` (clip gain × fades × comp window). */
+function itemGain(it: PlaybackItem, t: number): number {
+  let g = it.gain;
+  if (t - it.start < it.fadeIn) g *= fadeGain(it.fadeInShape, (t - it.start + 0.5) / it.fadeIn);
+  if (it.end - t <= it.fadeOut) g *= fadeGain(it.fadeOutShape, (it.end - t - 0.5) / it.fadeOut);
+  const w = it.window;
+  if (w) {
+    const h = w.xf >> 1;
+    if (w.xf === 0) {
+      if (t < w.from || t >= w.to) return 0;
+    } else {
+      const a = w.from - h; // ramp up over [a, a + xf)
+      const b = w.to - h; // ramp down over [b, b + xf)
+      if (t < a || t >= b + w.xf) return 0;
+      if (t < a + w.xf) g *= fadeGain(w.shape, (t - a + 0.5) / w.xf);
+      if (t >= b) g *= fadeGain(w.shape, 1 - (t - b + 0.5) / w.xf);
+    }
+  }
+  return g;
+}
+
+/** True when the item's gain is constant over [a, b) (no fade or comp edge inside). */
+function flatOver(it: PlaybackItem, a: number, b: number): boolean {
+  if (a - it.start < it.fadeIn) return false;
+  if (it.end - (b - 1) <= it.fadeOut) return false;
+  const w = it.window;
+  if (w && w.xf > 0) {
+    const h = w.xf >> 1;
+    const up = [w.from - h, w.from - h + w.xf];
+    const down = [w.to - h, w.to - h + w.xf];
+    if (a < up[1] && b > up[0]) return false;
+    if (a < down[1] && b > down[0]) return false;
+    if (a < up[0] || b > down[1]) return false;
+  } else if (w && (a < w.from || b > w.to)) return false;
+  return true;
+}
+
+/** Streams one track's audio in blocks. */
+export class TrackPlayer {
+  private readonly items: PlaybackItem[];
+  private next = 0;
+  private readonly open = new Map<PlaybackItem, AudioSource>();
+  private scratch: Float32Array[] = [];
+  private gains: Float32Array;
+  /** Timeline sample where the last clip ends. */
+  readonly end: number;
+
+  /**
+   * @param track the track.
+   * @param session the session (for audio references and the rate).
+   * @param provider opens sources.
+   * @param blockFrames largest block asked for.
+   */
+  constructor(
+    readonly track: Track,
+    private readonly session: Session,
+    private readonly provider: SourceProvider,
+    blockFrames: number,
+  ) {
+    this.items = playbackItems(track, session.sampleRate);
+    this.end = this.items.reduce((m, it) => Math.max(m, it.end), 0);
+    this.gains = new Float32Array(blockFrames);
+  }
+
+  /** The playback items (for inspection and tests). */
+  get playback(): readonly PlaybackItem[] {
+    return this.items;
+  }
+
+  /** Fills `out[c][0 … frames)` (the track's channels) with timeline samples `t0 … t0 + frames`. */
+  async fill(t0: number, frames: number, out: Float32Array[]): Promise<void> {
+    for (const o of out) o.fill(0, 0, frames);
+    const t1 = t0 + frames;
+    // Open the sources of clips that start in this block; close those that have ended.
+    while (this.next < this.items.length && this.items[this.next].start < t1) {
+      const it = this.items[this.next++];
+      if (it.end <= t0) continue;
+      const ref = this.session.audio[it.audio] as AudioRef;
+      this.open.set(it, await this.provider.open(it.audio, ref, this.session.sampleRate));
+    }
+    for (const [it, src] of this.open) {
+      if (it.end <= t0) {
+        this.open.delete(it);
+        await src.close();
+        continue;
+      }
+      const a = Math.max(t0, it.start);
+      const b = Math.min(t1, it.end);
+      if (b <= a) continue;
+      const n = b - a;
+      if (this.scratch.length < src.channels || this.scratch[0].length < frames) {
+        this.scratch = Array.from(
+          { length: Math.max(src.channels, this.scratch.length) },
+          () => new Float32Array(frames),
+        );
+      }
+      await src.read(it.sourceStart + (a - it.start), n, this.scratch.slice(0, src.channels));
+      const off = a - t0;
+      if (flatOver(it, a, b)) {
+        mixInto(this.scratch, src.channels, out, off, n, it.gain, null);
+      } else {
+        const g = this.gains;
+        for (let i = 0; i < n; i++) g[i] = itemGain(it, a + i);
+        mixInto(this.scratch, src.channels, out, off, n, 0, g);
+      }
+    }
+  }
+
+  /** Closes every open source. */
+  async close(): Promise<void> {
+    for (const src of this.open.values()) await src.close();
+    this.open.clear();
+  }
+}
+
+/**
+ * Adds `src` (srcCh channels, frames 0 … n) times a gain (scalar or per sample) into `out` at `off`. Channel
+ * mapping: equal counts copy; mono into stereo feeds both sides; stereo into mono averages the two.
+ */
+function mixInto(
+  src: Float32Array[],
+  srcCh: number,
+  out: Float32Array[],
+  off: number,
+  n: number,
+  gain: number,
+  gains: Float32Array | null,
+): void {
+  const outCh = out.length;
+  for (let c = 0; c < outCh; c++) {
+    const o = out[c];
+    if (srcCh >= 2 && outCh === 1) {
+      const x0 = src[0];
+      const x1 = src[1];
+      if (gains) for (let i = 0; i < n; i++) o[off + i] += 0.5 * (x0[i] + x1[i]) * gains[i];
+      else for (let i = 0; i < n; i++) o[off + i] += 0.5 * (x0[i] + x1[i]) * gain;
+    } else {
+      const x = src[Math.min(c, srcCh - 1)];
+      if (gains) for (let i = 0; i < n; i++) o[off + i] += x[i] * gains[i];
+      else for (let i = 0; i < n; i++) o[off + i] += x[i] * gain;
+    }
+  }
+}
