@@ -1,0 +1,245 @@
+/**
+ * A cascade of biquad sections over several channels, in place on 64-bit buffers, whose coefficients glide
+ * when changed. A change moves every coefficient in a straight line, sample by sample, from where it is to
+ * the new design over 20 ms. Straight lines keep the filter stable: the region of stable (a1, a2) is a
+ * triangle, so every point between two stable sections is stable too. Each glide sample's coefficients are
+ * computed from its distance to the glide start (not accumulated), so the output does not depend on block
+ * sizes.
+ *
+ * Sections that are exactly the identity (and not moving) are skipped; a bank of slots can be larger than
+ * what is in use at no cost.
+ */
+import type { BiquadCoefficients } from "../../core/biquad.ts";
+
+/** Glide duration, seconds. */
+export const GLIDE_SECONDS = 0.02;
+/** Samples between flushes of tiny filter states to zero. */
+const FLUSH_EVERY = 256;
+
+export class SectionChain {
+  /** Section slots. */
+  private sections: number;
+  readonly channels: number;
+  /** Coefficients now (b0 b1 b2 a1 a2 per section), where a glide started, and its goal. */
+  private cur: Float64Array;
+  private from: Float64Array;
+  private to: Float64Array;
+  /** Filter state per channel: (s1, s2) per section. */
+  private state: Float64Array[];
+  /** Indices of sections that are not the identity now (or, while gliding, at either end). */
+  private active: Int32Array;
+  private activeCount = 0;
+  /** Glide length and samples done, samples. */
+  private readonly glideLength: number;
+  private glidePos = 0;
+  private gliding = false;
+  /** Samples until the next denormal flush (on a fixed grid, so results do not depend on block sizes). */
+  private untilFlush = FLUSH_EVERY;
+
+  /**
+   * @param channels channels processed together (each has its own state, all share coefficients).
+   * @param sections number of section slots (grows with `setSections`).
+   * @param sampleRate Hz, sets the glide length.
+   */
+  constructor(channels: number, sections: number, sampleRate: number) {
+    this.channels = channels;
+    this.sections = sections;
+    this.cur = identityArray(sections);
+    this.from = identityArray(sections);
+    this.to = identityArray(sections);
+    this.state = Array.from({ length: channels }, () => new Float64Array(2 * sections));
+    this.active = new Int32Array(sections);
+    this.glideLength = Math.max(1, Math.round(GLIDE_SECONDS * sampleRate));
+  }
+
+  /** Section slots. */
+  get size(): number {
+    return this.sections;
+  }
+
+  /** True while coefficients are still moving. */
+  get isGliding(): boolean {
+    return this.gliding;
+  }
+
+  /**
+   * Sets the sections (slot i gets `coeffs[i]`, slots beyond get the identity; the bank grows if needed).
+   * `immediate` jumps there (before any audio, or after a reset); otherwise the coefficients glide.
+   */
+  setSections(coeffs: readonly BiquadCoefficients[], immediate = false): void {
+    if (coeffs.length > this.sections) this.grow(coeffs.length);
+    const to = this.to;
+    to.set(identityArray(this.sections));
+    for (let s = 0; s < coeffs.length; s++) {
+      const c = coeffs[s];
+      const o = 5 * s;
+      to[o] = c.b0;
+      to[o + 1] = c.b1;
+      to[o + 2] = c.b2;
+      to[o + 3] = c.a1;
+      to[o + 4] = c.a2;
+    }
+    let same = true;
+    for (let i = 0; i < to.length; i++) if (to[i] !== this.cur[i]) same = false;
+    if (immediate || same) {
+      this.cur.set(to);
+      this.gliding = false;
+    } else {
+      // A change during a glide starts from the coefficients in use now.
+      this.from.set(this.cur);
+      this.glidePos = 0;
+      this.gliding = true;
+    }
+    this.updateActive();
+  }
+
+  /** Clears the filter state and finishes any glide. */
+  reset(): void {
+    for (const s of this.state) s.fill(0);
+    this.untilFlush = FLUSH_EVERY;
+    this.cur.set(this.to);
+    this.gliding = false;
+    this.updateActive();
+  }
+
+  /** Filters the first `frames` samples of every channel buffer in place. */
+  run(bufs: readonly Float64Array[], frames: number): void {
+    let pos = 0;
+    while (pos < frames) {
+      let n = frames - pos;
+      if (n > this.untilFlush) n = this.untilFlush;
+      if (this.gliding && n > this.glideLength - this.glidePos) n = this.glideLength - this.glidePos;
+      this.untilFlush -= n;
+      const flush = this.untilFlush === 0;
+      if (flush) this.untilFlush = FLUSH_EVERY;
+      for (let c = 0; c < this.channels; c++) {
+        const x = bufs[c];
+        const st = this.state[c];
+        for (let k = 0; k < this.activeCount; k++) {
+          const s = this.active[k];
+          if (this.gliding) this.glideSection(s, x, st, pos, n);
+          else this.runSection(s, x, st, pos, n);
+          if (flush) {
+            // Values too small to matter go to zero, so a decaying tail ends in exact zeros, not denormals.
+            if (st[2 * s] > -1e-25 && st[2 * s] < 1e-25) st[2 * s] = 0;
+            if (st[2 * s + 1] > -1e-25 && st[2 * s + 1] < 1e-25) st[2 * s + 1] = 0;
+          }
+        }
+      }
+      pos += n;
+      if (this.gliding) {
+        this.glidePos += n;
+        const cur = this.cur;
+        if (this.glidePos >= this.glideLength) {
+          cur.set(this.to);
+          this.gliding = false;
+          this.updateActive();
+        } else {
+          const t = this.glidePos / this.glideLength;
+          for (let i = 0; i < cur.length; i++) cur[i] = this.from[i] + (this.to[i] - this.from[i]) * t;
+        }
+      }
+    }
+  }
+
+  /** One section with fixed coefficients over x[pos … pos+n) (transposed direct form II). */
+  private runSection(s: number, x: Float64Array, st: Float64Array, pos: number, n: number): void {
+    const cur = this.cur;
+    const o = 5 * s;
+    const b0 = cur[o];
+    const b1 = cur[o + 1];
+    const b2 = cur[o + 2];
+    const a1 = cur[o + 3];
+    const a2 = cur[o + 4];
+    let s1 = st[2 * s];
+    let s2 = st[2 * s + 1];
+    const end = pos + n;
+    for (let i = pos; i < end; i++) {
+      const xi = x[i];
+      const yi = b0 * xi + s1;
+      s1 = b1 * xi - a1 * yi + s2;
+      s2 = b2 * xi - a2 * yi;
+      x[i] = yi;
+    }
+    st[2 * s] = s1;
+    st[2 * s + 1] = s2;
+  }
+
+  /** One section while gliding: coefficients at glide sample m are from + (to − from)·(m + 1)/length. */
+  private glideSection(s: number, x: Float64Array, st: Float64Array, pos: number, n: number): void {
+    const o = 5 * s;
+    const f = this.from;
+    const t = this.to;
+    const fb0 = f[o];
+    const fb1 = f[o + 1];
+    const fb2 = f[o + 2];
+    const fa1 = f[o + 3];
+    const fa2 = f[o + 4];
+    const db0 = t[o] - fb0;
+    const db1 = t[o + 1] - fb1;
+    const db2 = t[o + 2] - fb2;
+    const da1 = t[o + 3] - fa1;
+    const da2 = t[o + 4] - fa2;
+    const inv = 1 / this.glideLength;
+    let m = this.glidePos + 1;
+    let s1 = st[2 * s];
+    let s2 = st[2 * s + 1];
+    const end = pos + n;
+    for (let i = pos; i < end; i++, m++) {
+      const u = m * inv;
+      const xi = x[i];
+      const yi = (fb0 + db0 * u) * xi + s1;
+      s1 = (fb1 + db1 * u) * xi - (fa1 + da1 * u) * yi + s2;
+      s2 = (fb2 + db2 * u) * xi - (fa2 + da2 * u) * yi;
+      x[i] = yi;
+    }
+    st[2 * s] = s1;
+    st[2 * s + 1] = s2;
+  }
+
+  private updateActive(): void {
+    const cur = this.cur;
+    const f = this.from;
+    const t = this.to;
+    const isId = (a: Float64Array, o: number) =>
+      a[o] === 1 && a[o + 1] === 0 && a[o + 2] === 0 && a[o + 3] === 0 && a[o + 4] === 0;
+    let n = 0;
+    for (let s = 0; s < this.sections; s++) {
+      const o = 5 * s;
+      const identity = this.gliding ? isId(f, o) && isId(t, o) : isId(cur, o);
+      if (identity) {
+        // An identity section's state would be zero after one sample; clear it so a later glide starts clean.
+        for (const st of this.state) {
+          st[2 * s] = 0;
+          st[2 * s + 1] = 0;
+        }
+      } else this.active[n++] = s;
+    }
+    this.activeCount = n;
+  }
+
+  private grow(sections: number): void {
+    const old = this.sections;
+    const grow = (a: Float64Array): Float64Array => {
+      const b = identityArray(sections);
+      b.set(a.subarray(0, 5 * old));
+      return b;
+    };
+    this.cur = grow(this.cur);
+    this.from = grow(this.from);
+    this.to = grow(this.to);
+    this.state = this.state.map((s) => {
+      const t = new Float64Array(2 * sections);
+      t.set(s);
+      return t;
+    });
+    this.active = new Int32Array(sections);
+    this.sections = sections;
+  }
+}
+
+function identityArray(sections: number): Float64Array {
+  const a = new Float64Array(5 * sections);
+  for (let s = 0; s < sections; s++) a[5 * s] = 1;
+  return a;
+}
