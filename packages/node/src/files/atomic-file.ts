@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { type FileHandle, open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { osError } from "./file-source.ts";
+import { AudioFileError } from "./types.ts";
+
+/**
+ * A file written under a temporary name beside its target and renamed into place only when complete
+ * (after fsync), so a crash or kill never leaves a half-written file under the final name.
+ */
+export class AtomicFile {
+  private handle: FileHandle | null;
+  private done = false;
+
+  private constructor(
+    /** The final name. */
+    readonly path: string,
+    /** The temporary name it is written under. */
+    readonly tempPath: string,
+    handle: FileHandle,
+  ) {
+    this.handle = handle;
+  }
+
+  /** Creates the temporary file beside `path`. */
+  static async create(path: string): Promise<AtomicFile> {
+    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.partial`);
+    try {
+      return new AtomicFile(path, temp, await open(temp, "wx"));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException)?.code === "ENOENT") {
+        throw new AudioFileError(path, `cannot create: folder ${dirname(path)} does not exist`);
+      }
+      throw osError(path, e);
+    }
+  }
+
+  /** Writes `bytes` at byte offset `position`. */
+  async writeAt(bytes: Uint8Array, position: number): Promise<void> {
+    if (!this.handle) throw new AudioFileError(this.path, "write after close or abort");
+    try {
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, position + done);
+        done += bytesWritten;
+      }
+    } catch (e) {
+      throw osError(this.path, e);
+    }
+  }
+
+  /** Flushes to disk, closes, and renames over the final name. */
+  async commit(): Promise<void> {
+    if (this.done) return;
+    const h = this.handle;
+    if (!h) throw new AudioFileError(this.path, "close after abort");
+    try {
+      await h.sync();
+      await h.close();
+      this.handle = null;
+      await rename(this.tempPath, this.path);
+      this.done = true;
+    } catch (e) {
+      await this.abort();
+      throw osError(this.path, e);
+    }
+    // Make the rename itself durable; not every file system allows syncing a directory.
+    try {
+      const d = await open(dirname(this.path), "r");
+      await d.sync().catch(() => {});
+      await d.close();
+    } catch {}
+  }
+
+  /** Closes and deletes the temporary file; nothing appears under the final name. Safe to call twice. */
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    const h = this.handle;
+    this.handle = null;
+    if (h) await h.close().catch(() => {});
+    await unlink(this.tempPath).catch(() => {});
+  }
+}

@@ -1,0 +1,172 @@
+import type { FileSource } from "./file-source.ts";
+import { AudioFileError, type AudioFileInfo, type AudioReader } from "./types.ts";
+
+/** Bytes fed to a decoder per step: small enough to keep memory flat, large enough to be efficient. */
+const CHUNK_BYTES = 64 * 1024;
+/** Decoder complaints kept as warnings (the rest are counted). */
+const MAX_WARNINGS = 5;
+
+/** A streaming decoder fed file bytes in arbitrary chunks. */
+export interface ChunkDecoder {
+  /** Decodes what it can of `bytes`; returns planar channels (possibly empty) and any error messages. */
+  decode(bytes: Uint8Array): Promise<{ channels: Float32Array[]; errors: string[] }>;
+  /** Decodes what is left at the end of the file. */
+  flush(): Promise<{ channels: Float32Array[]; errors: string[] }>;
+  /** Releases the decoder. */
+  free(): void;
+}
+
+/**
+ * AudioReader over a compressed file: feeds the file to a decoder in 64 KB chunks and hands out frames.
+ * Seeking decodes and discards; going backwards reopens the decoder from the start.
+ */
+export class DecodedReader implements AudioReader {
+  private decoder: ChunkDecoder | null = null;
+  private filePos = 0;
+  private ended = false;
+  /** Decoded chunks not yet handed out; `headUsed` frames of the first one are gone. */
+  private queue: Float32Array[][] = [];
+  private headUsed = 0;
+  private queued = 0;
+  /** Frames handed out or skipped so far. */
+  private position = 0;
+  private out: Float32Array[] = [];
+  private errorCount = 0;
+  private closed = false;
+
+  constructor(
+    private readonly src: FileSource,
+    readonly info: AudioFileInfo,
+    private readonly makeDecoder: () => Promise<ChunkDecoder>,
+    /** Byte offset where decoding starts. */
+    private readonly startOffset: number,
+  ) {
+    this.filePos = startOffset;
+  }
+
+  async read(maxFrames: number): Promise<Float32Array[] | null> {
+    if (this.closed) throw new AudioFileError(this.src.path, "read after close");
+    if (!(maxFrames > 0)) throw new RangeError(`read: maxFrames must be positive, got ${maxFrames}`);
+    let want = Math.floor(maxFrames);
+    if (this.info.frames !== null) want = Math.min(want, this.info.frames - this.position);
+    while (this.queued < want && !this.ended) await this.fill();
+    const n = Math.min(want, this.queued);
+    if (n <= 0) return null;
+    if (this.out.length === 0 || this.out[0].length < n) {
+      this.out = Array.from({ length: this.info.channels }, () => new Float32Array(n));
+    }
+    this.take(n, this.out);
+    return this.out.map((o) => (o.length === n ? o : o.subarray(0, n)));
+  }
+
+  async seek(frame: number): Promise<void> {
+    if (this.closed) throw new AudioFileError(this.src.path, "seek after close");
+    if (!(Number.isInteger(frame) && frame >= 0)) {
+      throw new RangeError(`seek: frame must be a whole number ≥ 0, got ${frame}`);
+    }
+    if (frame < this.position) await this.rewind();
+    while (this.position < frame) {
+      if (this.queued === 0) {
+        if (this.ended) return;
+        await this.fill();
+        continue;
+      }
+      this.take(Math.min(frame - this.position, this.queued), null);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.decoder?.free();
+    this.decoder = null;
+    this.queue = [];
+    await this.src.close();
+  }
+
+  private async rewind(): Promise<void> {
+    this.decoder?.free();
+    this.decoder = null;
+    this.filePos = this.startOffset;
+    this.ended = false;
+    this.queue = [];
+    this.headUsed = 0;
+    this.queued = 0;
+    this.position = 0;
+  }
+
+  /** Moves `n` queued frames into `out` (or drops them when `out` is null). */
+  private take(n: number, out: Float32Array[] | null): void {
+    let done = 0;
+    while (done < n) {
+      const head = this.queue[0];
+      const avail = head[0].length - this.headUsed;
+      const k = Math.min(avail, n - done);
+      if (out) {
+        for (let c = 0; c < out.length; c++)
+          out[c].set(head[c].subarray(this.headUsed, this.headUsed + k), done);
+      }
+      done += k;
+      this.headUsed += k;
+      if (this.headUsed === head[0].length) {
+        this.queue.shift();
+        this.headUsed = 0;
+      }
+    }
+    this.queued -= n;
+    this.position += n;
+  }
+
+  /** Decodes the next chunk of the file (or flushes at its end). */
+  private async fill(): Promise<void> {
+    if (!this.decoder) this.decoder = await this.makeDecoder();
+    let result: { channels: Float32Array[]; errors: string[] };
+    if (this.filePos < this.src.size) {
+      const bytes = await this.src.readAt(this.filePos, CHUNK_BYTES);
+      this.filePos += bytes.length;
+      result = await this.decoder.decode(bytes);
+    } else {
+      result = await this.decoder.flush();
+      this.ended = true;
+    }
+    for (const e of result.errors) {
+      if (++this.errorCount <= MAX_WARNINGS) this.info.warnings.push(`decoder: ${e}`);
+    }
+    const got = result.channels[0]?.length ?? 0;
+    if (got > 0) {
+      if (result.channels.length < this.info.channels) {
+        throw new AudioFileError(
+          this.src.path,
+          `decoder produced ${result.channels.length} channels, header says ${this.info.channels}`,
+        );
+      }
+      // Copy: decoders may reuse their output memory.
+      this.queue.push(result.channels.slice(0, this.info.channels).map((c) => c.slice()));
+      this.queued += got;
+    }
+    if (this.ended && this.info.frames !== null) {
+      const total = this.position + this.queued;
+      if (total < this.info.frames && !this.info.warnings.some((w) => w.startsWith("file ends early"))) {
+        this.info.warnings.push(
+          `file ends early: decoded ${total} of ${this.info.frames} frames the header promises (truncated)`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Runs a decoder call with console.error silenced: the WebAssembly decoders print their complaints there,
+ * and we report them as warnings instead.
+ */
+export async function quietly<T>(f: () => T | Promise<T>): Promise<T> {
+  const orig = console.error;
+  console.error = () => {};
+  let r: T | Promise<T>;
+  try {
+    r = f(); // the printing happens in the synchronous part; restore before awaiting anything
+  } finally {
+    console.error = orig;
+  }
+  return await r;
+}

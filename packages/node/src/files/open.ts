@@ -1,0 +1,103 @@
+/**
+ * Opening audio files for reading. The format is recognised from the content (magic bytes), never the
+ * file name: RIFF/WAVE, RF64/BW64, FLAC, Ogg Vorbis and MP3.
+ */
+import { FileSource } from "./file-source.ts";
+import { openFlac } from "./flac-reader.ts";
+import { openMp3 } from "./mp3-reader.ts";
+import { openOggVorbis } from "./ogg-reader.ts";
+import { SNIFF_BYTES, sniff } from "./sniff.ts";
+import { AudioFileError, type AudioFileInfo, type AudioReader } from "./types.ts";
+import { WavReader } from "./wav-reader.ts";
+
+/**
+ * Opens an audio file for streaming reads.
+ * @param path file to read; its content decides the format.
+ * @throws AudioFileError (one line, naming the file) when it is missing, not audio, truncated or unsupported.
+ */
+export async function openAudioFile(path: string): Promise<AudioReader> {
+  const src = await FileSource.open(path);
+  try {
+    const kind = sniff(await src.readAt(0, SNIFF_BYTES));
+    if ("notAudio" in kind) throw new AudioFileError(path, kind.notAudio);
+    switch (kind.audio) {
+      case "wav":
+      case "rf64":
+        return await WavReader.open(src, kind.audio);
+      case "flac":
+        return await openFlac(src);
+      case "ogg":
+        return await openOggVorbis(src);
+      case "mp3":
+        return await openMp3(src);
+    }
+  } catch (e) {
+    await src.close();
+    if (e instanceof AudioFileError) throw e;
+    throw new AudioFileError(path, `cannot read: ${(e as Error)?.message ?? e}`);
+  }
+}
+
+/**
+ * Reads only the header of an audio file.
+ * @param path file to inspect.
+ * @returns format, codec, rate, channels, depth, length (null when the header does not say) and metadata.
+ */
+export async function probeAudioFile(path: string): Promise<AudioFileInfo> {
+  const r = await openAudioFile(path);
+  const info = r.info;
+  await r.close();
+  return info;
+}
+
+/**
+ * Reads a short file completely (an impulse response, a sample), as planar float channels.
+ * @param path file to read.
+ * @param opts.maxFrames the longest file accepted, in frames; longer files are an AudioFileError.
+ */
+export async function readWholeFile(
+  path: string,
+  opts: { maxFrames: number },
+): Promise<{ info: AudioFileInfo; channels: Float32Array[] }> {
+  const { maxFrames } = opts;
+  if (!(Number.isInteger(maxFrames) && maxFrames > 0)) {
+    throw new RangeError(`readWholeFile: maxFrames must be a whole number > 0, got ${maxFrames}`);
+  }
+  const r = await openAudioFile(path);
+  try {
+    const { info } = r;
+    const tooLong = (n: number | string) =>
+      new AudioFileError(
+        path,
+        `too long: ${n} frames (${seconds(n, info.sampleRate)}), at most ${maxFrames} (${seconds(maxFrames, info.sampleRate)}) accepted here`,
+      );
+    if (info.frames !== null && info.frames > maxFrames) throw tooLong(info.frames);
+    let cap = Math.min(maxFrames, info.frames ?? 65536);
+    let out = Array.from({ length: info.channels }, () => new Float32Array(cap));
+    let n = 0;
+    for (;;) {
+      // Ask for one frame more than allowed so an over-long file without a length in its header is caught.
+      const block = await r.read(Math.min(65536, maxFrames + 1 - n));
+      if (!block) break;
+      const k = block[0].length;
+      if (n + k > maxFrames) throw tooLong(`more than ${maxFrames}`);
+      if (n + k > cap) {
+        cap = Math.min(maxFrames, Math.max(cap * 2, n + k));
+        out = out.map((c) => {
+          const g = new Float32Array(cap);
+          g.set(c.subarray(0, n));
+          return g;
+        });
+      }
+      for (let c = 0; c < info.channels; c++) out[c].set(block[c], n);
+      n += k;
+    }
+    return { info, channels: out.map((c) => (c.length === n ? c : c.slice(0, n))) };
+  } finally {
+    await r.close();
+  }
+}
+
+function seconds(n: number | string, rate: number): string {
+  return typeof n === "number" ? `${(n / rate).toFixed(2)} s` : "unknown length";
+}

@@ -1,0 +1,89 @@
+import { Ditherer } from "@controlroom/engine/dsp/dither/ditherer.ts";
+import { AudioFileError, type AudioWriterOptions } from "./types.ts";
+
+/** Checks writer options; every problem names the option. */
+export function checkWriterOptions(path: string, o: AudioWriterOptions, maxBits: 24 | 32): void {
+  const fail = (msg: string): never => {
+    throw new AudioFileError(path, msg);
+  };
+  if (!(Number.isInteger(o.sampleRate) && o.sampleRate >= 1000 && o.sampleRate <= 768000)) {
+    fail(`sampleRate must be a whole number of Hz between 1000 and 768000, got ${o.sampleRate}`);
+  }
+  if (!(Number.isInteger(o.channels) && o.channels >= 1 && o.channels <= 64)) {
+    fail(`channels must be a whole number between 1 and 64, got ${o.channels}`);
+  }
+  const depths = maxBits === 24 ? [16, 24] : [16, 24, 32];
+  if (!depths.includes(o.bitDepth)) fail(`bitDepth must be ${depths.join(", ")}, got ${o.bitDepth}`);
+  if (o.dither !== undefined && o.dither !== "tpdf" && o.dither !== "none") {
+    fail(`dither must be "tpdf" or "none", got ${JSON.stringify(o.dither)}`);
+  }
+  if (o.ditherSeed !== undefined && !Number.isInteger(o.ditherSeed)) {
+    fail(`ditherSeed must be a whole number, got ${o.ditherSeed}`);
+  }
+}
+
+/**
+ * Float → integer codes for one file: TPDF dither (or plain rounding) per channel, with separate seeds so
+ * channels get uncorrelated noise. Samples already exactly on the target grid are stored unchanged (the noise
+ * sequence still advances), so digital silence stays silent and a 16/24-bit source written at its own depth is
+ * bit-exact.
+ */
+export class Quantizer {
+  private readonly ditherers: Ditherer[];
+  private readonly scale: number;
+  private codes = new Int32Array(0);
+
+  constructor(channels: number, bits: number, dither: "tpdf" | "none", seed: number) {
+    this.scale = 2 ** (bits - 1);
+    this.ditherers = Array.from(
+      { length: channels },
+      (_, c) => new Ditherer({ bits, kind: dither, seed: (seed + c * 7919) >>> 0 }),
+    );
+  }
+
+  /** Codes of channel `c` for `frames` samples; the returned array is reused. */
+  quantize(c: number, x: Float32Array, frames: number): Int32Array {
+    if (this.codes.length < frames) this.codes = new Int32Array(frames);
+    const q = this.codes;
+    this.ditherers[c].quantize(x, q, frames);
+    const s = this.scale;
+    for (let i = 0; i < frames; i++) {
+      const t = x[i] * s;
+      if (t === Math.floor(t) && t >= -s && t < s) q[i] = t;
+    }
+    return q;
+  }
+}
+
+/** Checks the arrays passed to `write`; returns the frame count. */
+export function checkWriteArgs(
+  path: string,
+  channels: number,
+  data: readonly Float32Array[],
+  frames: number | undefined,
+): number {
+  if (data.length !== channels) {
+    throw new AudioFileError(path, `write: got ${data.length} channels, the file has ${channels}`);
+  }
+  const n = frames ?? data[0].length;
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new AudioFileError(path, `write: frames must be a whole number ≥ 0, got ${n}`);
+  for (let c = 0; c < channels; c++) {
+    if (data[c].length < n) {
+      throw new AudioFileError(
+        path,
+        `write: channel ${c} has ${data[c].length} samples, fewer than frames (${n})`,
+      );
+    }
+  }
+  return n;
+}
+
+/** Throws when a sample is NaN or infinite (it would become noise or silence without anyone noticing). */
+export function checkFinite(path: string, c: number, x: Float32Array, frames: number, at: number): void {
+  for (let i = 0; i < frames; i++) {
+    if (!Number.isFinite(x[i])) {
+      throw new AudioFileError(path, `write: channel ${c} sample ${at + i} is ${x[i]} (not a finite number)`);
+    }
+  }
+}
