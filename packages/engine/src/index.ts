@@ -2,6 +2,8 @@
  * @controlroom/engine — the audio engine in pure TypeScript over Float32Array blocks.
  * No Node built-ins: runs in Node, worker threads and the browser.
  */
+
+export * from "./analysis/index.ts";
 export * from "./core/biquad.ts";
 export * from "./core/db.ts";
 export * from "./core/fft.ts";

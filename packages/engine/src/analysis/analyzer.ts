@@ -1,0 +1,431 @@
+import { channelWeights, LoudnessMeter, powerToLufs } from "./loudness.ts";
+import { type BandLevel, ThirdOctaveAnalyzer } from "./third-octave.ts";
+import { TruePeakMeter } from "./true-peak.ts";
+
+/** Level under which a sample counts as silence for head/tail measurement: −60 dBFS. */
+const SILENCE_LEVEL = 0.001;
+/** Relative tolerance for "at the clip level": just over one 16-bit step, so +32767 and −32768 both count. */
+const CLIP_TOLERANCE = 4e-5;
+/** A plateau of at least this many equal peak samples is the mark of clipping (a sine can touch its peak twice). */
+const CLIP_EVIDENCE_RUN = 3;
+/** Clip runs kept with positions; all are counted. */
+const MAX_CLIP_POSITIONS = 10000;
+/** Waveform overview resolution: buckets are merged in pairs when there would be more than this. */
+const MAX_OVERVIEW_BUCKETS = 4096;
+/** Windows quieter than this (both channels, −60 dBFS RMS) say nothing about phase. */
+const CORRELATION_FLOOR_POWER = 1e-6;
+
+/** One stretch of consecutive clipped samples. */
+export interface ClipRun {
+  channel: number;
+  /** First clipped sample, 0-based frame index. */
+  startSample: number;
+  /** Number of consecutive clipped samples. */
+  length: number;
+}
+
+/** Per-channel levels. */
+export interface ChannelLevels {
+  samplePeakDbfs: number;
+  truePeakDbtp: number;
+  rmsDbfs: number;
+}
+
+/**
+ * Everything `controlroom analyze` reports. Levels in dB are −Infinity for silence (the CLI prints `null`).
+ * RMS is the plain mean square over all channels' samples (a full-scale sine reads −3.01 dBFS).
+ */
+export interface AnalysisReport {
+  durationSeconds: number;
+  frames: number;
+  /** BS.1770-4 gated integrated loudness, LUFS. */
+  integratedLufs: number;
+  /** EBU Tech 3342 loudness range, LU. */
+  loudnessRangeLu: number;
+  /** BS.1770-4 Annex 2 true peak over all channels, dBTP. */
+  truePeakDbtp: number;
+  samplePeakDbfs: number;
+  maxMomentaryLufs: number;
+  maxShortTermLufs: number;
+  rmsDbfs: number;
+  /** Sample peak minus RMS, dB. */
+  crestFactorDb: number;
+  /** Mean value per channel (full scale = 1). */
+  dcOffset: number[];
+  /** Samples sitting on a clip plateau (all channels). */
+  clippedSamples: number;
+  /** Number of such plateaus (runs). */
+  clipRuns: number;
+  /** The runs, up to 10 000, in order. */
+  clipPositions: ClipRun[];
+  /** Pearson correlation of channels 1 and 2 over the file (+1 mono-like, 0 wide, −1 out of phase); null if not stereo. */
+  correlation: number | null;
+  /** The lowest correlation of any 400 ms window (100 ms steps) that is not near-silent. */
+  worstCorrelation: { value: number; startSeconds: number } | null;
+  /** Level lost when channels 1 and 2 are folded to mono as (L+R)/2, dB (0 for mono-compatible; large when they cancel). */
+  monoLossDb: number | null;
+  silence: { headSeconds: number; tailSeconds: number };
+  bands: BandLevel[];
+  /** Loudness over time, one value per 100 ms (the windows ending at each step), LUFS. */
+  series: { intervalSeconds: number; momentary: Float64Array; shortTerm: Float64Array };
+  /** Waveform overview: min and max per bucket per channel. */
+  overview: { bucketSeconds: number; min: Float32Array[]; max: Float32Array[] };
+  perChannel: ChannelLevels[];
+  warnings: string[];
+}
+
+export interface AnalyzerOptions {
+  /** Hz, 8 000 … 384 000. */
+  sampleRate: number;
+  /** 1 … 64. */
+  channels: number;
+  /** WAVE_FORMAT_EXTENSIBLE speaker mask, to weight surround channels by position. */
+  channelMask?: number;
+}
+
+const dbOf = (amplitude: number) => (amplitude > 0 ? 20 * Math.log10(amplitude) : Number.NEGATIVE_INFINITY);
+const dbOfPower = (power: number) => (power > 0 ? 10 * Math.log10(power) : Number.NEGATIVE_INFINITY);
+
+/**
+ * Streams audio through every measurement at once: loudness, true peak, levels, DC, clipping, phase,
+ * silence, spectrum and an overview for plots. Memory stays constant apart from the 100 ms loudness series.
+ * Results do not depend on how the audio is cut into blocks.
+ */
+export class Analyzer {
+  readonly sampleRate: number;
+  readonly channels: number;
+  private readonly loudness: LoudnessMeter;
+  private readonly truePeak: TruePeakMeter;
+  private readonly spectrum: ThirdOctaveAnalyzer;
+  private frames = 0;
+  private readonly peak: Float64Array;
+  private readonly sumSq: Float64Array;
+  private readonly sum: Float64Array;
+  private firstLoud = -1;
+  private lastLoud = -1;
+  // Clipping: plateau at the running peak magnitude, tracked per channel run.
+  private clipLevel = 0;
+  private clipCount = 0;
+  private clipRunCount = 0;
+  private clipLongest = 0;
+  private clipRuns: ClipRun[] = [];
+  private readonly openRun: Int32Array;
+  private readonly openStart: Float64Array;
+  // Phase (channels 1 and 2).
+  private sumLR = 0;
+  private winLR = 0;
+  private winLL = 0;
+  private winRR = 0;
+  private readonly ring: Float64Array;
+  private ringPos = 0;
+  private stepFill = 0;
+  private stepsDone = 0;
+  private worst: { value: number; startSeconds: number } | null = null;
+  private readonly step: number;
+  // Overview.
+  private bucketFrames: number;
+  private bucketFill = 0;
+  private buckets = 0;
+  private ovMin: Float32Array[];
+  private ovMax: Float32Array[];
+
+  constructor(opts: AnalyzerOptions) {
+    const { sampleRate, channels } = opts;
+    if (!(sampleRate >= 8000 && sampleRate <= 384000)) {
+      throw new RangeError(`sampleRate must be between 8000 and 384000 Hz, got ${sampleRate}`);
+    }
+    if (!(Number.isInteger(channels) && channels >= 1 && channels <= 64)) {
+      throw new RangeError(`channels must be an integer between 1 and 64, got ${channels}`);
+    }
+    this.sampleRate = sampleRate;
+    this.channels = channels;
+    this.loudness = new LoudnessMeter(sampleRate, channels, channelWeights(channels, opts.channelMask));
+    this.truePeak = new TruePeakMeter(sampleRate, channels);
+    this.spectrum = new ThirdOctaveAnalyzer(sampleRate, channels);
+    this.peak = new Float64Array(channels);
+    this.sumSq = new Float64Array(channels);
+    this.sum = new Float64Array(channels);
+    this.openRun = new Int32Array(channels);
+    this.openStart = new Float64Array(channels);
+    this.step = Math.round(sampleRate / 10);
+    // Four 100 ms steps of (LR, LL, RR) sums make the 400 ms correlation window.
+    this.ring = new Float64Array(12);
+    this.bucketFrames = Math.max(1, Math.round(sampleRate / 100));
+    this.ovMin = Array.from({ length: channels }, () => new Float32Array(MAX_OVERVIEW_BUCKETS));
+    this.ovMax = Array.from({ length: channels }, () => new Float32Array(MAX_OVERVIEW_BUCKETS));
+  }
+
+  /** Feeds `frames` frames of planar audio (full scale ±1). */
+  process(input: readonly Float32Array[], frames: number): void {
+    if (input.length < this.channels) {
+      throw new RangeError(`expected ${this.channels} channels, got ${input.length}`);
+    }
+    if (frames <= 0) return;
+    this.loudness.process(input, frames);
+    this.truePeak.process(input, frames);
+    this.spectrum.process(input, frames);
+    for (let c = 0; c < this.channels; c++) this.levels(c, input[c], frames);
+    if (this.channels >= 2) this.phase(input[0], input[1], frames);
+    this.overview(input, frames);
+    this.frames += frames;
+  }
+
+  /** Peak, RMS, DC, silence and clipping of one channel's block. */
+  private levels(c: number, x: Float32Array, frames: number): void {
+    let peak = this.peak[c];
+    let blockPeak = 0;
+    let sq = 0;
+    let s = 0;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < frames; i++) {
+      const v = x[i];
+      const a = v < 0 ? -v : v;
+      if (a > blockPeak) blockPeak = a;
+      sq += v * v;
+      s += v;
+      if (a > SILENCE_LEVEL) {
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    if (blockPeak > peak) peak = blockPeak;
+    this.peak[c] = peak;
+    this.sumSq[c] += sq;
+    this.sum[c] += s;
+    if (first >= 0) {
+      if (this.firstLoud < 0 || this.frames + first < this.firstLoud) this.firstLoud = this.frames + first;
+      this.lastLoud = Math.max(this.lastLoud, this.frames + last);
+    }
+    this.clipping(c, x, frames, blockPeak);
+  }
+
+  /**
+   * Clipping is a plateau: runs of samples at the programme's largest magnitude (whatever it is — a take
+   * clipped by a preamp at −6 dBFS is still clipped). The plateau follows the running peak; when the
+   * peak rises, the runs found at the old level are forgotten.
+   */
+  private clipping(c: number, x: Float32Array, frames: number, blockPeak: number): void {
+    if (blockPeak > this.clipLevel * (1 + CLIP_TOLERANCE)) {
+      // A new, higher level: restart every channel's plateau tracking at it.
+      this.clipLevel = blockPeak;
+      this.clipCount = 0;
+      this.clipRunCount = 0;
+      this.clipLongest = 0;
+      this.clipRuns = [];
+      this.openRun.fill(0);
+    }
+    const level = this.clipLevel * (1 - CLIP_TOLERANCE);
+    if (blockPeak < level) {
+      this.closeRun(c);
+      return;
+    }
+    for (let i = 0; i < frames; i++) {
+      const v = x[i];
+      if ((v < 0 ? -v : v) >= level) {
+        if (this.openRun[c] === 0) this.openStart[c] = this.frames + i;
+        this.openRun[c]++;
+      } else if (this.openRun[c] > 0) {
+        this.closeRun(c);
+      }
+    }
+  }
+
+  private closeRun(c: number): void {
+    const n = this.openRun[c];
+    if (n === 0) return;
+    this.clipCount += n;
+    this.clipRunCount++;
+    if (n > this.clipLongest) this.clipLongest = n;
+    if (this.clipRuns.length < MAX_CLIP_POSITIONS) {
+      this.clipRuns.push({ channel: c, startSample: this.openStart[c], length: n });
+    }
+    this.openRun[c] = 0;
+  }
+
+  /** Correlation sums of channels 1 and 2, whole file and per 400 ms window stepped by 100 ms. */
+  private phase(l: Float32Array, r: Float32Array, frames: number): void {
+    let i = 0;
+    while (i < frames) {
+      const n = Math.min(frames - i, this.step - this.stepFill);
+      let lr = 0;
+      let ll = 0;
+      let rr = 0;
+      for (let k = i; k < i + n; k++) {
+        const a = l[k];
+        const b = r[k];
+        lr += a * b;
+        ll += a * a;
+        rr += b * b;
+      }
+      this.sumLR += lr;
+      this.winLR += lr;
+      this.winLL += ll;
+      this.winRR += rr;
+      this.stepFill += n;
+      i += n;
+      if (this.stepFill === this.step) this.closeStep();
+    }
+  }
+
+  private closeStep(): void {
+    const ring = this.ring;
+    const slot = (this.ringPos % 4) * 3;
+    ring[slot] = this.winLR;
+    ring[slot + 1] = this.winLL;
+    ring[slot + 2] = this.winRR;
+    this.ringPos++;
+    this.winLR = this.winLL = this.winRR = 0;
+    this.stepFill = 0;
+    this.stepsDone++;
+    if (this.stepsDone < 4) return;
+    let lr = 0;
+    let ll = 0;
+    let rr = 0;
+    for (let k = 0; k < 4; k++) {
+      lr += ring[k * 3];
+      ll += ring[k * 3 + 1];
+      rr += ring[k * 3 + 2];
+    }
+    const n = this.step * 4;
+    if (ll / n < CORRELATION_FLOOR_POWER && rr / n < CORRELATION_FLOOR_POWER) return;
+    const value = ll > 0 && rr > 0 ? lr / Math.sqrt(ll * rr) : 0;
+    if (!this.worst || value < this.worst.value) {
+      this.worst = { value, startSeconds: ((this.stepsDone - 4) * this.step) / this.sampleRate };
+    }
+  }
+
+  /** Min/max per bucket; when the buckets run out, neighbours merge and buckets double in length. */
+  private overview(input: readonly Float32Array[], frames: number): void {
+    let i = 0;
+    while (i < frames) {
+      if (this.buckets === MAX_OVERVIEW_BUCKETS) this.halveOverview();
+      const n = Math.min(frames - i, this.bucketFrames - this.bucketFill);
+      const b = this.buckets;
+      for (let c = 0; c < this.channels; c++) {
+        const x = input[c];
+        let lo = this.bucketFill ? this.ovMin[c][b] : Number.POSITIVE_INFINITY;
+        let hi = this.bucketFill ? this.ovMax[c][b] : Number.NEGATIVE_INFINITY;
+        for (let k = i; k < i + n; k++) {
+          const v = x[k];
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        this.ovMin[c][b] = lo;
+        this.ovMax[c][b] = hi;
+      }
+      this.bucketFill += n;
+      i += n;
+      if (this.bucketFill === this.bucketFrames) {
+        this.buckets++;
+        this.bucketFill = 0;
+      }
+    }
+  }
+
+  private halveOverview(): void {
+    for (let c = 0; c < this.channels; c++) {
+      const mn = this.ovMin[c];
+      const mx = this.ovMax[c];
+      for (let k = 0; k < MAX_OVERVIEW_BUCKETS / 2; k++) {
+        mn[k] = Math.min(mn[2 * k], mn[2 * k + 1]);
+        mx[k] = Math.max(mx[2 * k], mx[2 * k + 1]);
+      }
+    }
+    this.buckets = MAX_OVERVIEW_BUCKETS / 2;
+    this.bucketFrames *= 2;
+  }
+
+  /** The report over everything fed so far. The analyzer can keep going afterwards. */
+  finish(): AnalysisReport {
+    for (let c = 0; c < this.channels; c++) this.closeRun(c);
+    const frames = this.frames;
+    const loud = this.loudness.result();
+    const tp = this.truePeak.channelPeaks;
+    let peak = 0;
+    let sq = 0;
+    for (let c = 0; c < this.channels; c++) {
+      peak = Math.max(peak, this.peak[c]);
+      sq += this.sumSq[c];
+    }
+    const meanSq = frames ? sq / (frames * this.channels) : 0;
+    const rmsDbfs = dbOfPower(meanSq);
+    const samplePeakDbfs = dbOf(peak);
+    const evidence = this.clipLongest >= CLIP_EVIDENCE_RUN;
+    const warnings: string[] = [];
+    let correlation: number | null = null;
+    let monoLossDb: number | null = null;
+    if (this.channels >= 2) {
+      const ll = this.sumSq[0];
+      const rr = this.sumSq[1];
+      correlation = ll > 0 && rr > 0 ? this.sumLR / Math.sqrt(ll * rr) : 0;
+      const mid = (ll + rr + 2 * this.sumLR) / 4;
+      const side = (ll + rr) / 2;
+      monoLossDb = side > 0 ? (mid > 0 ? Math.min(120, 10 * Math.log10(side / mid)) : 120) : 0;
+      if (correlation < -0.3)
+        warnings.push(`channels 1 and 2 are largely out of phase (correlation ${correlation.toFixed(2)})`);
+    }
+    if (frames > 0 && frames < (this.sampleRate * 4) / 10) {
+      warnings.push("shorter than 400 ms: too short for a loudness reading");
+    }
+    if (evidence)
+      warnings.push(
+        `clipping: ${this.clipCount} samples in ${this.clipRunCount} runs at ${dbOf(this.clipLevel).toFixed(2)} dBFS`,
+      );
+    for (let c = 0; c < this.channels; c++) {
+      const dc = frames ? this.sum[c] / frames : 0;
+      if (Math.abs(dc) > 0.001)
+        warnings.push(
+          `channel ${c + 1} has a DC offset of ${dc.toFixed(4)} (${dbOf(Math.abs(dc)).toFixed(1)} dBFS)`,
+        );
+    }
+    if (peak > 1) warnings.push(`samples above full scale (peak ${dbOf(peak).toFixed(2)} dBFS)`);
+    const truePeak = Math.max(...tp, 0);
+    const m = this.loudness.momentary.view();
+    const s = this.loudness.shortTerm.view();
+    const series = {
+      intervalSeconds: 0.1,
+      momentary: Float64Array.from(m, powerToLufs),
+      shortTerm: Float64Array.from(s, powerToLufs),
+    };
+    const nb = this.buckets + (this.bucketFill > 0 ? 1 : 0);
+    return {
+      durationSeconds: frames / this.sampleRate,
+      frames,
+      integratedLufs: loud.integratedLufs,
+      loudnessRangeLu: loud.loudnessRangeLu,
+      truePeakDbtp: dbOf(truePeak),
+      samplePeakDbfs,
+      maxMomentaryLufs: loud.maxMomentaryLufs,
+      maxShortTermLufs: loud.maxShortTermLufs,
+      rmsDbfs,
+      crestFactorDb: samplePeakDbfs - rmsDbfs,
+      dcOffset: Array.from(this.sum, (v) => (frames ? v / frames : 0)),
+      clippedSamples: evidence ? this.clipCount : 0,
+      clipRuns: evidence ? this.clipRunCount : 0,
+      clipPositions: evidence
+        ? this.clipRuns.slice().sort((a, b) => a.startSample - b.startSample || a.channel - b.channel)
+        : [],
+      correlation,
+      worstCorrelation: this.channels >= 2 ? this.worst : null,
+      monoLossDb,
+      silence: {
+        headSeconds: (this.firstLoud < 0 ? frames : this.firstLoud) / this.sampleRate,
+        tailSeconds: (this.lastLoud < 0 ? frames : frames - 1 - this.lastLoud) / this.sampleRate,
+      },
+      bands: this.spectrum.bands(),
+      series,
+      overview: {
+        bucketSeconds: this.bucketFrames / this.sampleRate,
+        min: this.ovMin.map((a) => a.slice(0, nb)),
+        max: this.ovMax.map((a) => a.slice(0, nb)),
+      },
+      perChannel: Array.from({ length: this.channels }, (_, c) => ({
+        samplePeakDbfs: dbOf(this.peak[c]),
+        truePeakDbtp: dbOf(Math.max(tp[c], this.peak[c])),
+        rmsDbfs: dbOfPower(frames ? this.sumSq[c] / frames : 0),
+      })),
+      warnings,
+    };
+  }
+}

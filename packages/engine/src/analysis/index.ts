@@ -1,0 +1,5 @@
+export * from "./analyzer.ts";
+export * from "./k-weighting.ts";
+export * from "./loudness.ts";
+export * from "./third-octave.ts";
+export * from "./true-peak.ts";
