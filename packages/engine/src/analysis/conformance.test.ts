@@ -241,7 +241,8 @@ describe("K-weighting at any sample rate", () => {
     const { kWeightingStages } = await import("./k-weighting.ts");
     const [a, b] = kWeightingStages(48000);
     const pub = [1.53512485958697, -2.69169618940638, 1.19839281085285, -1.69065929318241, 0.73248077421585];
-    for (const [i, v] of [a.b0, a.b1, a.b2, a.a1, a.a2].entries()) within(v, pub[i], 1e-8, `stage 1 coefficient ${i}`);
+    for (const [i, v] of [a.b0, a.b1, a.b2, a.a1, a.a2].entries())
+      within(v, pub[i], 1e-8, `stage 1 coefficient ${i}`);
     within(b.a1, -1.99004745483398, 1e-8, "stage 2 a1");
     within(b.a2, 0.99007225036621, 1e-8, "stage 2 a2");
   });
