@@ -1,0 +1,97 @@
+/**
+ * Sources for the renderer from audio files: each clip gets its own reader (openAudioFile + exact seek),
+ * converted with the engine's resampler when the file's rate differs from the session's.
+ */
+import { isAbsolute, resolve } from "node:path";
+import { ResampledSource } from "@controlroom/engine/render/resampled-source.ts";
+import type { AudioSource, SourceProvider } from "@controlroom/engine/render/source.ts";
+import type { AudioRef } from "@controlroom/engine/session/schema.ts";
+import { openAudioFile } from "../files/open.ts";
+import { AudioFileError, type AudioReader } from "../files/types.ts";
+
+/** Reads frames from an AudioReader at any position, seeking only when a read does not follow the last. */
+export class ReaderSource implements AudioSource {
+  readonly sampleRate: number;
+  readonly channels: number;
+  readonly frames: number;
+  /** Frame the reader will return next. */
+  private pos = 0;
+  /** Decoded frames not yet used (readers return what they have, not always what was asked). */
+  private carry: Float32Array[] = [];
+  private carryStart = 0;
+  private carryLen = 0;
+  private closed = false;
+
+  constructor(
+    private readonly reader: AudioReader,
+    frames: number,
+  ) {
+    this.sampleRate = reader.info.sampleRate;
+    this.channels = reader.info.channels;
+    this.frames = frames;
+  }
+
+  async read(start: number, frames: number, out: Float32Array[]): Promise<void> {
+    for (const o of out) o.fill(0, 0, frames);
+    let a = Math.max(0, start);
+    const b = Math.min(start + frames, this.frames);
+    while (a < b) {
+      // Use buffered frames first.
+      if (a >= this.carryStart && a < this.carryStart + this.carryLen) {
+        const from = a - this.carryStart;
+        const n = Math.min(b - a, this.carryLen - from);
+        for (let c = 0; c < out.length; c++) {
+          out[c].set(this.carry[Math.min(c, this.channels - 1)].subarray(from, from + n), a - start);
+        }
+        a += n;
+        continue;
+      }
+      if (a !== this.pos) {
+        await this.reader.seek(a);
+        this.pos = a;
+      }
+      const chunk = await this.reader.read(Math.max(b - a, 4096));
+      if (!chunk || chunk[0].length === 0) break; // shorter than its header said: the rest stays silent
+      const n = chunk[0].length;
+      if (this.carry.length !== this.channels || this.carry[0].length < n) {
+        this.carry = Array.from({ length: this.channels }, () => new Float32Array(Math.max(n, 4096)));
+      }
+      for (let c = 0; c < this.channels; c++) this.carry[c].set(chunk[c].subarray(0, n));
+      this.carryStart = this.pos;
+      this.carryLen = n;
+      this.pos += n;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.reader.close();
+  }
+}
+
+/** Opens session audio from files, resolving path hints against the session's folder. */
+export class FileSourceProvider implements SourceProvider {
+  /** @param baseDir folder relative audio paths are resolved against (the session file's folder). */
+  constructor(private readonly baseDir: string) {}
+
+  /** The file a reference points at. */
+  pathOf(ref: AudioRef): string {
+    return isAbsolute(ref.path) ? ref.path : resolve(this.baseDir, ref.path);
+  }
+
+  async open(id: string, ref: AudioRef, sampleRate: number): Promise<AudioSource> {
+    const path = this.pathOf(ref);
+    const reader = await openAudioFile(path);
+    const info = reader.info;
+    if (info.channels !== ref.channels || info.sampleRate !== ref.sampleRate) {
+      await reader.close();
+      throw new AudioFileError(
+        path,
+        `audio "${id}" changed: the session expects ${ref.channels} ch at ${ref.sampleRate} Hz, the file has ${info.channels} ch at ${info.sampleRate} Hz`,
+      );
+    }
+    const src = new ReaderSource(reader, info.frames ?? ref.frames);
+    return info.sampleRate === sampleRate ? src : new ResampledSource(src, sampleRate);
+  }
+}

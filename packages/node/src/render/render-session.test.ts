@@ -1,0 +1,209 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parseSession } from "@controlroom/engine/session/load.ts";
+import { SessionError } from "@controlroom/engine/session/problems.ts";
+import type { Session } from "@controlroom/engine/session/schema.ts";
+import { unzipSync } from "fflate";
+import { sessionFromStems } from "../session/from-stems.ts";
+import { loadSessionFile, saveSessionFile } from "../session/session-file.ts";
+import { RenderCancelledError, renderSessionToFiles } from "./render-session.ts";
+
+const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
+const CORPUS = resolve(ROOT, "../shared/corpus");
+const SONG = join(CORPUS, "song1");
+
+/** Decodes any audio file to planar float64 with ffmpeg (an independent decoder). */
+function decode(path: string, channels: number): Float64Array[] {
+  const raw = execFileSync(
+    "ffmpeg",
+    ["-v", "error", "-i", path, "-f", "f64le", "-ac", String(channels), "-"],
+    {
+      maxBuffer: 1 << 30,
+    },
+  );
+  const all = new Float64Array(raw.buffer, raw.byteOffset, raw.byteLength / 8);
+  const n = all.length / channels;
+  return Array.from({ length: channels }, (_, c) => {
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = all[i * channels + c];
+    return x;
+  });
+}
+
+interface RoughMix {
+  tracks: Record<string, { gainDb: number; pan: number }>;
+  outputGainDb: number;
+}
+
+describe("rendering song1 from its stems", { skip: !existsSync(SONG) && "corpus missing" }, () => {
+  let dir: string;
+  let session: Session;
+  let rough: RoughMix;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "cr-render-"));
+    const arrangement = JSON.parse(readFileSync(join(SONG, "arrangement.json"), "utf8"));
+    rough = arrangement.roughMix;
+    const s = await sessionFromStems(SONG, dir);
+    // The corpus rough-mix recipe: per-track gain and pan, one output gain.
+    for (const t of s.tracks) {
+      t.volumeDb = rough.tracks[t.id].gainDb;
+      t.pan = rough.tracks[t.id].pan;
+    }
+    s.master.volumeDb = rough.outputGainDb;
+    await saveSessionFile(join(dir, "session.json"), s);
+    session = (await loadSessionFile(join(dir, "session.json"))).session;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("builds one track per stem with the arrangement's sections and markers", () => {
+    assert.deepEqual(
+      session.tracks.map((t) => [t.id, t.channels]),
+      [
+        ["bass", 1],
+        ["hats", 1],
+        ["keys", 2],
+        ["kick", 1],
+        ["lead", 1],
+        ["snare", 1],
+        ["vox", 1],
+      ],
+    );
+    assert.deepEqual(
+      session.sections.map((s) => [s.name, s.startBar, s.endBar]),
+      [
+        ["intro", 1, 8],
+        ["verse", 9, 16],
+        ["chorus", 17, 24],
+        ["outro", 25, 32],
+      ],
+    );
+    assert.equal(session.markers[2].name, "chorus");
+    assert.equal(session.audio.kick.frames, 3_072_000);
+  });
+
+  it("renders a mix and stems that null against the reference sum of the decoded stems", async () => {
+    const mixPath = join(dir, "mix.wav");
+    const zipPath = join(dir, "stems.zip");
+    const res = await renderSessionToFiles(session, dir, mixPath, { bits: 32, stems: zipPath });
+    assert.equal(res.frames, 3_072_000);
+    assert.equal(res.latency, 0);
+    // Reference: the recipe computed here in float64 from ffmpeg-decoded stems.
+    const N = 3_072_000;
+    const ref = [new Float64Array(N), new Float64Array(N)];
+    const out = 10 ** (rough.outputGainDb / 20);
+    for (const t of session.tracks) {
+      const x = decode(join(SONG, `${t.id}.flac`), t.channels);
+      const g = 10 ** (rough.tracks[t.id].gainDb / 20) * out;
+      const p = rough.tracks[t.id].pan;
+      const gl = t.channels === 2 ? 1 : Math.cos(((p + 1) * Math.PI) / 4);
+      const gr = t.channels === 2 ? 1 : Math.sin(((p + 1) * Math.PI) / 4);
+      for (let i = 0; i < N; i++) {
+        ref[0][i] += x[0][i] * g * gl;
+        ref[1][i] += x[t.channels - 1][i] * g * gr;
+      }
+    }
+    const mix = decode(mixPath, 2);
+    let maxErr = 0;
+    let peak = 0;
+    for (let c = 0; c < 2; c++) {
+      assert.equal(mix[c].length, N);
+      for (let i = 0; i < N; i++) {
+        maxErr = Math.max(maxErr, Math.abs(mix[c][i] - ref[c][i]));
+        peak = Math.max(peak, Math.abs(ref[c][i]));
+      }
+    }
+    // Float32 arithmetic against a float64 reference: within a few 24-bit LSBs (2^-23 ≈ 1.2e-7).
+    assert.ok(maxErr < 4 * 2 ** -23, `mix differs from the reference by ${maxErr}`);
+    // The recipe targets a −3.0 dBFS sample peak.
+    assert.ok(Math.abs(20 * Math.log10(peak) + 3) < 0.01, `peak ${20 * Math.log10(peak)} dBFS`);
+
+    // Stems: a zip of one WAV per track plus the manifest; they sum to the mix.
+    const files = unzipSync(readFileSync(zipPath));
+    const names = Object.keys(files).sort();
+    assert.deepEqual(names, [
+      "01-bass.wav",
+      "02-hats.wav",
+      "03-keys.wav",
+      "04-kick.wav",
+      "05-lead.wav",
+      "06-snare.wav",
+      "07-vox.wav",
+      "manifest.txt",
+    ]);
+    const manifest = new TextDecoder().decode(files["manifest.txt"]);
+    assert.match(manifest, /\*07-vox\.wav\ttrack\tvox\tmaster\tyes/);
+    assert.ok(!existsSync(`${zipPath}.parts`), "scratch stems removed");
+    rmSync(join(dir, "unz"), { recursive: true, force: true });
+    execFileSync("unzip", ["-q", zipPath, "-d", join(dir, "unz")]);
+    const sum = [new Float64Array(N), new Float64Array(N)];
+    for (const n of names.filter((x) => x.endsWith(".wav"))) {
+      const s = decode(join(dir, "unz", n), 2);
+      for (let c = 0; c < 2; c++) for (let i = 0; i < N; i++) sum[c][i] += s[c][i];
+    }
+    let stemErr = 0;
+    for (let c = 0; c < 2; c++)
+      for (let i = 0; i < N; i++) stemErr = Math.max(stemErr, Math.abs(sum[c][i] - mix[c][i]));
+    assert.ok(stemErr < 4 * 2 ** -23, `stems sum differs from the mix by ${stemErr}`);
+  });
+
+  it("lists every missing or changed audio file with its expected hash", async () => {
+    const broken = structuredClone(session);
+    broken.audio.kick.path = "nowhere/kick.flac";
+    broken.audio.vox.sha256 = "f".repeat(64);
+    await assert.rejects(renderSessionToFiles(broken, dir, join(dir, "never.wav")), (e: unknown) => {
+      assert.ok(e instanceof SessionError);
+      assert.equal(e.problems.length, 2);
+      assert.match(e.problems[0].path, /^audio\.kick$/);
+      assert.match(
+        e.problems[0].message,
+        new RegExp(`missing file .*kick\\.flac \\(expected sha256 ${session.audio.kick.sha256}\\)`),
+      );
+      assert.match(e.problems[1].message, /vox\.flac has changed: sha256 [0-9a-f]{64}, expected f{64}/);
+      return true;
+    });
+    assert.ok(!existsSync(join(dir, "never.wav")));
+  });
+
+  it("leaves no file under the final name when cancelled", async () => {
+    let blocks = 0;
+    await assert.rejects(
+      renderSessionToFiles(session, dir, join(dir, "cancelled.wav"), {
+        stems: join(dir, "cancelled-stems.zip"),
+        cancelled: () => ++blocks > 5,
+      }),
+      RenderCancelledError,
+    );
+    const left = readdirSync(dir).filter((n) => n.includes("cancelled"));
+    assert.deepEqual(left, []);
+  });
+
+  it("renders a named section", async () => {
+    const res = await renderSessionToFiles(session, dir, join(dir, "chorus.wav"), {
+      bits: 32,
+      section: "chorus",
+      verifyHashes: false,
+    });
+    assert.equal(res.frames, 768_000);
+    const full = decode(join(dir, "mix.wav"), 2);
+    const part = decode(join(dir, "chorus.wav"), 2);
+    let err = 0;
+    for (let i = 0; i < 768_000; i++) err = Math.max(err, Math.abs(part[0][i] - full[0][1_536_000 + i]));
+    assert.equal(err, 0);
+  });
+
+  it("keeps session saves atomic and versioned", async () => {
+    const path = join(dir, "session.json");
+    const reread = parseSession(JSON.parse(readFileSync(path, "utf8")));
+    assert.deepEqual(reread, session);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith(".tmp")),
+      [],
+    );
+  });
+});

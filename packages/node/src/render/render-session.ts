@@ -1,0 +1,117 @@
+/**
+ * Renders a session to files: the stereo mix, and optionally every stem (a folder of WAVs with a text
+ * manifest, or a zip of them). Writers are atomic, so a cancelled or failed render leaves nothing under the
+ * final names.
+ */
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type RenderOptions, SessionRenderer, type StemInfo } from "@controlroom/engine/render/renderer.ts";
+import { SessionError } from "@controlroom/engine/session/problems.ts";
+import type { Session } from "@controlroom/engine/session/schema.ts";
+import type { AudioWriter } from "../files/types.ts";
+import { createAudioWriter } from "../files/write.ts";
+import { checkAudioFiles } from "../session/audio-check.ts";
+import { writeFileAtomic } from "../session/session-file.ts";
+import { FileSourceProvider } from "./file-provider.ts";
+import { stemFileName, stemsManifest, writeStemsZip } from "./stems.ts";
+
+export interface RenderFilesOptions extends RenderOptions {
+  /** Output word length: 16/24-bit PCM (TPDF-dithered, seeded, so repeatable) or 32-bit float (default 24). */
+  bits?: 16 | 24 | 32;
+  /** Render at this rate, Hz, instead of the session's (sources are converted). */
+  rate?: number;
+  /** Stems: a folder (one WAV per stem + manifest.txt) or a path ending in `.zip`. */
+  stems?: string;
+  /** Check sha256 of every audio file first (default true). */
+  verifyHashes?: boolean;
+  onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+  /** Polled between blocks; when true the render stops and nothing is left under the final names. */
+  cancelled?: () => boolean;
+}
+
+export interface RenderFilesResult {
+  frames: number;
+  sampleRate: number;
+  latency: number;
+  stems: StemInfo[];
+  /** Stem files written (absolute paths or names inside the zip). */
+  stemFiles: string[];
+}
+
+/** The render was cancelled (Ctrl-C): no output was left. */
+export class RenderCancelledError extends Error {
+  constructor() {
+    super("cancelled; no output written");
+    this.name = "RenderCancelledError";
+  }
+}
+
+/**
+ * Renders `session` (whose audio paths are relative to `baseDir`) to `mixPath`.
+ * @throws SessionError for missing or changed audio (all listed), a bad range or section.
+ */
+export async function renderSessionToFiles(
+  session: Session,
+  baseDir: string,
+  mixPath: string,
+  opts: RenderFilesOptions = {},
+): Promise<RenderFilesResult> {
+  const problems = await checkAudioFiles(session, baseDir, { verifyHash: opts.verifyHashes ?? true });
+  if (problems.length) throw new SessionError(problems, "session audio");
+  const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
+  const renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir), opts);
+  const sr = renderer.sampleRate;
+  const bitDepth = opts.bits ?? 24;
+  const writers: AudioWriter[] = [];
+  const stemWriters: AudioWriter[] = [];
+  const zip = opts.stems?.toLowerCase().endsWith(".zip") ?? false;
+  const stemDir = opts.stems ? (zip ? `${opts.stems}.parts` : opts.stems) : null;
+  const stemFiles: string[] = [];
+  try {
+    const mix = await createAudioWriter(mixPath, { sampleRate: sr, channels: 2, bitDepth, ditherSeed: 1 });
+    writers.push(mix);
+    if (stemDir) {
+      await mkdir(stemDir, { recursive: true });
+      for (const [i, st] of renderer.stems.entries()) {
+        const file = join(stemDir, stemFileName(i, st));
+        const w = await createAudioWriter(file, { sampleRate: sr, channels: 2, bitDepth, ditherSeed: 2 + i });
+        writers.push(w);
+        stemWriters.push(w);
+        stemFiles.push(file);
+      }
+    }
+    const total = renderer.frames / sr;
+    for (let b = await renderer.next(); b; b = await renderer.next()) {
+      if (opts.cancelled?.()) throw new RenderCancelledError();
+      await mix.write(b.mix, b.frames);
+      for (const [i, w] of stemWriters.entries()) await w.write(b.stems[i], b.frames);
+      opts.onProgress?.(renderer.position / sr, total);
+    }
+    if (opts.cancelled?.()) throw new RenderCancelledError();
+    // Stems first, the mix last: a mix file under its name means the whole render finished.
+    for (const w of stemWriters) await w.close();
+    if (stemDir) {
+      const manifest = stemsManifest(s, renderer, bitDepth);
+      if (zip) {
+        await writeStemsZip(opts.stems!, stemFiles, manifest, stemDir);
+      } else {
+        await writeFileAtomic(join(stemDir, "manifest.txt"), manifest);
+      }
+    }
+    await mix.close();
+    return {
+      frames: renderer.frames,
+      sampleRate: sr,
+      latency: renderer.latency,
+      stems: renderer.stems,
+      stemFiles: zip ? stemFiles.map((f) => f.slice(stemDir!.length + 1)) : stemFiles,
+    };
+  } catch (e) {
+    for (const w of writers) await w.abort().catch(() => {});
+    // A zip's stems are scratch files: nothing of a failed render stays.
+    if (zip && stemDir) await rm(stemDir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    await renderer.close();
+  }
+}
