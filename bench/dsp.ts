@@ -27,20 +27,48 @@ const chain: ProcessorJSON[] = [
 ];
 // sox: 2-pole high-pass at 80 Hz, +3 dB peak at 3 kHz (Q 1), a 4:1 compander above −18 dB, reverb.
 const soxArgs = [
-  "highpass", "80",
-  "equalizer", "3000", "1q", "3",
-  "compand", "0.01,0.1", "0:-90,-90,-18,-18,0,-13.5", "0", "-90", "0",
-  "reverb", "20", "50", "100", "100", "20", "0",
+  "highpass",
+  "80",
+  "equalizer",
+  "3000",
+  "1q",
+  "3",
+  "compand",
+  "0.01,0.1",
+  "0:-90,-90,-18,-18,0,-13.5",
+  "0",
+  "-90",
+  "0",
+  "reverb",
+  "20",
+  "50",
+  "100",
+  "100",
+  "20",
+  "0",
 ];
 
-const ours = timed(process.execPath, [cli, "process", input, join(outDir, "dsp-controlroom.wav"), "--chain", JSON.stringify(chain)]);
+const ours = timed(process.execPath, [
+  cli,
+  "process",
+  input,
+  join(outDir, "dsp-controlroom.wav"),
+  "--chain",
+  JSON.stringify(chain),
+]);
 if (ours.status !== 0) throw new Error(`controlroom process failed: ${ours.stderr}`);
 const sox = timed("sox", [input, join(outDir, "dsp-sox.wav"), ...soxArgs]);
 if (sox.status !== 0) throw new Error(`sox failed: ${sox.stderr}`);
 
-console.log("\nchain: high-pass 80 Hz + peak 3 kHz +3 dB → compressor 4:1 @ −18 dB → reverb (hall 1.8 s, 20 % wet)");
-console.log(`controlroom process  ${fmt(ours.seconds)} s  (${fmt(600 / ours.seconds, 0)}x real time, peak ${fmt(ours.maxRssMiB, 0)} MiB)`);
-console.log(`sox                  ${fmt(sox.seconds)} s  (${fmt(600 / sox.seconds, 0)}x real time, peak ${fmt(sox.maxRssMiB, 0)} MiB)`);
+console.log(
+  "\nchain: high-pass 80 Hz + peak 3 kHz +3 dB → compressor 4:1 @ −18 dB → reverb (hall 1.8 s, 20 % wet)",
+);
+console.log(
+  `controlroom process  ${fmt(ours.seconds)} s  (${fmt(600 / ours.seconds, 0)}x real time, peak ${fmt(ours.maxRssMiB, 0)} MiB)`,
+);
+console.log(
+  `sox                  ${fmt(sox.seconds)} s  (${fmt(600 / sox.seconds, 0)}x real time, peak ${fmt(sox.maxRssMiB, 0)} MiB)`,
+);
 console.log(`ratio: controlroom is ${fmt(sox.seconds / ours.seconds)}x sox's speed (goal ≥ 1)\n`);
 
 // Per-processor throughput, engine only: 60 s of stereo pink-ish noise in 1024-frame blocks.

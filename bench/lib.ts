@@ -59,11 +59,22 @@ export function longWav(minutes: number): string {
   const seconds = String(minutes * 60);
   const args = existsSync(rough)
     ? ["-stream_loop", "-1", "-i", rough, "-t", seconds]
-    : ["-f", "lavfi", "-i", `anoisesrc=d=${seconds}:c=pink:r=48000:a=0.3,volume='0.5+0.4*sin(t/7)':eval=frame`, "-ac", "2"];
+    : [
+        "-f",
+        "lavfi",
+        "-i",
+        `anoisesrc=d=${seconds}:c=pink:r=48000:a=0.3,volume='0.5+0.4*sin(t/7)':eval=frame`,
+        "-ac",
+        "2",
+      ];
   console.log(`making ${path} …`);
-  const r = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args, "-ar", "48000", "-c:a", "pcm_s24le", path], {
-    stdio: "inherit",
-  });
+  const r = spawnSync(
+    "ffmpeg",
+    ["-hide_banner", "-loglevel", "error", "-y", ...args, "-ar", "48000", "-c:a", "pcm_s24le", path],
+    {
+      stdio: "inherit",
+    },
+  );
   if (r.status !== 0) throw new Error("ffmpeg failed to make the benchmark file");
   return path;
 }

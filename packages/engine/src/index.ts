@@ -11,3 +11,6 @@ export * from "./core/fir.ts";
 export * from "./core/params.ts";
 export * from "./core/processor.ts";
 export * from "./core/smoother.ts";
+export * from "./dsp/chain.ts";
+
+import "./dsp/processors.ts";

@@ -81,6 +81,11 @@ export interface AnalyzerOptions {
   channels: number;
   /** WAVE_FORMAT_EXTENSIBLE speaker mask, to weight surround channels by position. */
   channelMask?: number;
+  /**
+   * Word length of integer PCM sources (8 … 32), when known: samples within 1.5 steps of the clip level
+   * then count as clipped (+32767 and −32768 are both full scale). Unknown or float: a relative 4e-5.
+   */
+  bitDepth?: number | null;
 }
 
 const dbOf = (amplitude: number) => (amplitude > 0 ? 20 * Math.log10(amplitude) : Number.NEGATIVE_INFINITY);
@@ -105,6 +110,8 @@ export class Analyzer {
   private lastLoud = -1;
   // Clipping: plateau at the running peak magnitude, tracked per channel run.
   private clipLevel = 0;
+  /** Absolute tolerance around the clip level; 0 means relative CLIP_TOLERANCE. */
+  private readonly clipStep: number;
   private clipCount = 0;
   private clipRunCount = 0;
   private clipLongest = 0;
@@ -143,6 +150,7 @@ export class Analyzer {
     this.truePeak = new TruePeakMeter(sampleRate, channels);
     this.spectrum = new ThirdOctaveAnalyzer(sampleRate, channels);
     this.peak = new Float64Array(channels);
+    this.clipStep = opts.bitDepth && opts.bitDepth <= 32 ? 1.5 * 2 ** (1 - opts.bitDepth) : 0;
     this.sumSq = new Float64Array(channels);
     this.sum = new Float64Array(channels);
     this.openRun = new Int32Array(channels);
@@ -206,7 +214,8 @@ export class Analyzer {
    * peak rises, the runs found at the old level are forgotten.
    */
   private clipping(c: number, x: Float32Array, frames: number, blockPeak: number): void {
-    if (blockPeak > this.clipLevel * (1 + CLIP_TOLERANCE)) {
+    const tol = this.clipStep || this.clipLevel * CLIP_TOLERANCE;
+    if (blockPeak > this.clipLevel + tol) {
       // A new, higher level: restart every channel's plateau tracking at it.
       this.clipLevel = blockPeak;
       this.clipCount = 0;
@@ -215,7 +224,7 @@ export class Analyzer {
       this.clipRuns = [];
       this.openRun.fill(0);
     }
-    const level = this.clipLevel * (1 - CLIP_TOLERANCE);
+    const level = this.clipLevel - (this.clipStep || this.clipLevel * CLIP_TOLERANCE);
     if (blockPeak < level) {
       this.closeRun(c);
       return;

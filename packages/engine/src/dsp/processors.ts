@@ -1,9 +1,14 @@
 /**
- * Registers every built-in processor type with the chain parser. Import this module once (the CLI, the
- * session renderer and the web app do) before calling `parseChain`.
+ * Registers every built-in processor type with the chain parser. The engine's index imports this module,
+ * so `parseChain` from `@controlroom/engine` knows every type; code importing `dsp/chain.ts` directly must
+ * import this module once itself.
  */
 import { registerProcessor } from "./chain.ts";
 import { COLOUR_PROCESSORS } from "./colour/index.ts";
+import { DITHER_PROCESSORS } from "./dither/index.ts";
+import { EQ_PROCESSORS } from "./eq/index.ts";
 import { SPACE_PROCESSORS } from "./space/index.ts";
 
-for (const f of [...SPACE_PROCESSORS, ...COLOUR_PROCESSORS]) registerProcessor(f);
+for (const f of [...EQ_PROCESSORS, ...SPACE_PROCESSORS, ...COLOUR_PROCESSORS, ...DITHER_PROCESSORS]) {
+  registerProcessor(f);
+}

@@ -20,7 +20,12 @@ export async function analyzeFile(path: string, opts: AnalyzeFileOptions = {}): 
   const reader = await openAudioFile(path);
   try {
     const { info } = reader;
-    const analyzer = new Analyzer({ sampleRate: info.sampleRate, channels: info.channels });
+    const analyzer = new Analyzer({
+      sampleRate: info.sampleRate,
+      channels: info.channels,
+      channelMask: info.channelMask,
+      bitDepth: info.sampleFormat === "int" ? info.bitDepth : null,
+    });
     const block = opts.blockFrames ?? 65536;
     const total = info.frames === null ? null : info.frames / info.sampleRate;
     let done = 0;

@@ -59,10 +59,19 @@ describe("controlroom analyze", () => {
     assert.equal(j.bitDepth, 24);
     assert.equal(j.durationSeconds, 64);
     // levels.json holds ffmpeg's one-decimal readings, so allow its rounding (±0.05) on top of ±0.1.
-    assert.ok(Math.abs(j.integratedLufs - ref.integratedLufs) <= 0.15, `integrated ${j.integratedLufs} vs ${ref.integratedLufs}`);
-    assert.ok(Math.abs(j.truePeakDbtp - ref.truePeakDbtp) <= 0.15, `true peak ${j.truePeakDbtp} vs ${ref.truePeakDbtp}`);
+    assert.ok(
+      Math.abs(j.integratedLufs - ref.integratedLufs) <= 0.15,
+      `integrated ${j.integratedLufs} vs ${ref.integratedLufs}`,
+    );
+    assert.ok(
+      Math.abs(j.truePeakDbtp - ref.truePeakDbtp) <= 0.15,
+      `true peak ${j.truePeakDbtp} vs ${ref.truePeakDbtp}`,
+    );
     assert.ok(Math.abs(j.samplePeakDbfs - ref.samplePeakDbfs) <= 0.01, `sample peak ${j.samplePeakDbfs}`);
-    assert.ok(Math.abs(j.loudnessRangeLu - ref.loudnessRangeLu) <= 1, `LRA ${j.loudnessRangeLu} vs ${ref.loudnessRangeLu}`);
+    assert.ok(
+      Math.abs(j.loudnessRangeLu - ref.loudnessRangeLu) <= 1,
+      `LRA ${j.loudnessRangeLu} vs ${ref.loudnessRangeLu}`,
+    );
     assert.equal(j.dcOffset.length, 2);
     assert.equal(j.clippedSamples, 0);
     assert.ok(j.correlation > 0 && j.correlation <= 1);
@@ -75,7 +84,14 @@ describe("controlroom analyze", () => {
     const [dc, clipped, clean] = JSON.parse(r.out);
     assert.ok(Math.abs(dc.dcOffset[0] - 0.05) < 0.001, `DC ${dc.dcOffset[0]}`);
     assert.ok(Math.abs(clean.dcOffset[0]) < 0.001);
-    assert.ok(clipped.clippedSamples > 6000, `clipped ${clipped.clippedSamples} (truth 6658)`);
+    // Ground truth: every clipped run the corpus generator injected, with positions.
+    const truth = JSON.parse(readFileSync(t("vox-clipped.json"), "utf8"));
+    assert.equal(clipped.clippedSamples, truth.clippedSamples);
+    assert.equal(clipped.clipRuns, truth.clippedRuns);
+    assert.deepEqual(
+      clipped.clipPositions.map((p: { startSample: number; length: number }) => [p.startSample, p.length]),
+      truth.runs,
+    );
     assert.equal(clean.clippedSamples, 0);
     assert.equal(clean.correlation, null, "mono has no correlation");
   });
@@ -83,7 +99,10 @@ describe("controlroom analyze", () => {
   test("bad files get one clear line each; good files are still reported; exit code 1", () => {
     const dir = mkdtempSync(join(tmpdir(), "cr-cli-"));
     const png = join(dir, "cover.wav");
-    writeFileSync(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200)]));
+    writeFileSync(
+      png,
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200)]),
+    );
     const random = join(dir, "noise.wav");
     const bytes = Buffer.alloc(4096);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;

@@ -1,6 +1,13 @@
 import { Command } from "commander";
 import { registerAnalyze } from "./commands/analyze.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerProcess } from "./commands/process.ts";
+
+// `controlroom analyze --json … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 
 const program = new Command();
 program
@@ -10,6 +17,7 @@ program
   .showHelpAfterError();
 
 registerAnalyze(program);
+registerProcess(program);
 registerDemo(program);
 
 try {
