@@ -163,7 +163,7 @@ export class Yin {
     let running = 0;
     for (let tau = 1; tau <= tauMax + 1; tau++) {
       const v = e0 + (e[tau + N] - e[tau]) - 2 * re[tau];
-      d[tau] = v > 0 ? v : 0;
+      d[tau] = Math.max(v, 0);
       running += d[tau];
       c[tau] = running > 0 ? (d[tau] * tau) / running : 1;
     }
