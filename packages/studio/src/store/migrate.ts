@@ -12,11 +12,17 @@ class StaticProvider implements MigrationProvider {
 
 /**
  * Brings the database up to the newest migration. Throws one error naming the failed migration.
+ * @param schema PostgreSQL schema the studio lives in (when not the default).
  * @returns names of the migrations applied by this call (empty when already current).
  */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any database shape.
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
+  // Name the schema: otherwise Kysely may find another schema's migration tables and skip creating ours.
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {

@@ -78,6 +78,6 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     await db.destroy().catch(() => {});
     throw new Error(`database${kind === "postgres" ? "-url" : ""}: cannot connect (${(e as Error).message})`);
   }
-  await migrateToLatest(db);
+  await migrateToLatest(db, kind === "postgres" ? opts.schema : undefined);
   return { db, kind, close: () => db.destroy() };
 }
