@@ -56,6 +56,11 @@ export async function readFlacHeader(src: FileSource): Promise<FlacHeader> {
     if (pos >= src.size) fail("truncated header (file ends inside the FLAC metadata)");
   }
   if (!info) fail("no FLAC STREAMINFO");
-  if (pos >= src.size) fail("no audio frames after the FLAC header (truncated file)");
-  return { ...info!, ...(tags ? { tags } : {}), audioOffset: pos, warnings };
+  const header = info!;
+  if (pos >= src.size) {
+    // An empty stream is valid (length 0); one that promised audio is a truncated file.
+    if (header.frames === null) header.frames = 0;
+    else warnings.push(`file ends early: no audio frames after the header, which promises ${header.frames}`);
+  }
+  return { ...header, ...(tags ? { tags } : {}), audioOffset: pos, warnings };
 }

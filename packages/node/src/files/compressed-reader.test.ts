@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { openAudioFile, probeAudioFile } from "./open.ts";
+import {
+  CORPUS,
+  ffmpeg,
+  firstDifference,
+  readInterleaved,
+  referenceFloats,
+  tempFolder,
+} from "./test-support.ts";
+
+const tmp = tempFolder("compressed-reader");
+after(() => tmp.remove());
+
+describe("FLAC reader", () => {
+  const files = [
+    ...readdirSync(join(CORPUS, "takes"))
+      .filter((f) => f.endsWith(".flac"))
+      .map((f) => join(CORPUS, "takes", f)),
+    ...["keys.flac", "vox.flac"].map((f) => join(CORPUS, "song1", f)),
+  ];
+  for (const f of files) {
+    it(`${f.slice(CORPUS.length + 1)}: bit-exact against ffmpeg, same sample count`, async () => {
+      const want = referenceFloats(f, "s32le");
+      const { info, data } = await readInterleaved(f, 65536);
+      assert.equal(info.format, "flac");
+      assert.equal(info.bitDepth, 24);
+      assert.equal(info.sampleRate, 48000);
+      assert.equal(info.frames, data.length / info.channels);
+      assert.equal(data.length, want.length);
+      assert.equal(firstDifference(data, want), -1);
+      assert.deepEqual(info.warnings, []);
+    });
+  }
+
+  it("reads 16-bit FLAC and Vorbis comments", async () => {
+    const f = tmp.path("tags.flac");
+    ffmpeg([
+      ...["-f", "lavfi", "-i", "anoisesrc=d=0.5:c=pink:a=0.3:seed=3:r=44100"],
+      ...[
+        "-c:a",
+        "flac",
+        "-sample_fmt",
+        "s16",
+        "-metadata",
+        "title=Late at night",
+        "-metadata",
+        "ARTIST=Corpus",
+      ],
+      f,
+    ]);
+    const info = await probeAudioFile(f);
+    assert.equal(info.bitDepth, 16);
+    assert.equal(info.frames, 22050);
+    assert.equal(info.metadata.tags?.title, "Late at night");
+    assert.equal(info.metadata.tags?.artist, "Corpus");
+    const { data } = await readInterleaved(f);
+    assert.equal(firstDifference(data, referenceFloats(f, "s32le")), -1);
+  });
+
+  it("seeks exactly forwards and backwards (decode and discard, reopen)", async () => {
+    const f = join(CORPUS, "takes", "vox-clicks.flac");
+    const want = referenceFloats(f, "s32le");
+    const r = await openAudioFile(f);
+    for (const at of [300000, 1234, 479990, 0, 250001]) {
+      await r.seek(at);
+      const b = await r.read(1000);
+      assert.ok(b);
+      const n = Math.min(1000, 480000 - at);
+      assert.equal(b[0].length, n);
+      assert.equal(firstDifference(b[0], want.subarray(at, at + n)), -1, `at ${at}`);
+    }
+    await r.seek(480000);
+    assert.equal(await r.read(1), null);
+    await r.close();
+  });
+
+  it("a truncated FLAC gives what is there and a warning, no hang", async () => {
+    const src = readFileSync(join(CORPUS, "takes", "clean-vox.flac"));
+    const f = tmp.path("cut.flac");
+    writeFileSync(f, src.subarray(0, src.length >> 1));
+    const { info, data } = await readInterleaved(f, 65536);
+    assert.ok(data.length > 100000 && data.length < 480000, `${data.length} frames`);
+    assert.match(info.warnings.join(), /file ends early: decoded \d+ of 480000 frames/);
+  });
+});
+
+/** Pearson correlation of `a` with `b` shifted by `lag` samples. */
+function correlation(a: Float32Array, b: Float32Array, lag: number): number {
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = Math.max(0, -lag); i < a.length && i + lag < b.length; i++) {
+    const x = a[i];
+    const y = b[i + lag];
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+describe("lossy readers (MP3, Ogg Vorbis)", () => {
+  // A band-limited test signal that lossy codecs keep well: two tones and a sweep, 2 s mono, 44.1 kHz.
+  const wav = tmp.path("lossy-src.wav");
+  const expr = "0.3*sin(2*PI*440*t)+0.2*sin(2*PI*1250*t)+0.2*sin(2*PI*(200+400*t)*t)";
+  const cases: [string, string[], string][] = [
+    ["mp3", ["-c:a", "libmp3lame", "-b:a", "192k", "-metadata", "title=Hook"], "mp3"],
+    ["ogg", ["-c:a", "libvorbis", "-q:a", "6", "-metadata", "title=Hook"], "vorbis"],
+  ];
+  for (const [ext, args, codec] of cases) {
+    it(`${ext}: right length, correlation > 0.99 with the source, tags, exact seek`, async () => {
+      ffmpeg(["-f", "lavfi", "-i", `aevalsrc=${expr}:s=44100:d=2`, "-c:a", "pcm_f32le", wav]);
+      const f = tmp.path(`x.${ext}`);
+      ffmpeg(["-i", wav, ...args, f]);
+      const src = (await readInterleaved(wav)).data;
+      const { info, data } = await readInterleaved(f, 4096);
+      assert.equal(info.format, ext);
+      assert.equal(info.codec, codec);
+      assert.equal(info.channels, 1);
+      assert.equal(info.sampleRate, 44100);
+      assert.equal(info.metadata.tags?.title, "Hook");
+      // Gapless decoding: the encoder delay and padding are removed, so the length matches the source.
+      assert.ok(Math.abs(data.length - 88200) <= 1152, `decoded ${data.length} frames, source 88200`);
+      if (info.frames !== null) assert.equal(info.frames, data.length);
+      let best = { lag: 0, r: -1 };
+      for (let lag = -1200; lag <= 1200; lag++) {
+        const r = correlation(src, data, lag);
+        if (r > best.r) best = { lag, r };
+      }
+      assert.ok(best.r > 0.99, `correlation ${best.r} at lag ${best.lag}`);
+      // ffmpeg's own decode for the same file agrees on length.
+      const ref = referenceFloats(f, "f32le");
+      assert.ok(Math.abs(ref.length - data.length) <= 1152, `ffmpeg ${ref.length}, ours ${data.length}`);
+
+      const r = await openAudioFile(f);
+      await r.seek(50000);
+      const b1 = Float32Array.from((await r.read(500))![0]);
+      await r.seek(100);
+      await r.seek(50000);
+      const b2 = (await r.read(500))![0];
+      assert.deepEqual(b2, b1);
+      assert.deepEqual(b1, data.subarray(50000, 50500));
+      await r.close();
+    });
+  }
+});

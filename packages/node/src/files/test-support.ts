@@ -1,0 +1,94 @@
+/** Shared helpers for the file I/O tests: reference decodes with ffmpeg, temporary folders, the corpus. */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { openAudioFile } from "./open.ts";
+import type { AudioFileInfo } from "./types.ts";
+
+const repoRoot = resolve(new URL(".", import.meta.url).pathname, "../../../..");
+/** The shared test corpus (read-only). */
+export const CORPUS = resolve(repoRoot, "../shared/corpus");
+
+/** Runs ffmpeg quietly, overwriting outputs; returns stdout. */
+export function ffmpeg(args: string[]): Buffer {
+  return execFileSync("ffmpeg", ["-v", "error", "-nostdin", "-y", ...args], { maxBuffer: 1 << 30 });
+}
+
+/** Runs ffprobe and returns its JSON. */
+export function ffprobe(path: string, what = "-show_format"): Record<string, unknown> {
+  const out = execFileSync("ffprobe", ["-v", "error", "-of", "json", what, "-show_streams", path]);
+  return JSON.parse(out.toString());
+}
+
+/**
+ * ffmpeg's decode of a file as interleaved samples: `s32le` (integers scaled to 32 bits) or `f32le`/`f64le`.
+ */
+export function referenceDecode(
+  path: string,
+  fmt: "s32le" | "f32le" | "f64le",
+): Int32Array | Float32Array | Float64Array {
+  const raw = ffmpeg(["-i", path, "-f", fmt, "-"]);
+  const copy = new Uint8Array(raw).buffer;
+  return fmt === "s32le"
+    ? new Int32Array(copy)
+    : fmt === "f32le"
+      ? new Float32Array(copy)
+      : new Float64Array(copy);
+}
+
+/** The reference as the float values a reader must return (full scale ±1, rounded to float32). */
+export function referenceFloats(path: string, fmt: "s32le" | "f32le" | "f64le"): Float32Array {
+  const r = referenceDecode(path, fmt);
+  return fmt === "s32le" ? Float32Array.from(r, (v) => v / 2147483648) : Float32Array.from(r);
+}
+
+/** Reads a whole file through openAudioFile in blocks of `block` frames; returns interleaved float. */
+export async function readInterleaved(
+  path: string,
+  block = 10007,
+): Promise<{ info: AudioFileInfo; data: Float32Array }> {
+  const r = await openAudioFile(path);
+  try {
+    const ch = r.info.channels;
+    const parts: Float32Array[] = [];
+    let n = 0;
+    for (let b = await r.read(block); b; b = await r.read(block)) {
+      const k = b[0].length;
+      const p = new Float32Array(k * ch);
+      for (let c = 0; c < ch; c++) for (let i = 0; i < k; i++) p[i * ch + c] = b[c][i];
+      parts.push(p);
+      n += k;
+    }
+    const data = new Float32Array(n * ch);
+    let o = 0;
+    for (const p of parts) {
+      data.set(p, o);
+      o += p.length;
+    }
+    return { info: r.info, data };
+  } finally {
+    await r.close();
+  }
+}
+
+/** Index of the first difference, or −1. */
+export function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+/** A temporary folder under the OS temp dir, and its removal. */
+export function tempFolder(prefix: string): {
+  dir: string;
+  path: (name: string) => string;
+  remove: () => void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), `controlroom-${prefix}-`));
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
