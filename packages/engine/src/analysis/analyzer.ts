@@ -86,6 +86,63 @@ export interface AnalyzerOptions {
    * then count as clipped (+32767 and −32768 are both full scale). Unknown or float: a relative 4e-5.
    */
   bitDepth?: number | null;
+  /**
+   * Which measurement groups to run (default: all). A host with several cores can run two Analyzers over
+   * the same audio with complementary groups and join their reports with `mergeReports`.
+   */
+  parts?: Partial<Record<AnalysisPart, boolean>>;
+}
+
+/**
+ * Measurement groups: `loudness` (M/S/I/LRA and the series), `levels` (peak, RMS, DC, clipping, silence),
+ * `phase` (correlation, mono loss), `truePeak`, `spectrum` (1/3-octave bands), `overview` (waveform).
+ */
+export type AnalysisPart = "loudness" | "levels" | "phase" | "truePeak" | "spectrum" | "overview";
+
+/** The report fields each group fills. */
+const PART_FIELDS: Record<AnalysisPart, (keyof AnalysisReport)[]> = {
+  loudness: ["integratedLufs", "loudnessRangeLu", "maxMomentaryLufs", "maxShortTermLufs", "series"],
+  levels: [
+    "samplePeakDbfs",
+    "rmsDbfs",
+    "crestFactorDb",
+    "dcOffset",
+    "clippedSamples",
+    "clipRuns",
+    "clipPositions",
+    "silence",
+  ],
+  phase: ["correlation", "worstCorrelation", "monoLossDb"],
+  truePeak: ["truePeakDbtp"],
+  spectrum: ["bands"],
+  overview: ["overview"],
+};
+
+/**
+ * Joins reports of Analyzers that ran complementary `parts` over the same audio: each field comes from the
+ * report whose analyzer measured it; per-channel levels and warnings are combined.
+ */
+export function mergeReports(parts: { parts: AnalysisPart[]; report: AnalysisReport }[]): AnalysisReport {
+  const out = { ...parts[0].report, warnings: [] as string[] } as AnalysisReport;
+  const rec = out as unknown as Record<string, unknown>;
+  for (const { parts: names, report } of parts) {
+    for (const name of names) for (const f of PART_FIELDS[name]) rec[f] = report[f];
+    out.warnings.push(...report.warnings.filter((w) => !out.warnings.includes(w)));
+  }
+  const find = (name: AnalysisPart) => parts.find((p) => p.parts.includes(name))?.report;
+  const lv = find("levels");
+  const tp = find("truePeak");
+  out.perChannel = out.perChannel.map((_, c) => ({
+    samplePeakDbfs: lv ? lv.perChannel[c].samplePeakDbfs : Number.NaN,
+    rmsDbfs: lv ? lv.perChannel[c].rmsDbfs : Number.NaN,
+    truePeakDbtp: Math.max(
+      tp ? tp.perChannel[c].truePeakDbtp : Number.NEGATIVE_INFINITY,
+      lv ? lv.perChannel[c].samplePeakDbfs : Number.NEGATIVE_INFINITY,
+    ),
+  }));
+  // The overall true peak is never below the sample peak.
+  if (lv && tp) out.truePeakDbtp = Math.max(tp.truePeakDbtp, lv.samplePeakDbfs);
+  return out;
 }
 
 const dbOf = (amplitude: number) => (amplitude > 0 ? 20 * Math.log10(amplitude) : Number.NEGATIVE_INFINITY);
@@ -99,6 +156,7 @@ const dbOfPower = (power: number) => (power > 0 ? 10 * Math.log10(power) : Numbe
 export class Analyzer {
   readonly sampleRate: number;
   readonly channels: number;
+  private readonly parts: Record<AnalysisPart, boolean>;
   private readonly loudness: LoudnessMeter;
   private readonly truePeak: TruePeakMeter;
   private readonly spectrum: ThirdOctaveAnalyzer;
@@ -120,6 +178,8 @@ export class Analyzer {
   private readonly openStart: Float64Array;
   // Phase (channels 1 and 2).
   private sumLR = 0;
+  private sumLL = 0;
+  private sumRR = 0;
   private winLR = 0;
   private winLL = 0;
   private winRR = 0;
@@ -146,6 +206,15 @@ export class Analyzer {
     }
     this.sampleRate = sampleRate;
     this.channels = channels;
+    const on = (p: AnalysisPart) => opts.parts?.[p] ?? !opts.parts;
+    this.parts = {
+      loudness: on("loudness"),
+      levels: on("levels"),
+      phase: on("phase"),
+      truePeak: on("truePeak"),
+      spectrum: on("spectrum"),
+      overview: on("overview"),
+    };
     this.loudness = new LoudnessMeter(sampleRate, channels, channelWeights(channels, opts.channelMask));
     this.truePeak = new TruePeakMeter(sampleRate, channels);
     this.spectrum = new ThirdOctaveAnalyzer(sampleRate, channels);
@@ -169,12 +238,13 @@ export class Analyzer {
       throw new RangeError(`expected ${this.channels} channels, got ${input.length}`);
     }
     if (frames <= 0) return;
-    this.loudness.process(input, frames);
-    this.truePeak.process(input, frames);
-    this.spectrum.process(input, frames);
-    for (let c = 0; c < this.channels; c++) this.levels(c, input[c], frames);
-    if (this.channels >= 2) this.phase(input[0], input[1], frames);
-    this.overview(input, frames);
+    const p = this.parts;
+    if (p.loudness) this.loudness.process(input, frames);
+    if (p.truePeak) this.truePeak.process(input, frames);
+    if (p.spectrum) this.spectrum.process(input, frames);
+    if (p.levels) for (let c = 0; c < this.channels; c++) this.levels(c, input[c], frames);
+    if (p.phase && this.channels >= 2) this.phase(input[0], input[1], frames);
+    if (p.overview) this.overview(input, frames);
     this.frames += frames;
   }
 
@@ -268,6 +338,8 @@ export class Analyzer {
         rr += b * b;
       }
       this.sumLR += lr;
+      this.sumLL += ll;
+      this.sumRR += rr;
       this.winLR += lr;
       this.winLL += ll;
       this.winRR += rr;
@@ -364,9 +436,9 @@ export class Analyzer {
     const warnings: string[] = [];
     let correlation: number | null = null;
     let monoLossDb: number | null = null;
-    if (this.channels >= 2) {
-      const ll = this.sumSq[0];
-      const rr = this.sumSq[1];
+    if (this.channels >= 2 && this.parts.phase) {
+      const ll = this.sumLL;
+      const rr = this.sumRR;
       correlation = ll > 0 && rr > 0 ? this.sumLR / Math.sqrt(ll * rr) : 0;
       const mid = (ll + rr + 2 * this.sumLR) / 4;
       const side = (ll + rr) / 2;

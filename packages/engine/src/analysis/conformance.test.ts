@@ -274,3 +274,35 @@ describe("K-weighting at any sample rate", () => {
     assert.equal(powerToLufs(0), Number.NEGATIVE_INFINITY);
   });
 });
+
+describe("split analysis", () => {
+  it("two Analyzers with complementary parts, merged, equal one full Analyzer", async () => {
+    const { mergeReports } = await import("./analyzer.ts");
+    const x = toneSegments([
+      [3, -20],
+      [2, -6],
+    ]);
+    for (let i = 0; i < x[1].length; i++) x[1][i] *= i % 3 === 0 ? 0.5 : -0.7;
+    const full = analyse(x);
+    const a = new Analyzer({
+      sampleRate: FS,
+      channels: 2,
+      parts: { loudness: true, levels: true, phase: true },
+    });
+    const b = new Analyzer({
+      sampleRate: FS,
+      channels: 2,
+      parts: { truePeak: true, spectrum: true, overview: true },
+    });
+    for (let i = 0; i < x[0].length; i += 4800) {
+      const blk = x.map((c) => c.subarray(i, i + 4800));
+      a.process(blk, blk[0].length);
+      b.process(blk, blk[0].length);
+    }
+    const merged = mergeReports([
+      { parts: ["loudness", "levels", "phase"], report: a.finish() },
+      { parts: ["truePeak", "spectrum", "overview"], report: b.finish() },
+    ]);
+    assert.deepEqual(merged, full);
+  });
+});

@@ -1,4 +1,12 @@
-import { type AnalysisReport, Analyzer } from "@controlroom/engine";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import {
+  type AnalysisPart,
+  type AnalysisReport,
+  Analyzer,
+  type AnalyzerOptions,
+  mergeReports,
+} from "@controlroom/engine";
 import { openAudioFile } from "../files/open.ts";
 import type { AudioFileInfo } from "../files/types.ts";
 
@@ -9,25 +17,45 @@ export interface FileAnalysis {
 }
 
 export interface AnalyzeFileOptions {
-  /** Frames read per block (default 65 536). Results do not depend on it. */
+  /** Frames read per block (default 65 536). Results do not depend on it beyond float rounding. */
   blockFrames?: number;
   /** Called after each block with the audio seconds done and the total (null when unknown). */
   onProgress?: (doneSeconds: number, totalSeconds: number | null) => void;
+  /**
+   * Run the measurements on two worker threads (half each) while this thread reads the file. Default: when
+   * the machine has at least two cores and the file is longer than 20 s. The readings are identical.
+   */
+  parallel?: boolean;
 }
+
+/** The two halves of the work, balanced by measured cost (loudness+levels+phase vs true peak+spectrum+overview). */
+const SPLIT: AnalysisPart[][] = [
+  ["loudness", "levels", "phase"],
+  ["truePeak", "spectrum", "overview"],
+];
+/** Blocks in flight per worker: bounds memory whatever the file's length. */
+const IN_FLIGHT = 4;
 
 /** Streams a file through the engine's Analyzer; memory does not grow with the file's length. */
 export async function analyzeFile(path: string, opts: AnalyzeFileOptions = {}): Promise<FileAnalysis> {
   const reader = await openAudioFile(path);
   try {
     const { info } = reader;
-    const analyzer = new Analyzer({
+    const aopts: AnalyzerOptions = {
       sampleRate: info.sampleRate,
       channels: info.channels,
       channelMask: info.channelMask,
       bitDepth: info.sampleFormat === "int" ? info.bitDepth : null,
-    });
+    };
     const block = opts.blockFrames ?? 65536;
     const total = info.frames === null ? null : info.frames / info.sampleRate;
+    const parallel =
+      opts.parallel ??
+      (availableParallelism() >= 2 && (info.frames === null || info.frames > info.sampleRate * 20));
+    if (parallel) {
+      return { info, report: await analyzeInWorkers(reader, aopts, block, total, opts.onProgress) };
+    }
+    const analyzer = new Analyzer(aopts);
     let done = 0;
     for (;;) {
       const chunk = await reader.read(block);
@@ -40,5 +68,107 @@ export async function analyzeFile(path: string, opts: AnalyzeFileOptions = {}): 
     return { info, report: analyzer.finish() };
   } finally {
     await reader.close();
+  }
+}
+
+/** One analysis worker with flow control: `send` waits while too many blocks are unanswered. */
+class AnalysisWorker {
+  private readonly worker: Worker;
+  private acked = 0;
+  private sent = 0;
+  private waiting: (() => void) | null = null;
+  private failure: Error | null = null;
+  private reportPromise: Promise<AnalysisReport>;
+  private resolveReport!: (r: AnalysisReport) => void;
+  private rejectReport!: (e: Error) => void;
+
+  constructor(opts: AnalyzerOptions) {
+    this.worker = new Worker(new URL("./analysis-worker-entry.mjs", import.meta.url), { workerData: opts });
+    this.reportPromise = new Promise((res, rej) => {
+      this.resolveReport = res;
+      this.rejectReport = rej;
+    });
+    this.reportPromise.catch(() => {});
+    this.worker.on("message", (m: { type: string; report?: AnalysisReport; message?: string }) => {
+      if (m.type === "ack") {
+        this.acked++;
+        this.wake();
+      } else if (m.type === "report" && m.report) this.resolveReport(m.report);
+      else if (m.type === "error") this.fail(new Error(`analysis failed: ${m.message}`));
+    });
+    this.worker.on("error", (e) => this.fail(e));
+    this.worker.on("exit", (code) => {
+      if (code !== 0) this.fail(new Error(`analysis worker exited with code ${code}`));
+    });
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    this.rejectReport(e);
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = null;
+    w?.();
+  }
+
+  get done(): number {
+    return this.acked;
+  }
+
+  async send(id: number, frames: number, data: SharedArrayBuffer): Promise<void> {
+    while (!this.failure && this.sent - this.acked >= IN_FLIGHT) {
+      await new Promise<void>((r) => {
+        this.waiting = r;
+      });
+    }
+    if (this.failure) throw this.failure;
+    this.sent++;
+    this.worker.postMessage({ type: "block", id, frames, data });
+  }
+
+  async finish(): Promise<AnalysisReport> {
+    if (this.failure) throw this.failure;
+    this.worker.postMessage({ type: "finish" });
+    return this.reportPromise;
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+async function analyzeInWorkers(
+  reader: Awaited<ReturnType<typeof openAudioFile>>,
+  aopts: AnalyzerOptions,
+  block: number,
+  total: number | null,
+  onProgress: AnalyzeFileOptions["onProgress"],
+): Promise<AnalysisReport> {
+  const workers = SPLIT.map(
+    (parts) => new AnalysisWorker({ ...aopts, parts: Object.fromEntries(parts.map((p) => [p, true])) }),
+  );
+  try {
+    let id = 0;
+    let done = 0;
+    for (;;) {
+      const chunk = await reader.read(block);
+      if (!chunk) break;
+      const frames = chunk[0].length;
+      // One shared copy per block, read by both workers: the reader reuses its arrays.
+      const data = new SharedArrayBuffer(frames * aopts.channels * 4);
+      for (let c = 0; c < aopts.channels; c++)
+        new Float32Array(data, c * frames * 4, frames).set(chunk[c].subarray(0, frames));
+      for (const w of workers) await w.send(id, frames, data);
+      id++;
+      done += frames;
+      onProgress?.(done / aopts.sampleRate, total);
+    }
+    const reports = await Promise.all(workers.map((w) => w.finish()));
+    return mergeReports(SPLIT.map((parts, i) => ({ parts, report: reports[i] })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
