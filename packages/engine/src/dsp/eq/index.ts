@@ -1,5 +1,6 @@
 /** EQ: parametric bands (RBJ biquads, Butterworth / Linkwitz-Riley cascades), linear-phase mode, crossover. */
 export * from "./band.ts";
+export * from "./crossover.ts";
 export * from "./design.ts";
 export * from "./eq.ts";
 export * from "./fir-convolver.ts";
