@@ -7,8 +7,17 @@ import { registerProcessor } from "./chain.ts";
 import { COLOUR_PROCESSORS } from "./colour/index.ts";
 import { DITHER_PROCESSORS } from "./dither/index.ts";
 import { EQ_PROCESSORS } from "./eq/index.ts";
+import { PITCH_PROCESSORS } from "./pitch/index.ts";
 import { SPACE_PROCESSORS } from "./space/index.ts";
+import { UTILITY_PROCESSORS } from "./utility/index.ts";
 
-for (const f of [...EQ_PROCESSORS, ...SPACE_PROCESSORS, ...COLOUR_PROCESSORS, ...DITHER_PROCESSORS]) {
+for (const f of [
+  ...UTILITY_PROCESSORS,
+  ...EQ_PROCESSORS,
+  ...SPACE_PROCESSORS,
+  ...COLOUR_PROCESSORS,
+  ...PITCH_PROCESSORS,
+  ...DITHER_PROCESSORS,
+]) {
   registerProcessor(f);
 }
