@@ -17,13 +17,16 @@ export interface FlacHeader {
 
 const MAX_COMMENT_BYTES = 16 * 1024 * 1024;
 
-/** Reads the metadata blocks of a native FLAC stream (STREAMINFO, VORBIS_COMMENT; others skipped). */
-export async function readFlacHeader(src: FileSource): Promise<FlacHeader> {
+/**
+ * Reads the metadata blocks of a native FLAC stream (STREAMINFO, VORBIS_COMMENT; others skipped).
+ * @param base byte offset of the "fLaC" marker (non-zero when a tagger put an ID3 tag in front).
+ */
+export async function readFlacHeader(src: FileSource, base = 0): Promise<FlacHeader> {
   const fail = (msg: string): never => {
     throw new AudioFileError(src.path, msg);
   };
   const warnings: string[] = [];
-  let pos = 4;
+  let pos = base + 4;
   let info: Omit<FlacHeader, "audioOffset" | "warnings" | "tags"> | null = null;
   let tags: Record<string, string> | undefined;
   for (let first = true; ; first = false) {

@@ -5,8 +5,8 @@ import { readFlacHeader } from "./flac-header.ts";
 import type { AudioFileInfo } from "./types.ts";
 
 /** Opens a native FLAC file: header from STREAMINFO/VORBIS_COMMENT, audio by the libFLAC WebAssembly decoder. */
-export async function openFlac(src: FileSource): Promise<DecodedReader> {
-  const h = await readFlacHeader(src);
+export async function openFlac(src: FileSource, base = 0): Promise<DecodedReader> {
+  const h = await readFlacHeader(src, base);
   const info: AudioFileInfo = {
     path: src.path,
     format: "flac",
@@ -19,8 +19,9 @@ export async function openFlac(src: FileSource): Promise<DecodedReader> {
     metadata: h.tags ? { tags: h.tags } : {},
     warnings: h.warnings,
   };
-  // The decoder is fed from byte 0: it needs the "fLaC" marker and STREAMINFO to sync.
-  return new DecodedReader(src, info, () => makeFlacDecoder(h.bitDepth), 0);
+  // The decoder is fed from the "fLaC" marker: it needs the marker and STREAMINFO to sync.
+  if (base > 0) info.warnings.push(`ID3 tag of ${base} bytes in front of the FLAC stream skipped`);
+  return new DecodedReader(src, info, () => makeFlacDecoder(h.bitDepth), base);
 }
 
 async function makeFlacDecoder(bits: number): Promise<ChunkDecoder> {

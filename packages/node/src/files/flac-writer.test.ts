@@ -35,7 +35,7 @@ describe("FLAC writer", () => {
       const w = tmp.path(`s${bits}.wav`);
       await writeFile(f, opts, x);
       await writeFile(w, opts, x, 7000);
-      execFileSync("flac", ["-t", "-s", f]); // throws on a bad stream or MD5 mismatch
+      execFileSync("flac", ["-t", "-s", f], { stdio: "pipe" }); // throws on a bad stream or MD5 mismatch
       const fromFlac = referenceFloats(f, "s32le");
       assert.equal(fromFlac.length, 88200);
       assert.equal(firstDifference(fromFlac, referenceFloats(w, "s32le")), -1);
@@ -88,7 +88,7 @@ describe("FLAC writer", () => {
     const f = tmp.path("empty.flac");
     const w = await createAudioWriter(f, { sampleRate: 48000, channels: 2, bitDepth: 16 });
     await w.close();
-    execFileSync("flac", ["-t", "-s", f]);
+    execFileSync("flac", ["-t", "-s", f], { stdio: "pipe" });
     assert.equal((await probeAudioFile(f)).channels, 2);
   });
 });

@@ -28,8 +28,10 @@ export async function openAudioFile(path: string): Promise<AudioReader> {
         return await openFlac(src);
       case "ogg":
         return await openOggVorbis(src);
-      case "mp3":
-        return await openMp3(src);
+      case "mp3": {
+        const flacAt = await flacBehindId3(src);
+        return flacAt > 0 ? await openFlac(src, flacAt) : await openMp3(src);
+      }
     }
   } catch (e) {
     await src.close();
@@ -96,6 +98,18 @@ export async function readWholeFile(
   } finally {
     await r.close();
   }
+}
+
+/** Offset of a "fLaC" stream right after a leading ID3v2 tag (some taggers add one), or 0. */
+async function flacBehindId3(src: FileSource): Promise<number> {
+  const h = await src.readAt(0, 10);
+  if (h.length < 10 || h[0] !== 0x49 || h[1] !== 0x44 || h[2] !== 0x33) return 0;
+  const size =
+    10 +
+    (((h[6] & 0x7f) << 21) | ((h[7] & 0x7f) << 14) | ((h[8] & 0x7f) << 7) | (h[9] & 0x7f)) +
+    (h[5] & 0x10 ? 10 : 0);
+  const m = await src.readAt(size, 4);
+  return m.length === 4 && String.fromCharCode(...m) === "fLaC" ? size : 0;
 }
 
 function seconds(n: number | string, rate: number): string {

@@ -82,8 +82,11 @@ export interface AudioWriterOptions {
   bitDepth: 16 | 24 | 32;
   /** Container, default from the file extension. */
   format?: "wav" | "flac";
-  /** Dither when reducing word length to 16/24-bit; default `tpdf`. */
-  dither?: "tpdf" | "none";
+  /**
+   * Dither when reducing word length to 16/24-bit; default `tpdf`. `shaped` adds noise shaping that moves the
+   * noise out of 1–5 kHz (for 16-bit masters at 44.1/48 kHz); `none` rounds.
+   */
+  dither?: "tpdf" | "shaped" | "none";
   /** Seed for the dither noise so renders are reproducible. */
   ditherSeed?: number;
   /** BWF metadata (WAV only). */

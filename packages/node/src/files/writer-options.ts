@@ -14,8 +14,8 @@ export function checkWriterOptions(path: string, o: AudioWriterOptions, maxBits:
   }
   const depths = maxBits === 24 ? [16, 24] : [16, 24, 32];
   if (!depths.includes(o.bitDepth)) fail(`bitDepth must be ${depths.join(", ")}, got ${o.bitDepth}`);
-  if (o.dither !== undefined && o.dither !== "tpdf" && o.dither !== "none") {
-    fail(`dither must be "tpdf" or "none", got ${JSON.stringify(o.dither)}`);
+  if (o.dither !== undefined && !["tpdf", "shaped", "none"].includes(o.dither)) {
+    fail(`dither must be "tpdf", "shaped" or "none", got ${JSON.stringify(o.dither)}`);
   }
   if (o.ditherSeed !== undefined && !Number.isInteger(o.ditherSeed)) {
     fail(`ditherSeed must be a whole number, got ${o.ditherSeed}`);
@@ -26,15 +26,18 @@ export function checkWriterOptions(path: string, o: AudioWriterOptions, maxBits:
  * Float → integer codes for one file: TPDF dither (or plain rounding) per channel, with separate seeds so
  * channels get uncorrelated noise. Samples already exactly on the target grid are stored unchanged (the noise
  * sequence still advances), so digital silence stays silent and a 16/24-bit source written at its own depth is
- * bit-exact.
+ * bit-exact. With `shaped` every sample goes through the noise shaper (its error feedback must see them all).
  */
 export class Quantizer {
   private readonly ditherers: Ditherer[];
   private readonly scale: number;
   private codes = new Int32Array(0);
 
-  constructor(channels: number, bits: number, dither: "tpdf" | "none", seed: number) {
+  private readonly passExact: boolean;
+
+  constructor(channels: number, bits: number, dither: "tpdf" | "shaped" | "none", seed: number) {
     this.scale = 2 ** (bits - 1);
+    this.passExact = dither !== "shaped";
     this.ditherers = Array.from(
       { length: channels },
       (_, c) => new Ditherer({ bits, kind: dither, seed: (seed + c * 7919) >>> 0 }),
@@ -46,6 +49,7 @@ export class Quantizer {
     if (this.codes.length < frames) this.codes = new Int32Array(frames);
     const q = this.codes;
     this.ditherers[c].quantize(x, q, frames);
+    if (!this.passExact) return q;
     const s = this.scale;
     for (let i = 0; i < frames; i++) {
       const t = x[i] * s;
