@@ -3,7 +3,7 @@
  * time-signature changes. Tempo is in quarter notes per minute (as DAWs and MIDI count it); a beat is one
  * unit of the time signature's denominator (an eighth in 6/8). Tempo changes are instantaneous.
  */
-import type { TempoChange, TimeSignature } from "./schema.ts";
+import type { TempoChange } from "./schema.ts";
 
 /** A musical position: bar and beat, both 1-based (beat may be fractional). */
 export interface BarBeat {
@@ -38,7 +38,7 @@ export class TempoMap {
    */
   constructor(
     tempo: readonly Pick<TempoChange, "bar" | "beat" | "bpm">[],
-    signatures: readonly Pick<TimeSignature, "bar" | "numerator" | "denominator">[] = [
+    signatures: readonly { bar: number; numerator: number; denominator: number }[] = [
       { bar: 1, numerator: 4, denominator: 4 },
     ],
   ) {
