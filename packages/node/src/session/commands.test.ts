@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { registerRenderCommands } from "./commands.ts";
+
+const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
+const SONG = resolve(ROOT, "../shared/corpus/song1");
+
+/** Runs the commands in-process and captures what they print. */
+async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  const program = new Command().exitOverride();
+  registerRenderCommands(program);
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => err.push(a.join(" "));
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(["node", "controlroom", ...args]);
+  } catch (e) {
+    err.push((e as Error).message);
+    process.exitCode ||= 1;
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out: out.join("\n"), err: err.join("\n"), code };
+}
+
+describe("session commands", { skip: !existsSync(SONG) && "corpus missing" }, () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "cr-cmd-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("session init makes a session from the stems with the arrangement's sections", async () => {
+    const r = await run("session", "init", join(dir, "s"), "--from-stems", SONG);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /7 tracks, 4 sections, 48000 Hz, 120 bpm/);
+    const json = JSON.parse(readFileSync(join(dir, "s", "session.json"), "utf8"));
+    assert.equal(json.version, 2);
+    assert.deepEqual(
+      json.markers.map((m: { name: string }) => m.name),
+      ["intro", "verse", "chorus", "outro"],
+    );
+  });
+
+  it("session show lists tracks, sections and missing audio", async () => {
+    const r = await run("session", "show", join(dir, "s", "session.json"));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /keys: stereo, 1 take\(s\), 0 dB, pan 0, → master/);
+    assert.match(r.out, /chorus: bars 17-24 \(0:32-0:48\)/);
+    assert.match(r.out, /all files present and unchanged/);
+  });
+
+  it("render writes a section and its stems; a bad section is one clear error", async () => {
+    const s = join(dir, "s", "session.json");
+    const r = await run(
+      "render",
+      s,
+      "-o",
+      join(dir, "chorus.wav"),
+      "--section",
+      "chorus",
+      "--stems",
+      join(dir, "stems"),
+    );
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /chorus\.wav: 0:16 \(768000 frames at 48000 Hz\)/);
+    assert.equal(readdirSync(join(dir, "stems")).length, 8);
+    const bad = await run("render", s, "-o", join(dir, "x.wav"), "--section", "bridge");
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /no section "bridge" \(sections: intro, verse, chorus, outro\)/);
+    assert.ok(!existsSync(join(dir, "x.wav")));
+  });
+
+  it("export-dawproject and import-dawproject", async () => {
+    const s = join(dir, "s", "session.json");
+    const file = join(dir, "song.dawproject");
+    const e = await run("session", "export-dawproject", s, "-o", file);
+    assert.equal(e.code, 0, e.err);
+    const i = await run("session", "import-dawproject", file, join(dir, "imp"));
+    assert.equal(i.code, 0, i.err);
+    assert.match(i.out, /7 tracks, 0 buses/);
+  });
+});
