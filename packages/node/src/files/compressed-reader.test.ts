@@ -166,3 +166,47 @@ describe("lossy readers (MP3, Ogg Vorbis)", () => {
     });
   }
 });
+
+describe("corrupt compressed data", () => {
+  it("damaged FLAC/MP3/Ogg: an AudioFileError or what decodes plus warnings; never NaN, a hang or another error", async () => {
+    const wav = tmp.path("fuzz-src.wav");
+    ffmpeg(["-f", "lavfi", "-i", "anoisesrc=d=1:c=pink:a=0.3:seed=5:r=44100", "-c:a", "pcm_s16le", wav]);
+    const sources = ["flac", "mp3", "ogg"].map((ext) => {
+      const f = tmp.path(`fuzz-src.${ext}`);
+      ffmpeg([
+        "-i",
+        wav,
+        ...(ext === "ogg" ? ["-c:a", "libvorbis"] : ext === "mp3" ? ["-c:a", "libmp3lame"] : []),
+        f,
+      ]);
+      return f;
+    });
+    let seed = 99;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    let outcomes = 0;
+    for (const src of sources) {
+      const orig = readFileSync(src);
+      for (let trial = 0; trial < 6; trial++) {
+        const b = Buffer.from(orig);
+        if (trial % 2 === 0)
+          for (let k = 0; k < 40; k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        else b.fill(0, Math.floor(rnd() * b.length * 0.8), Math.floor(b.length * 0.9));
+        const f = tmp.path(`fuzz-${trial}${src.slice(src.lastIndexOf("."))}`);
+        writeFileSync(f, b);
+        try {
+          const { info, data } = await readInterleaved(f, 65536);
+          assert.ok(data.every(Number.isFinite), `${f}: non-finite samples`);
+          if (data.length < 44100 * info.channels)
+            assert.ok(info.warnings.length > 0, `${f}: short without a warning`);
+        } catch (e) {
+          assert.equal((e as Error).name, "AudioFileError", `${f}: ${e}`);
+        }
+        outcomes++;
+      }
+    }
+    assert.equal(outcomes, 18);
+  });
+});

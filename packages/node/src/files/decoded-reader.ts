@@ -121,13 +121,21 @@ export class DecodedReader implements AudioReader {
   private async fill(): Promise<void> {
     if (!this.decoder) this.decoder = await this.makeDecoder();
     let result: { channels: Float32Array[]; errors: string[] };
-    if (this.filePos < this.src.size) {
-      const bytes = await this.src.readAt(this.filePos, CHUNK_BYTES);
-      this.filePos += bytes.length;
-      result = await this.decoder.decode(bytes);
-    } else {
-      result = await this.decoder.flush();
-      this.ended = true;
+    const at = this.filePos;
+    try {
+      if (this.filePos < this.src.size) {
+        const bytes = await this.src.readAt(this.filePos, CHUNK_BYTES);
+        this.filePos += bytes.length;
+        result = await this.decoder.decode(bytes);
+      } else {
+        result = await this.decoder.flush();
+        this.ended = true;
+      }
+    } catch (e) {
+      if (e instanceof AudioFileError) throw e;
+      // The WebAssembly decoders throw plain errors (even ReferenceErrors) on some corrupt input.
+      const msg = String((e as Error)?.message ?? e).split("\n")[0];
+      throw new AudioFileError(this.src.path, `corrupt ${this.info.codec} data after byte ${at}: ${msg}`);
     }
     for (const e of result.errors) {
       if (++this.errorCount <= MAX_WARNINGS) this.info.warnings.push(`decoder: ${e}`);
@@ -144,7 +152,11 @@ export class DecodedReader implements AudioReader {
       this.queue.push(result.channels.slice(0, this.info.channels).map((c) => c.slice()));
       this.queued += got;
     }
-    if (this.ended && this.info.frames !== null) {
+    if (this.ended && this.position + this.queued === 0 && this.src.size > this.startOffset) {
+      if (!this.info.warnings.some((w) => w.startsWith("file ends early"))) {
+        this.info.warnings.push("no audio could be decoded (corrupt or truncated data)");
+      }
+    } else if (this.ended && this.info.frames !== null) {
       const total = this.position + this.queued;
       if (total < this.info.frames && !this.info.warnings.some((w) => w.startsWith("file ends early"))) {
         this.info.warnings.push(

@@ -99,7 +99,9 @@ async function lastGranule(src: FileSource, serial: number): Promise<number | nu
     const lo = v.getUint32(p + 6, true);
     const hi = v.getInt32(p + 10, true);
     if (hi < 0) continue; // −1: no packet ends on this page
-    return hi * 2 ** 32 + lo;
+    const g = hi * 2 ** 32 + lo;
+    // 0 is a header page's granule: the audio pages are missing, so the length is unknown.
+    return g > 0 ? g : null;
   }
   return null;
 }
