@@ -74,8 +74,7 @@ export class Ditherer {
     const rnd = this.random;
     if (this.kind === "none") {
       for (let i = 0; i < frames; i++) {
-        const v = Math.round(input[i] * s);
-        out[i] = v > hi ? hi : v < lo ? lo : v;
+        out[i] = clamp(Math.round(input[i] * s), lo, hi);
       }
       return;
     }
@@ -83,8 +82,7 @@ export class Ditherer {
       for (let i = 0; i < frames; i++) {
         // Difference of two uniforms: triangular over ±1 LSB.
         const d = rnd.next() - rnd.next();
-        const v = Math.round(input[i] * s + d);
-        out[i] = v > hi ? hi : v < lo ? lo : v;
+        out[i] = clamp(Math.round(input[i] * s + d), lo, hi);
       }
       return;
     }
@@ -96,8 +94,7 @@ export class Ditherer {
       for (let k = 0; k < taps; k++) fb += h[k] * e[k];
       const v = input[i] * s - fb;
       const d = rnd.next() - rnd.next();
-      let q = Math.round(v + d);
-      q = q > hi ? hi : q < lo ? lo : q;
+      const q = clamp(Math.round(v + d), lo, hi);
       // Clipping would feed a huge error back and make the loop ring; bound the fed-back error.
       let err = q - v;
       if (err > 4) err = 4;
@@ -113,4 +110,10 @@ export class Ditherer {
     this.history.fill(0);
     this.random = new SeededRandom(this.seed);
   }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  if (v > hi) return hi;
+  if (v < lo) return lo;
+  return v;
 }
