@@ -61,7 +61,10 @@ describe("pitch detection (YIN)", () => {
 
   test("clear errors for bad frames and options", () => {
     assert.throws(() => detectPitch(new Float32Array(500), 48000), /frame: needs at least 1602 samples/);
-    assert.throws(() => detectPitch(new Float32Array(2048), 48000, { minHz: 5 }), /minHz: must be between 20/);
+    assert.throws(
+      () => detectPitch(new Float32Array(2048), 48000, { minHz: 5 }),
+      /minHz: must be between 20/,
+    );
     assert.throws(() => detectPitch(new Float32Array(2048), 48000, { minHz: 300, maxHz: 200 }), /maxHz/);
     assert.throws(() => new Yin(1000, 2048), /sampleRate/);
     assert.throws(() => new PitchTracker(48000, { hop: 0 }), /hop/);
@@ -103,7 +106,9 @@ describe("pitch detection (YIN)", () => {
       const steady = inNote(n.startSample + 4800, n.startSample + 0.35 * take.sampleRate);
       const cw = cents(median(whole), n.sungHz);
       const cs = cents(median(steady), n.sungHz);
-      report.push(`${noteNameOf(n.targetMidi)}${n.detuneCents >= 0 ? "+" : ""}${n.detuneCents}: ${cs.toFixed(3)}/${cw.toFixed(3)}`);
+      report.push(
+        `${noteNameOf(n.targetMidi)}${n.detuneCents >= 0 ? "+" : ""}${n.detuneCents}: ${cs.toFixed(3)}/${cw.toFixed(3)}`,
+      );
       assert.ok(whole.length > 200, `note ${n.index}: only ${whole.length} voiced frames`);
       assert.ok(Math.abs(cs) <= 1, `note ${n.index} before vibrato: ${cs} cents from ${n.sungHz} Hz`);
       assert.ok(Math.abs(cw) <= 1, `note ${n.index} whole: ${cw} cents from ${n.sungHz} Hz`);
@@ -138,6 +143,9 @@ describe("notes and scales", () => {
     assert.equal(explicit.nearest(64), 60);
     assert.equal(explicit.nearest(50), 57);
     assert.equal(new AllowedNotes("C", "major", ["E"]).nearest(71), 76, "E in any octave");
-    assert.throws(() => validateNoteList("pitch.notes", ["A3", "X"]), /pitch\.notes\[1\]: must be a note name/);
+    assert.throws(
+      () => validateNoteList("pitch.notes", ["A3", "X"]),
+      /pitch\.notes\[1\]: must be a note name/,
+    );
   });
 });
