@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import { openAudioFile, probeAudioFile } from "./open.ts";
 import { ffmpeg, firstDifference, readInterleaved, referenceFloats, tempFolder } from "./test-support.ts";
@@ -115,6 +115,49 @@ describe("WAV reader against ffmpeg", () => {
     const b = await readInterleaved(f);
     assert.equal(b.data.length / 2, Math.floor((14400 * 4 - 1001) / 4));
     assert.match(b.info.warnings.join(), /truncated/);
+  });
+
+  it("RF64 with a 5 GiB data chunk (sparse file): 64-bit sizes and offsets from ds64", async () => {
+    const f = tmp.path("huge-rf64.wav");
+    const dataBytes = 5 * 2 ** 30;
+    const frames = dataBytes / 4; // 16-bit stereo
+    const h = Buffer.alloc(12 + 36 + 24 + 8);
+    h.write("RF64", 0, "latin1");
+    h.writeUInt32LE(0xffffffff, 4);
+    h.write("WAVEds64", 8, "latin1");
+    h.writeUInt32LE(28, 16);
+    h.writeBigUInt64LE(BigInt(h.length - 8 + dataBytes), 20);
+    h.writeBigUInt64LE(BigInt(dataBytes), 28);
+    h.writeBigUInt64LE(BigInt(frames), 36);
+    h.writeUInt32LE(0, 44);
+    h.write("fmt ", 48, "latin1");
+    h.writeUInt32LE(16, 52);
+    h.writeUInt16LE(1, 56);
+    h.writeUInt16LE(2, 58);
+    h.writeUInt32LE(48000, 60);
+    h.writeUInt32LE(192000, 64);
+    h.writeUInt16LE(4, 68);
+    h.writeUInt16LE(16, 70);
+    h.write("data", 72, "latin1");
+    h.writeUInt32LE(0xffffffff, 76);
+    const last = Buffer.alloc(4);
+    last.writeInt16LE(12345, 0);
+    last.writeInt16LE(-321, 2);
+    const fd = openSync(f, "w");
+    writeSync(fd, h);
+    writeSync(fd, last, 0, 4, h.length + dataBytes - 4);
+    closeSync(fd);
+    const r = await openAudioFile(f);
+    assert.equal(r.info.format, "rf64");
+    assert.equal(r.info.frames, frames);
+    await r.seek(frames - 1);
+    const b = await r.read(10);
+    assert.ok(b);
+    assert.equal(b[0].length, 1);
+    assert.equal(b[0][0], 12345 / 32768);
+    assert.equal(b[1][0], -321 / 32768);
+    assert.equal(await r.read(10), null);
+    await r.close();
   });
 
   it("seeks exactly, forwards and backwards", async () => {
