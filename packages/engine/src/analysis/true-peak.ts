@@ -54,7 +54,8 @@ export class TruePeakMeter {
   /** Largest Σ|h| over the branches: the gain bound used for pruning. */
   private readonly bound: number;
   private readonly history: Float64Array[];
-  private ext = new Float64Array(0);
+  /** Gathered taps for one chunk: H history samples plus CHUNK new ones. */
+  private readonly window = new Float64Array(TAPS_PER_PHASE - 1 + CHUNK);
   private chunkMax = new Float64Array(0);
   private readonly peaks: Float64Array;
 
@@ -108,63 +109,61 @@ export class TruePeakMeter {
       this.peaks[c] = peak;
       return;
     }
-    const need = H + frames;
-    if (this.ext.length < need) this.ext = new Float64Array(need + CHUNK * 2);
-    const ext = this.ext;
-    ext.set(this.history[c], 0);
-    // One pass: copy the block in after the history, and note max |x| per CHUNK of ext, so each output
-    // chunk's tap span (at most two chunks) is bounded cheaply. The history's own maximum is in cm[0].
-    const nChunks = Math.ceil(need / CHUNK);
-    if (this.chunkMax.length < nChunks + 1) this.chunkMax = new Float64Array(nChunks + 16);
+    const hist = this.history[c];
+    // Max |x| per CHUNK of this block, in one read-only pass; the sample peak falls out of it.
+    const nChunks = Math.ceil(frames / CHUNK);
+    if (this.chunkMax.length < nChunks) this.chunkMax = new Float64Array(nChunks + 16);
     const cm = this.chunkMax;
-    let hm = 0;
-    for (let i = 0; i < H; i++) {
-      const a = Math.abs(ext[i]);
-      if (a > hm) hm = a;
-    }
-    let blockMax = 0;
-    let i = 0;
     for (let k = 0; k < nChunks; k++) {
-      let m = k === 0 ? hm : 0;
-      const end = Math.min(need, (k + 1) * CHUNK);
-      for (let e = Math.max(H, k * CHUNK); e < end; e++, i++) {
+      let m = 0;
+      const end = Math.min(frames, (k + 1) * CHUNK);
+      for (let i = k * CHUNK; i < end; i++) {
         const v = x[i];
-        ext[e] = v;
         const a = v < 0 ? -v : v;
         if (a > m) m = a;
       }
       cm[k] = m;
-      if (m > blockMax) blockMax = m;
+      if (m > peak) peak = m;
     }
-    // The sample peak: every block sample is in some chunk (history samples were counted before).
-    if (blockMax > peak && frames > 0) {
-      for (let j = 0; j < frames; j++) {
-        const a = Math.abs(x[j]);
-        if (a > peak) peak = a;
-      }
+    let histMax = 0;
+    for (let i = 0; i < H; i++) {
+      const a = Math.abs(hist[i]);
+      if (a > histMax) histMax = a;
     }
-    const hist = this.history[c];
     const phases = this.phases;
     const L = this.factor;
     const bound = this.bound;
-    // Output sample n (0…frames−1) uses ext[n … n+H]; chunk k of outputs covers n in [k*CHUNK, …).
-    for (let n0 = 0; n0 < frames; n0 += CHUNK) {
-      const k = n0 / CHUNK;
-      const local = Math.max(cm[k], k + 1 < nChunks ? cm[k + 1] : 0);
-      if (local * bound <= peak) continue;
+    // Output n (0…frames−1) uses x[n−H … n] (negative indices are the history): chunk k's taps lie in
+    // chunks k−1 and k. Only chunks whose bound beats the peak are gathered and interpolated.
+    const win = this.window;
+    for (let k = 0; k < nChunks; k++) {
+      const before = k === 0 ? histMax : cm[k - 1];
+      if ((before > cm[k] ? before : cm[k]) * bound <= peak) continue;
+      const n0 = k * CHUNK;
       const n1 = Math.min(frames, n0 + CHUNK);
+      // win[j] = x[n0 − H + j], from the history where the index is negative.
+      for (let j = 0; j < H + (n1 - n0); j++) {
+        const idx = n0 - H + j;
+        win[j] = idx >= 0 ? x[idx] : hist[H + idx];
+      }
       for (let p = 0; p < L; p++) {
         const h = phases[p];
-        for (let n = n0; n < n1; n++) {
+        for (let n = 0; n < n1 - n0; n++) {
           let y = 0;
           const top = n + H;
-          for (let j = 0; j < T; j++) y += h[j] * ext[top - j];
+          for (let j = 0; j < T; j++) y += h[j] * win[top - j];
           const a = y < 0 ? -y : y;
           if (a > peak) peak = a;
         }
       }
     }
-    for (let i = 0; i < H; i++) hist[i] = ext[frames + i];
+    // Keep the last H samples (fewer new ones than H: shift the old history along).
+    if (frames >= H) {
+      for (let i = 0; i < H; i++) hist[i] = x[frames - H + i];
+    } else {
+      hist.copyWithin(0, frames);
+      for (let i = 0; i < frames; i++) hist[H - frames + i] = x[i];
+    }
     this.peaks[c] = peak;
   }
 
