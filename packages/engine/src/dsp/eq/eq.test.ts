@@ -220,6 +220,30 @@ describe("eq (minimum phase)", () => {
     assert.deepEqual(new Eq(ctx, opts).toJSON(), { type: "eq", mode: "minimum", ...opts });
   });
 
+  test("odd channel counts match mono; a growing band list settles on the fresh design", () => {
+    const fs = 48000;
+    const bands: EqBand[] = [
+      { kind: "highpass", freq: 60, slope: 36 },
+      { kind: "peak", freq: 900, gainDb: -4, q: 2 },
+    ];
+    const input = [noise(8000, 1, 0.5), noise(8000, 2, 0.5), noise(8000, 3, 0.5)];
+    const three = renderBlocks(new Eq({ sampleRate: fs, channels: 3 }, { bands }), input, [1000]);
+    for (let c = 0; c < 3; c++) {
+      const one = renderBlocks(new Eq({ sampleRate: fs, channels: 1 }, { bands }), [input[c]], [1000]);
+      assert.deepEqual(three[c], one[0], `channel ${c}`);
+    }
+    const more: EqBand[] = [...bands, ...CASES.map(([k, f, q, g]) => bandOf(k, f, q, g))];
+    const p = new Eq({ sampleRate: fs, channels: 1 }, { bands: bands.slice(0, 1) });
+    renderBlocks(p, [input[0]], [512]);
+    p.setParams({ bands: more });
+    renderBlocks(p, [input[0]], [512]);
+    p.reset();
+    assert.deepEqual(
+      impulseResponse(p, 8192),
+      impulseResponse(new Eq({ sampleRate: fs, channels: 1 }, { bands: more }), 8192),
+    );
+  });
+
   test("parameter changes glide without clicks", () => {
     const fs = 48000;
     const n = fs;
