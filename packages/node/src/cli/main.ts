@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerRenderCommands } from "../session/commands.ts";
 import { registerAnalyze } from "./commands/analyze.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerProcess } from "./commands/process.ts";
@@ -18,7 +19,20 @@ program
 
 registerAnalyze(program);
 registerProcess(program);
+registerRenderCommands(program);
 registerDemo(program);
+
+// The studio commands (serve, worker, project, song, booking, budget) live in @controlroom/server, a layer
+// above this one; they are loaded when that package is installed beside this one.
+try {
+  // A computed specifier: this package must typecheck and run without the server package.
+  const specifier = "@controlroom/server/cli/index.ts";
+  const studio = (await import(specifier)) as { registerStudioCommands(p: Command): void };
+  studio.registerStudioCommands(program);
+} catch (e) {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw e;
+}
 
 try {
   await program.parseAsync(process.argv);
