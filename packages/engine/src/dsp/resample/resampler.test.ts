@@ -77,6 +77,8 @@ describe("resampler", () => {
       [96000, 44100, [22500, 23000, 25000, 28000, 31000, 34000, 37000, 40000, 46000]],
       [48000, 44100, [22100, 22500, 23000, 23500, 23990]],
       [192000, 48000, [24100, 30000, 50000, 90000]],
+      // An arbitrary ratio (interpolated phase table).
+      [96000, 44100.5, [22500, 25000, 31000, 40000]],
     ];
     const report: string[] = [];
     for (const [from, to, freqs] of cases) {
@@ -135,6 +137,27 @@ describe("resampler", () => {
       }
     }
     console.log(`passband deviation, worst: ${worst.toFixed(6)} dB`);
+  });
+
+  test("quality presets: medium ≥ 80 dB and low ≥ 60 dB rejection with fewer taps", () => {
+    const high = new Resampler({ fromRate: 96000, toRate: 44100, channels: 1 }).taps;
+    for (const [quality, floor, edge] of [
+      ["medium", -80, 0.43],
+      ["low", -60, 0.4],
+    ] as const) {
+      const r = new Resampler({ fromRate: 96000, toRate: 44100, channels: 1, quality });
+      assert.ok(r.taps < high, `${quality}: ${r.taps} taps vs ${high}`);
+      for (const f of [22100, 25000, 40000]) {
+        const y = resampleChannels([sine(24000, f, 96000, 0.5)], 96000, 44100, quality)[0];
+        const [a, b] = steady(r, 44100, 96000, y.length);
+        const level = db(rms(y, a, b) / (0.5 / Math.SQRT2));
+        assert.ok(level <= floor, `${quality}, ${f} Hz: ${level.toFixed(1)} dB`);
+      }
+      const y = resampleChannels([sine(24000, edge * 44100, 96000, 0.5)], 96000, 44100, quality)[0];
+      const [a, b] = steady(r, 44100, 96000, y.length);
+      const g = db(fitSine(y, edge * 44100, 44100, a, b).amplitude / 0.5);
+      assert.ok(Math.abs(g) < 0.01, `${quality}: passband edge ${g} dB`);
+    }
   });
 
   test("alignment: output n is the input at time n·from/to (1 kHz sine matches analytically, ≤ −100 dB)", () => {

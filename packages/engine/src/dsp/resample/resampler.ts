@@ -287,7 +287,40 @@ export class Resampler {
     const offset0 = 1 - K / 2 - this.histStart;
     let base = this.nextBase;
     let phase = this.nextPhase;
-    for (let c = 0; c < this.channels; c++) {
+    let c = 0;
+    // Channels in pairs: each table tap is loaded once for two channels.
+    for (; c + 1 < this.channels; c += 2) {
+      const h = this.hist[c];
+      const g = this.hist[c + 1];
+      const y = out[c];
+      const z = out[c + 1];
+      base = this.nextBase;
+      phase = this.nextPhase;
+      for (let i = 0; i < count; i++) {
+        const x0 = base + offset0;
+        const r0 = phase * K;
+        let a0 = 0;
+        let a1 = 0;
+        let b0 = 0;
+        let b1 = 0;
+        for (let j = 0; j < K; j += 2) {
+          const t0 = table[r0 + j];
+          const t1 = table[r0 + j + 1];
+          a0 += h[x0 + j] * t0;
+          a1 += h[x0 + j + 1] * t1;
+          b0 += g[x0 + j] * t0;
+          b1 += g[x0 + j + 1] * t1;
+        }
+        y[i] = a0 + a1;
+        z[i] = b0 + b1;
+        phase += down;
+        while (phase >= up) {
+          phase -= up;
+          base++;
+        }
+      }
+    }
+    for (; c < this.channels; c++) {
       const h = this.hist[c];
       const y = out[c];
       base = this.nextBase;
@@ -295,17 +328,13 @@ export class Resampler {
       for (let i = 0; i < count; i++) {
         const x0 = base + offset0;
         const r0 = phase * K;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let j = 0; j < K; j += 4) {
-          s0 += h[x0 + j] * table[r0 + j];
-          s1 += h[x0 + j + 1] * table[r0 + j + 1];
-          s2 += h[x0 + j + 2] * table[r0 + j + 2];
-          s3 += h[x0 + j + 3] * table[r0 + j + 3];
+        let a0 = 0;
+        let a1 = 0;
+        for (let j = 0; j < K; j += 2) {
+          a0 += h[x0 + j] * table[r0 + j];
+          a1 += h[x0 + j + 1] * table[r0 + j + 1];
         }
-        y[i] = s0 + s1 + (s2 + s3);
+        y[i] = a0 + a1;
         phase += down;
         while (phase >= up) {
           phase -= up;
