@@ -68,6 +68,8 @@ export class SessionRenderer {
   private readonly players: TrackPlayer[];
   private readonly trackStrips: Strip[];
   private readonly busStrips: Strip[];
+  /** Tracks then buses, the order of `stems`. */
+  private readonly allStrips: Strip[];
   private readonly masterChain: Chain;
   private readonly masterInput: Float32Array[];
   private readonly masterVolume: Automatable;
@@ -166,6 +168,7 @@ export class SessionRenderer {
     // Latency: arrival times in topological order, then edge delays.
     const feeders = new Map<string, { strip: Strip; edge: Edge }[]>();
     const allStrips = [...this.trackStrips, ...this.busStrips];
+    this.allStrips = allStrips;
     for (const s of allStrips) {
       for (const e of [s.output, ...s.sends]) {
         const list = feeders.get(e.bus) ?? [];
@@ -290,12 +293,14 @@ export class SessionRenderer {
     const t = k + this.origin;
     for (const s of this.busStrips) for (const x of s.input) x.fill(0, 0, n);
     for (const x of this.masterInput) x.fill(0, 0, n);
-    const all = [...this.trackStrips, ...this.busStrips];
+    const all = this.allStrips;
+    // Tracks read their sources concurrently so file I/O overlaps; each fills only its own buffers.
+    const fills: Promise<void>[] = [];
     for (let i = 0; i < this.trackStrips.length; i++) {
       const s = this.trackStrips[i];
-      if (!s.audible) continue;
-      await this.players[i].fill(t, n, s.input);
+      if (s.audible) fills.push(this.players[i].fill(t, n, s.input));
     }
+    await Promise.all(fills);
     for (let i = 0; i < all.length; i++) {
       const s = all[i];
       const stem = this.stemBufs[i];

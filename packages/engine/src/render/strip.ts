@@ -10,6 +10,14 @@ import type { AutomationLane } from "../session/schema.ts";
 import type { FixedDelay } from "./delay.ts";
 import { monoPan, stereoBalance } from "./pan.ts";
 
+/** ln(10)/20: dB → natural-log gain. */
+const DB_LN = Math.LN10 / 20;
+
+/** Converts dB values in place to linear gains (-144 dB and below → 0, the fader's floor). */
+function toGains(x: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) x[i] = x[i] <= -144 ? 0 : Math.exp(x[i] * DB_LN);
+}
+
 /** Parameter automation is applied at this granularity (samples); processors smooth between updates. */
 export const PARAM_STEP = 64;
 
@@ -150,79 +158,121 @@ export class Strip {
     const p = this.runChain(inp, k + origin - this.inArrival, n);
     const pc = Math.min(2, this.chain.outputChannels);
     const tf = k + origin - this.outArrival; // timeline time at the fader
-    // Pan gains (per sample or constant) then fader.
+    const x0 = p[0];
+    const x1 = p[pc - 1];
+    // Pan: constant gains, or per-sample gains in gl/gr.
     const gl = this.gl;
     const gr = this.gr;
     const lr = { l: 0, r: 0 };
     const law = pc === 1 ? monoPan : stereoBalance;
     const panConst = this.pan.fill(this.panBuf, tf, n, this.sr);
-    if (panConst) {
-      law(this.panBuf[0], lr);
-      gl.fill(lr.l, 0, n);
-      gr.fill(lr.r, 0, n);
-    } else {
+    if (panConst) law(this.panBuf[0], lr);
+    else {
       for (let i = 0; i < n; i++) {
         law(this.panBuf[i], lr);
         gl[i] = lr.l;
         gr[i] = lr.r;
       }
     }
-    const x0 = p[0];
-    const x1 = p[pc - 1];
+    const pl = lr.l;
+    const pr = lr.r;
     // Pre-fader sends see the panned signal without the fader.
-    for (const s of this.sends) if (s.pre) this.feed(s, x0, x1, gl, gr, null, tf, n);
-    const volConst = this.volume.fill(this.vol, tf, n, this.sr);
+    for (const s of this.sends) {
+      if (s.pre) this.send(s, x0, x1, panConst ? null : gl, panConst ? null : gr, pl, pr, tf, n);
+    }
+    // Fader: a constant gain, or per-sample gains (dB → linear) in vol.
     const vol = this.vol;
+    const volConst = this.volume.fill(vol, tf, n, this.sr);
+    const gv = volConst ? dbToGain(vol[0]) : 1;
+    if (!volConst) toGains(vol, n);
     const L = this.post[0];
     const R = this.post[1];
-    if (volConst) {
-      const g = dbToGain(vol[0]);
+    if (panConst && volConst) {
+      const a = gv * pl;
+      const b = gv * pr;
       for (let i = 0; i < n; i++) {
-        L[i] = x0[i] * g * gl[i];
-        R[i] = x1[i] * g * gr[i];
+        L[i] = x0[i] * a;
+        R[i] = x1[i] * b;
+      }
+    } else if (panConst) {
+      for (let i = 0; i < n; i++) {
+        L[i] = x0[i] * vol[i] * pl;
+        R[i] = x1[i] * vol[i] * pr;
+      }
+    } else if (volConst) {
+      for (let i = 0; i < n; i++) {
+        L[i] = x0[i] * gv * gl[i];
+        R[i] = x1[i] * gv * gr[i];
       }
     } else {
       for (let i = 0; i < n; i++) {
-        const g = dbToGain(vol[i]);
-        L[i] = x0[i] * g * gl[i];
-        R[i] = x1[i] * g * gr[i];
+        L[i] = x0[i] * vol[i] * gl[i];
+        R[i] = x1[i] * vol[i] * gr[i];
       }
     }
-    for (const s of this.sends) if (!s.pre) this.feed(s, L, R, null, null, null, tf, n);
-    this.feed(this.output, L, R, null, null, 1, tf, n);
+    for (const s of this.sends) if (!s.pre) this.send(s, L, R, null, null, 1, 1, tf, n);
+    this.send(this.output, L, R, null, null, 1, 1, tf, n);
   }
 
-  /** Adds (a, b) × pan gains × level into an edge's destination, through its delay. */
-  private feed(
+  /**
+   * Adds (a × left gain, b × right gain) × the edge's level into its destination, through its delay. Gains are
+   * per sample (al/ar) or constant (sl/sr).
+   */
+  private send(
     e: Edge,
     a: Float32Array,
     b: Float32Array,
-    gl: Float32Array | null,
-    gr: Float32Array | null,
-    unity: number | null,
+    al: Float32Array | null,
+    ar: Float32Array | null,
+    sl: number,
+    sr: number,
     tf: number,
     n: number,
   ): void {
-    const t0 = this.tmp[0];
-    const t1 = this.tmp[1];
+    const lvl = this.lvl;
     let levelConst = true;
     let g = 1;
-    if (unity === null && e.level) {
-      levelConst = e.level.fill(this.lvl, tf, n, this.sr);
-      g = dbToGain(this.lvl[0]);
+    if (e.level) {
+      levelConst = e.level.fill(lvl, tf, n, this.sr);
+      if (levelConst) g = dbToGain(lvl[0]);
+      else toGains(lvl, n);
     }
-    const lvl = this.lvl;
-    for (let i = 0; i < n; i++) {
-      const gi = levelConst ? g : dbToGain(lvl[i]);
-      t0[i] = a[i] * gi * (gl ? gl[i] : 1);
-      t1[i] = b[i] * gi * (gr ? gr[i] : 1);
+    const delayed = e.delay !== null;
+    const o0 = delayed ? this.tmp[0] : e.dest.input[0];
+    const o1 = delayed ? this.tmp[1] : e.dest.input[1];
+    if (delayed) {
+      o0.fill(0, 0, n);
+      o1.fill(0, 0, n);
     }
-    if (e.delay) e.delay.process(this.tmp, n);
-    const d0 = e.dest.input[0];
-    const d1 = e.dest.input[1];
-    for (let i = 0; i < n; i++) {
-      d0[i] += t0[i];
-      d1[i] += t1[i];
+    if (!al || !ar) {
+      if (levelConst) {
+        const ga = g * sl;
+        const gb = g * sr;
+        for (let i = 0; i < n; i++) {
+          o0[i] += a[i] * ga;
+          o1[i] += b[i] * gb;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          o0[i] += a[i] * lvl[i] * sl;
+          o1[i] += b[i] * lvl[i] * sr;
+        }
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const gi = levelConst ? g : lvl[i];
+        o0[i] += a[i] * gi * al[i];
+        o1[i] += b[i] * gi * ar[i];
+      }
+    }
+    if (delayed) {
+      e.delay!.process(this.tmp, n);
+      const d0 = e.dest.input[0];
+      const d1 = e.dest.input[1];
+      for (let i = 0; i < n; i++) {
+        d0[i] += o0[i];
+        d1[i] += o1[i];
+      }
     }
   }
 

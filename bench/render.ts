@@ -1,0 +1,159 @@
+/**
+ * npm run bench:render — renders a 16-track, 4-minute 48 kHz session built from the corpus stems (each track
+ * with EQ + compressor, sends to a reverb and a delay bus, volume automation on every track), then the same
+ * session stretched to 60 minutes. Each render runs in its own process so peak memory (max RSS) is its own.
+ * Prints speed in multiples of real time (wall clock, and per CPU-second, which is steadier on a shared machine)
+ * and peak memory; asserts nothing.
+ *
+ *   npm run bench:render            both sessions
+ *   npm run bench:render -- 4       only the 4-minute one
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { processorFactory, registerProcessor } from "@controlroom/engine/dsp/chain.ts";
+import { COMPRESSOR_FACTORY } from "@controlroom/engine/dsp/dynamics/compressor.ts";
+import "@controlroom/engine/dsp/processors.ts";
+import { parseSession } from "@controlroom/engine/session/load.ts";
+import type { Session } from "@controlroom/engine/session/schema.ts";
+import { renderSessionToFiles } from "../packages/node/src/render/render-session.ts";
+import { sha256File } from "../packages/node/src/session/hash.ts";
+import { corpus, fmt, outDir } from "./lib.ts";
+
+// Until the dynamics processors are in the registry everywhere, make sure the compressor is.
+if (!processorFactory("compressor")) registerProcessor(COMPRESSOR_FACTORY);
+
+const SONG = join(corpus, "song1");
+const STEM_SECONDS = 64;
+const STEMS = ["kick", "snare", "hats", "bass", "keys", "lead", "vox"];
+
+/** The benchmark session: 16 tracks cycling through the stems, each stem repeated to fill `minutes`. */
+async function benchSession(minutes: number): Promise<Session> {
+  const total = minutes * 60;
+  const audio: Record<string, unknown> = {};
+  for (const s of STEMS) {
+    const stereo = s === "keys";
+    audio[s] = {
+      sha256: await sha256File(join(SONG, `${s}.flac`)),
+      path: join(SONG, `${s}.flac`),
+      sampleRate: 48000,
+      channels: stereo ? 2 : 1,
+      frames: STEM_SECONDS * 48000,
+    };
+  }
+  const tracks = Array.from({ length: 16 }, (_, i) => {
+    const stem = STEMS[i % STEMS.length];
+    const clips = [];
+    for (let t = 0; t < total; t += STEM_SECONDS)
+      clips.push({ audio: stem, start: t, length: Math.min(STEM_SECONDS, total - t) });
+    // A fader ride: a dip of 6 dB every 16 s, ramped in and out over 1 s.
+    const points = [];
+    for (let t = 8; t + 4 < total; t += 16) {
+      points.push(
+        { time: t, value: -3 },
+        { time: t + 1, value: -9 },
+        { time: t + 3, value: -9 },
+        { time: t + 4, value: -3 },
+      );
+    }
+    return {
+      id: `t${i + 1}-${stem}`,
+      channels: stem === "keys" ? 2 : 1,
+      volumeDb: -3,
+      pan: ((i % 5) - 2) / 4,
+      inserts: [
+        {
+          type: "eq",
+          bands: [
+            { kind: "highpass", freq: 60 + 10 * i, slope: 12 },
+            { kind: "peak", freq: 2500, gainDb: 2, q: 1 },
+          ],
+        },
+        { type: "compressor", thresholdDb: -24, ratio: 3, attackMs: 10, releaseMs: 120 },
+      ],
+      sends: [
+        { bus: "reverb", levelDb: -14 },
+        { bus: "delay", levelDb: -20 },
+      ],
+      automation: [{ target: "volume", points }],
+      takes: [{ id: "take1", clips }],
+    };
+  });
+  return parseSession({
+    version: 2,
+    name: `bench ${minutes} min`,
+    sampleRate: 48000,
+    audio,
+    tracks,
+    buses: [
+      { id: "reverb", inserts: [{ type: "reverb", preset: "hall", decayS: 2, mix: 1 }] },
+      { id: "delay", inserts: [{ type: "delay", note: "1/4", bpm: 120, feedback: 0.35, mix: 1 }] },
+    ],
+    master: { volumeDb: -6 },
+  });
+}
+
+/** One render in this process; prints a JSON line with the figures. */
+async function one(minutes: number): Promise<void> {
+  const session = await benchSession(minutes);
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `render-${minutes}min.wav`);
+  let peakHeap = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const r = await renderSessionToFiles(session, SONG, out, {
+    bits: 24,
+    verifyHashes: false,
+    onProgress: () => {
+      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    },
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  rmSync(out, { force: true });
+  const audioSeconds = r.frames / r.sampleRate;
+  console.log(
+    JSON.stringify({
+      minutes,
+      audioSeconds,
+      seconds,
+      xRealTime: audioSeconds / seconds,
+      cpuSeconds,
+      xRealTimePerCpu: audioSeconds / cpuSeconds,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      peakHeapMB: peakHeap / 2 ** 20,
+    }),
+  );
+}
+
+const arg = process.argv[2];
+if (arg === "--one") {
+  await one(Number(process.argv[3]));
+} else {
+  const sizes = arg ? [Number(arg)] : [4, 60];
+  const results: Record<
+    number,
+    { xRealTime: number; xRealTimePerCpu: number; maxRssMB: number; seconds: number; peakHeapMB: number }
+  > = {};
+  for (const m of sizes) {
+    const p = spawnSync(
+      process.execPath,
+      ["--import", "tsx", import.meta.filename ?? process.argv[1], "--one", String(m)],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    if (p.status !== 0) throw new Error(`render of the ${m}-minute session failed`);
+    const res = JSON.parse(p.stdout.trim().split("\n").pop()!);
+    results[m] = res;
+    console.log(
+      `${String(m).padStart(2)} min, 16 tracks (EQ + compressor each), reverb + delay buses, volume automation: ` +
+        `${fmt(res.seconds, 1)} s, ${fmt(res.xRealTime, 1)}x real time (${fmt(res.xRealTimePerCpu, 1)}x per CPU-second), peak RSS ${fmt(res.maxRssMB, 0)} MB, peak heap ${fmt(res.peakHeapMB, 0)} MB`,
+    );
+  }
+  if (results[4] && results[60]) {
+    console.log(`60-min / 4-min peak RSS: ${fmt(results[60].maxRssMB / results[4].maxRssMB, 2)}x`);
+  }
+}
