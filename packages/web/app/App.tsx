@@ -1,0 +1,63 @@
+/** The app shell: who is signed in, the top bar, and which page the path shows. */
+import { useEffect, useState } from "react";
+import { api, type User, type Wire } from "./api.ts";
+import { Dashboard } from "./pages/Dashboard.tsx";
+import { Mastering } from "./pages/Mastering.tsx";
+import { Mixer } from "./pages/Mixer.tsx";
+import { Projects } from "./pages/Projects.tsx";
+import { Recording } from "./pages/Recording.tsx";
+import { SignIn } from "./pages/SignIn.tsx";
+import { SongPage } from "./pages/SongPage.tsx";
+import { Link, match, navigate, usePath } from "./router.tsx";
+import { SessionContext } from "./session.tsx";
+
+function Page({ path }: { path: string }) {
+  let m: Record<string, string> | null;
+  if ((m = match("/projects/:id", path))) return <Dashboard projectId={m.id} />;
+  if ((m = match("/songs/:id/mixer", path))) return <Mixer songId={m.id} />;
+  if ((m = match("/songs/:id/mastering", path))) return <Mastering songId={m.id} />;
+  if ((m = match("/songs/:id/record", path))) return <Recording songId={m.id} />;
+  if ((m = match("/songs/:id", path))) return <SongPage songId={m.id} />;
+  return <Projects />;
+}
+
+export function App() {
+  const path = usePath();
+  const [user, setUser] = useState<Wire<User> | null>(null);
+  const [checked, setChecked] = useState(false);
+  useEffect(() => {
+    api.me().then(
+      (u) => {
+        setUser(u);
+        setChecked(true);
+      },
+      () => setChecked(true),
+    );
+  }, []);
+  if (!checked) return <p className="loading">Loading…</p>;
+  return (
+    <SessionContext.Provider value={{ user, setUser }}>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          Control Room
+        </Link>
+        {user && (
+          <nav aria-label="Account">
+            <span>{user.name}</span>
+            <button
+              type="button"
+              onClick={async () => {
+                await api.logout().catch(() => {});
+                setUser(null);
+                navigate("/");
+              }}
+            >
+              Sign out
+            </button>
+          </nav>
+        )}
+      </header>
+      <main>{user ? <Page path={path} /> : <SignIn />}</main>
+    </SessionContext.Provider>
+  );
+}

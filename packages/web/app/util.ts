@@ -1,0 +1,53 @@
+/** Small helpers for showing things. */
+import { useCallback, useEffect, useState } from "react";
+import { ApiError } from "./api.ts";
+
+/** Formats seconds as m:ss.t. */
+export function clock(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "–";
+  const m = Math.floor(seconds / 60);
+  const s = seconds - m * 60;
+  return `${m}:${s.toFixed(1).padStart(4, "0")}`;
+}
+
+/** Formats a stage or role id ("pre_production") as words ("pre production"). */
+export function words(id: string): string {
+  return id.replace(/_/g, " ");
+}
+
+/** The message to show for a failure. */
+export function messageOf(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/**
+ * Loads data with `load`, re-running when `deps` change. @returns the data, the error message, and reload().
+ */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): [T | undefined, string | null, () => void] {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<string | null>(null);
+  const [n, setN] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: deps are the caller's
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (d) => {
+        if (live) {
+          setData(d);
+          setError(null);
+        }
+      },
+      (e) => live && setError(messageOf(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, n]);
+  const reload = useCallback(() => setN((x) => x + 1), []);
+  return [data, error, reload];
+}
