@@ -78,6 +78,34 @@ describe("FLAC reader", () => {
     await r.close();
   });
 
+  it("random seeks in a 64 s stereo stem are exact (frame located by bisection over headers)", async (t) => {
+    const f = join(CORPUS, "song1", "keys.flac");
+    const want = referenceFloats(f, "s32le");
+    const r = await openAudioFile(f);
+    let seed = 17;
+    const started = process.hrtime.bigint();
+    const spots = [3071999, 0, 4608, 4607, 2000000, 1999999];
+    for (let k = 0; k < 24; k++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      spots.push(seed % 3072000);
+    }
+    for (const at of spots) {
+      await r.seek(at);
+      const b = await r.read(3000);
+      assert.ok(b, `at ${at}`);
+      const n = Math.min(3000, 3072000 - at);
+      assert.equal(b[0].length, n);
+      for (let i = 0; i < n; i++) {
+        if (b[0][i] !== want[(at + i) * 2] || b[1][i] !== want[(at + i) * 2 + 1]) {
+          assert.fail(`seek to ${at}: frame ${at + i} differs`);
+        }
+      }
+    }
+    await r.close();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    t.diagnostic(`${spots.length} seeks + reads of 3000 frames: ${(ms / spots.length).toFixed(1)} ms each`);
+  });
+
   it("a FLAC with an ID3 tag in front is still read as FLAC, exactly", async () => {
     const src = join(CORPUS, "takes", "vox-dc.flac");
     const frame = Buffer.concat([Buffer.from("TIT2\0\0\0\x06\0\0\0Hello", "latin1")]);

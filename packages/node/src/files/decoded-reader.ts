@@ -6,6 +6,12 @@ const CHUNK_BYTES = 64 * 1024;
 /** Decoder complaints kept as warnings (the rest are counted). */
 const MAX_WARNINGS = 5;
 
+/** Frames ahead beyond which a forward seek jumps (when the format can) instead of decoding the gap. */
+const FAR_FRAMES = 1 << 17;
+
+/** Finds a place to restart decoding at or before `frame`: a byte offset and the frame number found there. */
+export type Locate = (frame: number) => Promise<{ byte: number; frame: number } | null>;
+
 /** A streaming decoder fed file bytes in arbitrary chunks. */
 export interface ChunkDecoder {
   /** Decodes what it can of `bytes`; returns planar channels (possibly empty) and any error messages. */
@@ -18,7 +24,8 @@ export interface ChunkDecoder {
 
 /**
  * AudioReader over a compressed file: feeds the file to a decoder in 64 KB chunks and hands out frames.
- * Seeking decodes and discards; going backwards reopens the decoder from the start.
+ * Seeking decodes and discards; going backwards reopens the decoder from the start, or — for formats that can
+ * locate a frame by its header (`locate`) — from the nearest frame before the target.
  */
 export class DecodedReader implements AudioReader {
   private decoder: ChunkDecoder | null = null;
@@ -40,6 +47,8 @@ export class DecodedReader implements AudioReader {
     private readonly makeDecoder: () => Promise<ChunkDecoder>,
     /** Byte offset where decoding starts. */
     private readonly startOffset: number,
+    /** Optional frame finder for fast seeking. */
+    private readonly locate?: Locate,
   ) {
     this.filePos = startOffset;
   }
@@ -64,7 +73,18 @@ export class DecodedReader implements AudioReader {
     if (!(Number.isInteger(frame) && frame >= 0)) {
       throw new RangeError(`seek: frame must be a whole number ≥ 0, got ${frame}`);
     }
-    if (frame < this.position) await this.rewind();
+    const far = frame < this.position || frame - (this.position + this.queued) > FAR_FRAMES;
+    if (this.locate && far) {
+      const spot = await this.locate(frame);
+      if (
+        spot &&
+        spot.frame <= frame &&
+        (frame < this.position || spot.frame > this.position + this.queued)
+      ) {
+        this.restart(spot.byte, spot.frame);
+      }
+    }
+    if (frame < this.position) this.restart(this.startOffset, 0);
     while (this.position < frame) {
       if (this.queued === 0) {
         if (this.ended) return;
@@ -84,15 +104,16 @@ export class DecodedReader implements AudioReader {
     await this.src.close();
   }
 
-  private async rewind(): Promise<void> {
+  /** Starts a fresh decoder at byte `byte`, where frame number `frame` begins. */
+  private restart(byte: number, frame: number): void {
     this.decoder?.free();
     this.decoder = null;
-    this.filePos = this.startOffset;
+    this.filePos = byte;
     this.ended = false;
     this.queue = [];
     this.headUsed = 0;
     this.queued = 0;
-    this.position = 0;
+    this.position = frame;
   }
 
   /** Moves `n` queued frames into `out` (or drops them when `out` is null). */

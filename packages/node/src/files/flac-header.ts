@@ -12,6 +12,10 @@ export interface FlacHeader {
   tags?: Record<string, string>;
   /** Byte offset of the first audio frame. */
   audioOffset: number;
+  /** STREAMINFO block sizes (samples) and largest frame (bytes, 0 = unknown), for seeking. */
+  minBlockSize: number;
+  maxBlockSize: number;
+  maxFrameBytes: number;
   warnings: string[];
 }
 
@@ -45,7 +49,15 @@ export async function readFlacHeader(src: FileSource, base = 0): Promise<FlacHea
       const bitDepth = (((b[12] & 1) << 4) | (b[13] >> 4)) + 1;
       const total = (b[13] & 0x0f) * 2 ** 32 + ((b[14] << 24) >>> 0) + (b[15] << 16) + (b[16] << 8) + b[17];
       if (sampleRate === 0) fail("FLAC STREAMINFO sample rate is 0 Hz");
-      info = { sampleRate, channels, bitDepth, frames: total > 0 ? total : null };
+      info = {
+        sampleRate,
+        channels,
+        bitDepth,
+        frames: total > 0 ? total : null,
+        minBlockSize: (b[0] << 8) | b[1],
+        maxBlockSize: (b[2] << 8) | b[3],
+        maxFrameBytes: (b[7] << 16) | (b[8] << 8) | b[9],
+      };
     } else if (type === 4 && len <= MAX_COMMENT_BYTES) {
       const b = await src.readAt(pos + 4, len);
       const t = parseVorbisComment(b);

@@ -1,6 +1,7 @@
 import { FLACDecoder } from "@wasm-audio-decoders/flac";
 import { type ChunkDecoder, DecodedReader, quietly } from "./decoded-reader.ts";
 import type { FileSource } from "./file-source.ts";
+import { locateFrame } from "./flac-frames.ts";
 import { readFlacHeader } from "./flac-header.ts";
 import type { AudioFileInfo } from "./types.ts";
 
@@ -21,7 +22,9 @@ export async function openFlac(src: FileSource, base = 0): Promise<DecodedReader
   };
   // The decoder is fed from the "fLaC" marker: it needs the marker and STREAMINFO to sync.
   if (base > 0) info.warnings.push(`ID3 tag of ${base} bytes in front of the FLAC stream skipped`);
-  return new DecodedReader(src, info, () => makeFlacDecoder(h.bitDepth), base);
+  // Seeking jumps to the frame before the target (found by bisection over frame headers) and decodes from there.
+  const locate = (frame: number) => locateFrame(src, frame, h);
+  return new DecodedReader(src, info, () => makeFlacDecoder(h.bitDepth), base, locate);
 }
 
 async function makeFlacDecoder(bits: number): Promise<ChunkDecoder> {
