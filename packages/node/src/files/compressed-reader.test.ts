@@ -20,7 +20,7 @@ describe("FLAC reader", () => {
     ...readdirSync(join(CORPUS, "takes"))
       .filter((f) => f.endsWith(".flac"))
       .map((f) => join(CORPUS, "takes", f)),
-    ...["keys.flac", "vox.flac"].map((f) => join(CORPUS, "song1", f)),
+    join(CORPUS, "song1", "keys.flac"),
   ];
   for (const f of files) {
     it(`${f.slice(CORPUS.length + 1)}: bit-exact against ffmpeg, same sample count`, async () => {

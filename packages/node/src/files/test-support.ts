@@ -40,7 +40,11 @@ export function referenceDecode(
 /** The reference as the float values a reader must return (full scale ±1, rounded to float32). */
 export function referenceFloats(path: string, fmt: "s32le" | "f32le" | "f64le"): Float32Array {
   const r = referenceDecode(path, fmt);
-  return fmt === "s32le" ? Float32Array.from(r, (v) => v / 2147483648) : Float32Array.from(r);
+  if (fmt === "f32le") return r as Float32Array;
+  const out = new Float32Array(r.length);
+  const scale = fmt === "s32le" ? 1 / 2147483648 : 1;
+  for (let i = 0; i < r.length; i++) out[i] = r[i] * scale;
+  return out;
 }
 
 /** Reads a whole file through openAudioFile in blocks of `block` frames; returns interleaved float. */
