@@ -145,30 +145,29 @@ describe("reverb", () => {
     assert.deepEqual(y, x);
   });
 
-  test("60 s of silence after a burst ends in exact zeros, no NaN, no slow-down", () => {
+  test("60 s of silence after a burst ends in exact zeros, no NaN, no denormals", () => {
+    // Denormals are what stall a reverb tail on the CPU; the check is on the numbers, not on a clock, so it
+    // cannot flake on a busy machine: the tail must go from audible to exact zero without ever holding a
+    // subnormal value (|v| < 2^-126 and not 0) in its output.
+    const SUBNORMAL = 2 ** -126;
     for (const preset of ["plate", "room", "hall"] as const) {
       const p = new Reverb({ sampleRate: fs, channels: 2 }, { preset, decayS: 4, mix: 1, damping: 0 });
       const block = 4800;
       const out = [new Float32Array(block), new Float32Array(block)];
       p.process([noise(block, 1), noise(block, 2)], out);
       const silence = [new Float32Array(block), new Float32Array(block)];
-      const times: number[] = [];
       for (let s = 0; s < 60; s++) {
-        const t0 = performance.now();
         for (let b = 0; b < fs / block; b++) {
           p.process(silence, out);
-          for (const o of out) for (const v of o) if (!Number.isFinite(v)) assert.fail(`${preset}: ${v}`);
+          for (const o of out) {
+            for (const v of o) {
+              if (!Number.isFinite(v)) assert.fail(`${preset}: ${v}`);
+              if (v !== 0 && Math.abs(v) < SUBNORMAL) assert.fail(`${preset}: subnormal ${v} after ${s} s`);
+            }
+          }
         }
-        times.push(performance.now() - t0);
       }
       for (const o of out) for (const v of o) assert.equal(v, 0, `${preset} did not reach exact zero`);
-      const early = Math.min(...times.slice(2, 10));
-      const late = Math.max(...times.slice(30));
-      // Denormal stalls would make the quiet tail many times slower than the loud start.
-      assert.ok(
-        late < 4 * early + 5,
-        `${preset}: ${early.toFixed(1)} ms/s early, ${late.toFixed(1)} ms/s late`,
-      );
     }
   });
 
