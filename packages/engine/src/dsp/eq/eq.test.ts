@@ -12,7 +12,7 @@ import {
 } from "../space/harness.test.ts";
 import type { EqBand } from "./band.ts";
 import { butterworthSections, linkwitzRileySumSign } from "./design.ts";
-import { Eq, type EqParams } from "./eq.ts";
+import { Eq, type EqParams, eqSections } from "./eq.ts";
 import {
   butterworthPower,
   impulseResponse,
@@ -244,31 +244,45 @@ describe("eq (minimum phase)", () => {
     );
   });
 
-  test("parameter changes glide without clicks", () => {
+  test("parameter changes glide without clicks (second difference stays at the sine's own)", () => {
     const fs = 48000;
     const n = fs;
-    const x = sine(n, 100, fs, 0.5);
-    // Largest step of a 100 Hz sine at peak amplitude a: a·2·sin(π·100/fs).
-    const stepOf = (a: number) => a * 2 * Math.sin((Math.PI * 100) / fs);
+    const f = 100;
+    const x = sine(n, f, fs, 0.5);
+    // A click is a corner in the waveform: it shows in the second difference y[i] − 2y[i−1] + y[i−2], which for
+    // a sine of amplitude a is at most a·(2 sin(π f/fs))² — ~1e-4 here, while a corner is of the order of the
+    // jump in slope or value (1e-3 … 1e-2 for an abrupt coefficient switch; checked below).
+    const curve = (a: number) => a * (2 * Math.sin((Math.PI * f) / fs)) ** 2;
     const changes: [EqBand[], EqBand[], number][] = [
-      [
-        [{ kind: "peak", freq: 100, gainDb: -12, q: 2 }],
-        [{ kind: "peak", freq: 100, gainDb: 12, q: 2 }],
-        0.5 * 4,
-      ],
-      [[{ kind: "highpass", freq: 20, slope: 48 }], [{ kind: "highpass", freq: 60, slope: 48 }], 0.5 * 1.05],
-      [[{ kind: "lowshelf", freq: 50, gainDb: 0 }], [{ kind: "lowpass", freq: 2000, slope: 24 }], 0.5 * 1.05],
-      [[], [{ kind: "peak", freq: 120, gainDb: 12, q: 4 }], 0.5 * 4],
+      [[{ kind: "highpass", freq: 20, slope: 48 }], [{ kind: "highpass", freq: 60, slope: 48 }], 0.53],
+      [[{ kind: "lowshelf", freq: 50, gainDb: 0 }], [{ kind: "lowpass", freq: 2000, slope: 24 }], 0.53],
+      [[{ kind: "peak", freq: 1000, gainDb: 6, q: 1 }], [{ kind: "peak", freq: 80, gainDb: -6, q: 1 }], 0.5],
+      [[{ kind: "peak", freq: 100, gainDb: -12, q: 2 }], [{ kind: "peak", freq: 100, gainDb: 12, q: 2 }], 2],
+      [[], [{ kind: "peak", freq: 120, gainDb: 12, q: 4 }], 2],
     ];
-    for (const [from, to, maxAmp] of changes) {
+    const secondDiff = (y: ArrayLike<number>) => {
+      let m = 0;
+      for (let i = n / 4; i < n; i++) m = Math.max(m, Math.abs(y[i] - 2 * y[i - 1] + y[i - 2]));
+      return m;
+    };
+    for (const [k, [from, to, maxAmp]] of changes.entries()) {
       const p = new Eq({ sampleRate: fs, channels: 1 }, { bands: from });
       const y = new Float32Array(n);
       p.process([x.subarray(0, n / 2)], [y.subarray(0, n / 2)]);
       p.setParams({ bands: to });
       p.process([x.subarray(n / 2)], [y.subarray(n / 2)]);
-      let jump = 0;
-      for (let i = n / 4; i < n; i++) jump = Math.max(jump, Math.abs(y[i] - y[i - 1]));
-      assert.ok(jump < 1.2 * stepOf(maxAmp), `${JSON.stringify(to)}: jump ${jump} vs ${stepOf(maxAmp)}`);
+      const d = secondDiff(y);
+      assert.ok(d < 1.25 * curve(maxAmp), `${JSON.stringify(to)}: ${d} vs ${curve(maxAmp)}`);
+      if (k < 3) {
+        // The same change without the glide does click: the measure sees it.
+        const c = new SectionChain(1, 4, fs);
+        c.setSections(eqSections(from, fs), true);
+        const z = Float64Array.from(x);
+        c.run([z.subarray(0, n / 2)], n / 2);
+        c.setSections(eqSections(to, fs), true);
+        c.run([z.subarray(n / 2)], n / 2);
+        assert.ok(secondDiff(z) > 10 * curve(maxAmp), `abrupt switch to ${JSON.stringify(to)} is audible`);
+      }
     }
   });
 
