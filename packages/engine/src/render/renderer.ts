@@ -31,6 +31,21 @@ export interface RenderOptions {
   preRollSeconds?: number;
   /** Samples per block (default 4096). Output does not depend on it except for automated processor params. */
   blockFrames?: number;
+  /**
+   * Memory for the tracks' outputs and stems (`SessionRenderer.trackMemoryBytes` bytes), e.g. a SharedArrayBuffer
+   * that worker threads rendering some of the tracks write into. Allocated when not given.
+   */
+  trackMemory?: ArrayBufferLike;
+  /** Tracks rendered elsewhere (worker threads): the renderer skips them and awaits `run` each block. */
+  remoteTracks?: RemoteTracks;
+}
+
+/** Tracks another thread renders into the shared `trackMemory` (with `SessionRenderer.renderTracks`). */
+export interface RemoteTracks {
+  /** Track indices rendered remotely. */
+  indices: readonly number[];
+  /** Renders those tracks for processing clock `k`, `n` frames; resolves when their buffers are written. */
+  run(k: number, n: number): Promise<void>;
 }
 
 /** One stem: a track or bus after its fader, as it feeds its destination. */
@@ -68,13 +83,14 @@ export class SessionRenderer {
   private readonly players: TrackPlayer[];
   private readonly trackStrips: Strip[];
   private readonly busStrips: Strip[];
-  /** Tracks then buses, the order of `stems`. */
-  private readonly allStrips: Strip[];
   private readonly masterChain: Chain;
   private readonly masterInput: Float32Array[];
   private readonly masterVolume: Automatable;
   private readonly stemDelays: FixedDelay[];
   private readonly stemBufs: Float32Array[][];
+  private readonly trackStems: Float32Array[][];
+  private readonly remote: RemoteTracks | null;
+  private readonly localTracks: number[];
   private readonly mixBuf: Float32Array[];
   private readonly volBuf: Float32Array;
   private readonly block: number;
@@ -203,7 +219,29 @@ export class SessionRenderer {
       audible: s.audible,
     }));
     this.stemDelays = allStrips.map((s) => new FixedDelay(2, this.latency - s.outArrival));
-    this.stemBufs = allStrips.map(() => [new Float32Array(block), new Float32Array(block)]);
+    // Track outputs (one stereo buffer per edge) and track stems live in one block of memory.
+    const bytes = SessionRenderer.trackMemoryBytes(session, block);
+    const memory = opts.trackMemory ?? new ArrayBuffer(bytes);
+    if (memory.byteLength < bytes) {
+      throw new RangeError(`trackMemory must hold ${bytes} bytes, got ${memory.byteLength}`);
+    }
+    let at = 0;
+    const view = () => {
+      const v = new Float32Array(memory, at, block);
+      at += block * 4;
+      return v;
+    };
+    this.trackStems = this.trackStrips.map((s) => {
+      for (const e of [s.output, ...s.sends]) e.target = [view(), view()];
+      return [view(), view()];
+    });
+    this.stemBufs = [
+      ...this.trackStems,
+      ...this.busStrips.map(() => [new Float32Array(block), new Float32Array(block)]),
+    ];
+    this.remote = opts.remoteTracks ?? null;
+    const remote = new Set(this.remote?.indices ?? []);
+    this.localTracks = this.trackStrips.map((_, i) => i).filter((i) => !remote.has(i));
     this.mixBuf = [new Float32Array(block), new Float32Array(block)];
     this.volBuf = new Float32Array(block);
 
@@ -244,6 +282,45 @@ export class SessionRenderer {
     opts: RenderOptions = {},
   ): Promise<SessionRenderer> {
     return new SessionRenderer(session, provider, opts);
+  }
+
+  /** Bytes of track memory a session needs at a block size (see `RenderOptions.trackMemory`). */
+  static trackMemoryBytes(session: Session, blockFrames = DEFAULT_BLOCK): number {
+    let buffers = 0;
+    for (const t of session.tracks) buffers += 2 * (2 + t.sends.length);
+    return buffers * blockFrames * 4;
+  }
+
+  /**
+   * Renders some tracks for one block: sources, inserts, fader, pan, sends, into their track memory (outputs
+   * and stems). The main renderer does this for its own tracks; a worker thread does it for the rest.
+   * @param k processing clock of the block's first sample (blocks run 0, blockFrames, 2·blockFrames, …).
+   * @param n frames (the renderer's block size).
+   * @param indices track indices.
+   */
+  async renderTracks(k: number, n: number, indices: readonly number[]): Promise<void> {
+    const t = k + this.origin;
+    const fills: Promise<void>[] = [];
+    // Tracks read their sources concurrently so file I/O overlaps; each fills only its own buffers.
+    for (const i of indices) {
+      const s = this.trackStrips[i];
+      if (s.audible) fills.push(this.players[i].fill(t, n, s.input));
+    }
+    await Promise.all(fills);
+    for (const i of indices) {
+      const s = this.trackStrips[i];
+      const stem = this.trackStems[i];
+      for (const e of [s.output, ...s.sends]) for (const x of e.target!) x.fill(0, 0, n);
+      if (!s.audible) {
+        stem[0].fill(0, 0, n);
+        stem[1].fill(0, 0, n);
+        continue;
+      }
+      s.process(k, this.origin, n);
+      stem[0].set(s.post[0].subarray(0, n));
+      stem[1].set(s.post[1].subarray(0, n));
+      this.stemDelays[i].process(stem, n);
+    }
   }
 
   /** Every insert chain, with its JSON path (hosts load impulse responses into them). */
@@ -293,17 +370,25 @@ export class SessionRenderer {
     const t = k + this.origin;
     for (const s of this.busStrips) for (const x of s.input) x.fill(0, 0, n);
     for (const x of this.masterInput) x.fill(0, 0, n);
-    const all = this.allStrips;
-    // Tracks read their sources concurrently so file I/O overlaps; each fills only its own buffers.
-    const fills: Promise<void>[] = [];
-    for (let i = 0; i < this.trackStrips.length; i++) {
-      const s = this.trackStrips[i];
-      if (s.audible) fills.push(this.players[i].fill(t, n, s.input));
+    const remote = this.remote?.run(k, n);
+    await this.renderTracks(k, n, this.localTracks);
+    if (remote) await remote;
+    // Track outputs into their buses and the master, always in track order (results do not depend on threads).
+    for (const s of this.trackStrips) {
+      if (!s.audible) continue;
+      for (const e of [s.output, ...s.sends]) {
+        const [a, b] = e.target!;
+        const [d0, d1] = e.dest.input;
+        for (let i = 0; i < n; i++) {
+          d0[i] += a[i];
+          d1[i] += b[i];
+        }
+      }
     }
-    await Promise.all(fills);
-    for (let i = 0; i < all.length; i++) {
-      const s = all[i];
-      const stem = this.stemBufs[i];
+    const nt = this.trackStrips.length;
+    for (let j = 0; j < this.busStrips.length; j++) {
+      const s = this.busStrips[j];
+      const stem = this.stemBufs[nt + j];
       if (!s.audible) {
         stem[0].fill(0, 0, n);
         stem[1].fill(0, 0, n);
@@ -312,7 +397,7 @@ export class SessionRenderer {
       s.process(k, this.origin, n);
       stem[0].set(s.post[0].subarray(0, n));
       stem[1].set(s.post[1].subarray(0, n));
-      this.stemDelays[i].process(stem, n);
+      this.stemDelays[nt + j].process(stem, n);
     }
     const y = this.masterChain.process(this.masterInput, n);
     const yl = y[0];

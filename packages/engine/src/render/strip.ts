@@ -45,6 +45,11 @@ export class Automatable {
 export interface Edge {
   /** The destination's input buffers (a bus or the master), summed into. */
   dest: { readonly input: Float32Array[] };
+  /**
+   * When set, the edge writes here (its own buffers, summed into `dest` later by the renderer in a fixed order,
+   * so results do not depend on which thread rendered the strip); otherwise it adds straight into `dest.input`.
+   */
+  target?: Float32Array[];
   delay: FixedDelay | null;
   /** For sends: level (dB) and tap point. */
   level: Automatable | null;
@@ -238,8 +243,9 @@ export class Strip {
       else toGains(lvl, n);
     }
     const delayed = e.delay !== null;
-    const o0 = delayed ? this.tmp[0] : e.dest.input[0];
-    const o1 = delayed ? this.tmp[1] : e.dest.input[1];
+    const sink = e.target ?? e.dest.input;
+    const o0 = delayed ? this.tmp[0] : sink[0];
+    const o1 = delayed ? this.tmp[1] : sink[1];
     if (delayed) {
       o0.fill(0, 0, n);
       o1.fill(0, 0, n);
@@ -267,8 +273,8 @@ export class Strip {
     }
     if (delayed) {
       e.delay!.process(this.tmp, n);
-      const d0 = e.dest.input[0];
-      const d1 = e.dest.input[1];
+      const d0 = sink[0];
+      const d1 = sink[1];
       for (let i = 0; i < n; i++) {
         d0[i] += o0[i];
         d1[i] += o1[i];

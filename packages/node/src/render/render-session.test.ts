@@ -197,6 +197,13 @@ describe("rendering song1 from its stems", { skip: !existsSync(SONG) && "corpus 
     assert.equal(err, 0);
   });
 
+  it("renders bit-identically with one thread and with worker threads", async () => {
+    const opts = { bits: 32 as const, start: 30, end: 34, verifyHashes: false };
+    await renderSessionToFiles(session, dir, join(dir, "t1.wav"), { ...opts, threads: 1 });
+    await renderSessionToFiles(session, dir, join(dir, "t3.wav"), { ...opts, threads: 3 });
+    assert.deepEqual(readFileSync(join(dir, "t1.wav")), readFileSync(join(dir, "t3.wav")));
+  });
+
   it("keeps session saves atomic and versioned", async () => {
     const path = join(dir, "session.json");
     const reread = parseSession(JSON.parse(readFileSync(path, "utf8")));

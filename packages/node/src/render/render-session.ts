@@ -14,6 +14,7 @@ import { checkAudioFiles } from "../session/audio-check.ts";
 import { writeFileAtomic } from "../session/session-file.ts";
 import { FileSourceProvider } from "./file-provider.ts";
 import { stemFileName, stemsManifest, writeStemsZip } from "./stems.ts";
+import { defaultThreads, TrackWorkers } from "./track-workers.ts";
 
 export interface RenderFilesOptions extends RenderOptions {
   /** Output word length: 16/24-bit PCM (TPDF-dithered, seeded, so repeatable) or 32-bit float (default 24). */
@@ -22,6 +23,11 @@ export interface RenderFilesOptions extends RenderOptions {
   rate?: number;
   /** Stems: a folder (one WAV per stem + manifest.txt) or a path ending in `.zip`. */
   stems?: string;
+  /**
+   * Threads rendering tracks (the main thread counts as one; default: one per core for 4 tracks or more).
+   * The result is bit-identical whatever the number.
+   */
+  threads?: number;
   /** Check sha256 of every audio file first (default true). */
   verifyHashes?: boolean;
   onProgress?: (doneSeconds: number, totalSeconds: number) => void;
@@ -59,7 +65,18 @@ export async function renderSessionToFiles(
   const problems = await checkAudioFiles(session, baseDir, { verifyHash: opts.verifyHashes ?? true });
   if (problems.length) throw new SessionError(problems, "session audio");
   const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
-  const renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir), opts);
+  const threads = opts.threads ?? defaultThreads(s.tracks.length);
+  const pool = await TrackWorkers.start(s, baseDir, opts, threads);
+  let renderer: SessionRenderer;
+  try {
+    renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir), {
+      ...opts,
+      ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
+    });
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
   const sr = renderer.sampleRate;
   const bitDepth = opts.bits ?? 24;
   const writers: AudioWriter[] = [];
@@ -113,5 +130,6 @@ export async function renderSessionToFiles(
     throw e;
   } finally {
     await renderer.close();
+    await pool?.close();
   }
 }

@@ -31,6 +31,12 @@ function parseRate(v: string): number {
   return n;
 }
 
+function parseThreads(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError("must be 1 … 64");
+  return n;
+}
+
 function parseSeconds(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("must be a number of seconds ≥ 0");
@@ -65,6 +71,11 @@ export function registerRenderCommands(program: Command): void {
     .option("--tail <seconds>", "render this long past the end so reverbs ring out", parseSeconds)
     .option("--bits <n>", "16|24|32 (default 24; 32 = float)", parseBits)
     .option("--rate <hz>", "render at this sample rate (sources are converted)", parseRate)
+    .option(
+      "--threads <n>",
+      "threads rendering tracks (default: one per core); the result is the same",
+      parseThreads,
+    )
     .action(
       async (
         sessionPath: string,
@@ -77,6 +88,7 @@ export function registerRenderCommands(program: Command): void {
           tail?: number;
           bits?: 16 | 24 | 32;
           rate?: number;
+          threads?: number;
         },
       ) => {
         if (opts.section !== undefined && (opts.start !== undefined || opts.end !== undefined)) {
@@ -99,6 +111,7 @@ export function registerRenderCommands(program: Command): void {
             tailSeconds: opts.tail,
             bits: opts.bits,
             rate: opts.rate,
+            threads: opts.threads,
             onProgress: (d, t) => progress.update(d, t),
             cancelled: () => interrupted,
           });

@@ -1,0 +1,51 @@
+/**
+ * A worker thread that renders some of a session's tracks (sources, inserts, fader, pan, sends) block by
+ * block into shared memory; the main thread sums them with its own tracks in a fixed order and runs the buses
+ * and the master. Messages: in `{ k, n }` (render the block at processing clock k), out `{ done: true }` or
+ * `{ error }`.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { type RenderOptions, SessionRenderer } from "@controlroom/engine/render/renderer.ts";
+import type { Session } from "@controlroom/engine/session/schema.ts";
+import { FileSourceProvider } from "./file-provider.ts";
+
+/** What the main thread hands a worker. */
+export interface TrackWorkerData {
+  session: Session;
+  baseDir: string;
+  options: Pick<
+    RenderOptions,
+    "start" | "end" | "section" | "tailSeconds" | "preRollSeconds" | "blockFrames"
+  >;
+  indices: number[];
+  memory: SharedArrayBuffer;
+}
+
+const data = workerData as TrackWorkerData;
+const port = parentPort!;
+try {
+  const renderer = await SessionRenderer.create(data.session, new FileSourceProvider(data.baseDir), {
+    ...data.options,
+    trackMemory: data.memory,
+  });
+  // Blocks arrive one at a time (the main thread waits for each), so a simple queue keeps them in order.
+  let chain = Promise.resolve();
+  port.on("message", (m: { k: number; n: number } | { close: true }) => {
+    chain = chain.then(async () => {
+      if ("close" in m) {
+        await renderer.close();
+        port.close();
+        return;
+      }
+      try {
+        await renderer.renderTracks(m.k, m.n, data.indices);
+        port.postMessage({ done: true });
+      } catch (e) {
+        port.postMessage({ error: (e as Error).message ?? String(e) });
+      }
+    });
+  });
+  port.postMessage({ ready: true });
+} catch (e) {
+  port.postMessage({ error: (e as Error).message ?? String(e) });
+}

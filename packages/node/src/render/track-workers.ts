@@ -1,0 +1,102 @@
+/** Worker threads rendering tracks in parallel with the main thread (see track-worker.ts). */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { RemoteTracks, RenderOptions } from "@controlroom/engine/render/renderer.ts";
+import { SessionRenderer } from "@controlroom/engine/render/renderer.ts";
+import type { Session } from "@controlroom/engine/session/schema.ts";
+import type { TrackWorkerData } from "./track-worker.ts";
+
+type Reply = { done: true } | { ready: true } | { error: string };
+
+/** Threads to use by default: one per core, at most one per track, and none for fewer than 4 tracks. */
+export function defaultThreads(tracks: number): number {
+  if (tracks < 4) return 1;
+  return Math.max(1, Math.min(availableParallelism(), tracks, 8));
+}
+
+/** A pool of workers each owning a fixed set of tracks; implements the renderer's RemoteTracks. */
+export class TrackWorkers implements RemoteTracks {
+  readonly indices: number[];
+  /** Replies not yet consumed, per worker. */
+  private waiting: ((r: Reply) => void)[] = [];
+  private constructor(
+    private readonly workers: Worker[],
+    /** Shared memory the renderer must be built with. */
+    readonly memory: SharedArrayBuffer,
+    groups: number[][],
+  ) {
+    this.indices = groups.flat().sort((a, b) => a - b);
+  }
+
+  /**
+   * Starts `threads - 1` workers; tracks go round-robin to the main thread (0) and the workers.
+   * Returns null when one thread is all there is to use.
+   */
+  static async start(
+    session: Session,
+    baseDir: string,
+    options: RenderOptions,
+    threads: number,
+  ): Promise<TrackWorkers | null> {
+    const n = session.tracks.length;
+    const t = Math.max(1, Math.min(threads, n));
+    if (t <= 1) return null;
+    const block = options.blockFrames ?? 4096;
+    const memory = new SharedArrayBuffer(SessionRenderer.trackMemoryBytes(session, block));
+    const groups: number[][] = Array.from({ length: t - 1 }, () => []);
+    for (let i = 0; i < n; i++) if (i % t !== 0) groups[(i % t) - 1].push(i);
+    const workers: Worker[] = [];
+    const pool = new TrackWorkers(workers, memory, groups);
+    try {
+      for (const [w, indices] of groups.entries()) {
+        const data: TrackWorkerData = {
+          session,
+          baseDir,
+          options: {
+            start: options.start,
+            end: options.end,
+            section: options.section,
+            tailSeconds: options.tailSeconds,
+            preRollSeconds: options.preRollSeconds,
+            blockFrames: block,
+          },
+          indices,
+          memory,
+        };
+        const worker = new Worker(new URL("./track-worker-boot.mjs", import.meta.url), { workerData: data });
+        workers.push(worker);
+        worker.on("message", (r: Reply) => pool.waiting[w]?.(r));
+        worker.on("error", (e) => pool.waiting[w]?.({ error: e.message }));
+        worker.on("exit", (code) => pool.waiting[w]?.({ error: `track worker stopped (exit code ${code})` }));
+      }
+      await Promise.all(workers.map((_, w) => pool.reply(w)));
+      return pool;
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
+  }
+
+  /** The next reply of worker `w` (rejects on an error reply). */
+  private reply(w: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting[w] = (r) => {
+        this.waiting[w] = () => {};
+        if ("error" in r) reject(new Error(`track worker: ${r.error}`));
+        else resolve();
+      };
+    });
+  }
+
+  async run(k: number, n: number): Promise<void> {
+    const replies = this.workers.map((_, w) => this.reply(w));
+    for (const worker of this.workers) worker.postMessage({ k, n });
+    await Promise.all(replies);
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    for (const w of this.workers) w.postMessage({ close: true });
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
