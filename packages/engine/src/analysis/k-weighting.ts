@@ -56,40 +56,6 @@ export class KWeighting {
     this.c = new Float64Array([a.b0, a.b1, a.b2, a.a1, a.a2, b.b0, b.b1, b.b2, b.a1, b.a2]);
   }
 
-  /** Filters `frames` samples of `input` into `output` (may be the same array when both are Float64Array). */
-  process(input: ArrayLike<number>, output: Float64Array, frames: number, offset = 0): void {
-    const c = this.c;
-    const b0 = c[0];
-    const b1 = c[1];
-    const b2 = c[2];
-    const a1 = c[3];
-    const a2 = c[4];
-    const d0 = c[5];
-    const d1 = c[6];
-    const d2 = c[7];
-    const e1 = c[8];
-    const e2 = c[9];
-    let s1 = this.s[0];
-    let s2 = this.s[1];
-    let t1 = this.s[2];
-    let t2 = this.s[3];
-    for (let i = 0; i < frames; i++) {
-      const x = input[offset + i];
-      const y = b0 * x + s1;
-      s1 = b1 * x - a1 * y + s2;
-      s2 = b2 * x - a2 * y;
-      const z = d0 * y + t1;
-      t1 = d1 * y - e1 * z + t2;
-      t2 = d2 * y - e2 * z;
-      output[i] = z;
-    }
-    // Flush denormals: after long silence the state decays towards 1e-300 and would slow the loop.
-    this.s[0] = Math.abs(s1) < 1e-30 ? 0 : s1;
-    this.s[1] = Math.abs(s2) < 1e-30 ? 0 : s2;
-    this.s[2] = Math.abs(t1) < 1e-30 ? 0 : t1;
-    this.s[3] = Math.abs(t2) < 1e-30 ? 0 : t2;
-  }
-
   /**
    * Filters `frames` samples starting at `offset` and returns the sum of the squared output: the meter's
    * hot loop, so nothing is written back.

@@ -97,7 +97,6 @@ export class LoudnessMeter {
   /** Momentary and short-term mean powers, one per completed sub-block (every 100 ms). */
   readonly momentary = new DoubleList();
   readonly shortTerm = new DoubleList();
-  private scratch = new Float64Array(4096);
 
   /**
    * @param sampleRate Hz, 8 000 … 384 000.
@@ -118,18 +117,13 @@ export class LoudnessMeter {
 
   /** Feeds `frames` frames of planar audio. */
   process(input: readonly Float32Array[], frames: number): void {
-    if (this.scratch.length < frames) this.scratch = new Float64Array(frames);
     let offset = 0;
     while (offset < frames) {
       const n = Math.min(frames - offset, this.subEnd - this.position);
       let e = 0;
       for (let c = 0; c < this.channels; c++) {
         const w = this.weights[c];
-        if (w === 0) {
-          // Still filter, so the state is right if weights ever change; energy is not counted.
-          this.filters[c].process(input[c], this.scratch, n, offset);
-          continue;
-        }
+        if (w === 0) continue; // the LFE: not counted, so not filtered either
         e += w * this.filters[c].energy(input[c], offset, n);
       }
       this.subEnergy += e;
