@@ -184,7 +184,6 @@ export class SessionRenderer {
     // Latency: arrival times in topological order, then edge delays.
     const feeders = new Map<string, { strip: Strip; edge: Edge }[]>();
     const allStrips = [...this.trackStrips, ...this.busStrips];
-    this.allStrips = allStrips;
     for (const s of allStrips) {
       for (const e of [s.output, ...s.sends]) {
         const list = feeders.get(e.bus) ?? [];
