@@ -92,7 +92,7 @@ export async function submitJob(s: Studio, actor: Actor, projectId: string, inpu
 
 async function jobFor(s: Studio, actor: Actor, id: string): Promise<Job> {
   const j = await readJob(s.db, id);
-  if (!j || !j.projectId) throw notFound(`job ${id}`);
+  if (!j?.projectId) throw notFound(`job ${id}`);
   await authorize(s.db, actor, j.projectId, "project.read");
   return j;
 }

@@ -1,0 +1,106 @@
+/**
+ * The studio's HTTP API (Fastify). Every route is declared with its zod schemas (routes.ts builds the
+ * OpenAPI document from them); authorization happens in the service layer for every call.
+ */
+
+import type { Studio } from "@controlroom/studio/context.ts";
+import { StudioError } from "@controlroom/studio/errors.ts";
+import cookie from "@fastify/cookie";
+import multipart from "@fastify/multipart";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { openApiDocument } from "./openapi.ts";
+import { Routes } from "./route.ts";
+import { registerStudioRoutes } from "./routes.ts";
+
+/** Server options. */
+export interface ServerOptions {
+  /** Largest accepted upload in bytes (default 1 GiB). */
+  uploadLimitBytes?: number;
+  /** Login attempts per client address per minute (default 10). */
+  loginPerMinute?: number;
+  /** Send the session cookie only over HTTPS (default false: the embedded server runs on 127.0.0.1). */
+  secureCookies?: boolean;
+  /** Fastify's logger (default off). */
+  logger?: boolean;
+}
+
+/** Builds the Fastify app over an open studio (call `listen` yourself, or `inject` in tests). */
+export async function buildServer(studio: Studio, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 2 * 1024 * 1024 });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { files: 1, fileSize: (opts.uploadLimitBytes ?? 1024 ** 3) + 1 } });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof StudioError) {
+      const detail = err.detail && typeof err.detail === "object" ? err.detail : {};
+      return reply.code(err.status).send({ error: err.code, message: err.message, ...detail });
+    }
+    const e = err as Error & { statusCode?: number; code?: string };
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      // Fastify's own 4xx (malformed JSON, body too large, rate limit…): keep its status and message.
+      const message =
+        e.code === "FST_ERR_CTP_INVALID_JSON_BODY" || /JSON/.test(e.message)
+          ? `body: ${e.message}`
+          : e.message;
+      return reply.code(e.statusCode).send({ error: e.code ?? "bad_request", message });
+    }
+    req.log.error(err);
+    console.error(`controlroom server: ${req.method} ${req.url}: ${e.message}`);
+    return reply.code(500).send({ error: "internal", message: "internal error" });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: "not_found", message: `no route ${req.method} ${req.url}` }),
+  );
+
+  const routes = new Routes(app, studio);
+  routes.add({
+    method: "GET",
+    url: "/api/health",
+    summary: "Database and job queue status",
+    tag: "system",
+    auth: false,
+    handler: async ({ reply }) => {
+      const t0 = performance.now();
+      const database = await sql`select 1 as ok`
+        .execute(studio.db)
+        .then(() => ({
+          ok: true,
+          kind: studio.store.kind,
+          latencyMs: Math.round((performance.now() - t0) * 100) / 100,
+        }))
+        .catch((e: Error) => ({ ok: false, kind: studio.store.kind, error: e.message }));
+      const queue = studio.jobs
+        ? { kind: studio.jobs.kind, ...(await studio.jobs.health()) }
+        : { ok: false, kind: "none", detail: "no job queue" };
+      const ok = database.ok && queue.ok;
+      reply.code(ok ? 200 : 503);
+      return { ok, database, queue };
+    },
+  });
+  registerStudioRoutes(routes, {
+    uploadLimitBytes: opts.uploadLimitBytes,
+    loginPerMinute: opts.loginPerMinute ?? 10,
+    secureCookies: opts.secureCookies ?? false,
+  });
+  const doc = openApiDocument(routes.specs);
+  routes.add({
+    method: "GET",
+    url: "/api/openapi.json",
+    summary: "This API's OpenAPI 3.1 document",
+    tag: "system",
+    auth: false,
+    handler: async () => doc,
+  });
+  (doc.paths as Record<string, unknown>)["/api/openapi.json"] = {
+    get: {
+      summary: "This API's OpenAPI 3.1 document",
+      tags: ["system"],
+      security: [],
+      responses: { "200": { description: "the document" } },
+    },
+  };
+  return app;
+}
