@@ -1,9 +1,284 @@
-/** Mastering page (in progress). */
+/**
+ * Mastering: pick a version and a delivery target, run the engine's loudness-targeted true-peak limiting (in
+ * a worker), compare loudness over time and spectrum before/after, tick the QC checklist, download the
+ * deliverables or add the master to the version stack.
+ */
+import { useMemo, useState } from "react";
+import { allows, api } from "../api.ts";
+import { decodeUrl } from "../audio/context.ts";
+import type { MasterResult, Readings } from "../audio/mastering.ts";
+import { TARGETS } from "../audio/mastering.ts";
+import { db } from "../audio/meter.ts";
+import { encodeWav } from "../audio/wav.ts";
+import { Link } from "../router.tsx";
+import { messageOf, useLoad } from "../util.ts";
+
+function runWorker(channels: Float32Array[], rate: number, target: (typeof TARGETS)[number], onProgress: (f: number) => void) {
+  return new Promise<MasterResult>((resolve, reject) => {
+    const w = new Worker(new URL("../audio/master-worker.ts", import.meta.url), { type: "module" });
+    w.onmessage = (ev) => {
+      if (ev.data.progress !== undefined) onProgress(ev.data.progress);
+      if (ev.data.result) {
+        w.terminate();
+        resolve(ev.data.result);
+      }
+      if (ev.data.error) {
+        w.terminate();
+        reject(new Error(ev.data.error));
+      }
+    };
+    w.onerror = (e) => {
+      w.terminate();
+      reject(new Error(e.message));
+    };
+    w.postMessage({ channels, rate, target });
+  });
+}
+
 export function Mastering({ songId }: { songId: string }) {
+  const [song] = useLoad(() => api.song(songId), [songId]);
+  const [project] = useLoad(() => (song ? api.project(song.projectId) : Promise.resolve(null)), [song?.projectId]);
+  const [versions, , reloadVersions] = useLoad(() => api.versions(songId), [songId]);
+  const sources = useMemo(() => (versions ?? []).filter((v) => v.blobSha256), [versions]);
+  const [sourceId, setSourceId] = useState("");
+  const [targetName, setTargetName] = useState(TARGETS[0].name);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [result, setResult] = useState<(MasterResult & { rate: number; files: { label: string; url: string; blob: Blob }[] }) | null>(null);
+  const [msg, setMsg] = useState<string | null>(null);
+  const target = TARGETS.find((t) => t.name === targetName) ?? TARGETS[0];
+  const source = sources.find((v) => v.id === sourceId) ?? sources.find((v) => v.kind === "mix") ?? sources[0];
+
+  async function run() {
+    if (!source?.blobSha256) return;
+    setMsg(null);
+    setResult(null);
+    setProgress(0);
+    try {
+      const buf = await decodeUrl(api.blobUrl(source.blobSha256));
+      const ch = Array.from({ length: buf.numberOfChannels }, (_, c) => buf.getChannelData(c).slice());
+      const r = await runWorker(ch, buf.sampleRate, target, setProgress);
+      const b24 = encodeWav(r.output, buf.sampleRate, 24);
+      const b16 = encodeWav(r.output, buf.sampleRate, 16);
+      setResult({
+        ...r,
+        rate: buf.sampleRate,
+        files: [
+          { label: "Master, 24-bit WAV", url: URL.createObjectURL(b24), blob: b24 },
+          { label: "Master, 16-bit WAV", url: URL.createObjectURL(b16), blob: b16 },
+        ],
+      });
+    } catch (e) {
+      setMsg(messageOf(e));
+    }
+    setProgress(null);
+  }
+
+  if (!song || !project) return <p className="loading">Loading…</p>;
+  const qc = result ? checks(result, target, result.rate) : [];
   return (
     <div className="page">
+      <p className="crumbs">
+        <Link href={`/songs/${songId}`}>{song.title}</Link> ›
+      </p>
       <h1>Mastering</h1>
-      <p>Song {songId}</p>
+      <section className="card">
+        <div className="row">
+          <label>
+            Source version
+            <select value={source?.id ?? ""} onChange={(e) => setSourceId(e.target.value)}>
+              {sources.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.kind} v{v.number} {v.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Target
+            <select value={targetName} onChange={(e) => setTargetName(e.target.value)}>
+              {TARGETS.map((t) => (
+                <option key={t.name} value={t.name}>
+                  {t.name}: {t.lufs} LUFS, {t.truePeakDb} dBTP
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="primary" disabled={!source || progress !== null} onClick={run}>
+            Run mastering
+          </button>
+          {progress !== null && (
+            <label>
+              Mastering progress
+              <progress max={1} value={progress} />
+            </label>
+          )}
+        </div>
+        {sources.length === 0 && <p className="muted">Upload a mix on the song page first.</p>}
+        {msg && <p className="error">{msg}</p>}
+      </section>
+      {result && (
+        <>
+          <section className="card" aria-labelledby="ba-h">
+            <h2 id="ba-h">Before and after</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col" />
+                  <th scope="col">Integrated</th>
+                  <th scope="col">Loudness range</th>
+                  <th scope="col">True peak</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(["before", "after"] as const).map((k) => (
+                  <tr key={k}>
+                    <th scope="row">{k}</th>
+                    <td>{db(result[k].integratedLufs)} LUFS</td>
+                    <td>{result[k].loudnessRangeLu.toFixed(1)} LU</td>
+                    <td>{db(result[k].truePeakDb)} dBTP</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="small muted">
+              Limiter drive {result.driveDb.toFixed(2)} dB after {result.passes} pass{result.passes > 1 ? "es" : ""}.
+            </p>
+            <div className="grid2">
+              <LineChart
+                title="Short-term loudness over time (LUFS)"
+                series={[
+                  { name: "before", y: result.before.shortTerm, cls: "before" },
+                  { name: "after", y: result.after.shortTerm, cls: "after" },
+                ]}
+                xLabel={(i) => `${(i / 10).toFixed(0)} s`}
+                min={-60}
+                max={0}
+              />
+              <LineChart
+                title="Spectrum, third-octave bands (dB)"
+                series={[
+                  { name: "before", y: result.before.spectrum.map((b) => b.levelDb), cls: "before" },
+                  { name: "after", y: result.after.spectrum.map((b) => b.levelDb), cls: "after" },
+                ]}
+                xLabel={(i) => hz(result.before.spectrum[i]?.centerHz ?? 0)}
+                min={-100}
+                max={0}
+              />
+            </div>
+          </section>
+          <section className="card" aria-labelledby="qc-h">
+            <h2 id="qc-h">QC checklist</h2>
+            <ul className="checklist">
+              {qc.map((c) => (
+                <li key={c.label} className={c.ok ? "ok" : "error"}>
+                  {c.ok ? "✓" : "✗"} {c.label}
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section className="card" aria-labelledby="dl-h">
+            <h2 id="dl-h">Deliverables</h2>
+            {/* biome-ignore lint/a11y/useMediaCaption: music */}
+            <audio controls src={result.files[0].url} aria-label="Play the master" />
+            <ul className="list">
+              {result.files.map((f) => (
+                <li key={f.label}>
+                  <a href={f.url} download={`${song.title} ${f.label.replace(/[^a-z0-9]+/gi, " ").trim()}.wav`}>
+                    Download {f.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            {allows(project.myRoles, "master.upload") && (
+              <button
+                type="button"
+                onClick={async () => {
+                  try {
+                    const b = await api.upload(project.id, result.files[0].blob, "master.wav");
+                    const v = await api.createVersion(songId, {
+                      kind: "master",
+                      label: `${target.name} ${target.lufs} LUFS`,
+                      blobSha256: b.sha256,
+                      integratedLufs: Math.max(-70, Math.min(0, result.after.integratedLufs)),
+                    });
+                    setMsg(`Added master v${v.number} to the version stack.`);
+                    reloadVersions();
+                  } catch (e) {
+                    setMsg(messageOf(e));
+                  }
+                }}
+              >
+                Add to versions as a master
+              </button>
+            )}
+          </section>
+        </>
+      )}
     </div>
+  );
+}
+
+const hz = (f: number) => (f >= 1000 ? `${f / 1000}k` : `${f}`);
+
+/** The QC checklist for a master. */
+function checks(r: MasterResult, t: (typeof TARGETS)[number], rate: number) {
+  const a: Readings = r.after;
+  let clipped = 0;
+  for (const ch of r.output) for (const x of ch) if (Math.abs(x) >= 1) clipped++;
+  return [
+    { label: `Integrated loudness ${db(a.integratedLufs)} LUFS within ±0.5 LU of ${t.lufs}`, ok: Math.abs(a.integratedLufs - t.lufs) <= 0.5 },
+    { label: `True peak ${db(a.truePeakDb)} dBTP at or below ${t.truePeakDb} dBTP`, ok: a.truePeakDb <= t.truePeakDb + 0.05 },
+    { label: `No clipped samples (${clipped} found)`, ok: clipped === 0 },
+    { label: `Sample rate ${rate} Hz is 44.1 kHz or more`, ok: rate >= 44100 },
+    { label: `Loudness range ${a.loudnessRangeLu.toFixed(1)} LU kept within 3 LU of the mix`, ok: r.before.loudnessRangeLu - a.loudnessRangeLu <= 3 },
+  ];
+}
+
+function LineChart({
+  title,
+  series,
+  xLabel,
+  min,
+  max,
+}: {
+  title: string;
+  series: { name: string; y: number[]; cls: string }[];
+  xLabel(i: number): string;
+  min: number;
+  max: number;
+}) {
+  const W = 480;
+  const H = 180;
+  const n = Math.max(2, ...series.map((s) => s.y.length));
+  const x = (i: number) => 30 + (i / (n - 1)) * (W - 40);
+  const y = (v: number) => 10 + (1 - (Math.max(min, Math.min(max, Number.isFinite(v) ? v : min)) - min) / (max - min)) * (H - 30);
+  const ticks = [0, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1];
+  return (
+    <figure>
+      <figcaption>{title}</figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={title}>
+        {[max, (max + min) / 2, min].map((v) => (
+          <text key={v} x={0} y={y(v) + 4} className="axis">
+            {v}
+          </text>
+        ))}
+        {ticks.map((i) => (
+          <text key={i} x={x(i) - 10} y={H - 4} className="axis">
+            {xLabel(i)}
+          </text>
+        ))}
+        {series.map((s) => (
+          <polyline
+            key={s.name}
+            fill="none"
+            className={`line ${s.cls}`}
+            points={s.y.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ")}
+          />
+        ))}
+      </svg>
+      <p className="small">
+        <span className="key before">■</span> before <span className="key after">■</span> after
+      </p>
+    </figure>
   );
 }

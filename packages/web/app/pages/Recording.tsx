@@ -1,9 +1,299 @@
-/** Recording page (in progress). */
+/**
+ * Recording a take: pick an input, watch its meter, count in at the song's tempo, record while the chosen
+ * version plays, and the take is uploaded and added to the take list (then rate and comment it there).
+ * The recording starts on the sample where the count-in ends (the tap stamps each block with its frame).
+ */
+import { useEffect, useRef, useState } from "react";
+import { api } from "../api.ts";
+import { audioContext, decodeUrl } from "../audio/context.ts";
+import { db, LiveMeter, type MeterReading, meterWidth } from "../audio/meter.ts";
+import { createTap, loadTap, type TapBlock } from "../audio/tap.ts";
+import { encodeWav } from "../audio/wav.ts";
+import { Takes } from "../components/Takes.tsx";
+import { Link } from "../router.tsx";
+import { useSession } from "../session.tsx";
+import { messageOf, useLoad } from "../util.ts";
+
+type Phase = "idle" | "counting" | "recording" | "saving";
+
 export function Recording({ songId }: { songId: string }) {
+  const { user } = useSession();
+  const [song] = useLoad(() => api.song(songId), [songId]);
+  const [project] = useLoad(() => (song ? api.project(song.projectId) : Promise.resolve(null)), [song?.projectId]);
+  const [versions] = useLoad(() => api.versions(songId), [songId]);
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  const [deviceId, setDeviceId] = useState("");
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [reading, setReading] = useState<MeterReading | null>(null);
+  const [part, setPart] = useState("lead vocal");
+  const [performer, setPerformer] = useState(user?.name ?? "");
+  const [bars, setBars] = useState("1");
+  const [playAlong, setPlayAlong] = useState("");
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [status, setStatus] = useState<string | null>(null);
+  const [elapsed, setElapsed] = useState(0);
+  const [takesKey, setTakesKey] = useState(0);
+  const rec = useRef<{
+    startFrame: number;
+    blocks: TapBlock[];
+    meter: LiveMeter;
+    takeMeter: LiveMeter | null;
+    sources: AudioScheduledSourceNode[];
+  } | null>(null);
+  const phaseRef = useRef<Phase>("idle");
+  phaseRef.current = phase;
+  const tempo = song?.tempoBpm ?? 120;
+
+  async function enable(id = deviceId) {
+    setStatus(null);
+    try {
+      stream?.getTracks().forEach((t) => t.stop());
+      const s = await navigator.mediaDevices.getUserMedia({
+        audio: {
+          deviceId: id ? { exact: id } : undefined,
+          echoCancellation: false,
+          noiseSuppression: false,
+          autoGainControl: false,
+          channelCount: 1,
+        },
+      });
+      setStream(s);
+      const list = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput");
+      setDevices(list);
+      setDeviceId(s.getAudioTracks()[0]?.getSettings().deviceId ?? id);
+    } catch (e) {
+      setStatus(`Microphone: ${messageOf(e)}`);
+    }
+  }
+
+  // Meter the input (and collect the take while recording).
+  useEffect(() => {
+    if (!stream) return;
+    const ctx = audioContext();
+    let tap: AudioWorkletNode | null = null;
+    let src: MediaStreamAudioSourceNode | null = null;
+    const meter = new LiveMeter(ctx.sampleRate, 1);
+    let live = true;
+    loadTap(ctx).then(() => {
+      if (!live) return;
+      src = ctx.createMediaStreamSource(stream);
+      tap = createTap(ctx, 1, (b) => {
+        meter.push(b.data);
+        const r = rec.current;
+        const armed = phaseRef.current === "recording" || phaseRef.current === "counting";
+        if (r && armed && b.frame + b.data[0].length > r.startFrame) {
+          r.blocks.push(b);
+          const from = Math.max(0, r.startFrame - b.frame);
+          r.takeMeter?.push(b.data.map((c) => c.subarray(from)));
+        }
+      });
+      src.connect(tap);
+    });
+    const timer = setInterval(() => {
+      setReading(meter.reading());
+      const r = rec.current;
+      if (r && phaseRef.current !== "idle") setElapsed((ctx.currentTime * ctx.sampleRate - r.startFrame) / ctx.sampleRate);
+    }, 100);
+    return () => {
+      live = false;
+      clearInterval(timer);
+      src?.disconnect();
+      tap?.disconnect();
+    };
+  }, [stream]);
+
+  useEffect(() => () => stream?.getTracks().forEach((t) => t.stop()), [stream]);
+
+  async function start() {
+    const ctx = audioContext();
+    const beatsPerBar = 4;
+    const beat = 60 / tempo;
+    const countBeats = Math.max(0, Math.round(Number(bars) || 0)) * beatsPerBar;
+    const t0 = ctx.currentTime + 0.15;
+    const recordAt = t0 + countBeats * beat;
+    const sources: AudioScheduledSourceNode[] = [];
+    // Count-in clicks: the downbeat higher.
+    for (let i = 0; i < countBeats; i++) {
+      const osc = ctx.createOscillator();
+      const g = ctx.createGain();
+      osc.frequency.value = i % beatsPerBar === 0 ? 1500 : 1000;
+      const at = t0 + i * beat;
+      g.gain.setValueAtTime(0.3, at);
+      g.gain.exponentialRampToValueAtTime(0.001, at + 0.08);
+      osc.connect(g).connect(ctx.destination);
+      osc.start(at);
+      osc.stop(at + 0.1);
+      sources.push(osc);
+    }
+    const along = versions?.find((v) => v.id === playAlong);
+    if (along?.blobSha256) {
+      const buf = await decodeUrl(api.blobUrl(along.blobSha256));
+      const s = ctx.createBufferSource();
+      s.buffer = buf;
+      s.connect(ctx.destination);
+      s.start(recordAt);
+      sources.push(s);
+    }
+    rec.current = {
+      startFrame: Math.round(recordAt * ctx.sampleRate),
+      blocks: [],
+      meter: new LiveMeter(ctx.sampleRate, 1),
+      takeMeter: new LiveMeter(ctx.sampleRate, 1),
+      sources,
+    };
+    // Blocks are kept by frame from the count-in end, so a late timer below loses nothing.
+    phaseRef.current = countBeats > 0 ? "counting" : "recording";
+    setPhase(phaseRef.current);
+    setStatus(countBeats > 0 ? `Count-in: ${countBeats} beats at ${tempo} BPM…` : "Recording…");
+    setTimeout(
+      () => {
+        if (phaseRef.current === "counting") {
+          setPhase("recording");
+          setStatus("Recording…");
+        }
+      },
+      Math.max(0, (recordAt - ctx.currentTime) * 1000),
+    );
+  }
+
+  async function stop() {
+    const r = rec.current;
+    if (!r || !song) return;
+    setPhase("saving");
+    phaseRef.current = "saving";
+    for (const s of r.sources)
+      try {
+        s.stop();
+      } catch {
+        // already ended
+      }
+    const ctx = audioContext();
+    // Assemble the take from the count-in end.
+    const parts: Float32Array[] = [];
+    let total = 0;
+    for (const b of r.blocks) {
+      const from = Math.max(0, r.startFrame - b.frame);
+      const seg = b.data[0].subarray(from);
+      parts.push(seg);
+      total += seg.length;
+    }
+    const mono = new Float32Array(total);
+    let o = 0;
+    for (const p of parts) {
+      mono.set(p, o);
+      o += p.length;
+    }
+    rec.current = null;
+    if (total < ctx.sampleRate * 0.5) {
+      setPhase("idle");
+      setStatus("Nothing recorded (under half a second).");
+      return;
+    }
+    const loud = r.takeMeter?.reading().integratedLufs ?? Number.NaN;
+    try {
+      setStatus(`Uploading ${(total / ctx.sampleRate).toFixed(1)} s…`);
+      const wav = encodeWav([mono], ctx.sampleRate, 24);
+      const blob = await api.upload(song.projectId, wav, `${part}.wav`);
+      const take = await api.createTake(songId, {
+        part,
+        performerName: performer || user?.name || "performer",
+        blobSha256: blob.sha256,
+        notes: "",
+      });
+      setStatus(
+        `Saved ${take.part} take ${take.number}: ${(total / ctx.sampleRate).toFixed(1)} s, ${db(loud)} LUFS integrated.`,
+      );
+      setTakesKey((k) => k + 1);
+    } catch (e) {
+      setStatus(messageOf(e));
+    }
+    setPhase("idle");
+  }
+
+  if (!song || !project) return <p className="loading">Loading…</p>;
   return (
     <div className="page">
-      <h1>Recording</h1>
-      <p>Song {songId}</p>
+      <p className="crumbs">
+        <Link href={`/songs/${songId}`}>{song.title}</Link> ›
+      </p>
+      <h1>Record a take</h1>
+      <section className="card">
+        <h2>Input</h2>
+        <div className="row">
+          {devices.length > 0 && (
+            <label>
+              Input device
+              <select
+                value={deviceId}
+                onChange={(e) => {
+                  setDeviceId(e.target.value);
+                  enable(e.target.value);
+                }}
+              >
+                {devices.map((d, i) => (
+                  <option key={d.deviceId} value={d.deviceId}>
+                    {d.label || `Input ${i + 1}`}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <button type="button" onClick={() => enable()} disabled={!!stream}>
+            {stream ? "Microphone on" : "Enable microphone"}
+          </button>
+        </div>
+        <div className="meter" role="meter" aria-label="Input level" aria-valuemin={-60} aria-valuemax={0} aria-valuenow={reading && Number.isFinite(reading.peakDb) ? Math.round(reading.peakDb) : -60}>
+          <div style={{ width: meterWidth(reading?.peakDb ?? -100) }} />
+        </div>
+        <p className="readout" data-testid="input-meter">
+          Input peak {db(reading?.peakDb ?? Number.NEGATIVE_INFINITY)} dBFS · momentary{" "}
+          {db(reading?.momentaryLufs ?? Number.NEGATIVE_INFINITY)} LUFS · true peak{" "}
+          {db(reading?.truePeakDb ?? Number.NEGATIVE_INFINITY)} dBTP
+        </p>
+      </section>
+      <section className="card">
+        <h2>Take</h2>
+        <div className="row">
+          <label>
+            Part
+            <input required value={part} onChange={(e) => setPart(e.target.value)} />
+          </label>
+          <label>
+            Performer
+            <input value={performer} onChange={(e) => setPerformer(e.target.value)} />
+          </label>
+          <label>
+            Count-in bars at {tempo} BPM
+            <input type="number" min={0} max={4} value={bars} onChange={(e) => setBars(e.target.value)} />
+          </label>
+          <label>
+            Play along with
+            <select value={playAlong} onChange={(e) => setPlayAlong(e.target.value)}>
+              <option value="">nothing (click only)</option>
+              {versions
+                ?.filter((v) => v.blobSha256)
+                .map((v) => (
+                  <option key={v.id} value={v.id}>
+                    {v.kind} v{v.number} {v.label}
+                  </option>
+                ))}
+            </select>
+          </label>
+        </div>
+        <div className="row transport">
+          <button type="button" className="primary" disabled={!stream || phase !== "idle"} onClick={start}>
+            ● Record
+          </button>
+          <button type="button" disabled={phase !== "recording" && phase !== "counting"} onClick={stop}>
+            ■ Stop
+          </button>
+          <span className="clock" aria-label="Recording time">
+            {phase === "idle" ? "" : elapsed < 0 ? `count-in ${(-elapsed).toFixed(1)} s` : `${elapsed.toFixed(1)} s`}
+          </span>
+        </div>
+        {status && <p role="status">{status}</p>}
+      </section>
+      <Takes songId={songId} projectId={project.id} roles={project.myRoles} reloadKey={takesKey} />
     </div>
   );
 }

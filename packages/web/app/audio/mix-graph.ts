@@ -1,0 +1,170 @@
+/**
+ * The mixer's signal graph, built the same way on a live AudioContext and on an OfflineAudioContext (for
+ * render), so what is rendered is what was heard. Per track: source → EQ insert → compressor insert → fader
+ * → pan → mute/solo → master, with a post-fader send to a reverb bus.
+ */
+
+/** One track's settings. */
+export interface TrackParams {
+  /** Fader, dB (−60…+12; −60 is treated as off). */
+  gainDb: number;
+  /** Pan, −1 (left) … +1 (right), equal-power. */
+  pan: number;
+  mute: boolean;
+  solo: boolean;
+  /** Send to the reverb bus, dB (−60 = off). */
+  sendDb: number;
+  eq: { on: boolean; freqHz: number; gainDb: number; q: number };
+  comp: { on: boolean; thresholdDb: number; ratio: number };
+}
+
+export const DEFAULT_TRACK: TrackParams = {
+  gainDb: 0,
+  pan: 0,
+  mute: false,
+  solo: false,
+  sendDb: -60,
+  eq: { on: false, freqHz: 1000, gainDb: 0, q: 1 },
+  comp: { on: false, thresholdDb: -18, ratio: 3 },
+};
+
+const gainOf = (db: number) => (db <= -60 ? 0 : 10 ** (db / 20));
+
+/** The nodes of one track, for live parameter changes. */
+export interface TrackNodes {
+  eq: BiquadFilterNode;
+  comp: DynamicsCompressorNode;
+  eqIn: GainNode;
+  eqBypass: GainNode;
+  eqWet: GainNode;
+  compBypass: GainNode;
+  compWet: GainNode;
+  fader: GainNode;
+  pan: StereoPannerNode;
+  mute: GainNode;
+  send: GainNode;
+  /** The track's output (post mute), where meters tap. */
+  out: GainNode;
+}
+
+/** A synthetic reverb impulse: decaying noise, 1.8 s, stereo (deterministic, so renders repeat exactly). */
+function impulse(ctx: BaseAudioContext): AudioBuffer {
+  const len = Math.round(ctx.sampleRate * 1.8);
+  const b = ctx.createBuffer(2, len, ctx.sampleRate);
+  let seed = 12345;
+  for (let c = 0; c < 2; c++) {
+    const x = b.getChannelData(c);
+    for (let i = 0; i < len; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      x[i] = ((seed / 0x7fffffff) * 2 - 1) * Math.exp((-6.9 * i) / len) * 0.25;
+    }
+  }
+  return b;
+}
+
+/** The busses shared by the tracks. */
+export interface Busses {
+  master: GainNode;
+  reverbIn: GainNode;
+}
+
+export function createBusses(ctx: BaseAudioContext, destination: AudioNode): Busses {
+  const master = ctx.createGain();
+  master.connect(destination);
+  const reverbIn = ctx.createGain();
+  const conv = ctx.createConvolver();
+  conv.buffer = impulse(ctx);
+  reverbIn.connect(conv).connect(master);
+  return { master, reverbIn };
+}
+
+/** Builds one track's chain from `input` into the busses. */
+export function createTrack(ctx: BaseAudioContext, input: AudioNode, busses: Busses): TrackNodes {
+  const n: TrackNodes = {
+    eqIn: ctx.createGain(),
+    eq: ctx.createBiquadFilter(),
+    eqBypass: ctx.createGain(),
+    eqWet: ctx.createGain(),
+    comp: ctx.createDynamicsCompressor(),
+    compBypass: ctx.createGain(),
+    compWet: ctx.createGain(),
+    fader: ctx.createGain(),
+    pan: ctx.createStereoPanner(),
+    mute: ctx.createGain(),
+    send: ctx.createGain(),
+    out: ctx.createGain(),
+  };
+  n.eq.type = "peaking";
+  input.connect(n.eqIn);
+  // Each insert is a dry/wet pair switched by gains, so bypass is click-free and needs no re-wiring.
+  n.eqIn.connect(n.eqBypass);
+  n.eqIn.connect(n.eq).connect(n.eqWet);
+  const mid = ctx.createGain();
+  n.eqBypass.connect(mid);
+  n.eqWet.connect(mid);
+  mid.connect(n.compBypass);
+  mid.connect(n.comp).connect(n.compWet);
+  n.compBypass.connect(n.fader);
+  n.compWet.connect(n.fader);
+  n.fader.connect(n.pan).connect(n.mute).connect(n.out);
+  n.out.connect(busses.master);
+  n.out.connect(n.send).connect(busses.reverbIn);
+  return n;
+}
+
+/** Applies settings. @param audible false when muted or another track is soloed. */
+export function applyTrack(n: TrackNodes, p: TrackParams, audible: boolean): void {
+  n.eq.frequency.value = p.eq.freqHz;
+  n.eq.gain.value = p.eq.gainDb;
+  n.eq.Q.value = p.eq.q;
+  n.eqWet.gain.value = p.eq.on ? 1 : 0;
+  n.eqBypass.gain.value = p.eq.on ? 0 : 1;
+  n.comp.threshold.value = p.comp.thresholdDb;
+  n.comp.ratio.value = p.comp.ratio;
+  n.compWet.gain.value = p.comp.on ? 1 : 0;
+  n.compBypass.gain.value = p.comp.on ? 0 : 1;
+  n.fader.gain.value = gainOf(p.gainDb);
+  n.pan.pan.value = p.pan;
+  n.mute.gain.value = audible ? 1 : 0;
+  n.send.gain.value = gainOf(p.sendDb);
+}
+
+/** Whether each track is heard: not muted, and soloed when any track is. */
+export function audibility(tracks: TrackParams[]): boolean[] {
+  const anySolo = tracks.some((t) => t.solo);
+  return tracks.map((t) => !t.mute && (!anySolo || t.solo));
+}
+
+/**
+ * Renders the mix offline at the buffers' rate, reporting progress 0…1 every 5 % of the length.
+ * @returns the stereo mix.
+ */
+export async function renderMix(
+  buffers: AudioBuffer[],
+  params: TrackParams[],
+  onProgress: (fraction: number) => void,
+): Promise<AudioBuffer> {
+  const rate = buffers[0]?.sampleRate ?? 48000;
+  // Tail for the reverb to ring out.
+  const seconds = Math.max(...buffers.map((b) => b.duration)) + (params.some((p) => p.sendDb > -60) ? 1.8 : 0);
+  const ctx = new OfflineAudioContext(2, Math.ceil(seconds * rate), rate);
+  const busses = createBusses(ctx, ctx.destination);
+  const heard = audibility(params);
+  buffers.forEach((b, i) => {
+    const src = ctx.createBufferSource();
+    src.buffer = b;
+    const nodes = createTrack(ctx, src, busses);
+    applyTrack(nodes, params[i], heard[i]);
+    src.start(0);
+  });
+  for (let k = 1; k < 20; k++) {
+    const at = (k * seconds) / 20;
+    ctx.suspend(Math.floor((at * rate) / 128) * (128 / rate)).then(() => {
+      onProgress(k / 20);
+      ctx.resume();
+    });
+  }
+  const out = await ctx.startRendering();
+  onProgress(1);
+  return out;
+}
