@@ -1,0 +1,373 @@
+/**
+ * Mastering a programme in memory: tonal correction, glue compression and width (the "pre-chain"), then a
+ * drive gain into a true-peak lookahead limiter. The drive is found by measuring: process, measure the
+ * integrated loudness, correct the drive (secant steps on the measured loudness-vs-drive curve) and
+ * process again, until the result sits on the target. The last pass is the master, so its reading is the
+ * final reading — nothing is guessed.
+ */
+import { type AnalysisReport, Analyzer } from "../analysis/analyzer.ts";
+import { LoudnessMeter } from "../analysis/loudness.ts";
+import type { ProcessorJSON } from "../core/processor.ts";
+import { type Chain, parseChain, processorFactory } from "../dsp/chain.ts";
+import type { EqBand } from "../dsp/eq/band.ts";
+import "./processors.ts";
+
+export interface MasterSettings {
+  /** Sample rate of the audio, Hz. */
+  sampleRate: number;
+  /** Integrated loudness to land on, LUFS (−40 … −3). */
+  targetLufs: number;
+  /** True-peak ceiling, dBTP (−12 … 0). */
+  ceilingDbtp: number;
+  /**
+   * Most limiting accepted, dB (0.5 … 24): the 95th percentile of the limiter's peak gain reduction per
+   * 100 ms. A target that needs more is refused (`MasteringRefusal`) rather than crushed. Default 6.
+   */
+  maxLimitingDb?: number;
+  /** Tonal correction bands (e.g. from `designMatchEq`), applied first. */
+  eqBands?: EqBand[];
+  /** Gentle glue compression (1.5:1, slow, RMS, linked). Default true. */
+  glue?: boolean;
+  /** Stereo width, 0 … 2 (1 = unchanged). */
+  width?: number;
+  /** Side removed below this frequency, Hz (0 = off, else 20 … 500). */
+  monoBelowHz?: number;
+  /** Tame sibilance (vinyl). */
+  deEss?: boolean;
+  /** Acceptable distance from the target, LU (default 0.5); the search aims at a fifth of it. */
+  toleranceLu?: number;
+  /** Called after each pass: pass number (1-based) and a one-line description. */
+  onPass?: (pass: number, message: string) => void;
+}
+
+/** One measured drive setting. */
+export interface MasterPass {
+  /** Gain into the limiter, dB. */
+  driveDb: number;
+  /** Integrated loudness after the limiter, LUFS. */
+  lufs: number;
+  /** Limiting (95th percentile of the 100 ms peak gain reduction), dB. */
+  limitingDb: number;
+}
+
+export interface MasterResult {
+  /** The master, planar, same rate and channel count as the input. */
+  channels: Float32Array[];
+  /** The chain that made it, as JSON (pre-chain, then the limiter with its drive). */
+  chain: ProcessorJSON[];
+  before: AnalysisReport;
+  after: AnalysisReport;
+  /** Every pass of the drive search, in order. */
+  passes: MasterPass[];
+  /** The drive of the final pass, dB. */
+  driveDb: number;
+  /** Gain trimmed after the limiter when the final reading needed it (≤ 0), dB. */
+  trimDb: number;
+  /** Limiter gain reduction over time: the largest peak reduction in each 100 ms, dB (≥ 0). */
+  gainReduction: { intervalSeconds: number; db: Float32Array };
+  limitingDb: number;
+  maxGainReductionDb: number;
+  /** Target and ceiling used. */
+  targetLufs: number;
+  ceilingDbtp: number;
+}
+
+/** The target cannot be met without more limiting than allowed. */
+export class MasteringRefusal extends Error {
+  constructor(
+    message: string,
+    /** Limiting the target would need (at least), dB. */
+    readonly neededLimitingDb: number,
+    /** The allowance, dB. */
+    readonly maxLimitingDb: number,
+    /** The loudest the allowance permits (measured), LUFS. */
+    readonly reachableLufs: number,
+  ) {
+    super(message);
+    this.name = "MasteringRefusal";
+  }
+}
+
+/** Limiter settings: 5 ms lookahead, 100 ms release (transparent on full mixes), ceiling held in true peak. */
+const LIMITER_LOOKAHEAD_MS = 5;
+const LIMITER_RELEASE_MS = 100;
+const LIMITER_RELEASE_LOUD_MS = 40;
+/** The limiter aims this far under the ceiling: its detector and the 4x meter agree within ~0.002 dB. */
+const CEILING_MARGIN_DB = 0.02;
+const BLOCK = 4096;
+const MAX_PASSES = 8;
+
+/**
+ * How much the target squeezes the programme's peak-to-loudness ratio, dB: the input's (true peak −
+ * integrated loudness) minus the room the target leaves (ceiling − target). ≤ 0: no limiting needed.
+ */
+export function peakToLoudnessSqueeze(s: MasterSettings, before: AnalysisReport): number {
+  return before.truePeakDbtp - before.integratedLufs - (s.ceilingDbtp - s.targetLufs);
+}
+
+/** Plans the pre-limiter chain (JSON) from the settings and the input's analysis. */
+export function planPreChain(s: MasterSettings, before: AnalysisReport, channels: number): ProcessorJSON[] {
+  const chain: ProcessorJSON[] = [];
+  if (s.eqBands && s.eqBands.length > 0) chain.push({ type: "eq", bands: s.eqBands });
+  if (s.deEss) {
+    // Sibilance lives at 5–10 kHz. A de-esser from the registry (its defaults) when there is one; otherwise a
+    // gentle static high shelf keeps the highs from dominating the cut.
+    if (processorFactory("deesser")) chain.push({ type: "deesser" });
+    else chain.push({ type: "eq", bands: [{ kind: "highshelf", freq: 7000, gainDb: -2, q: Math.SQRT1_2 }] });
+  }
+  if (s.glue ?? true) {
+    // Gentle by default: threshold a little above the programme's RMS, 1.5:1, so only the loud passages are
+    // touched by ~1–2 dB. When the target leaves much less peak-to-loudness room than the mix has, the
+    // compressor takes a share of the work (firmer ratio, lower threshold) so the limiter is not left to do
+    // it all alone.
+    const rms = Number.isFinite(before.rmsDbfs) ? before.rmsDbfs : -30;
+    const squeeze = peakToLoudnessSqueeze(s, before);
+    const firm = Math.max(0, squeeze - 4);
+    const ratio = Math.min(4, 1.5 + firm * 0.6);
+    const threshold = rms + 3 - Math.min(10, firm * 2.5);
+    chain.push({
+      type: "compressor",
+      thresholdDb: Math.max(-60, Math.min(0, Math.round(threshold * 10) / 10)),
+      ratio: Math.round(ratio * 100) / 100,
+      attackMs: firm > 0 ? 15 : 30,
+      releaseMs: 250,
+      kneeDb: 6,
+      detection: "rms",
+      rmsMs: 30,
+      stereoLink: 1,
+      sidechainHpfHz: 60,
+    });
+  }
+  const width = s.width ?? 1;
+  const mono = s.monoBelowHz ?? 0;
+  if (channels === 2 && (width !== 1 || mono > 0)) {
+    chain.push({ type: "width", amount: Math.round(width * 1000) / 1000, monoBelowHz: mono });
+  }
+  return chain;
+}
+
+/** Runs a chain over whole planar channels, compensating its latency (output aligned with input). */
+export function runChain(chain: Chain, input: readonly Float32Array[], out?: Float32Array[]): Float32Array[] {
+  const frames = input[0].length;
+  const nOut = chain.outputChannels;
+  const y = out ?? Array.from({ length: nOut }, () => new Float32Array(frames));
+  const lat = chain.latency;
+  const blk = Array.from({ length: input.length }, () => new Float32Array(BLOCK));
+  let written = -lat;
+  for (let pos = 0; pos < frames + lat; pos += BLOCK) {
+    const n = Math.min(BLOCK, frames + lat - pos);
+    for (let c = 0; c < input.length; c++) {
+      const b = blk[c];
+      const avail = Math.max(0, Math.min(n, frames - pos));
+      if (avail > 0) b.set(input[c].subarray(pos, pos + avail));
+      if (avail < n) b.fill(0, avail, n);
+    }
+    const r = chain.process(blk, n);
+    const skip = Math.max(0, -written);
+    const take = Math.min(n - skip, frames - Math.max(0, written));
+    if (take > 0) for (let c = 0; c < nOut; c++) y[c].set(r[c].subarray(skip, skip + take), written + skip);
+    written += n;
+  }
+  return y;
+}
+
+/** Integrated loudness of planar audio, LUFS. */
+export function integratedLoudness(x: readonly Float32Array[], sampleRate: number): number {
+  const m = new LoudnessMeter(sampleRate, x.length);
+  m.process(x, x[0].length);
+  return m.result().integratedLufs;
+}
+
+/** Full analysis of planar audio. */
+export function analyze(x: readonly Float32Array[], sampleRate: number): AnalysisReport {
+  const a = new Analyzer({ sampleRate, channels: x.length });
+  for (let pos = 0; pos < x[0].length; pos += 65536) {
+    const n = Math.min(65536, x[0].length - pos);
+    a.process(
+      x.map((c) => c.subarray(pos, pos + n)),
+      n,
+    );
+  }
+  return a.finish();
+}
+
+/** Peak gain reduction per 100 ms: drive·input peak over output peak in each window (aligned), dB. */
+function gainReductionSeries(
+  pre: readonly Float32Array[],
+  driveLin: number,
+  out: readonly Float32Array[],
+  sampleRate: number,
+): Float32Array {
+  const step = Math.round(sampleRate / 10);
+  const frames = pre[0].length;
+  const n = Math.ceil(frames / step);
+  const gr = new Float32Array(n);
+  for (let w = 0; w < n; w++) {
+    let pin = 0;
+    let pout = 0;
+    const end = Math.min(frames, (w + 1) * step);
+    for (const [c, x] of pre.entries()) {
+      const y = out[c];
+      for (let i = w * step; i < end; i++) {
+        const a = Math.abs(x[i]);
+        if (a > pin) pin = a;
+        const b = Math.abs(y[i]);
+        if (b > pout) pout = b;
+      }
+    }
+    pin *= driveLin;
+    gr[w] = pin > 1e-5 && pout > 0 ? Math.max(0, 20 * Math.log10(pin / pout)) : 0;
+  }
+  return gr;
+}
+
+/** The 95th percentile of the non-zero-level windows' gain reduction, dB. */
+function percentile95(gr: Float32Array): number {
+  if (gr.length === 0) return 0;
+  const s = Float32Array.from(gr).sort();
+  return s[Math.min(s.length - 1, Math.floor(0.95 * s.length))];
+}
+
+function checkSettings(s: MasterSettings, input: readonly Float32Array[]): void {
+  if (!Array.isArray(input) || input.length < 1 || !(input[0] instanceof Float32Array)) {
+    throw new RangeError("master: input must be planar Float32Array channels");
+  }
+  if (input[0].length < s.sampleRate * 0.5) {
+    throw new RangeError(
+      `master: input is ${(input[0].length / s.sampleRate).toFixed(2)} s long; at least 0.5 s is needed to measure loudness`,
+    );
+  }
+  const num = (name: string, v: unknown, lo: number, hi: number) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) {
+      throw new RangeError(`master ${name}: must be between ${lo} and ${hi}, got ${String(v)}`);
+    }
+  };
+  num("targetLufs", s.targetLufs, -40, -3);
+  num("ceilingDbtp", s.ceilingDbtp, -12, 0);
+  if (s.maxLimitingDb !== undefined) num("maxLimitingDb", s.maxLimitingDb, 0.5, 24);
+  if (s.width !== undefined) num("width", s.width, 0, 2);
+  if (s.monoBelowHz !== undefined && s.monoBelowHz !== 0) num("monoBelowHz", s.monoBelowHz, 20, 500);
+  if (s.toleranceLu !== undefined) num("toleranceLu", s.toleranceLu, 0.05, 3);
+}
+
+/**
+ * Masters planar audio to a loudness target and true-peak ceiling.
+ * @throws MasteringRefusal when reaching the target needs more limiting than `maxLimitingDb`.
+ * @throws RangeError for bad settings, silent or too-short input.
+ */
+export function masterAudio(input: readonly Float32Array[], s: MasterSettings): MasterResult {
+  checkSettings(s, input);
+  const fs = s.sampleRate;
+  const ctx = { sampleRate: fs, channels: input.length };
+  const before = analyze(input, fs);
+  if (!Number.isFinite(before.integratedLufs)) {
+    throw new RangeError("master: the input is silent (below the −70 LUFS gate); there is nothing to master");
+  }
+  const maxLimiting = s.maxLimitingDb ?? 6;
+  const tol = s.toleranceLu ?? 0.5;
+  const aim = Math.min(0.1, tol / 5);
+
+  const preJson = planPreChain(s, before, input.length);
+  const pre = runChain(parseChain(preJson, ctx, "mastering chain"), input);
+  const preLufs = integratedLoudness(pre, fs);
+  if (!Number.isFinite(preLufs)) throw new RangeError("master: the processed signal is silent");
+
+  // Loud targets release faster: the gain recovers between drum hits instead of sitting low.
+  const loud = peakToLoudnessSqueeze(s, before) > 6;
+  const limiterJson: ProcessorJSON = {
+    type: "limiter",
+    ceilingDb: s.ceilingDbtp - CEILING_MARGIN_DB,
+    releaseMs: loud ? LIMITER_RELEASE_LOUD_MS : LIMITER_RELEASE_MS,
+    lookaheadMs: LIMITER_LOOKAHEAD_MS,
+    truePeak: true,
+  };
+  const out = input.map(() => new Float32Array(input[0].length));
+  const driven = input.map(() => new Float32Array(input[0].length));
+  const passes: MasterPass[] = [];
+  let gr: Float32Array = new Float32Array(0);
+
+  const pass = (driveDb: number): MasterPass => {
+    const g = 10 ** (driveDb / 20);
+    for (let c = 0; c < pre.length; c++) {
+      const x = pre[c];
+      const d = driven[c];
+      for (let i = 0; i < x.length; i++) d[i] = x[i] * g;
+    }
+    runChain(parseChain([limiterJson], ctx, "mastering limiter"), driven, out);
+    gr = gainReductionSeries(pre, g, out, fs);
+    const p: MasterPass = { driveDb, lufs: integratedLoudness(out, fs), limitingDb: percentile95(gr) };
+    passes.push(p);
+    s.onPass?.(
+      passes.length,
+      `drive ${driveDb.toFixed(2)} dB → ${p.lufs.toFixed(2)} LUFS, limiting ${p.limitingDb.toFixed(1)} dB`,
+    );
+    return p;
+  };
+
+  const refuse = (p: MasterPass): never => {
+    // The loudest reachable within the allowance, measured: step the drive back until limiting fits.
+    let lo = passes.filter((q) => q.limitingDb <= maxLimiting).sort((a, b) => b.lufs - a.lufs)[0];
+    let d = p.driveDb;
+    for (let k = 0; k < 6 && !lo; k++) {
+      d -= Math.max(1, p.limitingDb - maxLimiting);
+      const q = pass(d);
+      if (q.limitingDb <= maxLimiting) lo = q;
+    }
+    const reach = lo ? lo.lufs : Number.NEGATIVE_INFINITY;
+    throw new MasteringRefusal(
+      `reaching ${s.targetLufs} LUFS at a ${s.ceilingDbtp} dBTP ceiling needs ${p.limitingDb.toFixed(1)} dB of limiting, more than the ${maxLimiting} dB allowed; ` +
+        `about ${reach.toFixed(1)} LUFS is reachable (choose a quieter target, or allow more limiting)`,
+      p.limitingDb,
+      maxLimiting,
+      reach,
+    );
+  };
+
+  let drive = s.targetLufs - preLufs;
+  let p = pass(drive);
+  let prev: MasterPass | null = null;
+  while (Math.abs(s.targetLufs - p.lufs) > aim && passes.length < MAX_PASSES) {
+    if (p.limitingDb > maxLimiting && p.lufs < s.targetLufs) refuse(p);
+    let slope = 1;
+    if (prev && Math.abs(p.driveDb - prev.driveDb) > 1e-6)
+      slope = (p.lufs - prev.lufs) / (p.driveDb - prev.driveDb);
+    slope = Math.max(0.05, Math.min(1, slope));
+    const next = drive + (s.targetLufs - p.lufs) / slope;
+    prev = p;
+    drive = next;
+    p = pass(drive);
+  }
+  if (p.limitingDb > maxLimiting) refuse(p);
+
+  // A last pass louder than the target is trimmed down (lowers the peak too); quieter than the tolerance
+  // allows means the search did not converge.
+  let trimDb = 0;
+  if (p.lufs > s.targetLufs + aim) trimDb = s.targetLufs - p.lufs;
+  let after = analyze(out, fs);
+  if (after.truePeakDbtp > s.ceilingDbtp)
+    trimDb = Math.min(trimDb, s.ceilingDbtp - after.truePeakDbtp - 0.01);
+  if (trimDb < 0) {
+    const g = 10 ** (trimDb / 20);
+    for (const y of out) for (let i = 0; i < y.length; i++) y[i] *= g;
+    after = analyze(out, fs);
+  }
+  if (Math.abs(after.integratedLufs - s.targetLufs) > tol) {
+    throw new RangeError(
+      `master: could not land on ${s.targetLufs} LUFS (got ${after.integratedLufs.toFixed(2)} after ${passes.length} passes)`,
+    );
+  }
+  return {
+    channels: out,
+    chain: [...preJson, { ...limiterJson, gainDb: Math.round(drive * 1000) / 1000 }],
+    before,
+    after,
+    passes,
+    driveDb: drive,
+    trimDb,
+    gainReduction: { intervalSeconds: 0.1, db: gr },
+    limitingDb: p.limitingDb,
+    maxGainReductionDb: gr.reduce((m, v) => Math.max(m, v), 0),
+    targetLufs: s.targetLufs,
+    ceilingDbtp: s.ceilingDbtp,
+  };
+}

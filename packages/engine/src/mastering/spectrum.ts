@@ -1,0 +1,147 @@
+/**
+ * Long-term average spectrum (LTAS) of a programme, smoothed in fractional octaves: the "tonal balance" a
+ * mastering engineer compares against a reference record. Silence is left out so fades and gaps do not
+ * tilt the average.
+ */
+import { FFT } from "../core/fft.ts";
+
+/** A smoothed spectrum on a log-frequency grid. */
+export interface LongTermSpectrum {
+  /** Grid frequencies, Hz (1/12-octave spacing). */
+  freqs: number[];
+  /** Smoothed power per grid point, dB (relative to full-scale sine ≈ 0 dB in one bin). */
+  db: number[];
+}
+
+/** FFT length for a sample rate: ~5.9 Hz bins at 48 kHz, fine enough for 1/3-octave smoothing at 30 Hz. */
+function fftSize(sampleRate: number): number {
+  let n = 1024;
+  while (n < sampleRate / 6) n *= 2;
+  return n;
+}
+
+/** Frames quieter than this (mean square, ≈ −70 dBFS) are skipped. */
+const SILENT_POWER = 1e-7;
+/** Grid: 1/12 octave from 20 Hz to 20 kHz. */
+const GRID_LOW = 20;
+const GRID_HIGH = 20000;
+const GRID_STEPS_PER_OCTAVE = 12;
+
+/** The analysis grid frequencies, Hz. */
+export function spectrumGrid(): number[] {
+  const out: number[] = [];
+  for (let f = GRID_LOW; f <= GRID_HIGH * 1.0001; f *= 2 ** (1 / GRID_STEPS_PER_OCTAVE)) out.push(f);
+  return out;
+}
+
+/**
+ * Measures the long-term spectrum: Hann-windowed FFT frames with 50 % overlap, power averaged over all
+ * channels and all non-silent frames, then smoothed over `smoothingOctaves` around each grid point.
+ * @param channels planar audio, full scale ±1.
+ * @param sampleRate Hz.
+ * @param smoothingOctaves width of the smoothing window, octaves (default 1/3).
+ */
+export function longTermSpectrum(
+  channels: readonly Float32Array[],
+  sampleRate: number,
+  smoothingOctaves = 1 / 3,
+): LongTermSpectrum {
+  const n = fftSize(sampleRate);
+  const fft = new FFT(n);
+  const win = new Float64Array(n);
+  let wsum = 0;
+  for (let i = 0; i < n; i++) {
+    win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+    wsum += win[i] * win[i];
+  }
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  const acc = new Float64Array(n / 2 + 1);
+  let count = 0;
+  const len = channels[0]?.length ?? 0;
+  for (let start = 0; start + n <= len; start += n / 2) {
+    for (const x of channels) {
+      let ms = 0;
+      for (let i = 0; i < n; i++) ms += x[start + i] * x[start + i];
+      if (ms / n < SILENT_POWER) continue;
+      for (let i = 0; i < n; i++) {
+        re[i] = x[start + i] * win[i];
+        im[i] = 0;
+      }
+      fft.forward(re, im);
+      for (let k = 0; k <= n / 2; k++) acc[k] += re[k] * re[k] + im[k] * im[k];
+      count++;
+    }
+  }
+  // Scale so a full-scale sine reads about 0 dB at its bin (window power normalised).
+  const scale = count > 0 ? 4 / (count * wsum * n) : 0;
+  const binHz = sampleRate / n;
+  const freqs = spectrumGrid();
+  const half = 2 ** (smoothingOctaves / 2);
+  const db = freqs.map((f) => {
+    const lo = Math.max(1, Math.floor(f / half / binHz));
+    const hi = Math.min(n / 2, Math.max(lo, Math.ceil((f * half) / binHz)));
+    let s = 0;
+    for (let k = lo; k <= hi; k++) s += acc[k];
+    const p = (s / (hi - lo + 1)) * scale;
+    return p > 0 ? 10 * Math.log10(p) : -200;
+  });
+  return { freqs, db };
+}
+
+/** Band used for comparing tonal balance: the range a mastering EQ should act on, Hz. */
+export const COMPARE_LOW_HZ = 40;
+export const COMPARE_HIGH_HZ = 16000;
+
+/**
+ * Difference `b − a` in dB at each grid point, with the mean difference over 40 Hz … 16 kHz removed: the
+ * tonal-balance difference independent of level.
+ */
+export function tonalDifference(a: LongTermSpectrum, b: LongTermSpectrum): number[] {
+  const d = a.db.map((v, i) => b.db[i] - v);
+  let s = 0;
+  let k = 0;
+  for (let i = 0; i < d.length; i++) {
+    if (a.freqs[i] >= COMPARE_LOW_HZ && a.freqs[i] <= COMPARE_HIGH_HZ) {
+      s += d[i];
+      k++;
+    }
+  }
+  const mean = k ? s / k : 0;
+  return d.map((v) => v - mean);
+}
+
+/**
+ * Spectral distance between two programmes: RMS of the level-normalised tonal difference over
+ * 40 Hz … 16 kHz on the 1/12-octave grid, dB. 0 = the same tonal balance.
+ */
+export function spectralDistanceDb(a: LongTermSpectrum, b: LongTermSpectrum): number {
+  const d = tonalDifference(a, b);
+  let s = 0;
+  let k = 0;
+  for (let i = 0; i < d.length; i++) {
+    if (a.freqs[i] >= COMPARE_LOW_HZ && a.freqs[i] <= COMPARE_HIGH_HZ) {
+      s += d[i] * d[i];
+      k++;
+    }
+  }
+  return k ? Math.sqrt(s / k) : 0;
+}
+
+/**
+ * Stereo width as the side-to-mid energy ratio (S = (L−R)/2, M = (L+R)/2): 0 for mono, 1 for uncorrelated
+ * channels of equal level, large for anti-phase content. Null for mono programmes.
+ */
+export function sideToMidRatio(channels: readonly Float32Array[]): number | null {
+  if (channels.length < 2) return null;
+  const [l, r] = channels;
+  let m = 0;
+  let s = 0;
+  for (let i = 0; i < l.length; i++) {
+    const a = l[i] + r[i];
+    const b = l[i] - r[i];
+    m += a * a;
+    s += b * b;
+  }
+  return m > 0 ? s / m : null;
+}
