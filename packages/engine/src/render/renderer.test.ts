@@ -322,6 +322,47 @@ describe("renderer", () => {
     assert.deepEqual(range.mix[1], full.mix[1].subarray(SR / 2, 1.25 * SR));
   });
 
+  it("routes through a group and a post-fader send to an aux; stems feeding the master sum to the mix", async () => {
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { a: ref(N) },
+      buses: [
+        { id: "grp", kind: "group", volumeDb: -6 },
+        { id: "aux", volumeDb: 0 },
+      ],
+      tracks: [
+        {
+          id: "ta",
+          volumeDb: -2,
+          output: "grp",
+          sends: [{ bus: "aux", levelDb: -10 }],
+          takes: [{ id: "1", clips: [clip("a", 0, N / SR)] }],
+        },
+      ],
+    });
+    const { mix, stems, renderer } = await renderAll(s, { a: [a] });
+    assert.deepEqual(
+      renderer.stems.map((x) => [x.id, x.feeds]),
+      [
+        ["ta", "grp"],
+        ["grp", "master"],
+        ["aux", "master"],
+      ],
+    );
+    const c = Math.cos(Math.PI / 4) * dbToGain(-2);
+    const g = dbToGain(-6) + dbToGain(-10);
+    for (const i of [0, 5, 999, 1000, N - 1]) {
+      assert.ok(Math.abs(mix[0][i] - a[i] * c * g) < 1e-7);
+      assert.ok(Math.abs(mix[1][i] - a[i] * c * g) < 1e-7);
+    }
+    // The group and the aux feed the master; the track feeds the group (part of the group's stem).
+    for (let ch = 0; ch < 2; ch++) {
+      const sum = stems[1][ch].map((x, i) => x + stems[2][ch][i]);
+      assert.ok(maxAbsDiff(sum, mix[ch]) < 1e-7);
+    }
+  });
+
   it("mutes and solos, keeping solo-safe aux returns", async () => {
     const s = parseSession({
       version: 2,

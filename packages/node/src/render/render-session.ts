@@ -66,15 +66,16 @@ export async function renderSessionToFiles(
   if (problems.length) throw new SessionError(problems, "session audio");
   const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
   const threads = opts.threads ?? defaultThreads(s.tracks.length);
-  const pool = await TrackWorkers.start(s, baseDir, opts, threads);
-  let renderer: SessionRenderer;
+  const pool = TrackWorkers.plan(s, threads, opts.blockFrames);
+  // The main renderer first: it checks the range, section and chains and reports problems clearly.
+  const renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir), {
+    ...opts,
+    ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
+  });
   try {
-    renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir), {
-      ...opts,
-      ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
-    });
+    await pool?.start(baseDir, opts);
   } catch (e) {
-    await pool?.close();
+    await renderer.close();
     throw e;
   }
   const sr = renderer.sampleRate;

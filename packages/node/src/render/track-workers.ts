@@ -19,38 +19,37 @@ export class TrackWorkers implements RemoteTracks {
   readonly indices: number[];
   /** Replies not yet consumed, per worker. */
   private waiting: ((r: Reply) => void)[] = [];
+  private readonly workers: Worker[] = [];
   private constructor(
-    private readonly workers: Worker[],
     /** Shared memory the renderer must be built with. */
     readonly memory: SharedArrayBuffer,
-    groups: number[][],
+    private readonly groups: number[][],
+    private readonly session: Session,
+    private readonly blockFrames: number,
   ) {
     this.indices = groups.flat().sort((a, b) => a - b);
   }
 
   /**
-   * Starts `threads - 1` workers; tracks go round-robin to the main thread (0) and the workers.
-   * Returns null when one thread is all there is to use.
+   * Plans the pool: tracks go round-robin to the main thread (0) and `threads - 1` workers. Returns null when
+   * one thread is all there is to use. Build the renderer with `memory` and this pool, then `start` it.
    */
-  static async start(
-    session: Session,
-    baseDir: string,
-    options: RenderOptions,
-    threads: number,
-  ): Promise<TrackWorkers | null> {
+  static plan(session: Session, threads: number, blockFrames = 4096): TrackWorkers | null {
     const n = session.tracks.length;
     const t = Math.max(1, Math.min(threads, n));
     if (t <= 1) return null;
-    const block = options.blockFrames ?? 4096;
-    const memory = new SharedArrayBuffer(SessionRenderer.trackMemoryBytes(session, block));
+    const memory = new SharedArrayBuffer(SessionRenderer.trackMemoryBytes(session, blockFrames));
     const groups: number[][] = Array.from({ length: t - 1 }, () => []);
     for (let i = 0; i < n; i++) if (i % t !== 0) groups[(i % t) - 1].push(i);
-    const workers: Worker[] = [];
-    const pool = new TrackWorkers(workers, memory, groups);
+    return new TrackWorkers(memory, groups, session, blockFrames);
+  }
+
+  /** Starts the workers (each builds its own renderer for its tracks) and waits until they are ready. */
+  async start(baseDir: string, options: RenderOptions): Promise<void> {
     try {
-      for (const [w, indices] of groups.entries()) {
+      for (const [w, indices] of this.groups.entries()) {
         const data: TrackWorkerData = {
-          session,
+          session: this.session,
           baseDir,
           options: {
             start: options.start,
@@ -58,21 +57,20 @@ export class TrackWorkers implements RemoteTracks {
             section: options.section,
             tailSeconds: options.tailSeconds,
             preRollSeconds: options.preRollSeconds,
-            blockFrames: block,
+            blockFrames: this.blockFrames,
           },
           indices,
-          memory,
+          memory: this.memory,
         };
         const worker = new Worker(new URL("./track-worker-boot.mjs", import.meta.url), { workerData: data });
-        workers.push(worker);
-        worker.on("message", (r: Reply) => pool.waiting[w]?.(r));
-        worker.on("error", (e) => pool.waiting[w]?.({ error: e.message }));
-        worker.on("exit", (code) => pool.waiting[w]?.({ error: `track worker stopped (exit code ${code})` }));
+        this.workers.push(worker);
+        worker.on("message", (r: Reply) => this.waiting[w]?.(r));
+        worker.on("error", (e) => this.waiting[w]?.({ error: e.message }));
+        worker.on("exit", (code) => this.waiting[w]?.({ error: `track worker stopped (exit code ${code})` }));
       }
-      await Promise.all(workers.map((_, w) => pool.reply(w)));
-      return pool;
+      await Promise.all(this.workers.map((_, w) => this.reply(w)));
     } catch (e) {
-      await pool.close();
+      await this.close();
       throw e;
     }
   }

@@ -83,6 +83,13 @@ describe("session commands", { skip: !existsSync(SONG) && "corpus missing" }, ()
     assert.ok(!existsSync(join(dir, "x.wav")));
   });
 
+  it("render --rate converts to another sample rate", async () => {
+    const s = join(dir, "s", "session.json");
+    const r = await run("render", s, "-o", join(dir, "intro44.wav"), "--section", "intro", "--rate", "44100");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\(705600 frames at 44100 Hz\)/);
+  });
+
   it("export-dawproject and import-dawproject", async () => {
     const s = join(dir, "s", "session.json");
     const file = join(dir, "song.dawproject");
