@@ -142,9 +142,6 @@ export class Compressor extends Processor<CompressorParams> {
   private readonly meanSquare: Float64Array;
   private readonly reduction: Float64Array;
   private readonly held: Float64Array;
-  /** Per-sample detector powers across channels (scratch). */
-  private readonly power: Float64Array;
-  private readonly xs: Float64Array;
   private delay: Float32Array[] = [];
   private delayPos = 0;
   private sidechain: readonly Float32Array[] | null = null;
@@ -163,8 +160,6 @@ export class Compressor extends Processor<CompressorParams> {
     this.meanSquare = new Float64Array(n);
     this.reduction = new Float64Array(n);
     this.held = new Float64Array(n);
-    this.power = new Float64Array(n);
-    this.xs = new Float64Array(n);
     this.paramsChanged();
   }
 
@@ -247,103 +242,171 @@ export class Compressor extends Processor<CompressorParams> {
     this.delayPos = 0;
   }
 
+  /** Block scratch: detector power per channel, then gain per channel (linked: row 0 only). */
+  private det: Float64Array[] = [];
+  private gains: Float64Array[] = [];
+
   protected render(input: readonly Float32Array[], output: Float32Array[], frames: number): void {
     const n = this.channels;
     const p = this.params;
+    if (this.det.length === 0 || this.det[0].length < frames) {
+      const len = Math.max(frames, 128);
+      this.det = Array.from({ length: n }, () => new Float64Array(len));
+      this.gains = Array.from({ length: n }, () => new Float64Array(len));
+    }
+    const perChannel = n > 1 && p.stereoLink < 1;
+    this.detect(input, frames);
+    if (perChannel) {
+      const link = p.stereoLink;
+      const det = this.det;
+      // Blend each channel's power towards the loudest: (1 − link)·own + link·max.
+      for (let i = 0; i < frames; i++) {
+        let m = 0;
+        for (let c = 0; c < n; c++) if (det[c][i] > m) m = det[c][i];
+        for (let c = 0; c < n; c++) det[c][i] += link * (m - det[c][i]);
+      }
+      const th = this.thr.value;
+      const sl = this.slope.value;
+      const kn = this.knee.value;
+      const mk = this.makeup.value;
+      const mx = this.wet.value;
+      for (let c = 0; c < n; c++) {
+        // Every channel replays the same parameter glide: smoothers restart from the block's start values.
+        if (c > 0) this.restoreSmoothers(th, sl, kn, mk, mx);
+        this.computeGains(det[c], this.gains[c], c, frames);
+      }
+    } else {
+      const d0 = this.det[0];
+      for (let c = 1; c < n; c++) {
+        const d = this.det[c];
+        for (let i = 0; i < frames; i++) if (d[i] > d0[i]) d0[i] = d[i];
+      }
+      this.computeGains(d0, this.gains[0], 0, frames);
+    }
+    // Apply to the (lookahead-delayed) audio.
+    const la = this.lookahead;
+    let pos = this.delayPos;
+    for (let c = 0; c < n; c++) {
+      const x = input[c];
+      const y = output[c];
+      const g = this.gains[perChannel ? c : 0];
+      if (la === 0) {
+        for (let i = 0; i < frames; i++) y[i] = x[i] * g[i];
+        continue;
+      }
+      const line = this.delay[c];
+      pos = this.delayPos;
+      for (let i = 0; i < frames; i++) {
+        const d = line[pos];
+        line[pos] = x[i];
+        y[i] = d * g[i];
+        if (++pos === la) pos = 0;
+      }
+    }
+    this.delayPos = pos;
+  }
+
+  private restoreSmoothers(th: number, sl: number, kn: number, mk: number, mx: number): void {
+    const p = this.params;
+    this.thr.snap(th);
+    this.thr.setTarget(p.thresholdDb);
+    this.slope.snap(sl);
+    this.slope.setTarget(1 - 1 / p.ratio);
+    this.knee.snap(kn);
+    this.knee.setTarget(p.kneeDb);
+    this.makeup.snap(mk);
+    this.makeup.setTarget(p.makeupDb);
+    this.wet.snap(mx);
+    this.wet.setTarget(p.mix);
+  }
+
+  /** Detector power per channel into `det`: key (input or sidechain) → optional high-pass → x² or mean square. */
+  private detect(input: readonly Float32Array[], frames: number): void {
     const key = this.sidechain ?? input;
     const keyLast = key.length - 1;
-    const rms = p.detection === "rms";
-    const decoupled = p.ballistics === "decoupled";
-    const link = n === 1 ? 1 : p.stereoLink;
-    const aA = this.attackCoeff;
-    const aR = this.releaseCoeff;
+    const rms = this.params.detection === "rms";
     const aM = this.rmsCoeff;
     const { hpfOn, hb0, hb1, hb2, ha1, ha2 } = this;
     const hs = this.hpfState;
-    const ms = this.meanSquare;
-    const red = this.reduction;
-    const held = this.held;
-    const pw = this.power;
-    const xs = this.xs;
-    const la = this.lookahead;
-    const delay = this.delay;
-    let pos = this.delayPos;
-    // The knee starts at T − W/2; below it (in power) nothing is computed: silence costs no logarithm.
-    let lastT = Number.NaN;
-    let lastW = Number.NaN;
-    let kneeStart = 0;
-    for (let i = 0; i < frames; i++) {
-      const T = this.thr.next();
-      const S = this.slope.next();
-      const W = this.knee.next();
-      const makeup = this.makeup.next();
-      const mix = this.wet.next();
-      if (T !== lastT || W !== lastW) {
-        lastT = T;
-        lastW = W;
-        kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
-      }
-      // Detector powers.
-      let peak = 0;
-      for (let c = 0; c < n; c++) {
-        xs[c] = input[c][i];
-        let s = key[Math.min(c, keyLast)][i];
-        if (hpfOn) {
-          const k = 2 * c;
-          const y = hb0 * s + hs[k];
-          const s1 = hb1 * s - ha1 * y + hs[k + 1];
-          const s2 = hb2 * s - ha2 * y;
+    for (let c = 0; c < this.channels; c++) {
+      const x = key[Math.min(c, keyLast)];
+      const d = this.det[c];
+      if (hpfOn) {
+        let s1 = hs[2 * c];
+        let s2 = hs[2 * c + 1];
+        for (let i = 0; i < frames; i++) {
+          const xi = x[i];
+          const y = hb0 * xi + s1;
+          s1 = hb1 * xi - ha1 * y + s2;
+          s2 = hb2 * xi - ha2 * y;
           // Flushed per sample (not per block) so results never depend on block size.
-          hs[k] = s1 > -1e-25 && s1 < 1e-25 ? 0 : s1;
-          hs[k + 1] = s2 > -1e-25 && s2 < 1e-25 ? 0 : s2;
-          s = y;
+          if (s1 > -1e-25 && s1 < 1e-25) s1 = 0;
+          if (s2 > -1e-25 && s2 < 1e-25) s2 = 0;
+          d[i] = y * y;
         }
-        let v = s * s;
-        if (rms) {
-          const m = v + aM * (ms[c] - v);
-          v = ms[c] = m < 1e-30 ? 0 : m;
-        }
-        pw[c] = v;
-        if (v > peak) peak = v;
+        hs[2 * c] = s1;
+        hs[2 * c + 1] = s2;
+      } else {
+        for (let i = 0; i < frames; i++) d[i] = x[i] * x[i];
       }
-      // Gain computer and ballistics: once when fully linked, else per channel.
-      const perChannel = link < 1;
-      const count = perChannel ? n : 1;
-      let g0 = 1;
-      for (let c = 0; c < count; c++) {
-        const v = perChannel ? pw[c] + link * (peak - pw[c]) : peak;
-        const target = v > kneeStart ? compressorReduction(Math.log(v) * LN_POWER_TO_DB, T, S, W) : 0;
-        let y = red[c];
-        if (decoupled) {
-          const r = aR * held[c] + (1 - aR) * target;
-          const h = Math.max(target, r);
-          held[c] = h < GR_FLOOR_DB ? 0 : h;
-          y = aA * y + (1 - aA) * held[c];
-        } else {
-          y = target > y ? aA * y + (1 - aA) * target : aR * y + (1 - aR) * target;
+      if (rms) {
+        let m = this.meanSquare[c];
+        for (let i = 0; i < frames; i++) {
+          m = d[i] + aM * (m - d[i]);
+          if (m < 1e-30) m = 0;
+          d[i] = m;
         }
-        if (y < GR_FLOOR_DB) y = 0;
-        red[c] = y;
-        const gdb = makeup - y;
-        const g = gdb === 0 ? 1 : Math.exp(gdb * DB_TO_LN);
-        const gm = mix === 1 ? g : 1 + mix * (g - 1);
-        if (perChannel) pw[c] = gm;
-        else g0 = gm;
+        this.meanSquare[c] = m;
       }
-      // Apply to the (lookahead-delayed) audio.
-      for (let c = 0; c < n; c++) {
-        let x = xs[c];
-        if (la > 0) {
-          const line = delay[c];
-          const d = line[pos];
-          line[pos] = x;
-          x = d;
-        }
-        output[c][i] = x * (perChannel ? pw[c] : g0);
-      }
-      if (la > 0 && ++pos === la) pos = 0;
     }
-    this.delayPos = pos;
+  }
+
+  /**
+   * Gain computer, ballistics and make-up for one detector row: power `det` → linear gain `out`, using and
+   * updating the smoothing state of slot `c`. Logarithms only above the knee, exponentials only while
+   * there is gain reduction (or the make-up moves).
+   */
+  private computeGains(det: Float64Array, out: Float64Array, c: number, frames: number): void {
+    const aA = this.attackCoeff;
+    const aR = this.releaseCoeff;
+    const decoupled = this.params.ballistics === "decoupled";
+    let y = this.reduction[c];
+    let h = this.held[c];
+    const moving =
+      this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving;
+    let T = this.thr.value;
+    let S = this.slope.value;
+    let W = this.knee.value;
+    let makeup = this.makeup.value;
+    let mix = this.wet.value;
+    // The knee starts at T − W/2; below it (in power) there is nothing to compute.
+    let kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
+    let makeupGain = Math.exp(makeup * DB_TO_LN);
+    for (let i = 0; i < frames; i++) {
+      if (moving) {
+        T = this.thr.next();
+        S = this.slope.next();
+        W = this.knee.next();
+        makeup = this.makeup.next();
+        mix = this.wet.next();
+        kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
+        makeupGain = Math.exp(makeup * DB_TO_LN);
+      }
+      const v = det[i];
+      const target = v > kneeStart ? compressorReduction(Math.log(v) * LN_POWER_TO_DB, T, S, W) : 0;
+      if (decoupled) {
+        h = aR * h + (1 - aR) * target;
+        if (target > h) h = target;
+        if (h < GR_FLOOR_DB) h = 0;
+        y = aA * y + (1 - aA) * h;
+      } else if (target > y) y = aA * y + (1 - aA) * target;
+      else y = aR * y + (1 - aR) * target;
+      if (y < GR_FLOOR_DB) y = 0;
+      const g = y === 0 ? makeupGain : Math.exp((makeup - y) * DB_TO_LN);
+      out[i] = mix === 1 ? g : 1 + mix * (g - 1);
+    }
+    this.reduction[c] = y;
+    this.held[c] = h;
   }
 }
 

@@ -61,13 +61,11 @@ export class Limiter extends Processor<LimiterParams> {
   private readonly ceiling: Smoother;
   private releaseCoeff = 0;
   private main: LookaheadGain | null = null;
-  private readonly frame: Float64Array;
 
   constructor(ctx: ProcessorContext, params: Partial<LimiterParams> = {}) {
     super(ctx, LIMITER_SPECS, params, "limiter");
     this.drive = new Smoother(ctx.sampleRate, PARAM_MS, dbToLin(this.params.gainDb));
     this.ceiling = new Smoother(ctx.sampleRate, PARAM_MS, dbToLin(this.params.ceilingDb));
-    this.frame = new Float64Array(ctx.channels);
     this.paramsChanged();
   }
 
@@ -101,18 +99,35 @@ export class Limiter extends Processor<LimiterParams> {
     this.main?.reset();
   }
 
+  /** Block scratch: the driven signal per channel (float64) and the ceiling per sample. */
+  private work: Float64Array[] = [];
+  private ceil = new Float64Array(0);
+
   protected render(input: readonly Float32Array[], output: Float32Array[], frames: number): void {
     const n = this.channels;
-    const f = this.frame;
-    const main = this.main!;
-    const aR = this.releaseCoeff;
-    for (let i = 0; i < frames; i++) {
-      const drive = this.drive.next();
-      const ceil = this.ceiling.next();
-      for (let c = 0; c < n; c++) f[c] = input[c][i] * drive;
-      main.tick(f, ceil, aR);
-      for (let c = 0; c < n; c++) output[c][i] = f[c];
+    if (this.ceil.length < frames) {
+      this.ceil = new Float64Array(frames);
+      this.work = Array.from({ length: n }, () => new Float64Array(frames));
     }
+    const ceil = this.ceil;
+    const work = this.work;
+    for (let i = 0; i < frames; i++) ceil[i] = this.ceiling.next();
+    if (this.drive.moving) {
+      const d = this.driveScratch(frames);
+      for (let i = 0; i < frames; i++) d[i] = this.drive.next();
+      for (let c = 0; c < n; c++) for (let i = 0; i < frames; i++) work[c][i] = input[c][i] * d[i];
+    } else {
+      const g = this.drive.value;
+      for (let c = 0; c < n; c++) for (let i = 0; i < frames; i++) work[c][i] = input[c][i] * g;
+    }
+    this.main!.process(work, ceil, frames, this.releaseCoeff);
+    for (let c = 0; c < n; c++) for (let i = 0; i < frames; i++) output[c][i] = work[c][i];
+  }
+
+  private driveBuf = new Float64Array(0);
+  private driveScratch(frames: number): Float64Array {
+    if (this.driveBuf.length < frames) this.driveBuf = new Float64Array(frames);
+    return this.driveBuf;
   }
 }
 

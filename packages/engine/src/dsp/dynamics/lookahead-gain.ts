@@ -98,78 +98,120 @@ export class LookaheadGain {
     this.gain = 1;
   }
 
+  /** Block scratch: per-sample peak over channels, and the gain. */
+  private peaks = new Float64Array(0);
+  private gains = new Float64Array(0);
+
   /**
-   * One frame: `x` (one value per channel) goes in; `x` is overwritten with the frame from `latency` samples
-   * ago times its gain. `ceiling` is linear (> 0); `releaseCoeff` the one-pole release coefficient (on dB).
+   * One block, in place: `ch` (one array per channel, ≥ frames) is replaced by the signal from `latency`
+   * samples earlier times its gain. `ceiling[i]` is the linear ceiling per sample (> 0); `releaseCoeff` the
+   * one-pole release coefficient (on dB).
    */
-  tick(x: Float64Array, ceiling: number, releaseCoeff: number): void {
+  process(ch: Float64Array[], ceiling: Float64Array, frames: number, releaseCoeff: number): void {
     const n = this.n;
-    const lat = this.latency;
-    let peak = 0;
-    const lp = this.linePos;
+    if (this.peaks.length < frames) {
+      this.peaks = new Float64Array(frames);
+      this.gains = new Float64Array(frames);
+    }
+    const peaks = this.peaks;
+    const gains = this.gains;
+    peaks.fill(0, 0, frames);
     for (let c = 0; c < n; c++) {
-      const v = x[c];
-      const p = this.truePeak ? this.detectors[c].next(v, ceiling) : v < 0 ? -v : v;
-      if (p > peak) peak = p;
-      if (lat > 0) {
-        const line = this.lines[c];
-        x[c] = line[lp];
-        line[lp] = v;
-      }
+      const x = ch[c];
+      if (this.truePeak) this.detectors[c].process(x, frames, ceiling, peaks);
+      else
+        for (let i = 0; i < frames; i++) {
+          const a = x[i] < 0 ? -x[i] : x[i];
+          if (a > peaks[i]) peaks[i] = a;
+        }
     }
-    if (lat > 0) this.linePos = lp + 1 >= lat ? 0 : lp + 1;
-    if (ceiling !== this.lastCeiling) {
-      this.lastCeiling = ceiling;
-      this.lnCeiling = Math.log(ceiling);
-    }
-    // ln of the needed gain; an infinite peak is held at the smallest double's log rather than −∞.
-    const a = peak > ceiling ? Math.max(this.lnCeiling - Math.log(peak), -745) : 0;
-    // Sliding minimum over the last `window` values (monotonic deque in a ring).
     const cap = this.window + 1;
+    const W = this.window;
     const dqVal = this.dqVal;
     const dqIdx = this.dqIdx;
+    const r1 = this.ring1;
+    const r2 = this.ring2;
+    const m1 = this.m1;
+    const m2 = this.m2;
     let head = this.dqHead;
     let len = this.dqLen;
-    const idx = this.sampleIndex;
-    while (len > 0 && dqVal[(head + len - 1) % cap] >= a) len--;
-    const tail = (head + len) % cap;
-    dqVal[tail] = a;
-    dqIdx[tail] = idx;
-    len++;
-    if (dqIdx[head] <= idx - this.window) {
-      head = head + 1 === cap ? 0 : head + 1;
-      len--;
+    let idx = this.sampleIndex;
+    let rel = this.released;
+    let p1 = this.pos1;
+    let p2 = this.pos2;
+    let s1 = this.sum1;
+    let s2 = this.sum2;
+    let g = this.gain;
+    for (let i = 0; i < frames; i++) {
+      const ceil = ceiling[i];
+      if (ceil !== this.lastCeiling) {
+        this.lastCeiling = ceil;
+        this.lnCeiling = Math.log(ceil);
+      }
+      const peak = peaks[i];
+      // ln of the needed gain; an infinite peak is held at the smallest double's log rather than −∞.
+      const a = peak > ceil ? Math.max(this.lnCeiling - Math.log(peak), -745) : 0;
+      // Sliding minimum over the last W values (monotonic deque in a ring).
+      while (len > 0 && dqVal[(head + len - 1) % cap] >= a) len--;
+      const tail = (head + len) % cap;
+      dqVal[tail] = a;
+      dqIdx[tail] = idx;
+      len++;
+      if (dqIdx[head] <= idx - W) {
+        head = head + 1 === cap ? 0 : head + 1;
+        len--;
+      }
+      idx++;
+      const held = dqVal[head];
+      // Release: instant down, one-pole up.
+      rel = held <= rel ? held : held + releaseCoeff * (rel - held);
+      // Two moving averages; their sums are recomputed once per lap so rounding never accumulates.
+      s1 += rel - r1[p1];
+      r1[p1] = rel;
+      if (++p1 === m1) {
+        p1 = 0;
+        s1 = 0;
+        for (let k = 0; k < m1; k++) s1 += r1[k];
+      }
+      const avg1 = s1 / m1;
+      s2 += avg1 - r2[p2];
+      r2[p2] = avg1;
+      if (++p2 === m2) {
+        p2 = 0;
+        s2 = 0;
+        for (let k = 0; k < m2; k++) s2 += r2[k];
+      }
+      const lg = s2 / m2;
+      g = lg < 0 ? Math.exp(lg) : 1;
+      gains[i] = g;
     }
     this.dqHead = head;
     this.dqLen = len;
-    this.sampleIndex = idx + 1;
-    const held = dqVal[head];
-    // Release: instant down, one-pole up.
-    const r = held <= this.released ? held : held + releaseCoeff * (this.released - held);
-    this.released = r;
-    // Two moving averages; their sums are recomputed once per lap so rounding never accumulates.
-    const r1 = this.ring1;
-    let s1 = this.sum1 + r - r1[this.pos1];
-    r1[this.pos1] = r;
-    if (++this.pos1 === this.m1) {
-      this.pos1 = 0;
-      s1 = 0;
-      for (let k = 0; k < this.m1; k++) s1 += r1[k];
-    }
+    this.sampleIndex = idx;
+    this.released = rel;
+    this.pos1 = p1;
+    this.pos2 = p2;
     this.sum1 = s1;
-    const avg1 = s1 / this.m1;
-    const r2 = this.ring2;
-    let s2 = this.sum2 + avg1 - r2[this.pos2];
-    r2[this.pos2] = avg1;
-    if (++this.pos2 === this.m2) {
-      this.pos2 = 0;
-      s2 = 0;
-      for (let k = 0; k < this.m2; k++) s2 += r2[k];
-    }
     this.sum2 = s2;
-    const lg = s2 / this.m2;
-    const g = lg < 0 ? Math.exp(lg) : 1;
     this.gain = g;
-    for (let c = 0; c < n; c++) x[c] *= g;
+    // The delayed audio times its gain.
+    const lat = this.latency;
+    let pos = this.linePos;
+    for (let c = 0; c < n; c++) {
+      const x = ch[c];
+      if (lat === 0) {
+        for (let i = 0; i < frames; i++) x[i] *= gains[i];
+        continue;
+      }
+      const line = this.lines[c];
+      pos = this.linePos;
+      for (let i = 0; i < frames; i++) {
+        const d = line[pos];
+        line[pos] = x[i];
+        x[i] = d * gains[i];
+        if (++pos === lat) pos = 0;
+      }
+    }
+    this.linePos = pos;
   }
 }

@@ -24,7 +24,7 @@ const GRID_HEADROOM = 1 / Math.cos(Math.PI / 8);
  * samples back. Block-size independent, deterministic, allocation-free per sample.
  */
 export class TruePeakDetector {
-  /** Taps per phase (even, 8 … 128). */
+  /** Taps per phase (a multiple of 4, 8 … 128). */
   readonly tapsPerPhase: number;
   /** How many base-rate samples back the reported interval ends (its span is [−1.25, 0] around there). */
   readonly delay: number;
@@ -34,15 +34,25 @@ export class TruePeakDetector {
   private readonly hist: Float64Array;
   private readonly ring: number;
   private pos = 0;
+  /** Largest sum of |taps| over the phases: |interpolated value| ≤ this × the window's largest |sample|. */
+  private readonly gainBound: number;
+  /** Sliding maximum of |x| over the last T + 1 samples (monotonic deque in rings), for the cheap bound. */
+  private readonly mxVal: Float64Array;
+  private readonly mxIdx: Float64Array;
+  private mxHead = 0;
+  private mxLen = 0;
+  private index = 0;
   /** Grid points carried from the previous step: its last two 4× points. */
   private prevG2 = 0;
   private prevG3 = 0;
 
   constructor(tapsPerPhase = TRUE_PEAK_TAPS) {
     if (
-      !(Number.isInteger(tapsPerPhase) && tapsPerPhase >= 8 && tapsPerPhase <= 128 && tapsPerPhase % 2 === 0)
+      !(Number.isInteger(tapsPerPhase) && tapsPerPhase >= 8 && tapsPerPhase <= 128 && tapsPerPhase % 4 === 0)
     ) {
-      throw new RangeError(`true-peak taps per phase must be an even integer 8 … 128, got ${tapsPerPhase}`);
+      throw new RangeError(
+        `true-peak taps per phase must be a multiple of 4 from 8 to 128, got ${tapsPerPhase}`,
+      );
     }
     this.tapsPerPhase = tapsPerPhase;
     const T = tapsPerPhase;
@@ -66,21 +76,51 @@ export class TruePeakDetector {
     }
     this.ring = T + 1;
     this.hist = new Float64Array(2 * this.ring);
+    let bound = 1;
+    for (const e of this.phases) {
+      let l1 = 0;
+      for (const v of e) l1 += Math.abs(v);
+      bound = Math.max(bound, l1);
+    }
+    this.gainBound = bound;
+    this.mxVal = new Float64Array(this.ring + 1);
+    this.mxIdx = new Float64Array(this.ring + 1);
   }
 
-  /** Phase p over the window starting at `base` in `hist` (oldest first). */
+  /** Phase p over the window starting at `base` in `hist` (oldest first); four partial sums for speed. */
   private fir(p: number, base: number): number {
     const e = this.phases[p];
-    const hist = this.hist;
-    let acc = 0;
-    for (let j = 0; j < e.length; j++) acc += e[j] * hist[base + j];
-    return acc;
+    const h = this.hist;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let j = 0; j < e.length; j += 4) {
+      const b = base + j;
+      a0 += e[j] * h[b];
+      a1 += e[j + 1] * h[b + 1];
+      a2 += e[j + 2] * h[b + 2];
+      a3 += e[j + 3] * h[b + 3];
+    }
+    return a0 + a1 + (a2 + a3);
+  }
+
+  /**
+   * Runs `next` over a block: `peaks[i] = max(peaks[i], next(x[i], floor[i]))` — the running maximum over
+   * channels when several detectors share `peaks`.
+   */
+  process(x: ArrayLike<number>, frames: number, floor: Float64Array, peaks: Float64Array): void {
+    for (let i = 0; i < frames; i++) {
+      const v = this.next(x[i], floor[i]);
+      if (v > peaks[i]) peaks[i] = v;
+    }
   }
 
   /**
    * Feeds one sample; returns the true peak |value| of the waveform around `delay` samples back.
-   * Extremes whose grid value is below `floor`/1.082 are not refined (they cannot reach `floor`), which saves
-   * work when only peaks near a ceiling matter; 0 refines all.
+   * Where nothing can reach `floor` the work is skipped: if the largest |sample| the interpolator sees, times
+   * its largest gain, stays under `floor`/1.082, that bound is returned (≥ the true value); extremes whose grid
+   * value is under `floor`/1.082 are not refined. So a limiter pays only near its ceiling; 0 computes all.
    */
   next(x: number, floor = 0): number {
     const R = this.ring;
@@ -90,6 +130,31 @@ export class TruePeakDetector {
     hist[pos + R] = x;
     if (++pos === R) pos = 0;
     this.pos = pos;
+    // Sliding maximum of |x| over the last T + 1 samples: everything the grid points of this step depend on.
+    const ax = x < 0 ? -x : x;
+    const cap = R + 1;
+    let len = this.mxLen;
+    let head = this.mxHead;
+    const idx = this.index++;
+    while (len > 0 && this.mxVal[(head + len - 1) % cap] <= ax) len--;
+    const t = (head + len) % cap;
+    this.mxVal[t] = ax;
+    this.mxIdx[t] = idx;
+    len++;
+    if (this.mxIdx[head] <= idx - R) {
+      head = head + 1 === cap ? 0 : head + 1;
+      len--;
+    }
+    this.mxHead = head;
+    this.mxLen = len;
+    const bound = this.mxVal[head] * this.gainBound;
+    if (bound < floor / GRID_HEADROOM) {
+      // Nothing here can reach `floor`: report the bound and skip the filters. The grid points carried to
+      // the next step are still needed exactly if the next step refines: compute them only then (below).
+      this.prevG2 = Number.NaN;
+      this.prevG3 = Number.NaN;
+      return bound;
+    }
     // Windows: this step's T samples start at pos + 1, the previous step's at pos.
     const cur = pos + 1;
     const prev = pos;
@@ -98,6 +163,11 @@ export class TruePeakDetector {
     const g1 = this.fir(3, cur);
     const g2 = this.fir(5, cur);
     const g3 = hist[cur + T - 1 - this.delay];
+    if (Number.isNaN(this.prevG3)) {
+      // The previous step was skipped: its last two grid points from its window.
+      this.prevG2 = this.fir(5, prev);
+      this.prevG3 = hist[prev + T - 1 - this.delay];
+    }
     const p3 = this.prevG3;
     let peak = abs(p3);
     if (abs(g0) > peak) peak = abs(g0);
@@ -132,6 +202,9 @@ export class TruePeakDetector {
     this.pos = 0;
     this.prevG2 = 0;
     this.prevG3 = 0;
+    this.mxHead = 0;
+    this.mxLen = 0;
+    this.index = 0;
   }
 }
 
