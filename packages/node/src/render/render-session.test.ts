@@ -87,7 +87,7 @@ describe("rendering song1 from its stems", { skip: !existsSync(SONG) && "corpus 
     assert.equal(session.audio.kick.frames, 3_072_000);
   });
 
-  it("renders a mix and stems that null against the reference sum of the decoded stems", async () => {
+  it("renders a mix and stems that null against the reference sum of the decoded stems", async (t) => {
     const mixPath = join(dir, "mix.wav");
     const zipPath = join(dir, "stems.zip");
     const res = await renderSessionToFiles(session, dir, mixPath, { bits: 32, stems: zipPath });
@@ -120,6 +120,16 @@ describe("rendering song1 from its stems", { skip: !existsSync(SONG) && "corpus 
     }
     // Float32 arithmetic against a float64 reference: within a few 24-bit LSBs (2^-23 ≈ 1.2e-7).
     assert.ok(maxErr < 4 * 2 ** -23, `mix differs from the reference by ${maxErr}`);
+    // The corpus's own rough mix (same recipe, computed by numpy, stored with 20 significant bits) agrees to
+    // within its quantisation (half an LSB at 20 bits = 2^-20), plus float32 rounding.
+    const roughFile = decode(join(CORPUS, "mixes", "song1-rough-mix.flac"), 2);
+    let roughErr = 0;
+    for (let c = 0; c < 2; c++)
+      for (let i = 0; i < N; i++) roughErr = Math.max(roughErr, Math.abs(mix[c][i] - roughFile[c][i]));
+    assert.ok(roughErr < 2 ** -20 + 4 * 2 ** -23, `mix differs from the corpus rough mix by ${roughErr}`);
+    t.diagnostic(
+      `max |mix − reference| ${maxErr.toExponential(2)}, max |mix − corpus rough mix| ${roughErr.toExponential(2)}`,
+    );
     // The recipe targets a −3.0 dBFS sample peak.
     assert.ok(Math.abs(20 * Math.log10(peak) + 3) < 0.01, `peak ${20 * Math.log10(peak)} dBFS`);
 
@@ -150,6 +160,7 @@ describe("rendering song1 from its stems", { skip: !existsSync(SONG) && "corpus 
     for (let c = 0; c < 2; c++)
       for (let i = 0; i < N; i++) stemErr = Math.max(stemErr, Math.abs(sum[c][i] - mix[c][i]));
     assert.ok(stemErr < 4 * 2 ** -23, `stems sum differs from the mix by ${stemErr}`);
+    t.diagnostic(`max |sum of stems − mix| ${stemErr.toExponential(2)}`);
   });
 
   it("lists every missing or changed audio file with its expected hash", async () => {
