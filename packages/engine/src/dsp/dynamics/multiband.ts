@@ -211,6 +211,12 @@ export class Multiband extends Processor<MultibandParams> {
     this.meanSquare.fill(0);
   }
 
+  private detBuf = new Float64Array(0);
+  private det(frames: number): Float64Array {
+    if (this.detBuf.length < frames) this.detBuf = new Float64Array(frames);
+    return this.detBuf;
+  }
+
   protected render(input: readonly Float32Array[], output: Float32Array[], frames: number): void {
     const n = this.channels;
     const nb = this.bandsNow.length;
@@ -224,6 +230,9 @@ export class Multiband extends Processor<MultibandParams> {
       this.crossovers[c].split(input[c], frames, this.bandBuf[c]);
       this.sum[c].fill(0, 0, frames);
     }
+    const rms = this.params.detection === "rms";
+    const aM = this.rmsCoeff;
+    const det = this.det(frames);
     for (let k = 0; k < nb; k++) {
       const thr = this.thr[k];
       const slope = this.slope[k];
@@ -231,40 +240,62 @@ export class Multiband extends Processor<MultibandParams> {
       const makeup = this.makeup[k];
       const aA = this.attack[k];
       const aR = this.release[k];
-      let y = this.reduction[k];
-      let ms = this.meanSquare[k];
-      const rms = this.params.detection === "rms";
-      const aM = this.rmsCoeff;
-      for (let i = 0; i < frames; i++) {
-        const T = thr.next();
-        const S = slope.next();
-        const W = knee.next();
-        const m = makeup.next();
-        // Channels are linked within a band: the loudest drives the gain.
-        let v = 0;
-        for (let c = 0; c < n; c++) {
-          const s = this.bandBuf[c][k][i];
-          if (s * s > v) v = s * s;
-        }
-        if (rms) {
-          ms = v + aM * (ms - v);
+      // Channels are linked within a band: the loudest drives the gain.
+      const b0 = this.bandBuf[0][k];
+      for (let i = 0; i < frames; i++) det[i] = b0[i] * b0[i];
+      for (let c = 1; c < n; c++) {
+        const b = this.bandBuf[c][k];
+        for (let i = 0; i < frames; i++) if (b[i] * b[i] > det[i]) det[i] = b[i] * b[i];
+      }
+      if (rms) {
+        let ms = this.meanSquare[k];
+        for (let i = 0; i < frames; i++) {
+          ms = det[i] + aM * (ms - det[i]);
           if (ms < 1e-30) ms = 0;
-          v = ms;
+          det[i] = ms;
         }
-        // Below the knee's start there is nothing to compute (and no logarithm of silence).
-        const target = S > 0 && v > 0 ? compressorReduction(Math.log(v) * LN_POWER_TO_DB, T, S, W) : 0;
+        this.meanSquare[k] = ms;
+      }
+      const moving = thr.moving || slope.moving || knee.moving || makeup.moving;
+      let T = thr.value;
+      let S = slope.value;
+      let W = knee.value;
+      let m = makeup.value;
+      // Below the knee's start (as a power) there is nothing to compute, and no logarithm of silence.
+      let kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
+      let mGain = Math.exp(m * DB_TO_LN);
+      let y = this.reduction[k];
+      for (let i = 0; i < frames; i++) {
+        if (moving) {
+          T = thr.next();
+          S = slope.next();
+          W = knee.next();
+          m = makeup.next();
+          kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
+          mGain = Math.exp(m * DB_TO_LN);
+        }
+        const v = det[i];
+        const target =
+          S > 0 && v > kneeStart ? compressorReduction(Math.log(v) * LN_POWER_TO_DB, T, S, W) : 0;
         y = target > y ? aA * y + (1 - aA) * target : aR * y + (1 - aR) * target;
         if (y < GR_FLOOR_DB) y = 0;
-        const gdb = m - y;
-        const g = gdb === 0 ? 1 : Math.exp(gdb * DB_TO_LN);
-        for (let c = 0; c < n; c++) this.sum[c][i] += this.bandBuf[c][k][i] * g;
+        det[i] = y === 0 ? mGain : Math.exp((m - y) * DB_TO_LN);
       }
       this.reduction[k] = y;
-      this.meanSquare[k] = ms;
+      for (let c = 0; c < n; c++) {
+        const b = this.bandBuf[c][k];
+        const sum = this.sum[c];
+        for (let i = 0; i < frames; i++) sum[i] += b[i] * det[i];
+      }
     }
-    for (let i = 0; i < frames; i++) {
-      const g = this.out.next();
-      for (let c = 0; c < n; c++) output[c][i] = this.sum[c][i] * g;
+    if (this.out.moving) {
+      for (let i = 0; i < frames; i++) {
+        const g = this.out.next();
+        for (let c = 0; c < n; c++) output[c][i] = this.sum[c][i] * g;
+      }
+    } else {
+      const g = this.out.value;
+      for (let c = 0; c < n; c++) for (let i = 0; i < frames; i++) output[c][i] = this.sum[c][i] * g;
     }
   }
 }
