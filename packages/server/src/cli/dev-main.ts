@@ -1,0 +1,13 @@
+// Runs only the studio commands (development and tests); the real program is packages/node's `controlroom`.
+import { Command } from "commander";
+import { registerStudioCommands } from "./index.ts";
+
+const program = new Command().name("controlroom").showHelpAfterError();
+registerStudioCommands(program);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (process.env.CONTROLROOM_DEBUG) console.error(e);
+  else console.error(`controlroom: ${(e as Error).message}`);
+  process.exitCode = 1;
+}
