@@ -39,7 +39,7 @@ export interface PitchCorrectionParams extends Record<string, unknown> {
   referenceHz: number;
   /** Wet share 0 … 1, linear crossfade with the dry signal (delayed to line up). */
   mix: number;
-  /** Lowest pitch detected and corrected, Hz (50 … 500). Sets the latency (2.5 periods of it + 5 ms). */
+  /** Lowest pitch detected and corrected, Hz (50 … 500). Sets the latency (about 2.5 periods of it). */
   minHz: number;
   /** Highest pitch detected and corrected, Hz (200 … 2000). */
   maxHz: number;
@@ -132,8 +132,9 @@ export interface PitchCorrectionState {
  * *sung* period further on in the input than the last (a period is repeated or skipped when the read point
  * drifts half a period from the output time), so the output's period is exactly the target's while the
  * waveform within a period — and so the formants — stay as sung. Unpitched input passes unchanged.
- * Every channel gets the same correction. Latency (reported): about 2.5 periods of `minHz` + 5 ms (43 ms at
- * the default 70 Hz); changing minHz/maxHz clears the state.
+ * Every channel gets the same correction. Latency (reported): about 2.5 periods of `minHz` (36 ms at the
+ * default 70 Hz, at any sample rate): a grain is made once the input is 1.5 periods past its centre, and
+ * reaches one period back. Changing minHz/maxHz clears the state.
  */
 export class PitchCorrection extends Processor<PitchCorrectionParams> {
   readonly type = "pitch";
