@@ -159,6 +159,10 @@ describe("compressor", () => {
     p.process([x], [y2], n);
     assert.ok(Math.abs(rmsDb(y2, n - 4800, n) - rmsDb(x, n - 4800, n)) < 0.01);
     assert.throws(() => p.setSidechain([]), /sidechain/);
+    assert.throws(
+      () => p.processWithSidechain([x], [key.subarray(0, 10)], [y], n),
+      /sidechain: channel 0 holds 10 frames/,
+    );
   });
 
   test("stereo link: 1 = same gain on both channels, 0 = a quiet channel is left alone", () => {

@@ -324,6 +324,13 @@ export class Compressor extends Processor<CompressorParams> {
   private detect(input: readonly Float32Array[], frames: number): void {
     const key = this.sidechain ?? input;
     const keyLast = key.length - 1;
+    if (this.sidechain) {
+      for (const [c, k] of this.sidechain.entries()) {
+        if (!(k.length >= frames)) {
+          throw new RangeError(`sidechain: channel ${c} holds ${k.length} frames, the block needs ${frames}`);
+        }
+      }
+    }
     const rms = this.params.detection === "rms";
     const aM = this.rmsCoeff;
     const { hpfOn, hb0, hb1, hb2, ha1, ha2 } = this;

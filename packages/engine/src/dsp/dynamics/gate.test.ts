@@ -86,9 +86,9 @@ describe("gate", () => {
       return y[i] / x[i];
     };
     const want = [1e-4, 1e-4, 1, 1, 1e-4, 1e-4, 1];
-    want.forEach((w, s) =>
-      assert.ok(Math.abs(endGain(s) / w - 1) < 1e-3, `segment ${s}: gain ${endGain(s)}`),
-    );
+    for (const [s, w] of want.entries()) {
+      assert.ok(Math.abs(endGain(s) / w - 1) < 1e-3, `segment ${s}: gain ${endGain(s)}`);
+    }
   });
 
   test("hold bridges the zero crossings of a 100 Hz tone: the gate stays fully open", () => {

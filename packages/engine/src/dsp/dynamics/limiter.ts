@@ -13,7 +13,8 @@ export interface LimiterParams extends Record<string, unknown> {
   /**
    * Lookahead in ms (0.5 … 20) = the latency. The gain glides down over (most of) this time so it has
    * reached the needed reduction when the peak arrives; longer is smoother, shorter is punchier. At low
-   * sample rates it is at least the detectors' spans (≈ 1.6 ms at 48 kHz for true peak).
+   * sample rates it is at least the true-peak detector's span (65 samples: 1.35 ms at 48 kHz). Changing it
+   * restarts the limiter (the latency changes).
    */
   lookaheadMs: number;
   /** Hold the ceiling in true peak (inter-sample peaks, 4× oversampled detection) rather than sample peak. */
@@ -53,7 +54,7 @@ const PARAM_MS = 20;
  * The gain stage (`LookaheadGain`) detects the needed gain per sample — from the interpolated waveform
  * (`TruePeakDetector`) when `truePeak`, else from the samples — holds it over the interpolator's span around
  * the peak and glides to it over the lookahead, so the reduction is complete before the peak arrives.
- * Latency = `lookaheadMs` (at least the detector's span, ≈ 0.7 ms at 48 kHz for true peak).
+ * Latency = `lookaheadMs` (at least the detector's span, 65 samples, in true-peak mode).
  */
 export class Limiter extends Processor<LimiterParams> {
   readonly type = "limiter";

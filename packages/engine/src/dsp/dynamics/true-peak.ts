@@ -223,7 +223,7 @@ function crest3(a: number, b: number, c: number): number {
   if (abs(a) > m) m = abs(a);
   if (abs(c) > m) m = abs(c);
   const k = crest(a, b, c);
-  return k > m ? k : m;
+  return Math.max(k, m);
 }
 
 /**
