@@ -89,6 +89,8 @@ export class SessionRenderer {
   private readonly stemDelays: FixedDelay[];
   private readonly stemBufs: Float32Array[][];
   private readonly trackStems: Float32Array[][];
+  /** Session index of each bus strip (they run in dependency order). */
+  private readonly busIndices: number[];
   private readonly remote: RemoteTracks | null;
   private readonly localTracks: number[];
   private readonly mixBuf: Float32Array[];
@@ -149,6 +151,7 @@ export class SessionRenderer {
       busStripById.set(b.id, s);
     }
     this.busStrips = busOrder.map((i) => busStripById.get(session.buses[i].id)!);
+    this.busIndices = busOrder;
     this.masterChain = parseChain(session.master.inserts, { sampleRate: sr, channels: 2 }, "master.inserts");
     this.masterInput = [new Float32Array(block), new Float32Array(block)];
     const masterSink = { input: this.masterInput };
@@ -326,7 +329,7 @@ export class SessionRenderer {
   chains(): { path: string; chain: Chain }[] {
     return [
       ...this.trackStrips.map((s, i) => ({ path: `tracks[${i}].inserts`, chain: s.chain })),
-      ...this.busStrips.map((s) => ({ path: `buses(${s.id}).inserts`, chain: s.chain })),
+      ...this.busStrips.map((s, j) => ({ path: `buses[${this.busIndices[j]}].inserts`, chain: s.chain })),
       { path: "master.inserts", chain: this.masterChain },
     ];
   }

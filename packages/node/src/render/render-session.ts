@@ -13,6 +13,7 @@ import { createAudioWriter } from "../files/write.ts";
 import { checkAudioFiles } from "../session/audio-check.ts";
 import { writeFileAtomic } from "../session/session-file.ts";
 import { FileSourceProvider } from "./file-provider.ts";
+import { loadSessionImpulseResponses } from "./impulse-responses.ts";
 import { stemFileName, stemsManifest, writeStemsZip } from "./stems.ts";
 import { defaultThreads, TrackWorkers } from "./track-workers.ts";
 
@@ -73,6 +74,7 @@ export async function renderSessionToFiles(
     ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
   });
   try {
+    await loadSessionImpulseResponses(renderer, baseDir);
     await pool?.start(baseDir, opts);
   } catch (e) {
     await renderer.close();

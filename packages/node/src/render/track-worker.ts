@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { type RenderOptions, SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { FileSourceProvider } from "./file-provider.ts";
+import { loadSessionImpulseResponses } from "./impulse-responses.ts";
 
 /** What the main thread hands a worker. */
 export interface TrackWorkerData {
@@ -28,6 +29,7 @@ try {
     ...data.options,
     trackMemory: data.memory,
   });
+  await loadSessionImpulseResponses(renderer, data.baseDir);
   // Blocks arrive one at a time (the main thread waits for each), so a simple queue keeps them in order.
   let chain = Promise.resolve();
   port.on("message", (m: { k: number; n: number } | { close: true }) => {
