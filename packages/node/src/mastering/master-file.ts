@@ -177,8 +177,9 @@ export async function masterChannels(
   info: AudioFileInfo,
   target: ResolvedTarget,
   opts: MasterFileOptions & {
-    reference?: string;
     referenceAudio?: { info: AudioFileInfo; channels: Float32Array[] };
+    /** Tonal balance to move towards when there is no reference record (album consistency). */
+    tonalTarget?: { spectrum: LongTermSpectrum; strength: number; maxGainDb: number };
   },
 ): Promise<{
   result: MasterResult;
@@ -200,6 +201,14 @@ export async function masterChannels(
   let reference: ReferenceReport | null = null;
   let eqBands: MasterResult["chain"] = [];
   let width = 1;
+  if (!opts.referenceAudio && opts.tonalTarget) {
+    const t = opts.tonalTarget;
+    eqBands = designMatchEq(before, t.spectrum, {
+      sampleRate: rate,
+      strength: t.strength,
+      maxGainDb: t.maxGainDb,
+    }).bands as unknown as MasterResult["chain"];
+  }
   if (opts.referenceAudio) {
     const ref = opts.referenceAudio;
     const refSpec = longTermSpectrum(ref.channels, ref.info.sampleRate);

@@ -28,3 +28,6 @@ export function presetTests(names: readonly string[]): void {
     });
   }
 }
+
+/** The whole corpus mix, planar. */
+export const MIX_CHANNELS = mix.channels;
