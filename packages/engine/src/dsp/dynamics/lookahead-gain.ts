@@ -14,7 +14,8 @@ import { TRUE_PEAK_TAPS, TruePeakDetector } from "./true-peak.ts";
  *
  * A moving average of values that are all ≤ a is ≤ a (in dB as in linear), so with the audio delayed by
  * `latency = D + ramp − 1 + kBefore` (detector delay D, span before a peak kBefore) every sample that shapes
- * a peak is multiplied by at most that peak's needed gain. Per-sample, allocation-free, block-independent.
+ * a peak is multiplied by at most that peak's needed gain. Runs per sample inside each block (block-size
+ * independent); allocates only when a larger block than before arrives.
  */
 export class LookaheadGain {
   readonly latency: number;
