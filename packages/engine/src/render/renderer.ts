@@ -38,6 +38,16 @@ export interface RenderOptions {
   trackMemory?: ArrayBufferLike;
   /** Tracks rendered elsewhere (worker threads): the renderer skips them and awaits `run` each block. */
   remoteTracks?: RemoteTracks;
+  /**
+   * Render stems too (default true). Without them `RenderedBlock.stems` is empty and the render is cheaper.
+   * A worker rendering tracks for a renderer that makes stems must make them too.
+   */
+  stems?: boolean;
+  /**
+   * Tracks write their outputs into their own buffers, summed into buses in track order afterwards (default:
+   * only with `remoteTracks`). Worker threads need it; the sums are bit-identical either way.
+   */
+  separateTrackOutputs?: boolean;
 }
 
 /** Tracks another thread renders into the shared `trackMemory` (with `SessionRenderer.renderTracks`). */
@@ -92,6 +102,8 @@ export class SessionRenderer {
   /** Session index of each bus strip (they run in dependency order). */
   private readonly busIndices: number[];
   private readonly remote: RemoteTracks | null;
+  private readonly wantStems: boolean;
+  private readonly separate: boolean;
   private readonly localTracks: number[];
   private readonly mixBuf: Float32Array[];
   private readonly volBuf: Float32Array;
@@ -221,6 +233,7 @@ export class SessionRenderer {
       audible: s.audible,
     }));
     this.stemDelays = allStrips.map((s) => new FixedDelay(2, this.latency - s.outArrival));
+    this.separate = opts.separateTrackOutputs ?? opts.remoteTracks !== undefined;
     // Track outputs (one stereo buffer per edge) and track stems live in one block of memory.
     const bytes = SessionRenderer.trackMemoryBytes(session, block);
     const memory = opts.trackMemory ?? new ArrayBuffer(bytes);
@@ -234,7 +247,10 @@ export class SessionRenderer {
       return v;
     };
     this.trackStems = this.trackStrips.map((s) => {
-      for (const e of [s.output, ...s.sends]) e.target = [view(), view()];
+      for (const e of [s.output, ...s.sends]) {
+        const target = [view(), view()];
+        if (this.separate) e.target = target;
+      }
       return [view(), view()];
     });
     this.stemBufs = [
@@ -242,6 +258,7 @@ export class SessionRenderer {
       ...this.busStrips.map(() => [new Float32Array(block), new Float32Array(block)]),
     ];
     this.remote = opts.remoteTracks ?? null;
+    this.wantStems = opts.stems ?? true;
     const remote = new Set(this.remote?.indices ?? []);
     this.localTracks = this.trackStrips.map((_, i) => i).filter((i) => !remote.has(i));
     this.mixBuf = [new Float32Array(block), new Float32Array(block)];
@@ -312,13 +329,14 @@ export class SessionRenderer {
     for (const i of indices) {
       const s = this.trackStrips[i];
       const stem = this.trackStems[i];
-      for (const e of [s.output, ...s.sends]) for (const x of e.target!) x.fill(0, 0, n);
+      if (this.separate) for (const e of [s.output, ...s.sends]) for (const x of e.target!) x.fill(0, 0, n);
       if (!s.audible) {
         stem[0].fill(0, 0, n);
         stem[1].fill(0, 0, n);
         continue;
       }
       s.process(k, this.origin, n);
+      if (!this.wantStems) continue;
       stem[0].set(s.post[0].subarray(0, n));
       stem[1].set(s.post[1].subarray(0, n));
       this.stemDelays[i].process(stem, n);
@@ -357,7 +375,7 @@ export class SessionRenderer {
       return {
         frames: b - a,
         mix: this.mixBuf.map((x) => x.subarray(a, b)),
-        stems: this.stemBufs.map((s) => s.map((x) => x.subarray(a, b))),
+        stems: this.wantStems ? this.stemBufs.map((s) => s.map((x) => x.subarray(a, b))) : [],
       };
     }
     return null;
@@ -376,7 +394,7 @@ export class SessionRenderer {
     await this.renderTracks(k, n, this.localTracks);
     if (remote) await remote;
     // Track outputs into their buses and the master, always in track order (results do not depend on threads).
-    for (const s of this.trackStrips) {
+    for (const s of this.separate ? this.trackStrips : []) {
       if (!s.audible) continue;
       for (const e of [s.output, ...s.sends]) {
         const [a, b] = e.target!;
@@ -397,6 +415,7 @@ export class SessionRenderer {
         continue;
       }
       s.process(k, this.origin, n);
+      if (!this.wantStems) continue;
       stem[0].set(s.post[0].subarray(0, n));
       stem[1].set(s.post[1].subarray(0, n));
       this.stemDelays[nt + j].process(stem, n);
@@ -413,14 +432,16 @@ export class SessionRenderer {
         ml[i] = yl[i] * g;
         mr[i] = yr[i] * g;
       }
-      if (g !== 1) for (const st of this.stemBufs) for (const x of st) for (let i = 0; i < n; i++) x[i] *= g;
+      if (g !== 1 && this.wantStems)
+        for (const st of this.stemBufs) for (const x of st) for (let i = 0; i < n; i++) x[i] *= g;
     } else {
       for (let i = 0; i < n; i++) vol[i] = dbToGain(vol[i]);
       for (let i = 0; i < n; i++) {
         ml[i] = yl[i] * vol[i];
         mr[i] = yr[i] * vol[i];
       }
-      for (const st of this.stemBufs) for (const x of st) for (let i = 0; i < n; i++) x[i] *= vol[i];
+      if (this.wantStems)
+        for (const st of this.stemBufs) for (const x of st) for (let i = 0; i < n; i++) x[i] *= vol[i];
     }
   }
 }

@@ -17,7 +17,8 @@ import { loadSessionImpulseResponses } from "./impulse-responses.ts";
 import { stemFileName, stemsManifest, writeStemsZip } from "./stems.ts";
 import { defaultThreads, TrackWorkers } from "./track-workers.ts";
 
-export interface RenderFilesOptions extends RenderOptions {
+export interface RenderFilesOptions
+  extends Omit<RenderOptions, "stems" | "trackMemory" | "remoteTracks" | "separateTrackOutputs"> {
   /** Output word length: 16/24-bit PCM (TPDF-dithered, seeded, so repeatable) or 32-bit float (default 24). */
   bits?: 16 | 24 | 32;
   /** Render at this rate, Hz, instead of the session's (sources are converted). */
@@ -71,11 +72,12 @@ export async function renderSessionToFiles(
   // The main renderer first: it checks the range, section and chains and reports problems clearly.
   const renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir), {
     ...opts,
+    stems: Boolean(opts.stems),
     ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
   });
   try {
     await loadSessionImpulseResponses(renderer, baseDir);
-    await pool?.start(baseDir, opts);
+    await pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) });
   } catch (e) {
     await renderer.close();
     throw e;

@@ -16,7 +16,7 @@ export interface TrackWorkerData {
   baseDir: string;
   options: Pick<
     RenderOptions,
-    "start" | "end" | "section" | "tailSeconds" | "preRollSeconds" | "blockFrames"
+    "start" | "end" | "section" | "tailSeconds" | "preRollSeconds" | "blockFrames" | "stems"
   >;
   indices: number[];
   memory: SharedArrayBuffer;
@@ -28,6 +28,7 @@ try {
   const renderer = await SessionRenderer.create(data.session, new FileSourceProvider(data.baseDir), {
     ...data.options,
     trackMemory: data.memory,
+    separateTrackOutputs: true,
   });
   await loadSessionImpulseResponses(renderer, data.baseDir);
   // Blocks arrive one at a time (the main thread waits for each), so a simple queue keeps them in order.

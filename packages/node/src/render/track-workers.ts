@@ -58,6 +58,7 @@ export class TrackWorkers implements RemoteTracks {
             tailSeconds: options.tailSeconds,
             preRollSeconds: options.preRollSeconds,
             blockFrames: this.blockFrames,
+            stems: options.stems ?? true,
           },
           indices,
           memory: this.memory,
