@@ -374,6 +374,10 @@ export class Compressor extends Processor<CompressorParams> {
    * there is gain reduction (or the make-up moves).
    */
   private computeGains(det: Float64Array, out: Float64Array, c: number, frames: number): void {
+    // Module imports as locals: the hot loop then reads plain variables, not import bindings.
+    const reduce = compressorReduction;
+    const kP = LN_POWER_TO_DB;
+    const kG = DB_TO_LN;
     const aA = this.attackCoeff;
     const aR = this.releaseCoeff;
     const decoupled = this.params.ballistics === "decoupled";
@@ -387,8 +391,8 @@ export class Compressor extends Processor<CompressorParams> {
     let makeup = this.makeup.value;
     let mix = this.wet.value;
     // The knee starts at T − W/2; below it (in power) there is nothing to compute.
-    let kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
-    let makeupGain = Math.exp(makeup * DB_TO_LN);
+    let kneeStart = Math.exp((T - W / 2) / kP);
+    let makeupGain = Math.exp(makeup * kG);
     for (let i = 0; i < frames; i++) {
       if (moving) {
         T = this.thr.next();
@@ -396,11 +400,11 @@ export class Compressor extends Processor<CompressorParams> {
         W = this.knee.next();
         makeup = this.makeup.next();
         mix = this.wet.next();
-        kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
-        makeupGain = Math.exp(makeup * DB_TO_LN);
+        kneeStart = Math.exp((T - W / 2) / kP);
+        makeupGain = Math.exp(makeup * kG);
       }
       const v = det[i];
-      const target = v > kneeStart ? compressorReduction(Math.log(v) * LN_POWER_TO_DB, T, S, W) : 0;
+      const target = v > kneeStart ? reduce(Math.log(v) * kP, T, S, W) : 0;
       if (decoupled) {
         h = aR * h + (1 - aR) * target;
         if (target > h) h = target;
@@ -409,7 +413,7 @@ export class Compressor extends Processor<CompressorParams> {
       } else if (target > y) y = aA * y + (1 - aA) * target;
       else y = aR * y + (1 - aR) * target;
       if (y < GR_FLOOR_DB) y = 0;
-      const g = y === 0 ? makeupGain : Math.exp((makeup - y) * DB_TO_LN);
+      const g = y === 0 ? makeupGain : Math.exp((makeup - y) * kG);
       out[i] = mix === 1 ? g : 1 + mix * (g - 1);
     }
     this.reduction[c] = y;

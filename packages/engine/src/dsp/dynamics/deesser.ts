@@ -127,6 +127,10 @@ export class Deesser extends Processor<DeesserParams> {
     for (let c = 0; c < n; c++) this.crossovers[c].split(input[c], frames, this.bands[c]);
     const bands = this.bands;
     const wide = this.params.mode === "wide";
+    // Module imports as locals: the hot loop then reads plain variables, not import bindings.
+    const reduce = compressorReduction;
+    const kP = LN_POWER_TO_DB;
+    const kG = DB_TO_LN;
     const aA = this.attack;
     const aR = this.release;
     let y = this.reduction;
@@ -139,11 +143,11 @@ export class Deesser extends Processor<DeesserParams> {
         const h = bands[c][1][i];
         if (h * h > v) v = h * h;
       }
-      let target = v > 0 ? compressorReduction(Math.log(v) * LN_POWER_TO_DB, T, S, 0) : 0;
+      let target = v > 0 ? reduce(Math.log(v) * kP, T, S, 0) : 0;
       if (target > range) target = range;
       y = target > y ? aA * y + (1 - aA) * target : aR * y + (1 - aR) * target;
       if (y < GR_FLOOR_DB) y = 0;
-      const g = y === 0 ? 1 : Math.exp(-y * DB_TO_LN);
+      const g = y === 0 ? 1 : Math.exp(-y * kG);
       if (wide) for (let c = 0; c < n; c++) output[c][i] = input[c][i] * g;
       else for (let c = 0; c < n; c++) output[c][i] = bands[c][0][i] + g * bands[c][1][i];
     }

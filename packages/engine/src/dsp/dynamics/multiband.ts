@@ -230,6 +230,10 @@ export class Multiband extends Processor<MultibandParams> {
       this.crossovers[c].split(input[c], frames, this.bandBuf[c]);
       this.sum[c].fill(0, 0, frames);
     }
+    // Module imports as locals: the hot loop then reads plain variables, not import bindings.
+    const reduce = compressorReduction;
+    const kP = LN_POWER_TO_DB;
+    const kG = DB_TO_LN;
     const rms = this.params.detection === "rms";
     const aM = this.rmsCoeff;
     const det = this.det(frames);
@@ -262,8 +266,8 @@ export class Multiband extends Processor<MultibandParams> {
       let W = knee.value;
       let m = makeup.value;
       // Below the knee's start (as a power) there is nothing to compute, and no logarithm of silence.
-      let kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
-      let mGain = Math.exp(m * DB_TO_LN);
+      let kneeStart = Math.exp((T - W / 2) / kP);
+      let mGain = Math.exp(m * kG);
       let y = this.reduction[k];
       for (let i = 0; i < frames; i++) {
         if (moving) {
@@ -271,15 +275,14 @@ export class Multiband extends Processor<MultibandParams> {
           S = slope.next();
           W = knee.next();
           m = makeup.next();
-          kneeStart = Math.exp((T - W / 2) / LN_POWER_TO_DB);
-          mGain = Math.exp(m * DB_TO_LN);
+          kneeStart = Math.exp((T - W / 2) / kP);
+          mGain = Math.exp(m * kG);
         }
         const v = det[i];
-        const target =
-          S > 0 && v > kneeStart ? compressorReduction(Math.log(v) * LN_POWER_TO_DB, T, S, W) : 0;
+        const target = S > 0 && v > kneeStart ? reduce(Math.log(v) * kP, T, S, W) : 0;
         y = target > y ? aA * y + (1 - aA) * target : aR * y + (1 - aR) * target;
         if (y < GR_FLOOR_DB) y = 0;
-        det[i] = y === 0 ? mGain : Math.exp((m - y) * DB_TO_LN);
+        det[i] = y === 0 ? mGain : Math.exp((m - y) * kG);
       }
       this.reduction[k] = y;
       for (let c = 0; c < n; c++) {

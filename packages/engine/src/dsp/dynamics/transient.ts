@@ -109,6 +109,7 @@ export class TransientShaper extends Processor<TransientParams> {
     let att = this.attackEnv;
     let sus = this.sustainEnv;
     let gDb = this.lastGainDb;
+    const kG = DB_TO_LN;
     for (let i = 0; i < frames; i++) {
       let level = 0;
       for (let c = 0; c < n; c++) {
@@ -147,7 +148,7 @@ export class TransientShaper extends Processor<TransientParams> {
       }
       if (gDb === 0) for (let c = 0; c < n; c++) output[c][i] = input[c][i];
       else {
-        const g = Math.exp(gDb * DB_TO_LN);
+        const g = Math.exp(gDb * kG);
         for (let c = 0; c < n; c++) output[c][i] = input[c][i] * g;
       }
     }
