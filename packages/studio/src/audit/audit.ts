@@ -44,6 +44,11 @@ export async function listAudit(
   limit = 100,
 ): Promise<AuditEntry[]> {
   await authorize(s.db, actor, projectId, "audit.read");
+  return readAudit(s, projectId, limit);
+}
+
+/** The newest audit entries without an authorization check (callers check "audit.read"). */
+export async function readAudit(s: Studio, projectId: string, limit = 100): Promise<AuditEntry[]> {
   const rows = await s.db
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_id")

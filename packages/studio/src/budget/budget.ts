@@ -213,6 +213,11 @@ export async function addInvoice(s: Studio, actor: Actor, projectId: string, inp
 /** Planned against actual per category and in total, with overspend warnings (producers, label). */
 export async function budgetSummary(s: Studio, actor: Actor, projectId: string): Promise<BudgetSummary> {
   await authorize(s.db, actor, projectId, "budget.read");
+  return computeBudget(s, projectId);
+}
+
+/** The budget summary without an authorization check (callers check "budget.read"). */
+export async function computeBudget(s: Studio, projectId: string): Promise<BudgetSummary> {
   const [p, lines, actuals] = await Promise.all([
     s.db.selectFrom("projects").select("currency").where("id", "=", projectId).executeTakeFirstOrThrow(),
     s.db

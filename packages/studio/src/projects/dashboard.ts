@@ -4,14 +4,14 @@
  * Sized for big projects: counts are aggregated in the database and only the first page of songs is listed.
  */
 import { sql } from "kysely";
-import { type AuditEntry, listAudit } from "../audit/audit.ts";
-import { type BudgetTotals, budgetSummary } from "../budget/budget.ts";
+import { type AuditEntry, readAudit } from "../audit/audit.ts";
+import { type BudgetTotals, computeBudget } from "../budget/budget.ts";
 import type { Actor, Studio } from "../context.ts";
-import { type Booking, listBookings } from "../schedule/bookings.ts";
+import { type Booking, readBookings } from "../schedule/bookings.ts";
 import { STAGES } from "../songs/pipeline.ts";
 import { authorize, seesAllSongs } from "../team/access.ts";
 import { allows } from "../team/roles.ts";
-import { getProject, listTeam, type Member, type Project } from "./projects.ts";
+import { type Member, type Project, readProject, readTeam } from "./projects.ts";
 
 /** One row of the dashboard's running order. */
 export interface DashboardSong {
@@ -66,45 +66,17 @@ export async function getDashboard(
       ),
     );
   const n = Math.max(1, Math.min(200, limit));
+  // One authorization check above; the readers below skip theirs. The songs page comes first, then its
+  // counts in three grouped queries over just those songs (not a subquery per song).
   const [project, team, stageRows, page, openTasks, bookings, budget, recent] = await Promise.all([
-    getProject(s, actor, projectId),
-    listTeam(s, actor, projectId),
+    readProject(s, projectId, actor.userId) as Promise<Project>,
+    readTeam(s, projectId),
     songs
       .select(["songs.status", sql<number>`count(*)::int`.as("n")])
       .groupBy("songs.status")
       .execute(),
     songs
-      .select((eb) => [
-        "songs.id",
-        "songs.title",
-        "songs.position",
-        "songs.status",
-        eb
-          .selectFrom("comments")
-          .innerJoin("mix_versions", "mix_versions.id", "comments.mix_version_id")
-          .select(sql<number>`count(*)::int`.as("c"))
-          .whereRef("mix_versions.song_id", "=", "songs.id")
-          .where("comments.resolved_at", "is", null)
-          .where("comments.parent_id", "is", null)
-          .as("open_comments"),
-        eb
-          .selectFrom("tasks")
-          .select(sql<number>`count(*)::int`.as("t"))
-          .whereRef("tasks.song_id", "=", "songs.id")
-          .where("tasks.done_at", "is", null)
-          .as("open_tasks"),
-        eb
-          .selectFrom("mix_versions")
-          .select(
-            sql<string>`json_build_object('kind', kind, 'number', number, 'approvalState', approval_state)::text`.as(
-              "v",
-            ),
-          )
-          .whereRef("mix_versions.song_id", "=", "songs.id")
-          .orderBy("mix_versions.created_at", "desc")
-          .limit(1)
-          .as("latest_version"),
-      ])
+      .select(["songs.id", "songs.title", "songs.position", "songs.status"])
       .orderBy("songs.position")
       .limit(n)
       .execute(),
@@ -115,10 +87,44 @@ export async function getDashboard(
       .where("songs.project_id", "=", projectId)
       .where("tasks.done_at", "is", null)
       .executeTakeFirst(),
-    listBookings(s, actor, projectId, { from: now.toISOString() }),
-    allows(roles, "budget.read") ? budgetSummary(s, actor, projectId) : Promise.resolve(null),
-    allows(roles, "audit.read") ? listAudit(s, actor, projectId, 10) : Promise.resolve(null),
+    readBookings(s.db, { projectId, from: now }),
+    allows(roles, "budget.read") ? computeBudget(s, projectId) : Promise.resolve(null),
+    allows(roles, "audit.read") ? readAudit(s, projectId, 10) : Promise.resolve(null),
   ]);
+  const ids = page.map((r) => r.id);
+  const none = [""]; // `in ()` is not valid SQL
+  const [commentRows, taskRows, versionRows] = await Promise.all([
+    s.db
+      .selectFrom("comments")
+      .innerJoin("mix_versions", "mix_versions.id", "comments.mix_version_id")
+      .select(["mix_versions.song_id", sql<number>`count(*)::int`.as("n")])
+      .where("mix_versions.song_id", "in", ids.length ? ids : none)
+      .where("comments.resolved_at", "is", null)
+      .where("comments.parent_id", "is", null)
+      .groupBy("mix_versions.song_id")
+      .execute(),
+    s.db
+      .selectFrom("tasks")
+      .select(["song_id", sql<number>`count(*)::int`.as("n")])
+      .where("song_id", "in", ids.length ? ids : none)
+      .where("done_at", "is", null)
+      .groupBy("song_id")
+      .execute(),
+    s.db
+      .selectFrom("mix_versions")
+      .select(["song_id", "kind", "number", "approval_state"])
+      .distinctOn("song_id")
+      .where("song_id", "in", ids.length ? ids : none)
+      .orderBy("song_id")
+      .orderBy("created_at", "desc")
+      .orderBy("number", "desc")
+      .execute(),
+  ]);
+  const commentsBy = new Map(commentRows.map((r) => [r.song_id, Number(r.n)]));
+  const tasksBy = new Map(taskRows.map((r) => [r.song_id, Number(r.n)]));
+  const versionBy = new Map(
+    versionRows.map((r) => [r.song_id, { kind: r.kind, number: r.number, approvalState: r.approval_state }]),
+  );
   const stages = Object.fromEntries(STAGES.map((st) => [st, 0])) as Record<string, number>;
   for (const r of stageRows) stages[r.status] = Number(r.n);
   return {
@@ -131,9 +137,9 @@ export async function getDashboard(
       title: r.title,
       position: r.position,
       status: r.status,
-      openComments: Number(r.open_comments ?? 0),
-      openTasks: Number(r.open_tasks ?? 0),
-      latestVersion: r.latest_version ? JSON.parse(r.latest_version) : null,
+      openComments: commentsBy.get(r.id) ?? 0,
+      openTasks: tasksBy.get(r.id) ?? 0,
+      latestVersion: versionBy.get(r.id) ?? null,
     })),
     openTasks: Number(openTasks?.n ?? 0),
     upcomingBookings: bookings.filter((b) => b.status !== "cancelled").slice(0, 10),

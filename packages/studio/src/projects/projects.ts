@@ -76,7 +76,8 @@ export interface Member {
   roles: string[];
 }
 
-async function readProject(s: Studio, id: string, userId: string): Promise<Project | undefined> {
+/** Reads a project as `userId` sees it, without an authorization check. */
+export async function readProject(s: Studio, id: string, userId: string): Promise<Project | undefined> {
   const p = await s.db.selectFrom("projects").selectAll().where("id", "=", id).executeTakeFirst();
   if (!p) return undefined;
   const roles = await s.db
@@ -169,6 +170,11 @@ export async function updateProject(s: Studio, actor: Actor, id: string, input: 
 /** The team with every member's roles. */
 export async function listTeam(s: Studio, actor: Actor, projectId: string): Promise<Member[]> {
   await authorize(s.db, actor, projectId, "project.read");
+  return readTeam(s, projectId);
+}
+
+/** The team without an authorization check. */
+export async function readTeam(s: Studio, projectId: string): Promise<Member[]> {
   const rows = await s.db
     .selectFrom("project_roles")
     .innerJoin("users", "users.id", "project_roles.user_id")

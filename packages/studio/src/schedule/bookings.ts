@@ -90,7 +90,8 @@ function local(d: Date, tz: string): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
-async function readBookings(
+/** Bookings matching a filter, without an authorization check. */
+export async function readBookings(
   db: Kysely<Database>,
   where: { id?: string; projectId?: string; from?: Date; to?: Date },
 ) {

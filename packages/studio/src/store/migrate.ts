@@ -1,8 +1,9 @@
 /** Versioned migrations, applied in order by Kysely's Migrator; the same set runs on PGlite and PostgreSQL. */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as m001 from "./migrations/001-initial.ts";
+import * as m002 from "./migrations/002-dashboard-indexes.ts";
 
-const MIGRATIONS: Record<string, Migration> = { "001-initial": m001 };
+const MIGRATIONS: Record<string, Migration> = { "001-initial": m001, "002-dashboard-indexes": m002 };
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
