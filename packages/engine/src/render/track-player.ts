@@ -4,8 +4,8 @@
  * their clip plays (so open files and memory do not grow with the song).
  */
 import { dbToGain } from "../core/db.ts";
-import { fadeGain } from "../session/fades.ts";
-import type { AudioRef, Clip, FadeShape, Session, Track } from "../session/schema.ts";
+import { clipFadeGain } from "../session/fades.ts";
+import type { AudioRef, Clip, ClipFadeShape, Session, Track } from "../session/schema.ts";
 import type { AudioSource, SourceProvider } from "./source.ts";
 
 /** One clip as it plays: everything in samples at the session rate. */
@@ -19,11 +19,11 @@ export interface PlaybackItem {
   sourceStart: number;
   gain: number;
   fadeIn: number;
-  fadeInShape: FadeShape;
+  fadeInShape: ClipFadeShape;
   fadeOut: number;
-  fadeOutShape: FadeShape;
+  fadeOutShape: ClipFadeShape;
   /** Comp window: the item is heard between `from` and `to`, ramping over `xf` samples centred on each. */
-  window: { from: number; to: number; xf: number; shape: FadeShape } | null;
+  window: { from: number; to: number; xf: number; shape: ClipFadeShape } | null;
 }
 
 /** The track's clips as playback items, sorted by start. */
@@ -90,8 +90,8 @@ function clipItem(c: Clip, sr: number, window: PlaybackItem["window"]): Playback
 /** Gain of the item at timeline sample `t` (clip gain × fades × comp window). */
 function itemGain(it: PlaybackItem, t: number): number {
   let g = it.gain;
-  if (t - it.start < it.fadeIn) g *= fadeGain(it.fadeInShape, (t - it.start + 0.5) / it.fadeIn);
-  if (it.end - t <= it.fadeOut) g *= fadeGain(it.fadeOutShape, (it.end - t - 0.5) / it.fadeOut);
+  if (t - it.start < it.fadeIn) g *= clipFadeGain(it.fadeInShape, (t - it.start + 0.5) / it.fadeIn);
+  if (it.end - t <= it.fadeOut) g *= clipFadeGain(it.fadeOutShape, (it.end - t - 0.5) / it.fadeOut);
   const w = it.window;
   if (w) {
     const h = w.xf >> 1;
@@ -101,8 +101,8 @@ function itemGain(it: PlaybackItem, t: number): number {
       const a = w.from - h; // ramp up over [a, a + xf)
       const b = w.to - h; // ramp down over [b, b + xf)
       if (t < a || t >= b + w.xf) return 0;
-      if (t < a + w.xf) g *= fadeGain(w.shape, (t - a + 0.5) / w.xf);
-      if (t >= b) g *= fadeGain(w.shape, 1 - (t - b + 0.5) / w.xf);
+      if (t < a + w.xf) g *= clipFadeGain(w.shape, (t - a + 0.5) / w.xf);
+      if (t >= b) g *= clipFadeGain(w.shape, 1 - (t - b + 0.5) / w.xf);
     }
   }
   return g;

@@ -17,13 +17,13 @@ const seconds = z.number().finite().min(0);
 const db = z.number().finite().min(-144).max(24);
 
 /** How a fade's gain moves from 0 to 1 (see fades.ts for the curves). */
-export const FADE_SHAPES = ["linear", "equal-power", "s-curve", "exponential", "logarithmic"] as const;
-export type FadeShape = (typeof FADE_SHAPES)[number];
+export const CLIP_FADE_SHAPES = ["linear", "equal-power", "s-curve", "exponential", "logarithmic"] as const;
+export type ClipFadeShape = (typeof CLIP_FADE_SHAPES)[number];
 
 export const fadeSchema = z.strictObject({
   /** Fade length in seconds (0 = none). */
   length: seconds.default(0),
-  shape: z.enum(FADE_SHAPES).default("equal-power"),
+  shape: z.enum(CLIP_FADE_SHAPES).default("equal-power"),
 });
 
 /** One audio file the session uses. */
@@ -74,7 +74,7 @@ export const compSegmentSchema = z.strictObject({
 export const compSchema = z.strictObject({
   segments: z.array(compSegmentSchema).default([]),
   crossfade: z.number().finite().min(0).max(1).default(0.01),
-  shape: z.enum(FADE_SHAPES).default("equal-power"),
+  shape: z.enum(CLIP_FADE_SHAPES).default("equal-power"),
 });
 
 /** A send to an aux bus. */

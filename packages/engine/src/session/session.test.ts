@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AutomationCurve } from "./automation.ts";
-import { fadeGain } from "./fades.ts";
+import { clipFadeGain } from "./fades.ts";
 import { parseSession } from "./load.ts";
 import { SessionError } from "./problems.ts";
 import { TempoMap } from "./tempo-map.ts";
@@ -200,10 +200,10 @@ describe("automation and fades", () => {
 
   it("equal-power fades keep constant power across a crossfade", () => {
     for (const x of [0.1, 0.37, 0.5, 0.9]) {
-      const a = fadeGain("equal-power", x);
-      const b = fadeGain("equal-power", 1 - x);
+      const a = clipFadeGain("equal-power", x);
+      const b = clipFadeGain("equal-power", 1 - x);
       assert.ok(Math.abs(a * a + b * b - 1) < 1e-12);
-      assert.ok(Math.abs(fadeGain("linear", x) + fadeGain("linear", 1 - x) - 1) < 1e-12);
+      assert.ok(Math.abs(clipFadeGain("linear", x) + clipFadeGain("linear", 1 - x) - 1) < 1e-12);
     }
   });
 });

@@ -18,7 +18,7 @@ import { SessionError } from "@controlroom/engine/session/problems.ts";
 import {
   type AutomationLane,
   type Bus,
-  FADE_SHAPES,
+  CLIP_FADE_SHAPES,
   SESSION_VERSION,
   type Session,
   type Track,
@@ -615,7 +615,7 @@ export async function importDawproject(file: string, dir: string): Promise<Sessi
             .flatMap((p) => childrenNamed(p, "RealPoint"))[0];
           const gain = gainPoint ? num(gainPoint, "value", 1) : 1;
           const shape = (v: unknown) =>
-            typeof v === "string" && (FADE_SHAPES as readonly string[]).includes(v) ? v : "equal-power";
+            typeof v === "string" && (CLIP_FADE_SHAPES as readonly string[]).includes(v) ? v : "equal-power";
           const list = clipsByStrip.get(o.key) ?? [];
           list.push({
             audio: id,
