@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Actor, Studio } from "../context.ts";
 import { forbidden, invalid, notFound, parseInput } from "../errors.ts";
 import { updateVersioned } from "../store/versioned.ts";
-import { authorize, authorizeSong, rolesOn } from "../team/access.ts";
+import { authorize, authorizeSong, rolesOn, seesAllSongs } from "../team/access.ts";
 import { allows } from "../team/roles.ts";
 
 export const TASK_KINDS = ["overdub", "redo", "fix", "other"] as const;
@@ -131,9 +131,20 @@ export async function listTasks(
   query: unknown = {},
 ): Promise<Task[]> {
   const q = parseInput(ListTasksQuery, query);
-  await authorize(s.db, actor, projectId, "project.read");
+  const roles = await authorize(s.db, actor, projectId, "project.read");
   if (q.songId) await authorizeSong(s.db, actor, q.songId, "project.read");
   let b = taskQuery(s).where("songs.project_id", "=", projectId);
+  // Session musicians see the tasks of the songs they play on.
+  if (!seesAllSongs(roles))
+    b = b.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("song_performers")
+          .select("song_performers.song_id")
+          .whereRef("song_performers.song_id", "=", "tasks.song_id")
+          .where("song_performers.user_id", "=", actor.userId),
+      ),
+    );
   if (q.songId) b = b.where("tasks.song_id", "=", q.songId);
   if (q.open === true) b = b.where("tasks.done_at", "is", null);
   if (q.open === false) b = b.where("tasks.done_at", "is not", null);
