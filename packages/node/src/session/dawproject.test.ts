@@ -216,6 +216,75 @@ describe("DAWproject", { skip: !existsSync(SONG) && "corpus missing" }, () => {
     assert.ok(err < 1e-6, `imported render differs by ${err}`);
   });
 
+  it("imports a project timed in beats, with audio inside warps, as another DAW writes it", async () => {
+    const project = `<?xml version="1.0" encoding="UTF-8"?>
+<Project version="1.0">
+  <Application name="Other DAW" version="5"/>
+  <Transport>
+    <Tempo unit="bpm" value="90" id="tempo"/>
+    <TimeSignature numerator="4" denominator="4" id="sig"/>
+  </Transport>
+  <Structure>
+    <Track contentType="audio" loaded="true" id="trk1" name="Guitar &amp; Amp">
+      <Channel audioChannels="1" destination="mst" role="regular" solo="false" id="ch1">
+        <Mute value="true" id="m1"/>
+        <Pan unit="normalized" value="0.25" id="p1"/>
+        <Volume unit="linear" value="0.5" id="v1"/>
+      </Channel>
+    </Track>
+    <Track contentType="audio" loaded="true" id="trkM" name="Master">
+      <Channel audioChannels="2" role="master" id="mst">
+        <Volume unit="linear" value="1" id="vm"/>
+      </Channel>
+    </Track>
+  </Structure>
+  <Arrangement id="arr">
+    <Lanes timeUnit="beats" id="l0">
+      <Lanes track="trk1" id="l1">
+        <Clips id="c1">
+          <Clip time="4" duration="8" playStart="2" fadeTimeUnit="beats" fadeInTime="1" fadeOutTime="0.5">
+            <Warps contentTimeUnit="seconds" timeUnit="beats" id="w1">
+              <Audio channels="1" sampleRate="48000" duration="64" id="a1">
+                <File path="audio/vox.flac"/>
+              </Audio>
+              <Warp time="0" contentTime="0"/>
+              <Warp time="8" contentTime="5.333333"/>
+            </Warps>
+          </Clip>
+        </Clips>
+      </Lanes>
+    </Lanes>
+    <Markers id="mk"><Marker time="8" name="Verse"/></Markers>
+  </Arrangement>
+</Project>
+`;
+    const { zipSync } = await import("fflate");
+    const file = join(dir, "foreign.dawproject");
+    writeFileSync(
+      file,
+      zipSync({
+        "project.xml": new TextEncoder().encode(project),
+        "audio/vox.flac": new Uint8Array(readFileSync(join(SONG, "vox.flac"))),
+      }),
+    );
+    const s = await importDawproject(file, join(dir, "foreign"));
+    assert.equal(s.tempo[0].bpm, 90);
+    const t = s.tracks[0];
+    assert.equal(t.name, "Guitar & Amp");
+    assert.equal(t.mute, true);
+    assert.ok(Math.abs(t.pan + 0.5) < 1e-12);
+    assert.ok(Math.abs(t.volumeDb - 20 * Math.log10(0.5)) < 1e-9);
+    const c = t.takes[0].clips[0];
+    // 4 beats at 90 bpm = 2.667 s; 8 beats = 5.333 s; a 2-beat offset = 1.333 s; fades 1 and 0.5 beats.
+    assert.ok(Math.abs(c.start - 8 / 3) < 1e-9);
+    assert.ok(Math.abs(c.length - 16 / 3) < 1e-9);
+    assert.ok(Math.abs(c.offset - 4 / 3) < 1e-9);
+    assert.ok(Math.abs(c.fadeIn.length - 2 / 3) < 1e-9);
+    assert.ok(Math.abs(c.fadeOut.length - 1 / 3) < 1e-9);
+    assert.deepEqual(s.markers, [{ name: "Verse", bar: 3, beat: 1 }]);
+    assert.equal(s.audio[c.audio].frames, 3_072_000);
+  });
+
   it("rejects a file that is not a DAWproject with one clear line", async () => {
     const bad = join(dir, "bad.dawproject");
     writeFileSync(bad, "not a zip");

@@ -609,7 +609,7 @@ export async function importDawproject(file: string, dir: string): Promise<Sessi
           const start = toSeconds(num(clip, "time", 0), cu);
           const end = toSeconds(num(clip, "time", 0) + num(clip, "duration", 0), cu);
           const fu = clip.attrs.fadeTimeUnit ?? cu;
-          const fadeSeconds = (v: number) => (fu === "beats" ? map.quartersToSeconds(v) - 0 : v);
+          const fadeSeconds = (v: number) => (fu === "beats" ? (v * 60) / map.bpmAt(start) : v);
           const gainPoint = descendants(clip, "Points")
             .filter((p) => child(p, "Target")?.attrs.expression === "gain")
             .flatMap((p) => childrenNamed(p, "RealPoint"))[0];
@@ -620,7 +620,11 @@ export async function importDawproject(file: string, dir: string): Promise<Sessi
           list.push({
             audio: id,
             start,
-            offset: num(clip, "playStart", 0),
+            // playStart is in the clip's content unit; beats are converted at the clip's tempo.
+            offset:
+              (clip.attrs.contentTimeUnit ?? cu) === "beats"
+                ? (num(clip, "playStart", 0) * 60) / map.bpmAt(start)
+                : num(clip, "playStart", 0),
             length: end - start,
             gainDb: Math.max(-144, Math.min(24, gainToDb(gain))),
             fadeIn: { length: fadeSeconds(num(clip, "fadeInTime", 0)), shape: shape(extra.fadeIn) },
