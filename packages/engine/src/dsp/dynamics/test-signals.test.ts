@@ -64,16 +64,18 @@ export function assertFinite(chs: Float32Array[], what: string): void {
 }
 
 /**
- * Independent true-peak meter: 8× oversampling with a Blackman-windowed sinc of 64 taps per phase
- * (512-tap prototype), i.e. the signal's value at every 1/8 sample. Returns the peak |value| as dBFS over the
- * waveform between samples `from` and `to` (the whole signal feeds the filter, so no edge is invented there).
+ * Independent true-peak meter: 8× oversampling with a Blackman-windowed sinc of 64 taps per phase (odd
+ * 511-tap prototype, so one phase is the samples themselves), then at every local extreme of the 8× grid the
+ * vertex of the parabola through it and its two neighbours (a different refinement from the limiter's
+ * sinusoid fit; on an 8× grid it reads a 20 kHz sine within 0.001 dB). Returns the peak |value| as dBFS over
+ * the waveform between samples `from` and `to` (the whole signal feeds the filter, so no edge is invented).
  */
 export function truePeakDb8x(chs: Float32Array[], from = 0, to = chs[0].length): number {
   const L = 8;
   const taps = 64;
-  const len = L * taps;
-  const h = new Float64Array(len);
+  const len = L * taps - 1;
   const mid = (len - 1) / 2;
+  const h = new Float64Array(L * taps);
   for (let k = 0; k < len; k++) {
     const t = (k - mid) / L;
     const sinc = t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t);
@@ -81,7 +83,7 @@ export function truePeakDb8x(chs: Float32Array[], from = 0, to = chs[0].length):
       0.42 - 0.5 * Math.cos((2 * Math.PI * k) / (len - 1)) + 0.08 * Math.cos((4 * Math.PI * k) / (len - 1));
     h[k] = sinc * w;
   }
-  // Phase p: y[n·L + p] = Σ_j h[j·L + p'] x[n − j]; each phase normalised to unity DC gain.
+  // Phase p: y[n·L + p] = Σ_j h[j·L + p] x[n − j], at time n − mid/L + p/L; each phase normalised to unity DC gain.
   const phases: Float64Array[] = [];
   for (let p = 0; p < L; p++) {
     const ph = new Float64Array(taps);
@@ -93,29 +95,44 @@ export function truePeakDb8x(chs: Float32Array[], from = 0, to = chs[0].length):
     for (let j = 0; j < taps; j++) ph[j] /= sum;
     phases.push(ph);
   }
+  const delay = mid / L;
   let peak = 0;
   for (const x of chs) {
     const n = x.length;
-    // Output i of a phase is centred (taps − 1)/2 samples back.
-    const lo = Math.max(0, from + (taps >> 1) - 1);
-    const hi = Math.min(n + taps, to + (taps >> 1) + 1);
+    // Grid values for times in [from − 1, to + 1] (a margin for the neighbours of the end points).
+    const lo = Math.max(0, Math.floor(from - 1 + delay));
+    const hi = Math.min(n + taps, Math.ceil(to + 1 + delay));
+    const u = new Float64Array((hi - lo) * L);
     for (let i = lo; i < hi; i++) {
       for (let p = 0; p < L; p++) {
         const ph = phases[p];
         let acc = 0;
-        for (let j = 0; j < taps; j++) {
-          const k = i - j;
-          if (k >= 0 && k < n) acc += ph[j] * x[k];
-        }
-        const a = Math.abs(acc);
-        if (a > peak) peak = a;
+        const j0 = Math.max(0, i - n + 1);
+        const j1 = Math.min(taps, i + 1);
+        for (let j = j0; j < j1; j++) acc += ph[j] * x[i - j];
+        u[(i - lo) * L + p] = acc;
+      }
+    }
+    for (let m = 1; m < u.length - 1; m++) {
+      const t = lo + m / L - delay;
+      if (t < from || t >= to) continue;
+      const b = Math.abs(u[m]);
+      if (b > peak) peak = b;
+      const s = u[m] < 0 ? -1 : 1;
+      const a = s * u[m - 1];
+      const c = s * u[m + 1];
+      const bb = s * u[m];
+      const curv = 2 * bb - a - c;
+      if (bb >= a && bb >= c && curv > 0) {
+        const v = bb + ((c - a) * (c - a)) / (8 * curv);
+        if (v > peak) peak = v;
       }
     }
   }
   return 20 * Math.log10(peak);
 }
 
-test("meter: reads a sine's true peak between samples", () => {
+test("meter: reads a sine's true peak between samples (fs/4 at 45°, and 19 kHz) within 0.001 dB", () => {
   // fs/4 at 45°: samples are ±0.7071·A, the waveform peaks at A between them.
   const n = 4800;
   const x = new Float32Array(n);
@@ -123,4 +140,8 @@ test("meter: reads a sine's true peak between samples", () => {
   // The abrupt start and end ring (Gibbs); the interior is measured.
   const tp = truePeakDb8x([x], 200, n - 200);
   assert.ok(Math.abs(tp - 20 * Math.log10(0.5)) < 0.001, `${tp}`);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) y[i] = 0.5 * Math.sin((2 * Math.PI * 19000 * i) / 48000 + 0.1);
+  const t19 = truePeakDb8x([y], 200, n - 200);
+  assert.ok(Math.abs(t19 - 20 * Math.log10(0.5)) < 0.001, `19 kHz: ${t19}`);
 });
