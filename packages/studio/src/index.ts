@@ -28,6 +28,7 @@ export * from "./schedule/rooms.ts";
 export * from "./songs/arrangement.ts";
 export * from "./songs/pipeline.ts";
 export * from "./songs/recordings.ts";
+export * from "./songs/session-sync.ts";
 export * from "./songs/songs.ts";
 export * from "./store/store.ts";
 export * from "./takes/takes.ts";
