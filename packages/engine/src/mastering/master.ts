@@ -36,6 +36,11 @@ export interface MasterSettings {
   deEss?: boolean;
   /** Acceptable distance from the target, LU (default 0.5); the search aims at a fifth of it. */
   toleranceLu?: number;
+  /**
+   * Allocates the working buffers (the pre-chain output and the master), `frames` samples each. A host that
+   * limits on several threads passes shared memory here. Default: plain Float32Arrays.
+   */
+  allocate?: (frames: number) => Float32Array;
   /** Called after each pass: pass number (1-based) and a one-line description. */
   onPass?: (pass: number, message: string) => void;
 }
@@ -228,6 +233,70 @@ function percentile95(gr: Float32Array): number {
   return s[Math.min(s.length - 1, Math.floor(0.95 * s.length))];
 }
 
+/** Runs the limiter over the whole programme for one drive setting (serially, or split over threads). */
+export interface LimiterRunner {
+  /**
+   * Writes limiter(pre × 10^(driveDb/20)) into `out`, aligned with `pre` (latency removed).
+   * @param limiter the limiter's JSON (built through the processor registry).
+   */
+  run(
+    pre: readonly Float32Array[],
+    driveDb: number,
+    limiter: ProcessorJSON,
+    out: Float32Array[],
+    sampleRate: number,
+  ): void | Promise<void>;
+}
+
+/**
+ * Limits the frames [from, to) of pre × drive into `out`, starting the limiter `warmFrames` earlier so its
+ * gain has settled by `from` (the gain forgets the past within a few release times), and reading past `to`
+ * for the lookahead. Pieces limited this way join up to the whole-programme result within float rounding
+ * once `warmFrames` spans many release times.
+ */
+export function limitSegment(
+  pre: readonly Float32Array[],
+  driveDb: number,
+  limiter: ProcessorJSON,
+  out: Float32Array[],
+  sampleRate: number,
+  from: number,
+  to: number,
+  warmFrames: number,
+): void {
+  const n = pre[0].length;
+  const chain = parseChain([limiter], { sampleRate, channels: pre.length }, "mastering limiter");
+  const lat = chain.latency;
+  const g = 10 ** (driveDb / 20);
+  const start = Math.max(0, from - warmFrames);
+  const end = to + lat;
+  const blk = pre.map(() => new Float32Array(BLOCK));
+  for (let pos = start; pos < end; pos += BLOCK) {
+    const k = Math.min(BLOCK, end - pos);
+    for (let c = 0; c < pre.length; c++) {
+      const b = blk[c];
+      const x = pre[c];
+      const avail = Math.max(0, Math.min(k, n - pos));
+      for (let i = 0; i < avail; i++) b[i] = x[pos + i] * g;
+      if (avail < k) b.fill(0, avail, k);
+    }
+    const y = chain.process(blk, k);
+    // Output i of this block is input (pos + i − lat).
+    const o0 = Math.max(from, pos - lat);
+    const o1 = Math.min(to, pos + k - lat);
+    for (let c = 0; c < out.length; c++) {
+      if (o1 > o0) out[c].set(y[c].subarray(o0 - (pos - lat), o1 - (pos - lat)), o0);
+    }
+  }
+}
+
+/** The limiter on this thread, in one piece. */
+export const serialLimiter: LimiterRunner = {
+  run(pre, driveDb, limiter, out, sampleRate) {
+    limitSegment(pre, driveDb, limiter, out, sampleRate, 0, pre[0].length, 0);
+  },
+};
+
 function checkSettings(s: MasterSettings, input: readonly Float32Array[]): void {
   if (!Array.isArray(input) || input.length < 1 || !(input[0] instanceof Float32Array)) {
     throw new RangeError("master: input must be planar Float32Array channels");
@@ -255,7 +324,11 @@ function checkSettings(s: MasterSettings, input: readonly Float32Array[]): void 
  * @throws MasteringRefusal when reaching the target needs more limiting than `maxLimitingDb`.
  * @throws RangeError for bad settings, silent or too-short input.
  */
-export function masterAudio(input: readonly Float32Array[], s: MasterSettings): MasterResult {
+export async function masterAudio(
+  input: readonly Float32Array[],
+  s: MasterSettings,
+  runner: LimiterRunner = serialLimiter,
+): Promise<MasterResult> {
   checkSettings(s, input);
   const fs = s.sampleRate;
   const ctx = { sampleRate: fs, channels: input.length };
@@ -268,7 +341,12 @@ export function masterAudio(input: readonly Float32Array[], s: MasterSettings): 
   const aim = Math.min(0.1, tol / 5);
 
   const preJson = planPreChain(s, before, input.length);
-  const pre = runChain(parseChain(preJson, ctx, "mastering chain"), input);
+  const alloc = s.allocate ?? ((n: number) => new Float32Array(n));
+  const pre = runChain(
+    parseChain(preJson, ctx, "mastering chain"),
+    input,
+    input.map(() => alloc(input[0].length)),
+  );
   const preLufs = integratedLoudness(pre, fs);
   if (!Number.isFinite(preLufs)) throw new RangeError("master: the processed signal is silent");
 
@@ -281,19 +359,13 @@ export function masterAudio(input: readonly Float32Array[], s: MasterSettings): 
     lookaheadMs: LIMITER_LOOKAHEAD_MS,
     truePeak: true,
   };
-  const out = input.map(() => new Float32Array(input[0].length));
-  const driven = input.map(() => new Float32Array(input[0].length));
+  const out = input.map(() => alloc(input[0].length));
   const passes: MasterPass[] = [];
   let gr: Float32Array = new Float32Array(0);
 
-  const pass = (driveDb: number): MasterPass => {
+  const pass = async (driveDb: number): Promise<MasterPass> => {
     const g = 10 ** (driveDb / 20);
-    for (let c = 0; c < pre.length; c++) {
-      const x = pre[c];
-      const d = driven[c];
-      for (let i = 0; i < x.length; i++) d[i] = x[i] * g;
-    }
-    runChain(parseChain([limiterJson], ctx, "mastering limiter"), driven, out);
+    await runner.run(pre, driveDb, limiterJson, out, fs);
     gr = gainReductionSeries(pre, g, out, fs);
     const p: MasterPass = { driveDb, lufs: integratedLoudness(out, fs), limitingDb: percentile95(gr) };
     passes.push(p);
@@ -304,13 +376,13 @@ export function masterAudio(input: readonly Float32Array[], s: MasterSettings): 
     return p;
   };
 
-  const refuse = (p: MasterPass): never => {
+  const refuse = async (p: MasterPass): Promise<never> => {
     // The loudest reachable within the allowance, measured: step the drive back until limiting fits.
     let lo = passes.filter((q) => q.limitingDb <= maxLimiting).sort((a, b) => b.lufs - a.lufs)[0];
     let d = p.driveDb;
     for (let k = 0; k < 6 && !lo; k++) {
       d -= Math.max(1, p.limitingDb - maxLimiting);
-      const q = pass(d);
+      const q = await pass(d);
       if (q.limitingDb <= maxLimiting) lo = q;
     }
     const reach = lo ? lo.lufs : Number.NEGATIVE_INFINITY;
@@ -324,10 +396,10 @@ export function masterAudio(input: readonly Float32Array[], s: MasterSettings): 
   };
 
   let drive = s.targetLufs - preLufs;
-  let p = pass(drive);
+  let p = await pass(drive);
   let prev: MasterPass | null = null;
   while (Math.abs(s.targetLufs - p.lufs) > aim && passes.length < MAX_PASSES) {
-    if (p.limitingDb > maxLimiting && p.lufs < s.targetLufs) refuse(p);
+    if (p.limitingDb > maxLimiting && p.lufs < s.targetLufs) await refuse(p);
     let slope = 1;
     if (prev && Math.abs(p.driveDb - prev.driveDb) > 1e-6)
       slope = (p.lufs - prev.lufs) / (p.driveDb - prev.driveDb);
@@ -335,9 +407,9 @@ export function masterAudio(input: readonly Float32Array[], s: MasterSettings): 
     const next = drive + (s.targetLufs - p.lufs) / slope;
     prev = p;
     drive = next;
-    p = pass(drive);
+    p = await pass(drive);
   }
-  if (p.limitingDb > maxLimiting) refuse(p);
+  if (p.limitingDb > maxLimiting) await refuse(p);
 
   // A last pass louder than the target is trimmed down (lowers the peak too); quieter than the tolerance
   // allows means the search did not converge.

@@ -35,8 +35,8 @@ export function spectrumGrid(): number[] {
 }
 
 /**
- * Measures the long-term spectrum: Hann-windowed FFT frames with 50 % overlap, power averaged over all
- * channels and all non-silent frames, then smoothed over `smoothingOctaves` around each grid point.
+ * Measures the long-term spectrum of the channels' mean: Hann-windowed FFT frames, power averaged over
+ * all non-silent frames, then smoothed over `smoothingOctaves` around each grid point.
  * @param channels planar audio, full scale ±1.
  * @param sampleRate Hz.
  * @param smoothingOctaves width of the smoothing window, octaves (default 1/3).
@@ -59,19 +59,26 @@ export function longTermSpectrum(
   const acc = new Float64Array(n / 2 + 1);
   let count = 0;
   const len = channels[0]?.length ?? 0;
-  for (let start = 0; start + n <= len; start += n / 2) {
-    for (const x of channels) {
-      let ms = 0;
-      for (let i = 0; i < n; i++) ms += x[start + i] * x[start + i];
-      if (ms / n < SILENT_POWER) continue;
-      for (let i = 0; i < n; i++) {
-        re[i] = x[start + i] * win[i];
-        im[i] = 0;
-      }
-      fft.forward(re, im);
-      for (let k = 0; k <= n / 2; k++) acc[k] += re[k] * re[k] + im[k] * im[k];
-      count++;
+  const k = channels.length;
+  // The channels' mean (the mid signal): one transform per frame. Hann frames without overlap are plenty
+  // for a long-term average (hundreds of frames per song).
+  for (let start = 0; start + n <= len; start += n) {
+    let ms = 0;
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      for (let c = 0; c < k; c++) v += channels[c][start + i];
+      v /= k;
+      re[i] = v;
+      ms += v * v;
     }
+    if (ms / n < SILENT_POWER) continue;
+    for (let i = 0; i < n; i++) {
+      re[i] *= win[i];
+      im[i] = 0;
+    }
+    fft.forward(re, im);
+    for (let j = 0; j <= n / 2; j++) acc[j] += re[j] * re[j] + im[j] * im[j];
+    count++;
   }
   // Scale so a full-scale sine reads about 0 dB at its bin (window power normalised).
   const scale = count > 0 ? 4 / (count * wsum * n) : 0;

@@ -22,6 +22,7 @@ import {
 import { readWholeFile } from "../files/open.ts";
 import { AudioFileError, type AudioFileInfo } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
+import { ParallelLimiter } from "./parallel-limiter.ts";
 
 /** Longest programme mastered in memory: 30 minutes at 192 kHz. */
 const MAX_FRAMES = 30 * 60 * 192000;
@@ -234,17 +235,23 @@ export async function masterChannels(
       eqBands: eq.bands.map((b) => ({ freq: round(b.freq, 1), gainDb: b.gainDb ?? 0, q: b.q ?? 1 })),
     };
   }
-  const result = masterAudio(x, {
-    sampleRate: rate,
-    targetLufs: target.lufs,
-    ceilingDbtp: target.ceilingDbtp,
-    maxLimitingDb: opts.maxLimitingDb ?? preset?.maxLimitingDb ?? 6,
-    eqBands: eqBands.length ? (eqBands as never) : undefined,
-    width: preset?.name === "vinyl" ? Math.min(width, 1) : width,
-    monoBelowHz: preset?.monoBelowHz ?? 0,
-    deEss: preset?.deEss ?? false,
-    onPass: opts.onPass,
-  });
+  const runner = ParallelLimiter.for(x[0].length, rate);
+  const result = await masterAudio(
+    x,
+    {
+      sampleRate: rate,
+      targetLufs: target.lufs,
+      ceilingDbtp: target.ceilingDbtp,
+      maxLimitingDb: opts.maxLimitingDb ?? preset?.maxLimitingDb ?? 6,
+      eqBands: eqBands.length ? (eqBands as never) : undefined,
+      width: preset?.name === "vinyl" ? Math.min(width, 1) : width,
+      monoBelowHz: preset?.monoBelowHz ?? 0,
+      deEss: preset?.deEss ?? false,
+      onPass: opts.onPass,
+      allocate: ParallelLimiter.allocate,
+    },
+    runner,
+  ).finally(() => runner.close());
   const after = longTermSpectrum(result.channels, rate);
   if (reference) reference.distanceAfterDb = round(spectralDistanceDb(after, reference.spectrum));
   if (preset?.minCorrelation !== null && preset?.minCorrelation !== undefined) {

@@ -62,7 +62,12 @@ describe("qc catches each injected fault", () => {
       maxFrames: 1e8,
     });
     const ex = channels.map((c) => c.slice(32 * 48000, 40 * 48000));
-    const m = masterAudio(ex, { sampleRate: 48000, targetLufs: -9, ceilingDbtp: -0.1, maxLimitingDb: 20 });
+    const m = await masterAudio(ex, {
+      sampleRate: 48000,
+      targetLufs: -9,
+      ceilingDbtp: -0.1,
+      maxLimitingDb: 20,
+    });
     const path = tmp.path("hot.wav");
     await writeChannels(path, m.channels, 48000, 24);
     const r = await qcFile(path);

@@ -1,0 +1,96 @@
+/**
+ * npm run bench:master — masters the corpus rough mix and a 10-minute file to several targets with
+ * `controlroom master` (one command: measure, limit, re-measure) and with ffmpeg's two-pass `loudnorm`
+ * (measure, then `linear=true` normalisation), and judges both outputs with ffmpeg's ebur128 filter
+ * (peak=true, 4x true peak): distance from the target loudness, true peak against the ceiling, wall time.
+ * Prints a Markdown table; asserts nothing. `--quick` skips the 10-minute file.
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { corpus, fmt, longWav, outDir, repoRoot, requireTool, type Run, timed } from "./lib.ts";
+
+const TARGETS = [
+  { name: "spotify", lufs: -14, tp: -1 },
+  { name: "apple", lufs: -16, tp: -1 },
+  { name: "amazon", lufs: -14, tp: -2 },
+  { name: "ebu-r128", lufs: -23, tp: -1 },
+  { name: "club", lufs: -8, tp: -0.5 },
+];
+
+// Child mode: one mastering run in its own process, so wall time and memory are measured like ffmpeg's.
+if (process.argv[2] === "--run-ours") {
+  const [, , , input, output, lufs, tp, maxLimiting] = process.argv;
+  const { masterFile } = await import("../packages/node/src/mastering/master-file.ts");
+  const o = await masterFile(input, output, {
+    lufs: Number(lufs),
+    tp: Number(tp),
+    maxLimitingDb: Number(maxLimiting),
+    force: true,
+  });
+  console.log(JSON.stringify({ passes: o.report.passes.length, limitingDb: o.report.limitingDb }));
+  process.exit(0);
+}
+
+requireTool("ffmpeg");
+
+/** ffmpeg ebur128 (peak=true) as the neutral judge. */
+function judge(file: string): { i: number; tp: number } {
+  const r = timed("ffmpeg", ["-hide_banner", "-nostats", "-i", file, "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]);
+  const s = r.stderr.slice(r.stderr.lastIndexOf("Summary:"));
+  return { i: Number(/I:\s+(-?[\d.]+) LUFS/.exec(s)?.[1]), tp: Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(s)?.[1]) };
+}
+
+function ours(input: string, t: (typeof TARGETS)[number], out: string): Run & { passes: number } {
+  const r = timed(process.execPath, ["--import", "tsx", join(repoRoot, "bench", "master.ts"), "--run-ours", input, out, String(t.lufs), String(t.tp), t.name === "club" ? "12" : "6"]);
+  if (r.status !== 0) throw new Error(`controlroom master failed: ${r.stderr}`);
+  return { ...r, passes: JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}").passes };
+}
+
+function loudnorm(input: string, t: (typeof TARGETS)[number], out: string): { seconds: number } {
+  const base = `I=${t.lufs}:TP=${t.tp}:LRA=20`;
+  const p1 = timed("ffmpeg", ["-hide_banner", "-nostats", "-i", input, "-af", `loudnorm=${base}:print_format=json`, "-f", "null", "-"]);
+  const json = JSON.parse(p1.stderr.slice(p1.stderr.lastIndexOf("{"), p1.stderr.lastIndexOf("}") + 1));
+  const p2 = timed("ffmpeg", [
+    "-hide_banner",
+    "-nostats",
+    "-y",
+    "-i",
+    input,
+    "-af",
+    `loudnorm=${base}:measured_I=${json.input_i}:measured_TP=${json.input_tp}:measured_LRA=${json.input_lra}:measured_thresh=${json.input_thresh}:offset=${json.target_offset}:linear=true:print_format=summary`,
+    "-ar",
+    "48000",
+    "-c:a",
+    "pcm_s24le",
+    out,
+  ]);
+  if (p2.status !== 0) throw new Error(`ffmpeg loudnorm failed: ${p2.stderr}`);
+  return { seconds: p1.seconds + p2.seconds };
+}
+
+const files = [
+  { label: "rough mix (64 s)", path: join(corpus, "mixes", "song1-rough-mix.flac") },
+  ...(process.argv.includes("--quick") ? [] : [{ label: "10-minute file", path: longWav(10) }]),
+];
+
+const rows: string[] = [
+  "| file | target | tool | integrated (LUFS) | off target (LU) | true peak (dBTP) | over ceiling | wall (s) |",
+  "|---|---|---|---|---|---|---|---|",
+];
+for (const f of files) {
+  for (const t of TARGETS) {
+    const a = join(outDir, "master-ours.wav");
+    const b = join(outDir, "master-loudnorm.wav");
+    const o = ours(f.path, t, a);
+    const jo = judge(a);
+    const l = loudnorm(f.path, t, b);
+    const jl = judge(b);
+    const line = (tool: string, j: { i: number; tp: number }, s: number) =>
+      `| ${f.label} | ${t.name} (${t.lufs}/${t.tp}) | ${tool} | ${fmt(j.i, 1)} | ${fmt(j.i - t.lufs, 1)} | ${fmt(j.tp, 1)} | ${j.tp > t.tp ? "**yes**" : "no"} | ${fmt(s, 1)} |`;
+    rows.push(line(`controlroom (${o.passes} passes)`, jo, o.seconds), line("ffmpeg loudnorm 2-pass", jl, l.seconds));
+    console.log(rows.slice(-2).join("\n"));
+  }
+}
+rmSync(join(outDir, "master-ours.wav"), { force: true });
+rmSync(join(outDir, "master-loudnorm.wav"), { force: true });
+console.log(`\n${rows.join("\n")}`);

@@ -1,0 +1,88 @@
+/**
+ * The mastering limiter split over worker threads: the programme is cut into one piece per thread, each
+ * limited with a warm-up of the preceding audio (many release times, so the gain has forgotten where it
+ * started) and its lookahead reading into the next piece. The joined result matches the single-thread one
+ * to float rounding; the true peak of the whole is measured afterwards in any case.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { ProcessorJSON } from "@controlroom/engine";
+import { type LimiterRunner, serialLimiter } from "@controlroom/engine/mastering/master.ts";
+import type { LimitJob } from "./limiter-worker.ts";
+
+/** Warm-up before each piece, seconds: 20 × the slowest release the mastering limiter uses (100 ms). */
+const WARM_SECONDS = 2;
+/** Below this length one thread is quicker than starting workers, seconds. */
+const MIN_PARALLEL_SECONDS = 20;
+
+export class ParallelLimiter implements LimiterRunner {
+  private readonly workers: Worker[];
+
+  private constructor(threads: number) {
+    this.workers = Array.from(
+      { length: threads },
+      () => new Worker(new URL("./limiter-worker-entry.mjs", import.meta.url)),
+    );
+  }
+
+  /** A runner for a programme of `frames` at `sampleRate`: parallel when worthwhile, else the serial one. */
+  static for(frames: number, sampleRate: number): LimiterRunner & { close(): Promise<void> } {
+    const threads = Math.min(4, availableParallelism());
+    if (threads < 2 || frames < MIN_PARALLEL_SECONDS * sampleRate) {
+      return { run: serialLimiter.run, close: async () => {} };
+    }
+    return new ParallelLimiter(threads);
+  }
+
+  /** Shared memory for the buffers the workers read and write. */
+  static allocate(frames: number): Float32Array {
+    return new Float32Array(new SharedArrayBuffer(frames * 4));
+  }
+
+  async run(
+    pre: readonly Float32Array[],
+    driveDb: number,
+    limiter: ProcessorJSON,
+    out: Float32Array[],
+    sampleRate: number,
+  ): Promise<void> {
+    const shared = (a: Float32Array) => a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0;
+    if (!pre.every(shared) || !out.every(shared)) {
+      serialLimiter.run(pre, driveDb, limiter, out, sampleRate);
+      return;
+    }
+    const n = pre[0].length;
+    const k = this.workers.length;
+    const jobs = this.workers.map((w, i) => {
+      const job: LimitJob = {
+        pre: pre.map((a) => a.buffer as SharedArrayBuffer),
+        out: out.map((a) => a.buffer as SharedArrayBuffer),
+        driveDb,
+        limiter,
+        sampleRate,
+        from: Math.floor((n * i) / k),
+        to: Math.floor((n * (i + 1)) / k),
+        warmFrames: Math.round(WARM_SECONDS * sampleRate),
+      };
+      return new Promise<void>((resolve, reject) => {
+        const onMessage = (m: { ok: boolean; message?: string }) => {
+          w.off("error", onError);
+          if (m.ok) resolve();
+          else reject(new Error(`limiter worker: ${m.message}`));
+        };
+        const onError = (e: Error) => {
+          w.off("message", onMessage);
+          reject(e);
+        };
+        w.once("message", onMessage);
+        w.once("error", onError);
+        w.postMessage(job);
+      });
+    });
+    await Promise.all(jobs);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
