@@ -35,7 +35,7 @@ requireTool("ffmpeg");
 
 /** ffmpeg ebur128 (peak=true) as the neutral judge. */
 function judge(file: string): { i: number; tp: number } {
-  const r = timed("ffmpeg", ["-hide_banner", "-nostats", "-i", file, "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]);
+  const r = timed("ffmpeg", ["-hide_banner", "-nostats", "-i", file, "-af", "ebur128=peak=true", "-f", "null", "-"]);
   const s = r.stderr.slice(r.stderr.lastIndexOf("Summary:"));
   return { i: Number(/I:\s+(-?[\d.]+) LUFS/.exec(s)?.[1]), tp: Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(s)?.[1]) };
 }
