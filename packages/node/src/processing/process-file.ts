@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { type Chain, ParamError, parseChain } from "@controlroom/engine";
+import { Resampler } from "@controlroom/engine/dsp/resample/index.ts";
 import { openAudioFile, readWholeFile } from "../files/open.ts";
 import type { AudioFileInfo, AudioWriter } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
@@ -11,6 +12,8 @@ export interface ProcessFileOptions {
   chainDir?: string;
   /** Output word length; default follows the input (lossy/8-bit input → 24-bit). */
   bits?: 16 | 24 | 32;
+  /** Output sample rate in Hz (8 000 … 384 000); default the input's. Converted after the chain. */
+  rate?: number;
   /** Extra seconds rendered after the input ends, so reverb and delay tails ring out (default 0). */
   tailSeconds?: number;
   /** Frames per block (default 8192). Results do not depend on it. */
@@ -23,6 +26,8 @@ export interface ProcessFileOptions {
 export interface ProcessFileResult {
   input: AudioFileInfo;
   framesWritten: number;
+  /** Sample rate of the output, Hz. */
+  outputRate: number;
   latency: number;
   chain: Chain;
 }
@@ -51,8 +56,14 @@ export async function processFile(
     const info = reader.info;
     const chain = parseChain(opts.chain, { sampleRate: info.sampleRate, channels: info.channels });
     await loadImpulseResponses(chain, opts.chainDir ?? process.cwd());
+    const outRate = opts.rate ?? info.sampleRate;
+    // Sample-rate conversion after the chain, so processors run at the source rate they were set up for.
+    const resampler =
+      outRate === info.sampleRate
+        ? null
+        : new Resampler({ fromRate: info.sampleRate, toRate: outRate, channels: chain.outputChannels });
     writer = await createAudioWriter(outPath, {
-      sampleRate: info.sampleRate,
+      sampleRate: outRate,
       channels: chain.outputChannels,
       bitDepth: opts.bits ?? defaultBits(info, outPath),
       ditherSeed: 1,
@@ -63,15 +74,18 @@ export async function processFile(
     let toSkip = latency;
     let written = 0;
     let read = 0;
+    const put = async (out: Float32Array[]) => {
+      const frames = out[0]?.length ?? 0;
+      if (frames === 0) return;
+      await writer!.write(out, frames);
+      written += frames;
+    };
     const emit = async (out: Float32Array[], frames: number) => {
       const skip = Math.min(toSkip, frames);
       toSkip -= skip;
       if (frames > skip) {
-        await writer!.write(
-          out.map((c) => c.subarray(skip, frames)),
-          frames - skip,
-        );
-        written += frames - skip;
+        const aligned = out.map((c) => c.subarray(skip, frames));
+        await put(resampler ? resampler.process(aligned, frames - skip) : aligned);
       }
     };
     for (;;) {
@@ -92,8 +106,9 @@ export async function processFile(
       await emit(chain.process(zeros, n), n);
       flush -= n;
     }
+    if (resampler) await put(resampler.flush());
     await writer.close();
-    return { input: info, framesWritten: written, latency, chain };
+    return { input: info, framesWritten: written, outputRate: outRate, latency, chain };
   } catch (e) {
     await writer?.abort();
     throw e;

@@ -29,6 +29,13 @@ function parseBits(v: string): 16 | 24 | 32 {
   throw new InvalidArgumentError("must be 16, 24 or 32");
 }
 
+function parseRate(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 8000 || n > 384000)
+    throw new InvalidArgumentError("must be a whole number of Hz between 8000 and 384000");
+  return n;
+}
+
 function parseSeconds(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || n > 600)
@@ -44,12 +51,17 @@ export function registerProcess(program: Command): void {
     .argument("<out>", "output file (.wav or .flac)")
     .requiredOption("--chain <json>", 'chain JSON file, or inline JSON like \'[{"type":"gain","db":-3}]\'')
     .option("--bits <n>", "output word length 16|24|32 (default: as the input)", parseBits)
+    .option(
+      "--rate <hz>",
+      "output sample rate in Hz (default: as the input), converted after the chain",
+      parseRate,
+    )
     .option("--tail <seconds>", "render this long past the end so reverb/delay tails ring out", parseSeconds)
     .action(
       async (
         inPath: string,
         outPath: string,
-        opts: { chain: string; bits?: 16 | 24 | 32; tail?: number },
+        opts: { chain: string; bits?: 16 | 24 | 32; rate?: number; tail?: number },
       ) => {
         let interrupted = false;
         const onSigint = () => {
@@ -63,12 +75,13 @@ export function registerProcess(program: Command): void {
             chain,
             chainDir: chainDirOf(opts.chain),
             bits: opts.bits,
+            rate: opts.rate,
             tailSeconds: opts.tail,
             onProgress: (d, t) => progress.update(d, t),
             cancelled: () => interrupted,
           });
           progress.done();
-          const secs = r.framesWritten / r.input.sampleRate;
+          const secs = r.framesWritten / r.outputRate;
           console.log(
             `${outPath}: ${r.chain.processors.length} processors, ${secs.toFixed(3)} s written` +
               (r.latency ? ` (latency ${r.latency} samples compensated)` : ""),
