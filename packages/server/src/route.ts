@@ -60,9 +60,10 @@ export class Routes {
     private readonly studio: Studio,
   ) {}
 
-  add<P extends z.ZodType = z.ZodObject<{}>, Q extends z.ZodType = z.ZodObject<{}>>(
-    spec: RouteSpec<P, Q>,
-  ): void {
+  add<
+    P extends z.ZodType = z.ZodObject<Record<string, never>>,
+    Q extends z.ZodType = z.ZodObject<Record<string, never>>,
+  >(spec: RouteSpec<P, Q>): void {
     this.specs.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType>);
     const studio = this.studio;
     this.app.route({

@@ -32,6 +32,8 @@ const port = (app.server.address() as { port: number }).port;
 console.log(JSON.stringify({ port, seedSeconds, ...seed }));
 const stop = async () => {
   await app.close();
+  // Let requests the load generator left in flight finish before the schema goes.
+  await new Promise((r) => setTimeout(r, 1000));
   if (kind === "postgres") await sql.raw(`drop schema ${schema} cascade`).execute(studio.db);
   await studio.close();
   await rm(dir, { recursive: true, force: true });

@@ -217,9 +217,11 @@ export async function budgetSummary(s: Studio, actor: Actor, projectId: string):
 }
 
 /** The budget summary without an authorization check (callers check "budget.read"). */
-export async function computeBudget(s: Studio, projectId: string): Promise<BudgetSummary> {
+export async function computeBudget(s: Studio, projectId: string, currency?: string): Promise<BudgetSummary> {
   const [p, lines, actuals] = await Promise.all([
-    s.db.selectFrom("projects").select("currency").where("id", "=", projectId).executeTakeFirstOrThrow(),
+    currency
+      ? { currency }
+      : s.db.selectFrom("projects").select("currency").where("id", "=", projectId).executeTakeFirstOrThrow(),
     s.db
       .selectFrom("budget_lines")
       .selectAll()

@@ -66,17 +66,44 @@ export async function getDashboard(
       ),
     );
   const n = Math.max(1, Math.min(200, limit));
-  // One authorization check above; the readers below skip theirs. The songs page comes first, then its
-  // counts in three grouped queries over just those songs (not a subquery per song).
-  const [project, team, stageRows, page, openTasks, bookings, budget, recent] = await Promise.all([
-    readProject(s, projectId, actor.userId) as Promise<Project>,
+  // One authorization check above; the readers below skip theirs. The songs page carries its counts as
+  // correlated subqueries, each an index lookup (see migration 002), so the page is one round trip.
+  const project = (await readProject(s, projectId, actor.userId, roles)) as Project;
+  const [team, stageRows, page, openTasks, bookings, budget, recent] = await Promise.all([
     readTeam(s, projectId),
     songs
       .select(["songs.status", sql<number>`count(*)::int`.as("n")])
       .groupBy("songs.status")
       .execute(),
     songs
-      .select(["songs.id", "songs.title", "songs.position", "songs.status"])
+      .select((eb) => [
+        "songs.id",
+        "songs.title",
+        "songs.position",
+        "songs.status",
+        eb
+          .selectFrom("comments")
+          .innerJoin("mix_versions", "mix_versions.id", "comments.mix_version_id")
+          .select(sql<number>`count(*)::int`.as("c"))
+          .whereRef("mix_versions.song_id", "=", "songs.id")
+          .where("comments.resolved_at", "is", null)
+          .where("comments.parent_id", "is", null)
+          .as("open_comments"),
+        eb
+          .selectFrom("tasks")
+          .select(sql<number>`count(*)::int`.as("t"))
+          .whereRef("tasks.song_id", "=", "songs.id")
+          .where("tasks.done_at", "is", null)
+          .as("open_tasks"),
+        eb
+          .selectFrom("mix_versions")
+          .select(sql<string>`kind || ':' || number || ':' || approval_state`.as("v"))
+          .whereRef("mix_versions.song_id", "=", "songs.id")
+          .orderBy("mix_versions.created_at", "desc")
+          .orderBy("mix_versions.number", "desc")
+          .limit(1)
+          .as("latest_version"),
+      ])
       .orderBy("songs.position")
       .limit(n)
       .execute(),
@@ -88,43 +115,14 @@ export async function getDashboard(
       .where("tasks.done_at", "is", null)
       .executeTakeFirst(),
     readBookings(s.db, { projectId, from: now }),
-    allows(roles, "budget.read") ? computeBudget(s, projectId) : Promise.resolve(null),
+    allows(roles, "budget.read") ? computeBudget(s, projectId, project.currency) : Promise.resolve(null),
     allows(roles, "audit.read") ? readAudit(s, projectId, 10) : Promise.resolve(null),
   ]);
-  const ids = page.map((r) => r.id);
-  const none = [""]; // `in ()` is not valid SQL
-  const [commentRows, taskRows, versionRows] = await Promise.all([
-    s.db
-      .selectFrom("comments")
-      .innerJoin("mix_versions", "mix_versions.id", "comments.mix_version_id")
-      .select(["mix_versions.song_id", sql<number>`count(*)::int`.as("n")])
-      .where("mix_versions.song_id", "in", ids.length ? ids : none)
-      .where("comments.resolved_at", "is", null)
-      .where("comments.parent_id", "is", null)
-      .groupBy("mix_versions.song_id")
-      .execute(),
-    s.db
-      .selectFrom("tasks")
-      .select(["song_id", sql<number>`count(*)::int`.as("n")])
-      .where("song_id", "in", ids.length ? ids : none)
-      .where("done_at", "is", null)
-      .groupBy("song_id")
-      .execute(),
-    s.db
-      .selectFrom("mix_versions")
-      .select(["song_id", "kind", "number", "approval_state"])
-      .distinctOn("song_id")
-      .where("song_id", "in", ids.length ? ids : none)
-      .orderBy("song_id")
-      .orderBy("created_at", "desc")
-      .orderBy("number", "desc")
-      .execute(),
-  ]);
-  const commentsBy = new Map(commentRows.map((r) => [r.song_id, Number(r.n)]));
-  const tasksBy = new Map(taskRows.map((r) => [r.song_id, Number(r.n)]));
-  const versionBy = new Map(
-    versionRows.map((r) => [r.song_id, { kind: r.kind, number: r.number, approvalState: r.approval_state }]),
-  );
+  const latest = (v: string | null) => {
+    if (!v) return null;
+    const [kind, number, approvalState] = v.split(":");
+    return { kind, number: Number(number), approvalState };
+  };
   const stages = Object.fromEntries(STAGES.map((st) => [st, 0])) as Record<string, number>;
   for (const r of stageRows) stages[r.status] = Number(r.n);
   return {
@@ -137,9 +135,9 @@ export async function getDashboard(
       title: r.title,
       position: r.position,
       status: r.status,
-      openComments: commentsBy.get(r.id) ?? 0,
-      openTasks: tasksBy.get(r.id) ?? 0,
-      latestVersion: versionBy.get(r.id) ?? null,
+      openComments: Number(r.open_comments ?? 0),
+      openTasks: Number(r.open_tasks ?? 0),
+      latestVersion: latest(r.latest_version),
     })),
     openTasks: Number(openTasks?.n ?? 0),
     upcomingBookings: bookings.filter((b) => b.status !== "cancelled").slice(0, 10),

@@ -77,15 +77,22 @@ export interface Member {
 }
 
 /** Reads a project as `userId` sees it, without an authorization check. */
-export async function readProject(s: Studio, id: string, userId: string): Promise<Project | undefined> {
+export async function readProject(
+  s: Studio,
+  id: string,
+  userId: string,
+  knownRoles?: string[],
+): Promise<Project | undefined> {
   const p = await s.db.selectFrom("projects").selectAll().where("id", "=", id).executeTakeFirst();
   if (!p) return undefined;
-  const roles = await s.db
-    .selectFrom("project_roles")
-    .select("role")
-    .where("project_id", "=", id)
-    .where("user_id", "=", userId)
-    .execute();
+  const roles = knownRoles
+    ? knownRoles.map((role) => ({ role }))
+    : await s.db
+        .selectFrom("project_roles")
+        .select("role")
+        .where("project_id", "=", id)
+        .where("user_id", "=", userId)
+        .execute();
   return {
     id: p.id,
     workspaceId: p.workspace_id,
