@@ -120,6 +120,16 @@ export function registerStudioCommands(program: Command): void {
     }
   });
 
+  withStudioOptions(
+    program
+      .command("workspace")
+      .description("Workspaces")
+      .command("create <name>")
+      .description("Create a workspace you own"),
+  ).action(async (name: string, o: StudioCliOptions) =>
+    withStudio(o, async (s, actor) => json(await S.createWorkspace(s, actor, { name }))),
+  );
+
   const project = program.command("project").description("Projects: list, create, show");
   withStudioOptions(
     project.command("list").description("Your workspaces and projects").option("--json", "print JSON"),
