@@ -11,8 +11,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { processorFactory, registerProcessor } from "@controlroom/engine/dsp/chain.ts";
-import { COMPRESSOR_FACTORY } from "@controlroom/engine/dsp/dynamics/compressor.ts";
 import "@controlroom/engine/dsp/processors.ts";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
@@ -20,10 +18,8 @@ import { renderSessionToFiles } from "../packages/node/src/render/render-session
 import { sha256File } from "../packages/node/src/session/hash.ts";
 import { corpus, fmt, outDir } from "./lib.ts";
 
-// Until the dynamics processors are in the built-in registry, register the compressor here; worker threads
-// would not know it, so the render then stays on one thread.
-const compressorBuiltIn = processorFactory("compressor") !== undefined;
-if (!compressorBuiltIn) registerProcessor(COMPRESSOR_FACTORY);
+/** Threads rendering tracks (default: one per core); `BENCH_THREADS=1` measures one core. */
+const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
 
 const SONG = join(corpus, "song1");
 const STEM_SECONDS = 64;
@@ -106,7 +102,7 @@ async function one(minutes: number): Promise<void> {
   const r = await renderSessionToFiles(session, SONG, out, {
     bits: 24,
     verifyHashes: false,
-    ...(compressorBuiltIn ? {} : { threads: 1 }),
+    threads,
     onProgress: () => {
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     },
@@ -126,7 +122,7 @@ async function one(minutes: number): Promise<void> {
       xRealTimePerCpu: audioSeconds / cpuSeconds,
       maxRssMB: process.resourceUsage().maxRSS / 1024,
       peakHeapMB: peakHeap / 2 ** 20,
-      threads: compressorBuiltIn ? "default" : 1,
+      threads: threads ?? "one per core",
     }),
   );
 }
@@ -138,7 +134,14 @@ if (arg === "--one") {
   const sizes = arg ? [Number(arg)] : [4, 60];
   const results: Record<
     number,
-    { xRealTime: number; xRealTimePerCpu: number; maxRssMB: number; seconds: number; peakHeapMB: number }
+    {
+      xRealTime: number;
+      xRealTimePerCpu: number;
+      maxRssMB: number;
+      seconds: number;
+      peakHeapMB: number;
+      threads: string | number;
+    }
   > = {};
   for (const m of sizes) {
     const p = spawnSync(
@@ -153,7 +156,7 @@ if (arg === "--one") {
     const res = JSON.parse(p.stdout.trim().split("\n").pop()!);
     results[m] = res;
     console.log(
-      `${String(m).padStart(2)} min, 16 tracks (EQ + compressor each), reverb + delay buses, volume automation: ` +
+      `${String(m).padStart(2)} min, 16 tracks (EQ + compressor each), reverb + delay buses, volume automation, threads ${res.threads}: ` +
         `${fmt(res.seconds, 1)} s, ${fmt(res.xRealTime, 1)}x real time (${fmt(res.xRealTimePerCpu, 1)}x per CPU-second), peak RSS ${fmt(res.maxRssMB, 0)} MB, peak heap ${fmt(res.peakHeapMB, 0)} MB`,
     );
   }
