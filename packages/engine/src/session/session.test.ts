@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { AutomationCurve } from "./automation.ts";
 import { clipFadeGain } from "./fades.ts";
@@ -35,6 +36,14 @@ describe("session parsing", () => {
     assert.equal(s.tracks[0].output, "master");
     assert.deepEqual(s.tempo, [{ bar: 1, beat: 1, bpm: 120 }]);
     assert.equal(s.tracks[0].takes[0].clips[0].fadeIn.length, 0);
+  });
+
+  it("accepts the example in README.md", () => {
+    const md = readFileSync(new URL("./README.md", import.meta.url), "utf8");
+    const json = /```json\n([\s\S]*?)```/.exec(md)![1].replace("…64 hex…", "b".repeat(64));
+    const s = parseSession(JSON.parse(json));
+    assert.equal(s.tracks[0].sends[0].bus, "verb");
+    assert.equal(s.buses[0].kind, "aux");
   });
 
   it("migrates version 1 (flat clips, bpm, gainDb)", () => {
