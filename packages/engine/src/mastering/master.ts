@@ -183,9 +183,16 @@ export function integratedLoudness(x: readonly Float32Array[], sampleRate: numbe
   return m.result().integratedLufs;
 }
 
-/** Full analysis of planar audio. */
-export function analyze(x: readonly Float32Array[], sampleRate: number): AnalysisReport {
-  const a = new Analyzer({ sampleRate, channels: x.length });
+/**
+ * Analysis of planar audio: everything but the 1/3-octave bands (mastering measures tonal balance with
+ * its own long-term spectrum), unless `withBands`.
+ */
+export function analyze(x: readonly Float32Array[], sampleRate: number, withBands = false): AnalysisReport {
+  const a = new Analyzer({
+    sampleRate,
+    channels: x.length,
+    parts: { loudness: true, levels: true, phase: true, truePeak: true, overview: true, spectrum: withBands },
+  });
   for (let pos = 0; pos < x[0].length; pos += 65536) {
     const n = Math.min(65536, x[0].length - pos);
     a.process(

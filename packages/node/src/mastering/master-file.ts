@@ -198,13 +198,18 @@ export async function masterChannels(
     x = resampleChannels(x, rate, preset.sampleRate, "high");
     rate = preset.sampleRate;
   }
-  const before = longTermSpectrum(x, rate);
+  // Spectra are measured only when something asks for them (reference, album tone, HTML report).
+  let beforeSpec: LongTermSpectrum | null = null;
+  const spectrumBefore = () => {
+    beforeSpec ??= longTermSpectrum(x, rate);
+    return beforeSpec;
+  };
   let reference: ReferenceReport | null = null;
   let eqBands: MasterResult["chain"] = [];
   let width = 1;
   if (!opts.referenceAudio && opts.tonalTarget) {
     const t = opts.tonalTarget;
-    eqBands = designMatchEq(before, t.spectrum, {
+    eqBands = designMatchEq(spectrumBefore(), t.spectrum, {
       sampleRate: rate,
       strength: t.strength,
       maxGainDb: t.maxGainDb,
@@ -213,7 +218,7 @@ export async function masterChannels(
   if (opts.referenceAudio) {
     const ref = opts.referenceAudio;
     const refSpec = longTermSpectrum(ref.channels, ref.info.sampleRate);
-    const eq = designMatchEq(before, refSpec, { sampleRate: rate });
+    const eq = designMatchEq(spectrumBefore(), refSpec, { sampleRate: rate });
     const smIn = sideToMidRatio(x);
     const smRef = sideToMidRatio(ref.channels);
     if (smIn !== null && smRef !== null && smIn > 1e-6) {
@@ -229,7 +234,7 @@ export async function masterChannels(
       truePeakDbtp: round(refA.truePeakDbtp),
       sideToMid: smRef === null ? null : round(smRef, 4),
       spectrum: refSpec,
-      distanceBeforeDb: round(spectralDistanceDb(before, refSpec)),
+      distanceBeforeDb: round(spectralDistanceDb(spectrumBefore(), refSpec)),
       distanceAfterDb: Number.NaN,
       width: round(width, 3),
       eqBands: eq.bands.map((b) => ({ freq: round(b.freq, 1), gainDb: b.gainDb ?? 0, q: b.q ?? 1 })),
@@ -252,8 +257,12 @@ export async function masterChannels(
     },
     runner,
   ).finally(() => runner.close());
-  const after = longTermSpectrum(result.channels, rate);
-  if (reference) reference.distanceAfterDb = round(spectralDistanceDb(after, reference.spectrum));
+  let afterSpec: LongTermSpectrum | null = null;
+  const spectrumAfter = () => {
+    afterSpec ??= longTermSpectrum(result.channels, rate);
+    return afterSpec;
+  };
+  if (reference) reference.distanceAfterDb = round(spectralDistanceDb(spectrumAfter(), reference.spectrum));
   if (preset?.minCorrelation !== null && preset?.minCorrelation !== undefined) {
     const c = result.after.correlation;
     if (c !== null && c < preset.minCorrelation) {
@@ -264,7 +273,15 @@ export async function masterChannels(
   }
   return {
     result,
-    spectra: { before, after, reference: reference?.spectrum ?? null },
+    spectra: {
+      get before() {
+        return spectrumBefore();
+      },
+      get after() {
+        return spectrumAfter();
+      },
+      reference: reference?.spectrum ?? null,
+    },
     reference,
     sampleRate: rate,
     warnings,

@@ -12,8 +12,11 @@ import type { LimitJob } from "./limiter-worker.ts";
 
 /** Warm-up before each piece, seconds: 20 × the slowest release the mastering limiter uses (100 ms). */
 const WARM_SECONDS = 2;
-/** Below this length one thread is quicker than starting workers, seconds. */
-const MIN_PARALLEL_SECONDS = 20;
+/**
+ * Below this length one thread is quicker than starting workers (each compiles the engine's TypeScript
+ * on start, ~0.5 s), seconds.
+ */
+const MIN_PARALLEL_SECONDS = 120;
 
 export class ParallelLimiter implements LimiterRunner {
   private readonly workers: Worker[];
