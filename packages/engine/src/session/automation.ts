@@ -64,7 +64,35 @@ export class AutomationCurve {
       out.fill(this.values[s], 0, frames);
       return true;
     }
-    for (let i = 0; i < frames; i++) out[i] = this.valueAt((startSample + i) / sampleRate);
+    // Segment by segment: the same values as valueAt, without searching per sample.
+    const v = this.values;
+    const n = t.length;
+    let i = 0;
+    while (i < frames) {
+      const time = (startSample + i) / sampleRate;
+      if (time <= t[0]) {
+        out[i++] = v[0];
+        continue;
+      }
+      if (time >= t[n - 1]) {
+        out.fill(v[n - 1], i, frames);
+        break;
+      }
+      this.valueAt(time);
+      const k = this.seg;
+      const t0 = t[k];
+      const t1 = t[k + 1];
+      const v0 = v[k];
+      const dv = v[k + 1] - v0;
+      const c = this.curves[k];
+      const span = t1 - t0;
+      for (; i < frames; i++) {
+        const tt = (startSample + i) / sampleRate;
+        if (tt >= t1) break;
+        const u = (tt - t0) / span;
+        out[i] = v0 + dv * (c === 0 ? u : shape(u, c));
+      }
+    }
     return false;
   }
 }

@@ -197,6 +197,21 @@ describe("automation and fades", () => {
     assert.ok(Math.abs(out[1] - (-6 - 12 / 48000)) < 1e-6);
   });
 
+  it("fills blocks with exactly the values of valueAt, across segments, curves and jumps", () => {
+    const c = new AutomationCurve([
+      { time: 0.001, value: -3, curve: 0 },
+      { time: 0.002, value: -9, curve: 0.5 },
+      { time: 0.0025, value: 0, curve: 0 },
+      { time: 0.0025, value: -20, curve: -1 },
+      { time: 0.004, value: 6, curve: 0 },
+    ]);
+    const out = new Float32Array(300);
+    for (const start of [0, 17, 100]) {
+      c.fill(out, start, 300, 48000);
+      for (let i = 0; i < 300; i++) assert.equal(out[i], Math.fround(c.valueAt((start + i) / 48000)));
+    }
+  });
+
   it("bends curved segments but keeps their ends", () => {
     const c = new AutomationCurve([
       { time: 0, value: 0, curve: 1 },
