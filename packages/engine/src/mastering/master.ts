@@ -115,10 +115,20 @@ export function planPreChain(s: MasterSettings, before: AnalysisReport, channels
   const chain: ProcessorJSON[] = [];
   if (s.eqBands && s.eqBands.length > 0) chain.push({ type: "eq", bands: s.eqBands });
   if (s.deEss) {
-    // Sibilance lives at 5–10 kHz. A de-esser from the registry (its defaults) when there is one; otherwise a
+    // Sibilance lives at 5–10 kHz. The registry's de-esser when there is one; otherwise a
     // gentle static high shelf keeps the highs from dominating the cut.
-    if (processorFactory("deesser")) chain.push({ type: "deesser" });
-    else chain.push({ type: "eq", bands: [{ kind: "highshelf", freq: 7000, gainDb: -2, q: Math.SQRT1_2 }] });
+    if (processorFactory("deesser")) {
+      // Split-band, above 6 kHz, threshold relative to the programme so only the loudest esses are touched.
+      const rms = Number.isFinite(before.rmsDbfs) ? before.rmsDbfs : -30;
+      chain.push({
+        type: "deesser",
+        freq: 6000,
+        thresholdDb: Math.max(-60, Math.min(0, Math.round((rms - 6) * 10) / 10)),
+        ratio: 3,
+        rangeDb: 6,
+      });
+    } else
+      chain.push({ type: "eq", bands: [{ kind: "highshelf", freq: 7000, gainDb: -2, q: Math.SQRT1_2 }] });
   }
   if (s.glue ?? true) {
     // Gentle by default: threshold a little above the programme's RMS, 1.5:1, so only the loud passages are

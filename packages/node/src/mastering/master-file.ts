@@ -240,23 +240,37 @@ export async function masterChannels(
       eqBands: eq.bands.map((b) => ({ freq: round(b.freq, 1), gainDb: b.gainDb ?? 0, q: b.q ?? 1 })),
     };
   }
-  const runner = ParallelLimiter.for(x[0].length, rate);
-  const result = await masterAudio(
-    x,
-    {
-      sampleRate: rate,
-      targetLufs: target.lufs,
-      ceilingDbtp: target.ceilingDbtp,
-      maxLimitingDb: opts.maxLimitingDb ?? preset?.maxLimitingDb ?? 6,
-      eqBands: eqBands.length ? (eqBands as never) : undefined,
-      width: preset?.name === "vinyl" ? Math.min(width, 1) : width,
-      monoBelowHz: preset?.monoBelowHz ?? 0,
-      deEss: preset?.deEss ?? false,
-      onPass: opts.onPass,
-      allocate: ParallelLimiter.allocate,
-    },
-    runner,
-  ).finally(() => runner.close());
+  const minCorr = preset?.minCorrelation ?? null;
+  const run = async (w: number) => {
+    const runner = ParallelLimiter.for(x[0].length, rate);
+    return masterAudio(
+      x,
+      {
+        sampleRate: rate,
+        targetLufs: target.lufs,
+        ceilingDbtp: target.ceilingDbtp,
+        maxLimitingDb: opts.maxLimitingDb ?? preset?.maxLimitingDb ?? 6,
+        eqBands: eqBands.length ? (eqBands as never) : undefined,
+        width: w,
+        monoBelowHz: preset?.monoBelowHz ?? 0,
+        deEss: preset?.deEss ?? false,
+        onPass: opts.onPass,
+        allocate: ParallelLimiter.allocate,
+      },
+      runner,
+    ).finally(() => runner.close());
+  };
+  if (preset?.name === "vinyl") width = Math.min(width, 1);
+  let result = await run(width);
+  // A target with a correlation floor (vinyl): narrow the image step by step until the measured master is
+  // above it (width scales the side, so correlation rises as it narrows).
+  for (let k = 0; k < 3 && minCorr !== null && (result.after.correlation ?? 1) < minCorr; k++) {
+    width *= 0.7;
+    warnings.push(
+      `correlation ${result.after.correlation?.toFixed(2)} below ${minCorr} (${preset?.name}): width narrowed to ${width.toFixed(2)}`,
+    );
+    result = await run(width);
+  }
   let afterSpec: LongTermSpectrum | null = null;
   const spectrumAfter = () => {
     afterSpec ??= longTermSpectrum(result.channels, rate);

@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import type { AnalysisReport } from "@controlroom/engine";
 import { loudnessPlotSvg } from "../plots/loudness-plot.ts";
+import { writePlot } from "../plots/render.ts";
 import { esc } from "../plots/svg.ts";
 import type { MasterOutcome, MasterReport } from "./master-file.ts";
 import { gainReductionSvg, spectraSvg } from "./report-plots.ts";
@@ -97,7 +98,7 @@ ${Object.values(plots).join("\n")}
 
 /**
  * Writes the JSON report (always, beside the master, or at `jsonPath`) and, with `htmlPath`, the HTML
- * report with its plots inline plus SVG copies of each plot beside it. Returns the paths written.
+ * report with its plots inline plus SVG and PNG copies of each plot beside it. Returns the paths written.
  */
 export async function writeMasterReports(
   o: MasterOutcome,
@@ -114,7 +115,8 @@ export async function writeMasterReports(
     const stem = join(dirname(opts.htmlPath), basename(opts.htmlPath, extname(opts.htmlPath)));
     for (const [name, svg] of Object.entries(plots)) {
       await writeFile(`${stem}.${name}.svg`, svg);
-      written.push(`${stem}.${name}.svg`);
+      await writePlot(`${stem}.${name}.png`, svg);
+      written.push(`${stem}.${name}.svg`, `${stem}.${name}.png`);
     }
   }
   return written;
