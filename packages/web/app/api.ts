@@ -1,29 +1,27 @@
 /**
- * The typed API client. Shapes come from the studio's own types and zod input schemas (imported as types
- * only, so nothing of the server ends up in the bundle); dates arrive as ISO strings, which `Wire` expresses.
+ * The typed API client. Request bodies are typed by the zod schemas the server validates with, responses by
+ * the return types of the service functions its routes call (all imported as types only, so nothing of the
+ * server ends up in the bundle); dates arrive as ISO strings, which `Wire` expresses.
  * Every URL the app uses is in this file, so a route change is a one-line fix.
  */
 import type { User } from "@controlroom/studio/accounts/accounts.ts";
 import type { AuditEntry } from "@controlroom/studio/audit/audit.ts";
 import type { BudgetLine, BudgetSummary, BudgetTotals } from "@controlroom/studio/budget/budget.ts";
-import type { Credit, DeliveryItem, SetCreditsInput } from "@controlroom/studio/credits/credits.ts";
+import type { Credit, DeliveryItem } from "@controlroom/studio/credits/credits.ts";
+import type * as S from "@controlroom/studio/index.ts";
 import type { Job } from "@controlroom/studio/jobs/jobs.ts";
 import type { Dashboard } from "@controlroom/studio/projects/dashboard.ts";
-import type {
-  CreateProjectInput,
-  Member,
-  Project,
-  SetRolesInput,
-} from "@controlroom/studio/projects/projects.ts";
+import type { Member, Project } from "@controlroom/studio/projects/projects.ts";
 import type { Workspace } from "@controlroom/studio/projects/workspaces.ts";
-import type { Booking, CreateBookingInput } from "@controlroom/studio/schedule/bookings.ts";
-import type { Section, SetArrangementInput } from "@controlroom/studio/songs/arrangement.ts";
-import type { CreateSongInput, Song, SongDetail } from "@controlroom/studio/songs/songs.ts";
-import type { CreateTakeInput, DecideTakeInput, Take } from "@controlroom/studio/takes/takes.ts";
+import type { Booking } from "@controlroom/studio/schedule/bookings.ts";
+import type { Room } from "@controlroom/studio/schedule/rooms.ts";
+import type { Section } from "@controlroom/studio/songs/arrangement.ts";
+import type { Song, SongDetail } from "@controlroom/studio/songs/songs.ts";
+import type { Take } from "@controlroom/studio/takes/takes.ts";
 import type { Task } from "@controlroom/studio/tasks/tasks.ts";
-import type { Approval, DecideInput } from "@controlroom/studio/versions/approvals.ts";
-import type { AddCommentInput, Comment } from "@controlroom/studio/versions/comments.ts";
-import type { CreateVersionInput, MixVersion } from "@controlroom/studio/versions/mix-versions.ts";
+import type { Approval } from "@controlroom/studio/versions/approvals.ts";
+import type { Comment } from "@controlroom/studio/versions/comments.ts";
+import type { MixVersion } from "@controlroom/studio/versions/mix-versions.ts";
 import type { z } from "zod";
 
 /** A value as it crosses JSON: Dates become ISO strings. */
@@ -51,6 +49,7 @@ export type {
   Member,
   MixVersion,
   Project,
+  Room,
   Section,
   Song,
   SongDetail,
@@ -112,68 +111,85 @@ export interface Peaks {
   peaks: number[][];
 }
 
-export const api = {
-  register: (b: { email: string; name: string; password: string }) => post<User>("/api/auth/register", b),
-  login: (b: { email: string; password: string }) => post<{ user: User }>("/api/auth/login", b),
-  logout: () => post<unknown>("/api/auth/logout"),
-  me: () => get<User>("/api/me"),
+/** A job request: its kind and input. */
+export type JobRequest = In<typeof S.SubmitJobInput>;
 
-  workspaces: () => get<Workspace[]>("/api/workspaces"),
-  createWorkspace: (name: string) => post<Workspace>("/api/workspaces", { name }),
-  projects: (workspaceId: string) => get<Project[]>(`/api/workspaces/${e(workspaceId)}/projects`),
-  createProject: (b: In<typeof CreateProjectInput>) => post<Project>("/api/projects", b),
-  project: (id: string) => get<Project>(`/api/projects/${e(id)}`),
-  dashboard: (id: string) => get<Dashboard>(`/api/projects/${e(id)}/dashboard`),
-  team: (id: string) => get<Member[]>(`/api/projects/${e(id)}/team`),
-  setRoles: (id: string, b: In<typeof SetRolesInput>) => put<Member[]>(`/api/projects/${e(id)}/team`, b),
-  bookings: (id: string) => get<Booking[]>(`/api/projects/${e(id)}/bookings`),
-  createBooking: (id: string, b: In<typeof CreateBookingInput>) =>
-    post<Booking>(`/api/projects/${e(id)}/bookings`, b),
-  budget: (id: string) => get<BudgetSummary>(`/api/projects/${e(id)}/budget`),
-  tasks: (id: string) => get<Task[]>(`/api/projects/${e(id)}/tasks`),
+/** What a service function answers, as it arrives over JSON. */
+type Out<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+
+/**
+ * The API. Each entry names the route the server registers (packages/server/src/routes.ts) and takes its
+ * response type from the service function that route calls, and its body type from the same zod schema.
+ */
+export const api = {
+  register: (b: In<typeof S.RegisterInput>) => post<Out<typeof S.register>>("/api/auth/register", b),
+  login: (b: In<typeof S.LoginInput>) => post<Omit<Out<typeof S.login>, "token">>("/api/auth/login", b),
+  logout: () => post<{ ok: boolean }>("/api/auth/logout"),
+  me: () => get<Out<typeof S.me>>("/api/me"),
+
+  workspaces: () => get<Out<typeof S.listWorkspaces>>("/api/workspaces"),
+  createWorkspace: (name: string) => post<Out<typeof S.createWorkspace>>("/api/workspaces", { name }),
+  rooms: (workspaceId: string) => get<Out<typeof S.listRooms>>(`/api/workspaces/${e(workspaceId)}/rooms`),
+  createRoom: (workspaceId: string, b: In<typeof S.CreateRoomInput>) =>
+    post<Out<typeof S.createRoom>>(`/api/workspaces/${e(workspaceId)}/rooms`, b),
+  projects: (workspaceId: string) =>
+    get<Out<typeof S.listProjects>>(`/api/workspaces/${e(workspaceId)}/projects`),
+  createProject: ({ workspaceId, ...b }: In<typeof S.CreateProjectInput>) =>
+    post<Out<typeof S.createProject>>(`/api/workspaces/${e(workspaceId)}/projects`, b),
+  project: (id: string) => get<Out<typeof S.getProject>>(`/api/projects/${e(id)}`),
+  dashboard: (id: string) => get<Out<typeof S.getDashboard>>(`/api/projects/${e(id)}/dashboard`),
+  team: (id: string) => get<Out<typeof S.listTeam>>(`/api/projects/${e(id)}/team`),
+  setRoles: (id: string, b: In<typeof S.SetRolesInput>) =>
+    put<Out<typeof S.setMemberRoles>>(`/api/projects/${e(id)}/team`, b),
+  bookings: (id: string) => get<Out<typeof S.listBookings>>(`/api/projects/${e(id)}/bookings`),
+  createBooking: (id: string, b: In<typeof S.CreateBookingInput>) =>
+    post<Out<typeof S.createBooking>>(`/api/projects/${e(id)}/bookings`, b),
+  budget: (id: string) => get<Out<typeof S.budgetSummary>>(`/api/projects/${e(id)}/budget`),
+  tasks: (id: string) => get<Out<typeof S.listTasks>>(`/api/projects/${e(id)}/tasks`),
   upload: (projectId: string, file: Blob, name: string) => {
     const fd = new FormData();
     fd.append("file", file, name);
-    return post<StoredBlob>(`/api/projects/${e(projectId)}/uploads`, fd);
+    return post<Out<typeof S.uploadAudio>>(`/api/projects/${e(projectId)}/uploads`, fd);
   },
   blobUrl: (sha256: string) => `/api/blobs/${e(sha256)}`,
+  /** Precomputed peaks (no such route yet: the caller falls back to peaks from the decoded file). */
   peaks: (sha256: string) => get<Peaks>(`/api/blobs/${e(sha256)}/peaks`),
-  submitJob: (projectId: string, b: { kind: string; input: Record<string, unknown> }) =>
-    post<Job>(`/api/projects/${e(projectId)}/jobs`, b),
-  job: (id: string) => get<Job>(`/api/jobs/${e(id)}`),
+  submitJob: (projectId: string, b: In<typeof S.SubmitJobInput>) =>
+    post<Out<typeof S.submitJob>>(`/api/projects/${e(projectId)}/jobs`, b),
+  job: (id: string) => get<Out<typeof S.getJob>>(`/api/jobs/${e(id)}`),
 
-  songs: (projectId: string) => get<Song[]>(`/api/projects/${e(projectId)}/songs`),
-  createSong: (projectId: string, b: In<typeof CreateSongInput>) =>
-    post<SongDetail>(`/api/projects/${e(projectId)}/songs`, b),
-  song: (id: string) => get<SongDetail>(`/api/songs/${e(id)}`),
-  setStatus: (id: string, b: { version: number; status: string }) =>
-    post<SongDetail>(`/api/songs/${e(id)}/status`, b),
-  arrangement: (id: string) => get<Section[]>(`/api/songs/${e(id)}/arrangement`),
-  setArrangement: (id: string, b: In<typeof SetArrangementInput>) =>
-    put<Section[]>(`/api/songs/${e(id)}/arrangement`, b),
-  versions: (songId: string) => get<MixVersion[]>(`/api/songs/${e(songId)}/versions`),
-  createVersion: (songId: string, b: In<typeof CreateVersionInput>) =>
-    post<MixVersion>(`/api/songs/${e(songId)}/versions`, b),
-  comments: (versionId: string) => get<Comment[]>(`/api/versions/${e(versionId)}/comments`),
-  addComment: (versionId: string, b: In<typeof AddCommentInput>) =>
-    post<Comment>(`/api/versions/${e(versionId)}/comments`, b),
-  resolveComment: (id: string, b: { version: number; resolved: boolean }) =>
-    post<Comment>(`/api/comments/${e(id)}/resolve`, b),
-  approvals: (versionId: string) => get<Approval[]>(`/api/versions/${e(versionId)}/approvals`),
-  decide: (versionId: string, b: In<typeof DecideInput>) =>
-    post<Approval>(`/api/versions/${e(versionId)}/approvals`, b),
-  takes: (songId: string) => get<Take[]>(`/api/songs/${e(songId)}/takes`),
-  createTake: (songId: string, b: In<typeof CreateTakeInput>) =>
-    post<Take>(`/api/songs/${e(songId)}/takes`, b),
-  decideTake: (id: string, b: In<typeof DecideTakeInput>) => patch<Take>(`/api/takes/${e(id)}`, b),
-  credits: (songId: string) => get<Credit[]>(`/api/songs/${e(songId)}/credits`),
-  setCredits: (songId: string, b: In<typeof SetCreditsInput>) =>
-    put<Credit[]>(`/api/songs/${e(songId)}/credits`, b),
-  delivery: (songId: string) =>
-    get<{ items: DeliveryItem[]; complete: boolean }>(`/api/songs/${e(songId)}/delivery`),
-  setDelivery: (songId: string, b: { item: string; done: boolean }) =>
-    put<{ items: DeliveryItem[]; complete: boolean }>(`/api/songs/${e(songId)}/delivery`, b),
-  songTasks: (songId: string) => get<Task[]>(`/api/songs/${e(songId)}/tasks`),
+  songs: (projectId: string) => get<Out<typeof S.listSongs>>(`/api/projects/${e(projectId)}/songs`),
+  createSong: (projectId: string, b: In<typeof S.CreateSongInput>) =>
+    post<Out<typeof S.createSong>>(`/api/projects/${e(projectId)}/songs`, b),
+  song: (id: string) => get<Out<typeof S.getSong>>(`/api/songs/${e(id)}`),
+  setStatus: (id: string, b: In<typeof S.SetStatusInput>) =>
+    post<Out<typeof S.setSongStatus>>(`/api/songs/${e(id)}/status`, b),
+  arrangement: (id: string) => get<Out<typeof S.getArrangement>>(`/api/songs/${e(id)}/arrangement`),
+  setArrangement: (id: string, b: In<typeof S.SetArrangementInput>) =>
+    put<Out<typeof S.setArrangement>>(`/api/songs/${e(id)}/arrangement`, b),
+  versions: (songId: string) => get<Out<typeof S.listVersions>>(`/api/songs/${e(songId)}/versions`),
+  createVersion: (songId: string, b: In<typeof S.CreateVersionInput>) =>
+    post<Out<typeof S.createVersion>>(`/api/songs/${e(songId)}/versions`, b),
+  comments: (versionId: string) => get<Out<typeof S.listComments>>(`/api/versions/${e(versionId)}/comments`),
+  addComment: (versionId: string, b: In<typeof S.AddCommentInput>) =>
+    post<Out<typeof S.addComment>>(`/api/versions/${e(versionId)}/comments`, b),
+  resolveComment: (id: string, b: In<typeof S.ResolveInput>) =>
+    patch<Out<typeof S.resolveComment>>(`/api/comments/${e(id)}`, b),
+  approvals: (versionId: string) =>
+    get<Out<typeof S.listApprovals>>(`/api/versions/${e(versionId)}/approvals`),
+  decide: (versionId: string, b: In<typeof S.DecideInput>) =>
+    post<Out<typeof S.decideVersion>>(`/api/versions/${e(versionId)}/approvals`, b),
+  takes: (songId: string) => get<Out<typeof S.listTakes>>(`/api/songs/${e(songId)}/takes`),
+  createTake: (songId: string, b: In<typeof S.CreateTakeInput>) =>
+    post<Out<typeof S.createTake>>(`/api/songs/${e(songId)}/takes`, b),
+  decideTake: (id: string, b: In<typeof S.DecideTakeInput>) =>
+    patch<Out<typeof S.decideTake>>(`/api/takes/${e(id)}`, b),
+  credits: (songId: string) => get<Out<typeof S.getCredits>>(`/api/songs/${e(songId)}/credits`),
+  setCredits: (songId: string, b: In<typeof S.SetCreditsInput>) =>
+    put<Out<typeof S.setCredits>>(`/api/songs/${e(songId)}/credits`, b),
+  delivery: (songId: string) => get<Out<typeof S.getChecklist>>(`/api/songs/${e(songId)}/delivery`),
+  setDelivery: (songId: string, b: In<typeof S.SetDeliveryItemInput>) =>
+    put<Out<typeof S.setDeliveryItem>>(`/api/songs/${e(songId)}/delivery`, b),
 };
 
 /** What the roles allow, mirrored from the studio's permission table for showing or hiding controls. */

@@ -41,6 +41,9 @@ export function match(pattern: string, path: string): Record<string, string> | n
 /** An in-app link. */
 export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
   return (
+    // biome-ignore lint/a11y/useValidAnchor: a real link (href, new tab, copy) that the app routes itself
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Enter on a link fires click
+    // biome-ignore lint/a11y/noStaticElementInteractions: an anchor with href is interactive
     <a
       {...props}
       onClick={(ev) => {

@@ -63,7 +63,10 @@ export function measure(ch: Float32Array[], rate: number): Readings {
 
 /** Runs the limiter over the whole programme with latency removed. */
 function limit(ch: Float32Array[], rate: number, driveDb: number, ceilingDb: number): Float32Array[] {
-  const lim = new Limiter({ sampleRate: rate, channels: ch.length }, { gainDb: driveDb, ceilingDb, truePeak: true, releaseMs: 80, lookaheadMs: 3 });
+  const lim = new Limiter(
+    { sampleRate: rate, channels: ch.length },
+    { gainDb: driveDb, ceilingDb, truePeak: true, releaseMs: 80, lookaheadMs: 3 },
+  );
   const lat = lim.latency;
   const n = ch[0].length;
   const out = ch.map(() => new Float32Array(n));
@@ -99,7 +102,12 @@ export interface MasterResult {
  * Masters `ch` to `target`. @param onProgress 0…1.
  * @throws when the programme is silent (no loudness to match).
  */
-export function master(ch: Float32Array[], rate: number, target: Target, onProgress: (f: number) => void): MasterResult {
+export function master(
+  ch: Float32Array[],
+  rate: number,
+  target: Target,
+  onProgress: (f: number) => void,
+): MasterResult {
   const before = measure(ch, rate);
   if (!Number.isFinite(before.integratedLufs)) throw new Error("the mix is silent: nothing to master");
   let drive = Math.max(-24, Math.min(24, target.lufs - before.integratedLufs));

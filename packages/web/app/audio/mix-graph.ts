@@ -95,6 +95,12 @@ export function createTrack(ctx: BaseAudioContext, input: AudioNode, busses: Bus
     out: ctx.createGain(),
   };
   n.eq.type = "peaking";
+  // Every track is stereo from its first node on (a mono source is copied to both sides at unity), so the
+  // pan law does not depend on which inserts are on: pan 0 passes both sides unchanged, and panning is
+  // Web Audio's stereo balance (equal-power on the side being turned down).
+  n.eqIn.channelCount = 2;
+  n.eqIn.channelCountMode = "explicit";
+  n.eqIn.channelInterpretation = "speakers";
   input.connect(n.eqIn);
   // Each insert is a dry/wet pair switched by gains, so bypass is click-free and needs no re-wiring.
   n.eqIn.connect(n.eqBypass);
@@ -146,7 +152,8 @@ export async function renderMix(
 ): Promise<AudioBuffer> {
   const rate = buffers[0]?.sampleRate ?? 48000;
   // Tail for the reverb to ring out.
-  const seconds = Math.max(...buffers.map((b) => b.duration)) + (params.some((p) => p.sendDb > -60) ? 1.8 : 0);
+  const seconds =
+    Math.max(...buffers.map((b) => b.duration)) + (params.some((p) => p.sendDb > -60) ? 1.8 : 0);
   const ctx = new OfflineAudioContext(2, Math.ceil(seconds * rate), rate);
   const busses = createBusses(ctx, ctx.destination);
   const heard = audibility(params);

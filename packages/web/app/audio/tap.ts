@@ -57,7 +57,11 @@ export interface TapBlock {
  * Creates a tap on `ctx` (call `loadTap` first). It is kept running by a silent connection to the output.
  * @param channels how many channels to copy (1 or 2). @param onBlock called with each block.
  */
-export function createTap(ctx: AudioContext, channels: number, onBlock: (b: TapBlock) => void): AudioWorkletNode {
+export function createTap(
+  ctx: AudioContext,
+  channels: number,
+  onBlock: (b: TapBlock) => void,
+): AudioWorkletNode {
   const node = new AudioWorkletNode(ctx, "controlroom-tap", {
     numberOfInputs: 1,
     numberOfOutputs: 1,

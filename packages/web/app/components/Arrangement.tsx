@@ -38,11 +38,10 @@ export function Arrangement({
     <section className="card" aria-labelledby="arr-h">
       <h2 id="arr-h">Arrangement</h2>
       {sections && sections.length > 0 ? (
-        <div className="timeline" role="list" aria-label="Sections">
+        <ol className="timeline" aria-label="Sections">
           {sections.map((s) => (
-            <div
+            <li
               key={s.id}
-              role="listitem"
               className={`section ${s.kind}`}
               style={{ flexGrow: s.bars }}
               title={`${s.label}: bars ${s.startBar}–${s.startBar + s.bars - 1}${s.enters ? ` · in: ${s.enters}` : ""}`}
@@ -51,9 +50,9 @@ export function Arrangement({
               <span className="small">
                 {s.bars} bars{s.markerSeconds != null ? ` @ ${clock(s.markerSeconds)}` : ""}
               </span>
-            </div>
+            </li>
           ))}
-        </div>
+        </ol>
       ) : (
         <p className="muted">No sections yet.</p>
       )}

@@ -20,7 +20,7 @@ export function Delivery({ songId, canEdit }: { songId: string; canEdit: boolean
                 disabled={!canEdit}
                 onChange={async (e) => {
                   try {
-                    await api.setDelivery(songId, { item: i.item, done: e.target.checked });
+                    await api.setDelivery(songId, { item: i.item as "main", done: e.target.checked });
                     reload();
                   } catch (x) {
                     setErr(messageOf(x));

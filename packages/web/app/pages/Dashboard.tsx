@@ -6,6 +6,7 @@ import { STAGES } from "@controlroom/studio/songs/pipeline.ts";
 import { ROLES } from "@controlroom/studio/team/roles.ts";
 import { useState } from "react";
 import { allows, api, type Booking, type Wire } from "../api.ts";
+import { BookingForm } from "../components/BookingForm.tsx";
 import { BudgetChart } from "../components/BudgetChart.tsx";
 import { Calendar } from "../components/Calendar.tsx";
 import { Link } from "../router.tsx";
@@ -14,12 +15,19 @@ import { messageOf, useLoad, words } from "../util.ts";
 export function Dashboard({ projectId }: { projectId: string }) {
   const [dash, error, reload] = useLoad(() => api.dashboard(projectId), [projectId]);
   const [songs, , reloadSongs] = useLoad(() => api.songs(projectId), [projectId]);
-  const [bookings] = useLoad(() => api.bookings(projectId).catch(() => [] as Wire<Booking>[]), [projectId]);
+  const [bookings, , reloadBookings] = useLoad(
+    () => api.bookings(projectId).catch(() => [] as Wire<Booking>[]),
+    [projectId],
+  );
   const roles = dash?.project.myRoles ?? [];
   const canBudget = allows(roles, "budget.read");
   const [budget] = useLoad(
     () => (canBudget ? api.budget(projectId).catch(() => null) : Promise.resolve(null)),
     [projectId, canBudget],
+  );
+  const [rooms] = useLoad(
+    () => (dash ? api.rooms(dash.project.workspaceId).catch(() => []) : Promise.resolve([])),
+    [dash?.project.workspaceId],
   );
   const [tasks] = useLoad(() => api.tasks(projectId).catch(() => []), [projectId]);
   const [msg, setMsg] = useState<string | null>(null);
@@ -30,11 +38,11 @@ export function Dashboard({ projectId }: { projectId: string }) {
   const canMove = allows(roles, "song.status");
 
   async function move(songId: string, status: string) {
-    const s = songs?.find((x) => x.id === songId);
+    const s = songs?.songs.find((x) => x.id === songId);
     if (!s || s.status === status) return;
     setMsg(null);
     try {
-      await api.setStatus(songId, { version: s.version, status });
+      await api.setStatus(songId, { version: s.version, status: status as "idea" });
       setMsg(`Moved “${s.title}” to ${words(status)}.`);
     } catch (e) {
       setMsg(messageOf(e));
@@ -71,7 +79,8 @@ export function Dashboard({ projectId }: { projectId: string }) {
               onDragOver={(ev) => canMove && ev.preventDefault()}
               onDrop={(ev) => {
                 ev.preventDefault();
-                const id = ev.dataTransfer.getData("text/plain");
+                // The id travels in the drag data; the state is the fallback for browsers that withhold it.
+                const id = ev.dataTransfer.getData("text/plain") || dragging;
                 setDragging(null);
                 if (id) move(id, stage);
               }}
@@ -125,6 +134,14 @@ export function Dashboard({ projectId }: { projectId: string }) {
         <section className="card" aria-labelledby="cal-h">
           <h2 id="cal-h">Schedule</h2>
           <Calendar bookings={bookings ?? dash.upcomingBookings} team={dash.team} />
+          {allows(roles, "schedule.write") && (
+            <BookingForm
+              projectId={projectId}
+              rooms={rooms ?? []}
+              team={dash.team}
+              onBooked={() => (reloadBookings(), reload())}
+            />
+          )}
         </section>
         <section className="card" aria-labelledby="budget-h">
           <h2 id="budget-h">Budget</h2>

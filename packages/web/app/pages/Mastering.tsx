@@ -13,7 +13,12 @@ import { encodeWav } from "../audio/wav.ts";
 import { Link } from "../router.tsx";
 import { messageOf, useLoad } from "../util.ts";
 
-function runWorker(channels: Float32Array[], rate: number, target: (typeof TARGETS)[number], onProgress: (f: number) => void) {
+function runWorker(
+  channels: Float32Array[],
+  rate: number,
+  target: (typeof TARGETS)[number],
+  onProgress: (f: number) => void,
+) {
   return new Promise<MasterResult>((resolve, reject) => {
     const w = new Worker(new URL("../audio/master-worker.ts", import.meta.url), { type: "module" });
     w.onmessage = (ev) => {
@@ -37,16 +42,22 @@ function runWorker(channels: Float32Array[], rate: number, target: (typeof TARGE
 
 export function Mastering({ songId }: { songId: string }) {
   const [song] = useLoad(() => api.song(songId), [songId]);
-  const [project] = useLoad(() => (song ? api.project(song.projectId) : Promise.resolve(null)), [song?.projectId]);
+  const [project] = useLoad(
+    () => (song ? api.project(song.projectId) : Promise.resolve(null)),
+    [song?.projectId],
+  );
   const [versions, , reloadVersions] = useLoad(() => api.versions(songId), [songId]);
   const sources = useMemo(() => (versions ?? []).filter((v) => v.blobSha256), [versions]);
   const [sourceId, setSourceId] = useState("");
   const [targetName, setTargetName] = useState(TARGETS[0].name);
   const [progress, setProgress] = useState<number | null>(null);
-  const [result, setResult] = useState<(MasterResult & { rate: number; files: { label: string; url: string; blob: Blob }[] }) | null>(null);
+  const [result, setResult] = useState<
+    (MasterResult & { rate: number; files: { label: string; url: string; blob: Blob }[] }) | null
+  >(null);
   const [msg, setMsg] = useState<string | null>(null);
   const target = TARGETS.find((t) => t.name === targetName) ?? TARGETS[0];
-  const source = sources.find((v) => v.id === sourceId) ?? sources.find((v) => v.kind === "mix") ?? sources[0];
+  const source =
+    sources.find((v) => v.id === sourceId) ?? sources.find((v) => v.kind === "mix") ?? sources[0];
 
   async function run() {
     if (!source?.blobSha256) return;
@@ -141,7 +152,8 @@ export function Mastering({ songId }: { songId: string }) {
               </tbody>
             </table>
             <p className="small muted">
-              Limiter drive {result.driveDb.toFixed(2)} dB after {result.passes} pass{result.passes > 1 ? "es" : ""}.
+              Limiter drive {result.driveDb.toFixed(2)} dB after {result.passes} pass
+              {result.passes > 1 ? "es" : ""}.
             </p>
             <div className="grid2">
               <LineChart
@@ -183,7 +195,10 @@ export function Mastering({ songId }: { songId: string }) {
             <ul className="list">
               {result.files.map((f) => (
                 <li key={f.label}>
-                  <a href={f.url} download={`${song.title} ${f.label.replace(/[^a-z0-9]+/gi, " ").trim()}.wav`}>
+                  <a
+                    href={f.url}
+                    download={`${song.title} ${f.label.replace(/[^a-z0-9]+/gi, " ").trim()}.wav`}
+                  >
                     Download {f.label}
                   </a>
                 </li>
@@ -226,11 +241,20 @@ function checks(r: MasterResult, t: (typeof TARGETS)[number], rate: number) {
   let clipped = 0;
   for (const ch of r.output) for (const x of ch) if (Math.abs(x) >= 1) clipped++;
   return [
-    { label: `Integrated loudness ${db(a.integratedLufs)} LUFS within ±0.5 LU of ${t.lufs}`, ok: Math.abs(a.integratedLufs - t.lufs) <= 0.5 },
-    { label: `True peak ${db(a.truePeakDb)} dBTP at or below ${t.truePeakDb} dBTP`, ok: a.truePeakDb <= t.truePeakDb + 0.05 },
+    {
+      label: `Integrated loudness ${db(a.integratedLufs)} LUFS within ±0.5 LU of ${t.lufs}`,
+      ok: Math.abs(a.integratedLufs - t.lufs) <= 0.5,
+    },
+    {
+      label: `True peak ${db(a.truePeakDb)} dBTP at or below ${t.truePeakDb} dBTP`,
+      ok: a.truePeakDb <= t.truePeakDb + 0.05,
+    },
     { label: `No clipped samples (${clipped} found)`, ok: clipped === 0 },
     { label: `Sample rate ${rate} Hz is 44.1 kHz or more`, ok: rate >= 44100 },
-    { label: `Loudness range ${a.loudnessRangeLu.toFixed(1)} LU kept within 3 LU of the mix`, ok: r.before.loudnessRangeLu - a.loudnessRangeLu <= 3 },
+    {
+      label: `Loudness range ${a.loudnessRangeLu.toFixed(1)} LU kept within 3 LU of the mix`,
+      ok: r.before.loudnessRangeLu - a.loudnessRangeLu <= 3,
+    },
   ];
 }
 
@@ -251,7 +275,8 @@ function LineChart({
   const H = 180;
   const n = Math.max(2, ...series.map((s) => s.y.length));
   const x = (i: number) => 30 + (i / (n - 1)) * (W - 40);
-  const y = (v: number) => 10 + (1 - (Math.max(min, Math.min(max, Number.isFinite(v) ? v : min)) - min) / (max - min)) * (H - 30);
+  const y = (v: number) =>
+    10 + (1 - (Math.max(min, Math.min(max, Number.isFinite(v) ? v : min)) - min) / (max - min)) * (H - 30);
   const ticks = [0, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1];
   return (
     <figure>

@@ -29,7 +29,10 @@ type T = Wire<Take>;
 export function Mixer({ songId }: { songId: string }) {
   const { user } = useSession();
   const [song] = useLoad(() => api.song(songId), [songId]);
-  const [project] = useLoad(() => (song ? api.project(song.projectId) : Promise.resolve(null)), [song?.projectId]);
+  const [project] = useLoad(
+    () => (song ? api.project(song.projectId) : Promise.resolve(null)),
+    [song?.projectId],
+  );
   const [takes, , reloadTakes] = useLoad(() => api.takes(songId), [songId]);
   const tracks = useMemo(() => (takes ?? []).filter((t) => t.blobSha256 && t.decision !== "redo"), [takes]);
   const [buffers, setBuffers] = useState<AudioBuffer[] | null>(null);
@@ -37,10 +40,17 @@ export function Mixer({ songId }: { songId: string }) {
   const [playing, setPlaying] = useState(false);
   const [readings, setReadings] = useState<MeterReading[]>([]);
   const [master, setMaster] = useState<MeterReading | null>(null);
-  const [render, setRender] = useState<{ progress: number; url?: string; blob?: Blob; seconds?: number } | null>(null);
+  const [render, setRender] = useState<{
+    progress: number;
+    url?: string;
+    blob?: Blob;
+    seconds?: number;
+  } | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const live = useRef<{ nodes: TrackNodes[]; sources: AudioBufferSourceNode[]; taps: AudioNode[] } | null>(null);
+  const live = useRef<{ nodes: TrackNodes[]; sources: AudioBufferSourceNode[]; taps: AudioNode[] } | null>(
+    null,
+  );
   const meters = useRef<LiveMeter[]>([]);
   const masterMeter = useRef<LiveMeter | null>(null);
 
@@ -152,7 +162,12 @@ export function Mixer({ songId }: { songId: string }) {
       </p>
       <h1>Mixer</h1>
       {allows(roles, "take.write") && (
-        <AddStems projectId={project.id} songId={songId} performer={user?.name ?? "engineer"} onDone={reloadTakes} />
+        <AddStems
+          projectId={project.id}
+          songId={songId}
+          performer={user?.name ?? "engineer"}
+          onDone={reloadTakes}
+        />
       )}
       {msg && <p className="error">{msg}</p>}
       {tracks.length === 0 ? (
@@ -173,13 +188,24 @@ export function Mixer({ songId }: { songId: string }) {
           </div>
           <div className="mixer">
             {tracks.map((t, i) => (
-              <Strip key={t.id} take={t} p={params[i] ?? DEFAULT_TRACK} reading={readings[i]} onChange={(f) => set(i, f)} />
+              <Strip
+                key={t.id}
+                take={t}
+                p={params[i] ?? DEFAULT_TRACK}
+                reading={readings[i]}
+                onChange={(f) => set(i, f)}
+              />
             ))}
           </div>
           <section className="card">
             <h2>Render</h2>
             <div className="row">
-              <button type="button" className="primary" onClick={doRender} disabled={render !== null && render.progress < 1}>
+              <button
+                type="button"
+                className="primary"
+                onClick={doRender}
+                disabled={render !== null && render.progress < 1}
+              >
                 Render mix
               </button>
               {render && (
@@ -206,7 +232,11 @@ export function Mixer({ songId }: { songId: string }) {
                     onClick={async () => {
                       try {
                         const b = await api.upload(project.id, render.blob as Blob, "render.wav");
-                        const v = await api.createVersion(songId, { kind: "mix", label: "mixer render", blobSha256: b.sha256 });
+                        const v = await api.createVersion(songId, {
+                          kind: "mix",
+                          label: "mixer render",
+                          blobSha256: b.sha256,
+                        });
                         setMsg(null);
                         setNote(`Added mix v${v.number} to the version stack.`);
                       } catch (e) {
@@ -249,64 +279,150 @@ function Strip({
         <div style={{ width: meterWidth(reading?.peakDb ?? -100) }} />
       </div>
       <div className="readout">
-        {db(reading?.peakDb ?? Number.NEGATIVE_INFINITY)} dBFS · {db(reading?.momentaryLufs ?? Number.NEGATIVE_INFINITY)} LUFS
+        {db(reading?.peakDb ?? Number.NEGATIVE_INFINITY)} dBFS ·{" "}
+        {db(reading?.momentaryLufs ?? Number.NEGATIVE_INFINITY)} LUFS
       </div>
       <label>
         Fader {name}: {p.gainDb.toFixed(1)} dB
-        <input type="range" min={-60} max={12} step={0.5} value={p.gainDb} onChange={(e) => onChange((q) => ({ ...q, gainDb: num(e.target.value) }))} />
+        <input
+          type="range"
+          min={-60}
+          max={12}
+          step={0.5}
+          value={p.gainDb}
+          onChange={(e) => onChange((q) => ({ ...q, gainDb: num(e.target.value) }))}
+        />
       </label>
       <label>
-        Pan {name}: {p.pan === 0 ? "C" : p.pan < 0 ? `L${Math.round(-p.pan * 100)}` : `R${Math.round(p.pan * 100)}`}
-        <input type="range" min={-1} max={1} step={0.05} value={p.pan} onChange={(e) => onChange((q) => ({ ...q, pan: num(e.target.value) }))} />
+        Pan {name}:{" "}
+        {p.pan === 0 ? "C" : p.pan < 0 ? `L${Math.round(-p.pan * 100)}` : `R${Math.round(p.pan * 100)}`}
+        <input
+          type="range"
+          min={-1}
+          max={1}
+          step={0.05}
+          value={p.pan}
+          onChange={(e) => onChange((q) => ({ ...q, pan: num(e.target.value) }))}
+        />
       </label>
       <div className="row">
-        <button type="button" aria-pressed={p.mute} onClick={() => onChange((q) => ({ ...q, mute: !q.mute }))} aria-label={`Mute ${name}`}>
+        <button
+          type="button"
+          aria-pressed={p.mute}
+          onClick={() => onChange((q) => ({ ...q, mute: !q.mute }))}
+          aria-label={`Mute ${name}`}
+        >
           M
         </button>
-        <button type="button" aria-pressed={p.solo} onClick={() => onChange((q) => ({ ...q, solo: !q.solo }))} aria-label={`Solo ${name}`}>
+        <button
+          type="button"
+          aria-pressed={p.solo}
+          onClick={() => onChange((q) => ({ ...q, solo: !q.solo }))}
+          aria-label={`Solo ${name}`}
+        >
           S
         </button>
       </div>
       <details>
         <summary>Inserts</summary>
         <label className="inline">
-          <input type="checkbox" checked={p.eq.on} onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, on: e.target.checked } }))} />
+          <input
+            type="checkbox"
+            checked={p.eq.on}
+            onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, on: e.target.checked } }))}
+          />
           EQ bell
         </label>
         <label>
           Frequency (Hz)
-          <input type="number" min={20} max={20000} value={p.eq.freqHz} onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, freqHz: num(e.target.value) } }))} />
+          <input
+            type="number"
+            min={20}
+            max={20000}
+            value={p.eq.freqHz}
+            onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, freqHz: num(e.target.value) } }))}
+          />
         </label>
         <label>
           Gain (dB)
-          <input type="number" min={-24} max={24} step={0.5} value={p.eq.gainDb} onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, gainDb: num(e.target.value) } }))} />
+          <input
+            type="number"
+            min={-24}
+            max={24}
+            step={0.5}
+            value={p.eq.gainDb}
+            onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, gainDb: num(e.target.value) } }))}
+          />
         </label>
         <label>
           Q
-          <input type="number" min={0.1} max={18} step={0.1} value={p.eq.q} onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, q: num(e.target.value) } }))} />
+          <input
+            type="number"
+            min={0.1}
+            max={18}
+            step={0.1}
+            value={p.eq.q}
+            onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, q: num(e.target.value) } }))}
+          />
         </label>
         <label className="inline">
-          <input type="checkbox" checked={p.comp.on} onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, on: e.target.checked } }))} />
+          <input
+            type="checkbox"
+            checked={p.comp.on}
+            onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, on: e.target.checked } }))}
+          />
           Compressor
         </label>
         <label>
           Threshold (dB)
-          <input type="number" min={-60} max={0} value={p.comp.thresholdDb} onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, thresholdDb: num(e.target.value) } }))} />
+          <input
+            type="number"
+            min={-60}
+            max={0}
+            value={p.comp.thresholdDb}
+            onChange={(e) =>
+              onChange((q) => ({ ...q, comp: { ...q.comp, thresholdDb: num(e.target.value) } }))
+            }
+          />
         </label>
         <label>
           Ratio
-          <input type="number" min={1} max={20} step={0.5} value={p.comp.ratio} onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, ratio: num(e.target.value) } }))} />
+          <input
+            type="number"
+            min={1}
+            max={20}
+            step={0.5}
+            value={p.comp.ratio}
+            onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, ratio: num(e.target.value) } }))}
+          />
         </label>
       </details>
       <label>
         Reverb send {name}: {p.sendDb <= -60 ? "off" : `${p.sendDb.toFixed(0)} dB`}
-        <input type="range" min={-60} max={0} step={1} value={p.sendDb} onChange={(e) => onChange((q) => ({ ...q, sendDb: num(e.target.value) }))} />
+        <input
+          type="range"
+          min={-60}
+          max={0}
+          step={1}
+          value={p.sendDb}
+          onChange={(e) => onChange((q) => ({ ...q, sendDb: num(e.target.value) }))}
+        />
       </label>
     </fieldset>
   );
 }
 
-function AddStems({ projectId, songId, performer, onDone }: { projectId: string; songId: string; performer: string; onDone(): void }) {
+function AddStems({
+  projectId,
+  songId,
+  performer,
+  onDone,
+}: {
+  projectId: string;
+  songId: string;
+  performer: string;
+  onDone(): void;
+}) {
   const [files, setFiles] = useState<File[]>([]);
   const [status, setStatus] = useState<string | null>(null);
   return (
@@ -318,7 +434,12 @@ function AddStems({ projectId, songId, performer, onDone }: { projectId: string;
           for (const [i, f] of files.entries()) {
             setStatus(`Uploading ${f.name} (${i + 1}/${files.length})…`);
             const b = await api.upload(projectId, f, f.name);
-            await api.createTake(songId, { part: f.name.replace(/\.[^.]+$/, ""), performerName: performer, blobSha256: b.sha256, notes: "stem" });
+            await api.createTake(songId, {
+              part: f.name.replace(/\.[^.]+$/, ""),
+              performerName: performer,
+              blobSha256: b.sha256,
+              notes: "stem",
+            });
           }
           setStatus(`Added ${files.length} stems.`);
           onDone();
@@ -329,7 +450,12 @@ function AddStems({ projectId, songId, performer, onDone }: { projectId: string;
     >
       <label>
         Stem files
-        <input type="file" multiple accept="audio/*,.wav,.flac,.mp3,.ogg" onChange={(e) => setFiles([...(e.target.files ?? [])])} />
+        <input
+          type="file"
+          multiple
+          accept="audio/*,.wav,.flac,.mp3,.ogg"
+          onChange={(e) => setFiles([...(e.target.files ?? [])])}
+        />
       </label>
       <button type="submit" disabled={files.length === 0}>
         Add stems

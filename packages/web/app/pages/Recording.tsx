@@ -19,7 +19,10 @@ type Phase = "idle" | "counting" | "recording" | "saving";
 export function Recording({ songId }: { songId: string }) {
   const { user } = useSession();
   const [song] = useLoad(() => api.song(songId), [songId]);
-  const [project] = useLoad(() => (song ? api.project(song.projectId) : Promise.resolve(null)), [song?.projectId]);
+  const [project] = useLoad(
+    () => (song ? api.project(song.projectId) : Promise.resolve(null)),
+    [song?.projectId],
+  );
   const [versions] = useLoad(() => api.versions(songId), [songId]);
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [deviceId, setDeviceId] = useState("");
@@ -92,7 +95,8 @@ export function Recording({ songId }: { songId: string }) {
     const timer = setInterval(() => {
       setReading(meter.reading());
       const r = rec.current;
-      if (r && phaseRef.current !== "idle") setElapsed((ctx.currentTime * ctx.sampleRate - r.startFrame) / ctx.sampleRate);
+      if (r && phaseRef.current !== "idle")
+        setElapsed((ctx.currentTime * ctx.sampleRate - r.startFrame) / ctx.sampleRate);
     }, 100);
     return () => {
       live = false;
@@ -242,7 +246,14 @@ export function Recording({ songId }: { songId: string }) {
             {stream ? "Microphone on" : "Enable microphone"}
           </button>
         </div>
-        <div className="meter" role="meter" aria-label="Input level" aria-valuemin={-60} aria-valuemax={0} aria-valuenow={reading && Number.isFinite(reading.peakDb) ? Math.round(reading.peakDb) : -60}>
+        <div
+          className="meter"
+          role="meter"
+          aria-label="Input level"
+          aria-valuemin={-60}
+          aria-valuemax={0}
+          aria-valuenow={reading && Number.isFinite(reading.peakDb) ? Math.round(reading.peakDb) : -60}
+        >
           <div style={{ width: meterWidth(reading?.peakDb ?? -100) }} />
         </div>
         <p className="readout" data-testid="input-meter">
@@ -288,7 +299,11 @@ export function Recording({ songId }: { songId: string }) {
             ■ Stop
           </button>
           <span className="clock" aria-label="Recording time">
-            {phase === "idle" ? "" : elapsed < 0 ? `count-in ${(-elapsed).toFixed(1)} s` : `${elapsed.toFixed(1)} s`}
+            {phase === "idle"
+              ? ""
+              : elapsed < 0
+                ? `count-in ${(-elapsed).toFixed(1)} s`
+                : `${elapsed.toFixed(1)} s`}
           </span>
         </div>
         {status && <p role="status">{status}</p>}

@@ -179,7 +179,7 @@ function UploadVersion({
           if (allows(roles, "job.run")) {
             setStatus(`Measuring loudness of ${kind} v${v.number}…`);
             await runJob(projectId, { kind: "analyze", input: { versionId: v.id } }, (p) =>
-              setStatus(`Measuring loudness of ${kind} v${v.number}… ${Math.round(p)}%`),
+              setStatus(`Measuring loudness of ${kind} v${v.number}… ${Math.round(p * 100)}%`),
             );
           }
           setStatus(`Uploaded ${kind} v${v.number}.`);
@@ -250,7 +250,11 @@ function Player({
     const p = player.current;
     if (version.blobSha256)
       api.peaks(version.blobSha256).then(
-        (pk) => live && (setPeaks(pk.peaks), setDuration(pk.duration)),
+        (pk) => {
+          if (!live) return;
+          setPeaks(pk.peaks);
+          setDuration(pk.duration);
+        },
         () => {},
       );
     const urls = [version, compare].map((v) => (v?.blobSha256 ? api.blobUrl(v.blobSha256) : null));
