@@ -241,6 +241,26 @@ for (const kind of DATABASES) {
       assert.ok(doc.paths["/api/health"].get);
     });
 
+    test("every route but sign-up, sign-in, health and the document refuses a request without a session", async () => {
+      const doc = (await call("GET", "/api/openapi.json", undefined, "none")).body;
+      const open = ["/api/auth/register", "/api/auth/login", "/api/health", "/api/openapi.json"];
+      let checked = 0;
+      for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+        if (open.includes(path)) continue;
+        for (const method of Object.keys(methods)) {
+          const url = path.replace(/\{sha256\}/, "a".repeat(64)).replace(/\{\w+\}/g, "x");
+          const r = await app.inject({
+            method: method.toUpperCase() as "GET",
+            url,
+            payload: method === "get" ? undefined : {},
+          });
+          assert.equal(r.statusCode, 401, `${method.toUpperCase()} ${path}: ${r.statusCode} ${r.body}`);
+          checked++;
+        }
+      }
+      assert.ok(checked >= 55, `${checked} operations`);
+    });
+
     test("login is rate limited per client", async () => {
       const codes: number[] = [];
       for (let i = 0; i < 8; i++)
