@@ -101,6 +101,9 @@ const LIMITER_RELEASE_LOUD_MS = 40;
 const CEILING_MARGIN_DB = 0.02;
 const BLOCK = 4096;
 const MAX_PASSES = 8;
+/** The drive search aims this far above the target, and accepts passes up to the larger figure, LU. */
+const OVERSHOOT_AIM_LU = 0.1;
+const OVERSHOOT_MAX_LU = 0.5;
 
 /**
  * How much the target squeezes the programme's peak-to-loudness ratio, dB: the input's (true peak −
@@ -412,32 +415,42 @@ export async function masterAudio(
     );
   };
 
+  // Landing: a pass at or a little above the target is turned down onto it exactly afterwards (a gain
+  // after the limiter moves the integrated loudness by exactly that gain and lowers the peaks), so the
+  // search aims a little high instead of creeping up on the target from below, pass after pass.
+  const done = (q: MasterPass) => q.lufs >= s.targetLufs - aim && q.lufs <= s.targetLufs + OVERSHOOT_MAX_LU;
+  const goal = s.targetLufs + OVERSHOOT_AIM_LU;
   let drive = s.targetLufs - preLufs;
   let p = await pass(drive);
   let prev: MasterPass | null = null;
-  while (Math.abs(s.targetLufs - p.lufs) > aim && passes.length < MAX_PASSES) {
+  while (!done(p) && passes.length < MAX_PASSES) {
     if (p.limitingDb > maxLimiting && p.lufs < s.targetLufs) await refuse(p);
     let slope = 1;
-    if (prev && Math.abs(p.driveDb - prev.driveDb) > 1e-6)
+    if (prev && Math.abs(p.driveDb - prev.driveDb) > 1e-6) {
       slope = (p.lufs - prev.lufs) / (p.driveDb - prev.driveDb);
+      // Loudness flattens as limiting grows: ahead, the curve is less steep than the last secant.
+      if (p.lufs < goal) slope *= 0.8;
+    }
     slope = Math.max(0.05, Math.min(1, slope));
-    const next = drive + (s.targetLufs - p.lufs) / slope;
+    const next = drive + (goal - p.lufs) / slope;
     prev = p;
     drive = next;
     p = await pass(drive);
   }
   if (p.limitingDb > maxLimiting) await refuse(p);
 
-  // A last pass louder than the target is trimmed down (lowers the peak too); quieter than the tolerance
-  // allows means the search did not converge.
-  let trimDb = 0;
-  if (p.lufs > s.targetLufs + aim) trimDb = s.targetLufs - p.lufs;
-  let after = analyze(out, fs);
-  if (after.truePeakDbtp > s.ceilingDbtp)
-    trimDb = Math.min(trimDb, s.ceilingDbtp - after.truePeakDbtp - 0.01);
-  if (trimDb < 0) {
-    const g = 10 ** (trimDb / 20);
+  const gainOut = (db: number) => {
+    const g = 10 ** (db / 20);
     for (const y of out) for (let i = 0; i < y.length; i++) y[i] *= g;
+  };
+  let trimDb = p.lufs > s.targetLufs ? s.targetLufs - p.lufs : 0;
+  if (trimDb < 0) gainOut(trimDb);
+  let after = analyze(out, fs);
+  if (after.truePeakDbtp > s.ceilingDbtp) {
+    // The limiter's detector and the meter disagreed by more than the margin: turn down the difference.
+    const extra = s.ceilingDbtp - after.truePeakDbtp - 0.01;
+    gainOut(extra);
+    trimDb += extra;
     after = analyze(out, fs);
   }
   if (Math.abs(after.integratedLufs - s.targetLufs) > tol) {
