@@ -7,7 +7,7 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { corpus, fmt, longWav, outDir, repoRoot, requireTool, type Run, timed } from "./lib.ts";
+import { corpus, fmt, longWav, outDir, type Run, repoRoot, requireTool, timed } from "./lib.ts";
 
 const TARGETS = [
   { name: "spotify", lufs: -14, tp: -1 },
@@ -35,20 +35,57 @@ requireTool("ffmpeg");
 
 /** ffmpeg ebur128 (peak=true) as the neutral judge. */
 function judge(file: string): { i: number; tp: number } {
-  const r = timed("ffmpeg", ["-hide_banner", "-nostats", "-i", file, "-af", "ebur128=peak=true", "-f", "null", "-"]);
+  const r = timed("ffmpeg", [
+    "-hide_banner",
+    "-nostats",
+    "-i",
+    file,
+    "-af",
+    "ebur128=peak=true",
+    "-f",
+    "null",
+    "-",
+  ]);
   const s = r.stderr.slice(r.stderr.lastIndexOf("Summary:"));
-  return { i: Number(/I:\s+(-?[\d.]+) LUFS/.exec(s)?.[1]), tp: Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(s)?.[1]) };
+  return {
+    i: Number(/I:\s+(-?[\d.]+) LUFS/.exec(s)?.[1]),
+    tp: Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(s)?.[1]),
+  };
 }
 
 function ours(input: string, t: (typeof TARGETS)[number], out: string): Run & { passes: number } {
-  const r = timed(process.execPath, ["--import", "tsx", join(repoRoot, "bench", "master.ts"), "--run-ours", input, out, String(t.lufs), String(t.tp), t.name === "club" ? "12" : "6"]);
+  const r = timed(process.execPath, [
+    "--import",
+    "tsx",
+    join(repoRoot, "bench", "master.ts"),
+    "--run-ours",
+    input,
+    out,
+    String(t.lufs),
+    String(t.tp),
+    t.name === "club" ? "12" : "6",
+  ]);
   if (r.status !== 0) throw new Error(`controlroom master failed: ${r.stderr}`);
   return { ...r, passes: JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}").passes };
 }
 
-function loudnorm(input: string, t: (typeof TARGETS)[number], out: string): { seconds: number } {
+function loudnorm(
+  input: string,
+  t: (typeof TARGETS)[number],
+  out: string,
+): { seconds: number; maxRssMiB: number } {
   const base = `I=${t.lufs}:TP=${t.tp}:LRA=20`;
-  const p1 = timed("ffmpeg", ["-hide_banner", "-nostats", "-i", input, "-af", `loudnorm=${base}:print_format=json`, "-f", "null", "-"]);
+  const p1 = timed("ffmpeg", [
+    "-hide_banner",
+    "-nostats",
+    "-i",
+    input,
+    "-af",
+    `loudnorm=${base}:print_format=json`,
+    "-f",
+    "null",
+    "-",
+  ]);
   const json = JSON.parse(p1.stderr.slice(p1.stderr.lastIndexOf("{"), p1.stderr.lastIndexOf("}") + 1));
   const p2 = timed("ffmpeg", [
     "-hide_banner",
@@ -65,7 +102,7 @@ function loudnorm(input: string, t: (typeof TARGETS)[number], out: string): { se
     out,
   ]);
   if (p2.status !== 0) throw new Error(`ffmpeg loudnorm failed: ${p2.stderr}`);
-  return { seconds: p1.seconds + p2.seconds };
+  return { seconds: p1.seconds + p2.seconds, maxRssMiB: Math.max(p1.maxRssMiB, p2.maxRssMiB) };
 }
 
 const files = [
@@ -74,8 +111,8 @@ const files = [
 ];
 
 const rows: string[] = [
-  "| file | target | tool | integrated (LUFS) | off target (LU) | true peak (dBTP) | over ceiling | wall (s) |",
-  "|---|---|---|---|---|---|---|---|",
+  "| file | target | tool | integrated (LUFS) | off target (LU) | true peak (dBTP) | over ceiling | wall (s) | peak RSS (MiB) |",
+  "|---|---|---|---|---|---|---|---|---|",
 ];
 for (const f of files) {
   for (const t of TARGETS) {
@@ -85,9 +122,9 @@ for (const f of files) {
     const jo = judge(a);
     const l = loudnorm(f.path, t, b);
     const jl = judge(b);
-    const line = (tool: string, j: { i: number; tp: number }, s: number) =>
-      `| ${f.label} | ${t.name} (${t.lufs}/${t.tp}) | ${tool} | ${fmt(j.i, 1)} | ${fmt(j.i - t.lufs, 1)} | ${fmt(j.tp, 1)} | ${j.tp > t.tp ? "**yes**" : "no"} | ${fmt(s, 1)} |`;
-    rows.push(line(`controlroom (${o.passes} passes)`, jo, o.seconds), line("ffmpeg loudnorm 2-pass", jl, l.seconds));
+    const line = (tool: string, j: { i: number; tp: number }, r: { seconds: number; maxRssMiB: number }) =>
+      `| ${f.label} | ${t.name} (${t.lufs}/${t.tp}) | ${tool} | ${fmt(j.i, 1)} | ${fmt(j.i - t.lufs, 1)} | ${fmt(j.tp, 1)} | ${j.tp > t.tp ? "**yes**" : "no"} | ${fmt(r.seconds, 1)} | ${fmt(r.maxRssMiB, 0)} |`;
+    rows.push(line(`controlroom (${o.passes} passes)`, jo, o), line("ffmpeg loudnorm 2-pass", jl, l));
     console.log(rows.slice(-2).join("\n"));
   }
 }

@@ -181,7 +181,7 @@ export async function deliver(master: string, opts: DeliverOptions): Promise<Del
     if (f.container === "mp3") {
       await writeMp3(path, x, rate, { kbps: f.kbps, tags });
     } else {
-      const bits = f.name === "flac" || f.name === "wav24" ? (info.bitDepth === 16 ? 16 : 24) : f.bitDepth;
+      const bits = f.bitDepth;
       const history = `A=PCM,F=${rate},W=${bits},M=${x.length === 2 ? "stereo" : x.length === 1 ? "mono" : "multi"},T=Control Room deliver${rate !== info.sampleRate ? `; SRC ${info.sampleRate}->${rate}` : ""}; dither ${bits < (info.bitDepth ?? 32) || info.sampleFormat === "float" ? f.dither : "none"}\r\n`;
       const w = await createAudioWriter(path, {
         sampleRate: rate,
