@@ -221,6 +221,26 @@ for (const kind of DATABASES) {
       assert.equal(dl.statusCode, 200);
       assert.equal(dl.headers["content-type"], "audio/wav");
       assert.deepEqual(dl.rawPayload, wav(1000));
+      const part = await app.inject({
+        method: "GET",
+        url: `/api/blobs/${blob.sha256}`,
+        headers: { cookie, range: "bytes=8-11" },
+      });
+      assert.equal(part.statusCode, 206);
+      assert.equal(part.headers["content-range"], "bytes 8-11/2044");
+      assert.equal(part.body, "WAVE");
+      const tail = await app.inject({
+        method: "GET",
+        url: `/api/blobs/${blob.sha256}`,
+        headers: { cookie, range: "bytes=-4" },
+      });
+      assert.equal(tail.headers["content-range"], "bytes 2040-2043/2044");
+      const beyond = await app.inject({
+        method: "GET",
+        url: `/api/blobs/${blob.sha256}`,
+        headers: { cookie, range: "bytes=5000-" },
+      });
+      assert.equal(beyond.statusCode, 416);
     });
 
     test("OpenAPI document covers every route with its schemas", async () => {

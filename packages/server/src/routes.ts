@@ -563,18 +563,34 @@ export function registerStudioRoutes(r: Routes, o: RouteOptions): void {
     summary: "Download a stored audio file",
     tag: "files",
     params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest") }),
-    handler: async ({ studio, actor, params, reply }) => {
+    handler: async ({ studio, actor, params, req, reply }) => {
       const b = await S.authorizeBlob(studio, actor, params.sha256);
-      const stream = await (studio.blobs as S.BlobStore).open(params.sha256);
+      const blobs = studio.blobs as S.BlobStore;
       const type =
         { wav: "audio/wav", aiff: "audio/aiff", flac: "audio/flac", ogg: "audio/ogg", mp3: "audio/mpeg" }[
           b.format
         ] ?? "application/octet-stream";
       reply
         .header("content-type", type)
-        .header("content-length", b.size)
+        .header("accept-ranges", "bytes")
         .header("cache-control", "private, max-age=31536000, immutable");
-      return reply.send(stream);
+      // One byte range (players seek with these): "bytes=a-b", "bytes=a-" or "bytes=-n".
+      const m = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ""));
+      if (m && (m[1] || m[2])) {
+        const start = m[1] ? Number(m[1]) : Math.max(0, b.size - Number(m[2]));
+        const end = m[1] && m[2] ? Math.min(Number(m[2]), b.size - 1) : b.size - 1;
+        if (start > end || start >= b.size) {
+          reply.code(416).header("content-range", `bytes */${b.size}`).type("application/json");
+          return reply.send({ error: "range", message: `range: outside the file's ${b.size} bytes` });
+        }
+        reply
+          .code(206)
+          .header("content-range", `bytes ${start}-${end}/${b.size}`)
+          .header("content-length", end - start + 1);
+        return reply.send(await blobs.open(params.sha256, { start, end }));
+      }
+      reply.header("content-length", b.size);
+      return reply.send(await blobs.open(params.sha256));
     },
   });
   r.add({
