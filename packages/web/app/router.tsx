@@ -38,19 +38,22 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return out;
 }
 
-/** An in-app link. */
+/**
+ * Routes clicks on in-app links (`<a data-internal>`) without a page load; modified clicks (new tab, …)
+ * keep the browser's behaviour. Installed once at start.
+ */
+export function interceptLinks(): void {
+  document.addEventListener("click", (ev) => {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey)
+      return;
+    const a = (ev.target as Element | null)?.closest?.("a[data-internal]") as HTMLAnchorElement | null;
+    if (!a) return;
+    ev.preventDefault();
+    navigate(a.getAttribute("href") ?? "/");
+  });
+}
+
+/** An in-app link: a plain anchor, routed by `interceptLinks`. */
 export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
-  return (
-    // biome-ignore lint/a11y/useValidAnchor: a real link (href, new tab, copy) that the app routes itself
-    // biome-ignore lint/a11y/useKeyWithClickEvents: Enter on a link fires click
-    // biome-ignore lint/a11y/noStaticElementInteractions: an anchor with href is interactive
-    <a
-      {...props}
-      onClick={(ev) => {
-        if (ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button !== 0) return;
-        ev.preventDefault();
-        navigate(props.href);
-      }}
-    />
-  );
+  return <a {...props} data-internal="" />;
 }

@@ -4,7 +4,7 @@
  * playwright-core with a fake microphone playing a known WAV, and writes test signals.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,8 +149,9 @@ export function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), "controlroom-e2e-files-"));
 }
 
-/** The screenshot folder, created. */
+/** The screenshot folder, created, with the previous run's screenshots removed. */
 export function artifacts(): string {
   mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of readdirSync(ARTIFACTS)) if (f.endsWith(".png")) rmSync(join(ARTIFACTS, f));
   return ARTIFACTS;
 }

@@ -202,7 +202,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     const alert = page.getByRole("alert").filter({ hasText: "Conflict" });
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? "", /Drums tracking/);
-    await page.getByRole("grid", { name: "Bookings, four weeks" }).getByText("Drums tracking").waitFor();
+    await page.getByRole("table", { name: "Bookings, four weeks" }).getByText("Drums tracking").waitFor();
     // Budget: 2 × 400.00 planned, the hold is not an actual yet.
     await page.getByText(/Planned 800\.00 EUR · actual 0\.00 EUR/).waitFor();
     await shot(page, "dashboard");

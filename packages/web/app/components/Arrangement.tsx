@@ -33,7 +33,7 @@ export function Arrangement({
   const [kind, setKind] = useState("verse");
   const [bars, setBars] = useState("8");
   const [err, setErr] = useState<string | null>(null);
-  const total = (sections ?? []).reduce((a, s) => a + s.bars, 0) || 1;
+  const total = (sections ?? []).reduce((a, s) => a + s.bars, 0);
   return (
     <section className="card" aria-labelledby="arr-h">
       <h2 id="arr-h">Arrangement</h2>
@@ -56,7 +56,7 @@ export function Arrangement({
       ) : (
         <p className="muted">No sections yet.</p>
       )}
-      <p className="small muted">{total} bars in all.</p>
+      {total > 0 && <p className="small muted">{total} bars in all.</p>}
       {canEdit && sections && (
         <form
           className="row"

@@ -54,33 +54,43 @@ export function Calendar({ bookings, team }: { bookings: B[]; team: { userId: st
           {conflicts.size} bookings conflict.
         </p>
       )}
-      <div className="calendar" role="grid" aria-label="Bookings, four weeks">
-        {["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((d) => (
-          <div key={d} className="dow" role="columnheader">
-            {d}
-          </div>
-        ))}
-        {days.map((d) => (
-          <div key={d.toISOString()} className="day" role="gridcell" aria-label={dayKey(d)}>
-            <div className="date">{d.getUTCDate()}</div>
-            {(byDay.get(dayKey(d)) ?? []).map((b) => {
-              const clash = conflicts.get(b.id);
-              return (
-                <div
-                  key={b.id}
-                  className={`booking ${b.status}${clash ? " conflict" : ""}`}
-                  title={`${b.title} ${b.localStart}–${b.localEnd} ${b.timeZone}${b.roomName ? ` · ${b.roomName}` : ""}${
-                    b.people.length ? ` · ${b.people.map(nameOf).join(", ")}` : ""
-                  }`}
-                >
-                  {b.localStart.slice(11)} {b.title} <span className="small">({b.status})</span>
-                  {clash && <div className="small">⚠ conflicts with {clash.join(", ")}</div>}
-                </div>
-              );
-            })}
-          </div>
-        ))}
-      </div>
+      <table className="calendar" aria-label="Bookings, four weeks">
+        <thead>
+          <tr>
+            {["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((d) => (
+              <th key={d} scope="col" className="dow">
+                {d}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {[0, 1, 2, 3].map((w) => (
+            <tr key={w}>
+              {days.slice(w * 7, w * 7 + 7).map((d) => (
+                <td key={d.toISOString()} className="day" aria-label={dayKey(d)}>
+                  <div className="date">{d.getUTCDate()}</div>
+                  {(byDay.get(dayKey(d)) ?? []).map((b) => {
+                    const clash = conflicts.get(b.id);
+                    return (
+                      <div
+                        key={b.id}
+                        className={`booking ${b.status}${clash ? " conflict" : ""}`}
+                        title={`${b.title} ${b.localStart}–${b.localEnd} ${b.timeZone}${b.roomName ? ` · ${b.roomName}` : ""}${
+                          b.people.length ? ` · ${b.people.map(nameOf).join(", ")}` : ""
+                        }`}
+                      >
+                        {b.localStart.slice(11)} {b.title} <span className="small">({b.status})</span>
+                        {clash && <div className="small">⚠ conflicts with {clash.join(", ")}</div>}
+                      </div>
+                    );
+                  })}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

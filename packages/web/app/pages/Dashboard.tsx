@@ -68,13 +68,12 @@ export function Dashboard({ projectId }: { projectId: string }) {
 
       <section className="card" aria-labelledby="board-h">
         <h2 id="board-h">Songs by stage</h2>
-        <div className="board" role="list">
+        <ul className="board">
           {STAGES.map((stage) => (
-            <div
+            <li
               key={stage}
               className={`column${dragging ? " droppable" : ""}`}
               data-stage={stage}
-              role="listitem"
               aria-label={`Stage ${words(stage)}`}
               onDragOver={(ev) => canMove && ev.preventDefault()}
               onDrop={(ev) => {
@@ -91,6 +90,7 @@ export function Dashboard({ projectId }: { projectId: string }) {
               {dash.songs
                 .filter((s) => s.status === stage)
                 .map((s) => (
+                  // biome-ignore lint/a11y/noStaticElementInteractions: a drag handle; the menu inside is the keyboard way
                   <div
                     key={s.id}
                     className="songcard"
@@ -122,11 +122,17 @@ export function Dashboard({ projectId }: { projectId: string }) {
                     )}
                   </div>
                 ))}
-            </div>
+            </li>
           ))}
-        </div>
+        </ul>
         {allows(roles, "song.create") && (
-          <AddSong projectId={projectId} onAdded={() => (reload(), reloadSongs())} />
+          <AddSong
+            projectId={projectId}
+            onAdded={() => {
+              reload();
+              reloadSongs();
+            }}
+          />
         )}
       </section>
 
@@ -139,7 +145,10 @@ export function Dashboard({ projectId }: { projectId: string }) {
               projectId={projectId}
               rooms={rooms ?? []}
               team={dash.team}
-              onBooked={() => (reloadBookings(), reload())}
+              onBooked={() => {
+                reloadBookings();
+                reload();
+              }}
             />
           )}
         </section>

@@ -75,7 +75,7 @@ export function Mixer({ songId }: { songId: string }) {
     const l = live.current;
     if (!l) return;
     const heard = audibility(params);
-    l.nodes.forEach((n, i) => applyTrack(n, params[i], heard[i]));
+    for (const [i, n] of l.nodes.entries()) applyTrack(n, params[i], heard[i]);
   }, [params]);
 
   function stop() {
@@ -124,6 +124,7 @@ export function Mixer({ songId }: { songId: string }) {
     setPlaying(true);
   }
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the meter clock runs for the page's life; stop() only reads refs
   useEffect(() => {
     const id = setInterval(() => {
       if (!live.current) return;

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api.ts";
 import { audioContext, decodeUrl } from "../audio/context.ts";
-import { db, LiveMeter, type MeterReading, meterWidth } from "../audio/meter.ts";
+import { db, LiveMeter, type MeterReading } from "../audio/meter.ts";
 import { createTap, loadTap, type TapBlock } from "../audio/tap.ts";
 import { encodeWav } from "../audio/wav.ts";
 import { Takes } from "../components/Takes.tsx";
@@ -50,7 +50,7 @@ export function Recording({ songId }: { songId: string }) {
   async function enable(id = deviceId) {
     setStatus(null);
     try {
-      stream?.getTracks().forEach((t) => t.stop());
+      for (const t of stream?.getTracks() ?? []) t.stop();
       const s = await navigator.mediaDevices.getUserMedia({
         audio: {
           deviceId: id ? { exact: id } : undefined,
@@ -106,7 +106,12 @@ export function Recording({ songId }: { songId: string }) {
     };
   }, [stream]);
 
-  useEffect(() => () => stream?.getTracks().forEach((t) => t.stop()), [stream]);
+  useEffect(
+    () => () => {
+      for (const t of stream?.getTracks() ?? []) t.stop();
+    },
+    [stream],
+  );
 
   async function start() {
     const ctx = audioContext();
@@ -246,16 +251,19 @@ export function Recording({ songId }: { songId: string }) {
             {stream ? "Microphone on" : "Enable microphone"}
           </button>
         </div>
-        <div
-          className="meter"
-          role="meter"
+        <meter
+          className="level"
           aria-label="Input level"
-          aria-valuemin={-60}
-          aria-valuemax={0}
-          aria-valuenow={reading && Number.isFinite(reading.peakDb) ? Math.round(reading.peakDb) : -60}
-        >
-          <div style={{ width: meterWidth(reading?.peakDb ?? -100) }} />
-        </div>
+          min={-60}
+          max={0}
+          low={-18}
+          high={-6}
+          optimum={-24}
+          value={Math.max(
+            -60,
+            Number.isFinite(reading?.peakDb ?? Number.NaN) ? (reading?.peakDb as number) : -60,
+          )}
+        />
         <p className="readout" data-testid="input-meter">
           Input peak {db(reading?.peakDb ?? Number.NEGATIVE_INFINITY)} dBFS · momentary{" "}
           {db(reading?.momentaryLufs ?? Number.NEGATIVE_INFINITY)} LUFS · true peak{" "}
@@ -298,13 +306,13 @@ export function Recording({ songId }: { songId: string }) {
           <button type="button" disabled={phase !== "recording" && phase !== "counting"} onClick={stop}>
             ■ Stop
           </button>
-          <span className="clock" aria-label="Recording time">
+          <output className="clock" aria-label="Recording time" aria-live="off">
             {phase === "idle"
               ? ""
               : elapsed < 0
                 ? `count-in ${(-elapsed).toFixed(1)} s`
                 : `${elapsed.toFixed(1)} s`}
-          </span>
+          </output>
         </div>
         {status && <p role="status">{status}</p>}
       </section>

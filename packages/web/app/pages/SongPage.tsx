@@ -367,11 +367,12 @@ function Player({
         >
           {playing ? "❚❚ Pause" : "▶ Play"}
         </button>
-        <span className="clock" aria-label="Playhead">
+        <output className="clock" aria-label="Playhead" aria-live="off">
           {clock(time)} / {clock(duration)}
-        </span>
+        </output>
         {compare && (
-          <div className="ab" role="group" aria-label="A/B comparison">
+          <fieldset className="ab">
+            <legend className="visually-hidden">A/B comparison</legend>
             <button type="button" aria-pressed={side === 0} onClick={() => switchTo(0)}>
               A: {version.kind} v{version.number}
             </button>
@@ -384,7 +385,7 @@ function Player({
                 ? `loudness-matched ${heard.matchGainDb.toFixed(1)} dB`
                 : "loudness not measured (unmatched)"}
             </span>
-          </div>
+          </fieldset>
         )}
       </div>
       <p className="small muted">
