@@ -18,6 +18,8 @@ export interface OpenStudioOptions {
   databaseUrl?: string;
   /** PostgreSQL schema (default: the server's search path). */
   schema?: string;
+  /** PostgreSQL connections in the pool (default 10). */
+  poolSize?: number;
   /** Job queue: "in-process" (default on PGlite), "pg-boss" (default on PostgreSQL), or "none". */
   queue?: "in-process" | "pg-boss" | "none";
   /** With pg-boss: job workers to run inside this process too (default 1; 0 = only `controlroom worker`s). */
@@ -32,7 +34,9 @@ export interface OpenStudio extends Studio {
 /** Opens database, blob store and queue. */
 export async function openStudio(o: OpenStudioOptions): Promise<OpenStudio> {
   const store = await openStore(
-    o.databaseUrl ? { databaseUrl: o.databaseUrl, schema: o.schema } : { dataDir: join(o.dataDir, "db") },
+    o.databaseUrl
+      ? { databaseUrl: o.databaseUrl, schema: o.schema, poolSize: o.poolSize }
+      : { dataDir: join(o.dataDir, "db") },
   );
   const blobRoot = join(o.dataDir, "blobs");
   const blobs = new BlobStore(blobRoot);

@@ -20,7 +20,9 @@ const schema = `bench_${process.pid}`;
 const studio = await openStudio({
   dataDir: dir,
   queue: "none",
-  ...(kind === "postgres" ? { databaseUrl: url, schema } : {}),
+  ...(kind === "postgres"
+    ? { databaseUrl: url, schema, poolSize: Number(process.env.BENCH_POOL ?? 10) }
+    : {}),
 });
 const t0 = performance.now();
 const seed = await seedBulk(studio, songs, comments);
