@@ -116,7 +116,10 @@ export function peakToLoudnessSqueeze(s: MasterSettings, before: AnalysisReport)
 /** Plans the pre-limiter chain (JSON) from the settings and the input's analysis. */
 export function planPreChain(s: MasterSettings, before: AnalysisReport, channels: number): ProcessorJSON[] {
   const chain: ProcessorJSON[] = [];
-  if (s.eqBands && s.eqBands.length > 0) chain.push({ type: "eq", bands: s.eqBands });
+  // A subsonic high-pass (12 Hz Butterworth, 12 dB/oct: −0.1 dB at 30 Hz) removes DC and rumble that would
+  // otherwise eat headroom in the limiter; tonal correction bands follow in the same EQ.
+  const bands = [{ kind: "highpass", freq: 12, slope: 12 }, ...(s.eqBands ?? [])];
+  chain.push({ type: "eq", bands });
   if (s.deEss) {
     // Sibilance lives at 5–10 kHz. The registry's de-esser when there is one; otherwise a
     // gentle static high shelf keeps the highs from dominating the cut.
