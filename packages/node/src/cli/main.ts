@@ -1,4 +1,7 @@
 import { Command } from "commander";
+import { registerDeliver } from "../delivery/commands.ts";
+import { registerMaster } from "../mastering/commands.ts";
+import { registerQc } from "../qc/commands.ts";
 import { registerRenderCommands } from "../session/commands.ts";
 import { registerAnalyze } from "./commands/analyze.ts";
 import { registerDemo } from "./commands/demo.ts";
@@ -20,6 +23,9 @@ program
 registerAnalyze(program);
 registerProcess(program);
 registerRenderCommands(program);
+registerMaster(program);
+registerQc(program);
+registerDeliver(program);
 registerDemo(program);
 
 // The studio commands (serve, worker, project, song, booking, budget) live in @controlroom/server, a layer
