@@ -35,7 +35,7 @@ export function gainReductionSvg(
   for (let d = 0; d <= bottom + 1e-9; d += step) {
     parts.push(
       `<line x1="${M.left}" x2="${M.left + pw}" y1="${y(d).toFixed(1)}" y2="${y(d).toFixed(1)}" stroke="#dde1e7"/>`,
-      `<text x="${M.left - 8}" y="${(y(d) + 4).toFixed(1)}" text-anchor="end" fill="#333">−${d}</text>`,
+      `<text x="${M.left - 8}" y="${(y(d) + 4).toFixed(1)}" text-anchor="end" fill="#333">${d === 0 ? "0" : `−${d}`}</text>`,
     );
   }
   const ts = timeStep(dur);
