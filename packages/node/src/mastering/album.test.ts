@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, test } from "node:test";
-import { probeAudioFile } from "../files/open.ts";
+import { longTermSpectrum, spectralDistanceDb } from "@controlroom/engine/mastering/spectrum.ts";
+import { probeAudioFile, readWholeFile } from "../files/open.ts";
 import { tempFolder } from "../files/test-support.ts";
 import { masterAlbum } from "./master-album.ts";
 import { writeChannels } from "./master-file.ts";
@@ -78,4 +79,24 @@ test("album mode keeps the songs' relative loudness (±0.5 LU) and lands the alb
     /TRACK 02 AUDIO\r\n {4}TITLE "Verse"\r\n {4}PERFORMER "Control Room"\r\n {4}ISRC GBAAA2600002\r\n {4}INDEX 01 00:09:38/,
   );
   assert.match(cue, /ISRC GBAAA2600001/);
+  // Tonal consistency: the songs' long-term spectra move closer together (mean pairwise distance).
+  const spread = async (paths: string[]) => {
+    const specs = [];
+    for (const p of paths) {
+      const { info, channels } = await readWholeFile(p, { maxFrames: 1e7 });
+      specs.push(longTermSpectrum(channels, info.sampleRate));
+    }
+    let d = 0;
+    let k = 0;
+    for (let i = 0; i < specs.length; i++)
+      for (let j = i + 1; j < specs.length; j++) {
+        d += spectralDistanceDb(specs[i], specs[j]);
+        k++;
+      }
+    return d / k;
+  };
+  const before = await spread(files);
+  const afterSpread = await spread(r.songs.map((s) => s.output));
+  t.diagnostic(`mean pairwise spectral distance ${before.toFixed(2)} → ${afterSpread.toFixed(2)} dB`);
+  assert.ok(afterSpread < before * 0.85, `${before} → ${afterSpread}`);
 });
