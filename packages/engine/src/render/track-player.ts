@@ -124,11 +124,16 @@ function flatOver(it: PlaybackItem, a: number, b: number): boolean {
   return true;
 }
 
+/** Ended clips' sources kept open per track for reuse. */
+const MAX_IDLE = 2;
+
 /** Streams one track's audio in blocks. */
 export class TrackPlayer {
   private readonly items: PlaybackItem[];
   private next = 0;
   private readonly open = new Map<PlaybackItem, AudioSource>();
+  /** Sources of clips that have ended, kept for the next clip of the same audio (edits of one take). */
+  private readonly idle: { audio: string; src: AudioSource }[] = [];
   private scratch: Float32Array[] = [];
   private gains: Float32Array;
   /** Timeline sample where the last clip ends. */
@@ -165,12 +170,18 @@ export class TrackPlayer {
       const it = this.items[this.next++];
       if (it.end <= t0) continue;
       const ref = this.session.audio[it.audio] as AudioRef;
-      this.open.set(it, await this.provider.open(it.audio, ref, this.session.sampleRate));
+      const reuse = this.idle.findIndex((x) => x.audio === it.audio);
+      const src =
+        reuse >= 0
+          ? this.idle.splice(reuse, 1)[0].src
+          : await this.provider.open(it.audio, ref, this.session.sampleRate);
+      this.open.set(it, src);
     }
     for (const [it, src] of this.open) {
       if (it.end <= t0) {
         this.open.delete(it);
-        await src.close();
+        this.idle.push({ audio: it.audio, src });
+        if (this.idle.length > MAX_IDLE) await this.idle.shift()!.src.close();
         continue;
       }
       const a = Math.max(t0, it.start);
@@ -198,7 +209,9 @@ export class TrackPlayer {
   /** Closes every open source. */
   async close(): Promise<void> {
     for (const src of this.open.values()) await src.close();
+    for (const x of this.idle) await x.src.close();
     this.open.clear();
+    this.idle.length = 0;
   }
 }
 
