@@ -363,6 +363,44 @@ describe("renderer", () => {
     }
   });
 
+  it("opens a source once for successive clips of the same audio, and closes everything", async () => {
+    const M = 2000;
+    const clips = Array.from({ length: 6 }, (_, i) =>
+      clip("a", (i * 2 * M) / SR, M / SR, { offset: (i * 100) / SR }),
+    );
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { a: ref(N) },
+      tracks: [{ id: "t", pan: -1, takes: [{ id: "1", clips }] }],
+    });
+    let opened = 0;
+    let closed = 0;
+    const inner = new MemoryProvider({ a: [a] });
+    const provider = {
+      async open(id: string, r: Parameters<MemoryProvider["open"]>[1], rate: number) {
+        opened++;
+        const src = await inner.open(id, r, rate);
+        return { ...src, read: src.read.bind(src), close: async () => void closed++ } as typeof src;
+      },
+    };
+    const r = await SessionRenderer.create(s, provider, { blockFrames: 1000 });
+    const L = new Float32Array(r.frames);
+    let at = 0;
+    for (let b = await r.next(); b; b = await r.next()) {
+      L.set(b.mix[0], at);
+      at += b.frames;
+    }
+    await r.close();
+    assert.equal(opened, 1);
+    assert.equal(closed, 1);
+    // Each clip plays its own region of the source.
+    for (let i = 0; i < 6; i++) {
+      assert.equal(L[i * 2 * M + 10], a[i * 100 + 10]);
+      if (i < 5) assert.equal(L[i * 2 * M + M + 10], 0);
+    }
+  });
+
   it("mutes and solos, keeping solo-safe aux returns", async () => {
     const s = parseSession({
       version: 2,
