@@ -145,7 +145,16 @@ export const api = {
   createBooking: (id: string, b: In<typeof S.CreateBookingInput>) =>
     post<Out<typeof S.createBooking>>(`/api/projects/${e(id)}/bookings`, b),
   budget: (id: string) => get<Out<typeof S.budgetSummary>>(`/api/projects/${e(id)}/budget`),
-  tasks: (id: string) => get<Out<typeof S.listTasks>>(`/api/projects/${e(id)}/tasks`),
+  tasks: (id: string, q: { open?: boolean; songId?: string } = {}) => {
+    const qs = new URLSearchParams();
+    if (q.open !== undefined) qs.set("open", String(q.open));
+    if (q.songId) qs.set("songId", q.songId);
+    return get<Out<typeof S.listTasks>>(`/api/projects/${e(id)}/tasks${qs.size ? `?${qs}` : ""}`);
+  },
+  createTask: (songId: string, b: In<typeof S.CreateTaskInput>) =>
+    post<Out<typeof S.createTask>>(`/api/songs/${e(songId)}/tasks`, b),
+  completeTask: (id: string, b: In<typeof S.CompleteTaskInput>) =>
+    patch<Out<typeof S.completeTask>>(`/api/tasks/${e(id)}`, b),
   upload: (projectId: string, file: Blob, name: string) => {
     const fd = new FormData();
     fd.append("file", file, name);

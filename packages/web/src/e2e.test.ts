@@ -263,10 +263,23 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await lane.getByRole("button", { name: "Comment at 0:05.0: Snare drops out" }).waitFor();
     const c = (await api(producer.request, "GET", `/api/versions/${(await latestVersion()).id}/comments`))
       .body;
-    const byBody = new Map(c.map((x: { atSeconds: number; body: string }) => [x.body, x.atSeconds]));
-    // A click lands within a pixel of half-way (6 s over the waveform's width).
-    assert.ok(Math.abs((byBody.get("Vocal too loud here") as number) - 3) <= 0.02, JSON.stringify(c));
-    assert.equal(byBody.get("Snare drops out"), 5);
+    const byBody = new Map(
+      c.map((x: { atSeconds: number; endSeconds: number | null; body: string }) => [
+        x.body,
+        [x.atSeconds, x.endSeconds],
+      ]),
+    );
+    // A click lands within a pixel of where it was aimed (6 s over the waveform's width).
+    const near = (got: unknown, want: number) => Math.abs((got as number) - want) <= 0.02;
+    const [at1, end1] = byBody.get("Vocal too loud here") as number[];
+    assert.ok(near(at1, 3) && end1 === null, JSON.stringify(c));
+    assert.deepEqual(byBody.get("Snare drops out"), [5, null]);
+    // A range: click, then shift-click further on (1.5 s … 2.4 s of 6 s).
+    await wave.click({ position: { x: box.width * 0.25, y: box.height / 2 } });
+    await wave.click({ position: { x: box.width * 0.4, y: box.height / 2 }, modifiers: ["Shift"] });
+    await page.getByLabel("Comment at 0:01.5–0:02.4").fill("Bass note sharp");
+    await page.getByRole("button", { name: "Add comment" }).click();
+    await lane.getByRole("button", { name: "Comment at 0:01.5: Bass note sharp" }).waitFor();
     // Resolve one; it stays on the waveform, marked resolved.
     await page
       .getByRole("listitem")
@@ -274,6 +287,14 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       .getByRole("button", { name: "Resolve" })
       .click();
     await page.getByRole("listitem").filter({ hasText: "Snare drops out" }).getByText("resolved").waitFor();
+    const all = (await api(producer.request, "GET", `/api/versions/${(await latestVersion()).id}/comments`))
+      .body;
+    const range = all.find((x: { body: string }) => x.body === "Bass note sharp");
+    assert.ok(
+      Math.abs(range.atSeconds - 1.5) <= 0.02 && Math.abs(range.endSeconds - 2.4) <= 0.02,
+      JSON.stringify(range),
+    );
+    assert.ok(all.find((x: { body: string }) => x.body === "Snare drops out").resolvedAt);
     await shot(page, "song-comments");
   });
 
@@ -339,6 +360,25 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     assert.ok(afterSwitch >= before, `playhead went back from ${before} to ${afterSwitch}`);
     await page.getByRole("button", { name: "Pause", exact: true }).click();
     await shot(page, "song-ab");
+  });
+
+  it("adds an overdub task to the song and ticks it off", async () => {
+    await page.getByLabel(/^Task kind/).selectOption("overdub");
+    await page.getByLabel("Task", { exact: true }).fill("Double the chorus vocal");
+    await page.getByLabel(/^Assignee/).selectOption({ label: "Eve Engineer" });
+    await page.getByRole("button", { name: "Add task" }).click();
+    const item = page
+      .getByRole("region", { name: "Tasks and overdubs" })
+      .getByRole("listitem")
+      .filter({ hasText: "Double the chorus vocal" });
+    await item.getByText("Eve Engineer").waitFor();
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes("/api/tasks/") && r.request().method() === "PATCH"),
+      item.getByRole("checkbox").check(),
+    ]);
+    const t = (await api(producer.request, "GET", `/api/projects/${projectId}/tasks?songId=${songId}`)).body;
+    assert.equal(t.length, 1);
+    assert.ok(t[0].doneAt, JSON.stringify(t));
   });
 
   it("approves the mix", async () => {
@@ -414,6 +454,8 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       .waitFor();
     await page.getByLabel("Part", { exact: true }).fill("lead vocal");
     await page.getByLabel(/Count-in bars at 120 BPM/).fill("1");
+    // Record while the other tracks (the two stems) play.
+    await page.getByLabel(/^Play along with/).selectOption({ label: "the other tracks (2 takes)" });
     await page.getByRole("button", { name: "● Record" }).click();
     await page.getByText("Recording…").waitFor({ timeout: 10_000 });
     await page.waitForFunction(() => {
@@ -426,15 +468,40 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page
       .getByText(/Saved lead vocal take 1: \d+\.\d s, -\d+\.\d LUFS integrated\./)
       .waitFor({ timeout: 30_000 });
-    await page.locator('[data-take="lead vocal take 1"]').waitFor();
+    const row = page.locator('[data-take="lead vocal take 1"]');
+    await row.waitFor();
+    // The producer rates it and decides.
+    const patched = () =>
+      page.waitForResponse((r) => r.url().includes("/api/takes/") && r.request().method() === "PATCH");
+    // Each change is saved, then the list reloads with the take's new version (optimistic concurrency).
+    const reloaded = () =>
+      page.waitForResponse(
+        (r) => r.url().endsWith(`/api/songs/${songId}/takes`) && r.request().method() === "GET",
+      );
+    await Promise.all([
+      patched(),
+      reloaded(),
+      row.getByLabel("Rating of lead vocal take 1").selectOption("4"),
+    ]);
+    await Promise.all([
+      patched(),
+      reloaded(),
+      row.getByLabel("Decision on lead vocal take 1").selectOption("keep"),
+    ]);
     await shot(page, "recording");
     // Fetch what the server stored and measure it.
     const takes = (await api(producer.request, "GET", `/api/songs/${songId}/takes`)).body as {
       part: string;
       blobSha256: string;
     }[];
-    const take = takes.find((t) => t.part === "lead vocal");
+    const take = takes.find((t) => t.part === "lead vocal") as unknown as {
+      blobSha256: string;
+      rating: number;
+      decision: string;
+    };
     assert.ok(take?.blobSha256);
+    assert.equal(take.rating, 4);
+    assert.equal(take.decision, "keep");
     const blob = await producer.request.get(`${server.url}/api/blobs/${take.blobSha256}`);
     assert.equal(blob.status(), 200);
     const wav = readWav(await blob.body());
@@ -447,6 +514,29 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       Math.abs(got - want) < 0.5,
       `take ${got.toFixed(2)} LUFS, microphone signal ${want.toFixed(2)} LUFS`,
     );
+  });
+
+  it("the invited engineer signs in and finds the project and the song", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(server.url);
+      await p.getByLabel("E-mail").fill(people.engineer.email);
+      await p.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await p.getByRole("button", { name: "Sign in", exact: true }).click();
+      await p.getByRole("link", { name: "First Album" }).click();
+      await p.getByRole("heading", { name: "First Album" }).waitFor();
+      await p.getByText("your roles: engineer").waitFor();
+      // Engineers move songs along but do not manage the team or see the budget.
+      assert.equal(await p.getByLabel("Invite by e-mail").count(), 0);
+      await p.getByText("The budget is visible to producers and the label.").waitFor();
+      await p.getByRole("link", { name: "City Hums" }).click();
+      await p.getByRole("heading", { name: "City Hums" }).waitFor();
+      await p.getByRole("button", { name: "Upload version" }).waitFor();
+      await shot(p, "engineer-song");
+    } finally {
+      await ctx.close();
+    }
   });
 
   it("a viewer sees no approve button and the API refuses the approval", async () => {

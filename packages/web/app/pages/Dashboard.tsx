@@ -29,7 +29,7 @@ export function Dashboard({ projectId }: { projectId: string }) {
     () => (dash ? api.rooms(dash.project.workspaceId).catch(() => []) : Promise.resolve([])),
     [dash?.project.workspaceId],
   );
-  const [tasks] = useLoad(() => api.tasks(projectId).catch(() => []), [projectId]);
+  const [tasks] = useLoad(() => api.tasks(projectId, { open: true }).catch(() => []), [projectId]);
   const [msg, setMsg] = useState<string | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
 

@@ -24,6 +24,8 @@ export function Recording({ songId }: { songId: string }) {
     [song?.projectId],
   );
   const [versions] = useLoad(() => api.versions(songId), [songId]);
+  const [takes] = useLoad(() => api.takes(songId), [songId]);
+  const tracks = (takes ?? []).filter((t) => t.blobSha256 && t.decision !== "redo");
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [deviceId, setDeviceId] = useState("");
   const [stream, setStream] = useState<MediaStream | null>(null);
@@ -114,6 +116,13 @@ export function Recording({ songId }: { songId: string }) {
   );
 
   async function start() {
+    // What plays while recording: the other tracks (every kept take) or a version of the song; decoded
+    // first, so it starts exactly when the recording does.
+    const along =
+      playAlong === "tracks"
+        ? tracks.map((t) => t.blobSha256 as string)
+        : [versions?.find((v) => v.id === playAlong)?.blobSha256].filter((x): x is string => !!x);
+    const buffers = await Promise.all(along.map((sha) => decodeUrl(api.blobUrl(sha))));
     const ctx = audioContext();
     const beatsPerBar = 4;
     const beat = 60 / tempo;
@@ -134,9 +143,7 @@ export function Recording({ songId }: { songId: string }) {
       osc.stop(at + 0.1);
       sources.push(osc);
     }
-    const along = versions?.find((v) => v.id === playAlong);
-    if (along?.blobSha256) {
-      const buf = await decodeUrl(api.blobUrl(along.blobSha256));
+    for (const buf of buffers) {
       const s = ctx.createBufferSource();
       s.buffer = buf;
       s.connect(ctx.destination);
@@ -289,6 +296,7 @@ export function Recording({ songId }: { songId: string }) {
             Play along with
             <select value={playAlong} onChange={(e) => setPlayAlong(e.target.value)}>
               <option value="">nothing (click only)</option>
+              {tracks.length > 0 && <option value="tracks">the other tracks ({tracks.length} takes)</option>}
               {versions
                 ?.filter((v) => v.blobSha256)
                 .map((v) => (

@@ -12,6 +12,7 @@ import { Arrangement } from "../components/Arrangement.tsx";
 import { Credits } from "../components/Credits.tsx";
 import { Delivery } from "../components/Delivery.tsx";
 import { Takes } from "../components/Takes.tsx";
+import { Tasks } from "../components/Tasks.tsx";
 import { Waveform } from "../components/Waveform.tsx";
 import { runJob } from "../jobs.ts";
 import { Link } from "../router.tsx";
@@ -26,6 +27,11 @@ export function SongPage({ songId }: { songId: string }) {
     [song?.projectId],
   );
   const [versions, , reloadVersions] = useLoad(() => api.versions(songId), [songId]);
+  const [sections] = useLoad(() => api.arrangement(songId), [songId, song?.version]);
+  const [team] = useLoad(
+    () => (song ? api.team(song.projectId).catch(() => []) : Promise.resolve([])),
+    [song?.projectId],
+  );
   const roles = project?.myRoles ?? [];
   if (error) return <p className="error page">{error}</p>;
   if (!song || !project) return <p className="loading">Loading song…</p>;
@@ -55,6 +61,13 @@ export function SongPage({ songId }: { songId: string }) {
         onChange={reloadVersions}
       />
       <Takes songId={songId} projectId={project.id} roles={roles} />
+      <Tasks
+        projectId={project.id}
+        songId={songId}
+        roles={roles}
+        sections={sections ?? []}
+        team={team ?? []}
+      />
       <div className="grid2">
         <Credits songId={songId} canEdit={allows(roles, "credits.write")} />
         <Delivery songId={songId} canEdit={allows(roles, "delivery.write")} />
