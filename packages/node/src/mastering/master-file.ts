@@ -4,6 +4,8 @@
  * atomically and returns the report data.
  */
 import { access } from "node:fs/promises";
+import { parseChain } from "@controlroom/engine";
+import type { EqBand } from "@controlroom/engine/dsp/eq/band.ts";
 import { resampleChannels } from "@controlroom/engine/dsp/resample/index.ts";
 import {
   analyze,
@@ -15,6 +17,7 @@ import {
   type MasteringTarget,
   type MasterResult,
   masterAudio,
+  runChain,
   sideToMidRatio,
   spectralDistanceDb,
   targetByName,
@@ -205,7 +208,7 @@ export async function masterChannels(
     return beforeSpec;
   };
   let reference: ReferenceReport | null = null;
-  let eqBands: MasterResult["chain"] = [];
+  let eqBands: EqBand[] = [];
   let width = 1;
   if (!opts.referenceAudio && opts.tonalTarget) {
     const t = opts.tonalTarget;
@@ -213,13 +216,18 @@ export async function masterChannels(
       sampleRate: rate,
       strength: t.strength,
       maxGainDb: t.maxGainDb,
-    }).bands as unknown as MasterResult["chain"];
+    }).bands;
   }
   if (opts.referenceAudio) {
     const ref = opts.referenceAudio;
     const refSpec = longTermSpectrum(ref.channels, ref.info.sampleRate);
     const eq = designMatchEq(spectrumBefore(), refSpec, { sampleRate: rate });
-    const smIn = sideToMidRatio(x);
+    // Width is compared after the tonal correction (EQ changes how much of the energy is side).
+    const smIn = sideToMidRatio(
+      eq.bands.length
+        ? runChain(parseChain([{ type: "eq", bands: eq.bands }], { sampleRate: rate, channels: x.length }), x)
+        : x,
+    );
     const smRef = sideToMidRatio(ref.channels);
     if (smIn !== null && smRef !== null && smIn > 1e-6) {
       width = Math.max(0.5, Math.min(1.5, Math.sqrt(smRef / smIn)));
@@ -227,7 +235,7 @@ export async function masterChannels(
       warnings.push("the reference is mono: width is left unchanged");
     }
     const refA = analyze(ref.channels, ref.info.sampleRate);
-    eqBands = eq.bands as unknown as MasterResult["chain"];
+    eqBands = eq.bands;
     reference = {
       path: opts.reference ?? ref.info.path,
       lufs: round(refA.integratedLufs),
@@ -250,7 +258,7 @@ export async function masterChannels(
         targetLufs: target.lufs,
         ceilingDbtp: target.ceilingDbtp,
         maxLimitingDb: opts.maxLimitingDb ?? preset?.maxLimitingDb ?? 6,
-        eqBands: eqBands.length ? (eqBands as never) : undefined,
+        eqBands: eqBands.length ? eqBands : undefined,
         width: w,
         monoBelowHz: preset?.monoBelowHz ?? 0,
         deEss: preset?.deEss ?? false,

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { parseChain } from "@controlroom/engine";
 import { runChain } from "@controlroom/engine/mastering/master.ts";
-import { longTermSpectrum, spectralDistanceDb } from "@controlroom/engine/mastering/spectrum.ts";
+import {
+  longTermSpectrum,
+  sideToMidRatio,
+  spectralDistanceDb,
+} from "@controlroom/engine/mastering/spectrum.ts";
 import { tempFolder } from "../files/test-support.ts";
 import { masterFile, writeChannels } from "./master-file.ts";
 import { excerpt } from "./test-support.ts";
@@ -10,7 +14,7 @@ import { excerpt } from "./test-support.ts";
 const tmp = tempFolder("reference");
 after(() => tmp.remove());
 
-test("reference matching moves the tonal balance towards a brighter, leaner reference, and its loudness", async (t) => {
+test("reference matching moves the tonal balance, loudness and width towards a brighter, leaner, narrower reference", async (t) => {
   // The reference: another part of the song, tilted (−4 dB below 150 Hz, +5 dB above 4 kHz), at −12 LUFS-ish.
   const input = excerpt.map((c) => c.slice(0, 10 * 48000));
   const refSrc = excerpt.map((c) => c.slice(10 * 48000, 20 * 48000));
@@ -24,6 +28,7 @@ test("reference matching moves the tonal balance towards a brighter, leaner refe
         ],
       },
       { type: "gain", db: 3 },
+      { type: "width", amount: 0.6 },
     ],
     { sampleRate: 48000, channels: 2 },
   );
@@ -48,4 +53,10 @@ test("reference matching moves the tonal balance towards a brighter, leaner refe
     `${o.result.after.integratedLufs} vs ${r.lufs}`,
   );
   assert.ok(o.result.after.truePeakDbtp <= -1);
+  // Width: the side-to-mid energy ratio moves to the reference's.
+  const smIn = sideToMidRatio(input) ?? 0;
+  const smRef = sideToMidRatio(ref) ?? 0;
+  const smOut = sideToMidRatio(o.result.channels) ?? 0;
+  t.diagnostic(`side/mid ${smIn.toFixed(4)} → ${smOut.toFixed(4)}, reference ${smRef.toFixed(4)}`);
+  assert.ok(Math.abs(Math.log(smOut / smRef)) < Math.abs(Math.log(smIn / smRef)) / 3);
 });
