@@ -7,6 +7,7 @@ import * as S from "@controlroom/studio";
 import { DEMO_LOGIN, seedDemo } from "@controlroom/studio/demo/seed-demo.ts";
 import type { Command } from "commander";
 import { buildServer } from "../app.ts";
+import { serveWebApp } from "../web-static.ts";
 import { type StudioCliOptions, withStudio, withStudioOptions } from "./studio-options.ts";
 
 const json = (x: unknown) => console.log(JSON.stringify(x, null, 2));
@@ -53,6 +54,8 @@ export function registerStudioCommands(program: Command): void {
           );
       }
       const app = await buildServer(studio);
+      // The web app, when it has been built (packages/web/dist), is served from the same origin.
+      const web = await serveWebApp(app);
       const stop = async () => {
         await app.close();
         await studio.close();
@@ -69,6 +72,7 @@ export function registerStudioCommands(program: Command): void {
       console.log(
         `  API: http://${o.host}:${port}/api/openapi.json   health: http://${o.host}:${port}/api/health`,
       );
+      if (web) console.log(`  web app: http://${o.host}:${port}/`);
     },
   );
 
