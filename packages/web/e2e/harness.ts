@@ -4,7 +4,7 @@
  * playwright-core with a fake microphone playing a known WAV, and writes test signals.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,9 +16,25 @@ export const DIST = join(WEB_ROOT, "dist");
 export const ARTIFACTS = join(WEB_ROOT, "test-artifacts");
 export const CHROMIUM = process.env.CONTROLROOM_CHROMIUM ?? "/usr/bin/chromium";
 
-/** Builds the app unless dist/index.html exists. */
+/** Newest modification time under `dir` (ms). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the app when dist/ is missing or older than its sources (app/, index.html). */
 export function ensureBuilt(): void {
-  if (existsSync(join(DIST, "index.html"))) return;
+  const index = join(DIST, "index.html");
+  if (existsSync(index)) {
+    const built = statSync(index).mtimeMs;
+    const sources = Math.max(newest(join(WEB_ROOT, "app")), statSync(join(WEB_ROOT, "index.html")).mtimeMs);
+    if (built >= sources) return;
+  }
   const r = spawnSync(process.execPath, [join(WEB_ROOT, "../../node_modules/vite/bin/vite.js"), "build"], {
     cwd: WEB_ROOT,
     encoding: "utf8",

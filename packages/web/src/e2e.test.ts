@@ -404,6 +404,18 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       .getByTestId("master-meter")
       .getByText(/Master: peak -\d+\.\d dBFS/)
       .waitFor();
+    // The drums strip, metered by the engine on the audio thread, settles at the sine's loudness (a mono
+    // track sits at unity on both sides) and reads its peak 0.1 = −20.0 dBFS.
+    const want = integratedLufs([sine(220, 0.1, 4, RATE), sine(220, 0.1, 4, RATE)], RATE);
+    await page.waitForFunction((w) => {
+      const doc = (
+        globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }
+      ).document;
+      const m = /(-?\d+\.\d) dBFS · (-?\d+\.\d) LUFS/.exec(
+        doc.querySelector('fieldset[aria-label="Track drums"] .readout')?.textContent ?? "",
+      );
+      return m !== null && m[1] === "-20.0" && Math.abs(Number(m[2]) - w) <= 0.2;
+    }, want);
     await shot(page, "mixer");
     // The mix is 4 s long and stops by itself; stop it if it is still playing.
     const stop = page.getByRole("button", { name: "■ Stop" });

@@ -7,7 +7,8 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { allows, api, type Take, type Wire } from "../api.ts";
 import { audioContext, decodeUrl } from "../audio/context.ts";
-import { db, LiveMeter, type MeterReading, meterWidth } from "../audio/meter.ts";
+import { db, type MeterReading, meterWidth } from "../audio/meter.ts";
+import { createMeter, loadMeter } from "../audio/meter-node.ts";
 import {
   applyTrack,
   audibility,
@@ -18,7 +19,6 @@ import {
   type TrackNodes,
   type TrackParams,
 } from "../audio/mix-graph.ts";
-import { createTap, loadTap } from "../audio/tap.ts";
 import { encodeWav } from "../audio/wav.ts";
 import { Link } from "../router.tsx";
 import { useSession } from "../session.tsx";
@@ -51,8 +51,9 @@ export function Mixer({ songId }: { songId: string }) {
   const live = useRef<{ nodes: TrackNodes[]; sources: AudioBufferSourceNode[]; taps: AudioNode[] } | null>(
     null,
   );
-  const meters = useRef<LiveMeter[]>([]);
-  const masterMeter = useRef<LiveMeter | null>(null);
+  // Latest readings from the meters on the audio thread, drawn 10 times a second.
+  const meters = useRef<(MeterReading | undefined)[]>([]);
+  const masterMeter = useRef<MeterReading | null>(null);
 
   useEffect(() => {
     let ok = true;
@@ -95,12 +96,12 @@ export function Mixer({ songId }: { songId: string }) {
   async function play() {
     if (!buffers) return;
     const ctx = audioContext();
-    await loadTap(ctx);
+    await loadMeter(ctx);
     const busses = createBusses(ctx, ctx.destination);
     const heard = audibility(params);
     const when = ctx.currentTime + 0.05;
-    meters.current = buffers.map(() => new LiveMeter(ctx.sampleRate, 2));
-    masterMeter.current = new LiveMeter(ctx.sampleRate, 2);
+    meters.current = buffers.map(() => undefined);
+    masterMeter.current = null;
     const taps: AudioNode[] = [];
     const sources: AudioBufferSourceNode[] = [];
     const nodes = buffers.map((b, i) => {
@@ -108,14 +109,18 @@ export function Mixer({ songId }: { songId: string }) {
       src.buffer = b;
       const n = createTrack(ctx, src, busses);
       applyTrack(n, params[i], heard[i]);
-      const tap = createTap(ctx, 2, (blk) => meters.current[i]?.push(blk.data));
+      const tap = createMeter(ctx, 2, (r) => {
+        meters.current[i] = r;
+      });
       n.out.connect(tap);
       taps.push(tap);
       src.start(when);
       sources.push(src);
       return n;
     });
-    const mtap = createTap(ctx, 2, (blk) => masterMeter.current?.push(blk.data));
+    const mtap = createMeter(ctx, 2, (r) => {
+      masterMeter.current = r;
+    });
     busses.master.connect(mtap);
     taps.push(mtap);
     const longest = sources.reduce((a, s) => ((s.buffer?.duration ?? 0) > (a.buffer?.duration ?? 0) ? s : a));
@@ -128,8 +133,8 @@ export function Mixer({ songId }: { songId: string }) {
   useEffect(() => {
     const id = setInterval(() => {
       if (!live.current) return;
-      setReadings(meters.current.map((m) => m.reading()));
-      setMaster(masterMeter.current?.reading() ?? null);
+      setReadings([...meters.current] as MeterReading[]);
+      setMaster(masterMeter.current);
     }, 100);
     return () => {
       clearInterval(id);

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import { api } from "../api.ts";
 import { audioContext, decodeUrl } from "../audio/context.ts";
 import { db, LiveMeter, type MeterReading } from "../audio/meter.ts";
+import { createMeter, loadMeter } from "../audio/meter-node.ts";
 import { createTap, loadTap, type TapBlock } from "../audio/tap.ts";
 import { encodeWav } from "../audio/wav.ts";
 import { Takes } from "../components/Takes.tsx";
@@ -41,7 +42,7 @@ export function Recording({ songId }: { songId: string }) {
   const rec = useRef<{
     startFrame: number;
     blocks: TapBlock[];
-    meter: LiveMeter;
+    /** Measures the take itself (from the count-in end), for the loudness shown when it is saved. */
     takeMeter: LiveMeter | null;
     sources: AudioScheduledSourceNode[];
   } | null>(null);
@@ -76,14 +77,19 @@ export function Recording({ songId }: { songId: string }) {
     if (!stream) return;
     const ctx = audioContext();
     let tap: AudioWorkletNode | null = null;
+    let meter: AudioWorkletNode | null = null;
     let src: MediaStreamAudioSourceNode | null = null;
-    const meter = new LiveMeter(ctx.sampleRate, 1);
+    let latest: MeterReading | null = null;
     let live = true;
-    loadTap(ctx).then(() => {
+    Promise.all([loadTap(ctx), loadMeter(ctx)]).then(() => {
       if (!live) return;
       src = ctx.createMediaStreamSource(stream);
+      // The input meter runs the engine on the audio thread; the tap copies samples for the take.
+      meter = createMeter(ctx, 1, (r) => {
+        latest = r;
+      });
+      src.connect(meter);
       tap = createTap(ctx, 1, (b) => {
-        meter.push(b.data);
         const r = rec.current;
         const armed = phaseRef.current === "recording" || phaseRef.current === "counting";
         if (r && armed && b.frame + b.data[0].length > r.startFrame) {
@@ -95,7 +101,7 @@ export function Recording({ songId }: { songId: string }) {
       src.connect(tap);
     });
     const timer = setInterval(() => {
-      setReading(meter.reading());
+      if (latest) setReading(latest);
       const r = rec.current;
       if (r && phaseRef.current !== "idle")
         setElapsed((ctx.currentTime * ctx.sampleRate - r.startFrame) / ctx.sampleRate);
@@ -105,6 +111,7 @@ export function Recording({ songId }: { songId: string }) {
       clearInterval(timer);
       src?.disconnect();
       tap?.disconnect();
+      meter?.disconnect();
     };
   }, [stream]);
 
@@ -153,7 +160,6 @@ export function Recording({ songId }: { songId: string }) {
     rec.current = {
       startFrame: Math.round(recordAt * ctx.sampleRate),
       blocks: [],
-      meter: new LiveMeter(ctx.sampleRate, 1),
       takeMeter: new LiveMeter(ctx.sampleRate, 1),
       sources,
     };
