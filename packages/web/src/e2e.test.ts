@@ -374,8 +374,10 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await item.getByText("Eve Engineer").waitFor();
     await Promise.all([
       page.waitForResponse((r) => r.url().includes("/api/tasks/") && r.request().method() === "PATCH"),
-      item.getByRole("checkbox").check(),
+      item.getByRole("checkbox").click(),
     ]);
+    // Ticked once the server has it (the list reloads).
+    await item.getByRole("checkbox", { checked: true }).waitFor();
     const t = (await api(producer.request, "GET", `/api/projects/${projectId}/tasks?songId=${songId}`)).body;
     assert.equal(t.length, 1);
     assert.ok(t[0].doneAt, JSON.stringify(t));
@@ -404,9 +406,10 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       .getByTestId("master-meter")
       .getByText(/Master: peak -\d+\.\d dBFS/)
       .waitFor();
-    // The drums strip, metered by the engine on the audio thread, settles at the sine's loudness (a mono
-    // track sits at unity on both sides) and reads its peak 0.1 = −20.0 dBFS.
-    const want = integratedLufs([sine(220, 0.1, 4, RATE), sine(220, 0.1, 4, RATE)], RATE);
+    // The drums strip, metered by the engine on the audio thread: a mono track centred with the engine's
+    // constant-power law is 0.1·cos(π/4) on each side, so it reads −23.0 dBFS and that sine's loudness.
+    const side = 0.1 * Math.SQRT1_2;
+    const want = integratedLufs([sine(220, side, 4, RATE), sine(220, side, 4, RATE)], RATE);
     await page.waitForFunction((w) => {
       const doc = (
         globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }
@@ -414,7 +417,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       const m = /(-?\d+\.\d) dBFS · (-?\d+\.\d) LUFS/.exec(
         doc.querySelector('fieldset[aria-label="Track drums"] .readout')?.textContent ?? "",
       );
-      return m !== null && m[1] === "-20.0" && Math.abs(Number(m[2]) - w) <= 0.2;
+      return m !== null && m[1] === "-23.0" && Math.abs(Number(m[2]) - w) <= 0.2;
     }, want);
     await shot(page, "mixer");
     // The mix is 4 s long and stops by itself; stop it if it is still playing.
@@ -434,11 +437,10 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       Math.abs(wav.channels[0].length / wav.rate - 4) < 2 / wav.rate,
       `${wav.channels[0].length} @ ${wav.rate}`,
     );
-    // Two mono stems, sines of peak 0.1, at unity and centred: the mixer copies a mono track to both sides
-    // at unity (see mix-graph.ts), so each side is the sum of two uncorrelated sines of peak 0.1:
-    // RMS = 0.1·√(½ + ½) = 0.1 → −20.00 dBFS per channel.
+    // Two mono stems, sines of peak 0.1, at unity and centred with the engine's constant-power law: each
+    // side gets 0.1·cos(π/4) of each, two uncorrelated sines: RMS = 0.0707·√(½ + ½) → −23.01 dBFS.
     const mid = (x: Float32Array) => x.subarray(Math.round(x.length * 0.1), Math.round(x.length * 0.9));
-    const expected = 20 * Math.log10(0.1);
+    const expected = 20 * Math.log10(0.1 * Math.SQRT1_2);
     for (const ch of wav.channels)
       assert.ok(Math.abs(rmsDb(mid(ch)) - expected) < 0.05, `${rmsDb(mid(ch))} vs ${expected}`);
     await shot(page, "mixer-rendered");

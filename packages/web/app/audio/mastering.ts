@@ -1,127 +1,102 @@
 /**
- * Mastering to a loudness target with the engine: measure the integrated loudness (BS.1770), drive the
- * engine's true-peak limiter by the difference, measure again and correct the drive (limiting lowers the
- * loudness), at most four passes. Also the before/after readings: loudness over time (short-term, every
- * 100 ms), third-octave spectrum, true peak, LRA. Pure computation; runs in a worker.
+ * Mastering in the browser with the engine's mastering module (`masterAudio`: pre-chain, then a drive into
+ * the true-peak lookahead limiter, the drive found by measuring), the engine's delivery targets, and its
+ * analysis for the before/after readings: loudness over time (short-term, every 100 ms), third-octave
+ * spectrum, true peak, loudness range. Pure computation; runs in a worker (master-worker.ts).
  */
-import { LoudnessMeter, powerToLufs } from "@controlroom/engine/analysis/loudness.ts";
-import { ThirdOctaveAnalyzer } from "@controlroom/engine/analysis/third-octave.ts";
-import { TruePeakMeter } from "@controlroom/engine/analysis/true-peak.ts";
-import { Limiter } from "@controlroom/engine/dsp/dynamics/limiter.ts";
+import type { AnalysisReport } from "@controlroom/engine/analysis/analyzer.ts";
+// The processor registry the mastering chain is built from. master.ts imports it through
+// mastering/processors.ts, which the engine's package.json does not list under sideEffects, so a bundler
+// drops it; importing the listed module here keeps the registrations.
+import "@controlroom/engine/dsp/processors.ts";
+import { analyze, MasteringRefusal, masterAudio } from "@controlroom/engine/mastering/master.ts";
+import { CD_DEFAULT_LUFS, type MasteringTarget, TARGETS } from "@controlroom/engine/mastering/targets.ts";
 
-/** A delivery target. */
-export interface Target {
-  name: string;
-  /** Integrated loudness, LUFS. */
-  lufs: number;
-  /** True-peak ceiling, dBTP. */
-  truePeakDb: number;
-}
+export { type MasteringTarget, TARGETS };
 
-export const TARGETS: Target[] = [
-  { name: "Streaming (Spotify, YouTube, Tidal)", lufs: -14, truePeakDb: -1 },
-  { name: "Apple Music", lufs: -16, truePeakDb: -1 },
-  { name: "Broadcast (EBU R128)", lufs: -23, truePeakDb: -1 },
-  { name: "Loud CD / club", lufs: -9, truePeakDb: -0.3 },
-];
-
-/** Readings of a programme. */
+/** The readings the page shows for one side (plain arrays, so they cross postMessage cheaply). */
 export interface Readings {
   integratedLufs: number;
   loudnessRangeLu: number;
-  truePeakDb: number;
+  truePeakDbtp: number;
+  samplePeakDbfs: number;
+  clippedSamples: number;
+  correlation: number | null;
+  dcOffset: number[];
+  silence: { headSeconds: number; tailSeconds: number };
   /** Short-term loudness every 100 ms, LUFS. */
   shortTerm: number[];
   /** Third-octave band levels, dB. */
   spectrum: { centerHz: number; levelDb: number }[];
 }
 
-const BLOCK = 4096;
-
-/** Measures planar audio. */
-export function measure(ch: Float32Array[], rate: number): Readings {
-  const n = ch[0].length;
-  const lm = new LoudnessMeter(rate, ch.length);
-  const tp = new TruePeakMeter(rate, ch.length);
-  const sp = new ThirdOctaveAnalyzer(rate, ch.length, 0.25);
-  for (let o = 0; o < n; o += BLOCK) {
-    const f = Math.min(BLOCK, n - o);
-    const view = ch.map((c) => c.subarray(o, o + f));
-    lm.process(view, f);
-    tp.process(view, f);
-    sp.process(view, f);
-  }
-  const r = lm.result();
+function readings(r: AnalysisReport): Readings {
   return {
     integratedLufs: r.integratedLufs,
     loudnessRangeLu: r.loudnessRangeLu,
-    truePeakDb: 20 * Math.log10(tp.peak),
-    shortTerm: Array.from(lm.shortTerm.view(), powerToLufs),
-    spectrum: sp.bands(),
+    truePeakDbtp: r.truePeakDbtp,
+    samplePeakDbfs: r.samplePeakDbfs,
+    clippedSamples: r.clippedSamples,
+    correlation: r.correlation,
+    dcOffset: r.dcOffset,
+    silence: r.silence,
+    shortTerm: Array.from(r.series.shortTerm),
+    spectrum: r.bands.map((b) => ({ centerHz: b.centerHz, levelDb: b.levelDb })),
   };
 }
 
-/** Runs the limiter over the whole programme with latency removed. */
-function limit(ch: Float32Array[], rate: number, driveDb: number, ceilingDb: number): Float32Array[] {
-  const lim = new Limiter(
-    { sampleRate: rate, channels: ch.length },
-    { gainDb: driveDb, ceilingDb, truePeak: true, releaseMs: 80, lookaheadMs: 3 },
-  );
-  const lat = lim.latency;
-  const n = ch[0].length;
-  const out = ch.map(() => new Float32Array(n));
-  const bufIn = ch.map(() => new Float32Array(BLOCK));
-  const bufOut = ch.map(() => new Float32Array(BLOCK));
-  // Feed the programme and `lat` samples of silence; keep output from `lat` on.
-  for (let o = 0; o < n + lat; o += BLOCK) {
-    const f = Math.min(BLOCK, n + lat - o);
-    for (let c = 0; c < ch.length; c++) {
-      bufIn[c].fill(0);
-      if (o < n) bufIn[c].set(ch[c].subarray(o, Math.min(n, o + f)));
-    }
-    lim.process(bufIn, bufOut, f);
-    for (let c = 0; c < ch.length; c++)
-      for (let i = 0; i < f; i++) {
-        const k = o + i - lat;
-        if (k >= 0 && k < n) out[c][k] = bufOut[c][i];
-      }
-  }
-  return out;
-}
-
 /** The mastered programme with its readings before and after. */
-export interface MasterResult {
+export interface MasterOutcome {
   output: Float32Array[];
   before: Readings;
   after: Readings;
+  target: MasteringTarget;
+  targetLufs: number;
   driveDb: number;
+  limitingDb: number;
   passes: number;
 }
 
 /**
- * Masters `ch` to `target`. @param onProgress 0…1.
- * @throws when the programme is silent (no loudness to match).
+ * Masters planar audio to the named engine target. @param onProgress 0…1 (by drive-search pass).
+ * @throws with the engine's message when the target needs more limiting than the preset allows, or the
+ *   programme is silent or too short.
  */
-export function master(
-  ch: Float32Array[],
-  rate: number,
-  target: Target,
-  onProgress: (f: number) => void,
-): MasterResult {
-  const before = measure(ch, rate);
-  if (!Number.isFinite(before.integratedLufs)) throw new Error("the mix is silent: nothing to master");
-  let drive = Math.max(-24, Math.min(24, target.lufs - before.integratedLufs));
-  let out = ch;
-  let after = before;
-  let passes = 0;
-  for (; passes < 4; passes++) {
-    onProgress((passes + 0.5) / 5);
-    out = limit(ch, rate, drive, target.truePeakDb);
-    after = measure(out, rate);
-    const miss = target.lufs - after.integratedLufs;
-    if (Math.abs(miss) <= 0.1 || drive >= 24) break;
-    drive = Math.max(-24, Math.min(24, drive + miss));
+export async function master(
+  channels: Float32Array[],
+  sampleRate: number,
+  targetName: string,
+  onProgress: (fraction: number) => void,
+): Promise<MasterOutcome> {
+  const target = TARGETS[targetName];
+  if (!target) throw new RangeError(`target: unknown preset "${targetName}"`);
+  const targetLufs = target.lufs ?? CD_DEFAULT_LUFS;
+  onProgress(0.05);
+  try {
+    const r = await masterAudio(channels, {
+      sampleRate,
+      targetLufs,
+      ceilingDbtp: target.ceilingDbtp,
+      maxLimitingDb: target.maxLimitingDb,
+      monoBelowHz: target.monoBelowHz || undefined,
+      deEss: target.deEss,
+      onPass: (n) => onProgress(Math.min(0.85, 0.1 + n * 0.12)),
+    });
+    onProgress(0.9);
+    const out: MasterOutcome = {
+      output: r.channels,
+      before: readings(analyze(channels, sampleRate, true)),
+      after: readings(analyze(r.channels, sampleRate, true)),
+      target,
+      targetLufs,
+      driveDb: r.driveDb,
+      limitingDb: r.limitingDb,
+      passes: r.passes.length,
+    };
+    onProgress(1);
+    return out;
+  } catch (e) {
+    if (e instanceof MasteringRefusal) throw new Error(e.message);
+    throw e;
   }
-  onProgress(1);
-  return { output: out, before, after, driveDb: drive, passes: passes + 1 };
 }

@@ -1,8 +1,10 @@
 /**
  * The mixer's signal graph, built the same way on a live AudioContext and on an OfflineAudioContext (for
  * render), so what is rendered is what was heard. Per track: source → EQ insert → compressor insert → fader
- * → pan → mute/solo → master, with a post-fader send to a reverb bus.
+ * → pan → mute/solo → master, with a post-fader send to a reverb bus. Pan uses the engine's laws (the ones
+ * its renderer uses): constant power for mono tracks (−3 dB each side at centre), balance for stereo.
  */
+import { monoPan, stereoBalance } from "@controlroom/engine/render/pan.ts";
 
 /** One track's settings. */
 export interface TrackParams {
@@ -40,7 +42,10 @@ export interface TrackNodes {
   compBypass: GainNode;
   compWet: GainNode;
   fader: GainNode;
-  pan: StereoPannerNode;
+  /** 1 (mono) or 2 (stereo): the track's width up to the pan stage. */
+  channels: number;
+  panL: GainNode;
+  panR: GainNode;
   mute: GainNode;
   send: GainNode;
   /** The track's output (post mute), where meters tap. */
@@ -78,9 +83,19 @@ export function createBusses(ctx: BaseAudioContext, destination: AudioNode): Bus
   return { master, reverbIn };
 }
 
-/** Builds one track's chain from `input` into the busses. */
-export function createTrack(ctx: BaseAudioContext, input: AudioNode, busses: Busses): TrackNodes {
+/**
+ * Builds one track's chain from `input` into the busses. @param channels the source's channels (1 or 2;
+ * more are folded to stereo): the chain keeps that width up to the pan stage.
+ */
+export function createTrack(
+  ctx: BaseAudioContext,
+  input: AudioNode,
+  busses: Busses,
+  channels: number,
+): TrackNodes {
+  const ch = channels >= 2 ? 2 : 1;
   const n: TrackNodes = {
+    channels: ch,
     eqIn: ctx.createGain(),
     eq: ctx.createBiquadFilter(),
     eqBypass: ctx.createGain(),
@@ -89,30 +104,40 @@ export function createTrack(ctx: BaseAudioContext, input: AudioNode, busses: Bus
     compBypass: ctx.createGain(),
     compWet: ctx.createGain(),
     fader: ctx.createGain(),
-    pan: ctx.createStereoPanner(),
+    panL: ctx.createGain(),
+    panR: ctx.createGain(),
     mute: ctx.createGain(),
     send: ctx.createGain(),
     out: ctx.createGain(),
   };
   n.eq.type = "peaking";
-  // Every track is stereo from its first node on (a mono source is copied to both sides at unity), so the
-  // pan law does not depend on which inserts are on: pan 0 passes both sides unchanged, and panning is
-  // Web Audio's stereo balance (equal-power on the side being turned down).
-  n.eqIn.channelCount = 2;
-  n.eqIn.channelCountMode = "explicit";
-  n.eqIn.channelInterpretation = "speakers";
+  const mid = ctx.createGain();
+  // Hold every node before the pan at the track's width: Web Audio would otherwise up-mix a mono track to
+  // stereo wherever it meets a stereo stream (the compressor's output), changing the pan law.
+  for (const node of [n.eqIn, n.eq, n.eqBypass, n.eqWet, mid, n.comp, n.compBypass, n.compWet, n.fader]) {
+    node.channelCount = ch;
+    node.channelCountMode = "explicit";
+    node.channelInterpretation = "speakers";
+  }
   input.connect(n.eqIn);
   // Each insert is a dry/wet pair switched by gains, so bypass is click-free and needs no re-wiring.
   n.eqIn.connect(n.eqBypass);
   n.eqIn.connect(n.eq).connect(n.eqWet);
-  const mid = ctx.createGain();
   n.eqBypass.connect(mid);
   n.eqWet.connect(mid);
   mid.connect(n.compBypass);
   mid.connect(n.comp).connect(n.compWet);
   n.compBypass.connect(n.fader);
   n.compWet.connect(n.fader);
-  n.fader.connect(n.pan).connect(n.mute).connect(n.out);
+  // Pan: split, one gain per side, merge. A mono track feeds both sides.
+  const split = ctx.createChannelSplitter(2);
+  const merge = ctx.createChannelMerger(2);
+  n.fader.connect(split);
+  split.connect(n.panL, 0);
+  split.connect(n.panR, ch === 2 ? 1 : 0);
+  n.panL.connect(merge, 0, 0);
+  n.panR.connect(merge, 0, 1);
+  merge.connect(n.mute).connect(n.out);
   n.out.connect(busses.master);
   n.out.connect(n.send).connect(busses.reverbIn);
   return n;
@@ -130,7 +155,11 @@ export function applyTrack(n: TrackNodes, p: TrackParams, audible: boolean): voi
   n.compWet.gain.value = p.comp.on ? 1 : 0;
   n.compBypass.gain.value = p.comp.on ? 0 : 1;
   n.fader.gain.value = gainOf(p.gainDb);
-  n.pan.pan.value = p.pan;
+  const g = { l: 1, r: 1 };
+  if (n.channels === 2) stereoBalance(p.pan, g);
+  else monoPan(p.pan, g);
+  n.panL.gain.value = g.l;
+  n.panR.gain.value = g.r;
   n.mute.gain.value = audible ? 1 : 0;
   n.send.gain.value = gainOf(p.sendDb);
 }
@@ -160,7 +189,7 @@ export async function renderMix(
   buffers.forEach((b, i) => {
     const src = ctx.createBufferSource();
     src.buffer = b;
-    const nodes = createTrack(ctx, src, busses);
+    const nodes = createTrack(ctx, src, busses, b.numberOfChannels);
     applyTrack(nodes, params[i], heard[i]);
     src.start(0);
   });

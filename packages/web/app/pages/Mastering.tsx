@@ -3,23 +3,21 @@
  * a worker), compare loudness over time and spectrum before/after, tick the QC checklist, download the
  * deliverables or add the master to the version stack.
  */
+import { CD_DEFAULT_LUFS, TARGETS } from "@controlroom/engine/mastering/targets.ts";
 import { useMemo, useState } from "react";
 import { allows, api } from "../api.ts";
 import { decodeUrl } from "../audio/context.ts";
-import type { MasterResult, Readings } from "../audio/mastering.ts";
-import { TARGETS } from "../audio/mastering.ts";
+import type { MasterOutcome } from "../audio/mastering.ts";
 import { db } from "../audio/meter.ts";
+import { qcChecklist } from "../audio/qc.ts";
 import { encodeWav } from "../audio/wav.ts";
 import { Link } from "../router.tsx";
 import { messageOf, useLoad } from "../util.ts";
 
-function runWorker(
-  channels: Float32Array[],
-  rate: number,
-  target: (typeof TARGETS)[number],
-  onProgress: (f: number) => void,
-) {
-  return new Promise<MasterResult>((resolve, reject) => {
+const TARGET_LIST = Object.values(TARGETS);
+
+function runWorker(channels: Float32Array[], rate: number, target: string, onProgress: (f: number) => void) {
+  return new Promise<MasterOutcome>((resolve, reject) => {
     const w = new Worker(new URL("../audio/master-worker.ts", import.meta.url), { type: "module" });
     w.onmessage = (ev) => {
       if (ev.data.progress !== undefined) onProgress(ev.data.progress);
@@ -49,13 +47,12 @@ export function Mastering({ songId }: { songId: string }) {
   const [versions, , reloadVersions] = useLoad(() => api.versions(songId), [songId]);
   const sources = useMemo(() => (versions ?? []).filter((v) => v.blobSha256), [versions]);
   const [sourceId, setSourceId] = useState("");
-  const [targetName, setTargetName] = useState(TARGETS[0].name);
+  const [targetName, setTargetName] = useState("spotify");
   const [progress, setProgress] = useState<number | null>(null);
   const [result, setResult] = useState<
-    (MasterResult & { rate: number; files: { label: string; url: string; blob: Blob }[] }) | null
+    (MasterOutcome & { rate: number; files: { label: string; url: string; blob: Blob }[] }) | null
   >(null);
   const [msg, setMsg] = useState<string | null>(null);
-  const target = TARGETS.find((t) => t.name === targetName) ?? TARGETS[0];
   const source =
     sources.find((v) => v.id === sourceId) ?? sources.find((v) => v.kind === "mix") ?? sources[0];
 
@@ -67,7 +64,7 @@ export function Mastering({ songId }: { songId: string }) {
     try {
       const buf = await decodeUrl(api.blobUrl(source.blobSha256));
       const ch = Array.from({ length: buf.numberOfChannels }, (_, c) => buf.getChannelData(c).slice());
-      const r = await runWorker(ch, buf.sampleRate, target, setProgress);
+      const r = await runWorker(ch, buf.sampleRate, targetName, setProgress);
       const b24 = encodeWav(r.output, buf.sampleRate, 24);
       const b16 = encodeWav(r.output, buf.sampleRate, 16);
       setResult({
@@ -85,7 +82,7 @@ export function Mastering({ songId }: { songId: string }) {
   }
 
   if (!song || !project) return <p className="loading">Loading…</p>;
-  const qc = result ? checks(result, target, result.rate) : [];
+  const qc = result ? qcChecklist(result, result.rate) : [];
   return (
     <div className="page">
       <p className="crumbs">
@@ -107,9 +104,10 @@ export function Mastering({ songId }: { songId: string }) {
           <label>
             Target
             <select value={targetName} onChange={(e) => setTargetName(e.target.value)}>
-              {TARGETS.map((t) => (
+              {TARGET_LIST.map((t) => (
                 <option key={t.name} value={t.name}>
-                  {t.name}: {t.lufs} LUFS, {t.truePeakDb} dBTP
+                  {t.description}
+                  {t.lufs === null ? ` (${CD_DEFAULT_LUFS} LUFS)` : ""}
                 </option>
               ))}
             </select>
@@ -146,13 +144,14 @@ export function Mastering({ songId }: { songId: string }) {
                     <th scope="row">{k}</th>
                     <td>{db(result[k].integratedLufs)} LUFS</td>
                     <td>{result[k].loudnessRangeLu.toFixed(1)} LU</td>
-                    <td>{db(result[k].truePeakDb)} dBTP</td>
+                    <td>{db(result[k].truePeakDbtp)} dBTP</td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <p className="small muted">
-              Limiter drive {result.driveDb.toFixed(2)} dB after {result.passes} pass
+              Engine mastering to {result.target.description}: limiter drive {result.driveDb.toFixed(2)} dB,
+              limiting {result.limitingDb.toFixed(1)} dB, {result.passes} measured pass
               {result.passes > 1 ? "es" : ""}.
             </p>
             <div className="grid2">
@@ -212,7 +211,7 @@ export function Mastering({ songId }: { songId: string }) {
                     const b = await api.upload(project.id, result.files[0].blob, "master.wav");
                     const v = await api.createVersion(songId, {
                       kind: "master",
-                      label: `${target.name} ${target.lufs} LUFS`,
+                      label: `${result.target.name} ${result.targetLufs} LUFS`,
                       blobSha256: b.sha256,
                       integratedLufs: Math.max(-70, Math.min(0, result.after.integratedLufs)),
                     });
@@ -234,29 +233,6 @@ export function Mastering({ songId }: { songId: string }) {
 }
 
 const hz = (f: number) => (f >= 1000 ? `${f / 1000}k` : `${f}`);
-
-/** The QC checklist for a master. */
-function checks(r: MasterResult, t: (typeof TARGETS)[number], rate: number) {
-  const a: Readings = r.after;
-  let clipped = 0;
-  for (const ch of r.output) for (const x of ch) if (Math.abs(x) >= 1) clipped++;
-  return [
-    {
-      label: `Integrated loudness ${db(a.integratedLufs)} LUFS within ±0.5 LU of ${t.lufs}`,
-      ok: Math.abs(a.integratedLufs - t.lufs) <= 0.5,
-    },
-    {
-      label: `True peak ${db(a.truePeakDb)} dBTP at or below ${t.truePeakDb} dBTP`,
-      ok: a.truePeakDb <= t.truePeakDb + 0.05,
-    },
-    { label: `No clipped samples (${clipped} found)`, ok: clipped === 0 },
-    { label: `Sample rate ${rate} Hz is 44.1 kHz or more`, ok: rate >= 44100 },
-    {
-      label: `Loudness range ${a.loudnessRangeLu.toFixed(1)} LU kept within 3 LU of the mix`,
-      ok: r.before.loudnessRangeLu - a.loudnessRangeLu <= 3,
-    },
-  ];
-}
 
 function LineChart({
   title,

@@ -107,7 +107,7 @@ export function Mixer({ songId }: { songId: string }) {
     const nodes = buffers.map((b, i) => {
       const src = ctx.createBufferSource();
       src.buffer = b;
-      const n = createTrack(ctx, src, busses);
+      const n = createTrack(ctx, src, busses, b.numberOfChannels);
       applyTrack(n, params[i], heard[i]);
       const tap = createMeter(ctx, 2, (r) => {
         meters.current[i] = r;
