@@ -7,6 +7,14 @@
  *
  *   npm run bench:render            both sessions
  *   npm run bench:render -- 4       only the 4-minute one
+ *
+ * Measured 2026-11-27 on the 2-core build machine while other jobs kept its load average at 5–13, so wall-clock
+ * speed is pessimistic; CPU-seconds are steadier. Two threads (one per core):
+ *   4 min: 6.7–10.1x real time, 13.4–14.3x per CPU-second, peak RSS 296–298 MB
+ *  60 min: 9.2–12.6x real time, 14.5–15.6x per CPU-second, peak RSS 344 MB (1.15–1.16x the 4-minute one)
+ * One thread (BENCH_THREADS=1): 4 min 4.7x (14.3x per CPU-second), 217 MB; 60 min 6.0x (15.0x), 245 MB (1.13x).
+ * Most of the time is the processors (compressor, reverb, EQ) and FLAC decoding; the mixer graph itself costs
+ * about 1 CPU-second per 16-track minute.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
