@@ -8,7 +8,8 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const marker = join(root, "node_modules", ".package-lock.json");
 const lock = join(root, "package-lock.json");
-const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
+const stale =
+  !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
 if (stale) {
   console.error("installing dependencies (first run) …");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";

@@ -138,7 +138,7 @@ export class TruePeakMeter {
     const win = this.window;
     for (let k = 0; k < nChunks; k++) {
       const before = k === 0 ? histMax : cm[k - 1];
-      if ((before > cm[k] ? before : cm[k]) * bound <= peak) continue;
+      if (Math.max(before, cm[k]) * bound <= peak) continue;
       const n0 = k * CHUNK;
       const n1 = Math.min(frames, n0 + CHUNK);
       // win[j] = x[n0 − H + j], from the history where the index is negative.
