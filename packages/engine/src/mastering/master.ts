@@ -34,7 +34,10 @@ export interface MasterSettings {
   monoBelowHz?: number;
   /** Tame sibilance (vinyl). */
   deEss?: boolean;
-  /** Acceptable distance from the target, LU (default 0.5); the search aims at a fifth of it. */
+  /**
+   * Acceptable distance from the target, LU (0.05 … 3, default 0.5). Passes above the target are turned
+   * down onto it exactly; a pass below is accepted within tol/2.5 (0.2 LU at the default).
+   */
   toleranceLu?: number;
   /**
    * Allocates the working buffers (the pre-chain output and the master), `frames` samples each. A host that
@@ -361,7 +364,8 @@ export async function masterAudio(
   }
   const maxLimiting = s.maxLimitingDb ?? 6;
   const tol = s.toleranceLu ?? 0.5;
-  const aim = Math.min(0.1, tol / 5);
+  // A pass below the target is accepted within 0.2 LU (tol/2.5); one above it is turned down exactly.
+  const aim = Math.min(0.2, tol / 2.5);
 
   const preJson = planPreChain(s, before, input.length);
   const alloc = s.allocate ?? ((n: number) => new Float32Array(n));
@@ -428,7 +432,9 @@ export async function masterAudio(
   let prev: MasterPass | null = null;
   while (!done(p) && passes.length < MAX_PASSES) {
     if (p.limitingDb > maxLimiting && p.lufs < s.targetLufs) await refuse(p);
-    let slope = 1;
+    // First step: no secant yet. The more the limiter already works, the less loudness each dB of drive
+    // buys (measured on the corpus mix: 5.8 dB of limiting → 0.5 LU/dB); a guess, corrected by the next pass.
+    let slope = 1 / (1 + p.limitingDb / 6);
     if (prev && Math.abs(p.driveDb - prev.driveDb) > 1e-6) {
       slope = (p.lufs - prev.lufs) / (p.driveDb - prev.driveDb);
       // Loudness flattens as limiting grows: ahead, the curve is less steep than the last secant.
