@@ -26,6 +26,7 @@ import {
   makeReport,
   masterChannels,
   readForMastering,
+  refuseExisting,
   resolveTarget,
   writeChannels,
 } from "./master-file.ts";
@@ -114,6 +115,15 @@ export async function masterAlbum(files: string[], opts: AlbumOptions): Promise<
   if (files.length < 1) throw new Error("--album: give at least one song file");
   const { mkdir } = await import("node:fs/promises");
   await mkdir(opts.outDir, { recursive: true });
+  const outs = files.map((f, i) =>
+    join(
+      opts.outDir,
+      `${String(i + 1).padStart(2, "0")}-${basename(f, extname(f))}${extname(f).toLowerCase() === ".flac" ? ".flac" : ".wav"}`,
+    ),
+  );
+  // Every output checked before any work: nothing is overwritten silently.
+  for (const o of outs) await refuseExisting(o, opts.force, opts.bits);
+  if (opts.cdImage ?? opts.target === "cd") await refuseExisting(join(opts.outDir, "album.wav"), opts.force);
   const songs = [];
   for (const f of files) songs.push(await readForMastering(f));
   const loud = songs.map((s) => integratedLoudness(s.channels, s.info.sampleRate));
@@ -150,11 +160,7 @@ export async function masterAlbum(files: string[], opts: AlbumOptions): Promise<
       { ...target, lufs: songTargets[i] },
       { ...opts, referenceAudio, tonalTarget },
     );
-    const ext = extname(files[i]).toLowerCase() === ".flac" ? ".flac" : ".wav";
-    const out = join(
-      opts.outDir,
-      `${String(i + 1).padStart(2, "0")}-${basename(files[i], extname(files[i]))}${ext === ".flac" ? ".flac" : ".wav"}`,
-    );
+    const out = outs[i];
     const bits = opts.bits ?? target.preset?.bitDepth ?? 24;
     const report: MasterReport = makeReport(
       files[i],

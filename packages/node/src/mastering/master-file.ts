@@ -4,6 +4,7 @@
  * atomically and returns the report data.
  */
 import { access } from "node:fs/promises";
+import { extname } from "node:path";
 import { parseChain } from "@controlroom/engine";
 import type { EqBand } from "@controlroom/engine/dsp/eq/band.ts";
 import { resampleChannels } from "@controlroom/engine/dsp/resample/index.ts";
@@ -155,7 +156,17 @@ export function resolveTarget(c: MasterTargetChoice, fallbackLufs?: number): Res
   return { name: named, lufs, ceilingDbtp, source, preset };
 }
 
-async function refuseExisting(path: string, force: boolean | undefined): Promise<void> {
+/**
+ * Checks an output path before any work: a known extension (.wav/.flac) and, unless `force`, no file there.
+ * @throws AudioFileError naming the path.
+ */
+export async function refuseExisting(path: string, force: boolean | undefined, bits?: number): Promise<void> {
+  const ext = extname(path).toLowerCase();
+  if (ext !== ".wav" && ext !== ".flac") {
+    throw new AudioFileError(path, `the master must be .wav or .flac, got "${ext || "(no extension)"}"`);
+  }
+  if (ext === ".flac" && bits === 32)
+    throw new AudioFileError(path, "FLAC holds at most 24 bits; use --bits 24 or .wav");
   if (force) return;
   try {
     await access(path);
@@ -320,7 +331,7 @@ export async function masterFile(
   outPath: string,
   opts: MasterFileOptions,
 ): Promise<MasterOutcome> {
-  await refuseExisting(outPath, opts.force);
+  await refuseExisting(outPath, opts.force, opts.bits);
   const input = await readForMastering(inPath);
   const referenceAudio = opts.reference ? await readForMastering(opts.reference) : undefined;
   let fallback: number | undefined;
