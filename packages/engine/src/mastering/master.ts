@@ -2,8 +2,8 @@
  * Mastering a programme in memory: tonal correction, glue compression and width (the "pre-chain"), then a
  * drive gain into a true-peak lookahead limiter. The drive is found by measuring: process, measure the
  * integrated loudness, correct the drive (secant steps on the measured loudness-vs-drive curve) and
- * process again, until the result sits on the target. The last pass is the master, so its reading is the
- * final reading — nothing is guessed.
+ * process again, until a pass lands on the target or a little above it; that pass, turned down onto the
+ * target by a plain gain, is the master, and it is measured again in full — nothing is guessed.
  */
 import { type AnalysisReport, Analyzer } from "../analysis/analyzer.ts";
 import { LoudnessMeter } from "../analysis/loudness.ts";
