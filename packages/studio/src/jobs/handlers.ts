@@ -3,6 +3,8 @@
  * process), with access to the blob store's files only — never the database.
  */
 import { join } from "node:path";
+import type { MasterJobInput } from "../mastering/start-master.ts";
+import type { RenderJobInput } from "../renders/start-render.ts";
 
 /** Job kinds and their inputs. */
 export interface JobInputs {
@@ -10,9 +12,13 @@ export interface JobInputs {
   analyze: { blobSha256: string; versionId?: string | null };
   /** Diagnostic: holds a worker for `seconds` and reports which process ran it (health checks, tests). */
   wait: { seconds: number };
+  /** Render a song's session into a new mix version (see render-job.ts). */
+  render: RenderJobInput;
+  /** Master a mix version to a delivery target into a new master version (see master-job.ts). */
+  master: MasterJobInput;
 }
 export type JobKind = keyof JobInputs;
-export const JOB_KINDS: JobKind[] = ["analyze", "wait"];
+export const JOB_KINDS: JobKind[] = ["analyze", "wait", "render", "master"];
 
 /** Where the job may read blobs. */
 export interface JobEnvironment {
@@ -49,6 +55,14 @@ export async function runJob(
       truePeakDbtp: (r as unknown as { truePeakDbtp?: number }).truePeakDbtp ?? null,
       samplePeakDbfs: (r as unknown as { samplePeakDbfs?: number }).samplePeakDbfs ?? null,
     };
+  }
+  if (kind === "render") {
+    const { runRenderJob } = await import("./render-job.ts");
+    return runRenderJob(input as JobInputs["render"], env);
+  }
+  if (kind === "master") {
+    const { runMasterJob } = await import("./master-job.ts");
+    return runMasterJob(input as JobInputs["master"], env);
   }
   if (kind === "wait") {
     const { seconds } = input as JobInputs["wait"];

@@ -10,6 +10,7 @@ import type { Actor, Studio } from "../context.ts";
 import { invalid, notFound, parseInput, StudioError } from "../errors.ts";
 import type { Database } from "../store/schema.ts";
 import { authorize } from "../team/access.ts";
+import { applyJobOutcome } from "./outcomes.ts";
 
 export const SubmitJobInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("analyze"), input: z.object({ versionId: z.string().min(1) }) }),
@@ -149,7 +150,7 @@ export async function markDone(
       .set({ status: "done", result: JSON.stringify(result), progress: 1, updated_at: new Date() })
       .where("id", "=", id)
       .where("status", "in", ["queued", "running"])
-      .returning(["kind", "input"])
+      .returning(["kind", "input", "project_id", "created_by"])
       .executeTakeFirst();
     if (!r) return false;
     const input = r.input as { versionId?: string };
@@ -164,6 +165,11 @@ export async function markDone(
         .set({ integrated_lufs: result.integratedLufs })
         .where("id", "=", input.versionId)
         .execute();
+    await applyJobOutcome(
+      trx,
+      { id, kind: r.kind, projectId: r.project_id, createdBy: r.created_by },
+      result,
+    );
     return true;
   });
 }

@@ -257,6 +257,23 @@ export interface AuditLogTable {
   at: Stamp;
 }
 
+/** A song's mix session (migration 003). */
+export interface SongSessionsTable {
+  song_id: string;
+  document: Json<Record<string, unknown>>;
+  version: Counter;
+  updated_by: string;
+  updated_at: Stamp;
+}
+/** The report a render or mastering job left on the version it added (migration 003). */
+export interface VersionReportsTable {
+  mix_version_id: string;
+  job_id: string;
+  kind: "render" | "master";
+  report: Json<Record<string, unknown>>;
+  created_at: Stamp;
+}
+
 /** The whole studio database. */
 export interface Database {
   users: UsersTable;
@@ -285,4 +302,6 @@ export interface Database {
   delivery_items: DeliveryItemsTable;
   jobs: JobsTable;
   audit_log: AuditLogTable;
+  song_sessions: SongSessionsTable;
+  version_reports: VersionReportsTable;
 }

@@ -10,7 +10,10 @@ import { budgetSummary, createBudgetLine } from "../budget/budget.ts";
 import type { Actor, Studio } from "../context.ts";
 import { getCredits, setCredits, setDeliveryItem } from "../credits/credits.ts";
 import type { StudioError } from "../errors.ts";
+import { startMaster } from "../mastering/start-master.ts";
 import { getProject, setMemberRoles, updateProject } from "../projects/projects.ts";
+import { getSongSession, putSongSession } from "../renders/song-session.ts";
+import { startRender } from "../renders/start-render.ts";
 import { createBooking, listBookings } from "../schedule/bookings.ts";
 import { createRoom } from "../schedule/rooms.ts";
 import { createRecording } from "../songs/recordings.ts";
@@ -38,10 +41,28 @@ for (const kind of DATABASES) {
     let versionId: string;
     let takeId: string;
     let roomId: string;
+    let mixWithFileId: string;
     let slot = 0;
+    /** A one-track session over a blob row (no audio file: the matrix only checks who may start jobs). */
+    const session = {
+      version: 2,
+      sampleRate: 48000,
+      audio: { x: { sha256: "a".repeat(64), path: "x.wav", sampleRate: 48000, channels: 1, frames: 48000 } },
+      tracks: [{ id: "x", takes: [{ id: "t", clips: [{ audio: "x", start: 0, length: 1 }] }] }],
+    };
     before(async () => {
       t = await openTestStudio(kind);
-      s = t.studio;
+      // Render and mastering jobs are queued but never run here.
+      s = {
+        ...t.studio,
+        jobs: {
+          kind: "in-process",
+          enqueue: async () => {},
+          cancel: async () => {},
+          health: async () => ({ ok: true, detail: "matrix: jobs are not run" }),
+          close: async () => {},
+        },
+      };
       team = await seedTeam(s);
       const p = team.actors.producer;
       songId = (await createSong(s, p, team.projectId, { title: "Matrix" })).id;
@@ -51,6 +72,12 @@ for (const kind of DATABASES) {
       });
       versionId = (await createVersion(s, p, songId, { kind: "mix" })).id;
       takeId = (await createTake(s, p, songId, { part: "bass", performerName: "B" })).id;
+      await s.db
+        .insertInto("blobs")
+        .values({ sha256: "a".repeat(64), size: 44, format: "wav" })
+        .execute();
+      await putSongSession(s, p, songId, { session });
+      mixWithFileId = (await createVersion(s, p, songId, { kind: "mix", blobSha256: "a".repeat(64) })).id;
       roomId = (
         await createRoom(s, p, team.workspaceId, { name: "Room", hourlyRateMinor: 1000, currency: "EUR" })
       ).id;
@@ -106,6 +133,10 @@ for (const kind of DATABASES) {
       "credits.write": (a) => setCredits(s, a, songId, { credits: [] }),
       "delivery.write": (a) => setDeliveryItem(s, a, songId, { item: "main", done: true }),
       "audit.read": (a) => listAudit(s, a, team.projectId),
+      "session.write": async (a) =>
+        putSongSession(s, a, songId, { version: (await getSongSession(s, P(), songId)).version, session }),
+      "render.run": (a) => startRender(s, a, songId, {}),
+      "master.run": (a) => startMaster(s, a, { versionId: mixWithFileId, target: "apple" }),
     };
 
     test("covers every action except job.run (tested with the job queue)", () => {

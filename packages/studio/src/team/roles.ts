@@ -54,6 +54,10 @@ export const PERMISSIONS = {
   "delivery.write": ["producer", "engineer", "mastering_engineer", "label"],
   "audit.read": ["producer", "label"],
   "job.run": ["producer", "engineer", "mixing_engineer", "mastering_engineer"],
+  // The mix session is the mix: whoever may upload mixes may edit it and render it into a new mix.
+  "session.write": ["producer", "engineer", "mixing_engineer"],
+  "render.run": ["producer", "engineer", "mixing_engineer"],
+  "master.run": ["producer", "mastering_engineer"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;
 
