@@ -619,4 +619,69 @@ export function registerStudioRoutes(r: Routes, o: RouteOptions): void {
     params: id("jobId"),
     handler: async ({ studio, actor, params }) => S.cancelJob(studio, actor, params.jobId),
   });
+
+  // Sessions, renders and mastering (jobs whose results become new versions).
+  r.add({
+    method: "GET",
+    url: "/api/songs/{songId}/session",
+    summary: "The song's mix session (engine session document; audio referenced by uploaded blobs' sha256)",
+    tag: "renders",
+    params: Song,
+    handler: async ({ studio, actor, params }) => S.getSongSession(studio, actor, params.songId),
+  });
+  r.add({
+    method: "PUT",
+    url: "/api/songs/{songId}/session",
+    summary: "Save the song's mix session (give the version you edited, 0 for the first; 409 when stale)",
+    tag: "renders",
+    params: Song,
+    body: S.PutSongSessionInput,
+    handler: async ({ studio, actor, params, body }) => S.putSongSession(studio, actor, params.songId, body),
+  });
+  r.add({
+    method: "POST",
+    url: "/api/songs/{songId}/renders",
+    summary: "Render the song's session into a new mix version (a job: poll GET /api/jobs/{jobId})",
+    tag: "renders",
+    status: 202,
+    params: Song,
+    body: S.StartRenderInput,
+    handler: async ({ studio, actor, params, body }) => S.startRender(studio, actor, params.songId, body),
+  });
+  r.add({
+    method: "GET",
+    url: "/api/jobs/{jobId}/stems",
+    summary: "Download the stems zip of a finished render job (rendered with stems: true)",
+    tag: "renders",
+    params: id("jobId"),
+    handler: async ({ studio, actor, params, reply }) => {
+      const st = await S.renderStems(studio, actor, params.jobId);
+      const blobs = studio.blobs as S.BlobStore;
+      reply
+        .header("content-type", "application/zip")
+        .header("content-length", st.size)
+        .header("content-disposition", `attachment; filename="stems-${params.jobId}.zip"`);
+      return reply.send(await blobs.open(st.sha256));
+    },
+  });
+  r.add({
+    method: "POST",
+    url: "/api/versions/{versionId}/master",
+    summary: "Master a mix version to a delivery target into a new master version (a job)",
+    tag: "renders",
+    status: 202,
+    params: V,
+    body: S.StartMasterBody,
+    handler: async ({ studio, actor, params, body }) =>
+      S.startMaster(studio, actor, { ...(body as object), versionId: params.versionId }),
+  });
+  r.add({
+    method: "GET",
+    url: "/api/versions/{versionId}/report",
+    summary:
+      "The render or mastering report of a version made by a job (loudness before/after, true peak, QC)",
+    tag: "renders",
+    params: V,
+    handler: async ({ studio, actor, params }) => S.getVersionReport(studio, actor, params.versionId),
+  });
 }

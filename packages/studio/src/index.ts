@@ -25,6 +25,7 @@ export * from "./open-studio.ts";
 export * from "./projects/dashboard.ts";
 export * from "./projects/projects.ts";
 export * from "./projects/workspaces.ts";
+export * from "./renders/render-stems.ts";
 export * from "./renders/song-session.ts";
 export * from "./renders/start-render.ts";
 export * from "./schedule/bookings.ts";

@@ -24,6 +24,9 @@ export const StartMasterInput = z.object({
   maxLimitingDb: z.number().finite().min(0).max(20).optional(),
 });
 
+/** The body of `POST /api/versions/{versionId}/master` (the version comes from the path). */
+export const StartMasterBody = StartMasterInput.omit({ versionId: true });
+
 /** What the mastering worker gets. */
 export interface MasterJobInput {
   songId: string;
