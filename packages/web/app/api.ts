@@ -19,10 +19,12 @@ import type { Section } from "@controlroom/studio/songs/arrangement.ts";
 import type { Song, SongDetail } from "@controlroom/studio/songs/songs.ts";
 import type { Take } from "@controlroom/studio/takes/takes.ts";
 import type { Task } from "@controlroom/studio/tasks/tasks.ts";
+import { PERMISSIONS } from "@controlroom/studio/team/roles.ts";
 import type { Approval } from "@controlroom/studio/versions/approvals.ts";
 import type { Comment } from "@controlroom/studio/versions/comments.ts";
 import type { MixVersion } from "@controlroom/studio/versions/mix-versions.ts";
 import type { z } from "zod";
+import { fill, optionalRoutes } from "./discovery.ts";
 
 /** A value as it crosses JSON: Dates become ISO strings. */
 export type Wire<T> = T extends Date
@@ -161,8 +163,11 @@ export const api = {
     return post<Out<typeof S.uploadAudio>>(`/api/projects/${e(projectId)}/uploads`, fd);
   },
   blobUrl: (sha256: string) => `/api/blobs/${e(sha256)}`,
-  /** Precomputed peaks (no such route yet: the caller falls back to peaks from the decoded file). */
-  peaks: (sha256: string) => get<Peaks>(`/api/blobs/${e(sha256)}/peaks`),
+  /** Precomputed peaks, when the server offers them (null otherwise: draw from the decoded file). */
+  peaks: async (sha256: string) => {
+    const r = (await optionalRoutes()).peaks;
+    return r ? get<Peaks>(fill(r, sha256)) : null;
+  },
   submitJob: (projectId: string, b: In<typeof S.SubmitJobInput>) =>
     post<Out<typeof S.submitJob>>(`/api/projects/${e(projectId)}/jobs`, b),
   job: (id: string) => get<Out<typeof S.getJob>>(`/api/jobs/${e(id)}`),
@@ -201,5 +206,61 @@ export const api = {
     put<Out<typeof S.setDeliveryItem>>(`/api/songs/${e(songId)}/delivery`, b),
 };
 
+/** A song's mix session: the engine's session document and its version (optimistic concurrency). */
+export interface SongSession {
+  songId: string;
+  version: number;
+  session: Record<string, unknown>;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/** What a render or mastering job leaves: the new version and its figures (plus kind-specific fields). */
+export interface VersionJobResult {
+  versionId: string;
+  integratedLufs: number;
+  truePeakDbtp: number;
+  onTarget?: boolean;
+  qc?: { verdict: string; checks: { id: string; verdict: string; message: string }[] };
+  mix?: { sha256: string };
+  master?: { sha256: string };
+}
+
+async function needRoute(name: keyof Awaited<ReturnType<typeof optionalRoutes>>): Promise<string> {
+  const r = (await optionalRoutes())[name];
+  if (!r) throw new ApiError(404, `this server has no ${name} route`, null);
+  return r;
+}
+
+/**
+ * Routes found in the server's OpenAPI document (see discovery.ts); typed locally because the server side
+ * is newer than this client's studio types. Each throws a 404 ApiError when the server lacks the route.
+ */
+export const optional = {
+  routes: optionalRoutes,
+  session: async (songId: string) => get<SongSession>(fill(await needRoute("session"), songId)),
+  saveSession: async (songId: string, b: { version: number; session: Record<string, unknown> }) =>
+    put<SongSession>(fill(await needRoute("session"), songId), b),
+  render: async (
+    songId: string,
+    b: { sessionVersion?: number; label?: string; bits?: 16 | 24 | 32; stems?: boolean },
+  ) => post<Job>(fill(await needRoute("render"), songId), b),
+  master: async (b: { versionId: string; target: string; label?: string; maxLimitingDb?: number }) => {
+    const r = await needRoute("master");
+    // The mastered version may sit in the path or the body; fill the path's parameter if it has one.
+    return post<Job>(r.includes("{") ? fill(r, b.versionId) : r, b);
+  },
+  report: async (versionId: string) =>
+    get<{ versionId: string; jobId: string; kind: string; report: unknown }>(
+      fill(await needRoute("report"), versionId),
+    ),
+};
+
 /** What the roles allow, mirrored from the studio's permission table for showing or hiding controls. */
 export { allows, ROLES } from "@controlroom/studio/team/roles.ts";
+
+/** Like `allows`, for actions this client's permission table may not know yet (then: not allowed). */
+export function may(roles: readonly string[], action: string): boolean {
+  const ok = (PERMISSIONS as Record<string, readonly string[] | undefined>)[action];
+  return !!ok && roles.some((r) => ok.includes(r));
+}

@@ -114,7 +114,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.getByLabel("Name", { exact: true }).fill(people.producer.name);
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.getByRole("heading", { name: "Projects", exact: true }).waitFor();
     assert.ok(await page.getByText(people.producer.name).isVisible());
     // Sign out and back in.
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -124,7 +124,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.getByRole("alert").waitFor();
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.getByRole("heading", { name: "Projects", exact: true }).waitFor();
   });
 
   it("creates a project, adds a song, invites an engineer and a viewer", async () => {
@@ -450,7 +450,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.goto(`${songUrl}/mastering`);
     await page.getByRole("heading", { name: "Mastering" }).waitFor();
     await page.getByLabel(/^Source version/).selectOption({ label: "mix v2 loud" });
-    await page.getByRole("button", { name: "Run mastering" }).click();
+    await page.getByRole("button", { name: "Master in the browser" }).click();
     await page.getByRole("heading", { name: "QC checklist" }).waitFor({ timeout: 60_000 });
     await page.getByText(/✓ Integrated loudness -1[34]\.\d LUFS within ±0\.5 LU of -14/).waitFor();
     await page.getByText(/✓ True peak .* at or below -1 dBTP/).waitFor();

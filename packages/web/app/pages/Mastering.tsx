@@ -5,12 +5,13 @@
  */
 import { CD_DEFAULT_LUFS, TARGETS } from "@controlroom/engine/mastering/targets.ts";
 import { useMemo, useState } from "react";
-import { allows, api } from "../api.ts";
+import { allows, api, may, optional } from "../api.ts";
 import { decodeUrl } from "../audio/context.ts";
 import type { MasterOutcome } from "../audio/mastering.ts";
 import { db } from "../audio/meter.ts";
 import { qcChecklist } from "../audio/qc.ts";
 import { encodeWav } from "../audio/wav.ts";
+import { ServerMaster } from "../components/ServerMaster.tsx";
 import { Link } from "../router.tsx";
 import { messageOf, useLoad } from "../util.ts";
 
@@ -45,6 +46,8 @@ export function Mastering({ songId }: { songId: string }) {
     [song?.projectId],
   );
   const [versions, , reloadVersions] = useLoad(() => api.versions(songId), [songId]);
+  const [routes] = useLoad(() => optional.routes(), []);
+  const serverMaster = !!routes?.master;
   const sources = useMemo(() => (versions ?? []).filter((v) => v.blobSha256), [versions]);
   const [sourceId, setSourceId] = useState("");
   const [targetName, setTargetName] = useState("spotify");
@@ -113,7 +116,7 @@ export function Mastering({ songId }: { songId: string }) {
             </select>
           </label>
           <button type="button" className="primary" disabled={!source || progress !== null} onClick={run}>
-            Run mastering
+            Master in the browser
           </button>
           {progress !== null && (
             <label>
@@ -125,6 +128,13 @@ export function Mastering({ songId }: { songId: string }) {
         {sources.length === 0 && <p className="muted">Upload a mix on the song page first.</p>}
         {msg && <p className="error">{msg}</p>}
       </section>
+      {serverMaster && may(project.myRoles, "master.run") && (
+        <ServerMaster
+          versionId={source?.kind === "mix" ? source.id : null}
+          target={targetName}
+          onDone={reloadVersions}
+        />
+      )}
       {result && (
         <>
           <section className="card" aria-labelledby="ba-h">

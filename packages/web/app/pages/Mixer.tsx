@@ -5,7 +5,7 @@
  * then plays it, offers it for download, and can add it to the version stack as a new mix.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
-import { allows, api, type Take, type Wire } from "../api.ts";
+import { allows, api, optional, type Take, type Wire } from "../api.ts";
 import { audioContext, decodeUrl } from "../audio/context.ts";
 import { db, type MeterReading, meterWidth } from "../audio/meter.ts";
 import { createMeter, loadMeter } from "../audio/meter-node.ts";
@@ -20,6 +20,7 @@ import {
   type TrackParams,
 } from "../audio/mix-graph.ts";
 import { encodeWav } from "../audio/wav.ts";
+import { SessionPanel } from "../components/SessionPanel.tsx";
 import { Link } from "../router.tsx";
 import { useSession } from "../session.tsx";
 import { messageOf, useLoad } from "../util.ts";
@@ -34,6 +35,7 @@ export function Mixer({ songId }: { songId: string }) {
     [song?.projectId],
   );
   const [takes, , reloadTakes] = useLoad(() => api.takes(songId), [songId]);
+  const [routes] = useLoad(() => optional.routes(), []);
   const tracks = useMemo(() => (takes ?? []).filter((t) => t.blobSha256 && t.decision !== "redo"), [takes]);
   const [buffers, setBuffers] = useState<AudioBuffer[] | null>(null);
   const [params, setParams] = useState<TrackParams[]>([]);
@@ -258,6 +260,16 @@ export function Mixer({ songId }: { songId: string }) {
             {note && <p role="status">{note}</p>}
           </section>
         </>
+      )}
+      {routes?.session && routes.render && (
+        <SessionPanel
+          songId={songId}
+          title={song.title}
+          bpm={song.tempoBpm}
+          roles={roles}
+          takes={tracks}
+          onRendered={() => {}}
+        />
       )}
     </div>
   );

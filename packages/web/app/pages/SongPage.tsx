@@ -264,7 +264,7 @@ function Player({
     if (version.blobSha256)
       api.peaks(version.blobSha256).then(
         (pk) => {
-          if (!live) return;
+          if (!live || !pk) return;
           setPeaks(pk.peaks);
           setDuration(pk.duration);
         },

@@ -1,0 +1,98 @@
+/**
+ * Mastering on the server: submits the mastering job for a mix version and target, follows its progress,
+ * and shows what it left — the new master version, its loudness and true peak, the server's QC checks —
+ * with the master to play and download. Shown only when the server has the mastering route.
+ */
+import { useState } from "react";
+import { api, optional, type VersionJobResult } from "../api.ts";
+import { followJob } from "../jobs.ts";
+import { messageOf } from "../util.ts";
+
+export function ServerMaster({
+  versionId,
+  target,
+  onDone,
+}: {
+  versionId: string | null;
+  target: string;
+  onDone(): void;
+}) {
+  const [progress, setProgress] = useState<number | null>(null);
+  const [result, setResult] = useState<VersionJobResult | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  return (
+    <section className="card" aria-labelledby="srv-master-h">
+      <h2 id="srv-master-h">Master on the server</h2>
+      <p className="small muted">
+        Runs the mastering job: the engine masters the mix to the target, checks it, and adds it to the
+        version stack as a master.
+      </p>
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          disabled={!versionId || progress !== null}
+          onClick={async () => {
+            if (!versionId) return;
+            setErr(null);
+            setResult(null);
+            setProgress(0);
+            try {
+              const job = await followJob(await optional.master({ versionId, target }), setProgress);
+              setResult(job.result as VersionJobResult);
+              onDone();
+            } catch (e) {
+              setErr(messageOf(e));
+            }
+            setProgress(null);
+          }}
+        >
+          Master on the server
+        </button>
+        {progress !== null && (
+          <label>
+            Mastering job progress
+            <progress max={1} value={progress} />
+          </label>
+        )}
+        {progress !== null && (
+          <span role="status">Mastering on the server… {Math.round(progress * 100)}%</span>
+        )}
+      </div>
+      {err && <p className="error">{err}</p>}
+      {result && (
+        <div>
+          <p role="status">
+            Master ready: {result.integratedLufs.toFixed(1)} LUFS, true peak {result.truePeakDbtp.toFixed(1)}{" "}
+            dBTP
+            {result.onTarget === false ? " — off target" : ""}.
+          </p>
+          {result.qc && (
+            <>
+              <h3>Server QC: {result.qc.verdict}</h3>
+              <ul className="checklist">
+                {result.qc.checks.map((c) => (
+                  <li
+                    key={c.id}
+                    className={c.verdict === "fail" ? "error" : c.verdict === "pass" ? "ok" : ""}
+                  >
+                    {c.verdict === "pass" ? "✓" : c.verdict === "fail" ? "✗" : "!"} {c.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {result.master && (
+            <div className="row">
+              {/* biome-ignore lint/a11y/useMediaCaption: music */}
+              <audio controls src={api.blobUrl(result.master.sha256)} aria-label="Play the server master" />
+              <a href={api.blobUrl(result.master.sha256)} download="master.wav">
+                Download the server master
+              </a>
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
