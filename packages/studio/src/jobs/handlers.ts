@@ -25,6 +25,8 @@ export interface JobEnvironment {
   blobRoot: string;
   /** Reports progress in 0…1. */
   progress(fraction: number): void;
+  /** True once the job was cancelled (queues that cannot kill the worker ask long jobs to stop early). */
+  cancelled?: () => boolean;
 }
 
 function blobPath(root: string, sha: string): string {

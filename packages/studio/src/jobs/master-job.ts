@@ -53,6 +53,8 @@ export async function runMasterJob(input: MasterJobInput, env: JobEnvironment): 
       onPass: (pass) => env.progress(Math.min(0.8, 0.1 + 0.15 * pass)),
     });
     env.progress(0.85);
+    // Mastering itself cannot be interrupted; stop before QC when the job was cancelled meanwhile.
+    if (env.cancelled?.()) throw new Error("cancelled");
     const qc = await qcFile(out, { target: input.target });
     env.progress(0.95);
     const master = await storeFileAsBlob(env.blobRoot, out, "wav");

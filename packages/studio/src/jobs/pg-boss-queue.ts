@@ -113,14 +113,19 @@ export async function startPgBossWorker(o: WorkerOptions): Promise<{ stop(): Pro
           if (!job) return; // cancelled or already finished elsewhere
           try {
             let last = 0;
+            // A cancelled job's row refuses progress: that is how a long job here learns to stop.
+            let cancelled = false;
             const result = await runJob(job.kind, job.input, {
               blobRoot: o.blobRoot,
               progress: (p) => {
                 if (p - last >= 0.05) {
                   last = p;
-                  void markProgress(o.db, id, p);
+                  void markProgress(o.db, id, p).then((live) => {
+                    if (!live) cancelled = true;
+                  });
                 }
               },
+              cancelled: () => cancelled,
             });
             const recorded = await markDone(o.db, id, result);
             o.onJob?.(id, recorded ? "done" : "discarded (already ended)");

@@ -57,6 +57,7 @@ export async function runRenderJob(input: RenderJobInput, env: JobEnvironment): 
       // One thread per job: the queue already runs jobs side by side.
       threads: 1,
       onProgress: (done, total) => total > 0 && env.progress(0.9 * Math.min(1, done / total)),
+      cancelled: env.cancelled,
     });
     const a = await analyzeFile(mixPath, { parallel: false });
     const mix = await storeFileAsBlob(env.blobRoot, mixPath, "wav");

@@ -22,6 +22,7 @@ import type { Studio } from "../context.ts";
 import { InProcessQueue } from "../jobs/in-process-queue.ts";
 import { cancelJob, getJob, type Job, readJob, submitJob } from "../jobs/jobs.ts";
 import type { MasterJobResult } from "../jobs/master-job.ts";
+import { PgBossQueue, startPgBossWorker } from "../jobs/pg-boss-queue.ts";
 import type { RenderJobResult } from "../jobs/render-job.ts";
 import { getVersionReport, startMaster } from "../mastering/start-master.ts";
 import { createSong } from "../songs/songs.ts";
@@ -29,6 +30,7 @@ import {
   DATABASES,
   openTestStudio,
   seedTeam,
+  TEST_DATABASE_URL,
   type TeamFixture,
   type TestStudio,
 } from "../testing/test-studio.ts";
@@ -297,3 +299,88 @@ for (const kind of DATABASES) {
     });
   });
 }
+
+describe("render through pg-boss with a worker (PostgreSQL)", () => {
+  let t: TestStudio;
+  let s: Studio;
+  let team: TeamFixture;
+  let dir: string;
+  let queue: PgBossQueue;
+  let worker: { stop(): Promise<void> };
+  const outcomes = new Map<string, string>();
+  before(async () => {
+    t = await openTestStudio("postgres");
+    dir = await mkdtemp(join(tmpdir(), "cr-render-boss-"));
+    const boss = {
+      databaseUrl: TEST_DATABASE_URL,
+      schema: `${t.schema}_boss`,
+      maintenanceIntervalSeconds: 1,
+    };
+    queue = await PgBossQueue.start(boss);
+    // The worker shares the blob folder, as `controlroom worker` processes share the data folder.
+    worker = await startPgBossWorker({
+      ...boss,
+      db: t.studio.db,
+      blobRoot: join(dir, "blobs"),
+      onJob: (id, outcome) => outcomes.set(id, outcome),
+    });
+    s = { ...t.studio, blobs: new BlobStore(join(dir, "blobs")), jobs: queue };
+    team = await seedTeam(s);
+  });
+  after(async () => {
+    await worker.stop();
+    await queue.close();
+    await t.studio.db.schema.dropSchema(`${t.schema}_boss`).ifExists().cascade().execute();
+    await t.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("a render runs on the worker; a cancelled running render stops early and adds nothing", async () => {
+    const { producer, engineer } = team.actors;
+    const x = sine(440, 0.5, 2);
+    const path = join(dir, "x.wav");
+    const w = await createAudioWriter(path, { sampleRate: SR, channels: 1, bitDepth: 32 });
+    await w.write([x], x.length);
+    await w.close();
+    const sha = (await uploadAudio(s, engineer, team.projectId, createReadStream(path))).sha256;
+    const songId = (await createSong(s, producer, team.projectId, { title: "Boss" })).id;
+    await putSongSession(s, engineer, songId, {
+      session: {
+        version: 2,
+        sampleRate: SR,
+        audio: { x: { sha256: sha, path: "x.wav", sampleRate: SR, channels: 1, frames: x.length } },
+        tracks: [
+          { id: "x", channels: 1, takes: [{ id: "t", clips: [{ audio: "x", start: 0, length: 2 }] }] },
+        ],
+      },
+    });
+    const settle = (id: string) =>
+      until("the job to end", async () => {
+        const j = await readJob(s.db, id);
+        return j && !["queued", "running"].includes(j.status) && outcomes.has(id) && j;
+      });
+    const job = await startRender(s, engineer, songId, { bits: 32 });
+    const done = await settle(job.id);
+    assert.equal(done.status, "done", String(done.error));
+    const r = done.result as RenderJobResult;
+    const mix = await readWholeFile((s.blobs as BlobStore).pathOf(r.mix.sha256), { maxFrames: 1e7 });
+    // Mono at centre: cos(π/4) on both sides.
+    let maxErr = 0;
+    for (let i = 0; i < x.length; i++)
+      maxErr = Math.max(maxErr, Math.abs(mix.channels[1][i] - x[i] * Math.SQRT1_2));
+    assert.ok(maxErr < 1e-6, `max sample error ${maxErr}`);
+    assert.equal((await listVersions(s, producer, songId)).filter((v) => v.id === r.versionId).length, 1);
+
+    // 20 minutes of timeline: the worker hears of the cancel through its progress reports and stops.
+    const long = await startRender(s, engineer, songId, { end: 1200 });
+    await until(
+      "the long render to report progress",
+      async () => ((await readJob(s.db, long.id))?.progress ?? 0) > 0,
+    );
+    assert.equal((await cancelJob(s, engineer, long.id)).status, "cancelled");
+    const ended = await settle(long.id);
+    assert.equal(ended.status, "cancelled");
+    assert.equal(outcomes.get(long.id), "failed: cancelled; no output written");
+    assert.equal((await listVersions(s, producer, songId)).length, 1);
+  });
+});
