@@ -79,6 +79,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       mic: join(dir, "mic.wav"),
       mix1: join(dir, "mix-quiet.wav"),
       mix2: join(dir, "mix-loud.wav"),
+      mix3: join(dir, "mix-quieter.wav"),
       drums: join(dir, "drums.wav"),
       bass: join(dir, "bass.wav"),
     };
@@ -86,6 +87,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     // Two mixes 6.02 dB apart (the second twice the amplitude), so loudness matching has an exact answer.
     writeWav(files.mix1, [sine(440, 0.1, 6, RATE), sine(440, 0.1, 6, RATE)], RATE);
     writeWav(files.mix2, [sine(440, 0.2, 6, RATE), sine(440, 0.2, 6, RATE)], RATE);
+    writeWav(files.mix3, [sine(440, 0.05, 6, RATE), sine(440, 0.05, 6, RATE)], RATE);
     writeWav(files.drums, [sine(220, 0.1, 4, RATE)], RATE);
     writeWav(files.bass, [sine(110, 0.1, 4, RATE)], RATE);
     browser = await launchChromium(files.mic);
@@ -390,6 +392,37 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.getByText(/Pat Producer: approved \(“Ship it”\)/).waitFor();
     const v = await api(producer.request, "GET", `/api/songs/${songId}/versions`);
     assert.equal(v.body.find((x: { number: number }) => x.number === 2).approvalState, "approved");
+  });
+
+  it("matches an unmeasured version by the browser's own loudness measurement", async () => {
+    // A third mix, 6.02 dB under mix v1, added through the API without any loudness figure.
+    const up = await producer.request.post(`${server.url}/api/projects/${projectId}/uploads`, {
+      multipart: {
+        file: { name: "mix-quieter.wav", mimeType: "audio/wav", buffer: readFileSync(files.mix3) },
+      },
+    });
+    assert.equal(up.status(), 201, await up.text());
+    const v3 = await api(producer.request, "POST", `/api/songs/${songId}/versions`, {
+      kind: "mix",
+      label: "quieter, unmeasured",
+      blobSha256: (await up.json()).sha256,
+    });
+    assert.equal(v3.status, 201, JSON.stringify(v3.body));
+    assert.equal(v3.body.integratedLufs, null);
+    await page.reload();
+    await page.getByRole("heading", { name: "mix v3 — quieter, unmeasured" }).waitFor();
+    await page.getByLabel("B: mix v1").check();
+    const status = page.getByTestId("ab-status");
+    await status
+      .getByText(/Hearing A \(mix v3\).*loudness-matched 0\.0 dB \(measured in the browser\)/)
+      .waitFor();
+    await page
+      .getByRole("group", { name: "A/B comparison" })
+      .getByRole("button", { name: "B: mix v1" })
+      .click();
+    await status
+      .getByText(/Hearing B \(mix v1\).*loudness-matched -6\.0 dB \(measured in the browser\)/)
+      .waitFor();
   });
 
   it("uploads stems, mixes them, renders with progress and downloads the render", async () => {

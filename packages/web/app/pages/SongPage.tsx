@@ -3,6 +3,8 @@
  * time-stamped comments, loudness-matched A/B, approval, takes, credits and splits, delivery checklist.
  * Keyboard: space plays/pauses, ←/→ move the playhead 5 s (shift: 1 s), `c` comments at the playhead.
  */
+
+import { LoudnessMeter } from "@controlroom/engine/analysis/loudness.ts";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { allows, api, type Comment, type MixVersion, type Wire } from "../api.ts";
 import { ABPlayer } from "../audio/ab-player.ts";
@@ -252,6 +254,10 @@ function Player({
   const [playing, setPlaying] = useState(false);
   const [side, setSide] = useState<0 | 1>(0);
   const [ready, setReady] = useState(false);
+  const [match, setMatch] = useState<{ gains: [number, number]; how: "server" | "browser" | "none" }>({
+    gains: [0, 0],
+    how: "server",
+  });
   const [err, setErr] = useState<string | null>(null);
   const [comments, , reloadComments] = useLoad(() => api.comments(version.id), [version.id]);
   const [pending, setPending] = useState<{ at: number; end: number | null } | null>(null);
@@ -274,10 +280,20 @@ function Player({
     Promise.all(urls.map((u) => (u ? decodeUrl(u) : Promise.resolve(null)))).then(
       ([a, b]) => {
         if (!live || !a) return;
-        p.setSides(
-          { buffer: a, gainDb: version.matchGainDb ?? 0 },
-          b && compare ? { buffer: b, gainDb: compare.matchGainDb ?? 0 } : null,
-        );
+        // The server's match gains when it has measured both; else measure both here with the engine.
+        let gains: [number, number] = [version.matchGainDb ?? 0, compare?.matchGainDb ?? 0];
+        let how: "server" | "browser" | "none" = "server";
+        if (b && compare && (version.matchGainDb == null || compare.matchGainDb == null)) {
+          const la = bufferLufs(a);
+          const lb = bufferLufs(b);
+          if (Number.isFinite(la) && Number.isFinite(lb)) {
+            const ref = Math.min(la, lb);
+            gains = [ref - la, ref - lb];
+            how = "browser";
+          } else how = "none";
+        }
+        setMatch({ gains, how });
+        p.setSides({ buffer: a, gainDb: gains[0] }, b && compare ? { buffer: b, gainDb: gains[1] } : null);
         setDuration(a.duration);
         setPeaks((old) => old ?? peaksOf(a));
         setReady(true);
@@ -394,9 +410,9 @@ function Player({
             </button>
             <span className="small" data-testid="ab-status">
               Hearing {side === 0 ? "A" : "B"} ({heard.kind} v{heard.number}) at {clock(time)},{" "}
-              {heard.matchGainDb != null
-                ? `loudness-matched ${heard.matchGainDb.toFixed(1)} dB`
-                : "loudness not measured (unmatched)"}
+              {match.how === "none"
+                ? "loudness not measurable (unmatched)"
+                : `loudness-matched ${match.gains[side].toFixed(1)} dB${match.how === "browser" ? " (measured in the browser)" : ""}`}
             </span>
           </fieldset>
         )}
@@ -452,6 +468,14 @@ function Player({
 }
 
 const round = (t: number) => Math.round(t * 100) / 100;
+
+/** Integrated loudness of decoded audio with the engine's BS.1770 meter, LUFS. */
+function bufferLufs(b: AudioBuffer): number {
+  const ch = Array.from({ length: b.numberOfChannels }, (_, c) => b.getChannelData(c));
+  const m = new LoudnessMeter(b.sampleRate, ch.length);
+  m.process(ch, b.length);
+  return m.result().integratedLufs;
+}
 
 function CommentForm({
   at,
