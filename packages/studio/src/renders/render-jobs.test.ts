@@ -47,6 +47,8 @@ function sine(freq: number, amp: number, seconds: number): Float32Array {
   return x;
 }
 
+const stripNum = (x: number) => x.toFixed(2);
+
 async function until<T>(what: string, f: () => Promise<T | undefined | false>): Promise<T> {
   for (let i = 0; i < 2400; i++) {
     const v = await f();
@@ -171,7 +173,7 @@ for (const kind of DATABASES) {
       assert.equal(read.session.tracks[0].volumeDb, -6);
     });
 
-    test("a render job adds a mix version whose samples are the reference sum", async () => {
+    test("a render job adds a mix version whose samples are the reference sum", async (ctx) => {
       const { engineer, mastering_engineer, artist } = team.actors;
       await assert.rejects(startRender(s, mastering_engineer, songId, {}), { status: 403 });
       await assert.rejects(startRender(s, engineer, songId, { bits: 20 }), { message: /^bits: / });
@@ -218,12 +220,15 @@ for (const kind of DATABASES) {
         }
       }
       assert.ok(maxErr < 1e-6, `max sample error ${maxErr}`);
+      ctx.diagnostic(
+        `render: max |mix − reference sum| = ${maxErr.toExponential(2)}; ${r.integratedLufs.toFixed(2)} LUFS`,
+      );
       // Its loudness is the reference sum's (BS.1770 over the same samples).
       assert.ok(Math.abs(r.integratedLufs - integratedLoudness(ref, SR)) < 0.01, `${r.integratedLufs} LUFS`);
       assert.ok(r.stems && r.stems.files.length === 2, "two stems in the zip");
     });
 
-    test("a master job refuses an unreachable target, lands on a reachable one within ±0.5 LU, true peak under the ceiling", async () => {
+    test("a master job refuses an unreachable target, lands on a reachable one within ±0.5 LU, true peak under the ceiling", async (ctx) => {
       const { engineer, mixing_engineer, mastering_engineer, artist } = team.actors;
       const sha = await upload("song", exampleSong({ sampleRate: SR, seconds: 8 }));
       const mix = await createVersion(s, engineer, songId, { kind: "mix", blobSha256: sha, label: "song" });
@@ -268,6 +273,9 @@ for (const kind of DATABASES) {
       const rep = an.finish();
       assert.ok(Math.abs(rep.integratedLufs - -16) <= 0.5, `integrated ${rep.integratedLufs} LUFS`);
       assert.ok(rep.truePeakDbtp <= -1, `true peak ${rep.truePeakDbtp} dBTP`);
+      ctx.diagnostic(
+        `master (apple −16 LUFS / −1 dBTP): ${stripNum(rep.integratedLufs)} LUFS, ${stripNum(rep.truePeakDbtp)} dBTP; refused spotify: ${refused.error}`,
+      );
       assert.ok(Math.abs((v.integratedLufs as number) - rep.integratedLufs) < 0.05);
       const stored = (await getVersionReport(s, artist, v.id)).report as MasterJobResult;
       assert.equal(stored.report.target.lufs, -16);
