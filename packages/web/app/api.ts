@@ -207,13 +207,7 @@ export const api = {
 };
 
 /** A song's mix session: the engine's session document and its version (optimistic concurrency). */
-export interface SongSession {
-  songId: string;
-  version: number;
-  session: Record<string, unknown>;
-  updatedBy: string;
-  updatedAt: string;
-}
+export type SongSession = Wire<Out<typeof S.getSongSession>>;
 
 /** What a render or mastering job leaves: the new version and its figures (plus kind-specific fields). */
 export interface VersionJobResult {
@@ -233,27 +227,26 @@ async function needRoute(name: keyof Awaited<ReturnType<typeof optionalRoutes>>)
 }
 
 /**
- * Routes found in the server's OpenAPI document (see discovery.ts); typed locally because the server side
- * is newer than this client's studio types. Each throws a 404 ApiError when the server lacks the route.
+ * Routes found in the server's OpenAPI document (see discovery.ts), so the app runs against servers with or
+ * without them. Bodies and answers are typed by the studio's schemas and service functions. Each throws a
+ * 404 ApiError when the server lacks the route.
  */
 export const optional = {
   routes: optionalRoutes,
-  session: async (songId: string) => get<SongSession>(fill(await needRoute("session"), songId)),
-  saveSession: async (songId: string, b: { version: number; session: Record<string, unknown> }) =>
-    put<SongSession>(fill(await needRoute("session"), songId), b),
-  render: async (
-    songId: string,
-    b: { sessionVersion?: number; label?: string; bits?: 16 | 24 | 32; stems?: boolean },
-  ) => post<Job>(fill(await needRoute("render"), songId), b),
-  master: async (b: { versionId: string; target: string; label?: string; maxLimitingDb?: number }) => {
+  session: async (songId: string) =>
+    get<Out<typeof S.getSongSession>>(fill(await needRoute("session"), songId)),
+  saveSession: async (songId: string, b: In<typeof S.PutSongSessionInput>) =>
+    put<Out<typeof S.putSongSession>>(fill(await needRoute("session"), songId), b),
+  render: async (songId: string, b: In<typeof S.StartRenderInput>) =>
+    post<Out<typeof S.startRender>>(fill(await needRoute("render"), songId), b),
+  master: async ({ versionId, ...b }: In<typeof S.StartMasterInput>) => {
     const r = await needRoute("master");
-    // The mastered version may sit in the path or the body; fill the path's parameter if it has one.
-    return post<Job>(r.includes("{") ? fill(r, b.versionId) : r, b);
+    // The version is a path parameter on this server; a server taking it in the body gets it there.
+    const inPath = r.includes("{");
+    return post<Out<typeof S.startMaster>>(inPath ? fill(r, versionId) : r, inPath ? b : { versionId, ...b });
   },
   report: async (versionId: string) =>
-    get<{ versionId: string; jobId: string; kind: string; report: unknown }>(
-      fill(await needRoute("report"), versionId),
-    ),
+    get<Out<typeof S.getVersionReport>>(fill(await needRoute("report"), versionId)),
 };
 
 /** What the roles allow, mirrored from the studio's permission table for showing or hiding controls. */

@@ -31,7 +31,7 @@ export interface OptionalRoutes {
   session: string | null;
   /** POST: render the song's session as a job (body: sessionVersion, label, bits, stems…). */
   render: string | null;
-  /** POST: master a mix version as a job (body: versionId, target…). */
+  /** POST: master a mix version as a job (body: target…; the version in the path or the body). */
   master: string | null;
   /** GET: the report a render or master job left on a version. */
   report: string | null;
@@ -54,10 +54,7 @@ export function optionalRoutes(): Promise<OptionalRoutes> {
         (path, op) =>
           path.startsWith("/api/songs/{") && /render/.test(path) && bodyProps(op).includes("bits"),
       ),
-      master: find("post", (_, op) => {
-        const b = bodyProps(op);
-        return b.includes("target") && b.includes("versionId");
-      }),
+      master: find("post", (path, op) => /master/.test(path) && bodyProps(op).includes("target")),
       report: find("get", (path) => /^\/api\/versions\/\{\w+\}\/report$/.test(path)),
       peaks: find("get", (path) => /^\/api\/blobs\/\{\w+\}\/peaks$/.test(path)),
     };

@@ -479,6 +479,33 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await shot(page, "mixer-rendered");
   });
 
+  it("makes the song's mix session from the stems and renders it on the server with progress", async () => {
+    const panel = page.getByRole("region", { name: "Mix session (rendered on the server)" });
+    await panel.getByRole("button", { name: "Create the mix session from 2 tracks" }).click();
+    await panel.getByText("Created the mix session with 2 tracks.").waitFor();
+    await panel.getByLabel("Session fader drums (dB)").fill("-6");
+    await panel.getByRole("button", { name: "Render on the server" }).click();
+    await panel.getByText("Render finished: the mix is in the version stack.").waitFor({ timeout: 60_000 });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      panel.getByRole("link", { name: "Download the server render" }).click(),
+    ]);
+    const wav = readWav(readFileSync(await download.path()));
+    assert.equal(wav.rate, RATE);
+    assert.equal(wav.channels[0].length, 4 * RATE);
+    // The engine's constant-power centre puts 0.1·cos(π/4) of each mono stem on each side; drums 6 dB down.
+    const side = 0.1 * Math.SQRT1_2;
+    const drums = side * 10 ** (-6 / 20);
+    const expected = 10 * Math.log10((drums * drums) / 2 + (side * side) / 2);
+    const mid = (x: Float32Array) => x.subarray(Math.round(x.length * 0.1), Math.round(x.length * 0.9));
+    for (const ch of wav.channels)
+      assert.ok(Math.abs(rmsDb(mid(ch)) - expected) < 0.05, `${rmsDb(mid(ch))} vs ${expected}`);
+    const s = await api(producer.request, "GET", `/api/songs/${songId}/session`);
+    assert.equal(s.body.version, 2);
+    assert.equal(s.body.session.tracks.find((t: { name: string }) => t.name === "drums").volumeDb, -6);
+    await shot(page, "mixer-session-rendered");
+  });
+
   it("masters to the streaming target and passes QC", async () => {
     await page.goto(`${songUrl}/mastering`);
     await page.getByRole("heading", { name: "Mastering" }).waitFor();
@@ -488,6 +515,21 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.getByText(/✓ Integrated loudness -1[34]\.\d LUFS within ±0\.5 LU of -14/).waitFor();
     await page.getByText(/✓ True peak .* at or below -1 dBTP/).waitFor();
     await shot(page, "mastering");
+  });
+
+  it("masters on the server: a new master version on target with the server's QC", async () => {
+    await page.getByRole("button", { name: "Master on the server" }).click();
+    const ready = page.getByText(/Master ready: -1[34]\.\d LUFS, true peak -\d+\.\d dBTP\./);
+    await ready.waitFor({ timeout: 60_000 });
+    await page.getByRole("heading", { name: /Server QC: (pass|warn)/ }).waitFor();
+    const v = (await api(producer.request, "GET", `/api/songs/${songId}/versions`)).body as {
+      kind: string;
+      integratedLufs: number;
+    }[];
+    const masters = v.filter((x) => x.kind === "master");
+    assert.equal(masters.length, 1);
+    assert.ok(Math.abs(masters[0].integratedLufs + 14) <= 0.5, JSON.stringify(masters[0]));
+    await shot(page, "mastering-server");
   });
 
   it("records a take from the fake microphone after a count-in; the server has it at the right loudness", async () => {
