@@ -19,7 +19,11 @@ export const PutSongSessionInput = z.object({
   /** The session version this edit was based on; 0 (or omitted) when the song has no session yet. */
   version: z.number().int().min(0).default(0),
   /** The session document (engine session format, version 2; older versions are migrated). */
-  session: z.record(z.string(), z.unknown()),
+  session: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "Control Room session document (packages/engine/src/session/README.md): audio by uploaded blob sha256, tracks, takes, mixer, automation",
+    ),
 });
 
 /** A song's session as the API shows it. */
