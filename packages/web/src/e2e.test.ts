@@ -480,10 +480,12 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
   });
 
   it("makes the song's mix session from the stems and renders it on the server with progress", async () => {
-    const panel = page.getByRole("region", { name: "Mix session (rendered on the server)" });
+    const panel = page.getByRole("region", { name: "Mix session" });
     await panel.getByRole("button", { name: "Create the mix session from 2 tracks" }).click();
     await panel.getByText("Created the mix session with 2 tracks.").waitFor();
-    await panel.getByLabel("Session fader drums (dB)").fill("-6");
+    // The strips are now the session's tracks.
+    await page.getByText(/The song's mix session, version 1/).waitFor();
+    await page.getByLabel("Fader drums (dB)", { exact: true }).fill("-6");
     await panel.getByRole("button", { name: "Render on the server" }).click();
     await panel.getByText("Render finished: the mix is in the version stack.").waitFor({ timeout: 60_000 });
     const [download] = await Promise.all([

@@ -170,28 +170,77 @@ export function audibility(tracks: TrackParams[]): boolean[] {
   return tracks.map((t) => !t.mute && (!anySolo || t.solo));
 }
 
+/** A region of decoded audio on the timeline: seconds, as in the engine's session clips. */
+export interface ClipAudio {
+  buffer: AudioBuffer;
+  /** Timeline position, seconds. */
+  start: number;
+  /** Where in the source it starts, seconds. */
+  offset: number;
+  /** Length, seconds. */
+  length: number;
+  /** Clip gain, dB. */
+  gainDb: number;
+}
+
+/** What a track plays: its width and its clips. */
+export interface TrackAudio {
+  channels: number;
+  clips: ClipAudio[];
+}
+
+/** Where the last clip of any track ends, seconds. */
+export function mixLength(tracks: TrackAudio[]): number {
+  return Math.max(0, ...tracks.flatMap((t) => t.clips.map((c) => c.start + c.length)));
+}
+
 /**
- * Renders the mix offline at the buffers' rate, reporting progress 0…1 every 5 % of the length.
+ * Schedules a track's clips into `input` with the timeline's zero at context time `when`, starting the
+ * timeline at `from` seconds. @returns the sources (to stop them).
+ */
+export function scheduleClips(
+  ctx: BaseAudioContext,
+  input: AudioNode,
+  clips: ClipAudio[],
+  when: number,
+  from = 0,
+): AudioBufferSourceNode[] {
+  const out: AudioBufferSourceNode[] = [];
+  for (const c of clips) {
+    const end = c.start + c.length;
+    if (end <= from) continue;
+    const skip = Math.max(0, from - c.start);
+    const src = ctx.createBufferSource();
+    src.buffer = c.buffer;
+    const g = ctx.createGain();
+    g.gain.value = 10 ** (c.gainDb / 20);
+    src.connect(g).connect(input);
+    src.start(when + Math.max(0, c.start - from), c.offset + skip, c.length - skip);
+    out.push(src);
+  }
+  return out;
+}
+
+/**
+ * Renders the mix offline at the first clip's rate, reporting progress 0…1 every 5 % of the length.
  * @returns the stereo mix.
  */
 export async function renderMix(
-  buffers: AudioBuffer[],
+  tracks: TrackAudio[],
   params: TrackParams[],
   onProgress: (fraction: number) => void,
 ): Promise<AudioBuffer> {
-  const rate = buffers[0]?.sampleRate ?? 48000;
+  const rate = tracks.find((t) => t.clips.length)?.clips[0].buffer.sampleRate ?? 48000;
   // Tail for the reverb to ring out.
-  const seconds =
-    Math.max(...buffers.map((b) => b.duration)) + (params.some((p) => p.sendDb > -60) ? 1.8 : 0);
-  const ctx = new OfflineAudioContext(2, Math.ceil(seconds * rate), rate);
+  const seconds = mixLength(tracks) + (params.some((p) => p.sendDb > -60) ? 1.8 : 0);
+  const ctx = new OfflineAudioContext(2, Math.max(1, Math.ceil(seconds * rate)), rate);
   const busses = createBusses(ctx, ctx.destination);
   const heard = audibility(params);
-  buffers.forEach((b, i) => {
-    const src = ctx.createBufferSource();
-    src.buffer = b;
-    const nodes = createTrack(ctx, src, busses, b.numberOfChannels);
+  tracks.forEach((t, i) => {
+    const input = ctx.createGain();
+    const nodes = createTrack(ctx, input, busses, t.channels);
     applyTrack(nodes, params[i], heard[i]);
-    src.start(0);
+    scheduleClips(ctx, input, t.clips, 0);
   });
   for (let k = 1; k < 20; k++) {
     const at = (k * seconds) / 20;

@@ -1,11 +1,15 @@
 /**
- * The mixer: one strip per track (the song's takes and stems that have audio) with fader, pan, mute/solo,
- * an EQ and a compressor insert with their parameters, a reverb send, and live meters computed with the
- * engine (sample peak, true peak, momentary loudness). Render mixes the same graph offline with progress,
- * then plays it, offers it for download, and can add it to the version stack as a new mix.
+ * The mixer. When the song has a mix session on the server (the engine's session document), its tracks
+ * and clips are the strips, the faders, pans, mutes and solos are the session's, "Save session" stores them
+ * (with the version they were based on) and "Render on the server" runs the render job with progress; the
+ * new mix joins the version stack and plays here. Without a session the song's takes and stems are the
+ * strips, and "Create the mix session" makes one from them. Either way the browser plays the mix with the
+ * engine's pan laws and meters each strip and the master with the engine on the audio thread (sample
+ * peak, true peak, momentary loudness); browser-only EQ, compressor and reverb send preview tone ideas, and
+ * "Render in the browser" mixes the same graph offline for a quick download.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
-import { allows, api, optional, type Take, type Wire } from "../api.ts";
+import { ApiError, allows, api, may, optional, type SongSession, type VersionJobResult } from "../api.ts";
 import { audioContext, decodeUrl } from "../audio/context.ts";
 import { db, type MeterReading, meterWidth } from "../audio/meter.ts";
 import { createMeter, loadMeter } from "../audio/meter-node.ts";
@@ -15,17 +19,77 @@ import {
   createBusses,
   createTrack,
   DEFAULT_TRACK,
+  mixLength,
   renderMix,
+  scheduleClips,
+  type TrackAudio,
   type TrackNodes,
   type TrackParams,
 } from "../audio/mix-graph.ts";
+import { probeAudio } from "../audio/probe.ts";
 import { encodeWav } from "../audio/wav.ts";
-import { SessionPanel } from "../components/SessionPanel.tsx";
+import { followJob } from "../jobs.ts";
 import { Link } from "../router.tsx";
 import { useSession } from "../session.tsx";
+import { sessionFromStems } from "../session-doc.ts";
 import { messageOf, useLoad } from "../util.ts";
 
-type T = Wire<Take>;
+/** A strip's source: its name and width, its clips (by blob), and the session's engine inserts if any. */
+interface MixTrack {
+  key: string;
+  name: string;
+  channels: number;
+  clips: { sha256: string; start: number; offset: number; length: number | null; gainDb: number }[];
+  engineInserts: string[];
+}
+
+interface SessionTrack {
+  id: string;
+  name: string;
+  channels: number;
+  volumeDb: number;
+  pan: number;
+  mute: boolean;
+  solo: boolean;
+  inserts: Record<string, unknown>[];
+  activeTake?: string;
+  takes: {
+    id: string;
+    clips: { audio: string; start: number; offset: number; length: number; gainDb: number }[];
+  }[];
+}
+
+function tracksOfSession(s: SongSession): MixTrack[] {
+  const audio = s.session.audio as Record<string, { sha256: string }>;
+  return (s.session.tracks as unknown as SessionTrack[]).map((t) => {
+    const take = t.takes.find((k) => k.id === t.activeTake) ?? t.takes[0];
+    return {
+      key: t.id,
+      name: t.name || t.id,
+      channels: t.channels,
+      clips: (take?.clips ?? [])
+        .filter((c) => audio[c.audio])
+        .map((c) => ({
+          sha256: audio[c.audio].sha256,
+          start: c.start,
+          offset: c.offset,
+          length: c.length,
+          gainDb: c.gainDb,
+        })),
+      engineInserts: t.inserts.map((i) => String(i.type)),
+    };
+  });
+}
+
+function paramsOfSession(s: SongSession): TrackParams[] {
+  return (s.session.tracks as unknown as SessionTrack[]).map((t) => ({
+    ...structuredClone(DEFAULT_TRACK),
+    gainDb: t.volumeDb,
+    pan: t.pan,
+    mute: t.mute,
+    solo: t.solo,
+  }));
+}
 
 export function Mixer({ songId }: { songId: string }) {
   const { user } = useSession();
@@ -36,8 +100,35 @@ export function Mixer({ songId }: { songId: string }) {
   );
   const [takes, , reloadTakes] = useLoad(() => api.takes(songId), [songId]);
   const [routes] = useLoad(() => optional.routes(), []);
-  const tracks = useMemo(() => (takes ?? []).filter((t) => t.blobSha256 && t.decision !== "redo"), [takes]);
-  const [buffers, setBuffers] = useState<AudioBuffer[] | null>(null);
+  /** The stored session: undefined while loading, null when the song has none (or the server no route). */
+  const [session, setSession] = useState<SongSession | null | undefined>(undefined);
+  useEffect(() => {
+    if (!routes) return;
+    if (!routes.session) {
+      setSession(null);
+      return;
+    }
+    optional.session(songId).then(setSession, (e) => {
+      if (e instanceof ApiError && e.status === 404) setSession(null);
+      else setMsg(messageOf(e));
+    });
+  }, [routes, songId]);
+  const takeTracks = useMemo(
+    () => (takes ?? []).filter((t) => t.blobSha256 && t.decision !== "redo"),
+    [takes],
+  );
+  const tracks = useMemo<MixTrack[] | null>(() => {
+    if (session === undefined || !takes) return null;
+    if (session) return tracksOfSession(session);
+    return takeTracks.map((t) => ({
+      key: t.id,
+      name: `${t.part}${t.number > 1 ? ` ${t.number}` : ""}`,
+      channels: 0,
+      clips: [{ sha256: t.blobSha256 as string, start: 0, offset: 0, length: null, gainDb: 0 }],
+      engineInserts: [],
+    }));
+  }, [session, takes, takeTracks]);
+  const [audio, setAudio] = useState<TrackAudio[] | null>(null);
   const [params, setParams] = useState<TrackParams[]>([]);
   const [playing, setPlaying] = useState(false);
   const [readings, setReadings] = useState<MeterReading[]>([]);
@@ -48,6 +139,8 @@ export function Mixer({ songId }: { songId: string }) {
     blob?: Blob;
     seconds?: number;
   } | null>(null);
+  const [serverJob, setServerJob] = useState<number | null>(null);
+  const [serverMix, setServerMix] = useState<VersionJobResult | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const live = useRef<{ nodes: TrackNodes[]; sources: AudioBufferSourceNode[]; taps: AudioNode[] } | null>(
@@ -57,21 +150,39 @@ export function Mixer({ songId }: { songId: string }) {
   const meters = useRef<(MeterReading | undefined)[]>([]);
   const masterMeter = useRef<MeterReading | null>(null);
 
+  // Decode every clip's file (once per file) and set the strips.
   useEffect(() => {
+    if (!tracks) return;
     let ok = true;
-    setBuffers(null);
-    Promise.all(tracks.map((t) => decodeUrl(api.blobUrl(t.blobSha256 as string)))).then(
-      (b) => {
+    setAudio(null);
+    const shas = [...new Set(tracks.flatMap((t) => t.clips.map((c) => c.sha256)))];
+    Promise.all(shas.map((sha) => decodeUrl(api.blobUrl(sha)))).then(
+      (decoded) => {
         if (!ok) return;
-        setBuffers(b);
-        setParams(tracks.map(() => structuredClone(DEFAULT_TRACK)));
+        const bySha = new Map(shas.map((sha, i) => [sha, decoded[i]]));
+        setAudio(
+          tracks.map((t) => {
+            const clips = t.clips.map((c) => {
+              const buffer = bySha.get(c.sha256) as AudioBuffer;
+              return {
+                buffer,
+                start: c.start,
+                offset: c.offset,
+                length: c.length ?? buffer.duration,
+                gainDb: c.gainDb,
+              };
+            });
+            return { channels: t.channels || clips[0]?.buffer.numberOfChannels || 1, clips };
+          }),
+        );
+        setParams(session ? paramsOfSession(session) : tracks.map(() => structuredClone(DEFAULT_TRACK)));
       },
       (e) => ok && setMsg(messageOf(e)),
     );
     return () => {
       ok = false;
     };
-  }, [tracks]);
+  }, [tracks, session]);
 
   // Live parameter changes.
   useEffect(() => {
@@ -96,28 +207,26 @@ export function Mixer({ songId }: { songId: string }) {
   }
 
   async function play() {
-    if (!buffers) return;
+    if (!audio) return;
     const ctx = audioContext();
     await loadMeter(ctx);
     const busses = createBusses(ctx, ctx.destination);
     const heard = audibility(params);
     const when = ctx.currentTime + 0.05;
-    meters.current = buffers.map(() => undefined);
+    meters.current = audio.map(() => undefined);
     masterMeter.current = null;
     const taps: AudioNode[] = [];
     const sources: AudioBufferSourceNode[] = [];
-    const nodes = buffers.map((b, i) => {
-      const src = ctx.createBufferSource();
-      src.buffer = b;
-      const n = createTrack(ctx, src, busses, b.numberOfChannels);
+    const nodes = audio.map((t, i) => {
+      const input = ctx.createGain();
+      const n = createTrack(ctx, input, busses, t.channels);
       applyTrack(n, params[i], heard[i]);
       const tap = createMeter(ctx, 2, (r) => {
         meters.current[i] = r;
       });
       n.out.connect(tap);
       taps.push(tap);
-      src.start(when);
-      sources.push(src);
+      sources.push(...scheduleClips(ctx, input, t.clips, when));
       return n;
     });
     const mtap = createMeter(ctx, 2, (r) => {
@@ -125,8 +234,12 @@ export function Mixer({ songId }: { songId: string }) {
     });
     busses.master.connect(mtap);
     taps.push(mtap);
-    const longest = sources.reduce((a, s) => ((s.buffer?.duration ?? 0) > (a.buffer?.duration ?? 0) ? s : a));
-    longest.onended = () => stop();
+    // Stop at the end of the last clip.
+    const end = ctx.createConstantSource();
+    end.connect(ctx.createGain());
+    end.start(when);
+    end.stop(when + mixLength(audio));
+    end.onended = () => stop();
     live.current = { nodes, sources, taps };
     setPlaying(true);
   }
@@ -145,11 +258,11 @@ export function Mixer({ songId }: { songId: string }) {
   }, []);
 
   async function doRender() {
-    if (!buffers) return;
+    if (!audio) return;
     setMsg(null);
     setRender({ progress: 0 });
     try {
-      const out = await renderMix(buffers, params, (f) => setRender((r) => ({ ...r, progress: f })));
+      const out = await renderMix(audio, params, (f) => setRender((r) => ({ ...r, progress: f })));
       const chans = [out.getChannelData(0), out.getChannelData(1)];
       const blob = encodeWav(chans, out.sampleRate, 24);
       setRender({ progress: 1, blob, url: URL.createObjectURL(blob), seconds: out.duration });
@@ -159,17 +272,74 @@ export function Mixer({ songId }: { songId: string }) {
     }
   }
 
+  async function createSession() {
+    if (!song) return;
+    setMsg(null);
+    try {
+      const stems = [];
+      for (const t of takeTracks) {
+        const bytes = await (await fetch(api.blobUrl(t.blobSha256 as string))).arrayBuffer();
+        const facts = probeAudio(bytes);
+        if (!facts) throw new Error(`${t.part}: only WAV and FLAC files can go into a session from here`);
+        stems.push({ name: t.part, sha256: t.blobSha256 as string, facts });
+      }
+      const doc = sessionFromStems(song.title, song.tempoBpm, stems);
+      setSession(await optional.saveSession(songId, { version: 0, session: doc as Record<string, unknown> }));
+      setNote(`Created the mix session with ${stems.length} tracks.`);
+    } catch (e) {
+      setMsg(messageOf(e));
+    }
+  }
+
+  async function saveSession(): Promise<SongSession | null> {
+    if (!session) return null;
+    const stored = session.session.tracks as unknown as SessionTrack[];
+    const doc = {
+      ...session.session,
+      tracks: stored.map((t, i) => {
+        const p = params[i];
+        return p ? { ...t, volumeDb: p.gainDb, pan: p.pan, mute: p.mute, solo: p.solo } : t;
+      }),
+    };
+    try {
+      const s = await optional.saveSession(songId, { version: session.version, session: doc });
+      setSession(s);
+      setNote(`Saved session version ${s.version}.`);
+      return s;
+    } catch (e) {
+      setMsg(messageOf(e));
+      return null;
+    }
+  }
+
+  async function renderOnServer() {
+    setMsg(null);
+    setServerMix(null);
+    const s = may(roles, "session.write") ? await saveSession() : session;
+    if (!s) return;
+    setServerJob(0);
+    try {
+      const job = await followJob(await optional.render(songId, { sessionVersion: s.version }), setServerJob);
+      setServerMix(job.result as VersionJobResult);
+      setNote("Render finished: the mix is in the version stack.");
+    } catch (e) {
+      setMsg(messageOf(e));
+    }
+    setServerJob(null);
+  }
+
   const set = (i: number, patch: (p: TrackParams) => TrackParams) =>
     setParams((ps) => ps.map((p, j) => (j === i ? patch(structuredClone(p)) : p)));
   const roles = project?.myRoles ?? [];
   if (!song || !project) return <p className="loading">Loading…</p>;
+  const canSession = !!routes?.session && may(roles, "session.write");
   return (
     <div className="page">
       <p className="crumbs">
         <Link href={`/songs/${songId}`}>{song.title}</Link> ›
       </p>
       <h1>Mixer</h1>
-      {allows(roles, "take.write") && (
+      {allows(roles, "take.write") && !session && (
         <AddStems
           projectId={project.id}
           songId={songId}
@@ -177,11 +347,63 @@ export function Mixer({ songId }: { songId: string }) {
           onDone={reloadTakes}
         />
       )}
+      <section className="card" aria-labelledby="session-h">
+        <h2 id="session-h">Mix session</h2>
+        {session ? (
+          <p className="small muted">
+            The song's mix session, version {session.version} (saved{" "}
+            {new Date(session.updatedAt).toLocaleString()}): rendered on the server exactly as stored.
+          </p>
+        ) : (
+          <p className="small muted">
+            No mix session yet: the strips below are the song's takes and stems, mixed in the browser.
+          </p>
+        )}
+        <div className="row">
+          {!session && canSession && takeTracks.length > 0 && (
+            <button type="button" onClick={createSession}>
+              Create the mix session from {takeTracks.length} tracks
+            </button>
+          )}
+          {session && canSession && (
+            <button type="button" onClick={saveSession}>
+              Save session
+            </button>
+          )}
+          {session && routes?.render && may(roles, "render.run") && (
+            <button type="button" className="primary" disabled={serverJob !== null} onClick={renderOnServer}>
+              Render on the server
+            </button>
+          )}
+          {serverJob !== null && (
+            <label>
+              Render job progress
+              <progress max={1} value={serverJob} />
+            </label>
+          )}
+          {serverJob !== null && (
+            <span role="status">Rendering on the server… {Math.round(serverJob * 100)}%</span>
+          )}
+        </div>
+        {note && <p role="status">{note}</p>}
+        {serverMix?.mix && (
+          <div className="row">
+            {/* biome-ignore lint/a11y/useMediaCaption: music */}
+            <audio controls src={api.blobUrl(serverMix.mix.sha256)} aria-label="Play the server render" />
+            <a href={api.blobUrl(serverMix.mix.sha256)} download={`${song.title} mix.wav`}>
+              Download the server render
+            </a>
+            <span className="small">
+              {serverMix.integratedLufs.toFixed(1)} LUFS · true peak {serverMix.truePeakDbtp.toFixed(1)} dBTP
+            </span>
+          </div>
+        )}
+      </section>
       {msg && <p className="error">{msg}</p>}
-      {tracks.length === 0 ? (
+      {tracks && tracks.length === 0 ? (
         <p className="muted">No tracks yet: add stems above or record takes.</p>
-      ) : !buffers ? (
-        <p className="muted">Loading {tracks.length} tracks…</p>
+      ) : !audio ? (
+        <p className="muted">Loading tracks…</p>
       ) : (
         <>
           <div className="row transport">
@@ -195,10 +417,11 @@ export function Mixer({ songId }: { songId: string }) {
             </span>
           </div>
           <div className="mixer">
-            {tracks.map((t, i) => (
+            {(tracks ?? []).map((t, i) => (
               <Strip
-                key={t.id}
-                take={t}
+                key={t.key}
+                name={t.name}
+                engineInserts={session ? t.engineInserts : null}
                 p={params[i] ?? DEFAULT_TRACK}
                 reading={readings[i]}
                 onChange={(f) => set(i, f)}
@@ -206,7 +429,7 @@ export function Mixer({ songId }: { songId: string }) {
             ))}
           </div>
           <section className="card">
-            <h2>Render</h2>
+            <h2>Render in the browser</h2>
             <div className="row">
               <button
                 type="button"
@@ -261,32 +484,24 @@ export function Mixer({ songId }: { songId: string }) {
           </section>
         </>
       )}
-      {routes?.session && routes.render && (
-        <SessionPanel
-          songId={songId}
-          title={song.title}
-          bpm={song.tempoBpm}
-          roles={roles}
-          takes={tracks}
-          onRendered={() => {}}
-        />
-      )}
     </div>
   );
 }
 
 function Strip({
-  take,
+  name,
+  engineInserts,
   p,
   reading,
   onChange,
 }: {
-  take: T;
+  name: string;
+  /** The session track's engine inserts (null: no session, so the browser-only inserts are offered). */
+  engineInserts: string[] | null;
   p: TrackParams;
   reading: MeterReading | undefined;
   onChange(f: (p: TrackParams) => TrackParams): void;
 }) {
-  const name = `${take.part}${take.number > 1 ? ` ${take.number}` : ""}`;
   const num = (v: string) => Number(v);
   return (
     <fieldset className="strip" aria-label={`Track ${name}`}>
@@ -307,6 +522,17 @@ function Strip({
           min={-60}
           max={12}
           step={0.5}
+          value={p.gainDb}
+          onChange={(e) => onChange((q) => ({ ...q, gainDb: num(e.target.value) }))}
+        />
+      </label>
+      <label>
+        Fader {name} (dB)
+        <input
+          type="number"
+          min={-144}
+          max={24}
+          step={0.1}
           value={p.gainDb}
           onChange={(e) => onChange((q) => ({ ...q, gainDb: num(e.target.value) }))}
         />
@@ -341,91 +567,97 @@ function Strip({
           S
         </button>
       </div>
-      <details>
-        <summary>Inserts</summary>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={p.eq.on}
-            onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, on: e.target.checked } }))}
-          />
-          EQ bell
-        </label>
-        <label>
-          Frequency (Hz)
-          <input
-            type="number"
-            min={20}
-            max={20000}
-            value={p.eq.freqHz}
-            onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, freqHz: num(e.target.value) } }))}
-          />
-        </label>
-        <label>
-          Gain (dB)
-          <input
-            type="number"
-            min={-24}
-            max={24}
-            step={0.5}
-            value={p.eq.gainDb}
-            onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, gainDb: num(e.target.value) } }))}
-          />
-        </label>
-        <label>
-          Q
-          <input
-            type="number"
-            min={0.1}
-            max={18}
-            step={0.1}
-            value={p.eq.q}
-            onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, q: num(e.target.value) } }))}
-          />
-        </label>
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={p.comp.on}
-            onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, on: e.target.checked } }))}
-          />
-          Compressor
-        </label>
-        <label>
-          Threshold (dB)
-          <input
-            type="number"
-            min={-60}
-            max={0}
-            value={p.comp.thresholdDb}
-            onChange={(e) =>
-              onChange((q) => ({ ...q, comp: { ...q.comp, thresholdDb: num(e.target.value) } }))
-            }
-          />
-        </label>
-        <label>
-          Ratio
-          <input
-            type="number"
-            min={1}
-            max={20}
-            step={0.5}
-            value={p.comp.ratio}
-            onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, ratio: num(e.target.value) } }))}
-          />
-        </label>
-      </details>
-      <label>
-        Reverb send {name}: {p.sendDb <= -60 ? "off" : `${p.sendDb.toFixed(0)} dB`}
-        <input
-          type="range"
-          min={-60}
-          max={0}
-          step={1}
-          value={p.sendDb}
-          onChange={(e) => onChange((q) => ({ ...q, sendDb: num(e.target.value) }))}
-        />
-      </label>
+      {engineInserts ? (
+        <p className="small">Engine inserts: {engineInserts.length ? engineInserts.join(" → ") : "none"}</p>
+      ) : (
+        <>
+          <details>
+            <summary>Inserts</summary>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={p.eq.on}
+                onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, on: e.target.checked } }))}
+              />
+              EQ bell
+            </label>
+            <label>
+              Frequency (Hz)
+              <input
+                type="number"
+                min={20}
+                max={20000}
+                value={p.eq.freqHz}
+                onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, freqHz: num(e.target.value) } }))}
+              />
+            </label>
+            <label>
+              Gain (dB)
+              <input
+                type="number"
+                min={-24}
+                max={24}
+                step={0.5}
+                value={p.eq.gainDb}
+                onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, gainDb: num(e.target.value) } }))}
+              />
+            </label>
+            <label>
+              Q
+              <input
+                type="number"
+                min={0.1}
+                max={18}
+                step={0.1}
+                value={p.eq.q}
+                onChange={(e) => onChange((q) => ({ ...q, eq: { ...q.eq, q: num(e.target.value) } }))}
+              />
+            </label>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={p.comp.on}
+                onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, on: e.target.checked } }))}
+              />
+              Compressor
+            </label>
+            <label>
+              Threshold (dB)
+              <input
+                type="number"
+                min={-60}
+                max={0}
+                value={p.comp.thresholdDb}
+                onChange={(e) =>
+                  onChange((q) => ({ ...q, comp: { ...q.comp, thresholdDb: num(e.target.value) } }))
+                }
+              />
+            </label>
+            <label>
+              Ratio
+              <input
+                type="number"
+                min={1}
+                max={20}
+                step={0.5}
+                value={p.comp.ratio}
+                onChange={(e) => onChange((q) => ({ ...q, comp: { ...q.comp, ratio: num(e.target.value) } }))}
+              />
+            </label>
+          </details>
+          <label>
+            Reverb send {name}: {p.sendDb <= -60 ? "off" : `${p.sendDb.toFixed(0)} dB`}
+            <input
+              type="range"
+              min={-60}
+              max={0}
+              step={1}
+              value={p.sendDb}
+              onChange={(e) => onChange((q) => ({ ...q, sendDb: num(e.target.value) }))}
+            />
+          </label>
+        </>
+      )}
     </fieldset>
   );
 }
