@@ -112,6 +112,7 @@ function Versions({
             <th scope="col">State</th>
             <th scope="col">Listen</th>
             <th scope="col">Compare</th>
+            <th scope="col">File</th>
           </tr>
         </thead>
         <tbody>
@@ -141,6 +142,13 @@ function Versions({
                   />
                   B: {v.kind} v{v.number}
                 </label>
+              </td>
+              <td>
+                {v.blobSha256 && (
+                  <a href={api.blobUrl(v.blobSha256)} download={`${v.kind} v${v.number}.wav`}>
+                    Download {v.kind} v{v.number}
+                  </a>
+                )}
               </td>
             </tr>
           ))}
