@@ -5,5 +5,5 @@ import { defineConfig } from "vite";
 export default defineConfig({
   plugins: [react()],
   build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
-  server: { proxy: { "/api": process.env.CONTROLROOM_API ?? "http://127.0.0.1:4100" } },
+  server: { proxy: { "/api": process.env.CONTROLROOM_API ?? "http://127.0.0.1:4000" } },
 });
