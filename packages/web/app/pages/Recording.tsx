@@ -39,6 +39,7 @@ export function Recording({ songId }: { songId: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const [elapsed, setElapsed] = useState(0);
   const [takesKey, setTakesKey] = useState(0);
+  const [latencyMs, setLatencyMs] = useState<number | null>(null);
   const rec = useRef<{
     startFrame: number;
     blocks: TapBlock[];
@@ -157,8 +158,18 @@ export function Recording({ songId }: { songId: string }) {
       s.start(recordAt);
       sources.push(s);
     }
+    // What the performer hears left the speakers `outputLatency` after it was scheduled, and what they play
+    // reaches the tap `input latency` later: the take starts that much after the count-in ends, so it lines
+    // up with the tracks it was played against.
+    // `latency` is in Media Capture (Chromium reports it) but not yet in the DOM typings.
+    const settings = stream?.getAudioTracks()[0]?.getSettings() as
+      | (MediaTrackSettings & { latency?: number })
+      | undefined;
+    const inputLatency = settings?.latency ?? 0;
+    const roundTrip = (ctx.outputLatency || ctx.baseLatency || 0) + inputLatency;
+    setLatencyMs(roundTrip * 1000);
     rec.current = {
-      startFrame: Math.round(recordAt * ctx.sampleRate),
+      startFrame: Math.round((recordAt + roundTrip) * ctx.sampleRate),
       blocks: [],
       takeMeter: new LiveMeter(ctx.sampleRate, 1),
       sources,
@@ -329,6 +340,9 @@ export function Recording({ songId }: { songId: string }) {
           </output>
         </div>
         {status && <p role="status">{status}</p>}
+        {latencyMs !== null && (
+          <p className="small muted">Round-trip latency compensated: {latencyMs.toFixed(1)} ms.</p>
+        )}
       </section>
       <Takes songId={songId} projectId={project.id} roles={project.myRoles} reloadKey={takesKey} />
     </div>
