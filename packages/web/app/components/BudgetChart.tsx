@@ -14,7 +14,7 @@ export function BudgetChart({ summary }: { summary: Wire<BudgetSummary> }) {
         role="img"
         aria-label="Budget planned versus actual by category"
         viewBox={`0 0 420 ${cats.length * rowH + 24}`}
-        className="chart"
+        className="chart budget"
       >
         {cats.map(([cat, t], i) => (
           <g key={cat} transform={`translate(0 ${i * rowH})`}>
