@@ -639,6 +639,12 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       });
       assert.equal(login.status, 200, JSON.stringify(login.body));
       const p = await ctx.newPage();
+      // The dashboard: a viewer cannot move songs (nothing to drag, no stage menu) and sees no budget.
+      await p.goto(`${server.url}/projects/${projectId}`);
+      await p.getByText("your roles: viewer").waitFor();
+      assert.equal(await p.locator('[draggable="true"]').count(), 0);
+      assert.equal(await p.getByLabel(/^Move “City Hums” to/).count(), 0);
+      await p.getByText("The budget is visible to producers and the label.").waitFor();
       await p.goto(songUrl);
       await p.getByRole("heading", { name: "City Hums" }).waitFor();
       await p.getByText("Only producers approve versions.").waitFor();
