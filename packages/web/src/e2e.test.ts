@@ -545,8 +545,9 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       .waitFor();
     await page.getByLabel("Part", { exact: true }).fill("lead vocal");
     await page.getByLabel(/Count-in bars at 120 BPM/).fill("1");
-    // Record while the other tracks (the two stems) play.
-    await page.getByLabel(/^Play along with/).selectOption({ label: "the other tracks (2 takes)" });
+    // Record onto a new track of the mix session while the session's two tracks play.
+    await page.getByLabel(/^Play along with/).selectOption({ label: "the mix session (2 tracks)" });
+    await page.getByLabel(/^Onto session track/).selectOption({ label: "a new track “lead vocal”" });
     await page.getByRole("button", { name: "● Record" }).click();
     await page.getByText("Recording…").waitFor({ timeout: 10_000 });
     await page.waitForFunction(() => {
@@ -557,7 +558,9 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     });
     await page.getByRole("button", { name: "■ Stop" }).click();
     await page
-      .getByText(/Saved lead vocal take 1: \d+\.\d s, -\d+\.\d LUFS integrated\./)
+      .getByText(
+        /Saved lead vocal take 1: \d+\.\d s, -\d+\.\d LUFS integrated\. Added to the mix session \(version 3\)\./,
+      )
       .waitFor({ timeout: 30_000 });
     const row = page.locator('[data-take="lead vocal take 1"]');
     await row.waitFor();
@@ -593,6 +596,13 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     assert.ok(take?.blobSha256);
     assert.equal(take.rating, 4);
     assert.equal(take.decision, "keep");
+    // The session has the take on a new track from the start of the timeline.
+    const sess = (await api(producer.request, "GET", `/api/songs/${songId}/session`)).body;
+    const track = sess.session.tracks.find((t: { name: string }) => t.name === "lead vocal");
+    assert.ok(track, JSON.stringify(sess.session.tracks.map((t: { name: string }) => t.name)));
+    const clip = track.takes[0].clips[0];
+    assert.equal(sess.session.audio[clip.audio].sha256, take.blobSha256);
+    assert.equal(clip.start, 0);
     const blob = await producer.request.get(`${server.url}/api/blobs/${take.blobSha256}`);
     assert.equal(blob.status(), 200);
     const wav = readWav(await blob.body());

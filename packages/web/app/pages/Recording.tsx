@@ -4,10 +4,11 @@
  * The recording starts on the sample where the count-in ends (the tap stamps each block with its frame).
  */
 import { useEffect, useRef, useState } from "react";
-import { api } from "../api.ts";
+import { api, may, optional, type SongSession } from "../api.ts";
 import { audioContext, decodeUrl } from "../audio/context.ts";
 import { db, LiveMeter, type MeterReading } from "../audio/meter.ts";
 import { createMeter, loadMeter } from "../audio/meter-node.ts";
+import { type ClipAudio, scheduleClips } from "../audio/mix-graph.ts";
 import { createTap, loadTap, type TapBlock } from "../audio/tap.ts";
 import { encodeWav } from "../audio/wav.ts";
 import { Takes } from "../components/Takes.tsx";
@@ -27,6 +28,13 @@ export function Recording({ songId }: { songId: string }) {
   const [versions] = useLoad(() => api.versions(songId), [songId]);
   const [takes] = useLoad(() => api.takes(songId), [songId]);
   const tracks = (takes ?? []).filter((t) => t.blobSha256 && t.decision !== "redo");
+  // The song's mix session, when the server has one: to play along with, and to record onto.
+  const [session, setSession] = useState<SongSession | null>(null);
+  useEffect(() => {
+    optional.session(songId).then(setSession, () => setSession(null));
+  }, [songId]);
+  const sessionTracks = (session?.session.tracks ?? []) as unknown as SessionTrackDoc[];
+  const [onto, setOnto] = useState("");
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [deviceId, setDeviceId] = useState("");
   const [stream, setStream] = useState<MediaStream | null>(null);
@@ -131,6 +139,28 @@ export function Recording({ songId }: { songId: string }) {
         ? tracks.map((t) => t.blobSha256 as string)
         : [versions?.find((v) => v.id === playAlong)?.blobSha256].filter((x): x is string => !!x);
     const buffers = await Promise.all(along.map((sha) => decodeUrl(api.blobUrl(sha))));
+    // The session's tracks (their active takes' clips at their faders; muted tracks stay silent).
+    const sessionPlay: { clips: ClipAudio[]; gain: number }[] = [];
+    if (playAlong === "session" && session) {
+      const audio = session.session.audio as Record<string, { sha256: string }>;
+      for (const t of sessionTracks) {
+        if (t.mute) continue;
+        const take = t.takes.find((k) => k.id === t.activeTake) ?? t.takes[0];
+        const clips: ClipAudio[] = [];
+        for (const c of take?.clips ?? []) {
+          if (!audio[c.audio]) continue;
+          const buffer = await decodeUrl(api.blobUrl(audio[c.audio].sha256));
+          clips.push({
+            buffer,
+            start: c.start,
+            offset: c.offset ?? 0,
+            length: c.length,
+            gainDb: c.gainDb ?? 0,
+          });
+        }
+        sessionPlay.push({ clips, gain: 10 ** ((t.volumeDb ?? 0) / 20) });
+      }
+    }
     const ctx = audioContext();
     const beatsPerBar = 4;
     const beat = 60 / tempo;
@@ -157,6 +187,12 @@ export function Recording({ songId }: { songId: string }) {
       s.connect(ctx.destination);
       s.start(recordAt);
       sources.push(s);
+    }
+    for (const t of sessionPlay) {
+      const g = ctx.createGain();
+      g.gain.value = t.gain;
+      g.connect(ctx.destination);
+      sources.push(...scheduleClips(ctx, g, t.clips, recordAt));
     }
     // What the performer hears left the speakers `outputLatency` after it was scheduled, and what they play
     // reaches the tap `input latency` later: the take starts that much after the count-in ends, so it lines
@@ -233,8 +269,20 @@ export function Recording({ songId }: { songId: string }) {
         blobSha256: blob.sha256,
         notes: "",
       });
+      let where = "";
+      if (onto && session) {
+        const s = await addToSession(session, onto, {
+          part,
+          takeNumber: take.number,
+          sha256: blob.sha256,
+          sampleRate: ctx.sampleRate,
+          frames: total,
+        });
+        setSession(s);
+        where = ` Added to the mix session (version ${s.version}).`;
+      }
       setStatus(
-        `Saved ${take.part} take ${take.number}: ${(total / ctx.sampleRate).toFixed(1)} s, ${db(loud)} LUFS integrated.`,
+        `Saved ${take.part} take ${take.number}: ${(total / ctx.sampleRate).toFixed(1)} s, ${db(loud)} LUFS integrated.${where}`,
       );
       setTakesKey((k) => k + 1);
     } catch (e) {
@@ -313,6 +361,7 @@ export function Recording({ songId }: { songId: string }) {
             Play along with
             <select value={playAlong} onChange={(e) => setPlayAlong(e.target.value)}>
               <option value="">nothing (click only)</option>
+              {session && <option value="session">the mix session ({sessionTracks.length} tracks)</option>}
               {tracks.length > 0 && <option value="tracks">the other tracks ({tracks.length} takes)</option>}
               {versions
                 ?.filter((v) => v.blobSha256)
@@ -323,6 +372,20 @@ export function Recording({ songId }: { songId: string }) {
                 ))}
             </select>
           </label>
+          {session && may(project.myRoles, "session.write") && (
+            <label>
+              Onto session track
+              <select value={onto} onChange={(e) => setOnto(e.target.value)}>
+                <option value="">none (take list only)</option>
+                <option value="new">a new track “{part}”</option>
+                {sessionTracks.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name || t.id} (as a new take)
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
         </div>
         <div className="row transport">
           <button type="button" className="primary" disabled={!stream || phase !== "idle"} onClick={start}>
@@ -347,4 +410,62 @@ export function Recording({ songId }: { songId: string }) {
       <Takes songId={songId} projectId={project.id} roles={project.myRoles} reloadKey={takesKey} />
     </div>
   );
+}
+
+/** The parts of a session track this page reads and writes. */
+interface SessionTrackDoc {
+  id: string;
+  name: string;
+  mute?: boolean;
+  volumeDb?: number;
+  activeTake?: string;
+  takes: {
+    id: string;
+    name?: string;
+    clips: { audio: string; start: number; offset?: number; length: number; gainDb?: number }[];
+  }[];
+}
+
+/**
+ * Adds a recorded take to the song's mix session, from the timeline's start (where the count-in ended and
+ * the session began to play): as a new track, or as a new take of a track that becomes its active take.
+ * Saved with the version it was based on (a stale session is refused with the server's 409).
+ */
+async function addToSession(
+  s: SongSession,
+  onto: string,
+  t: { part: string; takeNumber: number; sha256: string; sampleRate: number; frames: number },
+): Promise<SongSession> {
+  const doc = structuredClone(s.session) as unknown as Record<string, unknown> & {
+    audio: Record<string, unknown>;
+    tracks: SessionTrackDoc[];
+  };
+  const slug = t.part.replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 40) || "take";
+  const audioId = `${slug}_take${t.takeNumber}`;
+  doc.audio[audioId] = {
+    sha256: t.sha256,
+    path: `${audioId}.wav`,
+    sampleRate: t.sampleRate,
+    channels: 1,
+    frames: t.frames,
+  };
+  const clip = { audio: audioId, start: 0, length: t.frames / t.sampleRate };
+  if (onto === "new") {
+    let id = slug;
+    for (let k = 2; doc.tracks.some((x) => x.id === id); k++) id = `${slug}_${k}`;
+    doc.tracks.push({
+      id,
+      name: t.part,
+      channels: 1,
+      takes: [{ id: "take1", clips: [clip] }],
+    } as SessionTrackDoc);
+  } else {
+    const track = doc.tracks.find((x) => x.id === onto);
+    if (!track) throw new Error(`no track ${onto} in the session`);
+    let id = `take${t.takeNumber}`;
+    for (let k = 2; track.takes.some((x) => x.id === id); k++) id = `take${t.takeNumber}_${k}`;
+    track.takes.push({ id, name: `${t.part} take ${t.takeNumber}`, clips: [clip] });
+    track.activeTake = id;
+  }
+  return optional.saveSession(s.songId, { version: s.version, session: doc });
 }
