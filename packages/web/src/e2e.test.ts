@@ -317,6 +317,17 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     const [m, s] = t.split(":");
     return Number(m) * 60 + Number(s);
   };
+  /** The playhead once it has stopped moving: after a pause, one more display update may still land. */
+  const settledPlayhead = async () => {
+    let a = await playhead();
+    for (let i = 0; i < 20; i++) {
+      await page.waitForTimeout(150);
+      const b = await playhead();
+      if (b === a) return b;
+      a = b;
+    }
+    return a;
+  };
 
   it("plays from a comment and compares two mixes A/B at the same playhead, loudness-matched", async () => {
     // Clicking a comment plays from its moment.
@@ -326,7 +337,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       .click();
     await page.getByRole("button", { name: "Pause", exact: true }).waitFor();
     await page.getByRole("button", { name: "Pause", exact: true }).click();
-    const t0 = await playhead();
+    const t0 = await settledPlayhead();
     assert.ok(t0 >= 3 && t0 < 5, `playhead ${t0}`);
     // Compare with mix v1.
     await page.getByLabel("B: mix v1").check();
