@@ -27,7 +27,7 @@ export interface RouteContext<P, Q> {
 
 /** One documented route. */
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType> {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   summary: string;
   tag: string;

@@ -1,5 +1,6 @@
 /** Every studio route: URL, schemas, and the service function it calls. */
 import * as S from "@controlroom/studio";
+import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { id, type Routes, SESSION_COOKIE, tokenOf } from "./route.ts";
 
@@ -557,23 +558,63 @@ export function registerStudioRoutes(r: Routes, o: RouteOptions): void {
       return S.uploadAudio(studio, actor, params.projectId, part.file, { maxBytes: o.uploadLimitBytes });
     },
   });
+  const BlobParams = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest") });
+  /** The headers a download of this blob has (its type, ranges, caching). */
+  const blobHeaders = (reply: FastifyReply, format: string) => {
+    const type =
+      { wav: "audio/wav", aiff: "audio/aiff", flac: "audio/flac", ogg: "audio/ogg", mp3: "audio/mpeg" }[
+        format
+      ] ?? "application/octet-stream";
+    reply
+      .header("content-type", type)
+      .header("accept-ranges", "bytes")
+      .header("cache-control", "private, max-age=31536000, immutable");
+  };
+  // Declared before the GET so Fastify does not derive a HEAD from it (that one would read the whole file).
+  r.add({
+    method: "HEAD",
+    url: "/api/blobs/{sha256}",
+    summary: "A stored audio file's headers (length, type, ranges) without its bytes",
+    tag: "files",
+    params: BlobParams,
+    handler: async ({ studio, actor, params, reply }) => {
+      const b = await S.authorizeBlob(studio, actor, params.sha256);
+      blobHeaders(reply, b.format);
+      reply.header("content-length", b.size);
+      return reply.send();
+    },
+  });
+  r.add({
+    method: "GET",
+    url: "/api/blobs/{sha256}/peaks",
+    summary:
+      "Waveform peaks of a stored audio file: {duration, peaks} with per channel [min, max] of each bucket flattened (computed once, then cached)",
+    tag: "files",
+    params: BlobParams,
+    query: z.object({
+      buckets: z.coerce
+        .number()
+        .int()
+        .min(S.PEAK_BUCKETS_RANGE.min)
+        .max(S.PEAK_BUCKETS_RANGE.max)
+        .default(S.DEFAULT_PEAK_BUCKETS),
+    }),
+    handler: async ({ studio, actor, params, query, reply }) => {
+      const p = await S.blobPeaks(studio, actor, params.sha256, query.buckets);
+      reply.header("cache-control", "private, max-age=31536000, immutable");
+      return p;
+    },
+  });
   r.add({
     method: "GET",
     url: "/api/blobs/{sha256}",
     summary: "Download a stored audio file",
     tag: "files",
-    params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest") }),
+    params: BlobParams,
     handler: async ({ studio, actor, params, req, reply }) => {
       const b = await S.authorizeBlob(studio, actor, params.sha256);
       const blobs = studio.blobs as S.BlobStore;
-      const type =
-        { wav: "audio/wav", aiff: "audio/aiff", flac: "audio/flac", ogg: "audio/ogg", mp3: "audio/mpeg" }[
-          b.format
-        ] ?? "application/octet-stream";
-      reply
-        .header("content-type", type)
-        .header("accept-ranges", "bytes")
-        .header("cache-control", "private, max-age=31536000, immutable");
+      blobHeaders(reply, b.format);
       // One byte range (players seek with these): "bytes=a-b", "bytes=a-" or "bytes=-n".
       const m = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ""));
       if (m && (m[1] || m[2])) {

@@ -7,6 +7,7 @@
 export * from "./accounts/accounts.ts";
 export * from "./audit/audit.ts";
 export * from "./blobs/blob-store.ts";
+export * from "./blobs/peaks.ts";
 export * from "./blobs/sniff.ts";
 export * from "./blobs/uploads.ts";
 export * from "./budget/budget.ts";
