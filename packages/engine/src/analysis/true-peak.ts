@@ -67,7 +67,9 @@ export class TruePeakMeter {
     this.sampleRate = sampleRate;
     this.channels = channels;
     this.factor = truePeakOversampling(sampleRate);
-    this.phases = this.factor > 1 ? truePeakFilter(this.factor) : [];
+    // The branch that lands exactly on the input samples is a pure delay: its outputs are samples already
+    // counted by the sample peak, so it is left out of the interpolation.
+    this.phases = (this.factor > 1 ? truePeakFilter(this.factor) : []).filter((b) => !isUnitImpulse(b));
     let bound = 1;
     for (const b of this.phases) {
       let s = 0;
@@ -131,7 +133,7 @@ export class TruePeakMeter {
       if (a > histMax) histMax = a;
     }
     const phases = this.phases;
-    const L = this.factor;
+    const L = phases.length;
     const bound = this.bound;
     // Output n (0…frames−1) uses x[n−H … n] (negative indices are the history): chunk k's taps lie in
     // chunks k−1 and k. Only chunks whose bound beats the peak are gathered and interpolated.
@@ -171,4 +173,14 @@ export class TruePeakMeter {
     this.peaks.fill(0);
     for (const h of this.history) h.fill(0);
   }
+}
+
+/** True when a branch is (to rounding) a single tap of 1: a delay, not an interpolator. */
+function isUnitImpulse(b: Float64Array): boolean {
+  let ones = 0;
+  for (const v of b) {
+    if (Math.abs(v - 1) < 1e-9) ones++;
+    else if (Math.abs(v) > 1e-9) return false;
+  }
+  return ones === 1;
 }

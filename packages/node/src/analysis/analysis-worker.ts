@@ -3,7 +3,7 @@
  * measurement groups it was given, and returns its partial report.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { Analyzer, type AnalyzerOptions } from "@controlroom/engine";
+import { Analyzer, type AnalyzerOptions } from "@controlroom/engine/analysis/index.ts";
 
 /** Messages the main thread sends. */
 export type ToWorker =

@@ -33,8 +33,11 @@ const SPLIT: AnalysisPart[][] = [
   ["loudness", "levels", "phase"],
   ["truePeak", "spectrum", "overview"],
 ];
-/** Blocks in flight per worker: bounds memory whatever the file's length. */
-const IN_FLIGHT = 4;
+/**
+ * Blocks in flight per worker: bounds memory (16 × 64 k frames × 4 bytes × channels: 8 MB for stereo)
+ * whatever the file's length, and lets reading run ahead while the workers start.
+ */
+const IN_FLIGHT = 16;
 
 /** Streams a file through the engine's Analyzer; memory does not grow with the file's length. */
 export async function analyzeFile(path: string, opts: AnalyzeFileOptions = {}): Promise<FileAnalysis> {
@@ -82,6 +85,9 @@ class AnalysisWorker {
   private resolveReport!: (r: AnalysisReport) => void;
   private rejectReport!: (e: Error) => void;
 
+  /** Called with each block id the worker has finished with. */
+  onAck: (id: number) => void = () => {};
+
   constructor(opts: AnalyzerOptions) {
     this.worker = new Worker(new URL("./analysis-worker-entry.mjs", import.meta.url), { workerData: opts });
     this.reportPromise = new Promise((res, rej) => {
@@ -89,13 +95,17 @@ class AnalysisWorker {
       this.rejectReport = rej;
     });
     this.reportPromise.catch(() => {});
-    this.worker.on("message", (m: { type: string; report?: AnalysisReport; message?: string }) => {
-      if (m.type === "ack") {
-        this.acked++;
-        this.wake();
-      } else if (m.type === "report" && m.report) this.resolveReport(m.report);
-      else if (m.type === "error") this.fail(new Error(`analysis failed: ${m.message}`));
-    });
+    this.worker.on(
+      "message",
+      (m: { type: string; id?: number; report?: AnalysisReport; message?: string }) => {
+        if (m.type === "ack") {
+          this.acked++;
+          this.onAck(m.id ?? -1);
+          this.wake();
+        } else if (m.type === "report" && m.report) this.resolveReport(m.report);
+        else if (m.type === "error") this.fail(new Error(`analysis failed: ${m.message}`));
+      },
+    );
     this.worker.on("error", (e) => this.fail(e));
     this.worker.on("exit", (code) => {
       if (code !== 0) this.fail(new Error(`analysis worker exited with code ${code}`));
@@ -150,6 +160,20 @@ async function analyzeInWorkers(
   const workers = SPLIT.map(
     (parts) => new AnalysisWorker({ ...aopts, parts: Object.fromEntries(parts.map((p) => [p, true])) }),
   );
+  // Shared block buffers are recycled once every worker has finished with them: allocating one per block
+  // would leave hundreds of MB of shared memory waiting for the garbage collector.
+  const free: SharedArrayBuffer[] = [];
+  const busy = new Map<number, { data: SharedArrayBuffer; pending: number }>();
+  for (const w of workers) {
+    w.onAck = (id) => {
+      const b = busy.get(id);
+      if (b && --b.pending === 0) {
+        busy.delete(id);
+        free.push(b.data);
+      }
+    };
+  }
+  const bytes = block * aopts.channels * 4;
   try {
     let id = 0;
     let done = 0;
@@ -158,7 +182,11 @@ async function analyzeInWorkers(
       if (!chunk) break;
       const frames = chunk[0].length;
       // One shared copy per block, read by both workers: the reader reuses its arrays.
-      const data = new SharedArrayBuffer(frames * aopts.channels * 4);
+      const data =
+        frames <= block
+          ? (free.pop() ?? new SharedArrayBuffer(bytes))
+          : new SharedArrayBuffer(frames * aopts.channels * 4);
+      busy.set(id, { data, pending: workers.length });
       for (let c = 0; c < aopts.channels; c++)
         new Float32Array(data, c * frames * 4, frames).set(chunk[c].subarray(0, frames));
       for (const w of workers) await w.send(id, frames, data);

@@ -1,17 +1,45 @@
 import { Command } from "commander";
-import { registerDeliver } from "../delivery/commands.ts";
-import { registerMaster } from "../mastering/commands.ts";
-import { registerQc } from "../qc/commands.ts";
-import { registerRenderCommands } from "../session/commands.ts";
-import { registerAnalyze } from "./commands/analyze.ts";
-import { registerDemo } from "./commands/demo.ts";
-import { registerProcess } from "./commands/process.ts";
 
 // `controlroom analyze --json … | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(0);
   throw e;
 });
+
+type Register = (program: Command) => void | Promise<void>;
+
+/**
+ * Each command family and how to load it. Only the family named on the command line is loaded (all of them
+ * for help or an unknown name): `controlroom analyze` starts without compiling the mastering chain, the
+ * session renderer or the studio server.
+ */
+const FAMILIES: [names: string[], load: () => Promise<Register>][] = [
+  [["analyze"], async () => (await import("./commands/analyze.ts")).registerAnalyze],
+  [["process"], async () => (await import("./commands/process.ts")).registerProcess],
+  [["render", "session"], async () => (await import("../session/commands.ts")).registerRenderCommands],
+  [["master"], async () => (await import("../mastering/commands.ts")).registerMaster],
+  [["qc"], async () => (await import("../qc/commands.ts")).registerQc],
+  [["deliver"], async () => (await import("../delivery/commands.ts")).registerDeliver],
+  [["demo"], async () => (await import("./commands/demo.ts")).registerDemo],
+  [["serve", "worker", "user", "workspace", "project", "song", "booking", "budget"], loadStudioCommands],
+];
+
+/**
+ * The studio commands live in @controlroom/server, a layer above this one; they are there when that package
+ * is installed beside this one, and simply absent otherwise.
+ */
+async function loadStudioCommands(): Promise<Register> {
+  try {
+    // A computed specifier: this package must typecheck and run without the server package.
+    const specifier = "@controlroom/server/cli/index.ts";
+    const studio = (await import(specifier)) as { registerStudioCommands: Register };
+    return studio.registerStudioCommands;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw e;
+    return () => {};
+  }
+}
 
 const program = new Command();
 program
@@ -20,27 +48,10 @@ program
   .version("0.1.0")
   .showHelpAfterError();
 
-registerAnalyze(program);
-registerProcess(program);
-registerRenderCommands(program);
-registerMaster(program);
-registerQc(program);
-registerDeliver(program);
-registerDemo(program);
-
-// The studio commands (serve, worker, project, song, booking, budget) live in @controlroom/server, a layer
-// above this one; they are loaded when that package is installed beside this one.
 try {
-  // A computed specifier: this package must typecheck and run without the server package.
-  const specifier = "@controlroom/server/cli/index.ts";
-  const studio = (await import(specifier)) as { registerStudioCommands(p: Command): void };
-  studio.registerStudioCommands(program);
-} catch (e) {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw e;
-}
-
-try {
+  const named = process.argv.slice(2).find((a) => !a.startsWith("-"));
+  const chosen = FAMILIES.filter(([names]) => named !== undefined && names.includes(named));
+  for (const [, load] of chosen.length ? chosen : FAMILIES) await (await load())(program);
   await program.parseAsync(process.argv);
 } catch (e) {
   // One clear line, never a stack trace (set CONTROLROOM_DEBUG=1 to see one).
