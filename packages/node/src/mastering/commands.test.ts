@@ -67,8 +67,14 @@ test("master --lufs/--tp writes the master, the JSON report and the HTML report;
   );
   // Never overwrites silently; an unknown output format is refused before any work.
   await assert.rejects(run(["master", input, "-o", out, "--lufs", "-16", "--quiet"]), /already exists/);
-  await assert.rejects(run(["master", input, "-o", tmp.path("x.mp3"), "--lufs", "-16"]), /must be \.wav or \.flac, got "\.mp3"/);
-  await assert.rejects(run(["master", input, "-o", tmp.path("y.wav"), "--target", "spotfy"]), /unknown preset "spotfy"/);
+  await assert.rejects(
+    run(["master", input, "-o", tmp.path("x.mp3"), "--lufs", "-16"]),
+    /must be \.wav or \.flac, got "\.mp3"/,
+  );
+  await assert.rejects(
+    run(["master", input, "-o", tmp.path("y.wav"), "--target", "spotfy"]),
+    /unknown preset "spotfy"/,
+  );
   const qc = await run(["qc", out, "--target", "apple", "--no-lossy"]);
   assert.equal(qc.code, 0, qc.out);
   assert.match(qc.out, /PASS {2}loudness/);
