@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { FFT } from "../../core/fft.ts";
-import { Crossover } from "./crossover.ts";
+import { Crossover } from "../eq/crossover.ts";
 import { Deesser } from "./deesser.ts";
 import {
   assertBlockIndependent,
@@ -49,7 +49,7 @@ describe("deesser", () => {
     // Split: only the high band loses 12 dB. LR4 bands are in phase, so at 7 kHz the output is
     // |LP| + g·|HP| times the input.
     const [y] = renderBlocks(new Deesser(mono, params), [mix], [512]);
-    const xo = new Crossover(fs, [6500]);
+    const xo = new Crossover(mono, [6500], 24);
     const g = 10 ** (-12 / 20);
     const want = 20 * Math.log10(xo.bandResponse(0, 7000).magnitude + g * xo.bandResponse(1, 7000).magnitude);
     const got = 20 * Math.log10(toneAmp(y, 7000, s, len) / 0.7);

@@ -2,7 +2,7 @@ import type { ParamSpecs } from "../../core/params.ts";
 import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { Smoother } from "../../core/smoother.ts";
 import type { ProcessorFactory } from "../chain.ts";
-import { Crossover } from "./crossover.ts";
+import { Crossover } from "../eq/crossover.ts";
 import { compressorReduction, DB_TO_LN, LN_POWER_TO_DB, timeCoefficient } from "./gain-computer.ts";
 
 export const DEESSER_MODES = ["split", "wide"] as const;
@@ -68,8 +68,10 @@ const GR_FLOOR_DB = 1e-9;
  */
 export class Deesser extends Processor<DeesserParams> {
   readonly type = "deesser";
-  private readonly crossovers: Crossover[];
+  private readonly crossover: Crossover;
+  /** Band signals [channel][low, high] and the same arrays by [band][channel]. */
   private bands: Float64Array[][] = [];
+  private byBand: Float64Array[][] = [];
   private readonly thr: Smoother;
   private readonly slope: Smoother;
   private readonly range: Smoother;
@@ -80,10 +82,7 @@ export class Deesser extends Processor<DeesserParams> {
   constructor(ctx: ProcessorContext, params: Partial<DeesserParams> = {}) {
     super(ctx, DEESSER_SPECS, params, "deesser");
     const p = this.params;
-    this.crossovers = Array.from(
-      { length: ctx.channels },
-      () => new Crossover(ctx.sampleRate, [this.split()]),
-    );
+    this.crossover = new Crossover(ctx, [this.split()], 24);
     this.thr = new Smoother(ctx.sampleRate, PARAM_MS, p.thresholdDb);
     this.slope = new Smoother(ctx.sampleRate, PARAM_MS, 1 - 1 / p.ratio);
     this.range = new Smoother(ctx.sampleRate, PARAM_MS, p.rangeDb);
@@ -103,7 +102,7 @@ export class Deesser extends Processor<DeesserParams> {
   protected override paramsChanged(): void {
     const p = this.params;
     const fs = this.sampleRate;
-    for (const x of this.crossovers ?? []) x.setFrequencies([this.split()]);
+    this.crossover.setFrequencies([this.split()], true);
     this.thr.setTarget(p.thresholdDb);
     this.slope.setTarget(1 - 1 / p.ratio);
     this.range.setTarget(p.rangeDb);
@@ -112,7 +111,7 @@ export class Deesser extends Processor<DeesserParams> {
   }
 
   protected resetState(): void {
-    for (const x of this.crossovers) x.reset();
+    this.crossover.reset();
     this.thr.snap(this.params.thresholdDb);
     this.slope.snap(1 - 1 / this.params.ratio);
     this.range.snap(this.params.rangeDb);
@@ -123,8 +122,9 @@ export class Deesser extends Processor<DeesserParams> {
     const n = this.channels;
     if (this.bands.length !== n || this.bands[0][0].length < frames) {
       this.bands = Array.from({ length: n }, () => [new Float64Array(frames), new Float64Array(frames)]);
+      this.byBand = [0, 1].map((k) => this.bands.map((ch) => ch[k]));
     }
-    for (let c = 0; c < n; c++) this.crossovers[c].split(input[c], frames, this.bands[c]);
+    this.crossover.process(input, this.byBand, frames);
     const bands = this.bands;
     const wide = this.params.mode === "wide";
     // Module imports as locals: the hot loop then reads plain variables, not import bindings.

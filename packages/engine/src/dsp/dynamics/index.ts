@@ -2,8 +2,10 @@
  * Dynamics processors: compressor, true-peak limiter, gate/expander, de-esser, transient shaper and
  * multiband compressor, with their building blocks (gain curves, crossover, true-peak detector).
  */
+
+// The multiband compressor and the de-esser split with the EQ's Linkwitz-Riley crossover.
+export { Crossover } from "../eq/crossover.ts";
 export * from "./compressor.ts";
-export * from "./crossover.ts";
 export * from "./deesser.ts";
 export * from "./gain-computer.ts";
 export * from "./gate.ts";

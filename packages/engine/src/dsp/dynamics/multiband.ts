@@ -2,7 +2,7 @@ import { checkNumber, ParamError, type ParamSpecs } from "../../core/params.ts";
 import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { Smoother } from "../../core/smoother.ts";
 import type { ProcessorFactory } from "../chain.ts";
-import { Crossover } from "./crossover.ts";
+import { Crossover } from "../eq/crossover.ts";
 import { compressorReduction, DB_TO_LN, LN_POWER_TO_DB, timeCoefficient } from "./gain-computer.ts";
 
 /** One band's compressor. Omitted fields take the defaults in `BAND_DEFAULTS`. */
@@ -134,7 +134,7 @@ const GR_FLOOR_DB = 1e-9;
  */
 export class Multiband extends Processor<MultibandParams> {
   readonly type = "multiband";
-  private crossovers: Crossover[] = [];
+  private crossover: Crossover | null = null;
   private bandsNow: Band[] = [];
   private thr: Smoother[] = [];
   private slope: Smoother[] = [];
@@ -147,8 +147,9 @@ export class Multiband extends Processor<MultibandParams> {
   private reduction = new Float64Array(0);
   private meanSquare = new Float64Array(0);
   private rmsCoeff = 0;
-  /** Band signals [channel][band] and the output sum [channel]. */
+  /** Band signals [channel][band], the same arrays by [band][channel], and the output sum [channel]. */
   private bandBuf: Float64Array[][] = [];
+  private byBand: Float64Array[][] = [];
   private sum: Float64Array[] = [];
 
   constructor(ctx: ProcessorContext, params: Partial<MultibandParams> = {}) {
@@ -173,8 +174,8 @@ export class Multiband extends Processor<MultibandParams> {
     const fs = this.sampleRate;
     const nb = p.crossovers.length + 1;
     this.bandsNow = p.bands.map((b) => ({ ...BAND_DEFAULTS, ...b }));
-    if (this.crossovers.length === 0 || this.crossovers[0].bands !== nb) {
-      this.crossovers = Array.from({ length: this.channels }, () => new Crossover(fs, p.crossovers));
+    if (this.crossover === null || this.crossover.bands !== nb) {
+      this.crossover = new Crossover({ sampleRate: fs, channels: this.channels }, p.crossovers, 24);
       const mk = (f: (b: Band) => number) => this.bandsNow.map((b) => new Smoother(fs, PARAM_MS, f(b)));
       this.thr = mk((b) => b.thresholdDb);
       this.slope = mk((b) => 1 - 1 / b.ratio);
@@ -184,7 +185,7 @@ export class Multiband extends Processor<MultibandParams> {
       this.meanSquare = new Float64Array(nb);
       this.bandBuf = [];
     } else {
-      for (const x of this.crossovers) x.setFrequencies(p.crossovers);
+      this.crossover.setFrequencies(p.crossovers, true);
     }
     this.bandsNow.forEach((b, k) => {
       this.thr[k].setTarget(b.thresholdDb);
@@ -199,7 +200,7 @@ export class Multiband extends Processor<MultibandParams> {
   }
 
   protected resetState(): void {
-    for (const x of this.crossovers) x.reset();
+    this.crossover?.reset();
     this.bandsNow.forEach((b, k) => {
       this.thr[k].snap(b.thresholdDb);
       this.slope[k].snap(1 - 1 / b.ratio);
@@ -224,12 +225,11 @@ export class Multiband extends Processor<MultibandParams> {
       this.bandBuf = Array.from({ length: n }, () =>
         Array.from({ length: nb }, () => new Float64Array(frames)),
       );
+      this.byBand = Array.from({ length: nb }, (_, k) => this.bandBuf.map((ch) => ch[k]));
       this.sum = Array.from({ length: n }, () => new Float64Array(frames));
     }
-    for (let c = 0; c < n; c++) {
-      this.crossovers[c].split(input[c], frames, this.bandBuf[c]);
-      this.sum[c].fill(0, 0, frames);
-    }
+    this.crossover?.process(input, this.byBand, frames);
+    for (let c = 0; c < n; c++) this.sum[c].fill(0, 0, frames);
     // Module imports as locals: the hot loop then reads plain variables, not import bindings.
     const reduce = compressorReduction;
     const kP = LN_POWER_TO_DB;

@@ -7,10 +7,19 @@
  * the higher splits, and lowpass + highpass of every split sum to that allpass: the bands sum to the product
  * of the splits' allpasses. With slope 12 (order 2) each split's highpass is inverted, as an order-2
  * Linkwitz-Riley pair needs to sum flat (the bands above the first are then of opposite polarity).
+ *
+ * The filters run in 64-bit; bands go out as 32-bit (the EQ) or 64-bit (the multiband compressor and the
+ * de-esser, which sum them back and want the all-pass sum exact).
  */
+import type { BiquadCoefficients } from "../../core/biquad.ts";
 import { ParamError } from "../../core/params.ts";
 import type { ProcessorContext } from "../../core/processor.ts";
-import { linkwitzRileyAllpassSections, linkwitzRileySections, linkwitzRileySumSign } from "./design.ts";
+import {
+  cascadeResponse,
+  linkwitzRileyAllpassSections,
+  linkwitzRileySections,
+  linkwitzRileySumSign,
+} from "./design.ts";
 import { SectionChain } from "./section-chain.ts";
 
 export type CrossoverSlope = 12 | 24 | 48;
@@ -32,7 +41,8 @@ export function checkCrossoverFrequencies(path: string, freqs: readonly number[]
       `must list 1 to ${MAX_CROSSOVER_BANDS - 1} frequencies in Hz, got ${JSON.stringify(freqs)}`,
     );
   }
-  const hi = Math.floor(MAX_FRACTION * sampleRate);
+  // The exact limit, so a frequency clamped to 0.45 × the sample rate (the de-esser's split) passes.
+  const hi = MAX_FRACTION * sampleRate;
   freqs.forEach((f, i) => {
     if (typeof f !== "number" || !Number.isFinite(f) || f < 10 || f > hi) {
       throw new ParamError(`${path}[${i}]`, `must be between 10 and ${hi} Hz, got ${JSON.stringify(f)}`);
@@ -90,8 +100,11 @@ export class Crossover {
     return [...this.freqs];
   }
 
-  /** Moves the crossover points (same count); the filters glide over 20 ms. */
-  setFrequencies(frequencies: readonly number[]): void {
+  /**
+   * Moves the crossover points (same count); the filters glide over 20 ms, or with `immediate` switch at
+   * once (filter states kept either way).
+   */
+  setFrequencies(frequencies: readonly number[], immediate = false): void {
     checkCrossoverFrequencies("crossover.frequencies", frequencies, this.sampleRate);
     if (frequencies.length !== this.freqs.length) {
       throw new ParamError(
@@ -100,7 +113,7 @@ export class Crossover {
       );
     }
     this.freqs = [...frequencies];
-    this.design(false);
+    this.design(immediate);
   }
 
   /** Clears all filter state. */
@@ -109,10 +122,10 @@ export class Crossover {
   }
 
   /**
-   * Splits `frames` samples of `input` (one array per channel) into `out[band][channel]` (bands low to high).
-   * The input is not modified (it may not be one of the outputs).
+   * Splits `frames` samples of `input` (one array per channel) into `out[band][channel]` (bands low to high),
+   * 32- or 64-bit. The input is not modified (it may not be one of the outputs).
    */
-  process(input: readonly Float32Array[], out: Float32Array[][], frames: number): void {
+  process(input: readonly Float32Array[], out: (Float32Array | Float64Array)[][], frames: number): void {
     const C = this.channels;
     const splits = this.freqs.length;
     for (let pos = 0; pos < frames; pos += CHUNK) {
@@ -133,6 +146,31 @@ export class Crossover {
     }
   }
 
+  /**
+   * The exact complex response of band `band` (0 … bands − 1) at `freq` Hz, as designed (frequencies at
+   * their goal): magnitude (linear) and phase (radians, wrapped to −π … π).
+   */
+  bandResponse(band: number, freq: number): { magnitude: number; phase: number } {
+    return cascadeResponse(this.bandSections(band), freq, this.sampleRate);
+  }
+
+  /** Band b: the highpasses of the splits below it, its own split's lowpass, the allpasses of those above. */
+  private bandSections(band: number): BiquadCoefficients[] {
+    const fs = this.sampleRate;
+    const s = this.slope;
+    const sign = linkwitzRileySumSign(s);
+    const out: BiquadCoefficients[] = [];
+    this.freqs.forEach((f, k) => {
+      if (k < band) {
+        const hp = linkwitzRileySections("highpass", s, fs, f);
+        if (sign < 0) hp[0] = { ...hp[0], b0: -hp[0].b0, b1: -hp[0].b1, b2: -hp[0].b2 };
+        out.push(...hp);
+      } else if (k === band) out.push(...linkwitzRileySections("lowpass", s, fs, f));
+      else out.push(...linkwitzRileyAllpassSections(s, fs, f));
+    });
+    return out;
+  }
+
   private design(immediate: boolean): void {
     const fs = this.sampleRate;
     const s = this.slope;
@@ -149,7 +187,7 @@ export class Crossover {
   }
 }
 
-function write(src: Float64Array[], dst: Float32Array[], pos: number, n: number): void {
+function write(src: Float64Array[], dst: (Float32Array | Float64Array)[], pos: number, n: number): void {
   for (let c = 0; c < src.length; c++) {
     const s = src[c];
     const d = dst[c];
