@@ -9,7 +9,7 @@ import type { RenderJobInput } from "../renders/start-render.ts";
 /** Job kinds and their inputs. */
 export interface JobInputs {
   /** Measure a stored audio file (loudness, levels, true peak…). */
-  analyze: { blobSha256: string; versionId?: string | null };
+  analyze: { blobSha256: string; versionId?: string | null; takeId?: string | null };
   /** Diagnostic: holds a worker for `seconds` and reports which process ran it (health checks, tests). */
   wait: { seconds: number };
   /** Render a song's session into a new mix version (see render-job.ts). */

@@ -13,7 +13,16 @@ import { authorize } from "../team/access.ts";
 import { applyJobOutcome } from "./outcomes.ts";
 
 export const SubmitJobInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("analyze"), input: z.object({ versionId: z.string().min(1) }) }),
+  z.object({
+    kind: z.literal("analyze"),
+    // A mix/master version's file, or a take's: exactly one of the two.
+    input: z
+      .object({ versionId: z.string().min(1).optional(), takeId: z.string().min(1).optional() })
+      .refine((i) => (i.versionId === undefined) !== (i.takeId === undefined), {
+        message: "give versionId (a version's file) or takeId (a take's file), not both",
+        path: ["versionId"],
+      }),
+  }),
   z.object({ kind: z.literal("wait"), input: z.object({ seconds: z.number().min(0).max(600) }) }),
 ]);
 
@@ -56,14 +65,27 @@ export async function readJob(db: Kysely<Database>, id: string): Promise<Job | u
 
 /**
  * Submits a job for a project (engineers, producers). "analyze" measures a mix/master version's file and
- * stores its integrated loudness on the version for loudness-matched A/B.
+ * stores its integrated loudness on the version for loudness-matched A/B, or a take's file (`takeId`) and
+ * stores its integrated loudness, true peak and length on the take (creating a take with a file queues this
+ * by itself).
  */
 export async function submitJob(s: Studio, actor: Actor, projectId: string, input: unknown): Promise<Job> {
   const v = parseInput(SubmitJobInput, input);
   await authorize(s.db, actor, projectId, "job.run");
   if (!s.jobs) throw new StudioError(503, "unavailable", "no job queue is running");
   let jobInput: Record<string, unknown> = v.input;
-  if (v.kind === "analyze") {
+  if (v.kind === "analyze" && v.input.takeId) {
+    const take = await s.db
+      .selectFrom("takes")
+      .innerJoin("songs", "songs.id", "takes.song_id")
+      .select(["takes.blob_sha256", "songs.project_id"])
+      .where("takes.id", "=", v.input.takeId)
+      .executeTakeFirst();
+    if (!take || take.project_id !== projectId)
+      throw invalid("input.takeId", `no take ${v.input.takeId} in this project`);
+    if (!take.blob_sha256) throw invalid("input.takeId", "this take has no uploaded file");
+    jobInput = { takeId: v.input.takeId, blobSha256: take.blob_sha256 };
+  } else if (v.kind === "analyze" && v.input.versionId) {
     const ver = await s.db
       .selectFrom("mix_versions")
       .innerJoin("songs", "songs.id", "mix_versions.song_id")
@@ -87,6 +109,8 @@ export async function submitJob(s: Studio, actor: Actor, projectId: string, inpu
       created_by: actor.userId,
     })
     .execute();
+  if (v.kind === "analyze" && v.input.takeId)
+    await s.db.updateTable("takes").set({ analysis_job_id: id }).where("id", "=", v.input.takeId).execute();
   await s.jobs.enqueue(id, v.kind);
   return (await readJob(s.db, id)) as Job;
 }
@@ -153,7 +177,18 @@ export async function markDone(
       .returning(["kind", "input", "project_id", "created_by"])
       .executeTakeFirst();
     if (!r) return false;
-    const input = r.input as { versionId?: string };
+    const input = r.input as { versionId?: string; takeId?: string };
+    const finite = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
+    if (r.kind === "analyze" && input.takeId)
+      await trx
+        .updateTable("takes")
+        .set({
+          integrated_lufs: finite(result.integratedLufs),
+          true_peak_dbtp: finite(result.truePeakDbtp),
+          duration_seconds: finite(result.durationSeconds),
+        })
+        .where("id", "=", input.takeId)
+        .execute();
     if (
       r.kind === "analyze" &&
       input.versionId &&

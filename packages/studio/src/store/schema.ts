@@ -114,6 +114,14 @@ export interface TakesTable {
   blob_sha256: string | null;
   version: Counter;
   created_at: Stamp;
+  /** Measured by the analyze job (migration 004): BS.1770 integrated loudness, LUFS. */
+  integrated_lufs: Generated<number | null>;
+  /** True peak over all channels, dBTP. */
+  true_peak_dbtp: Generated<number | null>;
+  /** Length of the file, seconds. */
+  duration_seconds: Generated<number | null>;
+  /** The analyze job queued when the take got its file. */
+  analysis_job_id: Generated<string | null>;
 }
 export interface TasksTable {
   id: string;

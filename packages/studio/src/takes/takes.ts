@@ -1,9 +1,10 @@
 /** Takes: every pass of a part, with the performer, a rating, the producer's notes and a decision. */
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { Actor, Studio } from "../context.ts";
 import { invalid, notFound, parseInput } from "../errors.ts";
+import type { Database } from "../store/schema.ts";
 import { updateVersioned } from "../store/versioned.ts";
 import { authorizeSong } from "../team/access.ts";
 
@@ -48,6 +49,14 @@ export interface Take {
   notes: string;
   decision: string | null;
   blobSha256: string | null;
+  /** BS.1770 integrated loudness of the take's file in LUFS (null until analysed, or silent). */
+  integratedLufs: number | null;
+  /** True peak of the file over all channels in dBTP (null until analysed). */
+  truePeakDbtp: number | null;
+  /** Length of the file in seconds (null until analysed). */
+  durationSeconds: number | null;
+  /** The analyze job queued when the take got its file (poll GET /api/jobs/{id}); null when none. */
+  analysisJobId: string | null;
   version: number;
   createdAt: Date;
 }
@@ -70,9 +79,42 @@ function toTake(r: NonNullable<TakeRow>): Take {
     notes: r.notes,
     decision: r.decision,
     blobSha256: r.blob_sha256,
+    integratedLufs: r.integrated_lufs,
+    truePeakDbtp: r.true_peak_dbtp,
+    durationSeconds: r.duration_seconds,
+    analysisJobId: r.analysis_job_id,
     version: r.version,
     createdAt: r.created_at,
   };
+}
+
+/**
+ * Adds an analyze job for a take's file (queued by the caller after commit) and links it to the take.
+ * @returns the job's id.
+ */
+async function insertAnalyzeJob(
+  trx: Kysely<Database>,
+  actor: Actor,
+  songId: string,
+  takeId: string,
+  blobSha256: string,
+): Promise<string> {
+  const song = await trx.selectFrom("songs").select("project_id").where("id", "=", songId).executeTakeFirst();
+  if (!song) throw notFound(`song ${songId}`);
+  const jobId = randomUUID();
+  await trx
+    .insertInto("jobs")
+    .values({
+      id: jobId,
+      kind: "analyze",
+      project_id: song.project_id,
+      status: "queued",
+      input: JSON.stringify({ takeId, blobSha256 }),
+      created_by: actor.userId,
+    })
+    .execute();
+  await trx.updateTable("takes").set({ analysis_job_id: jobId }).where("id", "=", takeId).execute();
+  return jobId;
 }
 
 /** Logs a take (producer, engineer); it is numbered after the song's last take of that part. */
@@ -80,6 +122,7 @@ export async function createTake(s: Studio, actor: Actor, songId: string, input:
   const v = parseInput(CreateTakeInput, input);
   await authorizeSong(s.db, actor, songId, "take.write");
   const id = randomUUID();
+  let jobId: string | null = null;
   await s.db.transaction().execute(async (trx) => {
     let name = v.performerName;
     if (v.performerId) {
@@ -134,7 +177,10 @@ export async function createTake(s: Studio, actor: Actor, songId: string, input:
         blob_sha256: v.blobSha256 ?? null,
       })
       .execute();
+    // A take with a file is measured (loudness, true peak, length) by a job queued with it.
+    if (v.blobSha256 && s.jobs) jobId = await insertAnalyzeJob(trx, actor, songId, id, v.blobSha256);
   });
+  if (jobId) await s.jobs?.enqueue(jobId, "analyze");
   return toTake((await readRow(s, id)) as NonNullable<TakeRow>);
 }
 
