@@ -77,6 +77,33 @@ describe("controlroom analyze", () => {
     assert.ok(j.correlation > 0 && j.correlation <= 1);
   });
 
+  test("agrees with ffmpeg's ebur128 on every corpus file (I, LRA, true peak, sample peak)", {
+    skip: noCorpus,
+  }, () => {
+    // levels.json holds ffmpeg's readings, printed to 0.1 (I, LRA, TP): agreement within 0.1 plus that rounding.
+    const levels: Record<string, Record<string, number>> = JSON.parse(
+      readFileSync(join(corpus, "levels.json"), "utf8"),
+    );
+    const files = Object.keys(levels);
+    const r = run(["analyze", "--json", ...files.map((f) => join(corpus, f))]);
+    assert.equal(r.code, 0, r.err);
+    const reports = JSON.parse(r.out);
+    for (const [i, f] of files.entries()) {
+      const ours = reports[i];
+      const ref = levels[f];
+      const near = (key: string, tol: number) =>
+        assert.ok(
+          Math.abs(ours[key] - ref[key]) <= tol,
+          `${f} ${key}: ours ${ours[key]}, ffmpeg ${ref[key]}`,
+        );
+      near("integratedLufs", 0.15);
+      near("truePeakDbtp", 0.15);
+      near("samplePeakDbfs", 0.06);
+      near("loudnessRangeLu", 1);
+      assert.equal(ours.frames, ref.samples);
+    }
+  });
+
   test("finds the injected faults in the problem takes", { skip: noCorpus }, () => {
     const t = (name: string) => join(corpus, "takes", name);
     const r = run(["analyze", "--json", t("vox-dc.flac"), t("vox-clipped.flac"), t("clean-vox.flac")]);
