@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { osError } from "./file-source.ts";
 import { AudioFileError } from "./types.ts";
 
@@ -24,7 +24,7 @@ export class AtomicFile {
 
   /** Creates the temporary file beside `path`. */
   static async create(path: string): Promise<AtomicFile> {
-    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.partial`);
+    const temp = tempPathBeside(path, "partial");
     try {
       return new AtomicFile(path, temp, await open(temp, "wx"));
     } catch (e) {
@@ -55,21 +55,15 @@ export class AtomicFile {
     const h = this.handle;
     if (!h) throw new AudioFileError(this.path, "close after abort");
     try {
-      await h.sync();
-      await h.close();
       this.handle = null;
-      await rename(this.tempPath, this.path);
+      await publish(h, this.tempPath, this.path);
       this.done = true;
     } catch (e) {
+      await h.close().catch(() => {});
       await this.abort();
       throw osError(this.path, e);
     }
-    // Make the rename itself durable; not every file system allows syncing a directory.
-    try {
-      const d = await open(dirname(this.path), "r");
-      await d.sync().catch(() => {});
-      await d.close();
-    } catch {}
+    await syncFolder(this.path);
   }
 
   /** Closes and deletes the temporary file; nothing appears under the final name. Safe to call twice. */
@@ -81,4 +75,45 @@ export class AtomicFile {
     if (h) await h.close().catch(() => {});
     await unlink(this.tempPath).catch(() => {});
   }
+}
+
+/**
+ * Writes text or bytes to `path` atomically in one go (temporary file beside it, fsync, rename, folder fsync).
+ * Errors are the file system's own (an `ErrnoException`), for callers to name in their own terms.
+ * @param path target file; its folder must exist.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const abs = resolve(path);
+  const temp = tempPathBeside(abs, "tmp");
+  const fh = await open(temp, "wx");
+  try {
+    await fh.writeFile(data);
+    await publish(fh, temp, abs);
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    throw e;
+  }
+  await syncFolder(abs);
+}
+
+/** A hidden, random temporary name in the folder of `path` (a rename within one folder is atomic). */
+function tempPathBeside(path: string, suffix: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.${suffix}`);
+}
+
+/** Flushes and closes the temporary file, then renames it over the final name. */
+async function publish(handle: FileHandle, tempPath: string, path: string): Promise<void> {
+  await handle.sync();
+  await handle.close();
+  await rename(tempPath, path);
+}
+
+/** Makes a rename in the folder of `path` durable; not every file system allows syncing a folder. */
+async function syncFolder(path: string): Promise<void> {
+  try {
+    const d = await open(dirname(path), "r");
+    await d.sync().catch(() => {});
+    await d.close();
+  } catch {}
 }

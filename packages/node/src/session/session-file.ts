@@ -3,12 +3,12 @@
  * then renamed over the old file (and the folder fsynced), so a crash or kill during a save leaves either the
  * previous version or the new one under the name, never a half-written or empty file.
  */
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
+import { writeFileAtomic } from "../files/atomic-file.ts";
 
 /** A loaded session and where it lives. */
 export interface LoadedSession {
@@ -55,30 +55,4 @@ export function sessionToText(session: Session): string {
  */
 export async function saveSessionFile(path: string, session: Session): Promise<void> {
   await writeFileAtomic(path, sessionToText(session));
-}
-
-/** Writes text or bytes to `path` atomically. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const abs = resolve(path);
-  const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(4).toString("hex")}.tmp`);
-  const fh = await open(temp, "wx");
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-    await fh.close();
-    await rename(temp, abs);
-  } catch (e) {
-    await fh.close().catch(() => {});
-    await unlink(temp).catch(() => {});
-    throw e;
-  }
-  // Make the rename itself durable.
-  const dir = await open(dirname(abs), "r");
-  try {
-    await dir.sync();
-  } catch {
-    // Some file systems cannot fsync a folder; the rename is still atomic.
-  } finally {
-    await dir.close();
-  }
 }
