@@ -98,7 +98,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** A hidden, random temporary name in the folder of `path` (a rename within one folder is atomic). */
-function tempPathBeside(path: string, suffix: string): string {
+export function tempPathBeside(path: string, suffix: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.${suffix}`);
 }
 

@@ -1,12 +1,10 @@
 /** Stem files: names, the text manifest, and the zip of stems (streamed, stored without compression). */
 
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename } from "node:path";
 import type { SessionRenderer, StemInfo } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
-import { Zip, ZipPassThrough } from "fflate";
+import { writeStoredZip } from "../files/zip-file.ts";
 
 /** `01-kick.wav`: order, then the track or bus id. */
 export function stemFileName(index: number, stem: StemInfo): string {
@@ -49,47 +47,11 @@ export async function writeStemsZip(
   manifest: string,
   partsDir: string,
 ): Promise<void> {
-  const abs = resolve(zipPath);
-  const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(4).toString("hex")}.tmp`);
-  const fd = openSync(temp, "wx");
-  let failed: Error | null = null;
   try {
-    const zip = new Zip((err, chunk) => {
-      if (err) failed = err;
-      else writeSync(fd, chunk);
-    });
-    const man = new ZipPassThrough("manifest.txt");
-    zip.add(man);
-    man.push(new TextEncoder().encode(manifest), true);
-    const buf = new Uint8Array(1 << 20);
-    for (const file of files) {
-      const entry = new ZipPassThrough(basename(file));
-      zip.add(entry);
-      const src = openSync(file, "r");
-      try {
-        for (;;) {
-          const n = readSync(src, buf, 0, buf.length, null);
-          if (n === 0) break;
-          entry.push(buf.slice(0, n), false);
-        }
-        entry.push(new Uint8Array(0), true);
-      } finally {
-        closeSync(src);
-      }
-    }
-    zip.end();
-    if (failed) throw failed;
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, abs);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {}
-    try {
-      unlinkSync(temp);
-    } catch {}
-    throw e;
+    writeStoredZip(zipPath, [
+      { name: "manifest.txt", text: manifest },
+      ...files.map((file) => ({ name: basename(file), file })),
+    ]);
   } finally {
     await rm(partsDir, { recursive: true, force: true });
   }

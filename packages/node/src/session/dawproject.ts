@@ -7,8 +7,6 @@
  * exported as the clips that play (flattened) and come back as one take.
  */
 
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { dbToGain, gainToDb } from "@controlroom/engine/core/db.ts";
@@ -24,8 +22,9 @@ import {
   type Track,
 } from "@controlroom/engine/session/schema.ts";
 import { TempoMap } from "@controlroom/engine/session/tempo-map.ts";
-import { unzipSync, Zip, ZipPassThrough } from "fflate";
+import { unzipSync } from "fflate";
 import { probeAudioFile } from "../files/open.ts";
+import { writeStoredZip } from "../files/zip-file.ts";
 import { audioPath } from "./audio-check.ts";
 import { sha256File } from "./hash.ts";
 import { saveSessionFile } from "./session-file.ts";
@@ -337,58 +336,15 @@ function writeClips(
  */
 export async function exportDawproject(session: Session, baseDir: string, outPath: string): Promise<void> {
   const { project, metadata, files } = dawprojectDocuments(session, baseDir);
-  const abs = resolve(outPath);
-  const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(4).toString("hex")}.tmp`);
-  const fd = openSync(temp, "wx");
-  try {
-    let failed: Error | null = null;
-    const zip = new Zip((err, chunk) => {
-      if (err) failed = err;
-      else writeSync(fd, chunk);
-    });
-    for (const [name, text] of [
-      ["project.xml", project],
-      ["metadata.xml", metadata],
-    ]) {
-      const e = new ZipPassThrough(name);
-      zip.add(e);
-      e.push(new TextEncoder().encode(text), true);
-    }
-    const buf = new Uint8Array(1 << 20);
-    for (const [name, path] of files) {
-      const e = new ZipPassThrough(name);
-      zip.add(e);
-      let src: number;
-      try {
-        src = openSync(path, "r");
-      } catch {
-        throw new SessionError([{ path: `audio`, message: `missing file ${path}` }], "export-dawproject");
-      }
-      try {
-        for (;;) {
-          const n = readSync(src, buf, 0, buf.length, null);
-          if (n === 0) break;
-          e.push(buf.slice(0, n), false);
-        }
-        e.push(new Uint8Array(0), true);
-      } finally {
-        closeSync(src);
-      }
-    }
-    zip.end();
-    if (failed) throw failed;
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, abs);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {}
-    try {
-      unlinkSync(temp);
-    } catch {}
-    throw e;
-  }
+  writeStoredZip(
+    outPath,
+    [
+      { name: "project.xml", text: project },
+      { name: "metadata.xml", text: metadata },
+      ...[...files].map(([name, file]) => ({ name, file })),
+    ],
+    (file) => new SessionError([{ path: `audio`, message: `missing file ${file}` }], "export-dawproject"),
+  );
 }
 
 /** Reads a Control Room extra from a `comment` attribute. */
