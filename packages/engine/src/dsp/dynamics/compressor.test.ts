@@ -10,6 +10,7 @@ import {
   assertInPlace,
   assertJsonRoundTrip,
   constant,
+  garbage,
   noise,
   renderBlocks,
   rmsDb,
@@ -214,8 +215,7 @@ describe("compressor", () => {
     const p = new Compressor(stereo, { detection: "rms", sidechainHpfHz: 80, stereoLink: 0.5, kneeDb: 6 });
     const z = run(p, [new Float32Array(fs), new Float32Array(fs)]);
     for (const c of z) for (const v of c) assert.equal(v, 0);
-    const big = new Float32Array(4800);
-    for (let i = 0; i < big.length; i++) big[i] = i % 3 === 0 ? 1e30 : i % 3 === 1 ? -1e30 : 0;
+    const big = garbage(4800);
     for (const params of [{}, { ratio: 1 }, { ratio: 100, attackMs: 0, detection: "rms" as const }]) {
       const y = run(new Compressor(stereo, params), [big, noise(4800, 5)]);
       assertFinite(y, JSON.stringify(params));

@@ -2,11 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Gate } from "./gate.ts";
 import {
-  assertBlockIndependent,
-  assertBypassNull,
   assertFinite,
-  assertInPlace,
-  assertJsonRoundTrip,
+  assertProcessorBasics,
+  garbage,
   noise,
   renderBlocks,
   sine,
@@ -129,9 +127,10 @@ describe("gate", () => {
   test("silence, garbage; block sizes 1, 13, 128, 4096 identical; bypass; JSON; errors", () => {
     const z = renderBlocks(new Gate(stereo), [new Float32Array(fs), new Float32Array(fs)], [480]);
     for (const c of z) for (const v of c) assert.equal(v, 0);
-    const big = new Float32Array(4800);
-    for (let i = 0; i < big.length; i++) big[i] = i % 3 === 0 ? 1e30 : i % 3 === 1 ? -1e30 : 0;
-    assertFinite(renderBlocks(new Gate(stereo, { ratio: 3 }), [big, noise(4800, 3)], [256]), "garbage");
+    assertFinite(
+      renderBlocks(new Gate(stereo, { ratio: 3 }), [garbage(4800), noise(4800, 3)], [256]),
+      "garbage",
+    );
     const burst = noise(20000, 1, 0.5);
     for (let i = 0; i < 20000; i++) if (Math.floor(i / 2500) % 2) burst[i] *= 0.001;
     const input = [burst, noise(20000, 2, 0.01)];
@@ -139,14 +138,7 @@ describe("gate", () => {
       { thresholdDb: -30, holdMs: 5, releaseMs: 20, lookaheadMs: 1 },
       { thresholdDb: -30, ratio: 3, rangeDb: -30 },
     ]) {
-      const a = renderBlocks(new Gate(stereo, opts), input, [20000]);
-      for (const sizes of [[1], [13], [128], [4096]]) {
-        assert.deepEqual(renderBlocks(new Gate(stereo, opts), input, sizes), a, `blocks of ${sizes}`);
-      }
-      assertBlockIndependent(() => new Gate(stereo, opts), input);
-      assertBypassNull(new Gate(stereo, opts), input);
-      assertInPlace(() => new Gate(stereo, opts), input);
-      assertJsonRoundTrip(new Gate(stereo, opts), (j) => new Gate(stereo, j), input);
+      assertProcessorBasics((p) => new Gate(stereo, p), opts, input);
     }
     assert.throws(
       () => new Gate(stereo, { holdMs: -1 }),

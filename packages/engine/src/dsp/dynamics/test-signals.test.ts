@@ -10,6 +10,15 @@ import { dirname, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
+import type { Processor, ProcessorJSON } from "../../core/processor.ts";
+import {
+  assertBlockIndependent,
+  assertBypassNull,
+  assertInPlace,
+  assertJsonRoundTrip,
+  renderBlocks,
+} from "../space/harness.test.ts";
+
 export {
   assertBlockIndependent,
   assertBypassNull,
@@ -61,6 +70,33 @@ export function assertFinite(chs: Float32Array[], what: string): void {
   for (const [c, x] of chs.entries())
     for (let i = 0; i < x.length; i++)
       if (!Number.isFinite(x[i])) assert.fail(`${what}: ch ${c}[${i}] = ${x[i]}`);
+}
+
+/** Garbage input: ±1e30 and zeros in turn (every third sample), `n` samples. */
+export function garbage(n: number): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = i % 3 === 0 ? 1e30 : i % 3 === 1 ? -1e30 : 0;
+  return x;
+}
+
+/**
+ * What every dynamics processor made by `make(opts)` must do on `input`: the same output, bit-exact, whole
+ * and in blocks of 1, 13, 128 and 4096 samples (and the harness's mixed sizes); bypass nulls; in place gives
+ * the same; toJSON → `make` round-trips.
+ */
+export function assertProcessorBasics<P>(
+  make: (params: P) => Processor,
+  opts: P,
+  input: Float32Array[],
+): void {
+  const a = renderBlocks(make(opts), input, [input[0].length]);
+  for (const sizes of [[1], [13], [128], [4096]]) {
+    assert.deepEqual(renderBlocks(make(opts), input, sizes), a, `blocks of ${sizes}`);
+  }
+  assertBlockIndependent(() => make(opts), input);
+  assertBypassNull(make(opts), input);
+  assertInPlace(() => make(opts), input);
+  assertJsonRoundTrip(make(opts), (j: ProcessorJSON) => make(j as unknown as P), input);
 }
 
 /**
