@@ -16,3 +16,13 @@ if (stale) {
   const r = spawnSync(npm, ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
+
+// The prebuilt CLI bundle (fast start-up); the bin falls back to the TypeScript sources when it is stale.
+const { buildCli, isCliBundleFresh } = await import("./build-cli.mjs");
+if (!isCliBundleFresh()) {
+  try {
+    await buildCli();
+  } catch (e) {
+    console.error(`note: could not prebuild the CLI (${e.message}); it will run from its TypeScript sources`);
+  }
+}

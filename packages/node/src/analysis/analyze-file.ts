@@ -9,6 +9,7 @@ import {
 } from "@controlroom/engine";
 import { openAudioFile } from "../files/open.ts";
 import type { AudioFileInfo } from "../files/types.ts";
+import { workerEntry } from "../workers/worker-entry.ts";
 
 /** A file's header facts and its full analysis. */
 export interface FileAnalysis {
@@ -92,7 +93,12 @@ class AnalysisWorker {
   onAck: (id: number) => void = () => {};
 
   constructor(opts: AnalyzerOptions) {
-    this.worker = new Worker(new URL("./analysis-worker-entry.mjs", import.meta.url), { workerData: opts });
+    this.worker = new Worker(
+      workerEntry(new URL("./analysis-worker-entry.mjs", import.meta.url), "analysis-worker"),
+      {
+        workerData: opts,
+      },
+    );
     this.reportPromise = new Promise((res, rej) => {
       this.resolveReport = res;
       this.rejectReport = rej;

@@ -15,8 +15,12 @@ const corpus = fileURLToPath(new URL("../../../../../shared/corpus/", import.met
 const haveCorpus = existsSync(join(corpus, "levels.json"));
 const noCorpus = haveCorpus ? false : "the shared corpus (../shared/corpus) is not beside this clone";
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -183,6 +187,11 @@ describe("controlroom analyze", () => {
     assert.ok(Math.abs(arr[0].samplePeakDbfs + 6.02) < 0.01);
     assert.equal(arr[1].file, png);
     assert.match(arr[1].error, /PNG/i);
+
+    // The same from the TypeScript sources (the path taken when the prebuilt bundle is stale).
+    const src = run(["analyze", "--json", good, png], { CONTROLROOM_FROM_SOURCE: "1" });
+    assert.equal(src.code, 1);
+    assert.deepEqual(JSON.parse(src.out), arr);
   });
 
   test("--plot writes a PNG and an SVG with axis labels", () => {

@@ -30,6 +30,11 @@ const FAMILIES: [names: string[], load: () => Promise<Register>][] = [
  */
 async function loadStudioCommands(): Promise<Register> {
   try {
+    // From the prebuilt CLI bundle the TypeScript loader is not registered yet; the studio runs from sources.
+    if ((globalThis as { __controlroomBundle?: string }).__controlroomBundle) {
+      const { register } = await import("tsx/esm/api");
+      register();
+    }
     // A computed specifier: this package must typecheck and run without the server package.
     const specifier = "@controlroom/server/cli/index.ts";
     const studio = (await import(specifier)) as { registerStudioCommands: Register };
@@ -51,7 +56,8 @@ program
 try {
   const named = process.argv.slice(2).find((a) => !a.startsWith("-"));
   const chosen = FAMILIES.filter(([names]) => named !== undefined && names.includes(named));
-  for (const [, load] of chosen.length ? chosen : FAMILIES) await (await load())(program);
+  const versionOnly = named === undefined && process.argv.some((a) => a === "-V" || a === "--version");
+  if (!versionOnly) for (const [, load] of chosen.length ? chosen : FAMILIES) await (await load())(program);
   await program.parseAsync(process.argv);
 } catch (e) {
   // One clear line, never a stack trace (set CONTROLROOM_DEBUG=1 to see one).

@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ProcessorJSON } from "@controlroom/engine";
 import { type LimiterRunner, serialLimiter } from "@controlroom/engine/mastering/master.ts";
+import { workerEntry } from "../workers/worker-entry.ts";
 import type { LimitJob } from "./limiter-worker.ts";
 
 /** Warm-up before each piece, seconds: 20 × the slowest release the mastering limiter uses (100 ms). */
@@ -24,7 +25,7 @@ export class ParallelLimiter implements LimiterRunner {
   private constructor(threads: number) {
     this.workers = Array.from(
       { length: threads },
-      () => new Worker(new URL("./limiter-worker-entry.mjs", import.meta.url)),
+      () => new Worker(workerEntry(new URL("./limiter-worker-entry.mjs", import.meta.url), "limiter-worker")),
     );
   }
 

@@ -4,6 +4,7 @@ import { Worker } from "node:worker_threads";
 import type { RemoteTracks, RenderOptions } from "@controlroom/engine/render/renderer.ts";
 import { SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
+import { workerEntry } from "../workers/worker-entry.ts";
 import type { TrackWorkerData } from "./track-worker.ts";
 
 type Reply = { done: true } | { ready: true } | { error: string };
@@ -63,7 +64,12 @@ export class TrackWorkers implements RemoteTracks {
           indices,
           memory: this.memory,
         };
-        const worker = new Worker(new URL("./track-worker-boot.mjs", import.meta.url), { workerData: data });
+        const worker = new Worker(
+          workerEntry(new URL("./track-worker-boot.mjs", import.meta.url), "track-worker"),
+          {
+            workerData: data,
+          },
+        );
         this.workers.push(worker);
         worker.on("message", (r: Reply) => this.waiting[w]?.(r));
         worker.on("error", (e) => this.waiting[w]?.({ error: e.message }));
