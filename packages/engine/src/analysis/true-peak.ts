@@ -16,6 +16,29 @@ export function truePeakOversampling(sampleRate: number): number {
 }
 
 /**
+ * The interpolation prototype of both true-peak readers (this meter and the limiter's detector): a Kaiser
+ * windowed sinc (80 dB stop band) of `length` taps at `factor` × the base rate, cut at the base-rate
+ * Nyquist frequency, split into `factor` polyphase branches of `tapsPerPhase` taps — branch p, tap j is
+ * h[j·factor + p] (0 past the end), unscaled. Each reader scales its branches its own way.
+ * @param factor oversampling factor (≥ 1).
+ * @param tapsPerPhase taps per branch; `length` ≤ factor × tapsPerPhase.
+ * @param length prototype length in taps (odd, so the centre falls on a tap).
+ */
+export function truePeakBranches(factor: number, tapsPerPhase: number, length: number): Float64Array[] {
+  const h = windowedSincLowpass(length, 0.5 / factor, kaiserBeta(STOPBAND_DB));
+  const phases: Float64Array[] = [];
+  for (let p = 0; p < factor; p++) {
+    const b = new Float64Array(tapsPerPhase);
+    for (let j = 0; j < tapsPerPhase; j++) {
+      const k = j * factor + p;
+      b[j] = k < length ? h[k] : 0;
+    }
+    phases.push(b);
+  }
+  return phases;
+}
+
+/**
  * Polyphase branches of the interpolation filter: `phases[p][j]` multiplies x[n−j] for output sub-sample p.
  * Windowed sinc cut at the input's Nyquist frequency; each branch has unity gain at DC.
  */
@@ -23,17 +46,8 @@ export function truePeakFilter(factor: number): Float64Array[] {
   // Odd length with an integer centre: branch p then interpolates exactly p/factor of the way between
   // samples, so the points checked are evenly spaced (0, ¼, ½, ¾ at 4x) and include the half-sample point.
   const length = factor * (TAPS_PER_PHASE - 1) + 1;
-  const h = windowedSincLowpass(length, 0.5 / factor, kaiserBeta(STOPBAND_DB));
-  const phases: Float64Array[] = [];
-  for (let p = 0; p < factor; p++) {
-    const b = new Float64Array(TAPS_PER_PHASE);
-    for (let j = 0; j < TAPS_PER_PHASE; j++) {
-      const k = j * factor + p;
-      b[j] = k < length ? h[k] * factor : 0;
-    }
-    phases.push(b);
-  }
-  return phases;
+  // Scaled by the factor: zero-stuffing divides the gain by it.
+  return truePeakBranches(factor, TAPS_PER_PHASE, length).map((b) => b.map((v) => v * factor));
 }
 
 /**

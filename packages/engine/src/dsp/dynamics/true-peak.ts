@@ -1,13 +1,12 @@
-import { kaiserBeta, windowedSincLowpass } from "../../core/fir.ts";
+import { truePeakBranches } from "../../analysis/true-peak.ts";
 
 /**
- * Stop-band attenuation of the interpolation filter, dB. 80 dB keeps pass-band ripple near 0.001 dB while
- * the transition stays narrow: with 64 taps per phase the response is flat to ~21 kHz at 48 kHz, so peaks
- * built from the top octave are not under-read (shorter or steeper-stop-band filters read up to 0.007 dB
- * low on limited music against an independent 8× meter — measured in limiter.test.ts' development).
+ * Default taps per phase. The prototype is the analysis meter's (`truePeakBranches`: Kaiser, 80 dB stop band,
+ * which keeps pass-band ripple near 0.001 dB while the transition stays narrow): with 64 taps per phase the
+ * response is flat to ~21 kHz at 48 kHz, so peaks built from the top octave are not under-read (shorter or
+ * steeper-stop-band filters read up to 0.007 dB low on limited music against an independent 8× meter —
+ * measured in limiter.test.ts' development).
  */
-const STOPBAND_DB = 80;
-/** Default taps per phase. */
 export const TRUE_PEAK_TAPS = 64;
 /** Most a band-limited waveform can rise between 4× grid points, from cos(π·0.5/4): a bound for skipping refinement. */
 const GRID_HEADROOM = 1 / Math.cos(Math.PI / 8);
@@ -58,18 +57,14 @@ export class TruePeakDetector {
     const T = tapsPerPhase;
     const L = 8;
     const N = L * T - 1;
-    const h = windowedSincLowpass(N, 0.5 / L, kaiserBeta(STOPBAND_DB));
+    const branches = truePeakBranches(L, T, N);
     // Centre tap c = (N−1)/2 = 4T − 1; phase p at step n sits at base time n − T/2 + (p + 1)/8.
     this.delay = T / 2 - 1;
     this.phases = [];
     for (let p = 0; p < L - 1; p++) {
-      const e = new Float64Array(T);
+      const e = branches[p];
       let sum = 0;
-      for (let j = 0; j < T; j++) {
-        const k = j * L + p;
-        e[j] = k < N ? h[k] : 0;
-        sum += e[j];
-      }
+      for (let j = 0; j < T; j++) sum += e[j];
       const r = new Float64Array(T);
       for (let j = 0; j < T; j++) r[T - 1 - j] = e[j] / sum;
       this.phases.push(r);
