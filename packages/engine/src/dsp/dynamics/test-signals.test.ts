@@ -27,6 +27,7 @@ export {
   noise,
   renderBlocks,
   sine,
+  timesRealTime,
 } from "../space/harness.test.ts";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../..");

@@ -9,26 +9,11 @@ import { Deesser } from "./deesser.ts";
 import { Gate } from "./gate.ts";
 import { Limiter } from "./limiter.ts";
 import { Multiband } from "./multiband.ts";
-import { noise } from "./test-signals.test.ts";
+import { timesRealTime } from "./test-signals.test.ts";
 import { TransientShaper } from "./transient.ts";
 
 const fs = 48000;
 const ctx = { sampleRate: fs, channels: 2 };
-
-function timesRealTime(p: Processor, seconds: number, amp: number): number {
-  const block = 512;
-  const input = [noise(block, 1, amp), noise(block, 2, amp)];
-  const out = [new Float32Array(block), new Float32Array(block)];
-  const blocks = Math.ceil((seconds * fs) / block);
-  for (let b = 0; b < 200; b++) p.process(input, out, block);
-  let best = 0;
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
-    for (let b = 0; b < blocks; b++) p.process(input, out, block);
-    best = Math.max(best, (blocks * block * 1000) / fs / (performance.now() - t0));
-  }
-  return best;
-}
 
 test("throughput (x real time, stereo 48 kHz)", { skip: !process.env.CR_BENCH && "set CR_BENCH=1" }, () => {
   const cases: [string, () => Processor, number][] = [

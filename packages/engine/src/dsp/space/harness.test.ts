@@ -116,6 +116,27 @@ export function sine(n: number, freq: number, fs: number, amp = 1): Float32Array
   return x;
 }
 
+/**
+ * Throughput of `p` as a multiple of real time: stereo noise at `amp` peak in 512-frame blocks at 48 kHz,
+ * `seconds` of audio after a 200-block warm-up, best of three runs — the machine is shared, the fastest run
+ * is the least disturbed one. `p` must be a stereo 48 kHz processor.
+ */
+export function timesRealTime(p: Processor, seconds: number, amp = 0.5): number {
+  const fs = 48000;
+  const block = 512;
+  const input = [noise(block, 1, amp), noise(block, 2, amp)];
+  const out = [new Float32Array(block), new Float32Array(block)];
+  const blocks = Math.ceil((seconds * fs) / block);
+  for (let b = 0; b < 200; b++) p.process(input, out, block);
+  let best = 0;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    for (let b = 0; b < blocks; b++) p.process(input, out, block);
+    best = Math.max(best, (blocks * block * 1000) / fs / (performance.now() - t0));
+  }
+  return best;
+}
+
 test("harness: noise is deterministic and in range", () => {
   const a = noise(1000, 7);
   assert.deepEqual(a, noise(1000, 7));

@@ -7,27 +7,11 @@ import type { Processor } from "../../core/processor.ts";
 import { Saturation } from "../colour/saturation.ts";
 import { Convolution } from "./convolution.ts";
 import { Delay } from "./delay.ts";
-import { noise } from "./harness.test.ts";
+import { noise, timesRealTime } from "./harness.test.ts";
 import { Reverb } from "./reverb.ts";
 
 const fs = 48000;
 const ctx = { sampleRate: fs, channels: 2 };
-
-function timesRealTime(p: Processor, seconds: number): number {
-  const block = 512;
-  const input = [noise(block, 1, 0.5), noise(block, 2, 0.5)];
-  const out = [new Float32Array(block), new Float32Array(block)];
-  const blocks = Math.ceil((seconds * fs) / block);
-  for (let b = 0; b < 200; b++) p.process(input, out, block);
-  // Best of three: the machine is shared, the fastest run is the least disturbed one.
-  let best = 0;
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
-    for (let b = 0; b < blocks; b++) p.process(input, out, block);
-    best = Math.max(best, (blocks * block * 1000) / fs / (performance.now() - t0));
-  }
-  return best;
-}
 
 test("throughput (x real time, stereo 48 kHz)", { skip: !process.env.CR_BENCH && "set CR_BENCH=1" }, () => {
   const ir = [noise(2 * fs, 5, 0.1), noise(2 * fs, 6, 0.1)];
