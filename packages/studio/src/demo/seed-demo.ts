@@ -2,7 +2,9 @@
  * The demo studio a newcomer sees on first start: a producer and a team, a workspace with two rooms, an EP
  * with three songs (arrangements, performers, takes, tasks), a schedule, a budget, and two mix versions of
  * the first song — audio synthesised by the engine's example song, never read from disk — with time-stamped
- * comments, a reply, an approval decision, credits and a delivery checklist.
+ * comments, a reply, an approval decision, credits and a delivery checklist; and the first song's multitrack
+ * (drums, bass, keys, lead vocal synthesised by demo-stems.ts) as kept takes with a mix session over them,
+ * so the mixer has strips and the render job has something to render.
  */
 import { createReadStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,16 +20,19 @@ import { setCredits, setDeliveryItem } from "../credits/credits.ts";
 import { submitJob } from "../jobs/jobs.ts";
 import { createProject, setMemberRoles } from "../projects/projects.ts";
 import { createWorkspace } from "../projects/workspaces.ts";
+import { putSongSession } from "../renders/song-session.ts";
 import { createBooking } from "../schedule/bookings.ts";
 import { createRoom } from "../schedule/rooms.ts";
 import { setArrangement } from "../songs/arrangement.ts";
 import { createRecording } from "../songs/recordings.ts";
+import { arrangementToSession } from "../songs/session-sync.ts";
 import { createSong, setPerformers, setSongStatus } from "../songs/songs.ts";
 import { createTake, decideTake } from "../takes/takes.ts";
 import { createTask } from "../tasks/tasks.ts";
 import { decideVersion } from "../versions/approvals.ts";
 import { addComment } from "../versions/comments.ts";
 import { createVersion } from "../versions/mix-versions.ts";
+import { type DemoStem, demoStems } from "./demo-stems.ts";
 
 /** The demo producer's sign-in. */
 export const DEMO_LOGIN = { email: "producer@demo.controlroom", password: "controlroom-demo" };
@@ -289,6 +294,75 @@ export async function seedDemo(
     if (s.jobs)
       for (const ver of versions)
         await submitJob(s, producer, P, { kind: "analyze", input: { versionId: ver.id } });
+
+    // The multitrack: one take per part (analysed by the jobs their creation queues) and a mix session
+    // over them, so the mixer opens on real strips and the render job can make a mix from them.
+    const seconds = opts.seconds ?? 24;
+    const tracks: Record<string, unknown>[] = [];
+    const audio: Record<string, unknown> = {};
+    const MIX: Record<DemoStem["part"], Record<string, unknown>> = {
+      drums: { volumeDb: -2 },
+      bass: { volumeDb: -3 },
+      keys: { volumeDb: -7, sends: [{ bus: "verb", levelDb: -16 }] },
+      "lead vocal": {
+        volumeDb: -1,
+        pan: 0.05,
+        inserts: [{ type: "compressor", thresholdDb: -20, ratio: 3 }],
+        sends: [{ bus: "verb", levelDb: -12 }],
+      },
+    };
+    for (const stem of demoStems(48000, seconds)) {
+      const id = stem.part.replace(/\s+/g, "_");
+      const path = join(dir, `${id}.wav`);
+      const w = await createAudioWriter(path, {
+        sampleRate: 48000,
+        channels: stem.channels.length,
+        bitDepth: 24,
+        ditherSeed: 3,
+      });
+      await w.write(stem.channels);
+      await w.close();
+      const blob = await uploadAudio(s, engineer, P, createReadStream(path));
+      const who = stem.part === "drums" ? drummer : stem.part === "lead vocal" ? artist : null;
+      const take = await createTake(s, engineer, nd.id, {
+        part: stem.part,
+        ...(who ? { performerId: who.userId } : { performerName: "Sam Engineer" }),
+        notes: "demo multitrack",
+        blobSha256: blob.sha256,
+      });
+      await decideTake(s, producer, take.id, { version: take.version, rating: 4, decision: "keep" });
+      const frames = stem.channels[0].length;
+      audio[id] = {
+        sha256: blob.sha256,
+        path: `${id}.wav`,
+        sampleRate: 48000,
+        channels: stem.channels.length,
+        frames,
+      };
+      tracks.push({
+        id,
+        name: stem.part[0].toUpperCase() + stem.part.slice(1),
+        channels: stem.channels.length,
+        ...MIX[stem.part],
+        activeTake: `take${take.number}`,
+        takes: [{ id: `take${take.number}`, clips: [{ audio: id, start: 0, length: frames / 48000 }] }],
+      });
+    }
+    await putSongSession(s, mixer, nd.id, {
+      version: 0,
+      session: {
+        version: 2,
+        name: "Night Drive",
+        sampleRate: 48000,
+        tempo: [{ bar: 1, beat: 1, bpm: 120 }],
+        timeSignatures: [{ bar: 1, numerator: 4, denominator: 4 }],
+        ...arrangementToSession(sections),
+        audio,
+        buses: [{ id: "verb", kind: "aux", inserts: [{ type: "reverb", mix: 1 }] }],
+        tracks,
+        master: { volumeDb: 0, inserts: [] },
+      },
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
