@@ -1,4 +1,5 @@
 import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
+import { concatBytes } from "./bytes.ts";
 import { type ChunkDecoder, DecodedReader, quietly } from "./decoded-reader.ts";
 import type { FileSource } from "./file-source.ts";
 import { AudioFileError, type AudioFileInfo } from "./types.ts";
@@ -78,7 +79,8 @@ function firstPackets(b: Uint8Array, count: number): Uint8Array[] {
       cur.push(b.subarray(body, body + len));
       body += len;
       if (len < 255) {
-        packets.push(concat(cur));
+        // A packet within one page stays a view of the file's bytes.
+        packets.push(cur.length === 1 ? cur[0] : concatBytes(cur));
         cur = [];
         if (packets.length === count) return packets;
       }
@@ -104,15 +106,4 @@ async function lastGranule(src: FileSource, serial: number): Promise<number | nu
     return g > 0 ? g : null;
   }
   return null;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((s, x) => s + x.length, 0));
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
 }

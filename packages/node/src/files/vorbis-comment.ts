@@ -1,4 +1,5 @@
 /** Vorbis comments (used by FLAC and Ogg Vorbis): `KEY=value` pairs after a vendor string. */
+import { concatBytes } from "./bytes.ts";
 
 /**
  * Parses a Vorbis comment block into lower-case tags (repeated keys are joined with "; ").
@@ -51,11 +52,5 @@ export function buildVorbisComment(vendor: string, tags: Record<string, string>)
     const e = enc.encode(`${k.toUpperCase()}=${val}`);
     parts.push(u32(e.length), e);
   }
-  const out = new Uint8Array(parts.reduce((s, x) => s + x.length, 0));
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -1,4 +1,5 @@
 import { AtomicFile } from "./atomic-file.ts";
+import { concatBytes } from "./bytes.ts";
 import { AudioFileError, type AudioWriter, type AudioWriterOptions, type BextMetadata } from "./types.ts";
 import { checkFinite, checkWriteArgs, checkWriterOptions, Quantizer } from "./writer-options.ts";
 
@@ -159,15 +160,15 @@ class WavWriter implements AudioWriter {
 /** RIFF header, JUNK (future ds64), fmt, optional bext and iXML, and the data chunk header. */
 function buildHeader(o: AudioWriterOptions): Header {
   const chunks: Uint8Array[] = [];
-  chunks.push(concat([ascii("RIFF"), new Uint8Array(4), ascii("WAVE")]));
+  chunks.push(concatBytes([ascii("RIFF"), new Uint8Array(4), ascii("WAVE")]));
   const junkAt = 12;
   chunks.push(chunk("JUNK", new Uint8Array(DS64_BYTES)));
   chunks.push(chunk("fmt ", fmtBody(o)));
   if (o.bext) chunks.push(chunk("bext", bextBody(o.bext)));
   if (o.ixml !== undefined) chunks.push(chunk("iXML", new TextEncoder().encode(o.ixml)));
   const before = chunks.reduce((s, c) => s + c.length, 0);
-  chunks.push(concat([ascii("data"), new Uint8Array(4)]));
-  return { bytes: concat(chunks), junkAt, dataSizeAt: before + 4 };
+  chunks.push(concatBytes([ascii("data"), new Uint8Array(4)]));
+  return { bytes: concatBytes(chunks), junkAt, dataSizeAt: before + 4 };
 }
 
 function fmtBody(o: AudioWriterOptions): Uint8Array {
@@ -247,14 +248,4 @@ function latin1(s: string): Uint8Array {
 function setU64(v: DataView, at: number, n: number): void {
   v.setUint32(at, n % 2 ** 32, true);
   v.setUint32(at + 4, Math.floor(n / 2 ** 32), true);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, x) => s + x.length, 0));
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
 }
