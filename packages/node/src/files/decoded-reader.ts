@@ -188,6 +188,38 @@ export class DecodedReader implements AudioReader {
   }
 }
 
+/** What a WebAssembly decoder (mpg123-decoder, @wasm-audio-decoders/*) returns for a chunk. */
+export interface WasmDecoded {
+  channelData: Float32Array[];
+  errors: { message: string }[];
+}
+
+/** The part of a WebAssembly decoder's interface the readers use. */
+export interface WasmDecoder {
+  ready: Promise<void>;
+  decode(bytes: Uint8Array): WasmDecoded | Promise<WasmDecoded>;
+  free(): void;
+}
+
+/**
+ * A `ChunkDecoder` over a WebAssembly decoder, once it is ready; its console complaints are silenced and
+ * its errors become messages.
+ * @param flush the decoder's own end-of-stream call, or null for a decoder that holds nothing back (an
+ * empty result then ends the stream).
+ */
+export async function wasmChunkDecoder(
+  d: WasmDecoder,
+  flush: (() => WasmDecoded | Promise<WasmDecoded>) | null,
+): Promise<ChunkDecoder> {
+  await d.ready;
+  const wrap = (r: WasmDecoded) => ({ channels: r.channelData, errors: r.errors.map((e) => e.message) });
+  return {
+    decode: async (bytes) => wrap(await quietly(() => d.decode(bytes))),
+    flush: flush ? async () => wrap(await quietly(flush)) : async () => ({ channels: [], errors: [] }),
+    free: () => d.free(),
+  };
+}
+
 /**
  * Runs a decoder call with console.error silenced: the WebAssembly decoders print their complaints there,
  * and we report them as warnings instead.

@@ -1,5 +1,5 @@
 import { MPEGDecoder } from "mpg123-decoder";
-import { type ChunkDecoder, DecodedReader, quietly } from "./decoded-reader.ts";
+import { type ChunkDecoder, DecodedReader, wasmChunkDecoder } from "./decoded-reader.ts";
 import type { FileSource } from "./file-source.ts";
 import { parseMpegHeader } from "./sniff.ts";
 import { AudioFileError, type AudioFileInfo } from "./types.ts";
@@ -73,19 +73,9 @@ export async function openMp3(src: FileSource): Promise<DecodedReader> {
   return new DecodedReader(src, info, makeDecoder, pos + at);
 }
 
-async function makeDecoder(): Promise<ChunkDecoder> {
-  const d = new MPEGDecoder();
-  await d.ready;
-  const wrap = (r: { channelData: Float32Array[]; errors: { message: string }[] }) => ({
-    channels: r.channelData,
-    errors: r.errors.map((e) => e.message),
-  });
-  return {
-    decode: async (bytes) => wrap(await quietly(() => d.decode(bytes))),
-    // mpg123 holds nothing back that more input would not release: an empty result ends the stream.
-    flush: async () => ({ channels: [], errors: [] }),
-    free: () => d.free(),
-  };
+function makeDecoder(): Promise<ChunkDecoder> {
+  // mpg123 holds nothing back that more input would not release: no flush.
+  return wasmChunkDecoder(new MPEGDecoder(), null);
 }
 
 function syncsafe(b: Uint8Array, at: number): number {

@@ -1,6 +1,6 @@
 import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
 import { concatBytes } from "./bytes.ts";
-import { type ChunkDecoder, DecodedReader, quietly } from "./decoded-reader.ts";
+import { type ChunkDecoder, DecodedReader, wasmChunkDecoder } from "./decoded-reader.ts";
 import type { FileSource } from "./file-source.ts";
 import { AudioFileError, type AudioFileInfo } from "./types.ts";
 import { parseVorbisComment } from "./vorbis-comment.ts";
@@ -49,18 +49,9 @@ export async function openOggVorbis(src: FileSource): Promise<DecodedReader> {
   return new DecodedReader(src, info, makeDecoder, 0);
 }
 
-async function makeDecoder(): Promise<ChunkDecoder> {
+function makeDecoder(): Promise<ChunkDecoder> {
   const d = new OggVorbisDecoder();
-  await d.ready;
-  const wrap = (r: { channelData: Float32Array[]; errors: { message: string }[] }) => ({
-    channels: r.channelData,
-    errors: r.errors.map((e) => e.message),
-  });
-  return {
-    decode: async (bytes) => wrap(await quietly(() => d.decode(bytes))),
-    flush: async () => wrap(await quietly(() => d.flush())),
-    free: () => d.free(),
-  };
+  return wasmChunkDecoder(d, () => d.flush());
 }
 
 /** The first `count` packets of the stream in `b` (pages parsed in order; stops when bytes run out). */
