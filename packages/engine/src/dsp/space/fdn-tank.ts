@@ -1,7 +1,7 @@
 import { designAbsorption } from "./absorption.ts";
 import { DelayLine } from "./delay-line.ts";
 import { allpass } from "./plate-tank.ts";
-import { GlidingLengths, type Tank } from "./tank.ts";
+import { GlidingLengths, GlidingTank } from "./tank.ts";
 
 /**
  * A feedback delay network (J.-M. Jot's design): N delay lines of mutually prime lengths, mixed through an
@@ -43,7 +43,7 @@ export const FDN_MAX_SIZE = 2;
 /** Smallest `size`. */
 const MIN_SIZE = 0.5;
 
-export class FdnTank implements Tank {
+export class FdnTank extends GlidingTank {
   private readonly fs: number;
   private readonly n: number;
   private readonly design: FdnDesign;
@@ -51,7 +51,7 @@ export class FdnTank implements Tank {
   private readonly diffL: DelayLine[];
   private readonly diffR: DelayLine[];
   /** Lengths: lines 0…N−1, then left diffusers, then right diffusers. */
-  private readonly len: GlidingLengths;
+  protected readonly len: GlidingLengths;
   private readonly absG: Float64Array;
   private readonly absB: Float64Array;
   private readonly absY: Float64Array;
@@ -64,11 +64,9 @@ export class FdnTank implements Tank {
   private readonly xr: Float64Array;
   private readonly t1: Float64Array;
   private readonly t2: Float64Array;
-  private size = 1;
-  private rtMid = 1;
-  private rtHigh = 1;
 
   constructor(sampleRate: number, design: FdnDesign, size: number) {
+    super();
     const n = design.linesMs.length;
     if (n < 2 || (n & (n - 1)) !== 0) throw new RangeError(`FDN line count must be a power of two, got ${n}`);
     this.fs = sampleRate;
@@ -95,7 +93,7 @@ export class FdnTank implements Tank {
     this.len.set(this.targets(size), true);
   }
 
-  private targets(size: number): number[] {
+  protected targets(size: number): number[] {
     const toSamples = (ms: number) => Math.max(2, Math.round((ms / 1000) * this.fs * size));
     const used = new Set<number>();
     // Prime line lengths, all different: no common echo periods, so modes spread evenly.
@@ -112,20 +110,7 @@ export class FdnTank implements Tank {
     ];
   }
 
-  setSize(size: number): void {
-    if (size === this.size) return;
-    this.size = size;
-    this.len.set(this.targets(size), false);
-    this.redesign();
-  }
-
-  setDecay(rt60Mid: number, rt60High: number): void {
-    this.rtMid = rt60Mid;
-    this.rtHigh = rt60High;
-    this.redesign();
-  }
-
-  private redesign(): void {
+  protected redesign(): void {
     for (let i = 0; i < this.n; i++) {
       const a = designAbsorption(this.len.target[i] / this.fs, this.rtMid, this.rtHigh, this.fs);
       this.absG[i] = a.g;
@@ -141,33 +126,16 @@ export class FdnTank implements Tank {
     this.len.set(this.len.target, true);
   }
 
-  process(
-    inL: Float64Array,
-    inR: Float64Array,
-    outL: Float64Array,
-    outR: Float64Array,
-    frames: number,
-  ): void {
-    let done = 0;
-    while (done < frames) {
-      if (this.len.gliding) {
-        // Lengths moving: sample by sample with fractional reads until the glide ends.
-        const n = Math.min(frames - done, 64);
-        this.processGliding(inL, inR, outL, outR, done, n);
-        done += n;
-      } else {
-        const n = Math.min(frames - done, this.chunk);
-        this.processStatic(inL, inR, outL, outR, done, n);
-        done += n;
-      }
-    }
+  /** The shortest delay at the smallest size, whatever the size now. */
+  protected chunkLength(): number {
+    return this.chunk;
   }
 
   /**
    * Whole-sample lengths: the same arithmetic as `processGliding`, but in chunks no longer than the shortest
    * delay, so every line's reads for the chunk are already written and lines are read and written as runs.
    */
-  private processStatic(
+  protected processStatic(
     inL: Float64Array,
     inR: Float64Array,
     outL: Float64Array,
@@ -247,7 +215,7 @@ export class FdnTank implements Tank {
     for (let k = 0; k < N; k++) lines[k].writeBlock(Y, k * stride, count);
   }
 
-  private processGliding(
+  protected processGliding(
     inL: Float64Array,
     inR: Float64Array,
     outL: Float64Array,

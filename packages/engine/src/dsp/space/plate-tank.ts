@@ -1,6 +1,6 @@
 import { absorptionForGains } from "./absorption.ts";
 import { DelayLine } from "./delay-line.ts";
-import { GlidingLengths, type Tank } from "./tank.ts";
+import { GlidingLengths, GlidingTank } from "./tank.ts";
 
 /**
  * A plate after the structure in J. Dattorro, "Effect Design Part 1: Reverberator and Other Filters"
@@ -40,10 +40,10 @@ const PHASE_WRAP = 2 * Math.PI * 100;
 /** Longest run processed at once on the whole-sample path. */
 const CHUNK = 256;
 
-export class PlateTank implements Tank {
+export class PlateTank extends GlidingTank {
   private readonly fs: number;
   private readonly lines: DelayLine[];
-  private readonly len: GlidingLengths;
+  protected readonly len: GlidingLengths;
   private readonly excursion: number;
   /** Absorption filters: [left after delay 1, left after delay 2, right after 1, right after 2]. */
   private readonly absG = new Float64Array(4);
@@ -66,11 +66,9 @@ export class PlateTank implements Tank {
   private fbL = 0;
   private fbR = 0;
   private phase = 0;
-  private size = 1;
-  private rtMid = 1;
-  private rtHigh = 1;
 
   constructor(sampleRate: number, size: number) {
+    super();
     this.fs = sampleRate;
     const scale = (PLATE_MAX_SIZE * sampleRate) / REF_RATE;
     this.excursion = (EXCURSION * sampleRate) / REF_RATE;
@@ -83,26 +81,13 @@ export class PlateTank implements Tank {
     this.len.set(this.targets(size), true);
   }
 
-  private targets(size: number): number[] {
+  protected targets(size: number): number[] {
     const s = (size * this.fs) / REF_RATE;
     return REF.map((r) => Math.max(1, r * s));
   }
 
-  setSize(size: number): void {
-    if (size === this.size) return;
-    this.size = size;
-    this.len.set(this.targets(size), false);
-    this.design();
-  }
-
-  setDecay(rt60Mid: number, rt60High: number): void {
-    this.rtMid = rt60Mid;
-    this.rtHigh = rt60High;
-    this.design();
-  }
-
   /** Losses from the (target) lengths; a size glide lasts only milliseconds. */
-  private design(): void {
+  protected redesign(): void {
     const t = this.len.target;
     const fs = this.fs;
     const mid = (samples: number) => 10 ** ((-3 * samples) / (fs * this.rtMid));
@@ -134,29 +119,7 @@ export class PlateTank implements Tank {
     this.len.set(this.len.target, true);
   }
 
-  process(
-    inL: Float64Array,
-    inR: Float64Array,
-    outL: Float64Array,
-    outR: Float64Array,
-    frames: number,
-  ): void {
-    let done = 0;
-    while (done < frames) {
-      if (this.len.gliding) {
-        const n = Math.min(frames - done, 64);
-        this.processGliding(inL, inR, outL, outR, done, n);
-        done += n;
-      } else {
-        const n = Math.min(frames - done, this.chunkLength());
-        this.processStatic(inL, inR, outL, outR, done, n);
-        done += n;
-      }
-    }
-  }
-
-  /** Longest run for which every read in `processStatic` is of samples already written. */
-  private chunkLength(): number {
+  protected chunkLength(): number {
     const n = this.len.current;
     let m = Math.min(n[0], n[1], n[2], n[3], n[5], n[6], n[7], n[9], n[10], n[11]);
     m = Math.min(m, n[4] - this.excursion - 2, n[8] - this.excursion - 2);
@@ -168,7 +131,7 @@ export class PlateTank implements Tank {
    * arithmetic per sample is that of `processGliding`, in the same order, so results do not depend on
    * which path ran.
    */
-  private processStatic(
+  protected processStatic(
     inL: Float64Array,
     inR: Float64Array,
     outL: Float64Array,
@@ -260,7 +223,7 @@ export class PlateTank implements Tank {
     d2.writeBlock(buf, 0, c);
   }
 
-  private processGliding(
+  protected processGliding(
     inL: Float64Array,
     inR: Float64Array,
     outL: Float64Array,

@@ -15,6 +15,79 @@ export interface Tank {
   clear(): void;
 }
 
+/**
+ * The engines' common driving: `setSize` moves the lengths and `setDecay` the decay, both then `redesign`;
+ * `process` runs sample by sample with fractional reads (`processGliding`, 64 at a time) while lengths glide
+ * and in whole-sample runs of `chunkLength()` (`processStatic`) otherwise.
+ */
+export abstract class GlidingTank implements Tank {
+  /** Lengths in samples, gliding on size changes. */
+  protected abstract readonly len: GlidingLengths;
+  protected size = 1;
+  /** RT60 at 1 kHz and at 8 kHz, s. */
+  protected rtMid = 1;
+  protected rtHigh = 1;
+
+  /** Length targets in samples for `size`. */
+  protected abstract targets(size: number): number[];
+  /** Loop gains and filters from the (target) lengths and the decay. */
+  protected abstract redesign(): void;
+  /** Longest run for which every read in `processStatic` is of samples already written. */
+  protected abstract chunkLength(): number;
+  protected abstract processStatic(
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    start: number,
+    count: number,
+  ): void;
+  protected abstract processGliding(
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    start: number,
+    count: number,
+  ): void;
+  abstract clear(): void;
+
+  setSize(size: number): void {
+    if (size === this.size) return;
+    this.size = size;
+    this.len.set(this.targets(size), false);
+    this.redesign();
+  }
+
+  setDecay(rt60Mid: number, rt60High: number): void {
+    this.rtMid = rt60Mid;
+    this.rtHigh = rt60High;
+    this.redesign();
+  }
+
+  process(
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    frames: number,
+  ): void {
+    let done = 0;
+    while (done < frames) {
+      if (this.len.gliding) {
+        // Lengths moving: sample by sample with fractional reads until the glide ends.
+        const n = Math.min(frames - done, 64);
+        this.processGliding(inL, inR, outL, outR, done, n);
+        done += n;
+      } else {
+        const n = Math.min(frames - done, this.chunkLength());
+        this.processStatic(inL, inR, outL, outR, done, n);
+        done += n;
+      }
+    }
+  }
+}
+
 /** Time constant of the size glide, ms. */
 const GLIDE_MS = 15;
 
