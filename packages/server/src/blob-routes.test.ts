@@ -75,6 +75,7 @@ for (const kind of DATABASES) {
     let dir: string;
     let team: TeamFixture;
     let sha: string;
+    let songId: string;
     const x = samples();
     const bytes = wav(x);
     const tokens: Record<string, string> = {};
@@ -103,6 +104,7 @@ for (const kind of DATABASES) {
       assert.equal(up.statusCode, 201, up.body);
       sha = JSON.parse(up.body).sha256;
       const song = await createSong(s, team.actors.producer, team.projectId, { title: "Peaks" });
+      songId = song.id;
       await createTake(s, team.actors.producer, song.id, {
         part: "bass",
         performerName: "B",
@@ -220,6 +222,21 @@ for (const kind of DATABASES) {
         console.error = orig;
       }
       assert.deepEqual(errors, []);
+    });
+
+    test("the take list shows the take's analysis fields (null: no job queue in this test)", async () => {
+      const r = await app.inject({
+        method: "GET",
+        url: `/api/songs/${songId}/takes`,
+        headers: auth("viewer"),
+      });
+      assert.equal(r.statusCode, 200, r.body);
+      const [take] = JSON.parse(r.body);
+      assert.equal(take.blobSha256, sha);
+      assert.deepEqual(
+        [take.integratedLufs, take.truePeakDbtp, take.durationSeconds, take.analysisJobId],
+        [null, null, null, null],
+      );
     });
   });
 }
