@@ -3,7 +3,13 @@ import type { ParamSpecs } from "../../core/params.ts";
 import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { Smoother } from "../../core/smoother.ts";
 import type { ProcessorFactory } from "../chain.ts";
-import { compressorReduction, DB_TO_LN, LN_POWER_TO_DB, timeCoefficient } from "./gain-computer.ts";
+import {
+  compressorReduction,
+  DB_TO_LN,
+  LN_POWER_TO_DB,
+  smoothMeanSquare,
+  timeCoefficient,
+} from "./gain-computer.ts";
 
 /** Level detection: instantaneous peak, or RMS over `rmsMs`. */
 export const DETECTION_MODES = ["peak", "rms"] as const;
@@ -356,15 +362,7 @@ export class Compressor extends Processor<CompressorParams> {
       } else {
         for (let i = 0; i < frames; i++) d[i] = x[i] * x[i];
       }
-      if (rms) {
-        let m = this.meanSquare[c];
-        for (let i = 0; i < frames; i++) {
-          m = d[i] + aM * (m - d[i]);
-          if (m < 1e-30) m = 0;
-          d[i] = m;
-        }
-        this.meanSquare[c] = m;
-      }
+      if (rms) this.meanSquare[c] = smoothMeanSquare(d, frames, aM, this.meanSquare[c]);
     }
   }
 

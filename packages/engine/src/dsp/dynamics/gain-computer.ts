@@ -51,6 +51,21 @@ export function timeCoefficient(ms: number, sampleRate: number): number {
   return ms <= 0 ? 0 : Math.exp(-1000 / (ms * sampleRate));
 }
 
+/**
+ * RMS detection, in place: instantaneous powers `power[0 … frames)` become the one-pole running mean square
+ * with `coeff` (from `timeCoefficient`), starting from `state`. Means below 1e-30 are zero, so a tail ends in
+ * exact zeros, not denormals. Returns the state after the last sample.
+ */
+export function smoothMeanSquare(power: Float64Array, frames: number, coeff: number, state: number): number {
+  let m = state;
+  for (let i = 0; i < frames; i++) {
+    m = power[i] + coeff * (m - power[i]);
+    if (m < 1e-30) m = 0;
+    power[i] = m;
+  }
+  return m;
+}
+
 /** ln(10)/20: converts dB to a natural exponent, so gain = exp(dB · DB_TO_LN). */
 export const DB_TO_LN = Math.LN10 / 20;
 /** 10/ln(10): converts the natural log of a power to dB. */

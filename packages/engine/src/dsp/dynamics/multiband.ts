@@ -3,7 +3,13 @@ import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { Smoother } from "../../core/smoother.ts";
 import type { ProcessorFactory } from "../chain.ts";
 import { Crossover } from "../eq/crossover.ts";
-import { compressorReduction, DB_TO_LN, LN_POWER_TO_DB, timeCoefficient } from "./gain-computer.ts";
+import {
+  compressorReduction,
+  DB_TO_LN,
+  LN_POWER_TO_DB,
+  smoothMeanSquare,
+  timeCoefficient,
+} from "./gain-computer.ts";
 
 /** One band's compressor. Omitted fields take the defaults in `BAND_DEFAULTS`. */
 export interface MultibandBand {
@@ -251,15 +257,7 @@ export class Multiband extends Processor<MultibandParams> {
         const b = this.bandBuf[c][k];
         for (let i = 0; i < frames; i++) if (b[i] * b[i] > det[i]) det[i] = b[i] * b[i];
       }
-      if (rms) {
-        let ms = this.meanSquare[k];
-        for (let i = 0; i < frames; i++) {
-          ms = det[i] + aM * (ms - det[i]);
-          if (ms < 1e-30) ms = 0;
-          det[i] = ms;
-        }
-        this.meanSquare[k] = ms;
-      }
+      if (rms) this.meanSquare[k] = smoothMeanSquare(det, frames, aM, this.meanSquare[k]);
       const moving = thr.moving || slope.moving || knee.moving || makeup.moving;
       let T = thr.value;
       let S = slope.value;
