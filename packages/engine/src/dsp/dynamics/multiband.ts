@@ -3,6 +3,7 @@ import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { Smoother } from "../../core/smoother.ts";
 import type { ProcessorFactory } from "../chain.ts";
 import { Crossover } from "../eq/crossover.ts";
+import { COMPRESSOR_SPECS, DETECTION_MODES } from "./compressor.ts";
 import {
   compressorReduction,
   DB_TO_LN,
@@ -115,18 +116,12 @@ export const MULTIBAND_SPECS: ParamSpecs = {
   outputDb: { kind: "number", unit: "dB", min: -24, max: 24, default: 0, description: "Output gain" },
   detection: {
     kind: "choice",
-    options: ["peak", "rms"],
+    options: DETECTION_MODES,
     default: "peak",
     description: "Band level detector",
   },
-  rmsMs: {
-    kind: "number",
-    unit: "ms",
-    min: 0.1,
-    max: 1000,
-    default: 10,
-    description: "RMS averaging time (rms detection)",
-  },
+  // The same RMS detector as the compressor's (`smoothMeanSquare`).
+  rmsMs: COMPRESSOR_SPECS.rmsMs,
 };
 
 const PARAM_MS = 20;
