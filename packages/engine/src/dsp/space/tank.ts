@@ -15,6 +15,16 @@ export interface Tank {
   clear(): void;
 }
 
+/** One run of samples: stereo in, stereo wet out, from sample `start`, `count` of them. */
+type TankRun = [
+  inL: Float64Array,
+  inR: Float64Array,
+  outL: Float64Array,
+  outR: Float64Array,
+  start: number,
+  count: number,
+];
+
 /**
  * The engines' common driving: `setSize` moves the lengths and `setDecay` the decay, both then `redesign`;
  * `process` runs sample by sample with fractional reads (`processGliding`, 64 at a time) while lengths glide
@@ -34,22 +44,10 @@ export abstract class GlidingTank implements Tank {
   protected abstract redesign(): void;
   /** Longest run for which every read in `processStatic` is of samples already written. */
   protected abstract chunkLength(): number;
-  protected abstract processStatic(
-    inL: Float64Array,
-    inR: Float64Array,
-    outL: Float64Array,
-    outR: Float64Array,
-    start: number,
-    count: number,
-  ): void;
-  protected abstract processGliding(
-    inL: Float64Array,
-    inR: Float64Array,
-    outL: Float64Array,
-    outR: Float64Array,
-    start: number,
-    count: number,
-  ): void;
+  /** Whole-sample lengths: a run of at most `chunkLength()` samples. */
+  protected abstract processStatic(...run: TankRun): void;
+  /** Lengths gliding: sample by sample with fractional reads. */
+  protected abstract processGliding(...run: TankRun): void;
   abstract clear(): void;
 
   setSize(size: number): void {
