@@ -15,11 +15,24 @@ export type Locate = (frame: number) => Promise<{ byte: number; frame: number } 
 /** A streaming decoder fed file bytes in arbitrary chunks. */
 export interface ChunkDecoder {
   /** Decodes what it can of `bytes`; returns planar channels (possibly empty) and any error messages. */
-  decode(bytes: Uint8Array): Promise<{ channels: Float32Array[]; errors: string[] }>;
+  decode(bytes: Uint8Array): Promise<DecodedChunk>;
   /** Decodes what is left at the end of the file. */
-  flush(): Promise<{ channels: Float32Array[]; errors: string[] }>;
+  flush(): Promise<DecodedChunk>;
   /** Releases the decoder. */
   free(): void;
+}
+
+/** One decoder step's output. */
+export interface DecodedChunk {
+  /** Planar channels, possibly empty. */
+  channels: Float32Array[];
+  /** Error messages from the decoder. */
+  errors: string[];
+  /**
+   * True when `channels` are new arrays the decoder never touches again: the reader then keeps them as they
+   * are instead of copying (decoders that reuse their output memory leave this unset).
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -61,11 +74,20 @@ export class DecodedReader implements AudioReader {
     while (this.queued < want && !this.ended) await this.fill();
     const n = Math.min(want, this.queued);
     if (n <= 0) return null;
+    const head = this.queue[0];
+    if (head[0].length - this.headUsed >= n) {
+      // Queued chunks are never written again, so views into them are safe to hand out: no copy.
+      const at = this.headUsed;
+      const views = head.map((c) => c.subarray(at, at + n));
+      this.take(n, null);
+      return views;
+    }
     if (this.out.length === 0 || this.out[0].length < n) {
       this.out = Array.from({ length: this.info.channels }, () => new Float32Array(n));
     }
     this.take(n, this.out);
-    return this.out.map((o) => (o.length === n ? o : o.subarray(0, n)));
+    if (this.out[0].length === n) return this.out;
+    return this.out.map((o) => o.subarray(0, n));
   }
 
   async seek(frame: number): Promise<void> {
@@ -141,7 +163,7 @@ export class DecodedReader implements AudioReader {
   /** Decodes the next chunk of the file (or flushes at its end). */
   private async fill(): Promise<void> {
     if (!this.decoder) this.decoder = await this.makeDecoder();
-    let result: { channels: Float32Array[]; errors: string[] };
+    let result: DecodedChunk;
     const at = this.filePos;
     try {
       if (this.filePos < this.src.size) {
@@ -169,8 +191,9 @@ export class DecodedReader implements AudioReader {
           `decoder produced ${result.channels.length} channels, header says ${this.info.channels}`,
         );
       }
-      // Copy: decoders may reuse their output memory.
-      this.queue.push(result.channels.slice(0, this.info.channels).map((c) => c.slice()));
+      const chans = result.channels.slice(0, this.info.channels);
+      // Copy unless fresh: decoders may reuse their output memory.
+      this.queue.push(result.fresh ? chans : chans.map((c) => c.slice()));
       this.queued += got;
     }
     if (this.ended && this.position + this.queued === 0 && this.src.size > this.startOffset) {

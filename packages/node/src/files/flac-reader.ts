@@ -27,6 +27,10 @@ export async function openFlac(src: FileSource, base = 0): Promise<DecodedReader
   return new DecodedReader(src, info, () => makeFlacDecoder(h.bitDepth), base, locate);
 }
 
+/** 1.5·2^52: x + ROUNDER − ROUNDER is x rounded to the nearest integer, for |x| < 2^51. */
+const ROUNDER = 6755399441055744;
+const NO_ERRORS: string[] = [];
+
 async function makeFlacDecoder(bits: number): Promise<ChunkDecoder> {
   const d = new FLACDecoder();
   await d.ready;
@@ -36,9 +40,17 @@ async function makeFlacDecoder(bits: number): Promise<ChunkDecoder> {
   const down = 1 / 2 ** (bits - 1);
   const wrap = (r: { channelData: Float32Array[]; errors: { message: string }[] }) => {
     if (bits <= 24) {
-      for (const c of r.channelData) for (let i = 0; i < c.length; i++) c[i] = Math.round(c[i] * up) * down;
+      const chans = r.channelData;
+      for (let c = 0; c < chans.length; c++) {
+        const x = chans[c];
+        const n = x.length;
+        // |x·up| < 2^23, so adding and removing 1.5·2^52 rounds it to the nearest integer in double precision
+        // (no ties: the decoder's error is ≤ 0.25 LSB). One tight loop, in place.
+        for (let i = 0; i < n; i++) x[i] = (x[i] * up + ROUNDER - ROUNDER) * down;
+      }
     }
-    return { channels: r.channelData, errors: r.errors.map((e) => e.message) };
+    const errors = r.errors.length === 0 ? NO_ERRORS : r.errors.map((e) => e.message);
+    return { channels: r.channelData, errors, fresh: true };
   };
   return {
     decode: async (bytes) => wrap(await quietly(() => d.decode(bytes))),
