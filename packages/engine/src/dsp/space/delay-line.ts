@@ -8,9 +8,13 @@ import { nextPowerOfTwo } from "../../core/fft.ts";
  */
 export class DelayLine {
   readonly buffer: Float32Array;
-  private readonly mask: number;
-  /** Where the next sample will be written. */
-  private pos = 0;
+  /** buffer.length − 1 (the length is a power of two). */
+  readonly mask: number;
+  /**
+   * Where the next sample will be written. Public for the reverb tanks' fused loops, which read and write
+   * `buffer` directly and then advance this by the samples they wrote.
+   */
+  pos = 0;
 
   /** @param maxDelay longest delay to be read, in samples. */
   constructor(maxDelay: number) {
@@ -73,6 +77,28 @@ export class DelayLine {
     }
   }
 
+  /**
+   * A plain delay over a run: per sample, `write(src[j])` then `dst[j] = readLinear(1 + d)`, the same
+   * arithmetic as those calls (d ≥ 0, constant over the run; any `count`).
+   */
+  writeReadBlock(d: number, src: Float32Array, dst: Float64Array, count: number): void {
+    const b = this.buffer;
+    const m = this.mask;
+    const dd = 1 + d;
+    const di = Math.floor(dd);
+    const f = dd - di;
+    let p = this.pos;
+    for (let j = 0; j < count; j++) {
+      const x = src[j];
+      b[p] = x > -1e-25 && x < 1e-25 ? 0 : x;
+      p = (p + 1) & m;
+      const i = p - di;
+      const a = b[i & m];
+      dst[j] = a + f * (b[(i - 1) & m] - a);
+    }
+    this.pos = p;
+  }
+
   /** Writes `count` samples from `src[o …]` as `write` would, one after another. */
   writeBlock(src: Float64Array, o: number, count: number): void {
     const b = this.buffer;
@@ -105,18 +131,32 @@ export class DelayLine {
 
   /**
    * Runs a Schroeder allpass (g + loss·z^−m)/(1 + g·loss·z^−m) with this line as its delay over `count`
-   * samples of `buf` in place: whole-sample m ≥ count. Same arithmetic as `allpass` sample by sample.
+   * samples of `buf` in place: whole-sample m ≥ 1, any `count` (each sample is read before it is
+   * overwritten). Same arithmetic as `allpass` sample by sample.
    */
   allpassBlock(m: number, g: number, loss: number, buf: Float64Array, count: number): void {
+    this.allpassBlockFrom(m, g, loss, buf, 0, buf, count);
+  }
+
+  /** `allpassBlock` reading its input from `src[srcStart …]` and writing the result to `dst[0 …]`. */
+  allpassBlockFrom(
+    m: number,
+    g: number,
+    loss: number,
+    src: Float64Array,
+    srcStart: number,
+    dst: Float64Array,
+    count: number,
+  ): void {
     const b = this.buffer;
     const mask = this.mask;
     let r = (this.pos - m) & mask;
     let w = this.pos;
     for (let j = 0; j < count; j++) {
       const v = loss * b[r];
-      const x = buf[j] - g * v;
+      const x = src[srcStart + j] - g * v;
       b[w] = x > -1e-25 && x < 1e-25 ? 0 : x;
-      buf[j] = v + g * x;
+      dst[j] = v + g * x;
       r = (r + 1) & mask;
       w = (w + 1) & mask;
     }

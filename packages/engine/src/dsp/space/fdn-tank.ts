@@ -57,7 +57,7 @@ export class FdnTank extends GlidingTank {
   private readonly absY: Float64Array;
   private readonly v: Float64Array;
   private readonly outScale: number;
-  /** Chunk length for whole-sample processing: the shortest delay at the smallest size. */
+  /** Chunk length for whole-sample processing: the shortest line at the smallest size (at most 256). */
   private readonly chunk: number;
   private readonly rows: Float64Array;
   private readonly xl: Float64Array;
@@ -82,7 +82,8 @@ export class FdnTank extends GlidingTank {
     this.absY = new Float64Array(n);
     this.v = new Float64Array(n);
     this.outScale = 1 / Math.sqrt(n);
-    const shortest = Math.min(...design.linesMs, ...design.diffuseLeftMs, ...design.diffuseRightMs);
+    // Only the lines are read a run ahead; the diffusers run sample by sample and take any run length.
+    const shortest = Math.min(...design.linesMs);
     this.chunk = Math.max(1, Math.min(256, Math.floor((shortest / 1000) * sampleRate * MIN_SIZE) - 2));
     this.rows = new Float64Array(n * this.chunk);
     this.xl = new Float64Array(this.chunk);
@@ -151,12 +152,14 @@ export class FdnTank extends GlidingTank {
     const offR = N + dL.length;
     const xl = this.xl;
     const xr = this.xr;
-    for (let j = 0; j < count; j++) {
-      xl[j] = inL[start + j];
-      xr[j] = inR[start + j];
+    dL[0].allpassBlockFrom(cur[N], DIFFUSION, 1, inL, start, xl, count);
+    for (let k = 1; k < dL.length; k++) dL[k].allpassBlock(cur[N + k], DIFFUSION, 1, xl, count);
+    dR[0].allpassBlockFrom(cur[offR], DIFFUSION, 1, inR, start, xr, count);
+    for (let k = 1; k < dR.length; k++) dR[k].allpassBlock(cur[offR + k], DIFFUSION, 1, xr, count);
+    if (N === 8) {
+      this.static8(outL, outR, start, count);
+      return;
     }
-    for (let k = 0; k < dL.length; k++) dL[k].allpassBlock(cur[N + k], DIFFUSION, 1, xl, count);
-    for (let k = 0; k < dR.length; k++) dR[k].allpassBlock(cur[offR + k], DIFFUSION, 1, xr, count);
     const Y = this.rows;
     const stride = this.chunk;
     for (let k = 0; k < N; k++) lines[k].readBlock(cur[k], Y, k * stride, count);
@@ -213,6 +216,120 @@ export class FdnTank extends GlidingTank {
       for (let j = 0; j < count; j++) Y[o + j] = Y[o + j] * norm + (neg ? -x[j] : x[j]);
     }
     for (let k = 0; k < N; k++) lines[k].writeBlock(Y, k * stride, count);
+  }
+
+  /**
+   * `processStatic` for 8 lines with the loops fused: lines read straight from their buffers through the
+   * absorption filters with the taps summed and the first Hadamard stage done in the same pass (two lines
+   * at a time), then the last two stages, the input and the writes in one pass per four lines. Every value
+   * is computed by the same operations in the same order as the general path, so the output is identical.
+   */
+  private static8(outL: Float64Array, outR: Float64Array, start: number, count: number): void {
+    const lines = this.lines;
+    const cur = this.len.current;
+    const Y = this.rows;
+    const stride = this.chunk;
+    const aG = this.absG;
+    const aB = this.absB;
+    const aY = this.absY;
+    const accL = this.t1;
+    const accR = this.t2;
+    const outScale = this.outScale;
+    for (let k = 0; k < 8; k += 2) {
+      const la = lines[k];
+      const lb = lines[k + 1];
+      const ba = la.buffer;
+      const bb = lb.buffer;
+      const ma = la.mask;
+      const mb = lb.mask;
+      let ra = (la.pos - cur[k]) & ma;
+      let rb = (lb.pos - cur[k + 1]) & mb;
+      const ga = aG[k];
+      const pa = aB[k];
+      const gb = aG[k + 1];
+      const pb = aB[k + 1];
+      let sa = aY[k];
+      let sb = aY[k + 1];
+      // Tap signs: left negates odd lines, right negates lines with bit 1 set (k and k+1 share it).
+      const sR = k & 2 ? -1 : 1;
+      const oa = k * stride;
+      const ob = oa + stride;
+      for (let j = 0; j < count; j++) {
+        const ya = ga * ba[ra] + pa * sa;
+        sa = ya > -1e-25 && ya < 1e-25 ? 0 : ya;
+        const yb = gb * bb[rb] + pb * sb;
+        sb = yb > -1e-25 && yb < 1e-25 ? 0 : yb;
+        ra = (ra + 1) & ma;
+        rb = (rb + 1) & mb;
+        Y[oa + j] = sa + sb;
+        Y[ob + j] = sa - sb;
+        if (k === 0) {
+          // A flushed value is never −0, so starting the sums at the first value equals 0 + value.
+          accL[j] = sa - sb;
+          accR[j] = sa + sb;
+        } else if (k === 6) {
+          outL[start + j] = (accL[j] + sa - sb) * outScale;
+          outR[start + j] = (accR[j] + sR * sa + sR * sb) * outScale;
+        } else {
+          accL[j] = accL[j] + sa - sb;
+          accR[j] = accR[j] + sR * sa + sR * sb;
+        }
+      }
+      aY[k] = sa;
+      aY[k + 1] = sb;
+    }
+    const norm = 1 / Math.sqrt(8);
+    // Lines k, k+2, k+4, k+6 (k = 0 left input, k = 1 right): Hadamard stages 2 and 3, scale, input, write.
+    for (let k = 0; k < 2; k++) {
+      const x = k === 0 ? this.xl : this.xr;
+      const l0 = lines[k];
+      const l2 = lines[k + 2];
+      const l4 = lines[k + 4];
+      const l6 = lines[k + 6];
+      const b0 = l0.buffer;
+      const b2 = l2.buffer;
+      const b4 = l4.buffer;
+      const b6 = l6.buffer;
+      const m0 = l0.mask;
+      const m2 = l2.mask;
+      const m4 = l4.mask;
+      const m6 = l6.mask;
+      let w0 = l0.pos;
+      let w2 = l2.pos;
+      let w4 = l4.pos;
+      let w6 = l6.pos;
+      const o0 = k * stride;
+      const o2 = o0 + 2 * stride;
+      const o4 = o0 + 4 * stride;
+      const o6 = o0 + 6 * stride;
+      for (let j = 0; j < count; j++) {
+        const a0 = Y[o0 + j];
+        const a2 = Y[o2 + j];
+        const a4 = Y[o4 + j];
+        const a6 = Y[o6 + j];
+        const c0 = a0 + a2;
+        const c2 = a0 - a2;
+        const c4 = a4 + a6;
+        const c6 = a4 - a6;
+        const xj = x[j];
+        const v0 = (c0 + c4) * norm + xj;
+        const v2 = (c2 + c6) * norm - xj;
+        const v4 = (c0 - c4) * norm + xj;
+        const v6 = (c2 - c6) * norm - xj;
+        b0[w0] = v0 > -1e-25 && v0 < 1e-25 ? 0 : v0;
+        b2[w2] = v2 > -1e-25 && v2 < 1e-25 ? 0 : v2;
+        b4[w4] = v4 > -1e-25 && v4 < 1e-25 ? 0 : v4;
+        b6[w6] = v6 > -1e-25 && v6 < 1e-25 ? 0 : v6;
+        w0 = (w0 + 1) & m0;
+        w2 = (w2 + 1) & m2;
+        w4 = (w4 + 1) & m4;
+        w6 = (w6 + 1) & m6;
+      }
+      l0.pos = w0;
+      l2.pos = w2;
+      l4.pos = w4;
+      l6.pos = w6;
+    }
   }
 
   protected processGliding(

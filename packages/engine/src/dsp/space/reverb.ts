@@ -167,20 +167,27 @@ export class Reverb extends Processor<ReverbParams> {
     const inR = this.inR;
     let d = this.preNow;
     const target = this.preTarget;
-    for (let i = 0; i < frames; i++) {
-      if (d !== target) {
-        let step = (target - d) * this.preK;
-        if (step > PREDELAY_MAX_RATE) step = PREDELAY_MAX_RATE;
-        else if (step < -PREDELAY_MAX_RATE) step = -PREDELAY_MAX_RATE;
-        d += step;
-        if (Math.abs(target - d) < 1e-3) d = target;
+    if (d === target) {
+      // Predelay settled (the usual case): whole runs, the same arithmetic as the per-sample path below.
+      preL.writeReadBlock(d, xl, inL, frames);
+      if (stereo) preR.writeReadBlock(d, xr, inR, frames);
+      else inR.set(inL.subarray(0, frames));
+    } else {
+      for (let i = 0; i < frames; i++) {
+        if (d !== target) {
+          let step = (target - d) * this.preK;
+          if (step > PREDELAY_MAX_RATE) step = PREDELAY_MAX_RATE;
+          else if (step < -PREDELAY_MAX_RATE) step = -PREDELAY_MAX_RATE;
+          d += step;
+          if (Math.abs(target - d) < 1e-3) d = target;
+        }
+        preL.write(xl[i]);
+        inL[i] = preL.readLinear(1 + d);
+        if (stereo) {
+          preR.write(xr[i]);
+          inR[i] = preR.readLinear(1 + d);
+        } else inR[i] = inL[i];
       }
-      preL.write(xl[i]);
-      inL[i] = preL.readLinear(1 + d);
-      if (stereo) {
-        preR.write(xr[i]);
-        inR[i] = preR.readLinear(1 + d);
-      } else inR[i] = inL[i];
     }
     this.preNow = d;
     const wetL = this.wetL;
@@ -188,18 +195,37 @@ export class Reverb extends Processor<ReverbParams> {
     this.tank.process(inL, inR, wetL, wetR, frames);
     if (this.oldTank) this.crossfade(inL, inR, wetL, wetR, frames);
     const outs = this.outputChannels;
-    for (let i = 0; i < frames; i++) {
-      const mix = this.mixS.next();
-      const w = this.widthS.next();
-      const mid = 0.5 * (wetL[i] + wetR[i]);
-      const side = 0.5 * w * (wetL[i] - wetR[i]);
+    const o0 = output[0];
+    const o1 = output[1];
+    const mixS = this.mixS;
+    const widthS = this.widthS;
+    if (outs === 2 && mixS.value === this.params.mix && widthS.value === this.params.width) {
+      // Both smoothers at rest: next() would return these constants every sample.
+      const mix = mixS.value;
+      const w = widthS.value;
       const dry = 1 - mix;
-      // Read both inputs before writing (output may be the input arrays).
-      const a = xl[i];
-      const b = xr[i];
-      output[0][i] = dry * a + mix * (mid + side);
-      output[1][i] = dry * b + mix * (mid - side);
-      for (let c = 2; c < outs; c++) output[c][i] = dry * input[c][i];
+      for (let i = 0; i < frames; i++) {
+        const mid = 0.5 * (wetL[i] + wetR[i]);
+        const side = 0.5 * w * (wetL[i] - wetR[i]);
+        // Read both inputs before writing (output may be the input arrays).
+        const a = xl[i];
+        const b = xr[i];
+        o0[i] = dry * a + mix * (mid + side);
+        o1[i] = dry * b + mix * (mid - side);
+      }
+    } else {
+      for (let i = 0; i < frames; i++) {
+        const mix = mixS.next();
+        const w = widthS.next();
+        const mid = 0.5 * (wetL[i] + wetR[i]);
+        const side = 0.5 * w * (wetL[i] - wetR[i]);
+        const dry = 1 - mix;
+        const a = xl[i];
+        const b = xr[i];
+        o0[i] = dry * a + mix * (mid + side);
+        o1[i] = dry * b + mix * (mid - side);
+        for (let c = 2; c < outs; c++) output[c][i] = dry * input[c][i];
+      }
     }
   }
 
