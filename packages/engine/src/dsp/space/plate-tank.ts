@@ -66,12 +66,26 @@ export class PlateTank extends GlidingTank {
   private fbL = 0;
   private fbR = 0;
   private phase = 0;
+  /**
+   * The modulation sines as rotating phasors (sin, cos per branch): two multiplies and an add per value
+   * instead of Math.sin each sample; re-seeded from Math.sin/cos when the phase wraps (every 100 s), so
+   * rounding cannot build up. Equal to sin(MOD_HZ·phase) to ~1e−12.
+   */
+  private sinL = 0;
+  private cosL = 1;
+  private sinR = Math.sin(1.3);
+  private cosR = Math.cos(1.3);
+  private readonly rotL: readonly [number, number];
+  private readonly rotR: readonly [number, number];
 
   constructor(sampleRate: number, size: number) {
     super();
     this.fs = sampleRate;
     const scale = (PLATE_MAX_SIZE * sampleRate) / REF_RATE;
     this.excursion = (EXCURSION * sampleRate) / REF_RATE;
+    const w = (2 * Math.PI) / sampleRate;
+    this.rotL = [Math.cos(MOD_HZ_L * w), Math.sin(MOD_HZ_L * w)];
+    this.rotR = [Math.cos(MOD_HZ_R * w), Math.sin(MOD_HZ_R * w)];
     // Lines 0–11 only; taps read inside them.
     this.lines = REF.slice(0, 12).map(
       (r, i) => new DelayLine(r * scale + (i === 4 || i === 8 ? this.excursion + 2 : 2)),
@@ -115,13 +129,69 @@ export class PlateTank extends GlidingTank {
     this.absY.fill(0);
     this.fbL = 0;
     this.fbR = 0;
-    this.phase = 0;
+    this.seedPhasors(0);
     this.len.set(this.len.target, true);
   }
 
+  /** Sets the phase and the phasors from it exactly. */
+  private seedPhasors(phase: number): void {
+    this.phase = phase;
+    this.sinL = Math.sin(MOD_HZ_L * phase);
+    this.cosL = Math.cos(MOD_HZ_L * phase);
+    this.sinR = Math.sin(MOD_HZ_R * phase + 1.3);
+    this.cosR = Math.cos(MOD_HZ_R * phase + 1.3);
+  }
+
+  /**
+   * Fills `modL`/`modR` with the next `count` modulation values and advances the phasors (the same steps
+   * whichever path runs, so output does not depend on block cuts).
+   */
+  private modulation(modL: Float64Array, modR: Float64Array, count: number): void {
+    const exc = this.excursion;
+    const dPhase = (2 * Math.PI) / this.fs;
+    const [cl, sl] = this.rotL;
+    const [cr, sr] = this.rotR;
+    let sL = this.sinL;
+    let cL = this.cosL;
+    let sR = this.sinR;
+    let cR = this.cosR;
+    let phase = this.phase;
+    for (let j = 0; j < count; j++) {
+      modL[j] = exc * sL;
+      modR[j] = exc * sR;
+      phase += dPhase;
+      if (phase > PHASE_WRAP) {
+        // Whole cycles of both rates: re-seed exactly.
+        this.seedPhasors(phase - PHASE_WRAP);
+        phase = this.phase;
+        sL = this.sinL;
+        cL = this.cosL;
+        sR = this.sinR;
+        cR = this.cosR;
+      } else {
+        const tL = sL * cl + cL * sl;
+        cL = cL * cl - sL * sl;
+        sL = tL;
+        const tR = sR * cr + cR * sr;
+        cR = cR * cr - sR * sr;
+        sR = tR;
+      }
+    }
+    this.phase = phase;
+    this.sinL = sL;
+    this.cosL = cL;
+    this.sinR = sR;
+    this.cosR = cR;
+  }
+
+  /**
+   * Only the modulated allpasses (written after their run is read) and the second delays (read a run ahead)
+   * limit the run; every other stage reads each sample before overwriting it, and the taps read after the
+   * run's writes within the lines' spare room.
+   */
   protected chunkLength(): number {
     const n = this.len.current;
-    let m = Math.min(n[0], n[1], n[2], n[3], n[5], n[6], n[7], n[9], n[10], n[11]);
+    let m = Math.min(n[7], n[11]);
     m = Math.min(m, n[4] - this.excursion - 2, n[8] - this.excursion - 2);
     return Math.max(1, Math.min(CHUNK, Math.floor(m) - 1));
   }
@@ -151,16 +221,7 @@ export class PlateTank extends GlidingTank {
     ap1.allpassBlock(n[1], DIFFUSION[1], g[1], x, c);
     ap2.allpassBlock(n[2], DIFFUSION[2], g[2], x, c);
     ap3.allpassBlock(n[3], DIFFUSION[3], g[3], x, c);
-    const exc = this.excursion;
-    const dPhase = (2 * Math.PI) / this.fs;
-    let phase = this.phase;
-    for (let j = 0; j < c; j++) {
-      modL[j] = exc * Math.sin(MOD_HZ_L * phase);
-      modR[j] = exc * Math.sin(MOD_HZ_R * phase + 1.3);
-      phase += dPhase;
-      if (phase > PHASE_WRAP) phase -= PHASE_WRAP;
-    }
-    this.phase = phase;
+    this.modulation(modL, modR, c);
     // Branch outputs for the run come from the second delays, already written: the cross-feeds are known.
     d2L.readBlock(n[7], t1, 0, c);
     let st = aY[1];
@@ -178,23 +239,74 @@ export class PlateTank extends GlidingTank {
     this.branch(ap1L, d1L, ap2L, d2L, 4, 0, bl, modL, c);
     this.branch(ap1R, d1R, ap2R, d2R, 8, 2, br, modR, c);
     // Output taps, read after the run's writes: tap t at step j is c + t − 1 back from the write position.
+    // One pass per output, the terms summed in the per-sample path's order.
     const back = c - 1;
-    d1R.tapBlock(back + n[12], g[12], 0, acc, c);
-    d1R.tapBlock(back + n[13], g[13], 1, acc, c);
-    ap2R.tapBlock(back + n[14], g[14], -1, acc, c);
-    d2R.tapBlock(back + n[15], g[15], 1, acc, c);
-    d1L.tapBlock(back + n[16], g[16], -1, acc, c);
-    ap2L.tapBlock(back + n[17], g[17], -1, acc, c);
-    d2L.tapBlock(back + n[18], g[18], -1, acc, c);
-    for (let j = 0; j < c; j++) outL[start + j] = OUT_GAIN * acc[j];
-    d1L.tapBlock(back + n[19], g[19], 0, acc, c);
-    d1L.tapBlock(back + n[20], g[20], 1, acc, c);
-    ap2L.tapBlock(back + n[21], g[21], -1, acc, c);
-    d2L.tapBlock(back + n[22], g[22], 1, acc, c);
-    d1R.tapBlock(back + n[23], g[23], -1, acc, c);
-    ap2R.tapBlock(back + n[24], g[24], -1, acc, c);
-    d2R.tapBlock(back + n[25], g[25], -1, acc, c);
-    for (let j = 0; j < c; j++) outR[start + j] = OUT_GAIN * acc[j];
+    const bL1 = d1L.buffer;
+    const bL2 = d2L.buffer;
+    const bLa = ap2L.buffer;
+    const bR1 = d1R.buffer;
+    const bR2 = d2R.buffer;
+    const bRa = ap2R.buffer;
+    const mL1 = d1L.mask;
+    const mL2 = d2L.mask;
+    const mLa = ap2L.mask;
+    const mR1 = d1R.mask;
+    const mR2 = d2R.mask;
+    const mRa = ap2R.mask;
+    {
+      const i12 = d1R.pos - back - n[12];
+      const i13 = d1R.pos - back - n[13];
+      const i14 = ap2R.pos - back - n[14];
+      const i15 = d2R.pos - back - n[15];
+      const i16 = d1L.pos - back - n[16];
+      const i17 = ap2L.pos - back - n[17];
+      const i18 = d2L.pos - back - n[18];
+      const g12 = g[12];
+      const g13 = g[13];
+      const g14 = g[14];
+      const g15 = g[15];
+      const g16 = g[16];
+      const g17 = g[17];
+      const g18 = g[18];
+      for (let j = 0; j < c; j++) {
+        outL[start + j] =
+          OUT_GAIN *
+          (g12 * bR1[(i12 + j) & mR1] +
+            g13 * bR1[(i13 + j) & mR1] -
+            g14 * bRa[(i14 + j) & mRa] +
+            g15 * bR2[(i15 + j) & mR2] -
+            g16 * bL1[(i16 + j) & mL1] -
+            g17 * bLa[(i17 + j) & mLa] -
+            g18 * bL2[(i18 + j) & mL2]);
+      }
+    }
+    {
+      const i19 = d1L.pos - back - n[19];
+      const i20 = d1L.pos - back - n[20];
+      const i21 = ap2L.pos - back - n[21];
+      const i22 = d2L.pos - back - n[22];
+      const i23 = d1R.pos - back - n[23];
+      const i24 = ap2R.pos - back - n[24];
+      const i25 = d2R.pos - back - n[25];
+      const g19 = g[19];
+      const g20 = g[20];
+      const g21 = g[21];
+      const g22 = g[22];
+      const g23 = g[23];
+      const g24 = g[24];
+      const g25 = g[25];
+      for (let j = 0; j < c; j++) {
+        outR[start + j] =
+          OUT_GAIN *
+          (g19 * bL1[(i19 + j) & mL1] +
+            g20 * bL1[(i20 + j) & mL1] -
+            g21 * bLa[(i21 + j) & mLa] +
+            g22 * bL2[(i22 + j) & mL2] -
+            g23 * bR1[(i23 + j) & mR1] -
+            g24 * bRa[(i24 + j) & mRa] -
+            g25 * bR2[(i25 + j) & mR2]);
+      }
+    }
   }
 
   /** One half of the tank over a run: modulated allpass → delay → absorption → allpass → (second delay's write). */
@@ -238,10 +350,9 @@ export class PlateTank extends GlidingTank {
     const aG = this.absG;
     const aB = this.absB;
     const aY = this.absY;
-    const exc = this.excursion;
     const g = this.loss;
-    const dPhase = (2 * Math.PI) / this.fs;
-    let phase = this.phase;
+    const { modL, modR } = this.work;
+    this.modulation(modL, modR, count);
     let fbL = this.fbL;
     let fbR = this.fbR;
     for (let i = start; i < start + count; i++) {
@@ -252,13 +363,8 @@ export class PlateTank extends GlidingTank {
       x = lossyAllpass(ap1, n[1], DIFFUSION[1], g[1], x);
       x = lossyAllpass(ap2, n[2], DIFFUSION[2], g[2], x);
       x = lossyAllpass(ap3, n[3], DIFFUSION[3], g[3], x);
-      const modL = exc * Math.sin(MOD_HZ_L * phase);
-      const modR = exc * Math.sin(MOD_HZ_R * phase + 1.3);
-      phase += dPhase;
-      // Wrap every 100 s (both rates make whole cycles), per sample so blocks do not matter.
-      if (phase > PHASE_WRAP) phase -= PHASE_WRAP;
       // Left branch (fed by the right branch's output).
-      let a = lossyAllpass(ap1L, n[4] + modL, DECAY_DIFF_1, g[4], x + fbR);
+      let a = lossyAllpass(ap1L, n[4] + modL[i - start], DECAY_DIFF_1, g[4], x + fbR);
       let v = d1L.readLinear(n[5]);
       d1L.write(a);
       let y = (aY[0] = flush(aG[0] * v + aB[0] * aY[0]));
@@ -267,7 +373,7 @@ export class PlateTank extends GlidingTank {
       d2L.write(a);
       const newL = (aY[1] = flush(aG[1] * v + aB[1] * aY[1]));
       // Right branch (fed by the left branch's output).
-      a = lossyAllpass(ap1R, n[8] + modR, DECAY_DIFF_1, g[8], x + fbL);
+      a = lossyAllpass(ap1R, n[8] + modR[i - start], DECAY_DIFF_1, g[8], x + fbL);
       v = d1R.readLinear(n[9]);
       d1R.write(a);
       y = aY[2] = flush(aG[2] * v + aB[2] * aY[2]);
@@ -297,7 +403,6 @@ export class PlateTank extends GlidingTank {
           g[24] * ap2R.readLinear(n[24]) -
           g[25] * d2R.readLinear(n[25]));
     }
-    this.phase = phase;
     this.fbL = fbL;
     this.fbR = fbR;
   }
