@@ -110,6 +110,9 @@ export class Strip {
   private readonly lvl: Float32Array;
   private readonly tmp: Float32Array[];
   private readonly chainOut: Float32Array[];
+  /** sendPost's batch: up to three sinks' left/right buffers and their gains. */
+  private readonly fuseOut: Float32Array[] = [];
+  private readonly fuseGain = new Float64Array(3);
 
   constructor(cfg: StripConfig) {
     this.id = cfg.id;
@@ -124,6 +127,7 @@ export class Strip {
     this.post = buf(2);
     this.tmp = buf(2);
     this.chainOut = buf(Math.max(1, cfg.chain.outputChannels));
+    for (let i = 0; i < 6; i++) this.fuseOut.push(this.post[i & 1]);
     this.vol = new Float32Array(n);
     this.panBuf = new Float32Array(n);
     this.gl = new Float32Array(n);
@@ -215,8 +219,35 @@ export class Strip {
         R[i] = x1[i] * vol[i] * gr[i];
       }
     }
-    for (const s of this.sends) if (!s.pre) this.send(s, L, R, null, null, 1, 1, tf, n);
-    this.send(this.output, L, R, null, null, 1, 1, tf, n);
+    this.sendPost(L, R, tf, n);
+  }
+
+  /** Post-fader sends (in order) then the output, from the fader's stereo output L/R. */
+  private sendPost(L: Float32Array, R: Float32Array, tf: number, n: number): void {
+    // Edges with a constant level and no delay add straight into their sinks; up to three of them share one pass
+    // over L/R. Each sink still receives its edges in the original order, so sums are bit-identical.
+    const outs = this.fuseOut;
+    const gains = this.fuseGain;
+    let k = 0;
+    for (let j = 0; j <= this.sends.length; j++) {
+      const e = j < this.sends.length ? this.sends[j] : this.output;
+      if (j < this.sends.length && e.pre) continue;
+      // Constant level (filled as Float32, as send() reads it) and no delay, or else the general path — after
+      // the batch so far, keeping the order.
+      const simple = e.delay === null && (!e.level || e.level.fill(this.lvl, tf, n, this.sr));
+      if (!simple) {
+        k = flushBatch(L, R, outs, gains, k, n);
+        this.send(e, L, R, null, null, 1, 1, tf, n);
+        continue;
+      }
+      const g = e.level ? dbToGain(this.lvl[0]) : 1;
+      const sink = e.target ?? e.dest.input;
+      outs[2 * k] = sink[0];
+      outs[2 * k + 1] = sink[1];
+      gains[k] = g;
+      if (++k === 3) k = flushBatch(L, R, outs, gains, k, n);
+    }
+    flushBatch(L, R, outs, gains, k, n);
   }
 
   /**
@@ -299,5 +330,72 @@ export class Strip {
       for (let c = 0; c < out.length; c++) out[c].set(y[Math.min(c, y.length - 1)].subarray(0, m), s);
     }
     return out;
+  }
+}
+
+/** Adds a batch of k (0 … 3) sinks; returns 0 (the batch is then empty). */
+function flushBatch(
+  a: Float32Array,
+  b: Float32Array,
+  o: Float32Array[],
+  g: Float64Array,
+  k: number,
+  n: number,
+): number {
+  if (k === 3) addScaled3(a, b, o, g, n);
+  else if (k === 2) addScaled2(a, b, o, g, n);
+  else if (k === 1) addScaled1(a, b, o, g, n);
+  return 0;
+}
+
+/** o[0] += a·g[0], o[1] += b·g[0] over n samples. */
+function addScaled1(a: Float32Array, b: Float32Array, o: Float32Array[], g: Float64Array, n: number): void {
+  const o0 = o[0];
+  const o1 = o[1];
+  const g0 = g[0];
+  for (let i = 0; i < n; i++) {
+    o0[i] += a[i] * g0;
+    o1[i] += b[i] * g0;
+  }
+}
+
+/** addScaled1 for two sinks (o[0], o[1]) and (o[2], o[3]), in that order. */
+function addScaled2(a: Float32Array, b: Float32Array, o: Float32Array[], g: Float64Array, n: number): void {
+  const o0 = o[0];
+  const o1 = o[1];
+  const o2 = o[2];
+  const o3 = o[3];
+  const g0 = g[0];
+  const g1 = g[1];
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    o0[i] += x * g0;
+    o1[i] += y * g0;
+    o2[i] += x * g1;
+    o3[i] += y * g1;
+  }
+}
+
+/** addScaled1 for three sinks, in order. */
+function addScaled3(a: Float32Array, b: Float32Array, o: Float32Array[], g: Float64Array, n: number): void {
+  const o0 = o[0];
+  const o1 = o[1];
+  const o2 = o[2];
+  const o3 = o[3];
+  const o4 = o[4];
+  const o5 = o[5];
+  const g0 = g[0];
+  const g1 = g[1];
+  const g2 = g[2];
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    o0[i] += x * g0;
+    o1[i] += y * g0;
+    o2[i] += x * g1;
+    o3[i] += y * g1;
+    o4[i] += x * g2;
+    o5[i] += y * g2;
   }
 }
