@@ -16,7 +16,7 @@ export class ReaderSource implements AudioSource {
   readonly frames: number;
   /** Frame the reader will return next. */
   private pos = 0;
-  /** Decoded frames not yet used (readers return what they have, not always what was asked). */
+  /** The reader's last chunk, frames not yet used (readers return what they have, not always what was asked). */
   private carry: Float32Array[] = [];
   private carryStart = 0;
   private carryLen = 0;
@@ -46,6 +46,7 @@ export class ReaderSource implements AudioSource {
         a += n;
         continue;
       }
+      this.carryLen = 0; // about to call the reader: the old chunk may be overwritten
       if (a !== this.pos) {
         await this.reader.seek(a);
         this.pos = a;
@@ -53,10 +54,9 @@ export class ReaderSource implements AudioSource {
       const chunk = await this.reader.read(Math.max(b - a, 4096));
       if (!chunk || chunk[0].length === 0) break; // shorter than its header said: the rest stays silent
       const n = chunk[0].length;
-      if (this.carry.length !== this.channels || this.carry[0].length < n) {
-        this.carry = Array.from({ length: this.channels }, () => new Float32Array(Math.max(n, 4096)));
-      }
-      for (let c = 0; c < this.channels; c++) this.carry[c].set(chunk[c].subarray(0, n));
+      // Kept by reference, not copied: a reader's arrays stay valid until its next call, and the carry is only
+      // read before that call (it is replaced right after it).
+      this.carry = chunk;
       this.carryStart = this.pos;
       this.carryLen = n;
       this.pos += n;
