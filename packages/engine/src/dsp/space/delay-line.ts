@@ -25,7 +25,7 @@ export class DelayLine {
 
   /** Appends one sample; values below 1e-25 in magnitude are stored as 0 so recirculating tails end in 0. */
   write(x: number): void {
-    this.buffer[this.pos] = x > -1e-25 && x < 1e-25 ? 0 : x;
+    this.buffer[this.pos] = Math.abs(x) < 1e-25 ? 0 : x;
     this.pos = (this.pos + 1) & this.mask;
   }
 
@@ -90,7 +90,7 @@ export class DelayLine {
     let p = this.pos;
     for (let j = 0; j < count; j++) {
       const x = src[j];
-      b[p] = x > -1e-25 && x < 1e-25 ? 0 : x;
+      b[p] = Math.abs(x) < 1e-25 ? 0 : x;
       p = (p + 1) & m;
       const i = p - di;
       const a = b[i & m];
@@ -106,7 +106,7 @@ export class DelayLine {
     let p = this.pos;
     for (let j = 0; j < count; j++) {
       const x = src[o + j];
-      b[p] = x > -1e-25 && x < 1e-25 ? 0 : x;
+      b[p] = Math.abs(x) < 1e-25 ? 0 : x;
       p = (p + 1) & m;
     }
     this.pos = p;
@@ -155,7 +155,7 @@ export class DelayLine {
     for (let j = 0; j < count; j++) {
       const v = loss * b[r];
       const x = src[srcStart + j] - g * v;
-      b[w] = x > -1e-25 && x < 1e-25 ? 0 : x;
+      b[w] = Math.abs(x) < 1e-25 ? 0 : x;
       dst[j] = v + g * x;
       r = (r + 1) & mask;
       w = (w + 1) & mask;
@@ -172,7 +172,7 @@ export class DelayLine {
     for (let j = 0; j < count; j++) {
       const v = b[r];
       const x = buf[j];
-      b[w] = x > -1e-25 && x < 1e-25 ? 0 : x;
+      b[w] = Math.abs(x) < 1e-25 ? 0 : x;
       buf[j] = v;
       r = (r + 1) & mask;
       w = (w + 1) & mask;

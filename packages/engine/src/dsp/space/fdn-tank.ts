@@ -183,7 +183,7 @@ export class FdnTank extends GlidingTank {
       const negR = (k & 2) !== 0;
       for (let j = 0; j < count; j++) {
         const y = g * Y[o + j] + b * st;
-        st = y > -1e-25 && y < 1e-25 ? 0 : y;
+        st = Math.abs(y) < 1e-25 ? 0 : y;
         Y[o + j] = st;
         accL[j] += negL ? -st : st;
         accR[j] += negR ? -st : st;
@@ -256,9 +256,9 @@ export class FdnTank extends GlidingTank {
       const ob = oa + stride;
       for (let j = 0; j < count; j++) {
         const ya = ga * ba[ra] + pa * sa;
-        sa = ya > -1e-25 && ya < 1e-25 ? 0 : ya;
+        sa = Math.abs(ya) < 1e-25 ? 0 : ya;
         const yb = gb * bb[rb] + pb * sb;
-        sb = yb > -1e-25 && yb < 1e-25 ? 0 : yb;
+        sb = Math.abs(yb) < 1e-25 ? 0 : yb;
         ra = (ra + 1) & ma;
         rb = (rb + 1) & mb;
         Y[oa + j] = sa + sb;
@@ -316,10 +316,10 @@ export class FdnTank extends GlidingTank {
         const v2 = (c2 + c6) * norm - xj;
         const v4 = (c0 - c4) * norm + xj;
         const v6 = (c2 - c6) * norm - xj;
-        b0[w0] = v0 > -1e-25 && v0 < 1e-25 ? 0 : v0;
-        b2[w2] = v2 > -1e-25 && v2 < 1e-25 ? 0 : v2;
-        b4[w4] = v4 > -1e-25 && v4 < 1e-25 ? 0 : v4;
-        b6[w6] = v6 > -1e-25 && v6 < 1e-25 ? 0 : v6;
+        b0[w0] = Math.abs(v0) < 1e-25 ? 0 : v0;
+        b2[w2] = Math.abs(v2) < 1e-25 ? 0 : v2;
+        b4[w4] = Math.abs(v4) < 1e-25 ? 0 : v4;
+        b6[w6] = Math.abs(v6) < 1e-25 ? 0 : v6;
         w0 = (w0 + 1) & m0;
         w2 = (w2 + 1) & m2;
         w4 = (w4 + 1) & m4;
@@ -364,7 +364,7 @@ export class FdnTank extends GlidingTank {
       let r = 0;
       for (let k = 0; k < N; k++) {
         const y = aG[k] * lines[k].readLinear(cur[k]) + aB[k] * aY[k];
-        const s = y > -1e-25 && y < 1e-25 ? 0 : y;
+        const s = Math.abs(y) < 1e-25 ? 0 : y;
         aY[k] = s;
         v[k] = s;
         l += k & 1 ? -s : s;

@@ -53,15 +53,10 @@ export class PlateTank extends GlidingTank {
   private readonly loss = new Float64Array(REF.length);
   private readonly work = {
     x: new Float64Array(CHUNK),
-    t1: new Float64Array(CHUNK),
-    t2: new Float64Array(CHUNK),
     newL: new Float64Array(CHUNK),
     newR: new Float64Array(CHUNK),
-    bl: new Float64Array(CHUNK),
-    br: new Float64Array(CHUNK),
     modL: new Float64Array(CHUNK),
     modR: new Float64Array(CHUNK),
-    acc: new Float64Array(CHUNK),
   };
   private fbL = 0;
   private fbR = 0;
@@ -197,9 +192,9 @@ export class PlateTank extends GlidingTank {
   }
 
   /**
-   * Whole-sample lengths, in runs: each stage over the whole run, lines read and written as blocks. The
-   * arithmetic per sample is that of `processGliding`, in the same order, so results do not depend on
-   * which path ran.
+   * Whole-sample lengths, in runs of a few fused passes (diffusers; modulation; branch outputs; each
+   * branch; each output's taps) reading and writing the line buffers directly. The arithmetic per sample
+   * is that of `processGliding`, in the same order, so results do not depend on which path ran.
    */
   protected processStatic(
     inL: Float64Array,
@@ -210,34 +205,42 @@ export class PlateTank extends GlidingTank {
     c: number,
   ): void {
     const n = this.len.current;
-    const [ap0, ap1, ap2, ap3, ap1L, d1L, ap2L, d2L, ap1R, d1R, ap2R, d2R] = this.lines;
+    const [, , , , ap1L, d1L, ap2L, d2L, ap1R, d1R, ap2R, d2R] = this.lines;
     const g = this.loss;
     const aG = this.absG;
     const aB = this.absB;
     const aY = this.absY;
-    const { x, t1, newL, newR, bl, br, modL, modR, acc } = this.work;
-    for (let j = 0; j < c; j++) x[j] = 0.5 * (inL[start + j] + inR[start + j]);
-    ap0.allpassBlock(n[0], DIFFUSION[0], g[0], x, c);
-    ap1.allpassBlock(n[1], DIFFUSION[1], g[1], x, c);
-    ap2.allpassBlock(n[2], DIFFUSION[2], g[2], x, c);
-    ap3.allpassBlock(n[3], DIFFUSION[3], g[3], x, c);
+    const { x, newL, newR, modL, modR } = this.work;
+    this.diffuse(inL, inR, start, x, c);
     this.modulation(modL, modR, c);
     // Branch outputs for the run come from the second delays, already written: the cross-feeds are known.
-    d2L.readBlock(n[7], t1, 0, c);
-    let st = aY[1];
-    for (let j = 0; j < c; j++) newL[j] = st = flush(aG[1] * t1[j] + aB[1] * st);
-    aY[1] = st;
-    d2R.readBlock(n[11], t1, 0, c);
-    st = aY[3];
-    for (let j = 0; j < c; j++) newR[j] = st = flush(aG[3] * t1[j] + aB[3] * st);
-    aY[3] = st;
-    // Left branch, fed by the right branch's previous output.
-    for (let j = 0; j < c; j++) bl[j] = x[j] + (j === 0 ? this.fbR : newR[j - 1]);
-    for (let j = 0; j < c; j++) br[j] = x[j] + (j === 0 ? this.fbL : newL[j - 1]);
+    {
+      const bl = d2L.buffer;
+      const br = d2R.buffer;
+      const ml = d2L.mask;
+      const mr = d2R.mask;
+      const il = d2L.pos - n[7];
+      const ir = d2R.pos - n[11];
+      const gl = aG[1];
+      const pl = aB[1];
+      const gr = aG[3];
+      const pr = aB[3];
+      let sl = aY[1];
+      let sr = aY[3];
+      for (let j = 0; j < c; j++) {
+        newL[j] = sl = flush(gl * bl[(il + j) & ml] + pl * sl);
+        newR[j] = sr = flush(gr * br[(ir + j) & mr] + pr * sr);
+      }
+      aY[1] = sl;
+      aY[3] = sr;
+    }
+    // Each branch is fed by the other's previous output.
+    const fbL = this.fbL;
+    const fbR = this.fbR;
     this.fbL = newL[c - 1];
     this.fbR = newR[c - 1];
-    this.branch(ap1L, d1L, ap2L, d2L, 4, 0, bl, modL, c);
-    this.branch(ap1R, d1R, ap2R, d2R, 8, 2, br, modR, c);
+    this.branch(ap1L, d1L, ap2L, d2L, 4, 0, x, fbR, newR, modL, c);
+    this.branch(ap1R, d1R, ap2R, d2R, 8, 2, x, fbL, newL, modR, c);
     // Output taps, read after the run's writes: tap t at step j is c + t − 1 back from the write position.
     // One pass per output, the terms summed in the per-sample path's order.
     const back = c - 1;
@@ -309,7 +312,61 @@ export class PlateTank extends GlidingTank {
     }
   }
 
-  /** One half of the tank over a run: modulated allpass → delay → absorption → allpass → (second delay's write). */
+  /** The four input diffusers over the mono sum of a run, fused: `x[0 … c)` gets the diffused signal. */
+  private diffuse(inL: Float64Array, inR: Float64Array, start: number, x: Float64Array, c: number): void {
+    const n = this.len.current;
+    const g = this.loss;
+    const [l0, l1, l2, l3] = this.lines;
+    const b0 = l0.buffer;
+    const b1 = l1.buffer;
+    const b2 = l2.buffer;
+    const b3 = l3.buffer;
+    const m0 = l0.mask;
+    const m1 = l1.mask;
+    const m2 = l2.mask;
+    const m3 = l3.mask;
+    const p0 = l0.pos;
+    const p1 = l1.pos;
+    const p2 = l2.pos;
+    const p3 = l3.pos;
+    const r0 = p0 - n[0];
+    const r1 = p1 - n[1];
+    const r2 = p2 - n[2];
+    const r3 = p3 - n[3];
+    const [k0, k1, k2, k3] = DIFFUSION;
+    const g0 = g[0];
+    const g1 = g[1];
+    const g2 = g[2];
+    const g3 = g[3];
+    for (let j = 0; j < c; j++) {
+      let u = 0.5 * (inL[start + j] + inR[start + j]);
+      let v = g0 * b0[(r0 + j) & m0];
+      let w = u - k0 * v;
+      b0[(p0 + j) & m0] = flush(w);
+      u = v + k0 * w;
+      v = g1 * b1[(r1 + j) & m1];
+      w = u - k1 * v;
+      b1[(p1 + j) & m1] = flush(w);
+      u = v + k1 * w;
+      v = g2 * b2[(r2 + j) & m2];
+      w = u - k2 * v;
+      b2[(p2 + j) & m2] = flush(w);
+      u = v + k2 * w;
+      v = g3 * b3[(r3 + j) & m3];
+      w = u - k3 * v;
+      b3[(p3 + j) & m3] = flush(w);
+      x[j] = v + k3 * w;
+    }
+    l0.pos = (p0 + c) & m0;
+    l1.pos = (p1 + c) & m1;
+    l2.pos = (p2 + c) & m2;
+    l3.pos = (p3 + c) & m3;
+  }
+
+  /**
+   * One half of the tank over a run, fused per sample: input (diffused x plus the other branch's previous
+   * output) → modulated allpass → delay → absorption → allpass → the second delay's write.
+   */
   private branch(
     apMod: DelayLine,
     d1: DelayLine,
@@ -317,22 +374,61 @@ export class PlateTank extends GlidingTank {
     d2: DelayLine,
     k: number,
     abs: number,
-    buf: Float64Array,
+    x: Float64Array,
+    fb0: number,
+    cross: Float64Array,
     mod: Float64Array,
     c: number,
   ): void {
     const n = this.len.current;
     const g = this.loss;
-    const { t2 } = this.work;
-    apMod.modulatedAllpassBlock(n[k], mod, DECAY_DIFF_1, g[k], buf, c, t2);
-    d1.delayBlock(n[k + 1], buf, c);
+    const bA = apMod.buffer;
+    const b1 = d1.buffer;
+    const b2 = ap2.buffer;
+    const bD = d2.buffer;
+    const mA = apMod.mask;
+    const m1 = d1.mask;
+    const m2 = ap2.mask;
+    const mD = d2.mask;
+    const pA = apMod.pos;
+    const p1 = d1.pos;
+    const p2 = ap2.pos;
+    const pD = d2.pos;
+    const r1 = p1 - n[k + 1];
+    const r2 = p2 - n[k + 2];
+    const mBase = n[k];
+    const gA = g[k];
+    const g2 = g[k + 2];
     const aG = this.absG[abs];
     const aB = this.absB[abs];
     let st = this.absY[abs];
-    for (let j = 0; j < c; j++) buf[j] = st = flush(aG * buf[j] + aB * st);
+    for (let j = 0; j < c; j++) {
+      const input = x[j] + (j === 0 ? fb0 : cross[j - 1]);
+      // Modulated allpass (linear interpolation; reads only samples written before this run).
+      const d = mBase + mod[j];
+      const di = Math.floor(d);
+      const f = d - di;
+      const i = pA + j - di;
+      const a = bA[i & mA];
+      let v = gA * (a + f * (bA[(i - 1) & mA] - a));
+      let w = input - DECAY_DIFF_1 * v;
+      bA[(pA + j) & mA] = flush(w);
+      const y = v + DECAY_DIFF_1 * w;
+      // Delay, then its absorption filter.
+      const z = b1[(r1 + j) & m1];
+      b1[(p1 + j) & m1] = flush(y);
+      st = flush(aG * z + aB * st);
+      // Second allpass, into the second delay.
+      v = g2 * b2[(r2 + j) & m2];
+      w = st - DECAY_DIFF_2 * v;
+      b2[(p2 + j) & m2] = flush(w);
+      bD[(pD + j) & mD] = flush(v + DECAY_DIFF_2 * w);
+    }
     this.absY[abs] = st;
-    ap2.allpassBlock(n[k + 2], DECAY_DIFF_2, g[k + 2], buf, c);
-    d2.writeBlock(buf, 0, c);
+    apMod.pos = (pA + c) & mA;
+    d1.pos = (p1 + c) & m1;
+    ap2.pos = (p2 + c) & m2;
+    d2.pos = (pD + c) & mD;
   }
 
   protected processGliding(
@@ -425,5 +521,5 @@ function lossyAllpass(line: DelayLine, m: number, g: number, loss: number, x: nu
 }
 
 function flush(x: number): number {
-  return x > -1e-25 && x < 1e-25 ? 0 : x;
+  return Math.abs(x) < 1e-25 ? 0 : x;
 }
