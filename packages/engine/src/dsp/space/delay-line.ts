@@ -85,18 +85,26 @@ export class DelayLine {
     const b = this.buffer;
     const m = this.mask;
     const dd = 1 + d;
-    const di = Math.floor(dd);
+    const di = Math.floor(dd) | 0;
     const f = dd - di;
-    let p = this.pos;
-    for (let j = 0; j < count; j++) {
-      const x = src[j];
-      b[p] = Math.abs(x) < 1e-25 ? 0 : x;
-      p = (p + 1) & m;
-      const i = p - di;
-      const a = b[i & m];
-      dst[j] = a + f * (b[(i - 1) & m] - a);
+    const p = this.pos;
+    if (f === 0) {
+      // Whole-sample delay: a + 0·(…) is a (the buffer never holds −0, as the flush stores +0).
+      for (let j = 0; j < count; j++) {
+        const x = src[j];
+        b[(p + j) & m] = Math.abs(x) < 1e-25 ? 0 : x;
+        dst[j] = b[(p + j + 1 - di) & m];
+      }
+    } else {
+      for (let j = 0; j < count; j++) {
+        const x = src[j];
+        b[(p + j) & m] = Math.abs(x) < 1e-25 ? 0 : x;
+        const i = p + j + 1 - di;
+        const a = b[i & m];
+        dst[j] = a + f * (b[(i - 1) & m] - a);
+      }
     }
-    this.pos = p;
+    this.pos = (p + count) & m;
   }
 
   /** Writes `count` samples from `src[o …]` as `write` would, one after another. */

@@ -152,10 +152,8 @@ export class FdnTank extends GlidingTank {
     const offR = N + dL.length;
     const xl = this.xl;
     const xr = this.xr;
-    dL[0].allpassBlockFrom(cur[N], DIFFUSION, 1, inL, start, xl, count);
-    for (let k = 1; k < dL.length; k++) dL[k].allpassBlock(cur[N + k], DIFFUSION, 1, xl, count);
-    dR[0].allpassBlockFrom(cur[offR], DIFFUSION, 1, inR, start, xr, count);
-    for (let k = 1; k < dR.length; k++) dR[k].allpassBlock(cur[offR + k], DIFFUSION, 1, xr, count);
+    diffuse(dL, cur, N, inL, start, xl, count);
+    diffuse(dR, cur, offR, inR, start, xr, count);
     if (N === 8) {
       this.static8(outL, outR, start, count);
       return;
@@ -379,6 +377,110 @@ export class FdnTank extends GlidingTank {
       outR[i] = r * outScale;
     }
   }
+}
+
+/**
+ * The input diffusers of one channel over a run, `src[start …]` → `dst[0 …]`: the allpasses two at a time
+ * in one pass (fewer passes over the run), each sample through the same arithmetic as `allpassBlock`.
+ * Lengths are `cur[first …]`.
+ */
+function diffuse(
+  stages: readonly DelayLine[],
+  cur: Float64Array,
+  first: number,
+  src: Float64Array,
+  start: number,
+  dst: Float64Array,
+  count: number,
+): void {
+  const g = DIFFUSION;
+  if (stages.length === 4) {
+    diffuse4(stages, cur, first, src, start, dst, count);
+    return;
+  }
+  let k = 0;
+  let from = src;
+  let o = start;
+  for (; k + 1 < stages.length; k += 2) {
+    const la = stages[k];
+    const lb = stages[k + 1];
+    const ba = la.buffer;
+    const bb = lb.buffer;
+    const ma = la.mask;
+    const mb = lb.mask;
+    const pa = la.pos;
+    const pb = lb.pos;
+    const ra = (pa - cur[first + k]) | 0;
+    const rb = (pb - cur[first + k + 1]) | 0;
+    for (let j = 0; j < count; j++) {
+      const va = ba[(ra + j) & ma];
+      const xa = from[o + j] - g * va;
+      ba[(pa + j) & ma] = Math.abs(xa) < 1e-25 ? 0 : xa;
+      const u = va + g * xa;
+      const vb = bb[(rb + j) & mb];
+      const xb = u - g * vb;
+      bb[(pb + j) & mb] = Math.abs(xb) < 1e-25 ? 0 : xb;
+      dst[j] = vb + g * xb;
+    }
+    la.pos = (pa + count) & ma;
+    lb.pos = (pb + count) & mb;
+    from = dst;
+    o = 0;
+  }
+  if (k < stages.length) stages[k].allpassBlockFrom(cur[first + k], g, 1, from, o, dst, count);
+  else if (stages.length === 0) for (let j = 0; j < count; j++) dst[j] = src[start + j];
+}
+
+/** `diffuse` for four stages: all four in one pass. */
+function diffuse4(
+  stages: readonly DelayLine[],
+  cur: Float64Array,
+  first: number,
+  src: Float64Array,
+  start: number,
+  dst: Float64Array,
+  count: number,
+): void {
+  const g = DIFFUSION;
+  const [l0, l1, l2, l3] = stages;
+  const b0 = l0.buffer;
+  const b1 = l1.buffer;
+  const b2 = l2.buffer;
+  const b3 = l3.buffer;
+  const m0 = l0.mask;
+  const m1 = l1.mask;
+  const m2 = l2.mask;
+  const m3 = l3.mask;
+  const p0 = l0.pos;
+  const p1 = l1.pos;
+  const p2 = l2.pos;
+  const p3 = l3.pos;
+  const r0 = (p0 - cur[first]) | 0;
+  const r1 = (p1 - cur[first + 1]) | 0;
+  const r2 = (p2 - cur[first + 2]) | 0;
+  const r3 = (p3 - cur[first + 3]) | 0;
+  for (let j = 0; j < count; j++) {
+    let v = b0[(r0 + j) & m0];
+    let x = src[start + j] - g * v;
+    b0[(p0 + j) & m0] = Math.abs(x) < 1e-25 ? 0 : x;
+    let u = v + g * x;
+    v = b1[(r1 + j) & m1];
+    x = u - g * v;
+    b1[(p1 + j) & m1] = Math.abs(x) < 1e-25 ? 0 : x;
+    u = v + g * x;
+    v = b2[(r2 + j) & m2];
+    x = u - g * v;
+    b2[(p2 + j) & m2] = Math.abs(x) < 1e-25 ? 0 : x;
+    u = v + g * x;
+    v = b3[(r3 + j) & m3];
+    x = u - g * v;
+    b3[(p3 + j) & m3] = Math.abs(x) < 1e-25 ? 0 : x;
+    dst[j] = v + g * x;
+  }
+  l0.pos = (p0 + count) & m0;
+  l1.pos = (p1 + count) & m1;
+  l2.pos = (p2 + count) & m2;
+  l3.pos = (p3 + count) & m3;
 }
 
 /**

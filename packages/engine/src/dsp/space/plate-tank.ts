@@ -219,8 +219,8 @@ export class PlateTank extends GlidingTank {
       const br = d2R.buffer;
       const ml = d2L.mask;
       const mr = d2R.mask;
-      const il = d2L.pos - n[7];
-      const ir = d2R.pos - n[11];
+      const il = (d2L.pos - n[7]) | 0;
+      const ir = (d2R.pos - n[11]) | 0;
       const gl = aG[1];
       const pl = aB[1];
       const gr = aG[3];
@@ -257,13 +257,13 @@ export class PlateTank extends GlidingTank {
     const mR2 = d2R.mask;
     const mRa = ap2R.mask;
     {
-      const i12 = d1R.pos - back - n[12];
-      const i13 = d1R.pos - back - n[13];
-      const i14 = ap2R.pos - back - n[14];
-      const i15 = d2R.pos - back - n[15];
-      const i16 = d1L.pos - back - n[16];
-      const i17 = ap2L.pos - back - n[17];
-      const i18 = d2L.pos - back - n[18];
+      const i12 = (d1R.pos - back - n[12]) | 0;
+      const i13 = (d1R.pos - back - n[13]) | 0;
+      const i14 = (ap2R.pos - back - n[14]) | 0;
+      const i15 = (d2R.pos - back - n[15]) | 0;
+      const i16 = (d1L.pos - back - n[16]) | 0;
+      const i17 = (ap2L.pos - back - n[17]) | 0;
+      const i18 = (d2L.pos - back - n[18]) | 0;
       const g12 = g[12];
       const g13 = g[13];
       const g14 = g[14];
@@ -284,13 +284,13 @@ export class PlateTank extends GlidingTank {
       }
     }
     {
-      const i19 = d1L.pos - back - n[19];
-      const i20 = d1L.pos - back - n[20];
-      const i21 = ap2L.pos - back - n[21];
-      const i22 = d2L.pos - back - n[22];
-      const i23 = d1R.pos - back - n[23];
-      const i24 = ap2R.pos - back - n[24];
-      const i25 = d2R.pos - back - n[25];
+      const i19 = (d1L.pos - back - n[19]) | 0;
+      const i20 = (d1L.pos - back - n[20]) | 0;
+      const i21 = (ap2L.pos - back - n[21]) | 0;
+      const i22 = (d2L.pos - back - n[22]) | 0;
+      const i23 = (d1R.pos - back - n[23]) | 0;
+      const i24 = (ap2R.pos - back - n[24]) | 0;
+      const i25 = (d2R.pos - back - n[25]) | 0;
       const g19 = g[19];
       const g20 = g[20];
       const g21 = g[21];
@@ -329,10 +329,10 @@ export class PlateTank extends GlidingTank {
     const p1 = l1.pos;
     const p2 = l2.pos;
     const p3 = l3.pos;
-    const r0 = p0 - n[0];
-    const r1 = p1 - n[1];
-    const r2 = p2 - n[2];
-    const r3 = p3 - n[3];
+    const r0 = (p0 - n[0]) | 0;
+    const r1 = (p1 - n[1]) | 0;
+    const r2 = (p2 - n[2]) | 0;
+    const r3 = (p3 - n[3]) | 0;
     const [k0, k1, k2, k3] = DIFFUSION;
     const g0 = g[0];
     const g1 = g[1];
@@ -394,8 +394,8 @@ export class PlateTank extends GlidingTank {
     const p1 = d1.pos;
     const p2 = ap2.pos;
     const pD = d2.pos;
-    const r1 = p1 - n[k + 1];
-    const r2 = p2 - n[k + 2];
+    const r1 = (p1 - n[k + 1]) | 0;
+    const r2 = (p2 - n[k + 2]) | 0;
     const mBase = n[k];
     const gA = g[k];
     const g2 = g[k + 2];
@@ -406,7 +406,8 @@ export class PlateTank extends GlidingTank {
       const input = x[j] + (j === 0 ? fb0 : cross[j - 1]);
       // Modulated allpass (linear interpolation; reads only samples written before this run).
       const d = mBase + mod[j];
-      const di = Math.floor(d);
+      // d > 0: truncation is the floor, and keeps the index arithmetic in integers.
+      const di = d | 0;
       const f = d - di;
       const i = pA + j - di;
       const a = bA[i & mA];
