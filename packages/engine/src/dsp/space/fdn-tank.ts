@@ -155,7 +155,7 @@ export class FdnTank extends GlidingTank {
     diffuse(dL, cur, N, inL, start, xl, count);
     diffuse(dR, cur, offR, inR, start, xr, count);
     if (N === 8) {
-      this.static8(outL, outR, start, count);
+      this.fused8(outL, outR, start, count);
       return;
     }
     const Y = this.rows;
@@ -217,117 +217,146 @@ export class FdnTank extends GlidingTank {
   }
 
   /**
-   * `processStatic` for 8 lines with the loops fused: lines read straight from their buffers through the
-   * absorption filters with the taps summed and the first Hadamard stage done in the same pass (two lines
-   * at a time), then the last two stages, the input and the writes in one pass per four lines. Every value
-   * is computed by the same operations in the same order as the general path, so the output is identical.
+   * `processStatic` for 8 lines in one pass per sample: read, absorb, tap, Hadamard (as `fwht8`), input,
+   * write, all in registers. The same operations in the same order as the general path.
    */
-  private static8(outL: Float64Array, outR: Float64Array, start: number, count: number): void {
-    const lines = this.lines;
+  private fused8(outL: Float64Array, outR: Float64Array, start: number, count: number): void {
+    const [l0, l1, l2, l3, l4, l5, l6, l7] = this.lines;
     const cur = this.len.current;
-    const Y = this.rows;
-    const stride = this.chunk;
     const aG = this.absG;
     const aB = this.absB;
     const aY = this.absY;
-    const accL = this.t1;
-    const accR = this.t2;
+    const xl = this.xl;
+    const xr = this.xr;
     const outScale = this.outScale;
-    for (let k = 0; k < 8; k += 2) {
-      const la = lines[k];
-      const lb = lines[k + 1];
-      const ba = la.buffer;
-      const bb = lb.buffer;
-      const ma = la.mask;
-      const mb = lb.mask;
-      let ra = (la.pos - cur[k]) & ma;
-      let rb = (lb.pos - cur[k + 1]) & mb;
-      const ga = aG[k];
-      const pa = aB[k];
-      const gb = aG[k + 1];
-      const pb = aB[k + 1];
-      let sa = aY[k];
-      let sb = aY[k + 1];
-      // Tap signs: left negates odd lines, right negates lines with bit 1 set (k and k+1 share it).
-      const sR = k & 2 ? -1 : 1;
-      const oa = k * stride;
-      const ob = oa + stride;
-      for (let j = 0; j < count; j++) {
-        const ya = ga * ba[ra] + pa * sa;
-        sa = Math.abs(ya) < 1e-25 ? 0 : ya;
-        const yb = gb * bb[rb] + pb * sb;
-        sb = Math.abs(yb) < 1e-25 ? 0 : yb;
-        ra = (ra + 1) & ma;
-        rb = (rb + 1) & mb;
-        Y[oa + j] = sa + sb;
-        Y[ob + j] = sa - sb;
-        if (k === 0) {
-          // A flushed value is never −0, so starting the sums at the first value equals 0 + value.
-          accL[j] = sa - sb;
-          accR[j] = sa + sb;
-        } else if (k === 6) {
-          outL[start + j] = (accL[j] + sa - sb) * outScale;
-          outR[start + j] = (accR[j] + sR * sa + sR * sb) * outScale;
-        } else {
-          accL[j] = accL[j] + sa - sb;
-          accR[j] = accR[j] + sR * sa + sR * sb;
-        }
-      }
-      aY[k] = sa;
-      aY[k + 1] = sb;
-    }
     const norm = 1 / Math.sqrt(8);
-    // Lines k, k+2, k+4, k+6 (k = 0 left input, k = 1 right): Hadamard stages 2 and 3, scale, input, write.
-    for (let k = 0; k < 2; k++) {
-      const x = k === 0 ? this.xl : this.xr;
-      const l0 = lines[k];
-      const l2 = lines[k + 2];
-      const l4 = lines[k + 4];
-      const l6 = lines[k + 6];
-      const b0 = l0.buffer;
-      const b2 = l2.buffer;
-      const b4 = l4.buffer;
-      const b6 = l6.buffer;
-      const m0 = l0.mask;
-      const m2 = l2.mask;
-      const m4 = l4.mask;
-      const m6 = l6.mask;
-      let w0 = l0.pos;
-      let w2 = l2.pos;
-      let w4 = l4.pos;
-      let w6 = l6.pos;
-      const o0 = k * stride;
-      const o2 = o0 + 2 * stride;
-      const o4 = o0 + 4 * stride;
-      const o6 = o0 + 6 * stride;
-      for (let j = 0; j < count; j++) {
-        const a0 = Y[o0 + j];
-        const a2 = Y[o2 + j];
-        const a4 = Y[o4 + j];
-        const a6 = Y[o6 + j];
-        const c0 = a0 + a2;
-        const c2 = a0 - a2;
-        const c4 = a4 + a6;
-        const c6 = a4 - a6;
-        const xj = x[j];
-        const v0 = (c0 + c4) * norm + xj;
-        const v2 = (c2 + c6) * norm - xj;
-        const v4 = (c0 - c4) * norm + xj;
-        const v6 = (c2 - c6) * norm - xj;
-        b0[w0] = Math.abs(v0) < 1e-25 ? 0 : v0;
-        b2[w2] = Math.abs(v2) < 1e-25 ? 0 : v2;
-        b4[w4] = Math.abs(v4) < 1e-25 ? 0 : v4;
-        b6[w6] = Math.abs(v6) < 1e-25 ? 0 : v6;
-        w0 = (w0 + 1) & m0;
-        w2 = (w2 + 1) & m2;
-        w4 = (w4 + 1) & m4;
-        w6 = (w6 + 1) & m6;
-      }
-      l0.pos = w0;
-      l2.pos = w2;
-      l4.pos = w4;
-      l6.pos = w6;
+    const b0 = l0.buffer;
+    const b1 = l1.buffer;
+    const b2 = l2.buffer;
+    const b3 = l3.buffer;
+    const b4 = l4.buffer;
+    const b5 = l5.buffer;
+    const b6 = l6.buffer;
+    const b7 = l7.buffer;
+    const m0 = l0.mask;
+    const m1 = l1.mask;
+    const m2 = l2.mask;
+    const m3 = l3.mask;
+    const m4 = l4.mask;
+    const m5 = l5.mask;
+    const m6 = l6.mask;
+    const m7 = l7.mask;
+    const p0 = l0.pos;
+    const p1 = l1.pos;
+    const p2 = l2.pos;
+    const p3 = l3.pos;
+    const p4 = l4.pos;
+    const p5 = l5.pos;
+    const p6 = l6.pos;
+    const p7 = l7.pos;
+    const r0 = (p0 - cur[0]) | 0;
+    const r1 = (p1 - cur[1]) | 0;
+    const r2 = (p2 - cur[2]) | 0;
+    const r3 = (p3 - cur[3]) | 0;
+    const r4 = (p4 - cur[4]) | 0;
+    const r5 = (p5 - cur[5]) | 0;
+    const r6 = (p6 - cur[6]) | 0;
+    const r7 = (p7 - cur[7]) | 0;
+    const g0 = aG[0];
+    const g1 = aG[1];
+    const g2 = aG[2];
+    const g3 = aG[3];
+    const g4 = aG[4];
+    const g5 = aG[5];
+    const g6 = aG[6];
+    const g7 = aG[7];
+    const q0 = aB[0];
+    const q1 = aB[1];
+    const q2 = aB[2];
+    const q3 = aB[3];
+    const q4 = aB[4];
+    const q5 = aB[5];
+    const q6 = aB[6];
+    const q7 = aB[7];
+    let s0 = aY[0];
+    let s1 = aY[1];
+    let s2 = aY[2];
+    let s3 = aY[3];
+    let s4 = aY[4];
+    let s5 = aY[5];
+    let s6 = aY[6];
+    let s7 = aY[7];
+    for (let j = 0; j < count; j++) {
+      let y = g0 * b0[(r0 + j) & m0] + q0 * s0;
+      s0 = Math.abs(y) < 1e-25 ? 0 : y;
+      y = g1 * b1[(r1 + j) & m1] + q1 * s1;
+      s1 = Math.abs(y) < 1e-25 ? 0 : y;
+      y = g2 * b2[(r2 + j) & m2] + q2 * s2;
+      s2 = Math.abs(y) < 1e-25 ? 0 : y;
+      y = g3 * b3[(r3 + j) & m3] + q3 * s3;
+      s3 = Math.abs(y) < 1e-25 ? 0 : y;
+      y = g4 * b4[(r4 + j) & m4] + q4 * s4;
+      s4 = Math.abs(y) < 1e-25 ? 0 : y;
+      y = g5 * b5[(r5 + j) & m5] + q5 * s5;
+      s5 = Math.abs(y) < 1e-25 ? 0 : y;
+      y = g6 * b6[(r6 + j) & m6] + q6 * s6;
+      s6 = Math.abs(y) < 1e-25 ? 0 : y;
+      y = g7 * b7[(r7 + j) & m7] + q7 * s7;
+      s7 = Math.abs(y) < 1e-25 ? 0 : y;
+      // Taps: left negates odd lines, right lines with bit 1 set; summed in line order.
+      outL[start + j] = (s0 - s1 + s2 - s3 + s4 - s5 + s6 - s7) * outScale;
+      outR[start + j] = (s0 + s1 - s2 - s3 + s4 + s5 - s6 - s7) * outScale;
+      const a0 = s0 + s1;
+      const a1 = s0 - s1;
+      const a2 = s2 + s3;
+      const a3 = s2 - s3;
+      const a4 = s4 + s5;
+      const a5 = s4 - s5;
+      const a6 = s6 + s7;
+      const a7 = s6 - s7;
+      const c0 = a0 + a2;
+      const c1 = a1 + a3;
+      const c2 = a0 - a2;
+      const c3 = a1 - a3;
+      const c4 = a4 + a6;
+      const c5 = a5 + a7;
+      const c6 = a4 - a6;
+      const c7 = a5 - a7;
+      const x = xl[j];
+      const z = xr[j];
+      let v = (c0 + c4) * norm + x;
+      b0[(p0 + j) & m0] = Math.abs(v) < 1e-25 ? 0 : v;
+      v = (c1 + c5) * norm + z;
+      b1[(p1 + j) & m1] = Math.abs(v) < 1e-25 ? 0 : v;
+      v = (c2 + c6) * norm - x;
+      b2[(p2 + j) & m2] = Math.abs(v) < 1e-25 ? 0 : v;
+      v = (c3 + c7) * norm - z;
+      b3[(p3 + j) & m3] = Math.abs(v) < 1e-25 ? 0 : v;
+      v = (c0 - c4) * norm + x;
+      b4[(p4 + j) & m4] = Math.abs(v) < 1e-25 ? 0 : v;
+      v = (c1 - c5) * norm + z;
+      b5[(p5 + j) & m5] = Math.abs(v) < 1e-25 ? 0 : v;
+      v = (c2 - c6) * norm - x;
+      b6[(p6 + j) & m6] = Math.abs(v) < 1e-25 ? 0 : v;
+      v = (c3 - c7) * norm - z;
+      b7[(p7 + j) & m7] = Math.abs(v) < 1e-25 ? 0 : v;
     }
+    aY[0] = s0;
+    aY[1] = s1;
+    aY[2] = s2;
+    aY[3] = s3;
+    aY[4] = s4;
+    aY[5] = s5;
+    aY[6] = s6;
+    aY[7] = s7;
+    l0.pos = (p0 + count) & m0;
+    l1.pos = (p1 + count) & m1;
+    l2.pos = (p2 + count) & m2;
+    l3.pos = (p3 + count) & m3;
+    l4.pos = (p4 + count) & m4;
+    l5.pos = (p5 + count) & m5;
+    l6.pos = (p6 + count) & m6;
+    l7.pos = (p7 + count) & m7;
   }
 
   protected processGliding(
