@@ -114,6 +114,12 @@ export class SessionRenderer {
   private readonly discard: number;
   private clock = 0;
   private emitted = 0;
+  /**
+   * The remote tracks' next block, started as soon as this block's remote buffers were summed (only without
+   * stems, whose buffers the caller reads later): the workers then render block k + 1 while this thread runs
+   * the buses and the master for block k.
+   */
+  private prefetch: { k: number; done: Promise<void> } | null = null;
 
   private constructor(session: Session, provider: SourceProvider, opts: RenderOptions) {
     const sr = session.sampleRate;
@@ -383,6 +389,8 @@ export class SessionRenderer {
 
   /** Closes every open source. */
   async close(): Promise<void> {
+    if (this.prefetch) await this.prefetch.done.catch(() => {});
+    this.prefetch = null;
     for (const p of this.players) await p.close();
   }
 
@@ -390,7 +398,14 @@ export class SessionRenderer {
     const t = k + this.origin;
     for (const s of this.busStrips) for (const x of s.input) x.fill(0, 0, n);
     for (const x of this.masterInput) x.fill(0, 0, n);
-    const remote = this.remote?.run(k, n);
+    let remote: Promise<void> | undefined;
+    if (this.prefetch) {
+      const pre = this.prefetch;
+      this.prefetch = null;
+      if (pre.k === k) remote = pre.done;
+      else await pre.done; // never two runs in flight
+    }
+    remote ??= this.remote?.run(k, n);
     await this.renderTracks(k, n, this.localTracks);
     if (remote) await remote;
     // Track outputs into their buses and the master, always in track order (results do not depend on threads).
@@ -404,6 +419,12 @@ export class SessionRenderer {
           d1[i] += b[i];
         }
       }
+    }
+    // The remote buffers are consumed: start the next block's remote tracks if there will be one.
+    if (this.remote && !this.wantStems && k + n - this.discard < this.frames) {
+      const done = this.remote.run(k + n, n);
+      done.catch(() => {}); // awaited by the next block (or close); handled here so it never goes unhandled
+      this.prefetch = { k: k + n, done };
     }
     const nt = this.trackStrips.length;
     for (let j = 0; j < this.busStrips.length; j++) {

@@ -7,6 +7,10 @@ import type { Session } from "@controlroom/engine/session/schema.ts";
 import { workerEntry } from "../workers/worker-entry.ts";
 import type { TrackWorkerData } from "./track-worker.ts";
 
+/** What the main thread's own work costs, in tracks: per bus, and for the master (see `TrackWorkers.plan`). */
+const BUS_LOAD = 2;
+const MASTER_LOAD = 1;
+
 type Reply = { done: true } | { ready: true } | { error: string };
 
 /** Threads to use by default: one per core, at most one per track, and none for fewer than 4 tracks. */
@@ -32,8 +36,9 @@ export class TrackWorkers implements RemoteTracks {
   }
 
   /**
-   * Plans the pool: tracks go round-robin to the main thread (0) and `threads - 1` workers. Returns null when
-   * one thread is all there is to use. Build the renderer with `memory` and this pool, then `start` it.
+   * Plans the pool: each track goes to the least loaded of the main thread (0) and `threads - 1` workers,
+   * the main thread starting with the buses and the master it also runs. Returns null when one thread is all
+   * there is to use. Build the renderer with `memory` and this pool, then `start` it.
    */
   static plan(session: Session, threads: number, blockFrames = 4096): TrackWorkers | null {
     const n = session.tracks.length;
@@ -41,7 +46,16 @@ export class TrackWorkers implements RemoteTracks {
     if (t <= 1) return null;
     const memory = new SharedArrayBuffer(SessionRenderer.trackMemoryBytes(session, blockFrames));
     const groups: number[][] = Array.from({ length: t - 1 }, () => []);
-    for (let i = 0; i < n; i++) if (i % t !== 0) groups[(i % t) - 1].push(i);
+    // Loads in track-equivalents (measured with bench/render.ts: a bus with an effect costs about two
+    // tracks, the master with dither and file writing about one). Ties go to the workers.
+    const load = [BUS_LOAD * session.buses.length + MASTER_LOAD, ...groups.map(() => 0)];
+    for (let i = 0; i < n; i++) {
+      let best = 1;
+      for (let w = 2; w < t; w++) if (load[w] < load[best]) best = w;
+      if (load[0] < load[best]) best = 0;
+      load[best] += 1;
+      if (best > 0) groups[best - 1].push(i);
+    }
     return new TrackWorkers(memory, groups, session, blockFrames);
   }
 
