@@ -53,8 +53,6 @@ export class PlateTank extends GlidingTank {
   private readonly loss = new Float64Array(REF.length);
   private readonly work = {
     x: new Float64Array(CHUNK),
-    newL: new Float64Array(CHUNK),
-    newR: new Float64Array(CHUNK),
     modL: new Float64Array(CHUNK),
     modR: new Float64Array(CHUNK),
   };
@@ -192,13 +190,32 @@ export class PlateTank extends GlidingTank {
   }
 
   /**
-   * Whole-sample lengths, in runs of a few fused passes (diffusers; modulation; branch outputs; each
-   * branch; each output's taps) reading and writing the line buffers directly. The arithmetic per sample
+   * Whole-sample lengths, in runs of three passes (diffusers; modulation; tank and taps) reading and
+   * writing the line buffers directly. The arithmetic per sample
    * is that of `processGliding`, in the same order, so results do not depend on which path ran.
    */
   protected processStatic(
     inL: Float64Array,
     inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    start: number,
+    c: number,
+  ): void {
+    const { x, modL, modR } = this.work;
+    this.diffuse(inL, inR, start, x, c);
+    this.modulation(modL, modR, c);
+    this.tank(x, modL, modR, outL, outR, start, c);
+  }
+
+  /**
+   * The figure-eight tank and the output taps over a run, one pass per sample with the state in registers:
+   * per sample exactly the steps of `processGliding` (whole-sample reads), in its order.
+   */
+  private tank(
+    x: Float64Array,
+    modL: Float64Array,
+    modR: Float64Array,
     outL: Float64Array,
     outR: Float64Array,
     start: number,
@@ -210,106 +227,150 @@ export class PlateTank extends GlidingTank {
     const aG = this.absG;
     const aB = this.absB;
     const aY = this.absY;
-    const { x, newL, newR, modL, modR } = this.work;
-    this.diffuse(inL, inR, start, x, c);
-    this.modulation(modL, modR, c);
-    // Branch outputs for the run come from the second delays, already written: the cross-feeds are known.
-    {
-      const bl = d2L.buffer;
-      const br = d2R.buffer;
-      const ml = d2L.mask;
-      const mr = d2R.mask;
-      const il = (d2L.pos - n[7]) | 0;
-      const ir = (d2R.pos - n[11]) | 0;
-      const gl = aG[1];
-      const pl = aB[1];
-      const gr = aG[3];
-      const pr = aB[3];
-      let sl = aY[1];
-      let sr = aY[3];
-      for (let j = 0; j < c; j++) {
-        newL[j] = sl = flush(gl * bl[(il + j) & ml] + pl * sl);
-        newR[j] = sr = flush(gr * br[(ir + j) & mr] + pr * sr);
-      }
-      aY[1] = sl;
-      aY[3] = sr;
+    // Buffers, masks and write positions: A = modulated allpass, 1 = first delay, P = second allpass,
+    // 2 = second delay; L and R branches.
+    const bAL = ap1L.buffer;
+    const b1L = d1L.buffer;
+    const bPL = ap2L.buffer;
+    const b2L = d2L.buffer;
+    const bAR = ap1R.buffer;
+    const b1R = d1R.buffer;
+    const bPR = ap2R.buffer;
+    const b2R = d2R.buffer;
+    const mAL = ap1L.mask;
+    const m1L = d1L.mask;
+    const mPL = ap2L.mask;
+    const m2L = d2L.mask;
+    const mAR = ap1R.mask;
+    const m1R = d1R.mask;
+    const mPR = ap2R.mask;
+    const m2R = d2R.mask;
+    const pAL = ap1L.pos;
+    const p1L = d1L.pos;
+    const pPL = ap2L.pos;
+    const p2L = d2L.pos;
+    const pAR = ap1R.pos;
+    const p1R = d1R.pos;
+    const pPR = ap2R.pos;
+    const p2R = d2R.pos;
+    const nAL = n[4];
+    const nAR = n[8];
+    const r1L = (p1L - n[5]) | 0;
+    const rPL = (pPL - n[6]) | 0;
+    const r2L = (p2L - n[7]) | 0;
+    const r1R = (p1R - n[9]) | 0;
+    const rPR = (pPR - n[10]) | 0;
+    const r2R = (p2R - n[11]) | 0;
+    const gAL = g[4];
+    const gPL = g[6];
+    const gAR = g[8];
+    const gPR = g[10];
+    const aG0 = aG[0];
+    const aG1 = aG[1];
+    const aG2 = aG[2];
+    const aG3 = aG[3];
+    const aB0 = aB[0];
+    const aB1 = aB[1];
+    const aB2 = aB[2];
+    const aB3 = aB[3];
+    let s0 = aY[0];
+    let s1 = aY[1];
+    let s2 = aY[2];
+    let s3 = aY[3];
+    let fbL = this.fbL;
+    let fbR = this.fbR;
+    // Taps: read after the sample's writes, t back from the advanced write position.
+    const t12 = (p1R + 1 - n[12]) | 0;
+    const t13 = (p1R + 1 - n[13]) | 0;
+    const t14 = (pPR + 1 - n[14]) | 0;
+    const t15 = (p2R + 1 - n[15]) | 0;
+    const t16 = (p1L + 1 - n[16]) | 0;
+    const t17 = (pPL + 1 - n[17]) | 0;
+    const t18 = (p2L + 1 - n[18]) | 0;
+    const t19 = (p1L + 1 - n[19]) | 0;
+    const t20 = (p1L + 1 - n[20]) | 0;
+    const t21 = (pPL + 1 - n[21]) | 0;
+    const t22 = (p2L + 1 - n[22]) | 0;
+    const t23 = (p1R + 1 - n[23]) | 0;
+    const t24 = (pPR + 1 - n[24]) | 0;
+    const t25 = (p2R + 1 - n[25]) | 0;
+    for (let j = 0; j < c; j++) {
+      const xj = x[j];
+      // Left branch (fed by the right branch's previous output).
+      let d = nAL + modL[j];
+      let di = d | 0;
+      let f = d - di;
+      let i = pAL + j - di;
+      let a = bAL[i & mAL];
+      let v = gAL * (a + f * (bAL[(i - 1) & mAL] - a));
+      let w = xj + fbR - DECAY_DIFF_1 * v;
+      bAL[(pAL + j) & mAL] = flush(w);
+      let y = v + DECAY_DIFF_1 * w;
+      let z = b1L[(r1L + j) & m1L];
+      b1L[(p1L + j) & m1L] = flush(y);
+      s0 = flush(aG0 * z + aB0 * s0);
+      v = gPL * bPL[(rPL + j) & mPL];
+      w = s0 - DECAY_DIFF_2 * v;
+      bPL[(pPL + j) & mPL] = flush(w);
+      y = v + DECAY_DIFF_2 * w;
+      z = b2L[(r2L + j) & m2L];
+      b2L[(p2L + j) & m2L] = flush(y);
+      s1 = flush(aG1 * z + aB1 * s1);
+      // Right branch (fed by the left branch's previous output).
+      d = nAR + modR[j];
+      di = d | 0;
+      f = d - di;
+      i = pAR + j - di;
+      a = bAR[i & mAR];
+      v = gAR * (a + f * (bAR[(i - 1) & mAR] - a));
+      w = xj + fbL - DECAY_DIFF_1 * v;
+      bAR[(pAR + j) & mAR] = flush(w);
+      y = v + DECAY_DIFF_1 * w;
+      z = b1R[(r1R + j) & m1R];
+      b1R[(p1R + j) & m1R] = flush(y);
+      s2 = flush(aG2 * z + aB2 * s2);
+      v = gPR * bPR[(rPR + j) & mPR];
+      w = s2 - DECAY_DIFF_2 * v;
+      bPR[(pPR + j) & mPR] = flush(w);
+      y = v + DECAY_DIFF_2 * w;
+      z = b2R[(r2R + j) & m2R];
+      b2R[(p2R + j) & m2R] = flush(y);
+      s3 = flush(aG3 * z + aB3 * s3);
+      fbL = s1;
+      fbR = s3;
+      outL[start + j] =
+        OUT_GAIN *
+        (g[12] * b1R[(t12 + j) & m1R] +
+          g[13] * b1R[(t13 + j) & m1R] -
+          g[14] * bPR[(t14 + j) & mPR] +
+          g[15] * b2R[(t15 + j) & m2R] -
+          g[16] * b1L[(t16 + j) & m1L] -
+          g[17] * bPL[(t17 + j) & mPL] -
+          g[18] * b2L[(t18 + j) & m2L]);
+      outR[start + j] =
+        OUT_GAIN *
+        (g[19] * b1L[(t19 + j) & m1L] +
+          g[20] * b1L[(t20 + j) & m1L] -
+          g[21] * bPL[(t21 + j) & mPL] +
+          g[22] * b2L[(t22 + j) & m2L] -
+          g[23] * b1R[(t23 + j) & m1R] -
+          g[24] * bPR[(t24 + j) & mPR] -
+          g[25] * b2R[(t25 + j) & m2R]);
     }
-    // Each branch is fed by the other's previous output.
-    const fbL = this.fbL;
-    const fbR = this.fbR;
-    this.fbL = newL[c - 1];
-    this.fbR = newR[c - 1];
-    this.branch(ap1L, d1L, ap2L, d2L, 4, 0, x, fbR, newR, modL, c);
-    this.branch(ap1R, d1R, ap2R, d2R, 8, 2, x, fbL, newL, modR, c);
-    // Output taps, read after the run's writes: tap t at step j is c + t − 1 back from the write position.
-    // One pass per output, the terms summed in the per-sample path's order.
-    const back = c - 1;
-    const bL1 = d1L.buffer;
-    const bL2 = d2L.buffer;
-    const bLa = ap2L.buffer;
-    const bR1 = d1R.buffer;
-    const bR2 = d2R.buffer;
-    const bRa = ap2R.buffer;
-    const mL1 = d1L.mask;
-    const mL2 = d2L.mask;
-    const mLa = ap2L.mask;
-    const mR1 = d1R.mask;
-    const mR2 = d2R.mask;
-    const mRa = ap2R.mask;
-    {
-      const i12 = (d1R.pos - back - n[12]) | 0;
-      const i13 = (d1R.pos - back - n[13]) | 0;
-      const i14 = (ap2R.pos - back - n[14]) | 0;
-      const i15 = (d2R.pos - back - n[15]) | 0;
-      const i16 = (d1L.pos - back - n[16]) | 0;
-      const i17 = (ap2L.pos - back - n[17]) | 0;
-      const i18 = (d2L.pos - back - n[18]) | 0;
-      const g12 = g[12];
-      const g13 = g[13];
-      const g14 = g[14];
-      const g15 = g[15];
-      const g16 = g[16];
-      const g17 = g[17];
-      const g18 = g[18];
-      for (let j = 0; j < c; j++) {
-        outL[start + j] =
-          OUT_GAIN *
-          (g12 * bR1[(i12 + j) & mR1] +
-            g13 * bR1[(i13 + j) & mR1] -
-            g14 * bRa[(i14 + j) & mRa] +
-            g15 * bR2[(i15 + j) & mR2] -
-            g16 * bL1[(i16 + j) & mL1] -
-            g17 * bLa[(i17 + j) & mLa] -
-            g18 * bL2[(i18 + j) & mL2]);
-      }
-    }
-    {
-      const i19 = (d1L.pos - back - n[19]) | 0;
-      const i20 = (d1L.pos - back - n[20]) | 0;
-      const i21 = (ap2L.pos - back - n[21]) | 0;
-      const i22 = (d2L.pos - back - n[22]) | 0;
-      const i23 = (d1R.pos - back - n[23]) | 0;
-      const i24 = (ap2R.pos - back - n[24]) | 0;
-      const i25 = (d2R.pos - back - n[25]) | 0;
-      const g19 = g[19];
-      const g20 = g[20];
-      const g21 = g[21];
-      const g22 = g[22];
-      const g23 = g[23];
-      const g24 = g[24];
-      const g25 = g[25];
-      for (let j = 0; j < c; j++) {
-        outR[start + j] =
-          OUT_GAIN *
-          (g19 * bL1[(i19 + j) & mL1] +
-            g20 * bL1[(i20 + j) & mL1] -
-            g21 * bLa[(i21 + j) & mLa] +
-            g22 * bL2[(i22 + j) & mL2] -
-            g23 * bR1[(i23 + j) & mR1] -
-            g24 * bRa[(i24 + j) & mRa] -
-            g25 * bR2[(i25 + j) & mR2]);
-      }
-    }
+    aY[0] = s0;
+    aY[1] = s1;
+    aY[2] = s2;
+    aY[3] = s3;
+    this.fbL = fbL;
+    this.fbR = fbR;
+    ap1L.pos = (pAL + c) & mAL;
+    d1L.pos = (p1L + c) & m1L;
+    ap2L.pos = (pPL + c) & mPL;
+    d2L.pos = (p2L + c) & m2L;
+    ap1R.pos = (pAR + c) & mAR;
+    d1R.pos = (p1R + c) & m1R;
+    ap2R.pos = (pPR + c) & mPR;
+    d2R.pos = (p2R + c) & m2R;
   }
 
   /** The four input diffusers over the mono sum of a run, fused: `x[0 … c)` gets the diffused signal. */
@@ -361,75 +422,6 @@ export class PlateTank extends GlidingTank {
     l1.pos = (p1 + c) & m1;
     l2.pos = (p2 + c) & m2;
     l3.pos = (p3 + c) & m3;
-  }
-
-  /**
-   * One half of the tank over a run, fused per sample: input (diffused x plus the other branch's previous
-   * output) → modulated allpass → delay → absorption → allpass → the second delay's write.
-   */
-  private branch(
-    apMod: DelayLine,
-    d1: DelayLine,
-    ap2: DelayLine,
-    d2: DelayLine,
-    k: number,
-    abs: number,
-    x: Float64Array,
-    fb0: number,
-    cross: Float64Array,
-    mod: Float64Array,
-    c: number,
-  ): void {
-    const n = this.len.current;
-    const g = this.loss;
-    const bA = apMod.buffer;
-    const b1 = d1.buffer;
-    const b2 = ap2.buffer;
-    const bD = d2.buffer;
-    const mA = apMod.mask;
-    const m1 = d1.mask;
-    const m2 = ap2.mask;
-    const mD = d2.mask;
-    const pA = apMod.pos;
-    const p1 = d1.pos;
-    const p2 = ap2.pos;
-    const pD = d2.pos;
-    const r1 = (p1 - n[k + 1]) | 0;
-    const r2 = (p2 - n[k + 2]) | 0;
-    const mBase = n[k];
-    const gA = g[k];
-    const g2 = g[k + 2];
-    const aG = this.absG[abs];
-    const aB = this.absB[abs];
-    let st = this.absY[abs];
-    for (let j = 0; j < c; j++) {
-      const input = x[j] + (j === 0 ? fb0 : cross[j - 1]);
-      // Modulated allpass (linear interpolation; reads only samples written before this run).
-      const d = mBase + mod[j];
-      // d > 0: truncation is the floor, and keeps the index arithmetic in integers.
-      const di = d | 0;
-      const f = d - di;
-      const i = pA + j - di;
-      const a = bA[i & mA];
-      let v = gA * (a + f * (bA[(i - 1) & mA] - a));
-      let w = input - DECAY_DIFF_1 * v;
-      bA[(pA + j) & mA] = flush(w);
-      const y = v + DECAY_DIFF_1 * w;
-      // Delay, then its absorption filter.
-      const z = b1[(r1 + j) & m1];
-      b1[(p1 + j) & m1] = flush(y);
-      st = flush(aG * z + aB * st);
-      // Second allpass, into the second delay.
-      v = g2 * b2[(r2 + j) & m2];
-      w = st - DECAY_DIFF_2 * v;
-      b2[(p2 + j) & m2] = flush(w);
-      bD[(pD + j) & mD] = flush(v + DECAY_DIFF_2 * w);
-    }
-    this.absY[abs] = st;
-    apMod.pos = (pA + c) & mA;
-    d1.pos = (p1 + c) & m1;
-    ap2.pos = (p2 + c) & m2;
-    d2.pos = (pD + c) & mD;
   }
 
   protected processGliding(
