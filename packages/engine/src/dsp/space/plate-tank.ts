@@ -52,7 +52,6 @@ export class PlateTank extends GlidingTank {
   /** Broadband loss per element at 1 kHz RT60: index as the lengths (allpasses and taps). */
   private readonly loss = new Float64Array(REF.length);
   private readonly work = {
-    x: new Float64Array(CHUNK),
     modL: new Float64Array(CHUNK),
     modR: new Float64Array(CHUNK),
   };
@@ -190,9 +189,9 @@ export class PlateTank extends GlidingTank {
   }
 
   /**
-   * Whole-sample lengths, in runs of three passes (diffusers; modulation; tank and taps) reading and
-   * writing the line buffers directly. The arithmetic per sample
-   * is that of `processGliding`, in the same order, so results do not depend on which path ran.
+   * Whole-sample lengths, in runs of one fused pass (`tank`) reading and writing the line buffers
+   * directly. The arithmetic per sample is that of `processGliding`, in the same order, so results do not
+   * depend on which path ran.
    */
   protected processStatic(
     inL: Float64Array,
@@ -202,20 +201,17 @@ export class PlateTank extends GlidingTank {
     start: number,
     c: number,
   ): void {
-    const { x, modL, modR } = this.work;
-    this.diffuse(inL, inR, start, x, c);
-    this.modulation(modL, modR, c);
-    this.tank(x, modL, modR, outL, outR, start, c);
+    this.tank(inL, inR, outL, outR, start, c);
   }
 
   /**
-   * The figure-eight tank and the output taps over a run, one pass per sample with the state in registers:
+   * Input diffusers, modulation, the figure-eight tank and the output taps over a run, one pass with the
+   * state in registers:
    * per sample exactly the steps of `processGliding` (whole-sample reads), in its order.
    */
   private tank(
-    x: Float64Array,
-    modL: Float64Array,
-    modR: Float64Array,
+    inL: Float64Array,
+    inR: Float64Array,
     outL: Float64Array,
     outR: Float64Array,
     start: number,
@@ -294,10 +290,77 @@ export class PlateTank extends GlidingTank {
     const t23 = (p1R + 1 - n[23]) | 0;
     const t24 = (pPR + 1 - n[24]) | 0;
     const t25 = (p2R + 1 - n[25]) | 0;
+    // Input diffusers.
+    const [l0, l1, l2, l3] = this.lines;
+    const e0 = l0.buffer;
+    const e1 = l1.buffer;
+    const e2 = l2.buffer;
+    const e3 = l3.buffer;
+    const k0m = l0.mask;
+    const k1m = l1.mask;
+    const k2m = l2.mask;
+    const k3m = l3.mask;
+    const q0 = l0.pos;
+    const q1 = l1.pos;
+    const q2 = l2.pos;
+    const q3 = l3.pos;
+    const u0 = (q0 - n[0]) | 0;
+    const u1 = (q1 - n[1]) | 0;
+    const u2 = (q2 - n[2]) | 0;
+    const u3 = (q3 - n[3]) | 0;
+    const [k0, k1, k2, k3] = DIFFUSION;
+    const h0 = g[0];
+    const h1 = g[1];
+    const h2 = g[2];
+    const h3 = g[3];
+    // The modulation phasors, advanced per sample as in `modulation`.
+    const exc = this.excursion;
+    const dPhase = (2 * Math.PI) / this.fs;
+    const [ccL, ssL] = this.rotL;
+    const [ccR, ssR] = this.rotR;
+    let sinL = this.sinL;
+    let cosL = this.cosL;
+    let sinR = this.sinR;
+    let cosR = this.cosR;
+    let phase = this.phase;
     for (let j = 0; j < c; j++) {
-      const xj = x[j];
+      const modL = exc * sinL;
+      const modR = exc * sinR;
+      phase += dPhase;
+      if (phase > PHASE_WRAP) {
+        this.seedPhasors(phase - PHASE_WRAP);
+        phase = this.phase;
+        sinL = this.sinL;
+        cosL = this.cosL;
+        sinR = this.sinR;
+        cosR = this.cosR;
+      } else {
+        const tL = sinL * ccL + cosL * ssL;
+        cosL = cosL * ccL - sinL * ssL;
+        sinL = tL;
+        const tR = sinR * ccR + cosR * ssR;
+        cosR = cosR * ccR - sinR * ssR;
+        sinR = tR;
+      }
+      let u = 0.5 * (inL[start + j] + inR[start + j]);
+      let dv = h0 * e0[(u0 + j) & k0m];
+      let dw = u - k0 * dv;
+      e0[(q0 + j) & k0m] = flush(dw);
+      u = dv + k0 * dw;
+      dv = h1 * e1[(u1 + j) & k1m];
+      dw = u - k1 * dv;
+      e1[(q1 + j) & k1m] = flush(dw);
+      u = dv + k1 * dw;
+      dv = h2 * e2[(u2 + j) & k2m];
+      dw = u - k2 * dv;
+      e2[(q2 + j) & k2m] = flush(dw);
+      u = dv + k2 * dw;
+      dv = h3 * e3[(u3 + j) & k3m];
+      dw = u - k3 * dv;
+      e3[(q3 + j) & k3m] = flush(dw);
+      const xj = dv + k3 * dw;
       // Left branch (fed by the right branch's previous output).
-      let d = nAL + modL[j];
+      let d = nAL + modL;
       let di = d | 0;
       let f = d - di;
       let i = pAL + j - di;
@@ -317,7 +380,7 @@ export class PlateTank extends GlidingTank {
       b2L[(p2L + j) & m2L] = flush(y);
       s1 = flush(aG1 * z + aB1 * s1);
       // Right branch (fed by the left branch's previous output).
-      d = nAR + modR[j];
+      d = nAR + modR;
       di = d | 0;
       f = d - di;
       i = pAR + j - di;
@@ -361,8 +424,17 @@ export class PlateTank extends GlidingTank {
     aY[1] = s1;
     aY[2] = s2;
     aY[3] = s3;
+    this.phase = phase;
+    this.sinL = sinL;
+    this.cosL = cosL;
+    this.sinR = sinR;
+    this.cosR = cosR;
     this.fbL = fbL;
     this.fbR = fbR;
+    l0.pos = (q0 + c) & k0m;
+    l1.pos = (q1 + c) & k1m;
+    l2.pos = (q2 + c) & k2m;
+    l3.pos = (q3 + c) & k3m;
     ap1L.pos = (pAL + c) & mAL;
     d1L.pos = (p1L + c) & m1L;
     ap2L.pos = (pPL + c) & mPL;
@@ -371,57 +443,6 @@ export class PlateTank extends GlidingTank {
     d1R.pos = (p1R + c) & m1R;
     ap2R.pos = (pPR + c) & mPR;
     d2R.pos = (p2R + c) & m2R;
-  }
-
-  /** The four input diffusers over the mono sum of a run, fused: `x[0 … c)` gets the diffused signal. */
-  private diffuse(inL: Float64Array, inR: Float64Array, start: number, x: Float64Array, c: number): void {
-    const n = this.len.current;
-    const g = this.loss;
-    const [l0, l1, l2, l3] = this.lines;
-    const b0 = l0.buffer;
-    const b1 = l1.buffer;
-    const b2 = l2.buffer;
-    const b3 = l3.buffer;
-    const m0 = l0.mask;
-    const m1 = l1.mask;
-    const m2 = l2.mask;
-    const m3 = l3.mask;
-    const p0 = l0.pos;
-    const p1 = l1.pos;
-    const p2 = l2.pos;
-    const p3 = l3.pos;
-    const r0 = (p0 - n[0]) | 0;
-    const r1 = (p1 - n[1]) | 0;
-    const r2 = (p2 - n[2]) | 0;
-    const r3 = (p3 - n[3]) | 0;
-    const [k0, k1, k2, k3] = DIFFUSION;
-    const g0 = g[0];
-    const g1 = g[1];
-    const g2 = g[2];
-    const g3 = g[3];
-    for (let j = 0; j < c; j++) {
-      let u = 0.5 * (inL[start + j] + inR[start + j]);
-      let v = g0 * b0[(r0 + j) & m0];
-      let w = u - k0 * v;
-      b0[(p0 + j) & m0] = flush(w);
-      u = v + k0 * w;
-      v = g1 * b1[(r1 + j) & m1];
-      w = u - k1 * v;
-      b1[(p1 + j) & m1] = flush(w);
-      u = v + k1 * w;
-      v = g2 * b2[(r2 + j) & m2];
-      w = u - k2 * v;
-      b2[(p2 + j) & m2] = flush(w);
-      u = v + k2 * w;
-      v = g3 * b3[(r3 + j) & m3];
-      w = u - k3 * v;
-      b3[(p3 + j) & m3] = flush(w);
-      x[j] = v + k3 * w;
-    }
-    l0.pos = (p0 + c) & m0;
-    l1.pos = (p1 + c) & m1;
-    l2.pos = (p2 + c) & m2;
-    l3.pos = (p3 + c) & m3;
   }
 
   protected processGliding(
