@@ -152,12 +152,13 @@ export class FdnTank extends GlidingTank {
     const offR = N + dL.length;
     const xl = this.xl;
     const xr = this.xr;
-    diffuse(dL, cur, N, inL, start, xl, count);
-    diffuse(dR, cur, offR, inR, start, xr, count);
-    if (N === 8) {
-      this.fused8(outL, outR, start, count);
+    const ds = dL.length;
+    if (N === 8 && dR.length === ds && (ds === 2 || ds === 4)) {
+      this.fused8(inL, inR, outL, outR, start, count);
       return;
     }
+    diffuse(dL, cur, N, inL, start, xl, count);
+    diffuse(dR, cur, offR, inR, start, xr, count);
     const Y = this.rows;
     const stride = this.chunk;
     for (let k = 0; k < N; k++) lines[k].readBlock(cur[k], Y, k * stride, count);
@@ -220,14 +221,57 @@ export class FdnTank extends GlidingTank {
    * `processStatic` for 8 lines in one pass per sample: read, absorb, tap, Hadamard (as `fwht8`), input,
    * write, all in registers. The same operations in the same order as the general path.
    */
-  private fused8(outL: Float64Array, outR: Float64Array, start: number, count: number): void {
+  private fused8(
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    start: number,
+    count: number,
+  ): void {
     const [l0, l1, l2, l3, l4, l5, l6, l7] = this.lines;
     const cur = this.len.current;
     const aG = this.absG;
     const aB = this.absB;
     const aY = this.absY;
-    const xl = this.xl;
-    const xr = this.xr;
+    // Input diffusers, two or four a channel (stages 2 and 3 stand in for nothing when there are two).
+    const D = DIFFUSION;
+    const four = this.diffL.length === 4;
+    const [dL0, dL1, dL2 = dL0, dL3 = dL0] = this.diffL;
+    const [dR0, dR1, dR2 = dR0, dR3 = dR0] = this.diffR;
+    const eL0 = dL0.buffer;
+    const eL1 = dL1.buffer;
+    const eL2 = dL2.buffer;
+    const eL3 = dL3.buffer;
+    const eR0 = dR0.buffer;
+    const eR1 = dR1.buffer;
+    const eR2 = dR2.buffer;
+    const eR3 = dR3.buffer;
+    const kL0 = dL0.mask;
+    const kL1 = dL1.mask;
+    const kL2 = dL2.mask;
+    const kL3 = dL3.mask;
+    const kR0 = dR0.mask;
+    const kR1 = dR1.mask;
+    const kR2 = dR2.mask;
+    const kR3 = dR3.mask;
+    const qL0 = dL0.pos;
+    const qL1 = dL1.pos;
+    const qL2 = dL2.pos;
+    const qL3 = dL3.pos;
+    const qR0 = dR0.pos;
+    const qR1 = dR1.pos;
+    const qR2 = dR2.pos;
+    const qR3 = dR3.pos;
+    const oR = 8 + this.diffL.length;
+    const uL0 = (qL0 - cur[8]) | 0;
+    const uL1 = (qL1 - cur[9]) | 0;
+    const uL2 = four ? (qL2 - cur[10]) | 0 : 0;
+    const uL3 = four ? (qL3 - cur[11]) | 0 : 0;
+    const uR0 = (qR0 - cur[oR]) | 0;
+    const uR1 = (qR1 - cur[oR + 1]) | 0;
+    const uR2 = four ? (qR2 - cur[oR + 2]) | 0 : 0;
+    const uR3 = four ? (qR3 - cur[oR + 3]) | 0 : 0;
     const outScale = this.outScale;
     const norm = 1 / Math.sqrt(8);
     const b0 = l0.buffer;
@@ -322,8 +366,43 @@ export class FdnTank extends GlidingTank {
       const c5 = a5 + a7;
       const c6 = a4 - a6;
       const c7 = a5 - a7;
-      const x = xl[j];
-      const z = xr[j];
+      // Input diffusion (the arithmetic of `allpassBlock` with loss 1).
+      let x = inL[start + j];
+      let dv = eL0[(uL0 + j) & kL0];
+      let dw = x - D * dv;
+      eL0[(qL0 + j) & kL0] = Math.abs(dw) < 1e-25 ? 0 : dw;
+      x = dv + D * dw;
+      dv = eL1[(uL1 + j) & kL1];
+      dw = x - D * dv;
+      eL1[(qL1 + j) & kL1] = Math.abs(dw) < 1e-25 ? 0 : dw;
+      x = dv + D * dw;
+      let z = inR[start + j];
+      dv = eR0[(uR0 + j) & kR0];
+      dw = z - D * dv;
+      eR0[(qR0 + j) & kR0] = Math.abs(dw) < 1e-25 ? 0 : dw;
+      z = dv + D * dw;
+      dv = eR1[(uR1 + j) & kR1];
+      dw = z - D * dv;
+      eR1[(qR1 + j) & kR1] = Math.abs(dw) < 1e-25 ? 0 : dw;
+      z = dv + D * dw;
+      if (four) {
+        dv = eL2[(uL2 + j) & kL2];
+        dw = x - D * dv;
+        eL2[(qL2 + j) & kL2] = Math.abs(dw) < 1e-25 ? 0 : dw;
+        x = dv + D * dw;
+        dv = eL3[(uL3 + j) & kL3];
+        dw = x - D * dv;
+        eL3[(qL3 + j) & kL3] = Math.abs(dw) < 1e-25 ? 0 : dw;
+        x = dv + D * dw;
+        dv = eR2[(uR2 + j) & kR2];
+        dw = z - D * dv;
+        eR2[(qR2 + j) & kR2] = Math.abs(dw) < 1e-25 ? 0 : dw;
+        z = dv + D * dw;
+        dv = eR3[(uR3 + j) & kR3];
+        dw = z - D * dv;
+        eR3[(qR3 + j) & kR3] = Math.abs(dw) < 1e-25 ? 0 : dw;
+        z = dv + D * dw;
+      }
       let v = (c0 + c4) * norm + x;
       b0[(p0 + j) & m0] = Math.abs(v) < 1e-25 ? 0 : v;
       v = (c1 + c5) * norm + z;
@@ -349,6 +428,16 @@ export class FdnTank extends GlidingTank {
     aY[5] = s5;
     aY[6] = s6;
     aY[7] = s7;
+    dL0.pos = (qL0 + count) & kL0;
+    dL1.pos = (qL1 + count) & kL1;
+    dR0.pos = (qR0 + count) & kR0;
+    dR1.pos = (qR1 + count) & kR1;
+    if (four) {
+      dL2.pos = (qL2 + count) & kL2;
+      dL3.pos = (qL3 + count) & kL3;
+      dR2.pos = (qR2 + count) & kR2;
+      dR3.pos = (qR3 + count) & kR3;
+    }
     l0.pos = (p0 + count) & m0;
     l1.pos = (p1 + count) & m1;
     l2.pos = (p2 + count) & m2;
