@@ -29,7 +29,10 @@ export interface RenderOptions {
    * render (default 0: the range starts from silence in every effect).
    */
   preRollSeconds?: number;
-  /** Samples per block (default 4096). Output does not depend on it except for automated processor params. */
+  /**
+   * Samples per block (default `DEFAULT_BLOCK`, 8192). Output does not depend on it except for automated
+   * processor params.
+   */
   blockFrames?: number;
   /**
    * Memory for the tracks' outputs and stems (`SessionRenderer.trackMemoryBytes` bytes), e.g. a SharedArrayBuffer
@@ -78,7 +81,11 @@ export interface RenderedBlock {
   stems: Float32Array[][];
 }
 
-const DEFAULT_BLOCK = 4096;
+/**
+ * Default samples per block. 8192 rather than 4096: with worker threads, fewer hand-offs per second and less
+ * per-block waiting (bench:render 4 on 2 cores: about 15% faster wall clock); output is the same.
+ */
+export const DEFAULT_BLOCK = 8192;
 
 export class SessionRenderer {
   readonly sampleRate: number;

@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { RemoteTracks, RenderOptions } from "@controlroom/engine/render/renderer.ts";
-import { SessionRenderer } from "@controlroom/engine/render/renderer.ts";
+import { DEFAULT_BLOCK, SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { workerEntry } from "../workers/worker-entry.ts";
 import type { TrackWorkerData } from "./track-worker.ts";
@@ -40,7 +40,7 @@ export class TrackWorkers implements RemoteTracks {
    * the main thread starting with the buses and the master it also runs. Returns null when one thread is all
    * there is to use. Build the renderer with `memory` and this pool, then `start` it.
    */
-  static plan(session: Session, threads: number, blockFrames = 4096): TrackWorkers | null {
+  static plan(session: Session, threads: number, blockFrames = DEFAULT_BLOCK): TrackWorkers | null {
     const n = session.tracks.length;
     const t = Math.max(1, Math.min(threads, n));
     if (t <= 1) return null;
