@@ -121,23 +121,6 @@ export class DelayLine {
   }
 
   /**
-   * Adds `gain ·` (or subtracts, `sign` < 0; or sets, `sign` = 0) what `readInt(d)` would return over the next
-   * `count` steps into `acc` — an output tap over a run, without a copy. Needs d ≥ count.
-   */
-  tapBlock(d: number, gain: number, sign: number, acc: Float64Array, count: number): void {
-    const b = this.buffer;
-    const m = this.mask;
-    let i = (this.pos - d) & m;
-    if (sign === 0) {
-      for (let j = 0; j < count; j++, i = (i + 1) & m) acc[j] = gain * b[i];
-    } else if (sign > 0) {
-      for (let j = 0; j < count; j++, i = (i + 1) & m) acc[j] += gain * b[i];
-    } else {
-      for (let j = 0; j < count; j++, i = (i + 1) & m) acc[j] -= gain * b[i];
-    }
-  }
-
-  /**
    * Runs a Schroeder allpass (g + loss·z^−m)/(1 + g·loss·z^−m) with this line as its delay over `count`
    * samples of `buf` in place: whole-sample m ≥ 1, any `count` (each sample is read before it is
    * overwritten). Same arithmetic as `allpass` sample by sample.
@@ -169,69 +152,6 @@ export class DelayLine {
       w = (w + 1) & mask;
     }
     this.pos = w;
-  }
-
-  /** Delays `count` samples of `buf` in place by whole-sample d ≥ count through this line. */
-  delayBlock(d: number, buf: Float64Array, count: number): void {
-    const b = this.buffer;
-    const mask = this.mask;
-    let r = (this.pos - d) & mask;
-    let w = this.pos;
-    for (let j = 0; j < count; j++) {
-      const v = b[r];
-      const x = buf[j];
-      b[w] = Math.abs(x) < 1e-25 ? 0 : x;
-      buf[j] = v;
-      r = (r + 1) & mask;
-      w = (w + 1) & mask;
-    }
-    this.pos = w;
-  }
-
-  /**
-   * Runs a Schroeder allpass whose delay is `m + mod[j]` samples (fractional, linear interpolation, the
-   * delayed value scaled by `loss`) over `count` samples of `buf` in place; this line is its delay. Needs
-   * m + mod[j] ≥ count + 1 for every j. Same arithmetic as reading with `readLinear` and writing sample by
-   * sample. `scratch` holds at least `count` values.
-   */
-  modulatedAllpassBlock(
-    m: number,
-    mod: Float64Array,
-    g: number,
-    loss: number,
-    buf: Float64Array,
-    count: number,
-    scratch: Float64Array,
-  ): void {
-    const b = this.buffer;
-    const mask = this.mask;
-    const p0 = this.pos;
-    for (let j = 0; j < count; j++) {
-      const d = m + mod[j];
-      const di = Math.floor(d);
-      const f = d - di;
-      const i = p0 + j - di;
-      const a = b[i & mask];
-      const v = loss * (a + f * (b[(i - 1) & mask] - a));
-      const w = buf[j] - g * v;
-      scratch[j] = w;
-      buf[j] = v + g * w;
-    }
-    this.writeBlock(scratch, 0, count);
-  }
-
-  /**
-   * `readLinear(d)` as it will be `ahead` steps from now, before those writes happen; needs d ≥ ahead + 1
-   * so only written samples are read.
-   */
-  readLinearAhead(ahead: number, d: number): number {
-    const di = Math.floor(d);
-    const f = d - di;
-    const b = this.buffer;
-    const m = this.mask;
-    const i = this.pos + ahead - di;
-    const a = b[i & m];
-    return a + f * (b[(i - 1) & m] - a);
   }
 
   clear(): void {

@@ -512,10 +512,6 @@ function diffuse(
   count: number,
 ): void {
   const g = DIFFUSION;
-  if (stages.length === 4) {
-    diffuse4(stages, cur, first, src, start, dst, count);
-    return;
-  }
   let k = 0;
   let from = src;
   let o = start;
@@ -547,58 +543,6 @@ function diffuse(
   }
   if (k < stages.length) stages[k].allpassBlockFrom(cur[first + k], g, 1, from, o, dst, count);
   else if (stages.length === 0) for (let j = 0; j < count; j++) dst[j] = src[start + j];
-}
-
-/** `diffuse` for four stages: all four in one pass. */
-function diffuse4(
-  stages: readonly DelayLine[],
-  cur: Float64Array,
-  first: number,
-  src: Float64Array,
-  start: number,
-  dst: Float64Array,
-  count: number,
-): void {
-  const g = DIFFUSION;
-  const [l0, l1, l2, l3] = stages;
-  const b0 = l0.buffer;
-  const b1 = l1.buffer;
-  const b2 = l2.buffer;
-  const b3 = l3.buffer;
-  const m0 = l0.mask;
-  const m1 = l1.mask;
-  const m2 = l2.mask;
-  const m3 = l3.mask;
-  const p0 = l0.pos;
-  const p1 = l1.pos;
-  const p2 = l2.pos;
-  const p3 = l3.pos;
-  const r0 = (p0 - cur[first]) | 0;
-  const r1 = (p1 - cur[first + 1]) | 0;
-  const r2 = (p2 - cur[first + 2]) | 0;
-  const r3 = (p3 - cur[first + 3]) | 0;
-  for (let j = 0; j < count; j++) {
-    let v = b0[(r0 + j) & m0];
-    let x = src[start + j] - g * v;
-    b0[(p0 + j) & m0] = Math.abs(x) < 1e-25 ? 0 : x;
-    let u = v + g * x;
-    v = b1[(r1 + j) & m1];
-    x = u - g * v;
-    b1[(p1 + j) & m1] = Math.abs(x) < 1e-25 ? 0 : x;
-    u = v + g * x;
-    v = b2[(r2 + j) & m2];
-    x = u - g * v;
-    b2[(p2 + j) & m2] = Math.abs(x) < 1e-25 ? 0 : x;
-    u = v + g * x;
-    v = b3[(r3 + j) & m3];
-    x = u - g * v;
-    b3[(p3 + j) & m3] = Math.abs(x) < 1e-25 ? 0 : x;
-    dst[j] = v + g * x;
-  }
-  l0.pos = (p0 + count) & m0;
-  l1.pos = (p1 + count) & m1;
-  l2.pos = (p2 + count) & m2;
-  l3.pos = (p3 + count) & m3;
 }
 
 /**

@@ -177,15 +177,11 @@ export class PlateTank extends GlidingTank {
   }
 
   /**
-   * Only the modulated allpasses (written after their run is read) and the second delays (read a run ahead)
-   * limit the run; every other stage reads each sample before overwriting it, and the taps read after the
-   * run's writes within the lines' spare room.
+   * The fused pass reads every sample before it is overwritten (all delays ≥ 1), so any run length is
+   * valid; runs are bounded only by the size of the scratch arrays.
    */
   protected chunkLength(): number {
-    const n = this.len.current;
-    let m = Math.min(n[7], n[11]);
-    m = Math.min(m, n[4] - this.excursion - 2, n[8] - this.excursion - 2);
-    return Math.max(1, Math.min(CHUNK, Math.floor(m) - 1));
+    return CHUNK;
   }
 
   /**
