@@ -319,6 +319,20 @@ export class PlateTank extends GlidingTank {
     let sinR = this.sinR;
     let cosR = this.cosR;
     let phase = this.phase;
+    const g12 = g[12];
+    const g13 = g[13];
+    const g14 = g[14];
+    const g15 = g[15];
+    const g16 = g[16];
+    const g17 = g[17];
+    const g18 = g[18];
+    const g19 = g[19];
+    const g20 = g[20];
+    const g21 = g[21];
+    const g22 = g[22];
+    const g23 = g[23];
+    const g24 = g[24];
+    const g25 = g[25];
     for (let j = 0; j < c; j++) {
       const modL = exc * sinL;
       const modR = exc * sinR;
@@ -399,22 +413,22 @@ export class PlateTank extends GlidingTank {
       fbR = s3;
       outL[start + j] =
         OUT_GAIN *
-        (g[12] * b1R[(t12 + j) & m1R] +
-          g[13] * b1R[(t13 + j) & m1R] -
-          g[14] * bPR[(t14 + j) & mPR] +
-          g[15] * b2R[(t15 + j) & m2R] -
-          g[16] * b1L[(t16 + j) & m1L] -
-          g[17] * bPL[(t17 + j) & mPL] -
-          g[18] * b2L[(t18 + j) & m2L]);
+        (g12 * b1R[(t12 + j) & m1R] +
+          g13 * b1R[(t13 + j) & m1R] -
+          g14 * bPR[(t14 + j) & mPR] +
+          g15 * b2R[(t15 + j) & m2R] -
+          g16 * b1L[(t16 + j) & m1L] -
+          g17 * bPL[(t17 + j) & mPL] -
+          g18 * b2L[(t18 + j) & m2L]);
       outR[start + j] =
         OUT_GAIN *
-        (g[19] * b1L[(t19 + j) & m1L] +
-          g[20] * b1L[(t20 + j) & m1L] -
-          g[21] * bPL[(t21 + j) & mPL] +
-          g[22] * b2L[(t22 + j) & m2L] -
-          g[23] * b1R[(t23 + j) & m1R] -
-          g[24] * bPR[(t24 + j) & mPR] -
-          g[25] * b2R[(t25 + j) & m2R]);
+        (g19 * b1L[(t19 + j) & m1L] +
+          g20 * b1L[(t20 + j) & m1L] -
+          g21 * bPL[(t21 + j) & mPL] +
+          g22 * b2L[(t22 + j) & m2L] -
+          g23 * b1R[(t23 + j) & m1R] -
+          g24 * bPR[(t24 + j) & mPR] -
+          g25 * b2R[(t25 + j) & m2R]);
     }
     aY[0] = s0;
     aY[1] = s1;
