@@ -127,14 +127,15 @@ export class FdnTank extends GlidingTank {
     this.len.set(this.len.target, true);
   }
 
-  /** The shortest delay at the smallest size, whatever the size now. */
+  /** The shortest line at the smallest size (at most 256), whatever the size now. */
   protected chunkLength(): number {
     return this.chunk;
   }
 
   /**
-   * Whole-sample lengths: the same arithmetic as `processGliding`, but in chunks no longer than the shortest
-   * delay, so every line's reads for the chunk are already written and lines are read and written as runs.
+   * Whole-sample lengths: the same arithmetic as `processGliding`. Eight lines with two or four diffusers
+   * a channel (both presets) run as one fused pass (`fused8`); other designs diffuse in passes and then
+   * read and write the lines as runs no longer than the shortest line, so every read is already written.
    */
   protected processStatic(
     inL: Float64Array,
