@@ -80,9 +80,7 @@ export class Ditherer {
     }
     if (this.kind === "tpdf") {
       for (let i = 0; i < frames; i++) {
-        // Difference of two uniforms: triangular over ±1 LSB.
-        const d = rnd.next() - rnd.next();
-        out[i] = clamp(Math.round(input[i] * s + d), lo, hi);
+        out[i] = clamp(Math.round(input[i] * s + tpdf(rnd.nextUint32())), lo, hi);
       }
       return;
     }
@@ -93,8 +91,7 @@ export class Ditherer {
       let fb = 0;
       for (let k = 0; k < taps; k++) fb += h[k] * e[k];
       const v = input[i] * s - fb;
-      const d = rnd.next() - rnd.next();
-      const q = clamp(Math.round(v + d), lo, hi);
+      const q = clamp(Math.round(v + tpdf(rnd.nextUint32())), lo, hi);
       // Clipping would feed a huge error back and make the loop ring; bound the fed-back error.
       let err = q - v;
       if (err > 4) err = 4;
@@ -110,6 +107,15 @@ export class Ditherer {
     this.history.fill(0);
     this.random = new SeededRandom(this.seed);
   }
+}
+
+/**
+ * Triangular dither from one 32-bit random word: the difference of its two 16-bit halves, each uniform in
+ * [0, 1), spans ±1 LSB with a 1/65536-LSB grid — one generator step per sample instead of two, which matters
+ * because the writer dithers every sample it reduces.
+ */
+function tpdf(r: number): number {
+  return ((r & 0xffff) - (r >>> 16)) * (1 / 65536);
 }
 
 function clamp(v: number, lo: number, hi: number): number {
