@@ -46,8 +46,9 @@ export interface Edge {
   /** The destination's input buffers (a bus or the master), summed into. */
   dest: { readonly input: Float32Array[] };
   /**
-   * When set, the edge writes here (its own buffers, summed into `dest` later by the renderer in a fixed order,
-   * so results do not depend on which thread rendered the strip); otherwise it adds straight into `dest.input`.
+   * When set, the edge overwrites these every block (its own buffers, summed into `dest` later by the renderer
+   * in a fixed order, so results do not depend on which thread rendered the strip); otherwise it adds straight
+   * into `dest.input`.
    */
   target?: Float32Array[];
   delay: FixedDelay | null;
@@ -229,6 +230,8 @@ export class Strip {
     const outs = this.fuseOut;
     const gains = this.fuseGain;
     let k = 0;
+    // A batch either adds into shared sinks or overwrites edges' own targets (see Edge.target).
+    let store = false;
     for (let j = 0; j <= this.sends.length; j++) {
       const e = j < this.sends.length ? this.sends[j] : this.output;
       if (j < this.sends.length && e.pre) continue;
@@ -236,18 +239,21 @@ export class Strip {
       // the batch so far, keeping the order.
       const simple = e.delay === null && (!e.level || e.level.fill(this.lvl, tf, n, this.sr));
       if (!simple) {
-        k = flushBatch(L, R, outs, gains, k, n);
+        k = flushBatch(L, R, outs, gains, k, n, store);
         this.send(e, L, R, null, null, 1, 1, tf, n);
         continue;
       }
       const g = e.level ? dbToGain(this.lvl[0]) : 1;
+      const own = e.target !== undefined;
+      if (k > 0 && own !== store) k = flushBatch(L, R, outs, gains, k, n, store);
+      store = own;
       const sink = e.target ?? e.dest.input;
       outs[2 * k] = sink[0];
       outs[2 * k + 1] = sink[1];
       gains[k] = g;
-      if (++k === 3) k = flushBatch(L, R, outs, gains, k, n);
+      if (++k === 3) k = flushBatch(L, R, outs, gains, k, n, store);
     }
-    flushBatch(L, R, outs, gains, k, n);
+    flushBatch(L, R, outs, gains, k, n, store);
   }
 
   /**
@@ -277,7 +283,8 @@ export class Strip {
     const sink = e.target ?? e.dest.input;
     const o0 = delayed ? this.tmp[0] : sink[0];
     const o1 = delayed ? this.tmp[1] : sink[1];
-    if (delayed) {
+    // The delay's scratch, or the edge's own target (overwritten each block), starts from silence.
+    if (delayed || e.target) {
       o0.fill(0, 0, n);
       o1.fill(0, 0, n);
     }
@@ -306,9 +313,14 @@ export class Strip {
       e.delay!.process(this.tmp, n);
       const d0 = sink[0];
       const d1 = sink[1];
-      for (let i = 0; i < n; i++) {
-        d0[i] += o0[i];
-        d1[i] += o1[i];
+      if (e.target) {
+        d0.set(o0.subarray(0, n));
+        d1.set(o1.subarray(0, n));
+      } else {
+        for (let i = 0; i < n; i++) {
+          d0[i] += o0[i];
+          d1[i] += o1[i];
+        }
       }
     }
   }
@@ -333,7 +345,7 @@ export class Strip {
   }
 }
 
-/** Adds a batch of k (0 … 3) sinks; returns 0 (the batch is then empty). */
+/** Adds (or, with `store`, writes) a batch of k (0 … 3) sinks; returns 0 (the batch is then empty). */
 function flushBatch(
   a: Float32Array,
   b: Float32Array,
@@ -341,8 +353,20 @@ function flushBatch(
   g: Float64Array,
   k: number,
   n: number,
+  store: boolean,
 ): number {
-  if (k === 3) addScaled3(a, b, o, g, n);
+  if (store) {
+    // Own targets: x·g overwrites (the same float32 values as adding into zeros).
+    for (let j = 0; j < k; j++) {
+      const gj = g[j];
+      const o0 = o[2 * j];
+      const o1 = o[2 * j + 1];
+      for (let i = 0; i < n; i++) {
+        o0[i] = a[i] * gj;
+        o1[i] = b[i] * gj;
+      }
+    }
+  } else if (k === 3) addScaled3(a, b, o, g, n);
   else if (k === 2) addScaled2(a, b, o, g, n);
   else if (k === 1) addScaled1(a, b, o, g, n);
   return 0;
