@@ -40,6 +40,7 @@ export async function buildCli() {
       "analysis-worker": join(nodeSrc, "analysis", "analysis-worker.ts"),
       "track-worker": join(nodeSrc, "render", "track-worker.ts"),
       "limiter-worker": join(nodeSrc, "mastering", "limiter-worker.ts"),
+      "chain-worker": join(nodeSrc, "processing", "chain-worker.ts"),
     },
     outdir: BUNDLE_DIR,
     outExtension: { ".js": ".mjs" },

@@ -141,6 +141,40 @@ describe("controlroom process", () => {
     assert.equal(existsSync(out), false);
   });
 
+  test("a long file runs its chain on two threads with output identical to one thread", async () => {
+    const { processFile } = await import("./process-file.ts");
+    const { chooseCut } = await import("./pipelined-chain.ts");
+    const input = join(dir, "forty.wav");
+    const w = await createAudioWriter(input, { sampleRate: 48000, channels: 2, bitDepth: 24 });
+    let seed = 3;
+    for (let s = 0; s < 40; s++) {
+      const l = new Float32Array(48000);
+      const r = new Float32Array(48000);
+      for (let i = 0; i < l.length; i++) {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        l[i] = 0.3 * Math.sin((s * 48000 + i) * 0.031) + (seed / 2 ** 32 - 0.5) * 0.2;
+        r[i] = 0.25 * Math.sin((s * 48000 + i) * 0.017);
+      }
+      await w.write([l, r]);
+    }
+    await w.close();
+    const chain = [
+      { type: "eq", bands: [{ kind: "highpass", freq: 80, slope: 12 }] },
+      { type: "compressor", thresholdDb: -18, ratio: 4 },
+      { type: "reverb", preset: "hall", decayS: 1.8, mix: 0.2 },
+      { type: "limiter", ceilingDb: -1 },
+    ];
+    assert.notEqual(chooseCut(chain, 40 * 48000, 48000), null, "this chain is worth cutting");
+    const one = join(dir, "one-thread.wav");
+    const two = join(dir, "two-threads.wav");
+    await processFile(input, one, { chain, bits: 32, parallel: false, tailSeconds: 1 });
+    await processFile(input, two, { chain, bits: 32, tailSeconds: 1 });
+    const a = await readWholeFile(one, { maxFrames: 1e8 });
+    const b = await readWholeFile(two, { maxFrames: 1e8 });
+    assert.equal(b.info.frames, a.info.frames);
+    for (let c = 0; c < 2; c++) assert.deepEqual(b.channels[c], a.channels[c], `channel ${c + 1} differs`);
+  });
+
   test("Ctrl-C leaves no file under the final name (and no temporary file)", async () => {
     // A long synthetic input so the process is still running when the signal arrives.
     const input = join(dir, "long.wav");

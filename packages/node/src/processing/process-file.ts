@@ -4,6 +4,7 @@ import { Resampler } from "@controlroom/engine/dsp/resample/index.ts";
 import { openAudioFile, readWholeFile } from "../files/open.ts";
 import type { AudioFileInfo, AudioWriter } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
+import { chooseCut, PipelinedChain } from "./pipelined-chain.ts";
 
 export interface ProcessFileOptions {
   /** The chain as parsed JSON (an array of processors). */
@@ -21,6 +22,11 @@ export interface ProcessFileOptions {
   onProgress?: (doneSeconds: number, totalSeconds: number | null) => void;
   /** Checked between blocks; when it returns true the output is abandoned (nothing left under its name). */
   cancelled?: () => boolean;
+  /**
+   * Split the chain between this thread and a worker thread when that pays (long input, two cores, a chain
+   * heavy enough). Default true; the output is identical either way.
+   */
+  parallel?: boolean;
 }
 
 export interface ProcessFileResult {
@@ -52,6 +58,7 @@ export async function processFile(
 ): Promise<ProcessFileResult> {
   const reader = await openAudioFile(inPath);
   let writer: AudioWriter | null = null;
+  let pipeline: PipelinedChain | null = null;
   try {
     const info = reader.info;
     const chain = parseChain(opts.chain, { sampleRate: info.sampleRate, channels: info.channels });
@@ -88,13 +95,23 @@ export async function processFile(
         await put(resampler ? resampler.process(aligned, frames - skip) : aligned);
       }
     };
+    const ctx = { sampleRate: info.sampleRate, channels: info.channels };
+    const cut =
+      opts.parallel === false || !Array.isArray(opts.chain)
+        ? null
+        : chooseCut(opts.chain, info.frames, info.sampleRate);
+    if (cut !== null) pipeline = new PipelinedChain(ctx, chain, opts.chain as unknown[], cut);
+    const run = async (input: Float32Array[], n: number) => {
+      if (pipeline) await pipeline.process(input, n, emit);
+      else await emit(chain.process(input, n), n);
+    };
     for (;;) {
       if (opts.cancelled?.()) throw new CancelledError();
       const chunk = await reader.read(block);
       if (!chunk) break;
       const n = chunk[0].length;
       read += n;
-      await emit(chain.process(chunk, n), n);
+      await run(chunk, n);
       opts.onProgress?.(read / info.sampleRate, total);
     }
     // Feed silence to flush the latency and let tails ring out.
@@ -103,9 +120,10 @@ export async function processFile(
     while (flush > 0) {
       if (opts.cancelled?.()) throw new CancelledError();
       const n = Math.min(block, flush);
-      await emit(chain.process(zeros, n), n);
+      await run(zeros, n);
       flush -= n;
     }
+    await pipeline?.finish(emit);
     if (resampler) await put(resampler.flush());
     await writer.close();
     return { input: info, framesWritten: written, outputRate: outRate, latency, chain };
@@ -113,6 +131,7 @@ export async function processFile(
     await writer?.abort();
     throw e;
   } finally {
+    await pipeline?.close();
     await reader.close();
   }
 }
