@@ -127,6 +127,8 @@ export class SessionRenderer {
    * the buses and the master for block k.
    */
   private prefetch: { k: number; done: Promise<void> } | null = null;
+  /** With separate track outputs: what processBlock sums into each bus and the master. */
+  private readonly sums: { dest: Float32Array[]; from: Float32Array[][] }[] = [];
 
   private constructor(session: Session, provider: SourceProvider, opts: RenderOptions) {
     const sr = session.sampleRate;
@@ -266,6 +268,19 @@ export class SessionRenderer {
       }
       return [view(), view()];
     });
+    if (this.separate) {
+      // Per destination, the audible track edges feeding it, in track order (then edge order).
+      const byDest = new Map<Float32Array[], Float32Array[][]>();
+      for (const s of this.trackStrips) {
+        if (!s.audible) continue;
+        for (const e of [s.output, ...s.sends]) {
+          const from = byDest.get(e.dest.input) ?? [];
+          from.push(e.target!);
+          byDest.set(e.dest.input, from);
+        }
+      }
+      for (const [dest, from] of byDest) this.sums.push({ dest, from });
+    }
     this.stemBufs = [
       ...this.trackStems,
       ...this.busStrips.map(() => [new Float32Array(block), new Float32Array(block)]),
@@ -417,17 +432,7 @@ export class SessionRenderer {
     await this.renderTracks(k, n, this.localTracks);
     if (remote) await remote;
     // Track outputs into their buses and the master, always in track order (results do not depend on threads).
-    for (const s of this.separate ? this.trackStrips : []) {
-      if (!s.audible) continue;
-      for (const e of [s.output, ...s.sends]) {
-        const [a, b] = e.target!;
-        const [d0, d1] = e.dest.input;
-        for (let i = 0; i < n; i++) {
-          d0[i] += a[i];
-          d1[i] += b[i];
-        }
-      }
-    }
+    for (const { dest, from } of this.sums) for (let c = 0; c < 2; c++) sumInto(dest[c], from, c, n);
     // The remote buffers are consumed: start the next block's remote tracks if there will be one.
     if (this.remote && !this.wantStems && k + n - this.discard < this.frames) {
       const done = this.remote.run(k + n, n);
@@ -533,4 +538,24 @@ function soloAudibility(session: Session, anySolo: boolean): Map<string, boolean
   for (const b of session.buses) if (b.soloSafe ?? b.kind === "aux") keep.add(b.id);
   for (const s of strips) res.set(s.id, !s.mute && keep.has(s.id));
   return res;
+}
+
+/**
+ * d += x₀[c] + x₁[c] + … in that order, rounding to float32 after every addition as adding them one by one
+ * would (so the result is bit-identical), but up to four at a time: d is read and written once per four.
+ */
+function sumInto(d: Float32Array, from: readonly Float32Array[][], c: number, n: number): void {
+  const f = Math.fround;
+  let j = 0;
+  for (; j + 4 <= from.length; j += 4) {
+    const a = from[j][c];
+    const b = from[j + 1][c];
+    const e = from[j + 2][c];
+    const g = from[j + 3][c];
+    for (let i = 0; i < n; i++) d[i] = f(f(f(d[i] + a[i]) + b[i]) + e[i]) + g[i];
+  }
+  for (; j < from.length; j++) {
+    const a = from[j][c];
+    for (let i = 0; i < n; i++) d[i] += a[i];
+  }
 }
