@@ -8,8 +8,8 @@ import { workerEntry } from "../workers/worker-entry.ts";
 import type { TrackWorkerData } from "./track-worker.ts";
 
 /** What the main thread's own work costs, in tracks: per bus, and for the master (see `TrackWorkers.plan`). */
-const BUS_LOAD = 2;
-const MASTER_LOAD = 1;
+const BUS_LOAD = 1.5;
+const MASTER_LOAD = 0.5;
 
 type Reply = { done: true } | { ready: true } | { error: string };
 
@@ -46,8 +46,8 @@ export class TrackWorkers implements RemoteTracks {
     if (t <= 1) return null;
     const memory = new SharedArrayBuffer(SessionRenderer.trackMemoryBytes(session, blockFrames));
     const groups: number[][] = Array.from({ length: t - 1 }, () => []);
-    // Loads in track-equivalents (measured with bench/render.ts: a bus with an effect costs about two
-    // tracks, the master with dither and file writing about one). Ties go to the workers.
+    // Loads in track-equivalents (measured with bench/render.ts: a bus with an effect costs about 1.5
+    // tracks, the master with dither and file writing about half of one). Ties go to the workers.
     const load = [BUS_LOAD * session.buses.length + MASTER_LOAD, ...groups.map(() => 0)];
     for (let i = 0; i < n; i++) {
       let best = 1;
