@@ -355,7 +355,8 @@ function flushBatch(
   n: number,
   store: boolean,
 ): number {
-  if (store) {
+  if (store && k === 3) storeScaled3(a, b, o, g, n);
+  else if (store) {
     // Own targets: x·g overwrites (the same float32 values as adding into zeros).
     for (let j = 0; j < k; j++) {
       const gj = g[j];
@@ -421,5 +422,28 @@ function addScaled3(a: Float32Array, b: Float32Array, o: Float32Array[], g: Floa
     o3[i] += y * g1;
     o4[i] += x * g2;
     o5[i] += y * g2;
+  }
+}
+
+/** Writes a·g[j], b·g[j] into three sinks (o[2j], o[2j + 1]) in one pass. */
+function storeScaled3(a: Float32Array, b: Float32Array, o: Float32Array[], g: Float64Array, n: number): void {
+  const o0 = o[0];
+  const o1 = o[1];
+  const o2 = o[2];
+  const o3 = o[3];
+  const o4 = o[4];
+  const o5 = o[5];
+  const g0 = g[0];
+  const g1 = g[1];
+  const g2 = g[2];
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    o0[i] = x * g0;
+    o1[i] = y * g0;
+    o2[i] = x * g1;
+    o3[i] = y * g1;
+    o4[i] = x * g2;
+    o5[i] = y * g2;
   }
 }
