@@ -9,6 +9,12 @@ export const outDir = join(repoRoot, "bench", "out");
 export const corpus = join(repoRoot, "..", "shared", "corpus");
 export const cli = join(repoRoot, "packages", "node", "bin", "controlroom.js");
 
+// Time the CLI as users run it: from the prebuilt bundle, rebuilt first if any source is newer.
+{
+  const { buildCli, isCliBundleFresh } = await import(join(repoRoot, "scripts", "build-cli.mjs"));
+  if (!isCliBundleFresh()) await buildCli();
+}
+
 export function has(tool: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).status === 0;
 }
