@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import {
   type AnalysisPart,
   type AnalysisReport,
@@ -9,7 +9,7 @@ import {
 } from "@controlroom/engine";
 import { openAudioFile } from "../files/open.ts";
 import type { AudioFileInfo } from "../files/types.ts";
-import { workerEntry } from "../workers/worker-entry.ts";
+import { startWorker } from "../workers/worker-entry.ts";
 
 /** A file's header facts and its full analysis. */
 export interface FileAnalysis {
@@ -93,12 +93,9 @@ class AnalysisWorker {
   onAck: (id: number) => void = () => {};
 
   constructor(opts: AnalyzerOptions) {
-    this.worker = new Worker(
-      workerEntry(new URL("./analysis-worker-entry.mjs", import.meta.url), "analysis-worker"),
-      {
-        workerData: opts,
-      },
-    );
+    this.worker = startWorker(new URL("./analysis-worker.ts", import.meta.url), "analysis-worker", {
+      workerData: opts,
+    });
     this.reportPromise = new Promise((res, rej) => {
       this.resolveReport = res;
       this.rejectReport = rej;

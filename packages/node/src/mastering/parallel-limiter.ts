@@ -5,10 +5,10 @@
  * to float rounding; the true peak of the whole is measured afterwards in any case.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { ProcessorJSON } from "@controlroom/engine";
 import { type LimiterRunner, serialLimiter } from "@controlroom/engine/mastering/master.ts";
-import { workerEntry } from "../workers/worker-entry.ts";
+import { startWorker } from "../workers/worker-entry.ts";
 import type { LimitJob } from "./limiter-worker.ts";
 
 /** Warm-up before each piece, seconds: 20 × the slowest release the mastering limiter uses (100 ms). */
@@ -23,9 +23,8 @@ export class ParallelLimiter implements LimiterRunner {
   private readonly workers: Worker[];
 
   private constructor(threads: number) {
-    this.workers = Array.from(
-      { length: threads },
-      () => new Worker(workerEntry(new URL("./limiter-worker-entry.mjs", import.meta.url), "limiter-worker")),
+    this.workers = Array.from({ length: threads }, () =>
+      startWorker(new URL("./limiter-worker.ts", import.meta.url), "limiter-worker"),
     );
   }
 

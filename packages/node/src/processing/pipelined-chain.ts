@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { Chain, type ProcessorContext } from "@controlroom/engine";
-import { workerEntry } from "../workers/worker-entry.ts";
+import { startWorker } from "../workers/worker-entry.ts";
 
 /**
  * Rough cost of each processor type per stereo frame at 48 kHz (ns, from `npm run bench:dsp`), used only to
@@ -85,16 +85,13 @@ export class PipelinedChain {
   constructor(ctx: ProcessorContext, chain: Chain, json: unknown[], cut: number) {
     this.head = new Chain(ctx, chain.processors.slice(0, cut));
     this.outChannels = chain.outputChannels;
-    this.worker = new Worker(
-      workerEntry(new URL("./chain-worker-entry.mjs", import.meta.url), "chain-worker"),
-      {
-        workerData: {
-          chain: json.slice(cut),
-          sampleRate: ctx.sampleRate,
-          channels: this.head.outputChannels,
-        },
+    this.worker = startWorker(new URL("./chain-worker.ts", import.meta.url), "chain-worker", {
+      workerData: {
+        chain: json.slice(cut),
+        sampleRate: ctx.sampleRate,
+        channels: this.head.outputChannels,
       },
-    );
+    });
     this.worker.on("message", (m: { id: number; frames?: number; data?: ArrayBuffer; error?: string }) => {
       const w = this.waiters.get(m.id);
       this.waiters.delete(m.id);

@@ -1,10 +1,10 @@
 /** Worker threads rendering tracks in parallel with the main thread (see track-worker.ts). */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { RemoteTracks, RenderOptions } from "@controlroom/engine/render/renderer.ts";
 import { DEFAULT_BLOCK, SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
-import { workerEntry } from "../workers/worker-entry.ts";
+import { startWorker } from "../workers/worker-entry.ts";
 import type { TrackWorkerData } from "./track-worker.ts";
 
 /** What the main thread's own work costs, in tracks: per bus, and for the master (see `TrackWorkers.plan`). */
@@ -78,12 +78,9 @@ export class TrackWorkers implements RemoteTracks {
           indices,
           memory: this.memory,
         };
-        const worker = new Worker(
-          workerEntry(new URL("./track-worker-boot.mjs", import.meta.url), "track-worker"),
-          {
-            workerData: data,
-          },
-        );
+        const worker = startWorker(new URL("./track-worker.ts", import.meta.url), "track-worker", {
+          workerData: data,
+        });
         this.workers.push(worker);
         worker.on("message", (r: Reply) => this.waiting[w]?.(r));
         worker.on("error", (e) => this.waiting[w]?.({ error: e.message }));

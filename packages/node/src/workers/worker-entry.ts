@@ -1,9 +1,16 @@
+import { Worker, type WorkerOptions } from "node:worker_threads";
+
 /**
- * Where a worker thread's entry module is. From the sources (run through tsx) it is the small `.mjs`
- * bootstrap beside the worker, which registers the TypeScript loader; from the prebuilt CLI bundle
- * (`packages/node/dist`, see scripts/build-cli.mjs) it is the worker's own bundle next to the CLI's.
+ * Starts a worker thread running `module` (a TypeScript file beside the caller). From the prebuilt CLI bundle
+ * (`packages/node/dist`, see scripts/build-cli.mjs) the worker runs that module's own bundle, `bundledName`.mjs
+ * next to the CLI's; from the sources it runs one shared bootstrap that registers the TypeScript loader
+ * (workers do not inherit it) and then imports the module, passed as the worker's last argv entry.
  */
-export function workerEntry(sourceBootstrap: URL, bundledName: string): URL {
+export function startWorker(module: URL, bundledName: string, options: WorkerOptions = {}): Worker {
   const bundle = (globalThis as { __controlroomBundle?: string }).__controlroomBundle;
-  return bundle ? new URL(`./${bundledName}.mjs`, bundle) : sourceBootstrap;
+  if (bundle) return new Worker(new URL(`./${bundledName}.mjs`, bundle), options);
+  return new Worker(new URL("./typescript-worker.mjs", import.meta.url), {
+    ...options,
+    argv: [...(options.argv ?? []), module.href],
+  });
 }
