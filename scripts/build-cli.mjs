@@ -14,10 +14,11 @@ export const CLI_BUNDLE = join(BUNDLE_DIR, "controlroom.mjs");
 /** Source trees the CLI bundle is made from. */
 const SOURCES = ["engine", "node"].map((p) => join(root, "packages", p, "src"));
 
-function newestMtime(dir) {
+/** Newest modification time of any file below `dir` (build output, dependencies and dot-folders left out). */
+export function newestMtime(dir) {
   let t = 0;
   for (const name of readdirSync(dir)) {
-    if (name === "node_modules" || name.startsWith(".")) continue;
+    if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
     const p = join(dir, name);
     const s = statSync(p);
     t = Math.max(t, s.isDirectory() ? newestMtime(p) : s.mtimeMs);

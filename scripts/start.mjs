@@ -3,25 +3,15 @@
 // than the build), then runs `controlroom serve --demo` on the embedded database in ./controlroom-data, so a
 // newcomer signs in to a seeded demo project at once. Arguments after `npm start --` go to `serve`.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { newestMtime } from "./build-cli.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const web = join(root, "packages", "web");
 const built = join(web, "dist", "index.html");
 
-function newest(dir) {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
-    const p = join(dir, name);
-    const s = statSync(p);
-    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
-  }
-  return t;
-}
-
-if (existsSync(web) && (!existsSync(built) || newest(join(web, "app")) > statSync(built).mtimeMs)) {
+if (existsSync(web) && (!existsSync(built) || newestMtime(join(web, "app")) > statSync(built).mtimeMs)) {
   console.error("building the web app (first run) …");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const r = spawnSync(npm, ["run", "build", "-w", "packages/web"], { cwd: root, stdio: "inherit" });
