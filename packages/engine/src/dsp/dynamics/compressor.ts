@@ -1,4 +1,5 @@
 import { designBiquad } from "../../core/biquad.ts";
+import { fastExp, fastLogBits } from "../../core/fast-math.ts";
 import type { ParamSpecs } from "../../core/params.ts";
 import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { Smoother } from "../../core/smoother.ts";
@@ -250,6 +251,8 @@ export class Compressor extends Processor<CompressorParams> {
 
   /** Block scratch: detector power per channel, then gain per channel (linked: row 0 only). */
   private det: Float64Array[] = [];
+  /** `det` as 32-bit words, for fastLogBits. */
+  private detBits: Int32Array[] = [];
   private gains: Float64Array[] = [];
 
   protected render(input: readonly Float32Array[], output: Float32Array[], frames: number): void {
@@ -258,6 +261,7 @@ export class Compressor extends Processor<CompressorParams> {
     if (this.det.length === 0 || this.det[0].length < frames) {
       const len = Math.max(frames, 128);
       this.det = Array.from({ length: n }, () => new Float64Array(len));
+      this.detBits = this.det.map((d) => new Int32Array(d.buffer));
       this.gains = Array.from({ length: n }, () => new Float64Array(len));
     }
     const perChannel = n > 1 && p.stereoLink < 1;
@@ -279,7 +283,7 @@ export class Compressor extends Processor<CompressorParams> {
       for (let c = 0; c < n; c++) {
         // Every channel replays the same parameter glide: smoothers restart from the block's start values.
         if (c > 0) this.restoreSmoothers(th, sl, kn, mk, mx);
-        this.computeGains(det[c], this.gains[c], c, frames);
+        this.computeGains(det[c], this.detBits[c], this.gains[c], c, frames);
       }
     } else {
       const d0 = this.det[0];
@@ -287,7 +291,7 @@ export class Compressor extends Processor<CompressorParams> {
         const d = this.det[c];
         for (let i = 0; i < frames; i++) if (d[i] > d0[i]) d0[i] = d[i];
       }
-      this.computeGains(d0, this.gains[0], 0, frames);
+      this.computeGains(d0, this.detBits[0], this.gains[0], 0, frames);
     }
     // Apply to the (lookahead-delayed) audio.
     const la = this.lookahead;
@@ -369,11 +373,20 @@ export class Compressor extends Processor<CompressorParams> {
   /**
    * Gain computer, ballistics and make-up for one detector row: power `det` → linear gain `out`, using and
    * updating the smoothing state of slot `c`. Logarithms only above the knee, exponentials only while
-   * there is gain reduction (or the make-up moves).
+   * there is gain reduction (or the make-up moves); both table-based (core/fast-math.ts), which made this
+   * loop about twice as fast as with Math.log/Math.exp. `bits` is `det` seen as 32-bit words.
    */
-  private computeGains(det: Float64Array, out: Float64Array, c: number, frames: number): void {
+  private computeGains(
+    det: Float64Array,
+    bits: Int32Array,
+    out: Float64Array,
+    c: number,
+    frames: number,
+  ): void {
     // Module imports as locals: the hot loop then reads plain variables, not import bindings.
     const reduce = compressorReduction;
+    const exp = fastExp;
+    const log = fastLogBits;
     const kP = LN_POWER_TO_DB;
     const kG = DB_TO_LN;
     const aA = this.attackCoeff;
@@ -389,8 +402,8 @@ export class Compressor extends Processor<CompressorParams> {
     let makeup = this.makeup.value;
     let mix = this.wet.value;
     // The knee starts at T − W/2; below it (in power) there is nothing to compute.
-    let kneeStart = Math.exp((T - W / 2) / kP);
-    let makeupGain = Math.exp(makeup * kG);
+    let kneeStart = exp((T - W / 2) / kP);
+    let makeupGain = exp(makeup * kG);
     for (let i = 0; i < frames; i++) {
       if (moving) {
         T = this.thr.next();
@@ -398,11 +411,14 @@ export class Compressor extends Processor<CompressorParams> {
         W = this.knee.next();
         makeup = this.makeup.next();
         mix = this.wet.next();
-        kneeStart = Math.exp((T - W / 2) / kP);
-        makeupGain = Math.exp(makeup * kG);
+        kneeStart = exp((T - W / 2) / kP);
+        makeupGain = exp(makeup * kG);
       }
       const v = det[i];
-      const target = v > kneeStart ? reduce(Math.log(v) * kP, T, S, W) : 0;
+      // Above the knee v is a normal positive double (kneeStart > 1e-10), as fastLogBits needs; only +Infinity
+      // (an infinite input) goes to Math.log.
+      const target =
+        v > kneeStart ? reduce((v < Infinity ? log(v, bits[2 * i + 1]) : Math.log(v)) * kP, T, S, W) : 0;
       if (decoupled) {
         h = aR * h + (1 - aR) * target;
         if (target > h) h = target;
@@ -411,7 +427,7 @@ export class Compressor extends Processor<CompressorParams> {
       } else if (target > y) y = aA * y + (1 - aA) * target;
       else y = aR * y + (1 - aR) * target;
       if (y < GR_FLOOR_DB) y = 0;
-      const g = y === 0 ? makeupGain : Math.exp((makeup - y) * kG);
+      const g = y === 0 ? makeupGain : exp((makeup - y) * kG);
       out[i] = mix === 1 ? g : 1 + mix * (g - 1);
     }
     this.reduction[c] = y;
