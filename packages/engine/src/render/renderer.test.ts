@@ -363,6 +363,61 @@ describe("renderer", () => {
     }
   });
 
+  it("sums tracks into buses bit-identically whether they add directly or through their own outputs (threads)", async () => {
+    // Worker threads make tracks write their own outputs, summed afterwards; one thread adds them straight into
+    // the buses. Gains that are not powers of two, pans, automated and pre-fader sends, inserts and latency
+    // make every product inexact, so a difference in rounding would show.
+    const track = (id: string, audio: string, pan: number, extra: Record<string, unknown> = {}) => ({
+      id,
+      volumeDb: -3.3,
+      pan,
+      inserts: [
+        { type: "eq", bands: [{ kind: "peak", freq: 2000, gainDb: 3, q: 1 }] },
+        { type: "compressor", thresholdDb: -30, ratio: 3 },
+      ],
+      sends: [
+        { bus: "verb", levelDb: -7.1 },
+        { bus: "dly", levelDb: -11.3, pre: true },
+      ],
+      takes: [{ id: "1", clips: [clip(audio, 0, N / SR)] }],
+      ...extra,
+    });
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { a: ref(N), b: ref(N), st: ref(N, 2) },
+      buses: [
+        { id: "verb", inserts: [{ type: "test-lag", samples: 37 }] },
+        { id: "dly", volumeDb: -1.7 },
+      ],
+      tracks: [
+        track("t1", "a", -0.3),
+        track("t2", "b", 0.45, {
+          automation: [
+            {
+              target: "send.verb",
+              points: [
+                { time: 0, value: -20 },
+                { time: N / SR, value: -4 },
+              ],
+            },
+          ],
+        }),
+        { ...track("t3", "st", 0.1), channels: 2 },
+        track("t4", "a", 0.9, { inserts: [{ type: "test-lag", samples: 11 }] }),
+      ],
+    });
+    const audio = { a: [a], b: [b], st: [b, a] };
+    const direct = await renderAll(s, audio, { separateTrackOutputs: false });
+    const separate = await renderAll(s, audio, { separateTrackOutputs: true });
+    for (let c = 0; c < 2; c++) {
+      assert.ok(direct.mix[c].some((x) => x !== 0));
+      assert.deepEqual(separate.mix[c], direct.mix[c], `mix channel ${c}`);
+      for (const [i, st] of direct.stems.entries())
+        assert.deepEqual(separate.stems[i][c], st[c], `stem ${i}`);
+    }
+  });
+
   it("opens a source once for successive clips of the same audio, and closes everything", async () => {
     const M = 2000;
     const clips = Array.from({ length: 6 }, (_, i) =>

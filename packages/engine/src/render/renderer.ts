@@ -5,6 +5,7 @@
  * the same session renders bit-identically every time (fixed block size, no randomness, no timing).
  */
 import { dbToGain } from "../core/db.ts";
+import { fastExp } from "../core/fast-math.ts";
 import { type Chain, parseChain } from "../dsp/chain.ts";
 import "../dsp/processors.ts";
 import { SessionError } from "../session/problems.ts";
@@ -469,7 +470,7 @@ export class SessionRenderer {
       if (g !== 1 && this.wantStems)
         for (const st of this.stemBufs) for (const x of st) for (let i = 0; i < n; i++) x[i] *= g;
     } else {
-      for (let i = 0; i < n; i++) vol[i] = dbToGain(vol[i]);
+      for (let i = 0; i < n; i++) vol[i] = vol[i] === Number.NEGATIVE_INFINITY ? 0 : fastExp(vol[i] * DB_LN);
       for (let i = 0; i < n; i++) {
         ml[i] = yl[i] * vol[i];
         mr[i] = yr[i] * vol[i];
@@ -479,6 +480,9 @@ export class SessionRenderer {
     }
   }
 }
+
+/** ln(10)/20: dB → natural-log gain. */
+const DB_LN = Math.LN10 / 20;
 
 /** Bus indices in an order where every bus comes after all buses that feed it. */
 function orderBuses(session: Session): number[] {

@@ -3,6 +3,7 @@
  * pre/post-fader sends and the output, each edge delayed so every input of a bus arrives sample-aligned.
  */
 import { dbToGain } from "../core/db.ts";
+import { fastExp } from "../core/fast-math.ts";
 import type { Chain } from "../dsp/chain.ts";
 import { processorFactory } from "../dsp/chain.ts";
 import { AutomationCurve, parseAutomationTarget } from "../session/automation.ts";
@@ -15,7 +16,7 @@ const DB_LN = Math.LN10 / 20;
 
 /** Converts dB values in place to linear gains (-144 dB and below → 0, the fader's floor). */
 function toGains(x: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) x[i] = x[i] <= -144 ? 0 : Math.exp(x[i] * DB_LN);
+  for (let i = 0; i < n; i++) x[i] = x[i] <= -144 ? 0 : fastExp(x[i] * DB_LN);
 }
 
 /** Parameter automation is applied at this granularity (samples); processors smooth between updates. */
@@ -288,25 +289,28 @@ export class Strip {
       o0.fill(0, 0, n);
       o1.fill(0, 0, n);
     }
+    // Products rounded to float32 before adding, as an edge writing its own target and summed later would
+    // (see Edge.target): one thread or several, the sums are bit-identical.
+    const f = Math.fround;
     if (!al || !ar) {
       if (levelConst) {
         const ga = g * sl;
         const gb = g * sr;
         for (let i = 0; i < n; i++) {
-          o0[i] += a[i] * ga;
-          o1[i] += b[i] * gb;
+          o0[i] += f(a[i] * ga);
+          o1[i] += f(b[i] * gb);
         }
       } else {
         for (let i = 0; i < n; i++) {
-          o0[i] += a[i] * lvl[i] * sl;
-          o1[i] += b[i] * lvl[i] * sr;
+          o0[i] += f(a[i] * lvl[i] * sl);
+          o1[i] += f(b[i] * lvl[i] * sr);
         }
       }
     } else {
       for (let i = 0; i < n; i++) {
         const gi = levelConst ? g : lvl[i];
-        o0[i] += a[i] * gi * al[i];
-        o1[i] += b[i] * gi * ar[i];
+        o0[i] += f(a[i] * gi * al[i]);
+        o1[i] += f(b[i] * gi * ar[i]);
       }
     }
     if (delayed) {
@@ -373,19 +377,24 @@ function flushBatch(
   return 0;
 }
 
-/** o[0] += a·g[0], o[1] += b·g[0] over n samples. */
+/**
+ * o[0] += a·g[0], o[1] += b·g[0] over n samples, each product rounded to float32 first (what an edge with its
+ * own target stores), so adding straight into a bus gives the same bits as the multi-thread path.
+ */
 function addScaled1(a: Float32Array, b: Float32Array, o: Float32Array[], g: Float64Array, n: number): void {
+  const f = Math.fround;
   const o0 = o[0];
   const o1 = o[1];
   const g0 = g[0];
   for (let i = 0; i < n; i++) {
-    o0[i] += a[i] * g0;
-    o1[i] += b[i] * g0;
+    o0[i] += f(a[i] * g0);
+    o1[i] += f(b[i] * g0);
   }
 }
 
 /** addScaled1 for two sinks (o[0], o[1]) and (o[2], o[3]), in that order. */
 function addScaled2(a: Float32Array, b: Float32Array, o: Float32Array[], g: Float64Array, n: number): void {
+  const f = Math.fround;
   const o0 = o[0];
   const o1 = o[1];
   const o2 = o[2];
@@ -395,15 +404,16 @@ function addScaled2(a: Float32Array, b: Float32Array, o: Float32Array[], g: Floa
   for (let i = 0; i < n; i++) {
     const x = a[i];
     const y = b[i];
-    o0[i] += x * g0;
-    o1[i] += y * g0;
-    o2[i] += x * g1;
-    o3[i] += y * g1;
+    o0[i] += f(x * g0);
+    o1[i] += f(y * g0);
+    o2[i] += f(x * g1);
+    o3[i] += f(y * g1);
   }
 }
 
 /** addScaled1 for three sinks, in order. */
 function addScaled3(a: Float32Array, b: Float32Array, o: Float32Array[], g: Float64Array, n: number): void {
+  const f = Math.fround;
   const o0 = o[0];
   const o1 = o[1];
   const o2 = o[2];
@@ -416,12 +426,12 @@ function addScaled3(a: Float32Array, b: Float32Array, o: Float32Array[], g: Floa
   for (let i = 0; i < n; i++) {
     const x = a[i];
     const y = b[i];
-    o0[i] += x * g0;
-    o1[i] += y * g0;
-    o2[i] += x * g1;
-    o3[i] += y * g1;
-    o4[i] += x * g2;
-    o5[i] += y * g2;
+    o0[i] += f(x * g0);
+    o1[i] += f(y * g0);
+    o2[i] += f(x * g1);
+    o3[i] += f(y * g1);
+    o4[i] += f(x * g2);
+    o5[i] += f(y * g2);
   }
 }
 
