@@ -295,6 +295,62 @@ describe("renderer", () => {
     assert.ok(Math.abs(R[11000] - 2 * 0.5 * dbToGain(-20)) < 1e-6);
   });
 
+  it("gives the same bits at any block size, with volume, pan, send, master and parameter automation", async () => {
+    // Automated stretches and constant ones must compute gains alike, and parameter steps must fall on the
+    // timeline, not on block edges; otherwise blocks that happen to be flat would round differently.
+    const ramp = (target: string, from: number, to: number, t0: number, t1: number) => ({
+      target,
+      points: [
+        { time: t0, value: from },
+        { time: t1, value: to },
+        { time: t1 + 0.03, value: to },
+        { time: t1 + 0.05, value: from, curve: 0.5 },
+      ],
+    });
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { a: ref(N), b: ref(N) },
+      buses: [{ id: "fx", inserts: [{ type: "eq", bands: [{ kind: "lowpass", freq: 3000 }] }] }],
+      tracks: [
+        {
+          id: "t1",
+          volumeDb: -2.5,
+          pan: 0.3,
+          inserts: [
+            { type: "test-scale", k: 1 },
+            { type: "compressor", thresholdDb: -25 },
+          ],
+          sends: [{ bus: "fx", levelDb: -9.5 }],
+          automation: [
+            ramp("volume", -2.5, -11, 0.04, 0.07),
+            ramp("pan", 0.3, -0.6, 0.1, 0.12),
+            ramp("send.fx", -9.5, -3, 0.02, 0.09),
+            ramp("insert.0.k", 1, 1.7, 0.05, 0.11),
+          ],
+          takes: [{ id: "1", clips: [clip("a", 0, N / SR)] }],
+        },
+        {
+          id: "t2",
+          pan: -0.4,
+          sends: [{ bus: "fx", levelDb: -6.2, pre: true }],
+          takes: [{ id: "1", clips: [clip("b", 0, N / SR)] }],
+        },
+      ],
+      master: { volumeDb: -1.3, automation: [ramp("volume", -1.3, -4, 0.15, 0.2)] },
+    });
+    const audio = { a: [a], b: [b] };
+    const base = await renderAll(s, audio, { blockFrames: 4096 });
+    for (const blockFrames of [1000, 333, 64, 8192]) {
+      const other = await renderAll(s, audio, { blockFrames });
+      for (let c = 0; c < 2; c++)
+        assert.deepEqual(other.mix[c], base.mix[c], `block ${blockFrames}, channel ${c}`);
+      for (const [i, st] of base.stems.entries())
+        for (let c = 0; c < 2; c++)
+          assert.deepEqual(other.stems[i][c], st[c], `block ${blockFrames}, stem ${i}`);
+    }
+  });
+
   it("renders a time range and a named section as slices of the full render, bit-identically twice", async () => {
     const M = 4 * SR; // 4 s = 2 bars at 120 bpm
     const x = noise(M, 9);

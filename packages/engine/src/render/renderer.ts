@@ -4,8 +4,6 @@
  * latencies, and streams the mix and stems block by block. Memory does not depend on the song's length, and
  * the same session renders bit-identically every time (fixed block size, no randomness, no timing).
  */
-import { dbToGain } from "../core/db.ts";
-import { fastExp } from "../core/fast-math.ts";
 import { type Chain, parseChain } from "../dsp/chain.ts";
 import "../dsp/processors.ts";
 import { SessionError } from "../session/problems.ts";
@@ -13,7 +11,7 @@ import type { Session } from "../session/schema.ts";
 import { TempoMap } from "../session/tempo-map.ts";
 import { FixedDelay } from "./delay.ts";
 import type { SourceProvider } from "./source.ts";
-import { Automatable, type Edge, Strip } from "./strip.ts";
+import { Automatable, type Edge, mixGain, Strip } from "./strip.ts";
 import { TrackPlayer } from "./track-player.ts";
 
 export interface RenderOptions {
@@ -31,8 +29,7 @@ export interface RenderOptions {
    */
   preRollSeconds?: number;
   /**
-   * Samples per block (default `DEFAULT_BLOCK`, 4096). Output does not depend on it except for automated
-   * processor params.
+   * Samples per block (default `DEFAULT_BLOCK`). The output does not depend on it.
    */
   blockFrames?: number;
   /**
@@ -83,8 +80,8 @@ export interface RenderedBlock {
 }
 
 /**
- * Default samples per block. (8192 ran about 15% faster with worker threads, but changes the output's last bits
- * — something in the graph, such as automation evaluation, is not block-size exact — so it stays 4096.)
+ * Default samples per block. The output does not depend on it (constant and automated gains are computed alike
+ * and parameter automation steps on the timeline; renderer.test.ts checks 64 … 8192), only speed and memory do.
  */
 export const DEFAULT_BLOCK = 4096;
 
@@ -462,7 +459,7 @@ export class SessionRenderer {
     const constant = this.masterVolume.fill(vol, t - this.latency, n, this.sampleRate);
     const [ml, mr] = this.mixBuf;
     if (constant) {
-      const g = dbToGain(vol[0]);
+      const g = mixGain(vol[0]);
       for (let i = 0; i < n; i++) {
         ml[i] = yl[i] * g;
         mr[i] = yr[i] * g;
@@ -470,7 +467,7 @@ export class SessionRenderer {
       if (g !== 1 && this.wantStems)
         for (const st of this.stemBufs) for (const x of st) for (let i = 0; i < n; i++) x[i] *= g;
     } else {
-      for (let i = 0; i < n; i++) vol[i] = vol[i] === Number.NEGATIVE_INFINITY ? 0 : fastExp(vol[i] * DB_LN);
+      for (let i = 0; i < n; i++) vol[i] = mixGain(vol[i]);
       for (let i = 0; i < n; i++) {
         ml[i] = yl[i] * vol[i];
         mr[i] = yr[i] * vol[i];
@@ -480,9 +477,6 @@ export class SessionRenderer {
     }
   }
 }
-
-/** ln(10)/20: dB → natural-log gain. */
-const DB_LN = Math.LN10 / 20;
 
 /** Bus indices in an order where every bus comes after all buses that feed it. */
 function orderBuses(session: Session): number[] {

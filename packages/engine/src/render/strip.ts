@@ -2,7 +2,6 @@
  * A channel strip as the renderer runs it: polarity, insert chain (with automated parameters), fader, pan,
  * pre/post-fader sends and the output, each edge delayed so every input of a bus arrives sample-aligned.
  */
-import { dbToGain } from "../core/db.ts";
 import { fastExp } from "../core/fast-math.ts";
 import type { Chain } from "../dsp/chain.ts";
 import { processorFactory } from "../dsp/chain.ts";
@@ -14,12 +13,24 @@ import { monoPan, stereoBalance } from "./pan.ts";
 /** ln(10)/20: dB → natural-log gain. */
 const DB_LN = Math.LN10 / 20;
 
-/** Converts dB values in place to linear gains (-144 dB and below → 0, the fader's floor). */
+/**
+ * A fader, send or master level in dB → the linear gain the mixer multiplies by: −144 dB and below is 0 (the
+ * fader's floor), and the gain is a float32 value, as in the per-sample buffers of automated levels. Constant
+ * and automated stretches then use identical gains, so the output does not depend on where blocks fall.
+ */
+export function mixGain(db: number): number {
+  return Math.fround(db <= -144 ? 0 : fastExp(db * DB_LN));
+}
+
+/** Converts dB values in place to `mixGain` gains. */
 function toGains(x: Float32Array, n: number): void {
   for (let i = 0; i < n; i++) x[i] = x[i] <= -144 ? 0 : fastExp(x[i] * DB_LN);
 }
 
-/** Parameter automation is applied at this granularity (samples); processors smooth between updates. */
+/**
+ * Parameter automation is applied at this granularity (samples, at timeline multiples of it); processors smooth
+ * between updates.
+ */
 export const PARAM_STEP = 64;
 
 /** An automatable value: a constant or a curve. */
@@ -80,6 +91,8 @@ interface ParamLane {
   curve: AutomationCurve;
   min: number;
   max: number;
+  /** The value set last (NaN before the first). */
+  last: number;
 }
 
 export class Strip {
@@ -150,6 +163,7 @@ export class Strip {
         curve: new AutomationCurve(lane.points),
         min: spec.min,
         max: spec.max,
+        last: Number.NaN,
       });
     }
   }
@@ -185,8 +199,9 @@ export class Strip {
         gr[i] = lr.r;
       }
     }
-    const pl = lr.l;
-    const pr = lr.r;
+    // Float32 like the per-sample pan gains in gl/gr, so constant and moving pans multiply alike.
+    const pl = Math.fround(lr.l);
+    const pr = Math.fround(lr.r);
     // Pre-fader sends see the panned signal without the fader.
     for (const s of this.sends) {
       if (s.pre) this.send(s, x0, x1, panConst ? null : gl, panConst ? null : gr, pl, pr, tf, n);
@@ -194,16 +209,15 @@ export class Strip {
     // Fader: a constant gain, or per-sample gains (dB → linear) in vol.
     const vol = this.vol;
     const volConst = this.volume.fill(vol, tf, n, this.sr);
-    const gv = volConst ? dbToGain(vol[0]) : 1;
+    const gv = volConst ? mixGain(vol[0]) : 1;
     if (!volConst) toGains(vol, n);
     const L = this.post[0];
     const R = this.post[1];
+    // Every branch multiplies in the same order, x · fader · pan, so results agree across them.
     if (panConst && volConst) {
-      const a = gv * pl;
-      const b = gv * pr;
       for (let i = 0; i < n; i++) {
-        L[i] = x0[i] * a;
-        R[i] = x1[i] * b;
+        L[i] = x0[i] * gv * pl;
+        R[i] = x1[i] * gv * pr;
       }
     } else if (panConst) {
       for (let i = 0; i < n; i++) {
@@ -244,7 +258,7 @@ export class Strip {
         this.send(e, L, R, null, null, 1, 1, tf, n);
         continue;
       }
-      const g = e.level ? dbToGain(this.lvl[0]) : 1;
+      const g = e.level ? mixGain(this.lvl[0]) : 1;
       const own = e.target !== undefined;
       if (k > 0 && own !== store) k = flushBatch(L, R, outs, gains, k, n, store);
       store = own;
@@ -277,7 +291,7 @@ export class Strip {
     let g = 1;
     if (e.level) {
       levelConst = e.level.fill(lvl, tf, n, this.sr);
-      if (levelConst) g = dbToGain(lvl[0]);
+      if (levelConst) g = mixGain(lvl[0]);
       else toGains(lvl, n);
     }
     const delayed = e.delay !== null;
@@ -294,11 +308,9 @@ export class Strip {
     const f = Math.fround;
     if (!al || !ar) {
       if (levelConst) {
-        const ga = g * sl;
-        const gb = g * sr;
         for (let i = 0; i < n; i++) {
-          o0[i] += f(a[i] * ga);
-          o1[i] += f(b[i] * gb);
+          o0[i] += f(a[i] * g * sl);
+          o1[i] += f(b[i] * g * sr);
         }
       } else {
         for (let i = 0; i < n; i++) {
@@ -333,10 +345,16 @@ export class Strip {
   private runChain(inp: Float32Array[], t: number, n: number): Float32Array[] {
     if (this.paramLanes.length === 0) return this.chain.process(inp, n);
     const out = this.chainOut;
-    for (let s = 0; s < n; s += PARAM_STEP) {
-      const m = Math.min(PARAM_STEP, n - s);
+    // Steps fall on timeline multiples of PARAM_STEP, not on block edges, so any block size gives the same bits.
+    for (let s = 0, m = 0; s < n; s += m) {
+      const into = (((t + s) % PARAM_STEP) + PARAM_STEP) % PARAM_STEP;
+      m = Math.min(PARAM_STEP - into, n - s);
+      // The value at the step's grid point (a block may start mid-step); set only when it changed.
+      const at = (t + s - into) / this.sr;
       for (const lane of this.paramLanes) {
-        const v = Math.min(lane.max, Math.max(lane.min, lane.curve.valueAt((t + s) / this.sr)));
+        const v = Math.min(lane.max, Math.max(lane.min, lane.curve.valueAt(at)));
+        if (v === lane.last) continue;
+        lane.last = v;
         this.chain.processors[lane.index].setParams({ [lane.param]: v });
       }
       const y = this.chain.process(
