@@ -1,6 +1,7 @@
 /**
- * Sources for the renderer from audio files: each clip gets its own reader (openAudioFile + exact seek),
- * converted with the engine's resampler when the file's rate differs from the session's.
+ * Sources for the renderer from audio files: each clip gets its own reader (openAudioFile + exact seek), or
+ * reads the source's decoded-cache file when the render prepared one (decoded-cache.ts), converted with the
+ * engine's resampler when the file's rate differs from the session's.
  */
 import { isAbsolute, resolve } from "node:path";
 import { ResampledSource } from "@controlroom/engine/render/resampled-source.ts";
@@ -8,6 +9,7 @@ import type { AudioSource, SourceProvider } from "@controlroom/engine/render/sou
 import type { AudioRef } from "@controlroom/engine/session/schema.ts";
 import { openAudioFile } from "../files/open.ts";
 import { AudioFileError, type AudioReader } from "../files/types.ts";
+import { CachedSource } from "./decoded-cache.ts";
 
 /** Reads frames from an AudioReader at any position, seeking only when a read does not follow the last. */
 export class ReaderSource implements AudioSource {
@@ -72,8 +74,15 @@ export class ReaderSource implements AudioSource {
 
 /** Opens session audio from files, resolving path hints against the session's folder. */
 export class FileSourceProvider implements SourceProvider {
-  /** @param baseDir folder relative audio paths are resolved against (the session file's folder). */
-  constructor(private readonly baseDir: string) {}
+  /**
+   * @param baseDir folder relative audio paths are resolved against (the session file's folder).
+   * @param cacheFiles audio id → decoded-cache file to read instead of decoding (from
+   * `prepareDecodedSources`); an id whose file is missing or does not check out is decoded as usual.
+   */
+  constructor(
+    private readonly baseDir: string,
+    private readonly cacheFiles: Readonly<Record<string, string>> = {},
+  ) {}
 
   /** The file a reference points at. */
   pathOf(ref: AudioRef): string {
@@ -81,6 +90,9 @@ export class FileSourceProvider implements SourceProvider {
   }
 
   async open(id: string, ref: AudioRef, sampleRate: number): Promise<AudioSource> {
+    const cacheFile = Object.hasOwn(this.cacheFiles, id) ? this.cacheFiles[id] : undefined;
+    const cached = cacheFile ? CachedSource.open(cacheFile, ref) : null;
+    if (cached) return cached.sampleRate === sampleRate ? cached : new ResampledSource(cached, sampleRate);
     const path = this.pathOf(ref);
     const reader = await openAudioFile(path);
     const info = reader.info;

@@ -24,6 +24,10 @@ import { RenderCancelledError, renderSessionToFiles } from "./render-session.ts"
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
 const CORPUS = resolve(ROOT, "../shared/corpus");
 const SONG = join(CORPUS, "song1");
+// Renders here fill a decoded-audio cache: a temporary one, never the user's.
+const CACHE = mkdtempSync(join(tmpdir(), "cr-render-cache-"));
+process.env.CONTROLROOM_CACHE_DIR = CACHE;
+after(() => rmSync(CACHE, { recursive: true, force: true }));
 
 /** Decodes any audio file to planar float64 with ffmpeg (an independent decoder). */
 function decode(path: string, channels: number): Float64Array[] {
@@ -222,6 +226,40 @@ describe("rendering song1 from its stems", { skip: !existsSync(SONG) && "corpus 
     await renderSessionToFiles(session, dir, join(dir, "t1.wav"), { ...opts, threads: 1 });
     await renderSessionToFiles(session, dir, join(dir, "t3.wav"), { ...opts, threads: 3 });
     assert.deepEqual(readFileSync(join(dir, "t1.wav")), readFileSync(join(dir, "t3.wav")));
+  });
+
+  it("renders bit-identically with and without the decoded-audio cache", async () => {
+    const opts = { bits: 32 as const, start: 30, end: 34, verifyHashes: false };
+    const off = await renderSessionToFiles(session, dir, join(dir, "nocache.wav"), {
+      ...opts,
+      threads: 1,
+      decodeCache: false,
+    });
+    assert.equal(off.decodeCache, null);
+    const cold = await renderSessionToFiles(session, dir, join(dir, "cold.wav"), {
+      ...opts,
+      threads: 3,
+      decodeCache: { dir: join(dir, "cache") },
+    });
+    assert.deepEqual([cold.decodeCache?.decoded, cold.decodeCache?.reused], [7, 0]);
+    // Worker threads read the same cache files: a warm render decodes nothing.
+    const warm = await renderSessionToFiles(session, dir, join(dir, "warm.wav"), {
+      ...opts,
+      threads: 3,
+      decodeCache: { dir: join(dir, "cache") },
+    });
+    assert.deepEqual([warm.decodeCache?.decoded, warm.decodeCache?.reused], [0, 7]);
+    writeFileSync(join(dir, "not-a-folder"), "");
+    const unwritable = await renderSessionToFiles(session, dir, join(dir, "unwritable.wav"), {
+      ...opts,
+      threads: 1,
+      decodeCache: { dir: join(dir, "not-a-folder", "cache") },
+    });
+    assert.equal(unwritable.decodeCache?.uncached, 7);
+    const expected = readFileSync(join(dir, "nocache.wav"));
+    for (const f of ["cold.wav", "warm.wav", "unwritable.wav"]) {
+      assert.deepEqual(readFileSync(join(dir, f)), expected, f);
+    }
   });
 
   it("keeps session saves atomic and versioned", async () => {

@@ -12,6 +12,13 @@ import { writeFileAtomic } from "../files/atomic-file.ts";
 import type { AudioWriter } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
 import { checkAudioFiles } from "../session/audio-check.ts";
+import {
+  audioIdsInRange,
+  type DecodeCacheOption,
+  decodeCacheSettings,
+  type PrepareResult,
+  prepareDecodedSources,
+} from "./decoded-cache.ts";
 import { FileSourceProvider } from "./file-provider.ts";
 import { loadSessionImpulseResponses } from "./impulse-responses.ts";
 import { stemFileName, stemsManifest, writeStemsZip } from "./stems.ts";
@@ -33,6 +40,14 @@ export interface RenderFilesOptions
   /** Check sha256 of every audio file first (default true). */
   verifyHashes?: boolean;
   onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+  /**
+   * Decode compressed sources (FLAC, MP3, Ogg) once into a disk cache before rendering, instead of decoding
+   * them in every clip (default true; `CONTROLROOM_CACHE_DIR=off` also turns it off). An object sets the
+   * folder and size cap instead of the environment (see `decodeCacheSettings`). The output is the same either way.
+   */
+  decodeCache?: DecodeCacheOption;
+  /** Called while sources are decoded into the cache, before rendering starts: audio seconds done, of all. */
+  onPrepareProgress?: (doneSeconds: number, totalSeconds: number) => void;
   /** Polled between blocks; when true the render stops and nothing is left under the final names. */
   cancelled?: () => boolean;
 }
@@ -44,7 +59,12 @@ export interface RenderFilesResult {
   stems: StemInfo[];
   /** Stem files written (absolute paths or names inside the zip). */
   stemFiles: string[];
+  /** What the decoded-audio cache did (null when it was off). */
+  decodeCache: Omit<PrepareResult, "files"> | null;
 }
+
+/** Seconds of timeline around a --start/--end range whose clips are prepared too (latency, crossfades). */
+const PREPARE_MARGIN_SECONDS = 5;
 
 /** The render was cancelled (Ctrl-C): no output was left. */
 export class RenderCancelledError extends Error {
@@ -69,15 +89,27 @@ export async function renderSessionToFiles(
   const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
   const threads = opts.threads ?? defaultThreads(s.tracks.length);
   const pool = TrackWorkers.plan(s, threads, opts.blockFrames);
+  // Compressed sources are decoded once, before any renderer (main or worker) opens them.
+  // (An unknown section is left to the renderer to report, without decoding anything first.)
+  const badSection = opts.section !== undefined && !s.sections.some((x) => x.name === opts.section);
+  const cache = badSection ? null : decodeCacheSettings(opts.decodeCache);
+  const prepared = cache
+    ? await prepareDecodedSources(s, baseDir, cache, audioIdsInRange(s, prepareRange(opts)), {
+        onProgress: opts.onPrepareProgress,
+        cancelled: opts.cancelled,
+      })
+    : null;
+  if (opts.cancelled?.()) throw new RenderCancelledError();
+  const cacheFiles = prepared?.files ?? {};
   // The main renderer first: it checks the range, section and chains and reports problems clearly.
-  const renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir), {
+  const renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir, cacheFiles), {
     ...opts,
     stems: Boolean(opts.stems),
     ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
   });
   try {
     await loadSessionImpulseResponses(renderer, baseDir);
-    await pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) });
+    await pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) }, cacheFiles);
   } catch (e) {
     await renderer.close();
     throw e;
@@ -127,6 +159,12 @@ export async function renderSessionToFiles(
       latency: renderer.latency,
       stems: renderer.stems,
       stemFiles: zip ? stemFiles.map((f) => f.slice(stemDir!.length + 1)) : stemFiles,
+      decodeCache: prepared && {
+        decoded: prepared.decoded,
+        reused: prepared.reused,
+        uncached: prepared.uncached,
+        seconds: prepared.seconds,
+      },
     };
   } catch (e) {
     for (const w of writers) await w.abort().catch(() => {});
@@ -137,4 +175,13 @@ export async function renderSessionToFiles(
     await renderer.close();
     await pool?.close();
   }
+}
+
+/** The timeline span (seconds) whose clips a render may play, or undefined for the whole session. */
+function prepareRange(opts: RenderFilesOptions): { start: number; end: number } | undefined {
+  if (opts.section !== undefined || (opts.start === undefined && opts.end === undefined)) return undefined;
+  return {
+    start: (opts.start ?? 0) - (opts.preRollSeconds ?? 0) - PREPARE_MARGIN_SECONDS,
+    end: (opts.end ?? Number.POSITIVE_INFINITY) + (opts.tailSeconds ?? 0) + PREPARE_MARGIN_SECONDS,
+  };
 }

@@ -14,6 +14,8 @@ import { loadSessionImpulseResponses } from "./impulse-responses.ts";
 export interface TrackWorkerData {
   session: Session;
   baseDir: string;
+  /** Audio id → decoded-cache file the main thread prepared (the worker never decodes into the cache itself). */
+  cacheFiles: Record<string, string>;
   options: Pick<
     RenderOptions,
     "start" | "end" | "section" | "tailSeconds" | "preRollSeconds" | "blockFrames" | "stems"
@@ -25,11 +27,15 @@ export interface TrackWorkerData {
 const data = workerData as TrackWorkerData;
 const port = parentPort!;
 try {
-  const renderer = await SessionRenderer.create(data.session, new FileSourceProvider(data.baseDir), {
-    ...data.options,
-    trackMemory: data.memory,
-    separateTrackOutputs: true,
-  });
+  const renderer = await SessionRenderer.create(
+    data.session,
+    new FileSourceProvider(data.baseDir, data.cacheFiles),
+    {
+      ...data.options,
+      trackMemory: data.memory,
+      separateTrackOutputs: true,
+    },
+  );
   await loadSessionImpulseResponses(renderer, data.baseDir);
   // Blocks arrive one at a time (the main thread waits for each), so a simple queue keeps them in order.
   let chain = Promise.resolve();

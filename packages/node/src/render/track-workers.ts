@@ -59,13 +59,21 @@ export class TrackWorkers implements RemoteTracks {
     return new TrackWorkers(memory, groups, session, blockFrames);
   }
 
-  /** Starts the workers (each builds its own renderer for its tracks) and waits until they are ready. */
-  async start(baseDir: string, options: RenderOptions): Promise<void> {
+  /**
+   * Starts the workers (each builds its own renderer for its tracks) and waits until they are ready.
+   * @param cacheFiles audio id → decoded-cache file, shared with the main renderer (see FileSourceProvider).
+   */
+  async start(
+    baseDir: string,
+    options: RenderOptions,
+    cacheFiles: Record<string, string> = {},
+  ): Promise<void> {
     try {
       for (const [w, indices] of this.groups.entries()) {
         const data: TrackWorkerData = {
           session: this.session,
           baseDir,
+          cacheFiles,
           options: {
             start: options.start,
             end: options.end,

@@ -1,0 +1,351 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { AudioSource } from "@controlroom/engine/render/source.ts";
+import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
+import { openAudioFile, readWholeFile } from "../files/open.ts";
+import { sha256File } from "../session/hash.ts";
+import {
+  CACHE_HEADER_BYTES,
+  CachedSource,
+  cacheFileName,
+  decodeCacheSettings,
+  decodeToCache,
+  prepareDecodedSources,
+} from "./decoded-cache.ts";
+import { FileSourceProvider, ReaderSource } from "./file-provider.ts";
+
+const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
+const CORPUS = resolve(ROOT, "../shared/corpus");
+const KEYS = join(CORPUS, "song1", "keys.flac");
+const VOX = join(CORPUS, "takes", "clean-vox.flac");
+const VOX_DC = join(CORPUS, "takes", "vox-dc.flac");
+const hasFfmpeg = spawnSync("sh", ["-c", "command -v ffmpeg"]).status === 0;
+
+/** An AudioRef for `path` as a session made from it would hold. */
+async function refOf(path: string): Promise<AudioRef> {
+  const r = await openAudioFile(path);
+  const { sampleRate, channels, frames } = r.info;
+  await r.close();
+  return { sha256: await sha256File(path), path, sampleRate, channels, frames: frames ?? 0 };
+}
+
+/** A one-track session playing `audio` (ids → refs), each in one clip. */
+function sessionOf(audio: Record<string, AudioRef>): Session {
+  return {
+    audio,
+    tracks: Object.keys(audio).map((id) => ({
+      id: `t-${id}`,
+      takes: [{ id: "take1", clips: [{ audio: id, start: 0, offset: 0, length: 1 }] }],
+    })),
+  } as unknown as Session;
+}
+
+/** Bit patterns of a float array, so comparisons are exact (and -0 ≠ 0, NaN = NaN). */
+function bits(x: Float32Array): Uint32Array {
+  return new Uint32Array(x.buffer, x.byteOffset, x.length);
+}
+
+/** Reads `frames` frames at `start` from a source into fresh arrays. */
+async function readAt(src: AudioSource, start: number, frames: number, channels = src.channels) {
+  const out = Array.from({ length: channels }, () => new Float32Array(frames).fill(7));
+  await src.read(start, frames, out);
+  return out;
+}
+
+/** The channels stored in a cache file (planar after the header). */
+function cacheChannels(file: string, channels: number): Float32Array[] {
+  const b = readFileSync(file);
+  const data = new Float32Array(
+    b.buffer.slice(b.byteOffset + CACHE_HEADER_BYTES, b.byteOffset + b.byteLength),
+  );
+  const n = data.length / channels;
+  return Array.from({ length: channels }, (_, c) => data.subarray(c * n, (c + 1) * n));
+}
+
+describe("decoded-audio cache", { skip: !existsSync(KEYS) && "corpus missing" }, () => {
+  let dir: string;
+  let n = 0;
+  /** A fresh cache folder inside the test's temporary folder. */
+  const freshCache = (maxBytes = 2 ** 40) => ({ dir: join(dir, `cache${++n}`), maxBytes });
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "cr-decoded-cache-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("stores exactly what DecodedReader returns, and reads like ReaderSource", async () => {
+    const ref = await refOf(KEYS);
+    const settings = freshCache();
+    const p = await prepareDecodedSources(sessionOf({ keys: ref }), CORPUS, settings);
+    assert.deepEqual([p.decoded, p.reused, p.uncached], [1, 0, 0]);
+    const file = p.files.keys;
+    const st = statSync(KEYS, { bigint: true });
+    assert.equal(file, join(settings.dir, cacheFileName(ref.sha256, Number(st.size), st.mtimeNs)));
+    assert.equal(statSync(file).size, CACHE_HEADER_BYTES + 2 * 3_072_000 * 4);
+
+    const whole = await readWholeFile(KEYS, { maxFrames: 4_000_000 });
+    const stored = cacheChannels(file, 2);
+    for (let c = 0; c < 2; c++) assert.deepEqual(bits(stored[c]), bits(whole.channels[c]));
+
+    // Random access, with zeros outside the source, against the decoder path (which seeks by FLAC frame).
+    const cached = CachedSource.open(file, ref)!;
+    const reader = new ReaderSource(await openAudioFile(KEYS), ref.frames);
+    assert.equal(cached.frames, reader.frames);
+    for (const [start, frames] of [
+      [-100, 4096],
+      [2_000_000, 4096],
+      [5, 1],
+      [1_000_000, 70_000],
+      [3_072_000 - 1000, 4096],
+      [3_072_000 + 10, 50],
+    ]) {
+      const a = await readAt(cached, start, frames, 3);
+      const b = await readAt(reader, start, frames, 3);
+      for (let c = 0; c < 3; c++)
+        assert.deepEqual(bits(a[c]), bits(b[c]), `channel ${c} at ${start}+${frames}`);
+    }
+    await cached.close();
+    await cached.close();
+    await reader.close();
+  });
+
+  it("reuses a cache file, and FileSourceProvider reads it", async () => {
+    const ref = await refOf(VOX);
+    const settings = freshCache();
+    const session = sessionOf({ a: ref, b: { ...ref } });
+    const first = await prepareDecodedSources(session, CORPUS, settings);
+    // Two ids of one file: decoded once.
+    assert.deepEqual([first.decoded, first.reused], [1, 0]);
+    assert.equal(first.files.a, first.files.b);
+    const again = await prepareDecodedSources(session, CORPUS, settings);
+    assert.deepEqual([again.decoded, again.reused], [0, 1]);
+
+    const provider = new FileSourceProvider(CORPUS, again.files);
+    const src = await provider.open("a", ref, ref.sampleRate);
+    assert.ok(src instanceof CachedSource);
+    const whole = await readWholeFile(VOX, { maxFrames: 1_000_000 });
+    const [x] = await readAt(src, 12_345, 1000);
+    assert.deepEqual(bits(x), bits(whole.channels[0].subarray(12_345, 13_345)));
+    await src.close();
+    // At another rate it is wrapped in the resampler, as the decoder path is.
+    const res = await provider.open("a", ref, 44_100);
+    assert.equal(res.sampleRate, 44_100);
+    assert.ok(!(res instanceof CachedSource));
+    await res.close();
+  });
+
+  it("re-decodes when the source's mtime or size changed", async () => {
+    const src = join(dir, "take.flac");
+    copyFileSync(VOX, src);
+    const ref = { ...(await refOf(src)), path: "take.flac" };
+    const settings = freshCache();
+    const session = sessionOf({ take: ref });
+    const p1 = await prepareDecodedSources(session, dir, settings);
+    assert.equal(p1.decoded, 1);
+
+    utimesSync(src, new Date(2020, 0, 1), new Date(2020, 0, 1));
+    const p2 = await prepareDecodedSources(session, dir, settings);
+    assert.deepEqual([p2.decoded, p2.reused], [1, 0]);
+    assert.notEqual(p2.files.take, p1.files.take);
+
+    // Another file under the same name (renders may skip hashing): the cache follows the file's content.
+    copyFileSync(VOX_DC, src);
+    const p3 = await prepareDecodedSources(session, dir, settings);
+    assert.deepEqual([p3.decoded, p3.reused], [1, 0]);
+    const dc = await readWholeFile(VOX_DC, { maxFrames: 1_000_000 });
+    assert.deepEqual(bits(cacheChannels(p3.files.take, 1)[0]), bits(dc.channels[0]));
+  });
+
+  it("detects a corrupt or truncated cache file and decodes again", async () => {
+    const ref = await refOf(VOX);
+    const settings = freshCache();
+    const session = sessionOf({ vox: ref });
+    const { files } = await prepareDecodedSources(session, CORPUS, settings);
+    const file = files.vox;
+    const good = readFileSync(file);
+
+    const bad = Buffer.from(good);
+    bad[0] ^= 0xff; // magic
+    writeFileSync(file, bad);
+    assert.equal(CachedSource.open(file, ref), null);
+    const p1 = await prepareDecodedSources(session, CORPUS, settings);
+    assert.deepEqual([p1.decoded, p1.reused], [1, 0]);
+    assert.deepEqual(readFileSync(file), good);
+
+    truncateSync(file, good.length - 4);
+    assert.equal(CachedSource.open(file, ref), null);
+    const p2 = await prepareDecodedSources(session, CORPUS, settings);
+    assert.deepEqual([p2.decoded, p2.reused], [1, 0]);
+    assert.deepEqual(readFileSync(file), good);
+
+    // A cache file for other audio (another sha256) is never used for this one.
+    assert.equal(CachedSource.open(file, { ...ref, sha256: "0".repeat(64) }), null);
+  });
+
+  it("falls back without an error when the folder is unwritable or the source exceeds the cap", async () => {
+    const ref = await refOf(VOX);
+    const session = sessionOf({ vox: ref });
+    const notADir = join(dir, "plain-file");
+    writeFileSync(notADir, "x");
+    const p1 = await prepareDecodedSources(session, CORPUS, {
+      dir: join(notADir, "cache"),
+      maxBytes: 2 ** 40,
+    });
+    assert.deepEqual([p1.decoded, p1.uncached, p1.files], [0, 1, {}]);
+
+    const settings = freshCache(480_000 * 4); // one header short of the file
+    const p2 = await prepareDecodedSources(session, CORPUS, settings);
+    assert.deepEqual([p2.decoded, p2.uncached, p2.files], [0, 1, {}]);
+    assert.deepEqual(existsSync(settings.dir) ? readdirSync(settings.dir) : [], []);
+  });
+
+  it("evicts the least recently used files beyond the cap, never those of the current render", async () => {
+    const one = CACHE_HEADER_BYTES + 480_000 * 4;
+    const settings = freshCache(2 * one + 100);
+    const take = async (name: string, from: string) => {
+      const p = join(dir, name);
+      copyFileSync(from, p);
+      return { ...(await refOf(p)), path: p };
+    };
+    const a = await take("a.flac", VOX);
+    const b = await take("b.flac", VOX_DC);
+    const c = await take("c.flac", join(CORPUS, "takes", "vox-hum.flac"));
+    const pa = await prepareDecodedSources(sessionOf({ a }), dir, settings);
+    const pb = await prepareDecodedSources(sessionOf({ b }), dir, settings);
+    // b used long ago, a just now (a reuse touches the file).
+    utimesSync(pa.files.a, new Date(2001, 0, 1), new Date(2001, 0, 1));
+    utimesSync(pb.files.b, new Date(2002, 0, 1), new Date(2002, 0, 1));
+    assert.equal((await prepareDecodedSources(sessionOf({ a }), dir, settings)).reused, 1);
+    const pc = await prepareDecodedSources(sessionOf({ c }), dir, settings);
+    assert.equal(pc.decoded, 1);
+    assert.ok(existsSync(pa.files.a), "recently used file kept");
+    assert.ok(!existsSync(pb.files.b), "least recently used file evicted");
+    assert.ok(existsSync(pc.files.c));
+
+    // Three sources that cannot all fit: the render's own files are not evicted for each other.
+    const all = await prepareDecodedSources(sessionOf({ a, b, c }), dir, settings);
+    assert.deepEqual([all.reused, all.decoded, all.uncached], [2, 0, 1]);
+    assert.ok(existsSync(all.files.a) && existsSync(all.files.c));
+  });
+
+  it("lets two writers decode one source at once; both publish a complete file", async () => {
+    const ref = await refOf(VOX);
+    const settings = freshCache();
+    const st = statSync(VOX, { bigint: true });
+    const file = join(settings.dir, cacheFileName(ref.sha256, Number(st.size), st.mtimeNs));
+    const source = { size: Number(st.size), mtimeNs: st.mtimeNs };
+    const r = await Promise.all([
+      decodeToCache(VOX, ref, file, settings, new Set(), source),
+      decodeToCache(VOX, ref, file, settings, new Set(), source),
+    ]);
+    assert.deepEqual(r, ["cached", "cached"]);
+    assert.deepEqual(readdirSync(settings.dir), [cacheFileName(ref.sha256, Number(st.size), st.mtimeNs)]);
+    const whole = await readWholeFile(VOX, { maxFrames: 1_000_000 });
+    assert.deepEqual(bits(cacheChannels(file, 1)[0]), bits(whole.channels[0]));
+  });
+
+  it("handles a stereo stream shorter than its header says", async () => {
+    const cut = join(dir, "cut.flac");
+    writeFileSync(cut, readFileSync(KEYS).subarray(0, 1_000_000));
+    const ref = { ...(await refOf(cut)), path: cut };
+    const p = await prepareDecodedSources(sessionOf({ cut: ref }), dir, freshCache());
+    assert.equal(p.decoded, 1);
+    const whole = await readWholeFile(cut, { maxFrames: 4_000_000 });
+    const decoded = whole.channels[0].length;
+    assert.ok(decoded > 0 && decoded < ref.frames, `decoded ${decoded} of ${ref.frames}`);
+    const stored = cacheChannels(p.files.cut, 2);
+    for (let ch = 0; ch < 2; ch++) assert.deepEqual(bits(stored[ch]), bits(whole.channels[ch]));
+    // The source keeps the declared length; past the decoded audio it reads zeros, as the reader path does.
+    const src = CachedSource.open(p.files.cut, ref)!;
+    const reader = new ReaderSource(await openAudioFile(cut), ref.frames);
+    assert.equal(src.frames, ref.frames);
+    const a = await readAt(src, decoded - 100, 200);
+    const b = await readAt(reader, decoded - 100, 200);
+    for (let ch = 0; ch < 2; ch++) assert.deepEqual(bits(a[ch]), bits(b[ch]));
+    await src.close();
+    await reader.close();
+  });
+
+  it("grows the layout for a stream of unknown length (MP3 without a Xing header)", {
+    skip: !hasFfmpeg,
+  }, async () => {
+    const mp3 = join(dir, "noxing.mp3");
+    execFileSync("ffmpeg", [
+      ...["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=3:sample_rate=44100"],
+      ...["-f", "lavfi", "-i", "sine=frequency=660:duration=3:sample_rate=44100"],
+      ...["-filter_complex", "[0][1]amerge=inputs=2", "-c:a", "libmp3lame", "-write_xing", "0", "-y", mp3],
+    ]);
+    const probe = await openAudioFile(mp3);
+    assert.equal(probe.info.frames, null);
+    await probe.close();
+    // The session's length is a guess far too short: the layout has to grow (and ends trimmed to the audio).
+    const ref = { ...(await refOf(mp3)), frames: 1000 };
+    const p = await prepareDecodedSources(sessionOf({ mp3: ref }), dir, freshCache());
+    assert.equal(p.decoded, 1);
+    const whole = await readWholeFile(mp3, { maxFrames: 1_000_000 });
+    const stored = cacheChannels(p.files.mp3, 2);
+    assert.ok(whole.channels[0].length > 100_000);
+    for (let ch = 0; ch < 2; ch++) assert.deepEqual(bits(stored[ch]), bits(whole.channels[ch]));
+    const src = CachedSource.open(p.files.mp3, ref)!;
+    assert.equal(src.frames, 1000, "length as the reader path reports it: the session's");
+    await src.close();
+  });
+
+  it("skips PCM files", async () => {
+    const wav = join(dir, "pcm.wav");
+    const data = Buffer.alloc(44 + 400);
+    data.write("RIFF", 0);
+    data.writeUInt32LE(36 + 400, 4);
+    data.write("WAVEfmt ", 8);
+    data.writeUInt32LE(16, 16);
+    data.writeUInt16LE(1, 20);
+    data.writeUInt16LE(1, 22);
+    data.writeUInt32LE(48000, 24);
+    data.writeUInt32LE(96000, 28);
+    data.writeUInt16LE(2, 32);
+    data.writeUInt16LE(16, 34);
+    data.write("data", 36);
+    data.writeUInt32LE(400, 40);
+    writeFileSync(wav, data);
+    const ref = { ...(await refOf(wav)), path: wav };
+    const p = await prepareDecodedSources(sessionOf({ pcm: ref }), dir, freshCache());
+    assert.deepEqual([p.decoded, p.reused, p.uncached, p.files], [0, 0, 0, {}]);
+  });
+
+  it("takes its folder and cap from the environment, and can be turned off", () => {
+    assert.deepEqual(
+      decodeCacheSettings(true, { CONTROLROOM_CACHE_DIR: "/c", CONTROLROOM_CACHE_MAX_BYTES: "2G" }),
+      {
+        dir: "/c",
+        maxBytes: 2 * 2 ** 30,
+      },
+    );
+    assert.deepEqual(decodeCacheSettings(true, { XDG_CACHE_HOME: "/x" }), {
+      dir: "/x/controlroom/decoded",
+      maxBytes: 10 * 2 ** 30,
+    });
+    assert.match(decodeCacheSettings(true, {})!.dir, /\.cache\/controlroom\/decoded$/);
+    assert.equal(decodeCacheSettings(true, { CONTROLROOM_CACHE_DIR: "off" }), null);
+    assert.equal(decodeCacheSettings(false, { CONTROLROOM_CACHE_DIR: "/c" }), null);
+    assert.deepEqual(decodeCacheSettings({ dir: "/d", maxBytes: 5 }, { CONTROLROOM_CACHE_DIR: "off" }), {
+      dir: "/d",
+      maxBytes: 5,
+    });
+  });
+});
