@@ -404,6 +404,11 @@ export class Compressor extends Processor<CompressorParams> {
     // The knee starts at T − W/2; below it (in power) there is nothing to compute.
     let kneeStart = exp((T - W / 2) / kP);
     let makeupGain = exp(makeup * kG);
+    if (!moving && !decoupled && W === 0 && mix === 1) {
+      y = hardKneeGains(det, bits, out, frames, y, kneeStart, T, S, makeup, makeupGain, aA, aR);
+      this.reduction[c] = y;
+      return;
+    }
     for (let i = 0; i < frames; i++) {
       if (moving) {
         T = this.thr.next();
@@ -433,6 +438,49 @@ export class Compressor extends Processor<CompressorParams> {
     this.reduction[c] = y;
     this.held[c] = h;
   }
+}
+
+/**
+ * computeGains for the common case — hard knee, branching ballistics, fully wet, parameters at rest — with
+ * fewer branches: attack or release is picked with Math.max/min (the faster coefficient moves further towards
+ * the target, whichever side it is on), not with a comparison the CPU cannot predict on audio that hovers
+ * around the threshold. Returns the smoothed reduction after the last sample.
+ */
+function hardKneeGains(
+  det: Float64Array,
+  bits: Int32Array,
+  out: Float64Array,
+  frames: number,
+  reduction: number,
+  thresholdPower: number,
+  T: number,
+  S: number,
+  makeup: number,
+  makeupGain: number,
+  aA: number,
+  aR: number,
+): number {
+  const exp = fastExp;
+  const log = fastLogBits;
+  const kP = LN_POWER_TO_DB;
+  const kG = DB_TO_LN;
+  const bA = 1 - aA;
+  const bR = 1 - aR;
+  // With attack no slower than release (the usual setting) the wanted move is always the larger of the two:
+  // above the level, attack climbs further; below it, release falls less far. The other way round, the smaller.
+  const pickMax = aA <= aR;
+  let y = reduction;
+  for (let i = 0; i < frames; i++) {
+    const v = det[i];
+    const over = v > thresholdPower ? (v < Infinity ? log(v, bits[2 * i + 1]) : Math.log(v)) * kP - T : 0;
+    const target = S * (over > 0 ? over : 0);
+    const ya = aA * y + bA * target;
+    const yr = aR * y + bR * target;
+    y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
+    if (y < GR_FLOOR_DB) y = 0;
+    out[i] = y === 0 ? makeupGain : exp((makeup - y) * kG);
+  }
+  return y;
 }
 
 export const COMPRESSOR_FACTORY: ProcessorFactory = {
