@@ -473,7 +473,7 @@ function hardKneeGains(
   for (let i = 0; i < frames; i++) {
     const v = det[i];
     const over = v > thresholdPower ? (v < Infinity ? log(v, bits[2 * i + 1]) : Math.log(v)) * kP - T : 0;
-    const target = S * (over > 0 ? over : 0);
+    const target = S * Math.max(over, 0);
     const ya = aA * y + bA * target;
     const yr = aR * y + bR * target;
     y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
