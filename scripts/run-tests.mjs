@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Runs every test beside the code (packages/*/src/**/*.test.ts) with Node's own test runner through tsx.
 // Arguments narrow the run: `npm test -- engine` runs only files whose path contains "engine".
-import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+// Every test process gets a fresh decoded-audio cache folder (CONTROLROOM_CACHE_DIR), deleted when the run ends
+// however it ends (pass, failure, Ctrl-C): tests must never fill or read the user's own cache.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -37,9 +40,25 @@ if (chosen.length === 0) {
   console.error(`no test files match ${filters.join(", ") || "packages/*/src/**/*.test.ts"}`);
   process.exit(1);
 }
-const r = spawnSync(
+
+const cacheDir = mkdtempSync(join(tmpdir(), "controlroom-test-cache-"));
+const removeCache = () => rmSync(cacheDir, { recursive: true, force: true });
+// "exit" handlers run on every normal way out, including process.exit below.
+process.on("exit", removeCache);
+const child = spawn(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=600000", ...passthrough, ...chosen],
-  { stdio: "inherit", cwd: root },
+  { stdio: "inherit", cwd: root, env: { ...process.env, CONTROLROOM_CACHE_DIR: cacheDir } },
 );
-process.exit(r.status ?? 1);
+// A signal does not kill this process (that would skip the clean-up): it is passed on to the test runner
+// (Ctrl-C reaches both already; a second SIGINT only hurries it), and we leave once it has stopped.
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+  });
+}
+child.on("error", (e) => {
+  console.error(`cannot start the test runner: ${e.message}`);
+  process.exit(1);
+});
+child.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
