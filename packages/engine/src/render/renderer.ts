@@ -45,16 +45,26 @@ export interface RenderOptions {
    */
   stems?: boolean;
   /**
-   * Tracks write their outputs into their own buffers, summed into buses in track order afterwards (default:
-   * only with `remoteTracks`). Worker threads need it; the sums are bit-identical either way.
+   * true: every track writes its outputs into its own buffers in `trackMemory` (a worker whose tracks another
+   * renderer sums); false: tracks add straight into the buses. Default: straight in, except remote tracks past
+   * `RemoteTracks.prefix`, whose buffers this renderer sums. The sums are bit-identical every way.
    */
   separateTrackOutputs?: boolean;
 }
 
-/** Tracks another thread renders into the shared `trackMemory` (with `SessionRenderer.renderTracks`). */
+/**
+ * Tracks another thread renders into the shared `trackMemory`. Every bus must receive its tracks in track order
+ * (float addition is not associative), so the tracks are split in ranges: the remote thread owning tracks
+ * `0 … prefix − 1` sums them itself (`SessionRenderer.renderTrackSums`, into the partial sums); the other
+ * remote tracks deliver one buffer per edge (`renderTracks`), which this renderer adds next; its own tracks,
+ * which must come after all remote ones, are added last. Any other split falls back to summing every track's
+ * buffers here, in order.
+ */
 export interface RemoteTracks {
   /** Track indices rendered remotely. */
   indices: readonly number[];
+  /** Tracks 0 … prefix − 1 arrive already summed (default 0). They must be among `indices`. */
+  prefix?: number;
   /** Renders those tracks for processing clock `k`, `n` frames; resolves when their buffers are written. */
   run(k: number, n: number): Promise<void>;
 }
@@ -108,7 +118,19 @@ export class SessionRenderer {
   private readonly busIndices: number[];
   private readonly remote: RemoteTracks | null;
   private readonly wantStems: boolean;
-  private readonly separate: boolean;
+  /** Tracks writing their edges into their own buffers (summed by processBlock), per track. */
+  private readonly stored: boolean[];
+  /**
+   * Local tracks are prepared first and added into the buses only after the remote partial sums and stored
+   * tracks (they come last in track order); otherwise every track is stored and summed in order.
+   */
+  private readonly deferLocal: boolean;
+  /** Remote tracks 0 … prefix − 1 arrive summed in `partial`. */
+  private readonly prefix: number;
+  /** Every bus input and the master input, in a fixed order (the partial sums mirror them). */
+  private readonly destInputs: Float32Array[][];
+  /** Partial sums of the prefix tracks per destination, in shared track memory. */
+  private readonly partial: Float32Array[][];
   private readonly localTracks: number[];
   private readonly mixBuf: Float32Array[];
   private readonly volBuf: Float32Array;
@@ -246,8 +268,32 @@ export class SessionRenderer {
       audible: s.audible,
     }));
     this.stemDelays = allStrips.map((s) => new FixedDelay(2, this.latency - s.outArrival));
-    this.separate = opts.separateTrackOutputs ?? opts.remoteTracks !== undefined;
-    // Track outputs (one stereo buffer per edge) and track stems live in one block of memory.
+    // Who sums what (see RemoteTracks).
+    const nt = this.trackStrips.length;
+    const remoteSet = new Set(opts.remoteTracks?.indices ?? []);
+    this.localTracks = this.trackStrips.map((_, i) => i).filter((i) => !remoteSet.has(i));
+    const prefix = opts.remoteTracks?.prefix ?? 0;
+    for (let i = 0; i < prefix; i++) {
+      if (!remoteSet.has(i)) throw new RangeError(`remoteTracks.prefix ${prefix}: track ${i} is not remote`);
+    }
+    const firstLocal = this.localTracks.length ? this.localTracks[0] : nt;
+    const ordered = [...remoteSet].every((i) => i < firstLocal);
+    if (opts.separateTrackOutputs !== undefined) {
+      this.stored = this.trackStrips.map(() => opts.separateTrackOutputs!);
+      this.deferLocal = !opts.separateTrackOutputs;
+      this.prefix = 0;
+    } else if (ordered) {
+      this.stored = this.trackStrips.map((_, i) => remoteSet.has(i) && i >= prefix);
+      this.deferLocal = true;
+      this.prefix = prefix;
+    } else {
+      if (prefix > 0)
+        throw new RangeError("remoteTracks.prefix needs the local tracks to come after every remote one");
+      this.stored = this.trackStrips.map(() => true);
+      this.deferLocal = false;
+      this.prefix = 0;
+    }
+    // Track outputs (one stereo buffer per edge), track stems and the partial sums live in one block of memory.
     const bytes = SessionRenderer.trackMemoryBytes(session, block);
     const memory = opts.trackMemory ?? new ArrayBuffer(bytes);
     if (memory.byteLength < bytes) {
@@ -259,34 +305,32 @@ export class SessionRenderer {
       at += block * 4;
       return v;
     };
-    this.trackStems = this.trackStrips.map((s) => {
+    this.trackStems = this.trackStrips.map((s, i) => {
       for (const e of [s.output, ...s.sends]) {
         const target = [view(), view()];
-        if (this.separate) e.target = target;
+        if (this.stored[i]) e.target = target;
       }
       return [view(), view()];
     });
-    if (this.separate) {
-      // Per destination, the audible track edges feeding it, in track order (then edge order).
-      const byDest = new Map<Float32Array[], Float32Array[][]>();
-      for (const s of this.trackStrips) {
-        if (!s.audible) continue;
-        for (const e of [s.output, ...s.sends]) {
-          const from = byDest.get(e.dest.input) ?? [];
-          from.push(e.target!);
-          byDest.set(e.dest.input, from);
-        }
+    this.destInputs = [...this.busStrips.map((s) => s.input), this.masterInput];
+    this.partial = this.destInputs.map(() => [view(), view()]);
+    // Per destination, the audible stored track edges feeding it, in track order (then edge order).
+    const byDest = new Map<Float32Array[], Float32Array[][]>();
+    for (const [i, s] of this.trackStrips.entries()) {
+      if (!s.audible || !this.stored[i]) continue;
+      for (const e of [s.output, ...s.sends]) {
+        const from = byDest.get(e.dest.input) ?? [];
+        from.push(e.target!);
+        byDest.set(e.dest.input, from);
       }
-      for (const [dest, from] of byDest) this.sums.push({ dest, from });
     }
+    for (const [dest, from] of byDest) this.sums.push({ dest, from });
     this.stemBufs = [
       ...this.trackStems,
       ...this.busStrips.map(() => [new Float32Array(block), new Float32Array(block)]),
     ];
     this.remote = opts.remoteTracks ?? null;
     this.wantStems = opts.stems ?? true;
-    const remote = new Set(this.remote?.indices ?? []);
-    this.localTracks = this.trackStrips.map((_, i) => i).filter((i) => !remote.has(i));
     this.mixBuf = [new Float32Array(block), new Float32Array(block)];
     this.volBuf = new Float32Array(block);
 
@@ -331,7 +375,7 @@ export class SessionRenderer {
 
   /** Bytes of track memory a session needs at a block size (see `RenderOptions.trackMemory`). */
   static trackMemoryBytes(session: Session, blockFrames = DEFAULT_BLOCK): number {
-    let buffers = 0;
+    let buffers = 2 * (session.buses.length + 1); // partial sums: every bus and the master
     for (const t of session.tracks) buffers += 2 * (2 + t.sends.length);
     return buffers * blockFrames * 4;
   }
@@ -343,7 +387,7 @@ export class SessionRenderer {
    * @param n frames (the renderer's block size).
    * @param indices track indices.
    */
-  async renderTracks(k: number, n: number, indices: readonly number[]): Promise<void> {
+  async renderTracks(k: number, n: number, indices: readonly number[], emit = true): Promise<void> {
     const t = k + this.origin;
     const fills: Promise<void>[] = [];
     // Tracks read their sources concurrently so file I/O overlaps; each fills only its own buffers.
@@ -357,16 +401,31 @@ export class SessionRenderer {
       const stem = this.trackStems[i];
       if (!s.audible) {
         // Audible strips overwrite their edge targets every block; silent ones contribute zeros.
-        if (this.separate) for (const e of [s.output, ...s.sends]) for (const x of e.target!) x.fill(0, 0, n);
+        if (this.stored[i])
+          for (const e of [s.output, ...s.sends]) for (const x of e.target!) x.fill(0, 0, n);
         stem[0].fill(0, 0, n);
         stem[1].fill(0, 0, n);
         continue;
       }
-      s.process(k, this.origin, n);
+      s.prepare(k, this.origin, n);
+      if (emit) s.emit(n);
       if (!this.wantStems) continue;
       stem[0].set(s.post[0].subarray(0, n));
       stem[1].set(s.post[1].subarray(0, n));
       this.stemDelays[i].process(stem, n);
+    }
+  }
+
+  /**
+   * Renders tracks `indices` (which must be 0 … m − 1, in order) and adds them into the buses and the master
+   * from silence, then copies those sums into the partial sums in track memory: the remote prefix of
+   * `RemoteTracks`. Build this renderer with `separateTrackOutputs: false`.
+   */
+  async renderTrackSums(k: number, n: number, indices: readonly number[]): Promise<void> {
+    for (const d of this.destInputs) for (const x of d) x.fill(0, 0, n);
+    await this.renderTracks(k, n, indices);
+    for (let j = 0; j < this.destInputs.length; j++) {
+      for (let c = 0; c < 2; c++) this.partial[j][c].set(this.destInputs[j][c].subarray(0, n));
     }
   }
 
@@ -417,8 +476,8 @@ export class SessionRenderer {
 
   private async processBlock(k: number, n: number): Promise<void> {
     const t = k + this.origin;
-    for (const s of this.busStrips) for (const x of s.input) x.fill(0, 0, n);
-    for (const x of this.masterInput) x.fill(0, 0, n);
+    // Unless local tracks wait for the remote ones, they add into the destinations now: clear them first.
+    if (!this.deferLocal) for (const d of this.destInputs) for (const x of d) x.fill(0, 0, n);
     let remote: Promise<void> | undefined;
     if (this.prefetch) {
       const pre = this.prefetch;
@@ -427,9 +486,19 @@ export class SessionRenderer {
       else await pre.done; // never two runs in flight
     }
     remote ??= this.remote?.run(k, n);
-    await this.renderTracks(k, n, this.localTracks);
+    await this.renderTracks(k, n, this.localTracks, !this.deferLocal);
     if (remote) await remote;
-    // Track outputs into their buses and the master, always in track order (results do not depend on threads).
+    // Into the buses and the master, always in track order (results do not depend on threads): the remote
+    // prefix's sums, the stored tracks' outputs, then (below) the local tracks.
+    if (this.deferLocal) {
+      for (let j = 0; j < this.destInputs.length; j++) {
+        for (let c = 0; c < 2; c++) {
+          const d = this.destInputs[j][c];
+          if (this.prefix > 0) d.set(this.partial[j][c].subarray(0, n));
+          else d.fill(0, 0, n);
+        }
+      }
+    }
     for (const { dest, from } of this.sums) for (let c = 0; c < 2; c++) sumInto(dest[c], from, c, n);
     // The remote buffers are consumed: start the next block's remote tracks if there will be one.
     if (this.remote && !this.wantStems && k + n - this.discard < this.frames) {
@@ -437,6 +506,8 @@ export class SessionRenderer {
       done.catch(() => {}); // awaited by the next block (or close); handled here so it never goes unhandled
       this.prefetch = { k: k + n, done };
     }
+    if (this.deferLocal)
+      for (const i of this.localTracks) if (this.trackStrips[i].audible) this.trackStrips[i].emit(n);
     const nt = this.trackStrips.length;
     for (let j = 0; j < this.busStrips.length; j++) {
       const s = this.busStrips[j];

@@ -128,6 +128,15 @@ export class Strip {
   /** sendPost's batch: up to three sinks' left/right buffers and their gains. */
   private readonly fuseOut: Float32Array[] = [];
   private readonly fuseGain = new Float64Array(3);
+  /** Set by prepare for emit: the chain's output, the pan and the fader's timeline position. */
+  private pending: {
+    x0: Float32Array;
+    x1: Float32Array;
+    panConst: boolean;
+    pl: number;
+    pr: number;
+    tf: number;
+  } | null = null;
 
   constructor(cfg: StripConfig) {
     this.id = cfg.id;
@@ -178,6 +187,16 @@ export class Strip {
    * and adds its output and sends into their destinations.
    */
   process(k: number, origin: number, n: number): void {
+    this.prepare(k, origin, n);
+    this.emit(n);
+  }
+
+  /**
+   * The first half of `process`: chain, pan and fader into `post`, adding nothing anywhere yet. `emit` then adds
+   * the block into the destinations; in between, the renderer may sum other strips first (so that every bus
+   * receives its inputs in track order whichever thread rendered them).
+   */
+  prepare(k: number, origin: number, n: number): void {
     const inp = this.input;
     if (this.polarity) for (const x of inp) for (let i = 0; i < n; i++) x[i] = -x[i];
     const p = this.runChain(inp, k + origin - this.inArrival, n);
@@ -202,10 +221,8 @@ export class Strip {
     // Float32 like the per-sample pan gains in gl/gr, so constant and moving pans multiply alike.
     const pl = Math.fround(lr.l);
     const pr = Math.fround(lr.r);
-    // Pre-fader sends see the panned signal without the fader.
-    for (const s of this.sends) {
-      if (s.pre) this.send(s, x0, x1, panConst ? null : gl, panConst ? null : gr, pl, pr, tf, n);
-    }
+    // What emit needs: the pre-fader sends see the panned chain output without the fader.
+    this.pending = { x0, x1, panConst, pl, pr, tf };
     // Fader: a constant gain, or per-sample gains (dB → linear) in vol.
     const vol = this.vol;
     const volConst = this.volume.fill(vol, tf, n, this.sr);
@@ -235,7 +252,29 @@ export class Strip {
         R[i] = x1[i] * vol[i] * gr[i];
       }
     }
-    this.sendPost(L, R, tf, n);
+  }
+
+  /** The second half of `process`: pre-fader sends, post-fader sends and the output, in that order. */
+  emit(n: number): void {
+    const p = this.pending;
+    if (!p) throw new Error(`strip ${this.id}: emit before prepare`);
+    this.pending = null;
+    for (const s of this.sends) {
+      if (s.pre) {
+        this.send(
+          s,
+          p.x0,
+          p.x1,
+          p.panConst ? null : this.gl,
+          p.panConst ? null : this.gr,
+          p.pl,
+          p.pr,
+          p.tf,
+          n,
+        );
+      }
+    }
+    this.sendPost(this.post[0], this.post[1], p.tf, n);
   }
 
   /** Post-fader sends (in order) then the output, from the fader's stereo output L/R. */

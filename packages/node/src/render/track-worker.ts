@@ -1,7 +1,7 @@
 /**
  * A worker thread that renders some of a session's tracks (sources, inserts, fader, pan, sends) block by
- * block into shared memory; the main thread sums them with its own tracks in a fixed order and runs the buses
- * and the master. Messages: in `{ k, n }` (render the block at processing clock k), out `{ done: true }` or
+ * block into shared memory: the first worker (tracks 0 … m − 1) as sums per bus, the others as one buffer per
+ * edge; the main thread adds them to its own tracks in track order and runs the buses and the master. Messages: in `{ k, n }` (render the block at processing clock k), out `{ done: true }` or
  * `{ error }`.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -21,6 +21,8 @@ export interface TrackWorkerData {
     "start" | "end" | "section" | "tailSeconds" | "preRollSeconds" | "blockFrames" | "stems"
   >;
   indices: number[];
+  /** Deliver the tracks summed per destination (the first worker, tracks 0 … m − 1) instead of per edge. */
+  sums: boolean;
   memory: SharedArrayBuffer;
 }
 
@@ -33,7 +35,7 @@ try {
     {
       ...data.options,
       trackMemory: data.memory,
-      separateTrackOutputs: true,
+      separateTrackOutputs: !data.sums,
     },
   );
   await loadSessionImpulseResponses(renderer, data.baseDir);
@@ -47,7 +49,8 @@ try {
         return;
       }
       try {
-        await renderer.renderTracks(m.k, m.n, data.indices);
+        if (data.sums) await renderer.renderTrackSums(m.k, m.n, data.indices);
+        else await renderer.renderTracks(m.k, m.n, data.indices);
         port.postMessage({ done: true });
       } catch (e) {
         port.postMessage({ error: (e as Error).message ?? String(e) });

@@ -22,6 +22,8 @@ export function defaultThreads(tracks: number): number {
 /** A pool of workers each owning a fixed set of tracks; implements the renderer's RemoteTracks. */
 export class TrackWorkers implements RemoteTracks {
   readonly indices: number[];
+  /** The first worker's tracks, 0 … prefix − 1, arrive summed (see RemoteTracks). */
+  readonly prefix: number;
   /** Replies not yet consumed, per worker. */
   private waiting: ((r: Reply) => void)[] = [];
   private readonly workers: Worker[] = [];
@@ -33,28 +35,32 @@ export class TrackWorkers implements RemoteTracks {
     private readonly blockFrames: number,
   ) {
     this.indices = groups.flat().sort((a, b) => a - b);
+    this.prefix = groups[0]?.length ?? 0;
   }
 
   /**
-   * Plans the pool: each track goes to the least loaded of the main thread (0) and `threads - 1` workers,
-   * the main thread starting with the buses and the master it also runs. Returns null when one thread is all
-   * there is to use. Build the renderer with `memory` and this pool, then `start` it.
+   * Plans the pool: contiguous ranges of tracks, the first worker's from track 0 (it sums them itself), the
+   * other workers' next, the main thread's last (it adds them after the others, keeping track order), sized so
+   * every thread carries about the same load, the main thread's including the buses and the master it also
+   * runs. Returns null when one thread is all there is to use. Build the renderer with `memory` and this pool,
+   * then `start` it.
    */
   static plan(session: Session, threads: number, blockFrames = DEFAULT_BLOCK): TrackWorkers | null {
     const n = session.tracks.length;
     const t = Math.max(1, Math.min(threads, n));
     if (t <= 1) return null;
     const memory = new SharedArrayBuffer(SessionRenderer.trackMemoryBytes(session, blockFrames));
-    const groups: number[][] = Array.from({ length: t - 1 }, () => []);
     // Loads in track-equivalents (measured with bench/render.ts: a bus with an effect costs about 1.5
-    // tracks, the master with dither and file writing about half of one). Ties go to the workers.
-    const load = [BUS_LOAD * session.buses.length + MASTER_LOAD, ...groups.map(() => 0)];
-    for (let i = 0; i < n; i++) {
-      let best = 1;
-      for (let w = 2; w < t; w++) if (load[w] < load[best]) best = w;
-      if (load[0] < load[best]) best = 0;
-      load[best] += 1;
-      if (best > 0) groups[best - 1].push(i);
+    // tracks, the master with dither and file writing about half of one).
+    const extra = BUS_LOAD * session.buses.length + MASTER_LOAD;
+    const share = (n + extra) / t;
+    const mainTracks = Math.max(0, Math.min(n - (t - 1), Math.round(share - extra)));
+    const remote = n - mainTracks;
+    const groups: number[][] = [];
+    for (let w = 0, at = 0; w < t - 1; w++) {
+      const size = Math.round((remote * (w + 1)) / (t - 1)) - Math.round((remote * w) / (t - 1));
+      groups.push(Array.from({ length: size }, (_, j) => at + j));
+      at += size;
     }
     return new TrackWorkers(memory, groups, session, blockFrames);
   }
@@ -84,6 +90,7 @@ export class TrackWorkers implements RemoteTracks {
             stems: options.stems ?? true,
           },
           indices,
+          sums: w === 0,
           memory: this.memory,
         };
         const worker = startWorker(new URL("./track-worker.ts", import.meta.url), "track-worker", {
