@@ -466,9 +466,26 @@ describe("renderer", () => {
     const audio = { a: [a], b: [b], st: [b, a] };
     const direct = await renderAll(s, audio, { separateTrackOutputs: false });
     const separate = await renderAll(s, audio, { separateTrackOutputs: true });
+    // As the track workers split it: tracks 0–1 summed by one "thread", track 2 stored per edge by another,
+    // track 3 added last by the main renderer. The helpers share the main renderer's track memory.
+    const memory = new ArrayBuffer(SessionRenderer.trackMemoryBytes(s, 1000));
+    const provider = new MemoryProvider(audio);
+    const at = { blockFrames: 1000, trackMemory: memory };
+    const first = await SessionRenderer.create(s, provider, { ...at, separateTrackOutputs: false });
+    const middle = await SessionRenderer.create(s, provider, { ...at, separateTrackOutputs: true });
+    const remote = {
+      indices: [0, 1, 2],
+      prefix: 2,
+      run: async (k: number, n: number) => {
+        await first.renderTrackSums(k, n, [0, 1]);
+        await middle.renderTracks(k, n, [2]);
+      },
+    };
+    const split = await renderAll(s, audio, { trackMemory: memory, remoteTracks: remote, stems: false });
     for (let c = 0; c < 2; c++) {
       assert.ok(direct.mix[c].some((x) => x !== 0));
       assert.deepEqual(separate.mix[c], direct.mix[c], `mix channel ${c}`);
+      assert.deepEqual(split.mix[c], direct.mix[c], `split mix channel ${c}`);
       for (const [i, st] of direct.stems.entries())
         assert.deepEqual(separate.stems[i][c], st[c], `stem ${i}`);
     }
