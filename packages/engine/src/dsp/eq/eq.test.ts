@@ -365,3 +365,46 @@ describe("eq (minimum phase)", () => {
     );
   });
 });
+
+describe("section chain float32 path", () => {
+  test("runFloat32 gives the bits of run over float64 copies, for 0–2 sections, mono and stereo, across flushes", () => {
+    const fs = 48000;
+    const coeffs = eqSections(
+      [
+        { kind: "highpass", freq: 70, slope: 12 },
+        { kind: "peak", freq: 2500, gainDb: 2.5, q: 1.2 },
+      ],
+      fs,
+    ).filter((c) => !(c.b0 === 1 && c.b1 === 0 && c.b2 === 0 && c.a1 === 0 && c.a2 === 0));
+    assert.equal(coeffs.length, 2);
+    for (const channels of [1, 2]) {
+      for (const sections of [0, 1, 2]) {
+        const a = new SectionChain(channels, 4, fs);
+        const b = new SectionChain(channels, 4, fs);
+        a.setSections(coeffs.slice(0, sections), true);
+        b.setSections(coeffs.slice(0, sections), true);
+        const inputs = Array.from({ length: channels }, (_, c) => Float32Array.from(noise(5000, 3 + c)));
+        // Uneven blocks, so segments cross the 256-sample denormal flush at different places.
+        for (const [from, to] of [
+          [0, 100],
+          [100, 1377],
+          [1377, 5000],
+        ]) {
+          const n = to - from;
+          const x = inputs.map((v) => v.subarray(from, to));
+          const out = inputs.map(() => new Float32Array(n));
+          assert.ok(a.runFloat32(x, out, n));
+          const w = x.map((v) => Float64Array.from(v));
+          b.run(w, n);
+          for (let c = 0; c < channels; c++) {
+            assert.deepEqual(
+              out[c],
+              Float32Array.from(w[c]),
+              `${channels} ch, ${sections} sections, ${from}…${to}`,
+            );
+          }
+        }
+      }
+    }
+  });
+});

@@ -157,6 +157,13 @@ export class Eq extends Processor<EqParams> {
   }
 
   protected render(input: readonly Float32Array[], output: Float32Array[], frames: number): void {
+    // Minimum phase at rest with up to two sections (a typical channel EQ): no float64 copies needed.
+    if (
+      this.leaving === null &&
+      this.params.mode !== "linear" &&
+      this.chain.runFloat32(input, output, frames)
+    )
+      return;
     const C = this.channels;
     for (let pos = 0; pos < frames; pos += CHUNK) {
       const n = Math.min(CHUNK, frames - pos);

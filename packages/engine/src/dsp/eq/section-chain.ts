@@ -282,8 +282,118 @@ export class SectionChain {
     sz[2 * t + 1] = v2;
   }
 
+  /**
+   * `run` straight from float32 input to float32 output, for the common case of at most two active sections
+   * and no glide: the same arithmetic as copying into float64 buffers, running and copying back (so the same
+   * bits), without the two copies. Returns false, touching nothing, when the case does not apply.
+   */
+  runFloat32(input: readonly Float32Array[], output: Float32Array[], frames: number): boolean {
+    if (this.gliding || this.activeCount > 2) return false;
+    const k = this.activeCount;
+    let pos = 0;
+    while (pos < frames) {
+      const n = Math.min(frames - pos, this.untilFlush);
+      this.untilFlush -= n;
+      for (let c = 0; c < this.channels; c++) {
+        const x = input[c];
+        const y = output[c];
+        const st = this.state[c];
+        if (k === 2) this.runPairFloat32(this.active[0], this.active[1], x, y, st, pos, n);
+        else if (k === 1) this.runOneFloat32(this.active[0], x, y, st, pos, n);
+        else for (let i = pos; i < pos + n; i++) y[i] = x[i];
+      }
+      if (this.untilFlush === 0) {
+        this.untilFlush = FLUSH_EVERY;
+        for (const st of this.state) {
+          for (let i = 0; i < st.length; i++) if (st[i] > -1e-25 && st[i] < 1e-25) st[i] = 0;
+        }
+      }
+      pos += n;
+    }
+    return true;
+  }
+
+  private runOneFloat32(
+    s: number,
+    x: Float32Array,
+    y: Float32Array,
+    st: Float64Array,
+    pos: number,
+    n: number,
+  ): void {
+    const cur = this.cur;
+    const o = 5 * s;
+    const b0 = cur[o];
+    const b1 = cur[o + 1];
+    const b2 = cur[o + 2];
+    const a1 = cur[o + 3];
+    const a2 = cur[o + 4];
+    let s1 = st[2 * s];
+    let s2 = st[2 * s + 1];
+    const end = pos + n;
+    for (let i = pos; i < end; i++) {
+      const xi = x[i];
+      const yi = b0 * xi + s1;
+      s1 = b1 * xi - a1 * yi + s2;
+      s2 = b2 * xi - a2 * yi;
+      y[i] = yi;
+    }
+    st[2 * s] = s1;
+    st[2 * s + 1] = s2;
+  }
+
+  private runPairFloat32(
+    s: number,
+    t: number,
+    x: Float32Array,
+    y: Float32Array,
+    st: Float64Array,
+    pos: number,
+    n: number,
+  ): void {
+    const cur = this.cur;
+    const o = 5 * s;
+    const b0 = cur[o];
+    const b1 = cur[o + 1];
+    const b2 = cur[o + 2];
+    const a1 = cur[o + 3];
+    const a2 = cur[o + 4];
+    const u = 5 * t;
+    const c0 = cur[u];
+    const c1 = cur[u + 1];
+    const c2 = cur[u + 2];
+    const d1 = cur[u + 3];
+    const d2 = cur[u + 4];
+    let p1 = st[2 * s];
+    let p2 = st[2 * s + 1];
+    let r1 = st[2 * t];
+    let r2 = st[2 * t + 1];
+    const end = pos + n;
+    for (let i = pos; i < end; i++) {
+      const xi = x[i];
+      const yi = b0 * xi + p1;
+      p1 = b1 * xi - a1 * yi + p2;
+      p2 = b2 * xi - a2 * yi;
+      const yo = c0 * yi + r1;
+      r1 = c1 * yi - d1 * yo + r2;
+      r2 = c2 * yi - d2 * yo;
+      y[i] = yo;
+    }
+    st[2 * s] = p1;
+    st[2 * s + 1] = p2;
+    st[2 * t] = r1;
+    st[2 * t + 1] = r2;
+  }
+
   /** Sections s then t over one channel in one pass (bit-identical to two runSection calls). */
-  private runSections2x1(s: number, t: number, x: Float64Array, st: Float64Array, pos: number, n: number): void {
+  private runSections2x1(
+    s: number,
+    t: number,
+    x: Float64Array,
+    st: Float64Array,
+    pos: number,
+    n: number,
+  ): void {
     const cur = this.cur;
     const o = 5 * s;
     const b0 = cur[o];
