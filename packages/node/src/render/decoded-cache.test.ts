@@ -26,6 +26,7 @@ import {
   cacheFileName,
   decodeCacheSettings,
   decodeToCache,
+  framesReadByAudio,
   prepareDecodedSources,
 } from "./decoded-cache.ts";
 import { FileSourceProvider, ReaderSource } from "./file-provider.ts";
@@ -52,6 +53,27 @@ function sessionOf(audio: Record<string, AudioRef>): Session {
     tracks: Object.keys(audio).map((id) => ({
       id: `t-${id}`,
       takes: [{ id: "take1", clips: [{ audio: id, start: 0, offset: 0, length: 1 }] }],
+    })),
+  } as unknown as Session;
+}
+
+/** A clip with every field the track player reads: [timeline start, source offset, length], seconds. */
+function clip(audio: string, [start, offset, length]: [number, number, number]) {
+  const noFade = { length: 0, shape: "equal-power" };
+  return { audio, start, offset, length, gainDb: 0, fadeIn: noFade, fadeOut: noFade };
+}
+
+/** A 48 kHz session of one track per entry of `tracks` (audio id → clips), all on the first take. */
+function clipSession(
+  audio: Record<string, AudioRef>,
+  tracks: Record<string, [number, number, number][]>[],
+): Session {
+  return {
+    sampleRate: 48_000,
+    audio,
+    tracks: tracks.map((clips, i) => ({
+      id: `t${i}`,
+      takes: [{ id: "take1", clips: Object.entries(clips).flatMap(([a, cs]) => cs.map((c) => clip(a, c))) }],
     })),
   } as unknown as Session;
 }
@@ -326,6 +348,88 @@ describe("decoded-audio cache", { skip: !existsSync(KEYS) && "corpus missing" },
     const ref = { ...(await refOf(wav)), path: wav };
     const p = await prepareDecodedSources(sessionOf({ pcm: ref }), dir, freshCache());
     assert.deepEqual([p.decoded, p.reused, p.uncached, p.files], [0, 0, 0, {}]);
+  });
+
+  it("counts the source frames a render reads: clips inside the range, comps, other rates", () => {
+    const ref = (sampleRate: number) => ({ sha256: "", path: "", sampleRate, channels: 1, frames: 0 });
+    const s = clipSession({ a: ref(48_000), b: ref(44_100) }, [
+      {
+        a: [
+          [0, 0, 4],
+          [4, 0, 4],
+          [10, 2, 1],
+        ],
+      },
+      { b: [[1, 0, 2]] },
+    ]);
+    assert.deepEqual(Object.fromEntries(framesReadByAudio(s)), { a: 9 * 48_000, b: 2 * 44_100 });
+    // Clipped to the range (a: 2 … 4 and 4 … 5; b: 2 … 3), b counted at its own rate.
+    assert.deepEqual(Object.fromEntries(framesReadByAudio(s, { start: 2, end: 5 })), {
+      a: 3 * 48_000,
+      b: 44_100,
+    });
+    assert.deepEqual(Object.fromEntries(framesReadByAudio(s, { start: 10.5, end: Infinity })), {
+      a: 0.5 * 48_000,
+    });
+    // A comp reads each segment's take only around its window (the item is opened where the window lets it
+    // through, then read over its whole length).
+    const comp = clipSession({ a: ref(48_000), b: ref(48_000) }, [{ a: [[0, 0, 10]] }]);
+    comp.tracks[0].takes.push({
+      id: "take2",
+      clips: [clip("b", [0, 0, 10]), clip("b", [20, 0, 1])],
+    } as never);
+    comp.tracks[0].comp = {
+      segments: [
+        { take: "take1", start: 0, end: 5 },
+        { take: "take2", start: 5, end: 10 },
+      ],
+      crossfade: 0,
+      shape: "equal-power",
+    };
+    assert.deepEqual(Object.fromEntries(framesReadByAudio(comp)), { a: 10 * 48_000, b: 10 * 48_000 });
+  });
+
+  it("caches only what pays off: sources read at least their length, and sources already cached", async () => {
+    const vox = await refOf(VOX); // 10 s
+    const settings = freshCache();
+    const prepare = (s: Session, range?: { start: number; end: number }) =>
+      prepareDecodedSources(s, CORPUS, settings, undefined, { framesRead: framesReadByAudio(s, range) });
+    const cacheFiles = () => (existsSync(settings.dir) ? readdirSync(settings.dir) : []);
+
+    // A short range of one clip: its clip decodes the 2 s it plays; nothing is written.
+    const once = clipSession({ vox }, [{ vox: [[0, 0, 10]] }]);
+    const p1 = await prepare(once, { start: 3, end: 5 });
+    assert.deepEqual([p1.decoded, p1.reused, p1.direct, p1.files], [0, 0, 1, {}]);
+    // The whole clip, once: still no gain from decoding it twice.
+    const p2 = await prepare(clipSession({ vox }, [{ vox: [[0, 0, 9.5]] }]));
+    assert.deepEqual([p2.decoded, p2.direct], [0, 1]);
+    assert.deepEqual(cacheFiles(), []);
+
+    // A 4-second loop played three times (12 s of a 10 s source): cached.
+    const loop = clipSession({ vox }, [
+      {
+        vox: [
+          [0, 2, 4],
+          [4, 2, 4],
+          [8, 2, 4],
+        ],
+      },
+    ]);
+    const p3 = await prepare(loop);
+    assert.deepEqual([p3.decoded, p3.direct, Object.keys(p3.files)], [1, 0, ["vox"]]);
+    // Reads add up over the ids and tracks naming the same file.
+    const twoIds = clipSession({ a: vox, b: { ...vox } }, [{ a: [[0, 0, 6]] }, { b: [[0, 4, 6]] }]);
+    const p4 = await prepareDecodedSources(twoIds, CORPUS, freshCache(), undefined, {
+      framesRead: framesReadByAudio(twoIds),
+    });
+    assert.deepEqual([p4.decoded, p4.direct], [1, 0]);
+    assert.equal(p4.files.a, p4.files.b);
+
+    // Already cached: used even for a short range.
+    const p5 = await prepare(once, { start: 3, end: 5 });
+    assert.deepEqual([p5.decoded, p5.reused, p5.direct], [0, 1, 0]);
+    assert.equal(p5.files.vox, p3.files.vox);
+    assert.deepEqual(cacheFiles(), [p3.files.vox.slice(settings.dir.length + 1)]);
   });
 
   it("takes its folder and cap from the environment, and can be turned off", () => {

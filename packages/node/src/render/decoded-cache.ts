@@ -1,9 +1,11 @@
 /**
- * A disk cache of decoded compressed audio (FLAC, MP3, Ogg Vorbis), as DAWs keep: before a render, each
+ * A disk cache of decoded compressed audio (FLAC, MP3, Ogg Vorbis), as DAWs keep: before a render, a
  * compressed source is decoded once into a raw planar float32 file, and every clip of it (in every track
- * worker, and in later renders) reads that file directly instead of running the decoder again. The cache is
- * an optimisation only: any failure (unwritable folder, full disk, a source too large for the cap, a bad
- * cache file) falls back to decoding as before, silently.
+ * worker, and in later renders) reads that file directly instead of running the decoder again. Only what pays
+ * off is decoded into it: a source the render reads at least its own length of (loops, comps, reused takes);
+ * a source read less (a short range) is decoded by its clips directly, unless a cache file for it already
+ * exists. The cache is an optimisation only: any failure (unwritable folder, full disk, a source too large
+ * for the cap, a bad cache file) falls back to decoding as before, silently.
  *
  * File layout (native little-endian): a 128-byte header, then channel 0's frames, channel 1's frames, …
  * (float32 each, exactly as DecodedReader returns them).
@@ -21,9 +23,11 @@ import { type FileHandle, mkdir, open, readdir, rename, stat, unlink, utimes } f
 import { endianness, homedir } from "node:os";
 import { join } from "node:path";
 import type { AudioSource } from "@controlroom/engine/render/source.ts";
+import { playbackItems } from "@controlroom/engine/render/track-player.ts";
 import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
 import { tempPathBeside } from "../files/atomic-file.ts";
 import { openAudioFile } from "../files/open.ts";
+import { SNIFF_BYTES, sniff } from "../files/sniff.ts";
 import type { AudioReader } from "../files/types.ts";
 import { audioPath } from "../session/audio-check.ts";
 
@@ -262,6 +266,34 @@ export function audioIdsInRange(session: Session, range?: { start: number; end: 
   return ids;
 }
 
+/**
+ * Source frames a render reads from each audio id: for every clip the track players open, the part of it
+ * inside `range`, summed (a clip is read wherever it lies, also where a comp window silences it). Counted in
+ * the source's own frames (its rate may differ from the session's).
+ * @param session the session as rendered (its `sampleRate` is the render's rate).
+ * @param range timeline seconds the render reads, `end` may be Infinity; the whole timeline when omitted.
+ * @returns audio id → frames; ids the range does not touch are absent.
+ */
+export function framesReadByAudio(
+  session: Session,
+  range?: { start: number; end: number },
+): Map<string, number> {
+  const sr = session.sampleRate;
+  const lo = range ? Math.round(range.start * sr) : Number.NEGATIVE_INFINITY;
+  const hi = range ? Math.round(range.end * sr) : Number.POSITIVE_INFINITY;
+  const reads = new Map<string, number>();
+  for (const t of session.tracks) {
+    for (const it of playbackItems(t, sr)) {
+      const n = Math.min(hi, it.end) - Math.max(lo, it.start);
+      if (n <= 0) continue;
+      const ref = session.audio[it.audio];
+      const frames = ref ? (n * ref.sampleRate) / sr : n;
+      reads.set(it.audio, (reads.get(it.audio) ?? 0) + frames);
+    }
+  }
+  return reads;
+}
+
 /** What preparing the sources of a render did. */
 export interface PrepareResult {
   /** Audio id → cache file to read it from (ids without one are decoded as before). */
@@ -272,16 +304,25 @@ export interface PrepareResult {
   reused: number;
   /** Compressed sources left to the decoder (too large for the cap, disk full, folder unwritable). */
   uncached: number;
+  /**
+   * Compressed sources not in the cache that the render reads less than once over: their clips decode them
+   * directly (decoding the whole source first would cost more than it saves).
+   */
+  direct: number;
   /** Wall-clock seconds spent. */
   seconds: number;
 }
 
 /**
- * Makes sure every compressed source among `ids` has a complete cache file, decoding the missing ones (one at
- * a time, streaming: memory does not grow with their length). Never throws for cache trouble.
+ * Finds the cache files of the compressed sources among `ids` and decodes the missing ones that pay off (one
+ * at a time, streaming: memory does not grow with their length). Never throws for cache trouble.
  * @param session the session (its `audio` references).
  * @param baseDir the session file's folder (relative audio paths).
  * @param ids the audio ids to prepare (default all that active takes use; see `audioIdsInRange`).
+ * @param opts.framesRead source frames the render reads per audio id (`framesReadByAudio`). When given, a
+ * source without a cache file is decoded into the cache only if the render reads at least its length from it
+ * (summed over the ids that name the same file); otherwise its clips decode it directly (`direct`). A source
+ * already in the cache is always used. Without it, every missing source is decoded into the cache.
  * @param opts.onProgress called while decoding: audio seconds decoded so far, of how many to decode.
  * @param opts.cancelled polled while decoding; when true, preparing stops (the render's own check then stops it).
  */
@@ -290,10 +331,14 @@ export async function prepareDecodedSources(
   baseDir: string,
   settings: DecodeCacheSettings,
   ids: Iterable<string> = audioIdsInRange(session),
-  opts: { onProgress?: (doneSeconds: number, totalSeconds: number) => void; cancelled?: () => boolean } = {},
+  opts: {
+    framesRead?: ReadonlyMap<string, number>;
+    onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+    cancelled?: () => boolean;
+  } = {},
 ): Promise<PrepareResult> {
   const t0 = performance.now();
-  const result: PrepareResult = { files: {}, decoded: 0, reused: 0, uncached: 0, seconds: 0 };
+  const result: PrepareResult = { files: {}, decoded: 0, reused: 0, uncached: 0, direct: 0, seconds: 0 };
   // Sources of one file under several ids are decoded once.
   const byKey = new Map<
     string,
@@ -323,6 +368,9 @@ export async function prepareDecodedSources(
       // Touch on use: eviction removes the least recently used files first.
       const now = new Date();
       await utimes(file, now, now).catch(() => {});
+    } else if (opts.framesRead && readFrames(opts.framesRead, e.ids) < e.ref.frames) {
+      // Read less than once: decoding the whole source first would only add to the render's work.
+      if (await isCompressed(e.path)) result.direct++;
     } else missing.set(name, e);
   }
   let total = 0;
@@ -348,6 +396,29 @@ export async function prepareDecodedSources(
   }
   result.seconds = (performance.now() - t0) / 1000;
   return result;
+}
+
+/** Frames read from one file under any of its ids. */
+function readFrames(framesRead: ReadonlyMap<string, number>, ids: readonly string[]): number {
+  let n = 0;
+  for (const id of ids) n += framesRead.get(id) ?? 0;
+  return n;
+}
+
+/** True when the file's content is a compressed format the cache takes (not PCM, not unreadable). */
+async function isCompressed(path: string): Promise<boolean> {
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(path, "r");
+    const head = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const kind = sniff(head.subarray(0, bytesRead));
+    return "audio" in kind && kind.audio !== "wav" && kind.audio !== "rf64";
+  } catch {
+    return false;
+  } finally {
+    await fh?.close().catch(() => {});
+  }
 }
 
 /** True when `file` is a complete cache file for `ref` made from the source as it is now. */

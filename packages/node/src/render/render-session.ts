@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { type RenderOptions, SessionRenderer, type StemInfo } from "@controlroom/engine/render/renderer.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
+import { TempoMap } from "@controlroom/engine/session/tempo-map.ts";
 import { writeFileAtomic } from "../files/atomic-file.ts";
 import type { AudioWriter } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
@@ -16,6 +17,7 @@ import {
   audioIdsInRange,
   type DecodeCacheOption,
   decodeCacheSettings,
+  framesReadByAudio,
   type PrepareResult,
   prepareDecodedSources,
 } from "./decoded-cache.ts";
@@ -63,7 +65,7 @@ export interface RenderFilesResult {
   decodeCache: Omit<PrepareResult, "files"> | null;
 }
 
-/** Seconds of timeline around a --start/--end range whose clips are prepared too (latency, crossfades). */
+/** Seconds of timeline around the render's span whose cached sources are looked up too (latency compensation). */
 const PREPARE_MARGIN_SECONDS = 5;
 
 /** The render was cancelled (Ctrl-C): no output was left. */
@@ -89,16 +91,21 @@ export async function renderSessionToFiles(
   const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
   const threads = opts.threads ?? defaultThreads(s.tracks.length);
   const pool = TrackWorkers.plan(s, threads, opts.blockFrames);
-  // Compressed sources are decoded once, before any renderer (main or worker) opens them.
+  // Compressed sources the render reads at least their whole length of (loops, comps, reused takes) are decoded
+  // once, before any renderer (main or worker) opens them; sources already cached are used whatever the range.
   // (An unknown section is left to the renderer to report, without decoding anything first.)
   const badSection = opts.section !== undefined && !s.sections.some((x) => x.name === opts.section);
   const cache = badSection ? null : decodeCacheSettings(opts.decodeCache);
-  const prepared = cache
-    ? await prepareDecodedSources(s, baseDir, cache, audioIdsInRange(s, prepareRange(opts)), {
-        onProgress: opts.onPrepareProgress,
-        cancelled: opts.cancelled,
-      })
-    : null;
+  let prepared: PrepareResult | null = null;
+  if (cache) {
+    const span = readSpan(s, opts);
+    const near = { start: span.start - PREPARE_MARGIN_SECONDS, end: span.end + PREPARE_MARGIN_SECONDS };
+    prepared = await prepareDecodedSources(s, baseDir, cache, audioIdsInRange(s, near), {
+      framesRead: framesReadByAudio(s, span),
+      onProgress: opts.onPrepareProgress,
+      cancelled: opts.cancelled,
+    });
+  }
   if (opts.cancelled?.()) throw new RenderCancelledError();
   const cacheFiles = prepared?.files ?? {};
   // The main renderer first: it checks the range, section and chains and reports problems clearly.
@@ -163,6 +170,7 @@ export async function renderSessionToFiles(
         decoded: prepared.decoded,
         reused: prepared.reused,
         uncached: prepared.uncached,
+        direct: prepared.direct,
         seconds: prepared.seconds,
       },
     };
@@ -177,11 +185,15 @@ export async function renderSessionToFiles(
   }
 }
 
-/** The timeline span (seconds) whose clips a render may play, or undefined for the whole session. */
-function prepareRange(opts: RenderFilesOptions): { start: number; end: number } | undefined {
-  if (opts.section !== undefined || (opts.start === undefined && opts.end === undefined)) return undefined;
-  return {
-    start: (opts.start ?? 0) - (opts.preRollSeconds ?? 0) - PREPARE_MARGIN_SECONDS,
-    end: (opts.end ?? Number.POSITIVE_INFINITY) + (opts.tailSeconds ?? 0) + PREPARE_MARGIN_SECONDS,
-  };
+/**
+ * The timeline span (seconds) a render reads sources over, as the renderer works it out: the section or
+ * start … end, with pre-roll before and the tail after (`end` is Infinity when the render runs to the song's end).
+ * Latency compensation reads a little further; PREPARE_MARGIN_SECONDS covers that.
+ */
+function readSpan(s: Session, opts: RenderFilesOptions): { start: number; end: number } {
+  let start = opts.start ?? 0;
+  let end = opts.end ?? Number.POSITIVE_INFINITY;
+  const sec = opts.section !== undefined ? s.sections.find((x) => x.name === opts.section) : undefined;
+  if (sec) ({ start, end } = new TempoMap(s.tempo, s.timeSignatures).barsToSeconds(sec.startBar, sec.endBar));
+  return { start: start - Math.max(0, opts.preRollSeconds ?? 0), end: end + (opts.tailSeconds ?? 0) };
 }
