@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fastExp, fastLog, fastLogBits, MIN_NORMAL } from "./fast-math.ts";
+import { fastExp, fastLog, fastLogAbsF32Bits, fastLogBits, MIN_NORMAL } from "./fast-math.ts";
 
 /** A repeatable spread of values (no Math.random: a failure must reproduce). */
 function* spread(lo: number, hi: number, count: number): Generator<number> {
@@ -61,4 +61,20 @@ test("fastLog falls back to Math.log outside the positive normal range", () => {
   assert.equal(fastLog(Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
   assert.equal(fastLog(5e-324), Math.log(5e-324));
   assert.ok(Math.abs(fastLog(10) - Math.LN10) < 1e-15);
+});
+
+test("fastLogAbsF32Bits matches Math.log|x| over every normal float32 binade, either sign", () => {
+  const xs: number[] = [];
+  for (let e = -126; e < 128; e++) for (const m of spread(1, 2, 30)) xs.push(m * 2 ** e, -m * 2 ** e);
+  xs.push(1, -1, 2 ** -126, 3.4028234663852886e38);
+  const v = Float32Array.from(xs);
+  const bits = new Int32Array(v.buffer);
+  let worst = 0;
+  for (let i = 0; i < v.length; i++) {
+    const want = Math.log(Math.abs(v[i]));
+    const err = Math.abs(fastLogAbsF32Bits(bits[i]) - want) / Math.max(1, Math.abs(want));
+    if (err > worst) worst = err;
+  }
+  assert.ok(worst < 1e-14, `worst error ${worst}`);
+  assert.equal(fastLogAbsF32Bits(new Int32Array(Float32Array.of(-1).buffer)[0]), 0);
 });

@@ -74,6 +74,22 @@ export function fastLogBits(v: number, hi: number): number {
   return e * LN2_HI + (LOG_OF[k] + p + e * LN2_LO);
 }
 
+/**
+ * ln |x| from the 32 bits of a float32 x (an Int32Array view of a Float32Array), for x normal and finite:
+ * exponent field ≠ 0 and ≠ 255 (callers test that on the bits). Error < 1e-14 as `fastLogBits`; the float32
+ * value itself is not needed.
+ */
+export function fastLogAbsF32Bits(bits: number): number {
+  const e = ((bits >>> 23) & 0xff) - 127;
+  const m = bits & 0x7fffff;
+  const k = m >>> 15;
+  // The mantissa 1 + m/2^23 is exact in a double; r as in fastLogBits.
+  const r = (1 + m * 1.1920928955078125e-7) * LOG_INV[k] - 1;
+  const p =
+    r * (1 + r * (-0.5 + r * (0.3333333333333333 + r * (-0.25 + r * (0.2 - r * 0.16666666666666666)))));
+  return e * LN2_HI + (LOG_OF[k] + p + e * LN2_LO);
+}
+
 /** Smallest positive normal double: below it `fastLogBits` does not apply. */
 export const MIN_NORMAL = 2.2250738585072014e-308;
 

@@ -1,5 +1,5 @@
 import { designBiquad } from "../../core/biquad.ts";
-import { fastExp, fastLogBits } from "../../core/fast-math.ts";
+import { fastExp, fastLogAbsF32Bits, fastLogBits } from "../../core/fast-math.ts";
 import type { ParamSpecs } from "../../core/params.ts";
 import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { Smoother } from "../../core/smoother.ts";
@@ -265,6 +265,7 @@ export class Compressor extends Processor<CompressorParams> {
       this.gains = Array.from({ length: n }, () => new Float64Array(len));
     }
     const perChannel = n > 1 && p.stereoLink < 1;
+    if (!perChannel && this.peakFastPath(input, output, frames)) return;
     this.detect(input, frames);
     if (perChannel) {
       const link = p.stereoLink;
@@ -314,6 +315,59 @@ export class Compressor extends Processor<CompressorParams> {
       }
     }
     this.delayPos = pos;
+  }
+
+  /**
+   * The commonest setting — peak detection of the input itself (no sidechain, no detector filter), channels
+   * linked, hard knee, branching ballistics, fully wet, parameters at rest — reads levels straight from the
+   * float32 bits of the input (20·log10|x| = 2·ln|x|·10/ln 10), with no detector buffer and no squaring.
+   * Returns false when the setting is not that one.
+   */
+  private peakFastPath(input: readonly Float32Array[], output: Float32Array[], frames: number): boolean {
+    const p = this.params;
+    if (this.sidechain || this.hpfOn || p.detection !== "peak" || p.ballistics !== "branching") return false;
+    const moving =
+      this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving;
+    if (moving || this.knee.value !== 0 || this.wet.value !== 1 || this.channels > 2) return false;
+    const T = this.thr.value;
+    // |x| above this (as float32 bits, which order like the values for positive floats) is above the threshold.
+    BITS_F32[0] = 10 ** (T / 20);
+    const thresholdBits = BITS_I32[0];
+    const b0 = new Int32Array(input[0].buffer, input[0].byteOffset, frames);
+    const b1 = this.channels === 2 ? new Int32Array(input[1].buffer, input[1].byteOffset, frames) : b0;
+    const g = this.gains[0];
+    this.reduction[0] = peakHardKneeGains(
+      b0,
+      b1,
+      g,
+      frames,
+      this.reduction[0],
+      thresholdBits,
+      T,
+      this.slope.value,
+      this.makeup.value,
+      this.attackCoeff,
+      this.releaseCoeff,
+    );
+    for (let c = 0; c < this.channels; c++) {
+      const x = input[c];
+      const y = output[c];
+      const la = this.lookahead;
+      if (la === 0) {
+        for (let i = 0; i < frames; i++) y[i] = x[i] * g[i];
+        continue;
+      }
+      const line = this.delay[c];
+      let pos = this.delayPos;
+      for (let i = 0; i < frames; i++) {
+        const d = line[pos];
+        line[pos] = x[i];
+        y[i] = d * g[i];
+        if (++pos === la) pos = 0;
+      }
+      if (c === this.channels - 1) this.delayPos = pos;
+    }
+    return true;
   }
 
   private restoreSmoothers(th: number, sl: number, kn: number, mk: number, mx: number): void {
@@ -473,6 +527,52 @@ function hardKneeGains(
   for (let i = 0; i < frames; i++) {
     const v = det[i];
     const over = v > thresholdPower ? (v < Infinity ? log(v, bits[2 * i + 1]) : Math.log(v)) * kP - T : 0;
+    const target = S * Math.max(over, 0);
+    const ya = aA * y + bA * target;
+    const yr = aR * y + bR * target;
+    y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
+    if (y < GR_FLOOR_DB) y = 0;
+    out[i] = y === 0 ? makeupGain : exp((makeup - y) * kG);
+  }
+  return y;
+}
+
+const BITS_F32 = new Float32Array(1);
+const BITS_I32 = new Int32Array(BITS_F32.buffer);
+
+/**
+ * hardKneeGains reading the level from float32 bits: the louder of two channels (the same array twice for
+ * mono) by comparing their magnitudes' bits, the log from the bits.
+ */
+function peakHardKneeGains(
+  b0: Int32Array,
+  b1: Int32Array,
+  out: Float64Array,
+  frames: number,
+  reduction: number,
+  thresholdBits: number,
+  T: number,
+  S: number,
+  makeup: number,
+  aA: number,
+  aR: number,
+): number {
+  const exp = fastExp;
+  const log = fastLogAbsF32Bits;
+  // 20·log10|x| = ln|x| · 20/ln 10.
+  const kA = 2 * LN_POWER_TO_DB;
+  const kG = DB_TO_LN;
+  const makeupGain = exp(makeup * kG);
+  const bA = 1 - aA;
+  const bR = 1 - aR;
+  const pickMax = aA <= aR;
+  let y = reduction;
+  for (let i = 0; i < frames; i++) {
+    const m0 = b0[i] & 0x7fffffff;
+    const m1 = b1[i] & 0x7fffffff;
+    const m = Math.max(m0, m1);
+    // Above the threshold and finite: the log; +Infinity: infinite reduction; NaN: none (as the detector path).
+    const over = m > thresholdBits ? (m < 0x7f800000 ? log(m) * kA - T : m === 0x7f800000 ? Infinity : 0) : 0;
     const target = S * Math.max(over, 0);
     const ya = aA * y + bA * target;
     const yr = aR * y + bR * target;
