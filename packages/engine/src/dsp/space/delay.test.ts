@@ -43,6 +43,32 @@ describe("delay", () => {
     assert.ok(other < 1e-7, `energy between echoes ${other}`);
   });
 
+  test("a whole-sample delay at rest equals the feedback recursion written out, bit for bit (in place too)", () => {
+    const n = 30000;
+    const x = noise(n, 7, 0.5);
+    const d = 480; // 10 ms
+    const fb = 0.4;
+    const mix = 0.3;
+    // Reference: w[i] = x[i] + fb·w[i − d] stored as float32, y = (1 − mix)·x + mix·w[i − d].
+    const w = new Float32Array(n);
+    const want = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = i >= d ? w[i - d] : 0;
+      w[i] = x[i] + fb * e;
+      want[i] = (1 - mix) * x[i] + mix * e;
+    }
+    const p = new Delay({ sampleRate: fs, channels: 1 }, { timeMs: 10, feedback: fb, mix });
+    const inPlace = x.slice();
+    const right = new Float32Array(n);
+    for (let at = 0; at < n; at += 4096) {
+      const m = Math.min(4096, n - at);
+      const io = inPlace.subarray(at, at + m);
+      p.process([io], [io, right.subarray(at, at + m)], m);
+    }
+    assert.deepEqual(inPlace, want);
+    assert.deepEqual(right, want);
+  });
+
   test("fractional delay: a sine comes out delayed by the exact (non-integer) time", () => {
     const dSamples = 480.37;
     const p = new Delay(

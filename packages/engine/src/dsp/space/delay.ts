@@ -176,6 +176,37 @@ export class Delay extends Processor<DelayParams> {
     this.mixS.snap(this.params.mix);
   }
 
+  /**
+   * `render` for a delay at rest on a whole number of samples (a tempo-synced echo, usually): the Hermite read
+   * at a whole delay is the stored sample itself, so the same bits come from one load per sample, channel by
+   * channel. Channels are independent without ping-pong; the last is done first because a mono input feeds
+   * every channel and may be output 0's array (in place).
+   */
+  private renderSteady(input: readonly Float32Array[], output: Float32Array[], frames: number): void {
+    const d = this.target;
+    // One step snaps a value resting within the smoother's tolerance onto its target, as the first sample would.
+    const fb = this.fb.next();
+    const mix = this.mixS.next();
+    const dry = 1 - mix;
+    for (let c = this.outputChannels - 1; c >= 0; c--) {
+      const x = input[c < this.channels ? c : 0];
+      const y = output[c];
+      const line = this.lines[c];
+      const b = line.buffer;
+      const m = line.mask;
+      let pos = line.pos;
+      for (let i = 0; i < frames; i++) {
+        const xi = x[i];
+        const e = b[(pos - d) & m];
+        const v = xi + fb * this.filt(c, e);
+        b[pos] = Math.abs(v) < 1e-25 ? 0 : v;
+        pos = (pos + 1) & m;
+        y[i] = dry * xi + mix * e;
+      }
+      line.pos = pos;
+    }
+  }
+
   /** The feedback filters for channel c; states below 1e-25 are flushed so a dying loop reaches exact 0. */
   private filt(c: number, v: number): number {
     if (this.lowOn) v = tick(this.lo, this.loState, 2 * c, v);
@@ -188,6 +219,12 @@ export class Delay extends Processor<DelayParams> {
     const inCh = this.channels;
     const lines = this.lines;
     const ping = this.params.pingPong && outs >= 2;
+    if (!ping && this.current === this.target && Number.isInteger(this.target)) {
+      if (!this.fb.moving && !this.mixS.moving) {
+        this.renderSteady(input, output, frames);
+        return;
+      }
+    }
     const k = this.glideCoeff;
     const target = this.target;
     let d = this.current;
