@@ -40,6 +40,7 @@ export async function buildCli() {
       controlroom: join(nodeSrc, "cli", "main.ts"),
       "analysis-worker": join(nodeSrc, "analysis", "analysis-worker.ts"),
       "track-worker": join(nodeSrc, "render", "track-worker.ts"),
+      "decode-worker": join(nodeSrc, "render", "decode-worker.ts"),
       "limiter-worker": join(nodeSrc, "mastering", "limiter-worker.ts"),
       "chain-worker": join(nodeSrc, "processing", "chain-worker.ts"),
     },

@@ -15,7 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { AudioSource } from "@controlroom/engine/render/source.ts";
 import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
 import { openAudioFile, readWholeFile } from "../files/open.ts";
@@ -36,6 +36,9 @@ const CORPUS = resolve(ROOT, "../shared/corpus");
 const KEYS = join(CORPUS, "song1", "keys.flac");
 const VOX = join(CORPUS, "takes", "clean-vox.flac");
 const VOX_DC = join(CORPUS, "takes", "vox-dc.flac");
+const TAKES = ["clean-vox", "vox-clicks", "vox-clipped", "vox-dc", "vox-hum", "vox-noise", "vox-pitchy"].map(
+  (t) => join(CORPUS, "takes", `${t}.flac`),
+);
 const hasFfmpeg = spawnSync("sh", ["-c", "command -v ffmpeg"]).status === 0;
 
 /** An AudioRef for `path` as a session made from it would hold. */
@@ -430,6 +433,96 @@ describe("decoded-audio cache", { skip: !existsSync(KEYS) && "corpus missing" },
     assert.deepEqual([p5.decoded, p5.reused, p5.direct], [0, 1, 0]);
     assert.equal(p5.files.vox, p3.files.vox);
     assert.deepEqual(cacheFiles(), [p3.files.vox.slice(settings.dir.length + 1)]);
+  });
+
+  it("decodes several sources at once on worker threads, each file exact", async () => {
+    const paths = [KEYS, ...TAKES.slice(0, 4)];
+    const audio = Object.fromEntries(await Promise.all(paths.map(async (p, i) => [`s${i}`, await refOf(p)])));
+    const settings = freshCache();
+    const calls: [number, number][] = [];
+    const p = await prepareDecodedSources(sessionOf(audio), CORPUS, settings, undefined, {
+      threads: 3,
+      onProgress: (d, t) => calls.push([d, t]),
+    });
+    assert.deepEqual([p.decoded, p.uncached], [5, 0]);
+    for (const [i, path] of paths.entries()) {
+      const whole = await readWholeFile(path, { maxFrames: 4_000_000 });
+      const stored = cacheChannels(p.files[`s${i}`], whole.channels.length);
+      for (const [c, x] of whole.channels.entries()) assert.deepEqual(bits(stored[c]), bits(x), path);
+    }
+    // Only the published files (temporary files renamed or removed), and progress that adds up.
+    assert.deepEqual(
+      readdirSync(settings.dir).sort(),
+      Object.values(p.files)
+        .map((f) => f.slice(settings.dir.length + 1))
+        .sort(),
+    );
+    const total = 64 + 4 * 10;
+    for (let i = 1; i < calls.length; i++)
+      assert.ok(calls[i][0] >= calls[i - 1][0], "progress never goes back");
+    assert.deepEqual(calls.at(-1), [total, total]);
+  });
+
+  it("decodes a source directly when its worker fails, and here when no worker starts", async (t) => {
+    const audio = Object.fromEntries(await Promise.all(TAKES.map(async (p, i) => [`t${i}`, await refOf(p)])));
+    // A worker that takes a job and crashes (leaving a mark, so the test knows which jobs it took) …
+    const crashing = join(dir, "crash-on-job.mjs");
+    writeFileSync(
+      crashing,
+      `import { writeFileSync } from "node:fs";
+import { parentPort } from "node:worker_threads";
+parentPort.on("message", (job) => {
+  writeFileSync(job.file + ".crashed", "");
+  throw new Error("decoder crashed");
+});
+parentPort.postMessage({ type: "ready" });
+`,
+    );
+    const settings = freshCache();
+    const p1 = await prepareDecodedSources(sessionOf(audio), CORPUS, settings, undefined, {
+      threads: 3,
+      workerModule: pathToFileURL(crashing),
+    });
+    const crashed = readdirSync(settings.dir).filter((f) => f.endsWith(".crashed"));
+    t.diagnostic(`${crashed.length} of ${TAKES.length} jobs went to the crashing workers`);
+    assert.deepEqual([p1.decoded, p1.uncached], [TAKES.length - crashed.length, crashed.length]);
+    for (const [id, ref] of Object.entries(audio)) {
+      const st = statSync(ref.path, { bigint: true });
+      const name = cacheFileName(ref.sha256, Number(st.size), st.mtimeNs);
+      if (crashed.includes(`${name}.crashed`)) assert.equal(p1.files[id], undefined, "left to the clips");
+      else assert.ok(CachedSource.open(p1.files[id], ref), id);
+    }
+    assert.deepEqual(
+      readdirSync(settings.dir).filter((f) => f.endsWith(".partial")),
+      [],
+    );
+
+    // … and one that cannot even load: everything is decoded on this thread.
+    const broken = join(dir, "broken.mjs");
+    writeFileSync(broken, `throw new Error("cannot load");\n`);
+    const p2 = await prepareDecodedSources(sessionOf(audio), CORPUS, freshCache(), undefined, {
+      threads: 3,
+      workerModule: pathToFileURL(broken),
+    });
+    assert.deepEqual([p2.decoded, p2.uncached], [TAKES.length, 0]);
+  });
+
+  it("stops decoding when the render is cancelled, leaving no temporary files", async () => {
+    const audio = Object.fromEntries(await Promise.all(TAKES.map(async (p, i) => [`t${i}`, await refOf(p)])));
+    const settings = freshCache();
+    let progressed = false;
+    const p = await prepareDecodedSources(sessionOf(audio), CORPUS, settings, undefined, {
+      threads: 2,
+      onProgress: () => {
+        progressed = true;
+      },
+      cancelled: () => progressed,
+    });
+    assert.ok(p.decoded < TAKES.length, `decoded ${p.decoded}`);
+    assert.deepEqual(
+      readdirSync(settings.dir).filter((f) => !f.endsWith(".f32")),
+      [],
+    );
   });
 
   it("takes its folder and cap from the environment, and can be turned off", () => {

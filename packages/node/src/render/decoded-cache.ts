@@ -4,7 +4,8 @@
  * worker, and in later renders) reads that file directly instead of running the decoder again. Only what pays
  * off is decoded into it: a source the render reads at least its own length of (loops, comps, reused takes);
  * a source read less (a short range) is decoded by its clips directly, unless a cache file for it already
- * exists. The cache is an optimisation only: any failure (unwritable folder, full disk, a source too large
+ * exists. Sources are decoded several at once, on this thread and on worker threads (decode-worker.ts).
+ * The cache is an optimisation only: any failure (unwritable folder, full disk, a source too large
  * for the cap, a bad cache file) falls back to decoding as before, silently.
  *
  * File layout (native little-endian): a 128-byte header, then channel 0's frames, channel 1's frames, …
@@ -20,8 +21,9 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rename, stat, unlink, utimes } from "node:fs/promises";
-import { endianness, homedir } from "node:os";
-import { join } from "node:path";
+import { availableParallelism, endianness, homedir } from "node:os";
+import { dirname, join } from "node:path";
+import type { Worker } from "node:worker_threads";
 import type { AudioSource } from "@controlroom/engine/render/source.ts";
 import { playbackItems } from "@controlroom/engine/render/track-player.ts";
 import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
@@ -30,6 +32,7 @@ import { openAudioFile } from "../files/open.ts";
 import { SNIFF_BYTES, sniff } from "../files/sniff.ts";
 import type { AudioReader } from "../files/types.ts";
 import { audioPath } from "../session/audio-check.ts";
+import { startWorker } from "../workers/worker-entry.ts";
 
 const MAGIC = "CRDECODE";
 const VERSION = 1;
@@ -313,6 +316,20 @@ export interface PrepareResult {
   seconds: number;
 }
 
+/** Options of `prepareDecodedSources` (see there). */
+export interface PrepareOptions {
+  framesRead?: ReadonlyMap<string, number>;
+  onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+  cancelled?: () => boolean;
+  /**
+   * Sources decoded at once (default one per core): one on this thread, the others on worker threads;
+   * 1 decodes them one after another here.
+   */
+  threads?: number;
+  /** The decode worker's module (tests start failing workers with it; default decode-worker.ts). */
+  workerModule?: URL;
+}
+
 /**
  * Finds the cache files of the compressed sources among `ids` and decodes the missing ones that pay off (one
  * at a time, streaming: memory does not grow with their length). Never throws for cache trouble.
@@ -323,6 +340,8 @@ export interface PrepareResult {
  * source without a cache file is decoded into the cache only if the render reads at least its length from it
  * (summed over the ids that name the same file); otherwise its clips decode it directly (`direct`). A source
  * already in the cache is always used. Without it, every missing source is decoded into the cache.
+ * Missing sources are decoded several at once, on this thread and on worker threads (`opts.threads`); a worker
+ * that fails leaves its source to the clips' decoders (`uncached`).
  * @param opts.onProgress called while decoding: audio seconds decoded so far, of how many to decode.
  * @param opts.cancelled polled while decoding; when true, preparing stops (the render's own check then stops it).
  */
@@ -331,11 +350,7 @@ export async function prepareDecodedSources(
   baseDir: string,
   settings: DecodeCacheSettings,
   ids: Iterable<string> = audioIdsInRange(session),
-  opts: {
-    framesRead?: ReadonlyMap<string, number>;
-    onProgress?: (doneSeconds: number, totalSeconds: number) => void;
-    cancelled?: () => boolean;
-  } = {},
+  opts: PrepareOptions = {},
 ): Promise<PrepareResult> {
   const t0 = performance.now();
   const result: PrepareResult = { files: {}, decoded: 0, reused: 0, uncached: 0, direct: 0, seconds: 0 };
@@ -373,29 +388,256 @@ export async function prepareDecodedSources(
       if (await isCompressed(e.path)) result.direct++;
     } else missing.set(name, e);
   }
-  let total = 0;
-  for (const e of missing.values()) total += e.ref.frames / e.ref.sampleRate;
-  let done = 0;
-  for (const [name, e] of missing) {
-    if (opts.cancelled?.()) break;
+  const jobs = [...missing].map(([name, e]) => {
     const file = join(settings.dir, name);
-    const base = done;
-    const r = await decodeToCache(e.path, e.ref, file, settings, keep, {
+    // The files this render writes are never evicted to make room for each other.
+    keep.add(file);
+    const job: DecodeJob = {
+      path: e.path,
+      ref: e.ref,
+      file,
+      temp: tempPathBeside(file, "partial"),
       size: e.size,
       mtimeNs: e.mtimeNs,
-      onProgress: (s) => opts.onProgress?.(base + s, total),
-      cancelled: opts.cancelled,
-    });
-    done += e.ref.frames / e.ref.sampleRate;
-    opts.onProgress?.(done, total);
+      maxBytes: settings.maxBytes,
+    };
+    return { job, ids: e.ids };
+  });
+  const outcomes = await decodeJobs(
+    jobs.map((j) => j.job),
+    settings,
+    keep,
+    opts,
+  );
+  for (const { job, ids } of jobs) {
+    const r = outcomes.get(job);
     if (r === "cached") {
-      keep.add(file);
-      for (const id of e.ids) result.files[id] = file;
+      for (const id of ids) result.files[id] = job.file;
       result.decoded++;
     } else if (r === "failed") result.uncached++;
   }
   result.seconds = (performance.now() - t0) / 1000;
   return result;
+}
+
+/** One source to decode into the cache, as sent to a decode worker (structured-clonable). */
+export interface DecodeJob {
+  /** The compressed source file. */
+  path: string;
+  ref: AudioRef;
+  /** Cache file to publish. */
+  file: string;
+  /** Temporary name it is written under (beside `file`; the scheduler reserves its bytes under this name). */
+  temp: string;
+  /** Source size, bytes, and mtime, ns since the epoch (recorded in the header). */
+  size: number;
+  mtimeNs: bigint;
+  /** The cache's size cap, bytes (a stream of unknown length that outgrows it is given up). */
+  maxBytes: number;
+}
+
+/** What a decode worker posts: once `ready` (loaded), then per job `progress` (audio seconds) and `done`. */
+export type DecodeWorkerMessage =
+  | { type: "ready" }
+  | { type: "progress"; seconds: number }
+  | { type: "done"; result: DecodeOutcome };
+
+/** What a decode worker starts with. */
+export interface DecodeWorkerData {
+  /** Nonzero once the render is cancelled (the worker's jobs then stop). */
+  cancelFlag: Int32Array;
+}
+
+/** See `decodeToCache`. */
+export type DecodeOutcome = "cached" | "skipped" | "failed";
+
+/**
+ * Decodes one job whose room in the folder the scheduler already made (`decodeJobs`); in a worker or here.
+ * @param onProgress audio seconds decoded so far.
+ * @param cancelled polled between blocks; true stops the job (nothing is published).
+ */
+export function runDecodeJob(
+  job: DecodeJob,
+  onProgress?: (doneSeconds: number) => void,
+  cancelled?: () => boolean,
+): Promise<DecodeOutcome> {
+  const settings = { dir: dirname(job.file), maxBytes: job.maxBytes };
+  return decodeToCache(job.path, job.ref, job.file, settings, new Set(), {
+    size: job.size,
+    mtimeNs: job.mtimeNs,
+    temp: job.temp,
+    roomMade: true,
+    onProgress,
+    cancelled,
+  });
+}
+
+/**
+ * Runs decode jobs, several at once: on this thread and on `threads - 1` worker threads (default one thread
+ * per core, at most one per job). Longest first, so the last one to finish is short.
+ * Room in the folder is made here, one job at a time, before a job starts, counting the bytes of the jobs
+ * still running as taken (they are written concurrently). A worker that fails costs only the job it was on
+ * ("failed": that source is decoded by its clips); jobs no worker can take are decoded here.
+ * @returns each job's outcome; jobs not run (cancelled) are absent.
+ */
+async function decodeJobs(
+  jobs: DecodeJob[],
+  settings: DecodeCacheSettings,
+  keep: ReadonlySet<string>,
+  opts: PrepareOptions,
+): Promise<Map<DecodeJob, DecodeOutcome>> {
+  const outcomes = new Map<DecodeJob, DecodeOutcome>();
+  if (jobs.length === 0) return outcomes;
+  try {
+    await mkdir(settings.dir, { recursive: true });
+  } catch {
+    for (const j of jobs) outcomes.set(j, "failed");
+    return outcomes;
+  }
+  const seconds = (j: DecodeJob) => j.ref.frames / j.ref.sampleRate;
+  const bytes = (j: DecodeJob) => cacheFileBytes(j.ref.channels, Math.max(1, j.ref.frames));
+  const queue = [...jobs].sort((a, b) => bytes(b) - bytes(a));
+  const total = jobs.reduce((t, j) => t + seconds(j), 0);
+  const progress = new Map<DecodeJob, number>();
+  const report = (j: DecodeJob, s: number) => {
+    progress.set(j, s);
+    let done = 0;
+    for (const x of progress.values()) done += x;
+    opts.onProgress?.(done, total);
+  };
+  // Workers cannot call `opts.cancelled`; they poll this flag, raised here whenever it is found true.
+  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  const cancelled = () => {
+    if (opts.cancelled?.()) Atomics.store(cancelFlag, 0, 1);
+    return Atomics.load(cancelFlag, 0) !== 0;
+  };
+  /** Temporary file → bytes reserved for it, for the jobs running. */
+  const running = new Map<string, number>();
+  let lock: Promise<unknown> = Promise.resolve();
+  /** The next job, with room made for it (in turn: room for one is made knowing the others' reservations). */
+  const take = (): Promise<DecodeJob | null> => {
+    const next = lock.then(async () => {
+      for (let j = queue.shift(); j; j = queue.shift()) {
+        if (cancelled()) return null;
+        const need = bytes(j);
+        if (need <= settings.maxBytes && (await makeRoom(settings, need, keep, running).catch(() => false))) {
+          running.set(j.temp, need);
+          return j;
+        }
+        outcomes.set(j, "failed");
+      }
+      return null;
+    });
+    lock = next.catch(() => {});
+    return next;
+  };
+  /** A job taken by a worker that ended before it could start it: back to the front of the queue. */
+  const giveBack = (j: DecodeJob) => {
+    running.delete(j.temp);
+    queue.unshift(j);
+  };
+  const finish = (j: DecodeJob, r: DecodeOutcome) => {
+    running.delete(j.temp);
+    outcomes.set(j, r);
+    report(j, seconds(j));
+  };
+  const decodeHere = async () => {
+    for (let j = await take(); j; j = await take()) {
+      const job = j;
+      finish(job, await runDecodeJob(job, (s) => report(job, s), cancelled).catch(() => "failed" as const));
+    }
+  };
+  const threads = Math.min(Math.max(1, Math.floor(opts.threads ?? availableParallelism())), jobs.length);
+  const module = opts.workerModule ?? new URL("./decode-worker.ts", import.meta.url);
+  const loops = Array.from({ length: threads - 1 }, () =>
+    decodeOnWorker(module, { take, giveBack, finish, report, cancelled, cancelFlag }),
+  );
+  // This thread decodes too: it starts at once, while a worker spends its first 0.2-0.3 s loading the decoders.
+  await decodeHere();
+  // Nothing is left to hand out: workers still starting would only add their start-up to the wait.
+  for (const l of loops) l.stopIfIdle();
+  await Promise.all(loops.map((l) => l.ended));
+  // Jobs a failing worker gave back after this thread had run out of work.
+  await decodeHere();
+  return outcomes;
+}
+
+/** The scheduler's side of `decodeJobs`, as its worker loops see it. */
+interface JobScheduler {
+  /** The next job, room made; null when none is left (or cancelled). */
+  take: () => Promise<DecodeJob | null>;
+  /** Returns a job that was taken but never started. */
+  giveBack: (j: DecodeJob) => void;
+  finish: (j: DecodeJob, r: DecodeOutcome) => void;
+  report: (j: DecodeJob, doneSeconds: number) => void;
+  /** Polls the render's cancellation, raising `cancelFlag` when it is set. */
+  cancelled: () => boolean;
+  cancelFlag: Int32Array;
+}
+
+/**
+ * Runs jobs on one worker thread until none is left. A worker that fails (cannot start, crashes, exits) ends
+ * its loop: its current job is "failed" (its clips decode that source), a job it was about to get goes back
+ * to the queue.
+ * @returns `ended`, resolved once the worker is done with; `stopIfIdle` ends it now unless it is decoding.
+ */
+function decodeOnWorker(
+  module: URL,
+  { take, giveBack, finish, report, cancelled, cancelFlag }: JobScheduler,
+): { ended: Promise<void>; stopIfIdle: () => void } {
+  let stopIfIdle = () => {};
+  const ended = new Promise<void>((resolve) => {
+    let worker: Worker;
+    try {
+      worker = startWorker(module, "decode-worker", {
+        workerData: { cancelFlag } satisfies DecodeWorkerData,
+      });
+    } catch {
+      resolve();
+      return;
+    }
+    let current: DecodeJob | null = null;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (current) {
+        // What the worker was writing is debris now.
+        unlink(current.temp).catch(() => {});
+        finish(current, "failed");
+      }
+      current = null;
+      worker.terminate().catch(() => {});
+      resolve();
+    };
+    stopIfIdle = () => {
+      if (!current) end();
+    };
+    const feed = async () => {
+      const j = await take();
+      if (ended) {
+        if (j) giveBack(j);
+        return;
+      }
+      if (!j) return end();
+      current = j;
+      worker.postMessage(j);
+    };
+    worker.on("message", (m: DecodeWorkerMessage) => {
+      if (m.type === "ready") void feed();
+      else if (m.type === "progress" && current) {
+        cancelled(); // raises the flag the worker polls
+        report(current, m.seconds);
+      } else if (m.type === "done" && current) {
+        finish(current, m.result);
+        current = null;
+        void feed();
+      }
+    });
+    worker.on("error", end);
+    worker.on("exit", end);
+  });
+  return { ended, stopIfIdle: () => stopIfIdle() };
 }
 
 /** Frames read from one file under any of its ids. */
@@ -458,10 +700,14 @@ export async function decodeToCache(
   source: {
     size: number;
     mtimeNs: bigint;
+    /** Temporary file to write (default a fresh name beside `file`). */
+    temp?: string;
+    /** The caller made room in the folder for this file already (`makeRoom` is not run again). */
+    roomMade?: boolean;
     onProgress?: (doneSeconds: number) => void;
     cancelled?: () => boolean;
   },
-): Promise<"cached" | "skipped" | "failed"> {
+): Promise<DecodeOutcome> {
   let reader: AudioReader;
   try {
     reader = await openAudioFile(path);
@@ -480,8 +726,10 @@ export async function decodeToCache(
     let stride = Math.max(1, info.frames ?? ref.frames);
     if (cacheFileBytes(channels, stride) > settings.maxBytes) return "failed";
     await mkdir(settings.dir, { recursive: true });
-    if (!(await makeRoom(settings, cacheFileBytes(channels, stride), keep))) return "failed";
-    temp = tempPathBeside(file, "partial");
+    if (!source.roomMade && !(await makeRoom(settings, cacheFileBytes(channels, stride), keep))) {
+      return "failed";
+    }
+    temp = source.temp ?? tempPathBeside(file, "partial");
     fh = await open(temp, "wx+"); // read too: rearranging channels reads back
     let n = 0;
     for (;;) {
@@ -586,14 +834,18 @@ async function relayout(
 /**
  * Evicts least recently used cache files (oldest mtime first; never those in `keep`) until `need` more bytes
  * fit under the cap; also deletes temporary files a crashed writer left. False when they cannot fit.
+ * @param running temporary files being written now → their full size, bytes (counted at that size, not at
+ * what they hold so far).
  */
 async function makeRoom(
   settings: DecodeCacheSettings,
   need: number,
   keep: ReadonlySet<string>,
+  running: ReadonlyMap<string, number> = new Map(),
 ): Promise<boolean> {
   const files: { path: string; size: number; used: number }[] = [];
   let total = 0;
+  for (const n of running.values()) total += n;
   const now = Date.now();
   for (const name of await readdir(settings.dir)) {
     const path = join(settings.dir, name);
@@ -601,6 +853,7 @@ async function makeRoom(
       const st = await stat(path);
       if (!st.isFile()) continue;
       if (name.endsWith(".partial")) {
+        if (running.has(path)) continue;
         // Another writer's file in progress counts; one untouched for long is debris.
         if (now - st.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => {});
         else total += st.size;
