@@ -49,6 +49,13 @@ async function refOf(path: string): Promise<AudioRef> {
   return { sha256: await sha256File(path), path, sampleRate, channels, frames: frames ?? 0 };
 }
 
+/** AudioRefs of `paths` under ids `${prefix}0`, `${prefix}1`, … */
+async function refsOf(paths: string[], prefix: string): Promise<Record<string, AudioRef>> {
+  const refs: Record<string, AudioRef> = {};
+  for (const [i, p] of paths.entries()) refs[`${prefix}${i}`] = await refOf(p);
+  return refs;
+}
+
 /** A one-track session playing `audio` (ids → refs), each in one clip. */
 function sessionOf(audio: Record<string, AudioRef>): Session {
   return {
@@ -437,7 +444,7 @@ describe("decoded-audio cache", { skip: !existsSync(KEYS) && "corpus missing" },
 
   it("decodes several sources at once on worker threads, each file exact", async () => {
     const paths = [KEYS, ...TAKES.slice(0, 4)];
-    const audio = Object.fromEntries(await Promise.all(paths.map(async (p, i) => [`s${i}`, await refOf(p)])));
+    const audio = await refsOf(paths, "s");
     const settings = freshCache();
     const calls: [number, number][] = [];
     const p = await prepareDecodedSources(sessionOf(audio), CORPUS, settings, undefined, {
@@ -464,7 +471,7 @@ describe("decoded-audio cache", { skip: !existsSync(KEYS) && "corpus missing" },
   });
 
   it("decodes a source directly when its worker fails, and here when no worker starts", async (t) => {
-    const audio = Object.fromEntries(await Promise.all(TAKES.map(async (p, i) => [`t${i}`, await refOf(p)])));
+    const audio = await refsOf(TAKES, "t");
     // A worker that takes a job and crashes (leaving a mark, so the test knows which jobs it took) …
     const crashing = join(dir, "crash-on-job.mjs");
     writeFileSync(
@@ -508,7 +515,7 @@ parentPort.postMessage({ type: "ready" });
   });
 
   it("stops decoding when the render is cancelled, leaving no temporary files", async () => {
-    const audio = Object.fromEntries(await Promise.all(TAKES.map(async (p, i) => [`t${i}`, await refOf(p)])));
+    const audio = await refsOf(TAKES, "t");
     const settings = freshCache();
     let progressed = false;
     const p = await prepareDecodedSources(sessionOf(audio), CORPUS, settings, undefined, {
