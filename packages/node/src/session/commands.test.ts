@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
+import { Progress } from "../cli/progress.ts";
 import { registerRenderCommands } from "./commands.ts";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
@@ -88,6 +89,51 @@ describe("session commands", { skip: !existsSync(SONG) && "corpus missing" }, ()
     const r = await run("render", s, "-o", join(dir, "intro44.wav"), "--section", "intro", "--rate", "44100");
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /\(705600 frames at 44100 Hz\)/);
+  });
+
+  it("render shows a progress line while decoding sources into the cache, then the render's", async () => {
+    const s = join(dir, "s", "session.json");
+    // As on a terminal: progress drawn, and captured.
+    const interactive = Progress.interactive;
+    const write = process.stderr.write;
+    const cacheDir = process.env.CONTROLROOM_CACHE_DIR;
+    let drawn = "";
+    Progress.interactive = () => true;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      drawn += String(chunk);
+      return true;
+    }) as typeof process.stderr.write;
+    process.env.CONTROLROOM_CACHE_DIR = join(dir, "cache");
+    try {
+      // The whole song reads every stem in full: all seven are decoded into the (cold) cache first.
+      const cold = await run("render", s, "-o", join(dir, "whole.wav"));
+      const coldDrawn = drawn;
+      drawn = "";
+      // Warm: nothing to decode, no decoding line.
+      const warm = await run("render", s, "-o", join(dir, "whole2.wav"));
+      Progress.interactive = interactive;
+      process.stderr.write = write;
+      for (const r of [cold, warm]) {
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.out, /whole2?\.wav: 1:04 \(3072000 frames at 48000 Hz\)/);
+        assert.doesNotMatch(r.out + r.err + coldDrawn + drawn, /\n\s+at /, "no stack trace");
+      }
+      assert.equal(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".f32")).length, 7);
+      assert.match(coldDrawn, /\rdecoding sources \[[█░]{24}\] +\d+%/);
+      assert.match(coldDrawn, /\r\S*whole\.wav \[[█░]{24}\] +\d+%/);
+      // Decoding comes first, and its line is cleared before the render's is drawn.
+      const firstRender = coldDrawn.search(/\r\S*whole\.wav \[/);
+      assert.ok(coldDrawn.lastIndexOf("decoding sources") < firstRender);
+      assert.ok(coldDrawn.slice(0, firstRender).endsWith("\r\x1b[K"), "decoding line cleared");
+      assert.doesNotMatch(drawn, /decoding sources/);
+      assert.match(drawn, /whole2\.wav \[/);
+      assert.deepEqual(readFileSync(join(dir, "whole.wav")), readFileSync(join(dir, "whole2.wav")));
+    } finally {
+      Progress.interactive = interactive;
+      process.stderr.write = write;
+      if (cacheDir === undefined) delete process.env.CONTROLROOM_CACHE_DIR;
+      else process.env.CONTROLROOM_CACHE_DIR = cacheDir;
+    }
   });
 
   it("export-dawproject and import-dawproject", async () => {

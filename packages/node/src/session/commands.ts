@@ -99,7 +99,14 @@ export function registerRenderCommands(program: Command): void {
           interrupted = true;
         };
         process.once("SIGINT", onSigint);
-        const progress = new Progress(opts.output, Progress.interactive());
+        // Compressed sources are decoded into the cache first (when that pays off), then the render runs: one
+        // line each, the render's made when it starts so its speed counts rendering only.
+        const decoding = new Progress("decoding sources", Progress.interactive());
+        let progress: Progress | null = null;
+        const clearProgress = () => {
+          decoding.done();
+          progress?.done();
+        };
         const t0 = Date.now();
         try {
           const { session, dir } = await loadSessionFile(sessionPath);
@@ -112,10 +119,17 @@ export function registerRenderCommands(program: Command): void {
             bits: opts.bits,
             rate: opts.rate,
             threads: opts.threads,
-            onProgress: (d, t) => progress.update(d, t),
+            onPrepareProgress: (d, t) => decoding.update(d, t),
+            onProgress: (d, t) => {
+              if (!progress) {
+                decoding.done();
+                progress = new Progress(opts.output, Progress.interactive());
+              }
+              progress.update(d, t);
+            },
             cancelled: () => interrupted,
           });
-          progress.done();
+          clearProgress();
           const secs = r.frames / r.sampleRate;
           const speed = secs / Math.max(1e-3, (Date.now() - t0) / 1000);
           console.log(
@@ -124,7 +138,7 @@ export function registerRenderCommands(program: Command): void {
               (opts.stems ? `; ${r.stems.length} stems in ${opts.stems}` : ""),
           );
         } catch (e) {
-          progress.done();
+          clearProgress();
           report(e);
         } finally {
           process.off("SIGINT", onSigint);
