@@ -106,6 +106,36 @@ export abstract class Processor<P extends Record<string, unknown> = Record<strin
     this.fadeLeft = 0;
   }
 
+  /**
+   * True when a block of silence (+0 everywhere) would come out as silence (+0) and leave the processor exactly
+   * as it is: hosts may then skip it (a track between phrases costs nothing). Conservative: false unless the
+   * processor knows (`idle`), and never during a bypass crossfade or with a bypassed latency line to drain.
+   */
+  get quiescent(): boolean {
+    if (this.fadeLeft > 0) return false;
+    if (this.bypassed) return this.latency === 0;
+    return this.idle();
+  }
+
+  /**
+   * Passes over `frames` samples of silence without computing them, leaving the processor as processing them
+   * would have (counters that set when denormals are flushed, delay positions). Only while `quiescent`.
+   */
+  skip(frames: number): void {
+    if (!this.bypassed) this.skipIdle(frames);
+  }
+
+  /** For `skip`: advance whatever counts samples. Default: nothing counts. */
+  protected skipIdle(_frames: number): void {}
+
+  /**
+   * For `quiescent`: the processor's state is at rest (filters, envelopes and delay lines hold exact zeros,
+   * parameters not gliding). Default false.
+   */
+  protected idle(): boolean {
+    return false;
+  }
+
   /** Plain JSON of type and parameters, suitable for sessions and chains. */
   toJSON(): ProcessorJSON {
     const out: ProcessorJSON = { type: this.type, ...this.params };

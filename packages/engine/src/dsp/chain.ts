@@ -54,6 +54,17 @@ export class Chain {
   }
 
   /** Total latency in samples (sum of the processors'). */
+  /** True when every processor is `quiescent`: silence in, silence out, nothing changes (a host may skip). */
+  get quiescent(): boolean {
+    for (const p of this.processors) if (!p.quiescent) return false;
+    return true;
+  }
+
+  /** Passes over `frames` samples of silence while `quiescent` (see Processor.skip). */
+  skip(frames: number): void {
+    for (const p of this.processors) p.skip(frames);
+  }
+
   get latency(): number {
     let l = 0;
     for (const p of this.processors) l += p.latency;

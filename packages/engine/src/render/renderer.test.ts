@@ -491,6 +491,58 @@ describe("renderer", () => {
     }
   });
 
+  it("skips silent blocks into chains at rest without changing a bit (fades, latency, sends, stems)", async () => {
+    // Sources with digital silence: whole blocks of it, and silence starting mid-block while a compressor is
+    // still releasing and an EQ still ringing (those blocks must not be skipped).
+    const M = 30000;
+    const gappy = (seed: number) => {
+      const x = noise(M, seed);
+      x.fill(0, 2500, 26100);
+      x.fill(0, 28000, 28001);
+      return x;
+    };
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { g1: ref(M), g2: ref(M), n: ref(M) },
+      buses: [
+        { id: "fx", inserts: [{ type: "eq", bands: [{ kind: "highshelf", freq: 4000, gainDb: -3 }] }] },
+      ],
+      tracks: [
+        {
+          id: "quiet",
+          volumeDb: -1.5,
+          pan: 0.2,
+          inserts: [
+            { type: "eq", bands: [{ kind: "peak", freq: 300, gainDb: 4, q: 2 }] },
+            { type: "compressor", thresholdDb: -30, ratio: 4, releaseMs: 1 },
+          ],
+          sends: [{ bus: "fx", levelDb: -6, pre: true }],
+          takes: [{ id: "1", clips: [clip("g1", 0, M / SR, { fadeOut: { length: 0.01 } })] }],
+        },
+        {
+          id: "lagged",
+          inserts: [{ type: "test-lag", samples: 23 }],
+          takes: [{ id: "1", clips: [clip("n", 0, M / SR)] }],
+        },
+        {
+          id: "quiet2",
+          channels: 2,
+          inserts: [{ type: "compressor", thresholdDb: -20, lookaheadMs: 1 }],
+          sends: [{ bus: "fx", levelDb: -12 }],
+          takes: [{ id: "1", clips: [clip("g2", 0, M / SR)] }],
+        },
+      ],
+    });
+    const audio = { g1: [gappy(3)], g2: [gappy(4), gappy(5)], n: [noise(M, 6)] };
+    const skipped = await renderAll(s, audio, { blockFrames: 500 });
+    const full = await renderAll(s, audio, { blockFrames: 500, skipSilence: false });
+    for (let c = 0; c < 2; c++) {
+      assert.deepEqual(skipped.mix[c], full.mix[c], `mix ${c}`);
+      for (const [i, st] of full.stems.entries()) assert.deepEqual(skipped.stems[i][c], st[c], `stem ${i}`);
+    }
+  });
+
   it("opens a source once for successive clips of the same audio, and closes everything", async () => {
     const M = 2000;
     const clips = Array.from({ length: 6 }, (_, i) =>

@@ -45,6 +45,11 @@ export interface RenderOptions {
    */
   stems?: boolean;
   /**
+   * Skip blocks of digital silence into insert chains at rest (default true): the output is bit-identical,
+   * only faster. false runs every chain on every block.
+   */
+  skipSilence?: boolean;
+  /**
    * true: every track writes its outputs into its own buffers in `trackMemory` (a worker whose tracks another
    * renderer sums); false: tracks add straight into the buses. Default: straight in, except remote tracks past
    * `RemoteTracks.prefix`, whose buffers this renderer sums. The sums are bit-identical every way.
@@ -176,6 +181,7 @@ export class SessionRenderer {
           automation: t.automation,
           sampleRate: sr,
           blockFrames: block,
+          skipSilence: opts.skipSilence,
         }),
     );
     const busOrder = orderBuses(session);
@@ -194,6 +200,7 @@ export class SessionRenderer {
         automation: b.automation,
         sampleRate: sr,
         blockFrames: block,
+        skipSilence: opts.skipSilence,
       });
       busStripById.set(b.id, s);
     }

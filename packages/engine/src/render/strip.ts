@@ -83,6 +83,8 @@ export interface StripConfig {
   automation: readonly AutomationLane[];
   sampleRate: number;
   blockFrames: number;
+  /** Skip silent blocks into a chain at rest (default true; the output is the same either way). */
+  skipSilence?: boolean;
 }
 
 interface ParamLane {
@@ -128,6 +130,11 @@ export class Strip {
   /** sendPost's batch: up to three sinks' left/right buffers and their gains. */
   private readonly fuseOut: Float32Array[] = [];
   private readonly fuseGain = new Float64Array(3);
+  private readonly skipSilence: boolean;
+  /** Never written: the chain's output for a skipped silent block. */
+  private readonly silence: Float32Array[];
+  /** `input` as 32-bit words: a block of +0 is all zero words. */
+  private readonly inputBits: Int32Array[];
   /** Set by prepare for emit: the chain's output, the pan and the fader's timeline position. */
   private pending: {
     x0: Float32Array;
@@ -136,6 +143,8 @@ export class Strip {
     pl: number;
     pr: number;
     tf: number;
+    /** The block is silence (+0) throughout: nothing to add (see prepare). */
+    silent: boolean;
   } | null = null;
 
   constructor(cfg: StripConfig) {
@@ -151,6 +160,9 @@ export class Strip {
     this.post = buf(2);
     this.tmp = buf(2);
     this.chainOut = buf(Math.max(1, cfg.chain.outputChannels));
+    this.silence = buf(2);
+    this.skipSilence = cfg.skipSilence ?? true;
+    this.inputBits = this.input.map((x) => new Int32Array(x.buffer, x.byteOffset, x.length));
     for (let i = 0; i < 6; i++) this.fuseOut.push(this.post[i & 1]);
     this.vol = new Float32Array(n);
     this.panBuf = new Float32Array(n);
@@ -199,6 +211,7 @@ export class Strip {
   prepare(k: number, origin: number, n: number): void {
     const inp = this.input;
     if (this.polarity) for (const x of inp) for (let i = 0; i < n; i++) x[i] = -x[i];
+    if (this.silentBlock(k + origin - this.outArrival, n)) return;
     const p = this.runChain(inp, k + origin - this.inArrival, n);
     const pc = Math.min(2, this.chain.outputChannels);
     const tf = k + origin - this.outArrival; // timeline time at the fader
@@ -222,7 +235,7 @@ export class Strip {
     const pl = Math.fround(lr.l);
     const pr = Math.fround(lr.r);
     // What emit needs: the pre-fader sends see the panned chain output without the fader.
-    this.pending = { x0, x1, panConst, pl, pr, tf };
+    this.pending = { x0, x1, panConst, pl, pr, tf, silent: false };
     // Fader: a constant gain, or per-sample gains (dB → linear) in vol.
     const vol = this.vol;
     const volConst = this.volume.fill(vol, tf, n, this.sr);
@@ -254,11 +267,37 @@ export class Strip {
     }
   }
 
+  /**
+   * A block of silence (+0) into a chain at rest would come out as silence and change nothing: skip the chain,
+   * the pan and the fader (digital silence between phrases and sections is common; a skipped block costs one
+   * scan of the input). Chains with automated parameters are always run, so their parameter steps stay where
+   * they are. Returns true when the block was skipped (post is zeros, emit adds nothing).
+   */
+  private silentBlock(tf: number, n: number): boolean {
+    if (!this.skipSilence || this.paramLanes.length > 0 || !this.chain.quiescent) return false;
+    for (const b of this.inputBits) for (let i = 0; i < n; i++) if (b[i] !== 0) return false;
+    this.chain.skip(n);
+    this.post[0].fill(0, 0, n);
+    this.post[1].fill(0, 0, n);
+    const z = this.silence[0];
+    this.pending = { x0: z, x1: z, panConst: true, pl: 1, pr: 1, tf, silent: true };
+    return true;
+  }
+
   /** The second half of `process`: pre-fader sends, post-fader sends and the output, in that order. */
   emit(n: number): void {
     const p = this.pending;
     if (!p) throw new Error(`strip ${this.id}: emit before prepare`);
     this.pending = null;
+    if (p.silent) {
+      // Adding +0 changes no sum (a sum that starts at +0 is never −0), so only what must move moves: edges'
+      // own targets are overwritten with zeros, and delayed edges push zeros through their delay lines.
+      for (const e of [...this.sends, this.output]) {
+        if (e.delay) this.send(e, p.x0, p.x1, null, null, 1, 1, p.tf, n);
+        else if (e.target) for (const x of e.target) x.fill(0, 0, n);
+      }
+      return;
+    }
     for (const s of this.sends) {
       if (s.pre) {
         this.send(

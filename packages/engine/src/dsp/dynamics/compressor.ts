@@ -234,6 +234,21 @@ export class Compressor extends Processor<CompressorParams> {
     }
   }
 
+  protected override idle(): boolean {
+    if (this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving) return false;
+    // Silence gives no reduction, so y stays 0 and the gain stays the make-up: 0 · gain = +0.
+    for (let c = 0; c < this.channels; c++) {
+      if (this.reduction[c] !== 0 || this.held[c] !== 0 || this.meanSquare[c] !== 0) return false;
+      if (this.hpfState[2 * c] !== 0 || this.hpfState[2 * c + 1] !== 0) return false;
+    }
+    if (this.lookahead > 0) for (const d of this.delay) for (let i = 0; i < d.length; i++) if (d[i] !== 0) return false;
+    return !this.sidechain;
+  }
+
+  protected override skipIdle(frames: number): void {
+    if (this.lookahead > 0) this.delayPos = (this.delayPos + frames) % this.lookahead;
+  }
+
   protected resetState(): void {
     const p = this.params;
     this.thr.snap(p.thresholdDb);

@@ -148,6 +148,14 @@ export class Eq extends Processor<EqParams> {
     this.currentMode = mode;
   }
 
+  protected override idle(): boolean {
+    return this.leaving === null && this.params.mode !== "linear" && this.chain.atRest;
+  }
+
+  protected override skipIdle(frames: number): void {
+    this.chain.advance(frames);
+  }
+
   protected resetState(): void {
     this.chain.reset();
     this.fir?.reset();

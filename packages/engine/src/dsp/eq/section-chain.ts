@@ -385,6 +385,19 @@ export class SectionChain {
     st[2 * t + 1] = r2;
   }
 
+  /** True when not gliding and every filter state is exactly zero: silence in gives silence (+0) out. */
+  get atRest(): boolean {
+    if (this.gliding) return false;
+    for (const st of this.state) for (let i = 0; i < st.length; i++) if (st[i] !== 0) return false;
+    return true;
+  }
+
+  /** Counts `frames` samples of silence towards the next denormal flush, as `run` would (see atRest). */
+  advance(frames: number): void {
+    const used = FLUSH_EVERY - this.untilFlush + frames;
+    this.untilFlush = FLUSH_EVERY - (used % FLUSH_EVERY);
+  }
+
   /** Sections s then t over one channel in one pass (bit-identical to two runSection calls). */
   private runSections2x1(
     s: number,
