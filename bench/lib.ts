@@ -30,25 +30,29 @@ export function requireTool(tool: string, debianPackage = tool): void {
 export interface Run {
   seconds: number;
   maxRssMiB: number;
+  /** User + system CPU seconds of the command (every thread). */
+  cpuSeconds: number;
   stdout: string;
   stderr: string;
   status: number | null;
 }
 
-/** Runs a command under GNU time for wall time and peak RSS. */
-export function timed(cmd: string, args: string[]): Run {
+/** Runs a command under GNU time for wall time, CPU time (user + system, all threads) and peak RSS. */
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Run {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync("/usr/bin/time", ["-f", "__MAXRSS__%M", cmd, ...args], {
+  const r = spawnSync("/usr/bin/time", ["-f", "__MAXRSS__%M %U %S", cmd, ...args], {
     encoding: "utf8",
     maxBuffer: 1 << 28,
+    env,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const m = /__MAXRSS__(\d+)/.exec(r.stderr);
+  const m = /__MAXRSS__(\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
   return {
     seconds,
     maxRssMiB: m ? Number(m[1]) / 1024 : Number.NaN,
+    cpuSeconds: m ? Number(m[2]) + Number(m[3]) : Number.NaN,
     stdout: r.stdout,
-    stderr: r.stderr.replace(/__MAXRSS__\d+\n?/, ""),
+    stderr: r.stderr.replace(/__MAXRSS__[\d. ]+\n?/, ""),
     status: r.status,
   };
 }

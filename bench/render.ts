@@ -16,16 +16,14 @@
  * Most of the time is the processors (compressor, reverb, EQ) and FLAC decoding; the mixer graph itself costs
  * about 1 CPU-second per 16-track minute.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import "@controlroom/engine/dsp/processors.ts";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
-import { renderSessionToFiles } from "../packages/node/src/render/render-session.ts";
 import { sha256File } from "../packages/node/src/session/hash.ts";
-import { corpus, fmt, outDir } from "./lib.ts";
+import { cli, corpus, fmt, outDir, timed } from "./lib.ts";
 
 /** Threads rendering tracks (default: one per core); `BENCH_THREADS=1` measures one core. */
 const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
@@ -100,87 +98,58 @@ async function benchSession(minutes: number): Promise<Session> {
   });
 }
 
-/** One render in this process; prints a JSON line with the figures. */
-async function one(minutes: number): Promise<void> {
-  const session = await benchSession(minutes);
-  mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, `render-${minutes}min.wav`);
-  // A cold decoded-audio cache for every run, so the one-off decoding is part of the measurement
-  // (CONTROLROOM_CACHE_DIR=off measures without the cache).
-  const cacheOff = /^(off|none|false|0|no)$/i.test(process.env.CONTROLROOM_CACHE_DIR?.trim() ?? "");
-  const cacheDir = cacheOff ? null : mkdtempSync(join(tmpdir(), "cr-bench-cache-"));
-  if (cacheDir) process.env.CONTROLROOM_CACHE_DIR = cacheDir;
-  let peakHeap = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const r = await renderSessionToFiles(session, SONG, out, {
-    bits: 24,
-    verifyHashes: false,
-    threads,
-    onProgress: () => {
-      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-    },
-  });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  rmSync(out, { force: true });
-  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
-  const audioSeconds = r.frames / r.sampleRate;
-  console.log(
-    JSON.stringify({
-      minutes,
-      audioSeconds,
-      seconds,
-      xRealTime: audioSeconds / seconds,
-      cpuSeconds,
-      xRealTimePerCpu: audioSeconds / cpuSeconds,
-      maxRssMB: process.resourceUsage().maxRSS / 1024,
-      peakHeapMB: peakHeap / 2 ** 20,
-      threads: threads ?? "one per core",
-      decodeCache: r.decodeCache ?? "off",
-    }),
-  );
+/**
+ * Renders the `minutes` session with the CLI, as users run it (the prebuilt bundle, its own worker threads),
+ * into a fresh decoded-audio cache (cold: the first render decodes the FLAC stems) and then again (warm).
+ */
+async function measure(minutes: number): Promise<{ cold: Figures; warm: Figures }> {
+  const dir = join(outDir, `render-${minutes}min`);
+  mkdirSync(dir, { recursive: true });
+  const sessionPath = join(dir, "session.json");
+  writeFileSync(sessionPath, `${JSON.stringify(await benchSession(minutes), null, 1)}\n`);
+  const out = join(dir, "mix.wav");
+  const cacheDir = mkdtempSync(join(tmpdir(), "cr-bench-cache-"));
+  const args = [cli, "render", sessionPath, "-o", out, "--bits", "24", ...(threads ? ["--threads", String(threads)] : [])];
+  const env = { ...process.env, CONTROLROOM_CACHE_DIR: cacheDir };
+  try {
+    const run = (): Figures => {
+      rmSync(out, { force: true });
+      const r = timed(process.execPath, args, env);
+      if (r.status !== 0) throw new Error(`render of the ${minutes}-minute session failed:\n${r.stderr}`);
+      return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, maxRssMB: (r.maxRssMiB * 2 ** 20) / 1e6 };
+    };
+    const cold = run();
+    const warm = run();
+    return { cold, warm };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(out, { force: true });
+  }
+}
+
+interface Figures {
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMB: number;
 }
 
 const arg = process.argv[2];
-if (arg === "--one") {
-  await one(Number(process.argv[3]));
-} else {
-  const sizes = arg ? [Number(arg)] : [4, 60];
-  const results: Record<
-    number,
-    {
-      xRealTime: number;
-      xRealTimePerCpu: number;
-      maxRssMB: number;
-      seconds: number;
-      peakHeapMB: number;
-      threads: string | number;
-      decodeCache: { seconds: number } | "off";
-    }
-  > = {};
-  for (const m of sizes) {
-    const p = spawnSync(
-      process.execPath,
-      ["--import", "tsx", import.meta.filename ?? process.argv[1], "--one", String(m)],
-      {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    if (p.status !== 0) throw new Error(`render of the ${m}-minute session failed`);
-    const res = JSON.parse(p.stdout.trim().split("\n").pop()!);
-    results[m] = res;
+const sizes = arg ? [Number(arg)] : [4, 60];
+const results: Record<number, { cold: Figures; warm: Figures }> = {};
+console.log(
+  `16 tracks (EQ + compressor each), reverb + delay buses, volume automation; \`controlroom render\`, threads ${threads ?? "one per core"}`,
+);
+for (const m of sizes) {
+  const res = await measure(m);
+  results[m] = res;
+  const audio = m * 60;
+  for (const [name, f] of Object.entries(res)) {
     console.log(
-      `${String(m).padStart(2)} min, 16 tracks (EQ + compressor each), reverb + delay buses, volume automation, threads ${res.threads}: ` +
-        `${fmt(res.seconds, 1)} s, ${fmt(res.xRealTime, 1)}x real time (${fmt(res.xRealTimePerCpu, 1)}x per CPU-second), peak RSS ${fmt(res.maxRssMB, 0)} MB, peak heap ${fmt(res.peakHeapMB, 0)} MB, ` +
-        (res.decodeCache === "off"
-          ? "decoded-audio cache off"
-          : `of which ${fmt(res.decodeCache.seconds, 1)} s decoding sources into a cold cache`),
+      `${String(m).padStart(2)} min, ${name} cache: ${fmt(f.seconds, 2)} s, ${fmt(audio / f.seconds, 1)}x real time ` +
+        `(${fmt(audio / f.cpuSeconds, 1)}x per CPU-second), peak RSS ${fmt(f.maxRssMB, 0)} MB`,
     );
   }
-  if (results[4] && results[60]) {
-    console.log(`60-min / 4-min peak RSS: ${fmt(results[60].maxRssMB / results[4].maxRssMB, 2)}x`);
-  }
+}
+if (results[4] && results[60]) {
+  console.log(`60-min / 4-min peak RSS (cold): ${fmt(results[60].cold.maxRssMB / results[4].cold.maxRssMB, 2)}x`);
 }
