@@ -268,14 +268,14 @@ describe("compressor", () => {
 });
 
 describe("compressor fast paths", () => {
-  test("reading peaks from float32 bits gives what the detector path gives (mono and linked stereo)", () => {
+  test("reading peaks from float32 bits, and releasing through silence, give what the detector path gives", () => {
     // Keying the detector from the input itself (a sidechain) takes the general path with the same maths.
     for (const ctx of [mono, stereo]) {
       const n = 3 * 4096 + 77;
       const x = Array.from({ length: ctx.channels }, (_, c) => {
         const v = noise(n, 5 + c, 0.9);
-        // Loud and quiet stretches, so the gain attacks, holds and releases to nothing.
-        for (let i = 0; i < n; i++) v[i] *= i % 9000 < 4000 ? 1 : 0.01;
+        // Loud, quiet and silent (+0) stretches, so the gain attacks, holds and releases, in sound and silence.
+        for (let i = 0; i < n; i++) v[i] *= i % 9000 < 4000 ? 1 : i % 9000 < 5000 ? 0.01 : 0;
         return v;
       });
       const params = { thresholdDb: -20, ratio: 4, attackMs: 3, releaseMs: 60, makeupDb: 2 };

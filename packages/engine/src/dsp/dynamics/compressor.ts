@@ -235,13 +235,15 @@ export class Compressor extends Processor<CompressorParams> {
   }
 
   protected override idle(): boolean {
-    if (this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving) return false;
+    if (this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving)
+      return false;
     // Silence gives no reduction, so y stays 0 and the gain stays the make-up: 0 · gain = +0.
     for (let c = 0; c < this.channels; c++) {
       if (this.reduction[c] !== 0 || this.held[c] !== 0 || this.meanSquare[c] !== 0) return false;
       if (this.hpfState[2 * c] !== 0 || this.hpfState[2 * c + 1] !== 0) return false;
     }
-    if (this.lookahead > 0) for (const d of this.delay) for (let i = 0; i < d.length; i++) if (d[i] !== 0) return false;
+    if (this.lookahead > 0)
+      for (const d of this.delay) for (let i = 0; i < d.length; i++) if (d[i] !== 0) return false;
     return !this.sidechain;
   }
 
@@ -350,6 +352,13 @@ export class Compressor extends Processor<CompressorParams> {
     const thresholdBits = BITS_I32[0];
     const b0 = new Int32Array(input[0].buffer, input[0].byteOffset, frames);
     const b1 = this.channels === 2 ? new Int32Array(input[1].buffer, input[1].byteOffset, frames) : b0;
+    if (this.lookahead === 0 && allZeroWords(b0, frames) && allZeroWords(b1, frames)) {
+      // Silence (+0) while the gain recovers: the target is 0, so only the release runs (the same arithmetic
+      // as below with target 0), and 0 · gain is +0 — no logs, no exponentials.
+      this.reduction[0] = releaseOnly(this.reduction[0], frames, this.attackCoeff, this.releaseCoeff);
+      for (let c = 0; c < this.channels; c++) output[c].fill(0, 0, frames);
+      return true;
+    }
     const g = this.gains[0];
     this.reduction[0] = peakHardKneeGains(
       b0,
@@ -548,6 +557,26 @@ function hardKneeGains(
     y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
     if (y < GR_FLOOR_DB) y = 0;
     out[i] = y === 0 ? makeupGain : exp((makeup - y) * kG);
+  }
+  return y;
+}
+
+/** True when words[0 … n) are all 0 (float32 +0). */
+function allZeroWords(words: Int32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (words[i] !== 0) return false;
+  return true;
+}
+
+/** The reduction after `frames` samples of target 0 from `reduction`, step by step as peakHardKneeGains does it. */
+function releaseOnly(reduction: number, frames: number, aA: number, aR: number): number {
+  let y = reduction;
+  const pickMax = aA <= aR;
+  for (let i = 0; i < frames && y !== 0; i++) {
+    // With target 0 the two moves are aA·y + 0 and aR·y + 0, exactly aA·y and aR·y.
+    const ya = aA * y;
+    const yr = aR * y;
+    y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
+    if (y < GR_FLOOR_DB) y = 0;
   }
   return y;
 }
