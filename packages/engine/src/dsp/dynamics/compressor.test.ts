@@ -271,11 +271,11 @@ describe("compressor fast paths", () => {
   test("reading peaks from float32 bits, and releasing through silence, give what the detector path gives", () => {
     // Keying the detector from the input itself (a sidechain) takes the general path with the same maths.
     for (const ctx of [mono, stereo]) {
-      const n = 3 * 4096 + 77;
+      const n = 4 * 4096 + 77;
       const x = Array.from({ length: ctx.channels }, (_, c) => {
         const v = noise(n, 5 + c, 0.9);
         // Loud, quiet and silent (+0) stretches, so the gain attacks, holds and releases, in sound and silence.
-        for (let i = 0; i < n; i++) v[i] *= i % 9000 < 4000 ? 1 : i % 9000 < 5000 ? 0.01 : 0;
+        for (let i = 0; i < n; i++) v[i] = i < 4000 ? v[i] : i < 5000 ? v[i] * 0.01 : i < 12400 ? 0 : v[i];
         return v;
       });
       const params = { thresholdDb: -20, ratio: 4, attackMs: 3, releaseMs: 60, makeupDb: 2 };
