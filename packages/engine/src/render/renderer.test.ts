@@ -473,12 +473,18 @@ describe("renderer", () => {
     const at = { blockFrames: 1000, trackMemory: memory };
     const first = await SessionRenderer.create(s, provider, { ...at, separateTrackOutputs: false });
     const middle = await SessionRenderer.create(s, provider, { ...at, separateTrackOutputs: true });
+    // Blocks are asked for ahead of time, and a remote renders them one after another, in order (a worker
+    // thread does it by its message queue).
+    let queue = Promise.resolve();
     const remote = {
       indices: [0, 1, 2],
       prefix: 2,
-      run: async (k: number, n: number) => {
-        await first.renderTrackSums(k, n, [0, 1]);
-        await middle.renderTracks(k, n, [2]);
+      run: (k: number, n: number) => {
+        queue = queue.then(async () => {
+          await first.renderTrackSums(k, n, [0, 1]);
+          await middle.renderTracks(k, n, [2]);
+        });
+        return queue;
       },
     };
     const split = await renderAll(s, audio, { trackMemory: memory, remoteTracks: remote, stems: false });

@@ -70,7 +70,10 @@ export interface RemoteTracks {
   indices: readonly number[];
   /** Tracks 0 … prefix − 1 arrive already summed (default 0). They must be among `indices`. */
   prefix?: number;
-  /** Renders those tracks for processing clock `k`, `n` frames; resolves when their buffers are written. */
+  /**
+   * Renders those tracks for processing clock `k`, `n` frames; resolves when their buffers are written. Blocks
+   * are asked for up to TRACK_MEMORY_SLOTS − 1 ahead, before earlier ones resolved: render them in order.
+   */
   run(k: number, n: number): Promise<void>;
 }
 
@@ -100,6 +103,19 @@ export interface RenderedBlock {
  */
 export const DEFAULT_BLOCK = 4096;
 
+/** Blocks of track memory: remote threads may render up to this many blocks minus one ahead of the mixer. */
+export const TRACK_MEMORY_SLOTS = 3;
+
+/** One slot of track memory: every track's edge outputs and stem, and the partial sums, for one block. */
+interface MemorySlot {
+  /** Per track, per edge (output, then sends): [left, right]. */
+  targets: Float32Array[][][];
+  stems: Float32Array[][];
+  partial: Float32Array[][];
+  sums: { dest: Float32Array[]; from: Float32Array[][] }[];
+  stemBufs: Float32Array[][];
+}
+
 export class SessionRenderer {
   readonly sampleRate: number;
   /** First timeline sample rendered. */
@@ -117,8 +133,12 @@ export class SessionRenderer {
   private readonly masterInput: Float32Array[];
   private readonly masterVolume: Automatable;
   private readonly stemDelays: FixedDelay[];
-  private readonly stemBufs: Float32Array[][];
-  private readonly trackStems: Float32Array[][];
+  /** Stems in the order of `stems` for the current slot (tracks' in track memory, then the buses'). */
+  private stemBufs: Float32Array[][];
+  /** The current slot's track stems. */
+  private trackStems: Float32Array[][];
+  /** Track memory is cut into TRACK_MEMORY_SLOTS slots; block k uses slot (k / blockFrames) mod slots. */
+  private readonly slots: MemorySlot[];
   /** Session index of each bus strip (they run in dependency order). */
   private readonly busIndices: number[];
   private readonly remote: RemoteTracks | null;
@@ -134,8 +154,8 @@ export class SessionRenderer {
   private readonly prefix: number;
   /** Every bus input and the master input, in a fixed order (the partial sums mirror them). */
   private readonly destInputs: Float32Array[][];
-  /** Partial sums of the prefix tracks per destination, in shared track memory. */
-  private readonly partial: Float32Array[][];
+  /** Partial sums of the prefix tracks per destination, in shared track memory (current slot). */
+  private partial: Float32Array[][];
   private readonly localTracks: number[];
   private readonly mixBuf: Float32Array[];
   private readonly volBuf: Float32Array;
@@ -147,13 +167,15 @@ export class SessionRenderer {
   private clock = 0;
   private emitted = 0;
   /**
-   * The remote tracks' next block, started as soon as this block's remote buffers were summed (only without
-   * stems, whose buffers the caller reads later): the workers then render block k + 1 while this thread runs
-   * the buses and the master for block k.
+   * Remote blocks asked for and not yet used, by processing clock: the remote threads work up to
+   * TRACK_MEMORY_SLOTS − 1 blocks ahead (each block in its own slot), so neither side waits for the other's
+   * slowest block.
    */
-  private prefetch: { k: number; done: Promise<void> } | null = null;
-  /** With separate track outputs: what processBlock sums into each bus and the master. */
-  private readonly sums: { dest: Float32Array[]; from: Float32Array[][] }[] = [];
+  private readonly inflight = new Map<number, Promise<void>>();
+  /** Processing clock of the last remote block asked for. */
+  private issued: number;
+  /** Stored track outputs: what processBlock sums into each bus and the master (current slot). */
+  private sums: { dest: Float32Array[]; from: Float32Array[][] }[] = [];
 
   private constructor(session: Session, provider: SourceProvider, opts: RenderOptions) {
     const sr = session.sampleRate;
@@ -300,7 +322,8 @@ export class SessionRenderer {
       this.deferLocal = false;
       this.prefix = 0;
     }
-    // Track outputs (one stereo buffer per edge), track stems and the partial sums live in one block of memory.
+    // Track outputs (one stereo buffer per edge), track stems and the partial sums live in one block of memory,
+    // once per slot.
     const bytes = SessionRenderer.trackMemoryBytes(session, block);
     const memory = opts.trackMemory ?? new ArrayBuffer(bytes);
     if (memory.byteLength < bytes) {
@@ -312,31 +335,34 @@ export class SessionRenderer {
       at += block * 4;
       return v;
     };
-    this.trackStems = this.trackStrips.map((s, i) => {
-      for (const e of [s.output, ...s.sends]) {
-        const target = [view(), view()];
-        if (this.stored[i]) e.target = target;
-      }
-      return [view(), view()];
-    });
     this.destInputs = [...this.busStrips.map((s) => s.input), this.masterInput];
-    this.partial = this.destInputs.map(() => [view(), view()]);
-    // Per destination, the audible stored track edges feeding it, in track order (then edge order).
-    const byDest = new Map<Float32Array[], Float32Array[][]>();
-    for (const [i, s] of this.trackStrips.entries()) {
-      if (!s.audible || !this.stored[i]) continue;
-      for (const e of [s.output, ...s.sends]) {
-        const from = byDest.get(e.dest.input) ?? [];
-        from.push(e.target!);
-        byDest.set(e.dest.input, from);
+    const busStems = this.busStrips.map(() => [new Float32Array(block), new Float32Array(block)]);
+    this.slots = Array.from({ length: TRACK_MEMORY_SLOTS }, () => {
+      const targets: Float32Array[][][] = [];
+      const stems = this.trackStrips.map((s) => {
+        targets.push([s.output, ...s.sends].map(() => [view(), view()]));
+        return [view(), view()];
+      });
+      const partial = this.destInputs.map(() => [view(), view()]);
+      // Per destination, the audible stored track edges feeding it, in track order (then edge order).
+      const byDest = new Map<Float32Array[], Float32Array[][]>();
+      for (const [i, s] of this.trackStrips.entries()) {
+        if (!s.audible || !this.stored[i]) continue;
+        for (const [j, e] of [s.output, ...s.sends].entries()) {
+          const from = byDest.get(e.dest.input) ?? [];
+          from.push(targets[i][j]);
+          byDest.set(e.dest.input, from);
+        }
       }
-    }
-    for (const [dest, from] of byDest) this.sums.push({ dest, from });
-    this.stemBufs = [
-      ...this.trackStems,
-      ...this.busStrips.map(() => [new Float32Array(block), new Float32Array(block)]),
-    ];
+      const sums = [...byDest].map(([dest, from]) => ({ dest, from }));
+      return { targets, stems, partial, sums, stemBufs: [...stems, ...busStems] };
+    });
+    this.trackStems = this.slots[0].stems;
+    this.partial = this.slots[0].partial;
+    this.stemBufs = this.slots[0].stemBufs;
+    this.useSlot(0);
     this.remote = opts.remoteTracks ?? null;
+    this.issued = -block;
     this.wantStems = opts.stems ?? true;
     this.mixBuf = [new Float32Array(block), new Float32Array(block)];
     this.volBuf = new Float32Array(block);
@@ -384,7 +410,21 @@ export class SessionRenderer {
   static trackMemoryBytes(session: Session, blockFrames = DEFAULT_BLOCK): number {
     let buffers = 2 * (session.buses.length + 1); // partial sums: every bus and the master
     for (const t of session.tracks) buffers += 2 * (2 + t.sends.length);
-    return buffers * blockFrames * 4;
+    return TRACK_MEMORY_SLOTS * buffers * blockFrames * 4;
+  }
+
+  /** Points the tracks' outputs, stems, partial sums and sums at the slot of processing clock `k`. */
+  private useSlot(k: number): void {
+    const slot = this.slots[Math.floor(k / this.block) % TRACK_MEMORY_SLOTS];
+    this.trackStems = slot.stems;
+    this.partial = slot.partial;
+    this.sums = slot.sums;
+    this.stemBufs = slot.stemBufs;
+    for (const [i, s] of this.trackStrips.entries()) {
+      if (!this.stored[i]) continue;
+      s.output.target = slot.targets[i][0];
+      for (let j = 0; j < s.sends.length; j++) s.sends[j].target = slot.targets[i][j + 1];
+    }
   }
 
   /**
@@ -395,6 +435,7 @@ export class SessionRenderer {
    * @param indices track indices.
    */
   async renderTracks(k: number, n: number, indices: readonly number[], emit = true): Promise<void> {
+    this.useSlot(k);
     const t = k + this.origin;
     const fills: Promise<void>[] = [];
     // Tracks read their sources concurrently so file I/O overlaps; each fills only its own buffers.
@@ -476,8 +517,8 @@ export class SessionRenderer {
 
   /** Closes every open source. */
   async close(): Promise<void> {
-    if (this.prefetch) await this.prefetch.done.catch(() => {});
-    this.prefetch = null;
+    for (const p of this.inflight.values()) await p.catch(() => {});
+    this.inflight.clear();
     for (const p of this.players) await p.close();
   }
 
@@ -486,13 +527,22 @@ export class SessionRenderer {
     // Unless local tracks wait for the remote ones, they add into the destinations now: clear them first.
     if (!this.deferLocal) for (const d of this.destInputs) for (const x of d) x.fill(0, 0, n);
     let remote: Promise<void> | undefined;
-    if (this.prefetch) {
-      const pre = this.prefetch;
-      this.prefetch = null;
-      if (pre.k === k) remote = pre.done;
-      else await pre.done; // never two runs in flight
+    if (this.remote) {
+      // Ask for this block and the next ones the slots have room for (block k − 1's slot is free again: its
+      // sums are done and the caller has used its stems), then wait for this one only.
+      for (
+        let j = this.issued + n;
+        j <= k + (TRACK_MEMORY_SLOTS - 1) * n && j - this.discard < this.frames;
+        j += n
+      ) {
+        const done = this.remote.run(j, n);
+        done.catch(() => {}); // awaited when its block comes (or by close); never unhandled
+        this.inflight.set(j, done);
+        this.issued = j;
+      }
+      remote = this.inflight.get(k);
+      this.inflight.delete(k);
     }
-    remote ??= this.remote?.run(k, n);
     await this.renderTracks(k, n, this.localTracks, !this.deferLocal);
     if (remote) await remote;
     // Into the buses and the master, always in track order (results do not depend on threads): the remote
@@ -507,12 +557,6 @@ export class SessionRenderer {
       }
     }
     for (const { dest, from } of this.sums) for (let c = 0; c < 2; c++) sumInto(dest[c], from, c, n);
-    // The remote buffers are consumed: start the next block's remote tracks if there will be one.
-    if (this.remote && !this.wantStems && k + n - this.discard < this.frames) {
-      const done = this.remote.run(k + n, n);
-      done.catch(() => {}); // awaited by the next block (or close); handled here so it never goes unhandled
-      this.prefetch = { k: k + n, done };
-    }
     if (this.deferLocal)
       for (const i of this.localTracks) if (this.trackStrips[i].audible) this.trackStrips[i].emit(n);
     const nt = this.trackStrips.length;

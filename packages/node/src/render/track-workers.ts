@@ -25,7 +25,10 @@ export class TrackWorkers implements RemoteTracks {
   /** The first worker's tracks, 0 … prefix − 1, arrive summed (see RemoteTracks). */
   readonly prefix: number;
   /** Replies not yet consumed, per worker. */
-  private waiting: ((r: Reply) => void)[] = [];
+  /** Per worker, the replies awaited, oldest first (a worker answers its blocks in the order asked). */
+  private waiting: ((r: Reply) => void)[][] = [];
+  /** Set once a worker failed: every later request fails at once. */
+  private failed: Error | null = null;
   private readonly workers: Worker[] = [];
   private constructor(
     /** Shared memory the renderer must be built with. */
@@ -97,9 +100,10 @@ export class TrackWorkers implements RemoteTracks {
           workerData: data,
         });
         this.workers.push(worker);
-        worker.on("message", (r: Reply) => this.waiting[w]?.(r));
-        worker.on("error", (e) => this.waiting[w]?.({ error: e.message }));
-        worker.on("exit", (code) => this.waiting[w]?.({ error: `track worker stopped (exit code ${code})` }));
+        this.waiting.push([]);
+        worker.on("message", (r: Reply) => this.answer(w, r));
+        worker.on("error", (e) => this.fail(e.message));
+        worker.on("exit", (code) => this.fail(`track worker stopped (exit code ${code})`));
       }
       await Promise.all(this.workers.map((_, w) => this.reply(w)));
     } catch (e) {
@@ -110,13 +114,24 @@ export class TrackWorkers implements RemoteTracks {
 
   /** The next reply of worker `w` (rejects on an error reply). */
   private reply(w: number): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
-      this.waiting[w] = (r) => {
-        this.waiting[w] = () => {};
+      this.waiting[w].push((r) => {
         if ("error" in r) reject(new Error(`track worker: ${r.error}`));
         else resolve();
-      };
+      });
     });
+  }
+
+  private answer(w: number, r: Reply): void {
+    if ("error" in r) this.fail(r.error);
+    else this.waiting[w].shift()?.(r);
+  }
+
+  /** A worker failed or stopped: every reply still awaited (from any worker) fails with its message. */
+  private fail(message: string): void {
+    this.failed ??= new Error(`track worker: ${message}`);
+    for (const queue of this.waiting) for (const f of queue.splice(0)) f({ error: message });
   }
 
   async run(k: number, n: number): Promise<void> {
