@@ -359,10 +359,15 @@ export class Compressor extends Processor<CompressorParams> {
       for (let c = 0; c < this.channels; c++) output[c].fill(0, 0, frames);
       return true;
     }
+    const la = this.lookahead;
+    // Without lookahead the gain is applied as it is computed (no gain buffer to write and read back).
+    const apply = la === 0 ? output : null;
     const g = this.gains[0];
     this.reduction[0] = peakHardKneeGains(
       b0,
       b1,
+      apply ? input : null,
+      apply,
       g,
       frames,
       this.reduction[0],
@@ -373,14 +378,10 @@ export class Compressor extends Processor<CompressorParams> {
       this.attackCoeff,
       this.releaseCoeff,
     );
+    if (apply) return true;
     for (let c = 0; c < this.channels; c++) {
       const x = input[c];
       const y = output[c];
-      const la = this.lookahead;
-      if (la === 0) {
-        for (let i = 0; i < frames; i++) y[i] = x[i] * g[i];
-        continue;
-      }
       const line = this.delay[c];
       let pos = this.delayPos;
       for (let i = 0; i < frames; i++) {
@@ -591,6 +592,10 @@ const BITS_I32 = new Int32Array(BITS_F32.buffer);
 function peakHardKneeGains(
   b0: Int32Array,
   b1: Int32Array,
+  /** With `output`: the input (one or two channels), multiplied by the gain into `output` sample by sample. */
+  input: readonly Float32Array[] | null,
+  output: Float32Array[] | null,
+  /** Without `output`: the gains. */
   out: Float64Array,
   frames: number,
   reduction: number,
@@ -611,6 +616,10 @@ function peakHardKneeGains(
   const bR = 1 - aR;
   const pickMax = aA <= aR;
   let y = reduction;
+  const x0 = input?.[0];
+  const x1 = input?.[1];
+  const y0 = output?.[0];
+  const y1 = output?.[1];
   for (let i = 0; i < frames; i++) {
     const m0 = b0[i] & 0x7fffffff;
     const m1 = b1[i] & 0x7fffffff;
@@ -622,7 +631,11 @@ function peakHardKneeGains(
     const yr = aR * y + bR * target;
     y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
     if (y < GR_FLOOR_DB) y = 0;
-    out[i] = y === 0 ? makeupGain : exp((makeup - y) * kG);
+    const g = y === 0 ? makeupGain : exp((makeup - y) * kG);
+    if (y0 && x0) {
+      y0[i] = x0[i] * g;
+      if (y1 && x1) y1[i] = x1[i] * g;
+    } else out[i] = g;
   }
   return y;
 }
