@@ -109,7 +109,16 @@ async function measure(minutes: number): Promise<{ cold: Figures; warm: Figures 
   writeFileSync(sessionPath, `${JSON.stringify(await benchSession(minutes), null, 1)}\n`);
   const out = join(dir, "mix.wav");
   const cacheDir = mkdtempSync(join(tmpdir(), "cr-bench-cache-"));
-  const args = [cli, "render", sessionPath, "-o", out, "--bits", "24", ...(threads ? ["--threads", String(threads)] : [])];
+  const args = [
+    cli,
+    "render",
+    sessionPath,
+    "-o",
+    out,
+    "--bits",
+    "24",
+    ...(threads ? ["--threads", String(threads)] : []),
+  ];
   const env = { ...process.env, CONTROLROOM_CACHE_DIR: cacheDir };
   try {
     const run = (): Figures => {
@@ -151,5 +160,7 @@ for (const m of sizes) {
   }
 }
 if (results[4] && results[60]) {
-  console.log(`60-min / 4-min peak RSS (cold): ${fmt(results[60].cold.maxRssMB / results[4].cold.maxRssMB, 2)}x`);
+  console.log(
+    `60-min / 4-min peak RSS (cold): ${fmt(results[60].cold.maxRssMB / results[4].cold.maxRssMB, 2)}x`,
+  );
 }
