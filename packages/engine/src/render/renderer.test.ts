@@ -3,10 +3,11 @@ import { describe, it } from "node:test";
 import { dbToGain } from "../core/db.ts";
 import { Processor, type ProcessorContext } from "../core/processor.ts";
 import { registerProcessor } from "../dsp/chain.ts";
+import { clipFadeGain } from "../session/fades.ts";
 import { parseSession } from "../session/load.ts";
 import type { Session } from "../session/schema.ts";
 import { type RenderOptions, SessionRenderer } from "./renderer.ts";
-import { MemoryProvider } from "./source.ts";
+import { type AudioSource, MemoryProvider } from "./source.ts";
 
 /** A pure delay that reports its delay as latency: after compensation it must vanish. */
 class LagProcessor extends Processor<{ samples: number }> {
@@ -614,5 +615,109 @@ describe("renderer", () => {
     );
     assert.equal(maxAbsDiff(stems[1][0], new Float32Array(N)), 0);
     assert.ok(maxAbsDiff(stems[2][0], new Float32Array(N)) > 0.01);
+  });
+
+  it("reads a comp's takes only where its windows let them through, mixing as over whole clips", async () => {
+    // Two 10 s takes; the comp uses 0.35 s of the first and 0.25 s of the second (an offset clip).
+    const L = 10 * SR;
+    const one = noise(L, 3);
+    const two = noise(L, 4);
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { one: ref(L), two: ref(L) },
+      tracks: [
+        {
+          id: "v",
+          pan: -1,
+          takes: [
+            { id: "t1", clips: [clip("one", 0, L / SR)] },
+            { id: "t2", clips: [clip("two", 0, 9.5, { offset: 0.5 })] },
+          ],
+          comp: {
+            segments: [
+              { take: "t1", start: 1, end: 1.25 },
+              { take: "t2", start: 1.25, end: 1.5 },
+              { take: "t1", start: 6, end: 6.1 },
+            ],
+            crossfade: 0.01,
+            shape: "equal-power",
+          },
+        },
+      ],
+    });
+    // Marks every source frame read, per audio id.
+    const read: Record<string, { marks: Uint8Array; frames: number }> = {};
+    const memory = new MemoryProvider({ one: [one], two: [two] });
+    const provider = {
+      async open(id: string, r: Session["audio"][string], sr: number): Promise<AudioSource> {
+        const inner = await memory.open(id, r, sr);
+        read[id] ??= { marks: new Uint8Array(L), frames: 0 };
+        const log = read[id];
+        return {
+          channels: inner.channels,
+          frames: inner.frames,
+          sampleRate: inner.sampleRate,
+          async read(start, frames, out) {
+            log.frames += frames;
+            log.marks.fill(1, start, start + frames);
+            await inner.read(start, frames, out);
+          },
+          close: () => inner.close(),
+        };
+      },
+    };
+    const r = await SessionRenderer.create(s, provider, { blockFrames: 1000 });
+    const mix = new Float32Array(r.frames);
+    let at = 0;
+    for (let b = await r.next(); b; b = await r.next()) {
+      mix.set(b.mix[0], at);
+      at += b.frames;
+    }
+    await r.close();
+    assert.equal(at, L);
+
+    // Each window ramps over 480 samples centred on its edges, so it reaches 240 samples beyond them.
+    const xf = 480;
+    const h = 240;
+    const windows = [
+      { x: one, offset: 0, from: 1 * SR, to: 1.25 * SR },
+      { x: two, offset: 0.5 * SR, from: 1.25 * SR, to: 1.5 * SR },
+      { x: one, offset: 0, from: 6 * SR, to: 6.1 * SR },
+    ];
+    const expectRead = { one: new Uint8Array(L), two: new Uint8Array(L) };
+    for (const w of windows) {
+      const marks = w.x === one ? expectRead.one : expectRead.two;
+      marks.fill(1, w.from - h + w.offset, w.to - h + xf + w.offset);
+    }
+    assert.deepEqual(read.one.marks, expectRead.one);
+    assert.deepEqual(read.two.marks, expectRead.two);
+    // Each frame once: 0.25 s + 0.1 s of take one and 0.25 s of take two, each window plus its ramps.
+    assert.equal(read.one.frames, 0.35 * SR + 2 * xf);
+    assert.equal(read.two.frames, 0.25 * SR + xf);
+
+    // The mix, sample by sample: each window's gain (ramps as float32 gains), summed in float32 in the order
+    // of the segments. Everywhere else exactly silence.
+    const gain = (w: (typeof windows)[number], t: number) => {
+      const up = w.from - h;
+      const down = w.to - h;
+      if (t < up || t >= down + xf) return 0;
+      let g = 1;
+      if (t < up + xf) g *= clipFadeGain("equal-power", (t - up + 0.5) / xf);
+      if (t >= down) g *= clipFadeGain("equal-power", 1 - (t - down + 0.5) / xf);
+      return Math.fround(g);
+    };
+    let bad = 0;
+    for (let t = 0; t < L; t++) {
+      let sum = 0;
+      for (const w of windows) {
+        const g = gain(w, t);
+        if (g !== 0) sum = Math.fround(sum + w.x[t + w.offset] * g);
+      }
+      if (!Object.is(mix[t], sum) && bad++ < 5) assert.fail(`sample ${t}: ${mix[t]}, expected ${sum}`);
+    }
+    // Flat inside a window: the take itself.
+    assert.equal(mix[1.1 * SR], one[1.1 * SR]);
+    assert.equal(mix[1.4 * SR], two[1.4 * SR + 0.5 * SR]);
   });
 });

@@ -24,6 +24,13 @@ export interface PlaybackItem {
   fadeOutShape: ClipFadeShape;
   /** Comp window: the item is heard between `from` and `to`, ramping over `xf` samples centred on each. */
   window: { from: number; to: number; xf: number; shape: ClipFadeShape } | null;
+  /**
+   * First timeline sample read from the source: `start`, or later where a comp window silences the clip's
+   * beginning (its gain is 0 before the window's ramp starts).
+   */
+  readFrom: number;
+  /** Timeline sample after the last one read: `end`, or earlier where the window's ramp down ends. */
+  readTo: number;
 }
 
 /** The track's clips as playback items, sorted by start. */
@@ -43,10 +50,12 @@ export function playbackItems(track: Track, sampleRate: number): PlaybackItem[] 
     }
     for (const it of its) {
       if (window) {
-        // Only the part of the clip the window lets through is read.
+        // Only the part of the clip the window lets through is read: itemGain is 0 outside [lo, hi).
         const lo = window.from - (window.xf >> 1);
         const hi = window.to + window.xf - (window.xf >> 1);
         if (it.end <= lo || it.start >= hi) continue;
+        it.readFrom = Math.max(it.start, lo);
+        it.readTo = Math.max(it.readFrom, Math.min(it.end, hi));
       }
       items.push(it);
     }
@@ -84,6 +93,8 @@ function clipItem(c: Clip, sr: number, window: PlaybackItem["window"]): Playback
     fadeOut: Math.min(length, Math.round(c.fadeOut.length * sr)),
     fadeOutShape: c.fadeOut.shape,
     window,
+    readFrom: start,
+    readTo: start + length,
   };
 }
 
@@ -131,6 +142,12 @@ const MAX_IDLE = 2;
 export class TrackPlayer {
   private readonly items: PlaybackItem[];
   private next = 0;
+  /**
+   * Items whose clip overlaps the current block, in start order. Those outside their read range add only
+   * zeros, but they keep the one-clip shortcut and the order of the sums exactly as over whole clips.
+   */
+  private readonly live = new Set<PlaybackItem>();
+  /** Sources of live items, open from their read range's start to its end. */
   private readonly open = new Map<PlaybackItem, AudioSource>();
   /** Sources of clips that have ended, kept for the next clip of the same audio (edits of one take). */
   private readonly idle: { audio: string; src: AudioSource }[] = [];
@@ -164,10 +181,21 @@ export class TrackPlayer {
   /** Fills `out[c][0 … frames)` (the track's channels) with timeline samples `t0 … t0 + frames`. */
   async fill(t0: number, frames: number, out: Float32Array[]): Promise<void> {
     const t1 = t0 + frames;
-    // Open the sources of clips that start in this block; close those that have ended.
-    while (this.next < this.items.length && this.items[this.next].start < t1) {
-      const it = this.items[this.next++];
-      if (it.end <= t0) continue;
+    for (; this.next < this.items.length && this.items[this.next].start < t1; this.next++) {
+      const it = this.items[this.next];
+      if (it.end > t0) this.live.add(it);
+    }
+    for (const it of this.live) if (it.end <= t0) this.live.delete(it);
+    // Close the sources whose read range has ended (first, so the next clip of the same audio can take
+    // them), then open those whose read range starts in this block.
+    for (const [it, src] of this.open) {
+      if (it.readTo > t0) continue;
+      this.open.delete(it);
+      this.idle.push({ audio: it.audio, src });
+      if (this.idle.length > MAX_IDLE) await this.idle.shift()!.src.close();
+    }
+    for (const it of this.live) {
+      if (this.open.has(it) || Math.max(t0, it.readFrom) >= Math.min(t1, it.readTo)) continue;
       const ref = this.session.audio[it.audio] as AudioRef;
       const reuse = this.idle.findIndex((x) => x.audio === it.audio);
       const src =
@@ -176,18 +204,13 @@ export class TrackPlayer {
           : await this.provider.open(it.audio, ref, this.session.sampleRate);
       this.open.set(it, src);
     }
-    for (const [it, src] of this.open) {
-      if (it.end > t0) continue;
-      this.open.delete(it);
-      this.idle.push({ audio: it.audio, src });
-      if (this.idle.length > MAX_IDLE) await this.idle.shift()!.src.close();
-    }
     // The usual block: one clip covers all of it at a steady gain, channels as the track's. Read straight into
     // the output and scale there: the same values as adding into silence (but for the sign of a source's −0),
-    // one pass instead of three.
-    if (this.open.size === 1) {
-      const [[it, src]] = this.open;
-      if (it.start <= t0 && it.end >= t1 && src.channels === out.length && flatOver(it, t0, t1)) {
+    // one pass instead of three. (A steady gain means inside the read range, so the source is open.)
+    if (this.live.size === 1) {
+      const [it] = this.live;
+      const src = this.open.get(it);
+      if (src && it.start <= t0 && it.end >= t1 && src.channels === out.length && flatOver(it, t0, t1)) {
         const views = frames === out[0].length ? out : out.map((o) => o.subarray(0, frames));
         await src.read(it.sourceStart + (t0 - it.start), frames, views);
         const g = it.gain;
@@ -196,9 +219,12 @@ export class TrackPlayer {
       }
     }
     for (const o of out) o.fill(0, 0, frames);
-    for (const [it, src] of this.open) {
-      const a = Math.max(t0, it.start);
-      const b = Math.min(t1, it.end);
+    for (const it of this.live) {
+      const src = this.open.get(it);
+      if (!src) continue;
+      // Outside [readFrom, readTo) the gain is 0: adding x · 0 to a sum that starts at +0 changes nothing.
+      const a = Math.max(t0, it.readFrom);
+      const b = Math.min(t1, it.readTo);
       if (b <= a) continue;
       const n = b - a;
       if (this.scratch.length < src.channels || this.scratch[0].length < frames) {
@@ -209,7 +235,9 @@ export class TrackPlayer {
       }
       await src.read(it.sourceStart + (a - it.start), n, this.scratch.slice(0, src.channels));
       const off = a - t0;
-      if (flatOver(it, a, b)) {
+      // Steady or not is judged over the clip's part of the block, as when the whole clip was read: a steady
+      // gain is applied as a number, a changing one through float32 gains, and the two differ in rounding.
+      if (flatOver(it, Math.max(t0, it.start), Math.min(t1, it.end))) {
         mixInto(this.scratch, src.channels, out, off, n, it.gain, null);
       } else {
         const g = this.gains;
@@ -224,6 +252,7 @@ export class TrackPlayer {
     for (const src of this.open.values()) await src.close();
     for (const x of this.idle) await x.src.close();
     this.open.clear();
+    this.live.clear();
     this.idle.length = 0;
   }
 }

@@ -381,8 +381,8 @@ describe("decoded-audio cache", { skip: !existsSync(KEYS) && "corpus missing" },
     assert.deepEqual(Object.fromEntries(framesReadByAudio(s, { start: 10.5, end: Infinity })), {
       a: 0.5 * 48_000,
     });
-    // A comp reads each segment's take only around its window (the item is opened where the window lets it
-    // through, then read over its whole length).
+    // A comp reads each segment's take only within its window and the crossfades around it: here take 1's
+    // clip over 0 … 5 s + 0.05 s, take 2's over 5 s − 0.05 s … 10 s (its second clip, at 20 s, not at all).
     const comp = clipSession({ a: ref(48_000), b: ref(48_000) }, [{ a: [[0, 0, 10]] }]);
     comp.tracks[0].takes.push({
       id: "take2",
@@ -393,10 +393,15 @@ describe("decoded-audio cache", { skip: !existsSync(KEYS) && "corpus missing" },
         { take: "take1", start: 0, end: 5 },
         { take: "take2", start: 5, end: 10 },
       ],
-      crossfade: 0,
+      crossfade: 0.1,
       shape: "equal-power",
     };
-    assert.deepEqual(Object.fromEntries(framesReadByAudio(comp)), { a: 10 * 48_000, b: 10 * 48_000 });
+    assert.deepEqual(Object.fromEntries(framesReadByAudio(comp)), { a: 5.05 * 48_000, b: 5.05 * 48_000 });
+    // Within a range: take 1 over 4 … 5.05 s, take 2 over 4.95 … 6 s.
+    assert.deepEqual(Object.fromEntries(framesReadByAudio(comp, { start: 4, end: 6 })), {
+      a: 1.05 * 48_000,
+      b: 1.05 * 48_000,
+    });
   });
 
   it("caches only what pays off: sources read at least their length, and sources already cached", async () => {

@@ -270,9 +270,9 @@ export function audioIdsInRange(session: Session, range?: { start: number; end: 
 }
 
 /**
- * Source frames a render reads from each audio id: for every clip the track players open, the part of it
- * inside `range`, summed (a clip is read wherever it lies, also where a comp window silences it). Counted in
- * the source's own frames (its rate may differ from the session's).
+ * Source frames a render reads from each audio id: for every clip the track players play, the part of its
+ * read range (the clip, or under a comp only where the window lets it through, crossfades included) inside
+ * `range`, summed. Counted in the source's own frames (its rate may differ from the session's).
  * @param session the session as rendered (its `sampleRate` is the render's rate).
  * @param range timeline seconds the render reads, `end` may be Infinity; the whole timeline when omitted.
  * @returns audio id → frames; ids the range does not touch are absent.
@@ -287,7 +287,7 @@ export function framesReadByAudio(
   const reads = new Map<string, number>();
   for (const t of session.tracks) {
     for (const it of playbackItems(t, sr)) {
-      const n = Math.min(hi, it.end) - Math.max(lo, it.start);
+      const n = Math.min(hi, it.readTo) - Math.max(lo, it.readFrom);
       if (n <= 0) continue;
       const ref = session.audio[it.audio];
       const frames = ref ? (n * ref.sampleRate) / sr : n;
