@@ -9,8 +9,14 @@
  * tables cost 8 KB once.
  */
 
-/** 2^(e − 1023) for e = 0 … 2047 (0 and Infinity at the ends are never read: callers clamp). */
+/** 2^(e − 1023) for e = 0 … 2047 (the log's scaling). */
 const POW2 = new Float64Array(2048);
+/**
+ * 2^(e − EXP_BIAS) for e = 0 … 2200, for exp: wide enough that arguments clamped to [EXP_LO, EXP_HI] reach
+ * their true results through the table alone — subnormals and 0 at the bottom, Infinity at the top.
+ */
+const EXP_BIAS = 1100;
+const EXP_POW2 = new Float64Array(2201);
 /** 2^(j/256), j = 0 … 255. */
 const EXP_FRAC = new Float64Array(256);
 /**
@@ -20,6 +26,7 @@ const EXP_FRAC = new Float64Array(256);
 const LOG_INV = new Float64Array(256);
 const LOG_OF = new Float64Array(256);
 for (let e = 0; e < 2048; e++) POW2[e] = 2 ** (e - 1023);
+for (let e = 0; e < EXP_POW2.length; e++) EXP_POW2[e] = 2 ** (e - EXP_BIAS);
 for (let j = 0; j < 256; j++) {
   EXP_FRAC[j] = 2 ** (j / 256);
   const c = 1 + j / 256;
@@ -37,23 +44,26 @@ const STEP_HI = LN2_HI / 256;
 const STEP_LO = LN2_LO / 256;
 /** 1.5·2^52: (x + ROUND) − ROUND rounds x to the nearest integer for |x| < 2^51, far faster than Math.round. */
 const ROUND = 6755399441055744;
-/** Below this exp underflows towards subnormals: 0 is returned (−708 is about −6150 dB). */
-const EXP_MIN = -708;
-const EXP_MAX = 709;
+/** Arguments are clamped to this range; e^−760 is 0 and e^720 is Infinity in doubles already. */
+const EXP_LO = -760;
+const EXP_HI = 720;
 
 /**
- * e^u. Relative error < 4e-15 for −708 ≤ u ≤ 709; 0 below that range, +Infinity above it, NaN for NaN.
+ * e^u. Relative error < 4e-15 for −708 ≤ u ≤ 709 (normal results); subnormal results below that, 0 from about
+ * −745, +Infinity above 709.8, NaN for NaN.
  * @param u exponent (for a gain in dB: dB · ln(10)/20).
  */
-export function fastExp(u: number): number {
-  if (!(u >= EXP_MIN && u <= EXP_MAX)) return u < EXP_MIN ? 0 : u > EXP_MAX ? Number.POSITIVE_INFINITY : u;
+export function fastExp(x: number): number {
+  // Clamping, not an early return: a return of a constant like Infinity made V8 box every result of the hot
+  // loops this is inlined into.
+  const u = Math.min(Math.max(x, EXP_LO), EXP_HI);
   // u = n·ln2/256 + r, |r| ≤ ln2/512: e^u = 2^(n>>8) · 2^((n&255)/256) · e^r.
   const nf = u * TO_STEPS + ROUND - ROUND;
   const n = nf | 0;
   const r = u - nf * STEP_HI - nf * STEP_LO;
   // e^r to 5 terms: the next term is below 4e-17 for |r| ≤ 0.00136.
   const p = 1 + r * (1 + r * (0.5 + r * (0.16666666666666666 + r * 0.041666666666666664)));
-  return POW2[(n >> 8) + 1023] * EXP_FRAC[n & 255] * p;
+  return EXP_POW2[(n >> 8) + EXP_BIAS] * EXP_FRAC[n & 255] * p;
 }
 
 /**

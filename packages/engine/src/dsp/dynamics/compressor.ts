@@ -268,6 +268,8 @@ export class Compressor extends Processor<CompressorParams> {
 
   /** Block scratch: detector power per channel, then gain per channel (linked: row 0 only). */
   private det: Float64Array[] = [];
+  /** The lookahead-delayed input of the fast path. */
+  private delayed: Float32Array[] = [];
   /** `det` as 32-bit words, for fastLogBits. */
   private detBits: Int32Array[] = [];
   private gains: Float64Array[] = [];
@@ -346,6 +348,8 @@ export class Compressor extends Processor<CompressorParams> {
     const moving =
       this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving;
     if (moving || this.knee.value !== 0 || this.wet.value !== 1 || this.channels > 2) return false;
+    // The fast loops take the larger of the attack and release moves, which is right when attack is no slower.
+    if (this.attackCoeff > this.releaseCoeff) return false;
     const T = this.thr.value;
     // |x| above this (as float32 bits, which order like the values for positive floats) is above the threshold.
     BITS_F32[0] = 10 ** (T / 20);
@@ -359,16 +363,37 @@ export class Compressor extends Processor<CompressorParams> {
       for (let c = 0; c < this.channels; c++) output[c].fill(0, 0, frames);
       return true;
     }
+    // The gain is applied as it is computed (no gain buffer to write and read back), to the input or, with
+    // lookahead, to the input delayed through the lookahead line first.
     const la = this.lookahead;
-    // Without lookahead the gain is applied as it is computed (no gain buffer to write and read back).
-    const apply = la === 0 ? output : null;
-    const g = this.gains[0];
-    this.reduction[0] = peakHardKneeGains(
+    let audio = input;
+    if (la > 0) {
+      if (this.delayed.length !== this.channels || this.delayed[0].length < frames) {
+        this.delayed = Array.from({ length: this.channels }, () => new Float32Array(Math.max(frames, 128)));
+      }
+      let pos = this.delayPos;
+      for (let c = 0; c < this.channels; c++) {
+        const x = input[c];
+        const d = this.delayed[c];
+        const line = this.delay[c];
+        pos = this.delayPos;
+        for (let i = 0; i < frames; i++) {
+          d[i] = line[pos];
+          line[pos] = x[i];
+          if (++pos === la) pos = 0;
+        }
+      }
+      this.delayPos = pos;
+      audio = this.delayed;
+    }
+    const last = this.channels - 1;
+    this.reduction[0] = peakHardKneeApply(
       b0,
       b1,
-      apply ? input : null,
-      apply,
-      g,
+      audio[0],
+      audio[last],
+      output[0],
+      output[last],
       frames,
       this.reduction[0],
       thresholdBits,
@@ -378,20 +403,6 @@ export class Compressor extends Processor<CompressorParams> {
       this.attackCoeff,
       this.releaseCoeff,
     );
-    if (apply) return true;
-    for (let c = 0; c < this.channels; c++) {
-      const x = input[c];
-      const y = output[c];
-      const line = this.delay[c];
-      let pos = this.delayPos;
-      for (let i = 0; i < frames; i++) {
-        const d = line[pos];
-        line[pos] = x[i];
-        y[i] = d * g[i];
-        if (++pos === la) pos = 0;
-      }
-      if (c === this.channels - 1) this.delayPos = pos;
-    }
     return true;
   }
 
@@ -483,7 +494,7 @@ export class Compressor extends Processor<CompressorParams> {
     // The knee starts at T − W/2; below it (in power) there is nothing to compute.
     let kneeStart = exp((T - W / 2) / kP);
     let makeupGain = exp(makeup * kG);
-    if (!moving && !decoupled && W === 0 && mix === 1) {
+    if (!moving && !decoupled && W === 0 && mix === 1 && aA <= aR) {
       y = hardKneeGains(det, bits, out, frames, y, kneeStart, T, S, makeup, makeupGain, aA, aR);
       this.reduction[c] = y;
       return;
@@ -545,9 +556,9 @@ function hardKneeGains(
   const kG = DB_TO_LN;
   const bA = 1 - aA;
   const bR = 1 - aR;
-  // With attack no slower than release (the usual setting) the wanted move is always the larger of the two:
-  // above the level, attack climbs further; below it, release falls less far. The other way round, the smaller.
-  const pickMax = aA <= aR;
+  // Attack no slower than release (aA ≤ aR, checked by the caller): the wanted move is always the larger of the
+  // two — above the level, attack climbs further; below it, release falls less far. (One form only: a choice
+  // between Math.max and Math.min here made V8 box y on every sample.)
   let y = reduction;
   for (let i = 0; i < frames; i++) {
     const v = det[i];
@@ -555,7 +566,7 @@ function hardKneeGains(
     const target = S * Math.max(over, 0);
     const ya = aA * y + bA * target;
     const yr = aR * y + bR * target;
-    y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
+    y = Math.max(ya, yr);
     if (y < GR_FLOOR_DB) y = 0;
     out[i] = y === 0 ? makeupGain : exp((makeup - y) * kG);
   }
@@ -571,12 +582,11 @@ function allZeroWords(words: Int32Array, n: number): boolean {
 /** The reduction after `frames` samples of target 0 from `reduction`, step by step as peakHardKneeGains does it. */
 function releaseOnly(reduction: number, frames: number, aA: number, aR: number): number {
   let y = reduction;
-  const pickMax = aA <= aR;
   for (let i = 0; i < frames && y !== 0; i++) {
     // With target 0 the two moves are aA·y + 0 and aR·y + 0, exactly aA·y and aR·y.
     const ya = aA * y;
     const yr = aR * y;
-    y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
+    y = Math.max(ya, yr);
     if (y < GR_FLOOR_DB) y = 0;
   }
   return y;
@@ -586,17 +596,18 @@ const BITS_F32 = new Float32Array(1);
 const BITS_I32 = new Int32Array(BITS_F32.buffer);
 
 /**
- * hardKneeGains reading the level from float32 bits: the louder of two channels (the same array twice for
- * mono) by comparing their magnitudes' bits, the log from the bits.
+ * hardKneeGains reading the level from float32 bits — the louder of two channels by comparing their
+ * magnitudes' bits, the log from the bits — and applying each gain as it is computed: y = x · gain. Mono passes
+ * the same arrays twice. (One loop with no branch left unused: V8 boxed a number on every sample when a loop
+ * held code that never ran.)
  */
-function peakHardKneeGains(
+function peakHardKneeApply(
   b0: Int32Array,
   b1: Int32Array,
-  /** With `output`: the input (one or two channels), multiplied by the gain into `output` sample by sample. */
-  input: readonly Float32Array[] | null,
-  output: Float32Array[] | null,
-  /** Without `output`: the gains. */
-  out: Float64Array,
+  x0: Float32Array,
+  x1: Float32Array,
+  y0: Float32Array,
+  y1: Float32Array,
   frames: number,
   reduction: number,
   thresholdBits: number,
@@ -614,28 +625,27 @@ function peakHardKneeGains(
   const makeupGain = exp(makeup * kG);
   const bA = 1 - aA;
   const bR = 1 - aR;
-  const pickMax = aA <= aR;
   let y = reduction;
-  const x0 = input?.[0];
-  const x1 = input?.[1];
-  const y0 = output?.[0];
-  const y1 = output?.[1];
   for (let i = 0; i < frames; i++) {
     const m0 = b0[i] & 0x7fffffff;
     const m1 = b1[i] & 0x7fffffff;
     const m = Math.max(m0, m1);
-    // Above the threshold and finite: the log; +Infinity: infinite reduction; NaN: none (as the detector path).
-    const over = m > thresholdBits ? (m < 0x7f800000 ? log(m) * kA - T : m === 0x7f800000 ? Infinity : 0) : 0;
+    // Finite levels as they are; ±Infinity and NaN as the largest float32 (a reduction that silences what
+    // follows until it recovers; the NaN itself stays NaN). Math.min, not a ternary: choosing between these
+    // constants (not small integers to V8) made it box a number on every sample.
+    const f = Math.min(m, 0x7f7fffff);
+    const over = f > thresholdBits ? log(f) * kA - T : 0;
     const target = S * Math.max(over, 0);
     const ya = aA * y + bA * target;
     const yr = aR * y + bR * target;
-    y = pickMax ? Math.max(ya, yr) : Math.min(ya, yr);
+    y = Math.max(ya, yr);
     if (y < GR_FLOOR_DB) y = 0;
     const g = y === 0 ? makeupGain : exp((makeup - y) * kG);
-    if (y0 && x0) {
-      y0[i] = x0[i] * g;
-      if (y1 && x1) y1[i] = x1[i] * g;
-    } else out[i] = g;
+    // Both read before either is written: in place, mono's x1 is x0 and y0.
+    const v0 = x0[i];
+    const v1 = x1[i];
+    y0[i] = v0 * g;
+    y1[i] = v1 * g;
   }
   return y;
 }
