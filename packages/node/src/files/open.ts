@@ -3,12 +3,18 @@
  * file name: RIFF/WAVE, RF64/BW64, FLAC, Ogg Vorbis and MP3.
  */
 import { FileSource } from "./file-source.ts";
-import { openFlac } from "./flac-reader.ts";
-import { openMp3 } from "./mp3-reader.ts";
-import { openOggVorbis } from "./ogg-reader.ts";
 import { SNIFF_BYTES, sniff } from "./sniff.ts";
 import { AudioFileError, type AudioFileInfo, type AudioReader } from "./types.ts";
 import { WavReader } from "./wav-reader.ts";
+
+// The decoders are WebAssembly modules that take tens of milliseconds each to load: every process (the CLI,
+// each worker) loads a reader only when it first opens a file of its format. Each import is made once.
+let flacReader: Promise<typeof import("./flac-reader.ts")> | undefined;
+let mp3Reader: Promise<typeof import("./mp3-reader.ts")> | undefined;
+let oggReader: Promise<typeof import("./ogg-reader.ts")> | undefined;
+const loadFlac = () => (flacReader ??= import("./flac-reader.ts"));
+const loadMp3 = () => (mp3Reader ??= import("./mp3-reader.ts"));
+const loadOgg = () => (oggReader ??= import("./ogg-reader.ts"));
 
 /**
  * Opens an audio file for streaming reads.
@@ -25,12 +31,14 @@ export async function openAudioFile(path: string): Promise<AudioReader> {
       case "rf64":
         return await WavReader.open(src, kind.audio);
       case "flac":
-        return await openFlac(src);
+        return await (await loadFlac()).openFlac(src);
       case "ogg":
-        return await openOggVorbis(src);
+        return await (await loadOgg()).openOggVorbis(src);
       case "mp3": {
         const flacAt = await flacBehindId3(src);
-        return flacAt > 0 ? await openFlac(src, flacAt) : await openMp3(src);
+        return flacAt > 0
+          ? await (await loadFlac()).openFlac(src, flacAt)
+          : await (await loadMp3()).openMp3(src);
       }
     }
   } catch (e) {
