@@ -81,8 +81,16 @@ export class FileSourceProvider implements SourceProvider {
    */
   constructor(
     private readonly baseDir: string,
-    private readonly cacheFiles: Readonly<Record<string, string>> = {},
+    private cacheFiles: Readonly<Record<string, string>> = {},
   ) {}
+
+  /**
+   * The decoded-cache files, when they are known only after the provider was made (sources are decoded while
+   * the renderers start). Sources opened later use them.
+   */
+  setCacheFiles(cacheFiles: Readonly<Record<string, string>>): void {
+    this.cacheFiles = cacheFiles;
+  }
 
   /** The file a reference points at. */
   pathOf(ref: AudioRef): string {

@@ -96,29 +96,38 @@ export async function renderSessionToFiles(
   // (An unknown section is left to the renderer to report, without decoding anything first.)
   const badSection = opts.section !== undefined && !s.sections.some((x) => x.name === opts.section);
   const cache = badSection ? null : decodeCacheSettings(opts.decodeCache);
-  let prepared: PrepareResult | null = null;
-  if (cache) {
-    const span = readSpan(s, opts);
-    const near = { start: span.start - PREPARE_MARGIN_SECONDS, end: span.end + PREPARE_MARGIN_SECONDS };
-    prepared = await prepareDecodedSources(s, baseDir, cache, audioIdsInRange(s, near), {
-      framesRead: framesReadByAudio(s, span),
-      onProgress: opts.onPrepareProgress,
-      cancelled: opts.cancelled,
-    });
-  }
-  if (opts.cancelled?.()) throw new RenderCancelledError();
-  const cacheFiles = prepared?.files ?? {};
-  // The main renderer first: it checks the range, section and chains and reports problems clearly.
-  const renderer = await SessionRenderer.create(s, new FileSourceProvider(baseDir, cacheFiles), {
+  // The main renderer first: it checks the range, section and chains and reports problems clearly, before any
+  // decoding. Renderers open sources only when their clips start, so the track workers can start (load, build
+  // their renderers) while the sources decode; both learn the cache files before the first block.
+  const provider = new FileSourceProvider(baseDir);
+  const renderer = await SessionRenderer.create(s, provider, {
     ...opts,
     stems: Boolean(opts.stems),
     ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
   });
+  let prepared: PrepareResult | null = null;
+  const starting = pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) });
+  starting?.catch(() => {}); // awaited below; a failure is reported there
   try {
     await loadSessionImpulseResponses(renderer, baseDir);
-    await pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) }, cacheFiles);
+    if (cache) {
+      const span = readSpan(s, opts);
+      const near = { start: span.start - PREPARE_MARGIN_SECONDS, end: span.end + PREPARE_MARGIN_SECONDS };
+      prepared = await prepareDecodedSources(s, baseDir, cache, audioIdsInRange(s, near), {
+        framesRead: framesReadByAudio(s, span),
+        onProgress: opts.onPrepareProgress,
+        cancelled: opts.cancelled,
+      });
+    }
+    await starting;
+    if (opts.cancelled?.()) throw new RenderCancelledError();
+    const cacheFiles = prepared?.files ?? {};
+    provider.setCacheFiles(cacheFiles);
+    pool?.setCacheFiles(cacheFiles);
   } catch (e) {
+    await starting?.catch(() => {});
     await renderer.close();
+    await pool?.close();
     throw e;
   }
   const sr = renderer.sampleRate;

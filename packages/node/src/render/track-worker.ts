@@ -29,34 +29,39 @@ export interface TrackWorkerData {
 const data = workerData as TrackWorkerData;
 const port = parentPort!;
 try {
-  const renderer = await SessionRenderer.create(
-    data.session,
-    new FileSourceProvider(data.baseDir, data.cacheFiles),
-    {
-      ...data.options,
-      trackMemory: data.memory,
-      separateTrackOutputs: !data.sums,
-    },
-  );
+  const provider = new FileSourceProvider(data.baseDir, data.cacheFiles);
+  const renderer = await SessionRenderer.create(data.session, provider, {
+    ...data.options,
+    trackMemory: data.memory,
+    separateTrackOutputs: !data.sums,
+  });
   await loadSessionImpulseResponses(renderer, data.baseDir);
   // Blocks arrive one at a time (the main thread waits for each), so a simple queue keeps them in order.
   let chain = Promise.resolve();
-  port.on("message", (m: { k: number; n: number } | { close: true }) => {
-    chain = chain.then(async () => {
-      if ("close" in m) {
-        await renderer.close();
-        port.close();
-        return;
-      }
-      try {
-        if (data.sums) await renderer.renderTrackSums(m.k, m.n, data.indices);
-        else await renderer.renderTracks(m.k, m.n, data.indices);
-        port.postMessage({ done: true });
-      } catch (e) {
-        port.postMessage({ error: (e as Error).message ?? String(e) });
-      }
-    });
-  });
+  port.on(
+    "message",
+    (m: { k: number; n: number } | { close: true } | { cacheFiles: Record<string, string> }) => {
+      chain = chain.then(async () => {
+        if ("cacheFiles" in m) {
+          // Sources decoded while this worker started; sent before the first block.
+          provider.setCacheFiles(m.cacheFiles);
+          return;
+        }
+        if ("close" in m) {
+          await renderer.close();
+          port.close();
+          return;
+        }
+        try {
+          if (data.sums) await renderer.renderTrackSums(m.k, m.n, data.indices);
+          else await renderer.renderTracks(m.k, m.n, data.indices);
+          port.postMessage({ done: true });
+        } catch (e) {
+          port.postMessage({ error: (e as Error).message ?? String(e) });
+        }
+      });
+    },
+  );
   port.postMessage({ ready: true });
 } catch (e) {
   port.postMessage({ error: (e as Error).message ?? String(e) });

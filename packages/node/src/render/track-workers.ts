@@ -134,6 +134,11 @@ export class TrackWorkers implements RemoteTracks {
     for (const queue of this.waiting) for (const f of queue.splice(0)) f({ error: message });
   }
 
+  /** Tells every worker the decoded-cache files (before the first block; see FileSourceProvider.setCacheFiles). */
+  setCacheFiles(cacheFiles: Record<string, string>): void {
+    for (const worker of this.workers) worker.postMessage({ cacheFiles });
+  }
+
   async run(k: number, n: number): Promise<void> {
     const replies = this.workers.map((_, w) => this.reply(w));
     for (const worker of this.workers) worker.postMessage({ k, n });
