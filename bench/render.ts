@@ -1,20 +1,17 @@
 /**
  * npm run bench:render — renders a 16-track, 4-minute 48 kHz session built from the corpus stems (each track
  * with EQ + compressor, sends to a reverb and a delay bus, volume automation on every track), then the same
- * session stretched to 60 minutes. Each render runs in its own process so peak memory (max RSS) is its own.
- * Prints speed in multiples of real time (wall clock, and per CPU-second, which is steadier on a shared machine)
- * and peak memory; asserts nothing.
+ * session stretched to 60 minutes, with `controlroom render` as users run it (the CLI bundle and its worker
+ * threads), under GNU time for wall time, CPU time and peak memory (max RSS). Each session renders twice into
+ * one fresh decoded-audio cache: cold (the first render decodes the FLAC stems) and warm. Asserts nothing.
  *
  *   npm run bench:render            both sessions
  *   npm run bench:render -- 4       only the 4-minute one
+ *   BENCH_THREADS=1 npm run bench:render -- 4    one thread
  *
- * Measured 2026-11-27 on the 2-core build machine while other jobs kept its load average at 5–13, so wall-clock
- * speed is pessimistic; CPU-seconds are steadier. Two threads (one per core):
- *   4 min: 6.7–10.1x real time, 13.4–14.3x per CPU-second, peak RSS 296–298 MB
- *  60 min: 9.2–12.6x real time, 14.5–15.6x per CPU-second, peak RSS 344 MB (1.15–1.16x the 4-minute one)
- * One thread (BENCH_THREADS=1): 4 min 4.7x (14.3x per CPU-second), 217 MB; 60 min 6.0x (15.0x), 245 MB (1.13x).
- * Most of the time is the processors (compressor, reverb, EQ) and FLAC decoding; the mixer graph itself costs
- * about 1 CPU-second per 16-track minute.
+ * Measured 2026-11-28 (2 cores, nothing else running; figures and what changed in README.md):
+ *   4 min: cold 4.5–5.0 s (48–53x real time), warm 4.1 s (58–59x); peak RSS 179–197 / 135–139 MB
+ *  60 min: cold 61x, warm 59x; peak RSS 212 / 149 MB (1.19x / 1.10x the 4-minute one)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
