@@ -1,8 +1,9 @@
 import type { FileSource } from "./file-source.ts";
 import { AudioFileError, type AudioFileInfo, type AudioReader } from "./types.ts";
 
-/** Bytes fed to a decoder per step: small enough to keep memory flat, large enough to be efficient. */
-const CHUNK_BYTES = 64 * 1024;
+/** Bytes fed to a decoder per step: small enough to keep memory flat, large enough that awaiting the reads does not
+ * show (64 KB left the decoding thread idle a sixth of the time). */
+const CHUNK_BYTES = 256 * 1024;
 /** Decoder complaints kept as warnings (the rest are counted). */
 const MAX_WARNINGS = 5;
 

@@ -27,6 +27,16 @@ export async function openFlac(src: FileSource, base = 0): Promise<DecodedReader
   return new DecodedReader(src, info, () => makeFlacDecoder(h.bitDepth), base, locate);
 }
 
+/**
+ * x ← round(x·up)·down in place. |x·up| < 2^23, so adding and removing 1.5·2^52 rounds it to the nearest integer
+ * in double precision (no ties: the decoder's error is ≤ 0.25 LSB). A function of its own at the top level so it
+ * is optimised once for every decoder (inside the closure it ran at a third of the speed).
+ */
+function recoverIntegers(x: Float32Array, up: number, down: number): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) x[i] = (x[i] * up + ROUNDER - ROUNDER) * down;
+}
+
 /** 1.5·2^52: x + ROUNDER − ROUNDER is x rounded to the nearest integer, for |x| < 2^51. */
 const ROUNDER = 6755399441055744;
 const NO_ERRORS: string[] = [];
@@ -39,16 +49,7 @@ async function makeFlacDecoder(bits: number): Promise<ChunkDecoder> {
   const up = 2 ** (bits - 1) - 1;
   const down = 1 / 2 ** (bits - 1);
   const wrap = (r: { channelData: Float32Array[]; errors: { message: string }[] }) => {
-    if (bits <= 24) {
-      const chans = r.channelData;
-      for (let c = 0; c < chans.length; c++) {
-        const x = chans[c];
-        const n = x.length;
-        // |x·up| < 2^23, so adding and removing 1.5·2^52 rounds it to the nearest integer in double precision
-        // (no ties: the decoder's error is ≤ 0.25 LSB). One tight loop, in place.
-        for (let i = 0; i < n; i++) x[i] = (x[i] * up + ROUNDER - ROUNDER) * down;
-      }
-    }
+    if (bits <= 24) for (const x of r.channelData) recoverIntegers(x, up, down);
     const errors = r.errors.length === 0 ? NO_ERRORS : r.errors.map((e) => e.message);
     return { channels: r.channelData, errors, fresh: true };
   };
