@@ -9,9 +9,9 @@
  *   npm run bench:render -- 4       only the 4-minute one
  *   BENCH_THREADS=1 npm run bench:render -- 4    one thread
  *
- * Measured 2026-11-28 (2 cores, nothing else running; figures and what changed in README.md):
- *   4 min: cold 4.5–5.0 s (48–53x real time), warm 4.1 s (58–59x); peak RSS 179–197 / 135–139 MB
- *  60 min: cold 61x, warm 59x; peak RSS 212 / 149 MB (1.19x / 1.10x the 4-minute one)
+ * Measured 2026-11-28 (2 cores, nothing else running; eleven / three runs; figures in README.md):
+ *   4 min: cold 44–53x real time (median 50x), warm 54–59x (median 58x); peak RSS 179–197 / 120–139 MB
+ *  60 min: cold 61–67x, warm 59–67x; peak RSS 201–212 / 146–169 MB
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
