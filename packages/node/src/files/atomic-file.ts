@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { writeSync } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { osError } from "./file-source.ts";
@@ -35,13 +36,17 @@ export class AtomicFile {
     }
   }
 
-  /** Writes `bytes` at byte offset `position`. */
+  /**
+   * Writes `bytes` at byte offset `position`. Synchronously: audio writers call this once per block of a few
+   * hundred KB, which the page cache takes in microseconds, while an awaited write cost the (usually busiest)
+   * calling thread about 0.1 ms of bookkeeping per call — 0.2 s of a 4-minute render.
+   */
   async writeAt(bytes: Uint8Array, position: number): Promise<void> {
     if (!this.handle) throw new AudioFileError(this.path, "write after close or abort");
     try {
       let done = 0;
       while (done < bytes.length) {
-        const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, position + done);
+        const bytesWritten = writeSync(this.handle.fd, bytes, done, bytes.length - done, position + done);
         done += bytesWritten;
       }
     } catch (e) {
