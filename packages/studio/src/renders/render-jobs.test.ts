@@ -379,7 +379,24 @@ describe("render through pg-boss with a worker (PostgreSQL)", () => {
     assert.ok(maxErr < 1e-6, `max sample error ${maxErr}`);
     assert.equal((await listVersions(s, producer, songId)).filter((v) => v.id === r.versionId).length, 1);
 
-    // 20 minutes of timeline: the worker hears of the cancel through its progress reports and stops.
+    // 20 minutes of timeline through a reverb (silence into a bare track is skipped, and would render in no
+    // time): the worker hears of the cancel through its progress reports and stops.
+    await putSongSession(s, engineer, songId, {
+      version: (await getSongSession(s, engineer, songId)).version,
+      session: {
+        version: 2,
+        sampleRate: SR,
+        audio: { x: { sha256: sha, path: "x.wav", sampleRate: SR, channels: 1, frames: x.length } },
+        tracks: [
+          {
+            id: "x",
+            channels: 1,
+            inserts: [{ type: "reverb", preset: "hall" }],
+            takes: [{ id: "t", clips: [{ audio: "x", start: 0, length: 2 }] }],
+          },
+        ],
+      },
+    });
     const long = await startRender(s, engineer, songId, { end: 1200 });
     await until(
       "the long render to report progress",
