@@ -2,7 +2,9 @@
  * The offline mix renderer. Builds the signal graph of a session (tracks → groups/aux buses → master), pads
  * every parallel path with whole-sample delays so all inputs of a bus arrive aligned whatever the inserts'
  * latencies, and streams the mix and stems block by block. Memory does not depend on the song's length, and
- * the same session renders bit-identically every time (fixed block size, no randomness, no timing).
+ * the same session renders bit-identically every time and whatever the block size or the number of threads
+ * rendering tracks (no randomness, no timing; sums in track order; gains computed alike everywhere). Blocks of
+ * digital silence into insert chains at rest are skipped, with the same result.
  */
 import { type Chain, parseChain } from "../dsp/chain.ts";
 import "../dsp/processors.ts";
