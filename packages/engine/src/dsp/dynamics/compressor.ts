@@ -234,9 +234,13 @@ export class Compressor extends Processor<CompressorParams> {
     }
   }
 
+  /** True while any parameter is still gliding to a new value. */
+  private get gliding(): boolean {
+    return this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving;
+  }
+
   protected override idle(): boolean {
-    if (this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving)
-      return false;
+    if (this.gliding) return false;
     // Silence gives no reduction, so y stays 0 and the gain stays the make-up: 0 · gain = +0.
     for (let c = 0; c < this.channels; c++) {
       if (this.reduction[c] !== 0 || this.held[c] !== 0 || this.meanSquare[c] !== 0) return false;
@@ -345,9 +349,7 @@ export class Compressor extends Processor<CompressorParams> {
   private peakFastPath(input: readonly Float32Array[], output: Float32Array[], frames: number): boolean {
     const p = this.params;
     if (this.sidechain || this.hpfOn || p.detection !== "peak" || p.ballistics !== "branching") return false;
-    const moving =
-      this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving;
-    if (moving || this.knee.value !== 0 || this.wet.value !== 1 || this.channels > 2) return false;
+    if (this.gliding || this.knee.value !== 0 || this.wet.value !== 1 || this.channels > 2) return false;
     // The fast loops take the larger of the attack and release moves, which is right when attack is no slower.
     if (this.attackCoeff > this.releaseCoeff) return false;
     const T = this.thr.value;
@@ -484,8 +486,7 @@ export class Compressor extends Processor<CompressorParams> {
     const decoupled = this.params.ballistics === "decoupled";
     let y = this.reduction[c];
     let h = this.held[c];
-    const moving =
-      this.thr.moving || this.slope.moving || this.knee.moving || this.makeup.moving || this.wet.moving;
+    const moving = this.gliding;
     let T = this.thr.value;
     let S = this.slope.value;
     let W = this.knee.value;
