@@ -136,12 +136,7 @@ export class SectionChain {
           if (k < this.activeCount) this.runSection(this.active[k], bufs[c], this.state[c], pos, n);
         }
       }
-      if (flush) {
-        // Values too small to matter go to zero, so a decaying tail ends in exact zeros, not denormals.
-        for (const st of this.state) {
-          for (let i = 0; i < st.length; i++) if (st[i] > -1e-25 && st[i] < 1e-25) st[i] = 0;
-        }
-      }
+      if (flush) this.flushDenormals();
       pos += n;
       if (this.gliding) {
         this.glidePos += n;
@@ -304,9 +299,7 @@ export class SectionChain {
       }
       if (this.untilFlush === 0) {
         this.untilFlush = FLUSH_EVERY;
-        for (const st of this.state) {
-          for (let i = 0; i < st.length; i++) if (st[i] > -1e-25 && st[i] < 1e-25) st[i] = 0;
-        }
+        this.flushDenormals();
       }
       pos += n;
     }
@@ -390,6 +383,13 @@ export class SectionChain {
     if (this.gliding) return false;
     for (const st of this.state) for (let i = 0; i < st.length; i++) if (st[i] !== 0) return false;
     return true;
+  }
+
+  /** Values too small to matter go to zero, so a decaying tail ends in exact zeros, not denormals. */
+  private flushDenormals(): void {
+    for (const st of this.state) {
+      for (let i = 0; i < st.length; i++) if (st[i] > -1e-25 && st[i] < 1e-25) st[i] = 0;
+    }
   }
 
   /** Counts `frames` samples of silence towards the next denormal flush, as `run` would (see atRest). */
