@@ -3,6 +3,7 @@
  * pre/post-fader sends and the output, each edge delayed so every input of a bus arrives sample-aligned.
  */
 import { fastExp } from "../core/fast-math.ts";
+import { isPlusZero } from "../core/silence.ts";
 import type { Chain } from "../dsp/chain.ts";
 import { processorFactory } from "../dsp/chain.ts";
 import { AutomationCurve, parseAutomationTarget } from "../session/automation.ts";
@@ -275,7 +276,7 @@ export class Strip {
    */
   private silentBlock(tf: number, n: number): boolean {
     if (!this.skipSilence || this.paramLanes.length > 0 || !this.chain.quiescent) return false;
-    for (const b of this.inputBits) for (let i = 0; i < n; i++) if (b[i] !== 0) return false;
+    for (const b of this.inputBits) if (!isPlusZero(b, n)) return false;
     this.chain.skip(n);
     this.post[0].fill(0, 0, n);
     this.post[1].fill(0, 0, n);

@@ -2,6 +2,7 @@ import { designBiquad } from "../../core/biquad.ts";
 import { fastExp, fastLogAbsF32Bits, fastLogBits } from "../../core/fast-math.ts";
 import type { ParamSpecs } from "../../core/params.ts";
 import { Processor, type ProcessorContext } from "../../core/processor.ts";
+import { isPlusZero } from "../../core/silence.ts";
 import { Smoother } from "../../core/smoother.ts";
 import type { ProcessorFactory } from "../chain.ts";
 import {
@@ -358,7 +359,7 @@ export class Compressor extends Processor<CompressorParams> {
     const thresholdBits = BITS_I32[0];
     const b0 = new Int32Array(input[0].buffer, input[0].byteOffset, frames);
     const b1 = this.channels === 2 ? new Int32Array(input[1].buffer, input[1].byteOffset, frames) : b0;
-    if (this.lookahead === 0 && allZeroWords(b0, frames) && allZeroWords(b1, frames)) {
+    if (this.lookahead === 0 && isPlusZero(b0, frames) && isPlusZero(b1, frames)) {
       // Silence (+0) while the gain recovers: the target is 0, so only the release runs (the same arithmetic
       // as below with target 0), and 0 · gain is +0 — no logs, no exponentials.
       this.reduction[0] = releaseOnly(this.reduction[0], frames, this.attackCoeff, this.releaseCoeff);
@@ -572,12 +573,6 @@ function hardKneeGains(
     out[i] = y === 0 ? makeupGain : exp((makeup - y) * kG);
   }
   return y;
-}
-
-/** True when words[0 … n) are all 0 (float32 +0). */
-function allZeroWords(words: Int32Array, n: number): boolean {
-  for (let i = 0; i < n; i++) if (words[i] !== 0) return false;
-  return true;
 }
 
 /** The reduction after `frames` samples of target 0 from `reduction`, step by step as peakHardKneeGains does it. */
