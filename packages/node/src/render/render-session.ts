@@ -93,9 +93,7 @@ export async function renderSessionToFiles(
   const pool = TrackWorkers.plan(s, threads, opts.blockFrames);
   // Compressed sources the render reads at least their whole length of (loops, comps, reused takes) are decoded
   // once, before any renderer (main or worker) opens them; sources already cached are used whatever the range.
-  // (An unknown section is left to the renderer to report, without decoding anything first.)
-  const badSection = opts.section !== undefined && !s.sections.some((x) => x.name === opts.section);
-  const cache = badSection ? null : decodeCacheSettings(opts.decodeCache);
+  const cache = decodeCacheSettings(opts.decodeCache);
   // The main renderer first: it checks the range, section and chains and reports problems clearly, before any
   // decoding. Renderers open sources only when their clips start, so the track workers can start (load, build
   // their renderers) while the sources decode; both learn the cache files before the first block.
