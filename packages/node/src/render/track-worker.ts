@@ -14,8 +14,6 @@ import { loadSessionImpulseResponses } from "./impulse-responses.ts";
 export interface TrackWorkerData {
   session: Session;
   baseDir: string;
-  /** Audio id → decoded-cache file the main thread prepared (the worker never decodes into the cache itself). */
-  cacheFiles: Record<string, string>;
   options: Pick<
     RenderOptions,
     "start" | "end" | "section" | "tailSeconds" | "preRollSeconds" | "blockFrames" | "stems"
@@ -29,7 +27,9 @@ export interface TrackWorkerData {
 const data = workerData as TrackWorkerData;
 const port = parentPort!;
 try {
-  const provider = new FileSourceProvider(data.baseDir, data.cacheFiles);
+  // The decoded-cache files come by message before the first block (the main thread decodes while this starts;
+  // the worker never decodes into the cache itself).
+  const provider = new FileSourceProvider(data.baseDir);
   const renderer = await SessionRenderer.create(data.session, provider, {
     ...data.options,
     trackMemory: data.memory,

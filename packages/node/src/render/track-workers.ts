@@ -69,20 +69,15 @@ export class TrackWorkers implements RemoteTracks {
   }
 
   /**
-   * Starts the workers (each builds its own renderer for its tracks) and waits until they are ready.
-   * @param cacheFiles audio id → decoded-cache file, shared with the main renderer (see FileSourceProvider).
+   * Starts the workers (each builds its own renderer for its tracks) and waits until they are ready. They learn
+   * the decoded-cache files later, from `setCacheFiles`, before the first block.
    */
-  async start(
-    baseDir: string,
-    options: RenderOptions,
-    cacheFiles: Record<string, string> = {},
-  ): Promise<void> {
+  async start(baseDir: string, options: RenderOptions): Promise<void> {
     try {
       for (const [w, indices] of this.groups.entries()) {
         const data: TrackWorkerData = {
           session: this.session,
           baseDir,
-          cacheFiles,
           options: {
             start: options.start,
             end: options.end,
