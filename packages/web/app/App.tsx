@@ -1,9 +1,9 @@
 /** The app shell: who is signed in, the top bar, and which page the path shows. */
 import { useEffect, useState } from "react";
 import { api, type User, type Wire } from "./api.ts";
+import { MixerPage } from "./mixer/MixerPage.tsx";
 import { Dashboard } from "./pages/Dashboard.tsx";
 import { Mastering } from "./pages/Mastering.tsx";
-import { Mixer } from "./pages/Mixer.tsx";
 import { Projects } from "./pages/Projects.tsx";
 import { Recording } from "./pages/Recording.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
@@ -14,7 +14,7 @@ import { SessionContext } from "./session.tsx";
 function Page({ path }: { path: string }) {
   let m: Record<string, string> | null;
   if ((m = match("/projects/:id", path))) return <Dashboard projectId={m.id} />;
-  if ((m = match("/songs/:id/mixer", path))) return <Mixer songId={m.id} />;
+  if ((m = match("/songs/:id/mixer", path))) return <MixerPage songId={m.id} />;
   if ((m = match("/songs/:id/mastering", path))) return <Mastering songId={m.id} />;
   if ((m = match("/songs/:id/record", path))) return <Recording songId={m.id} />;
   if ((m = match("/songs/:id", path))) return <SongPage songId={m.id} />;

@@ -1,5 +1,7 @@
 /** Runs server jobs and follows their progress until they end. */
+import { useState } from "react";
 import { api, type Job, type JobRequest, type Wire } from "./api.ts";
+import { messageOf } from "./util.ts";
 
 /**
  * Polls a submitted job every 500 ms until it ends. @param onProgress gets 0…1.
@@ -24,4 +26,40 @@ export async function runJob(
   onProgress: (fraction: number) => void,
 ): Promise<Wire<Job>> {
   return followJob(await api.submitJob(projectId, body), onProgress);
+}
+
+/** A server job the page started: its progress while it runs, what it left, or why it failed. */
+export interface JobState<R> {
+  /** 0…1 while running; null when not running. */
+  progress: number | null;
+  result: R | null;
+  error: string | null;
+  /**
+   * Submits the job (`submit` returns the queued job) and follows it to the end.
+   * @returns its result, or null when it failed (then `error` says why).
+   */
+  run(submit: () => Promise<Wire<Job>>): Promise<R | null>;
+}
+
+/** Runs one server job at a time and follows its progress. */
+export function useJob<R>(): JobState<R> {
+  const [progress, setProgress] = useState<number | null>(null);
+  const [result, setResult] = useState<R | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  async function run(submit: () => Promise<Wire<Job>>): Promise<R | null> {
+    setError(null);
+    setResult(null);
+    setProgress(0);
+    let out: R | null = null;
+    try {
+      const job = await followJob(await submit(), setProgress);
+      out = job.result as R;
+      setResult(out);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+    setProgress(null);
+    return out;
+  }
+  return { progress, result, error, run };
 }

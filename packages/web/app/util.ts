@@ -51,3 +51,27 @@ export function useLoad<T>(
   const reload = useCallback(() => setN((x) => x + 1), []);
   return [data, error, reload];
 }
+
+/** A page's one-line notice: what just happened (`note`) or what went wrong (`error`). */
+export interface Notice {
+  note: string | null;
+  error: string | null;
+  /** Shows what happened. */
+  say(note: string): void;
+  /** Shows a failure's message. */
+  fail(err: unknown): void;
+  /** Clears the error (before an action). */
+  clearError(): void;
+}
+
+export function useNotice(): Notice {
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return {
+    note,
+    error,
+    say: (n) => setNote(n),
+    fail: (e) => setError(messageOf(e)),
+    clearError: () => setError(null),
+  };
+}

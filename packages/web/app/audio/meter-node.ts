@@ -1,14 +1,16 @@
 /** Creates engine meters on the audio thread (see meter-worklet.ts) and hands their readings to the page. */
 import type { MeterReading } from "./meter.ts";
-import workletUrl from "./meter-worklet.ts?worker&url";
 
 const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
 
-/** Loads the meter processor into `ctx` once. */
+/**
+ * Loads the meter processor into `ctx` once. The worklet's bundle URL is imported here, when first needed,
+ * so modules that only name the meters load without the bundler (in the component tests, under Node).
+ */
 export function loadMeter(ctx: BaseAudioContext): Promise<void> {
   let p = loaded.get(ctx);
   if (!p) {
-    p = ctx.audioWorklet.addModule(workletUrl);
+    p = import("./meter-worklet.ts?worker&url").then((m) => ctx.audioWorklet.addModule(m.default));
     loaded.set(ctx, p);
   }
   return p;

@@ -1,11 +1,11 @@
 /**
- * AudioWorklet processor: meters what passes through it with the engine's BS.1770 meters on the audio
- * thread, and posts a reading every 100 ms: sample peak of that window (dBFS), momentary loudness (LUFS),
- * true peak held since the start (dBTP) and integrated loudness so far (LUFS). Outputs silence.
+ * AudioWorklet processor: meters what passes through it with the engine's BS.1770 meters (`LiveMeter`, the
+ * same meter the pages use) on the audio thread, and posts a reading every 100 ms: sample peak of that
+ * window (dBFS), momentary loudness (LUFS), true peak held since the start (dBTP) and integrated loudness so
+ * far (LUFS). Outputs silence.
  * Bundled separately (imported with `?worker&url`), so the engine code runs inside the worklet scope.
  */
-import { LoudnessMeter, powerToLufs } from "@controlroom/engine/analysis/loudness.ts";
-import { TruePeakMeter } from "@controlroom/engine/analysis/true-peak.ts";
+import { LiveMeter } from "./meter.ts";
 
 interface WorkletScope {
   sampleRate: number;
@@ -16,18 +16,15 @@ const scope = globalThis as unknown as WorkletScope;
 
 class MeterProcessor extends scope.AudioWorkletProcessor {
   private readonly channels: number;
-  private readonly loud: LoudnessMeter;
-  private readonly tp: TruePeakMeter;
+  private readonly meter: LiveMeter;
   private readonly every = Math.round(scope.sampleRate / 10);
   private since = 0;
-  private peak = 0;
   private readonly silent: Float32Array;
 
   constructor(options?: { processorOptions?: { channels?: number } }) {
     super();
     this.channels = Math.min(2, Math.max(1, options?.processorOptions?.channels ?? 2));
-    this.loud = new LoudnessMeter(scope.sampleRate, this.channels);
-    this.tp = new TruePeakMeter(scope.sampleRate, this.channels);
+    this.meter = new LiveMeter(scope.sampleRate, this.channels);
     this.silent = new Float32Array(128);
   }
 
@@ -39,24 +36,11 @@ class MeterProcessor extends scope.AudioWorkletProcessor {
     const block: Float32Array[] = [];
     for (let c = 0; c < this.channels; c++)
       block.push(input?.length ? input[Math.min(c, input.length - 1)] : this.silent.subarray(0, n));
-    this.loud.process(block, n);
-    this.tp.process(block, n);
-    for (const ch of block)
-      for (let i = 0; i < n; i++) {
-        const a = Math.abs(ch[i]);
-        if (a > this.peak) this.peak = a;
-      }
+    this.meter.push(block);
     this.since += n;
     if (this.since >= this.every) {
-      const m = this.loud.momentary.view();
-      this.port.postMessage({
-        peakDb: 20 * Math.log10(this.peak),
-        momentaryLufs: m.length ? powerToLufs(m[m.length - 1]) : Number.NEGATIVE_INFINITY,
-        truePeakDb: 20 * Math.log10(this.tp.peak),
-        integratedLufs: this.loud.result().integratedLufs,
-      });
+      this.port.postMessage(this.meter.reading());
       this.since = 0;
-      this.peak = 0;
     }
     return true;
   }
