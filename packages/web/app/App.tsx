@@ -1,22 +1,22 @@
 /** The app shell: who is signed in, the top bar, and which page the path shows. */
 import { useEffect, useState } from "react";
 import { api, type User, type Wire } from "./api.ts";
+import { DashboardPage } from "./dashboard/DashboardPage.tsx";
+import { MasteringPage } from "./mastering/MasteringPage.tsx";
 import { MixerPage } from "./mixer/MixerPage.tsx";
-import { Dashboard } from "./pages/Dashboard.tsx";
-import { Mastering } from "./pages/Mastering.tsx";
 import { Projects } from "./pages/Projects.tsx";
-import { Recording } from "./pages/Recording.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
-import { SongPage } from "./pages/SongPage.tsx";
+import { RecordingPage } from "./recording/RecordingPage.tsx";
 import { Link, match, navigate, usePath } from "./router.tsx";
 import { SessionContext } from "./session.tsx";
+import { SongPage } from "./song/SongPage.tsx";
 
 function Page({ path }: { path: string }) {
   let m: Record<string, string> | null;
-  if ((m = match("/projects/:id", path))) return <Dashboard projectId={m.id} />;
+  if ((m = match("/projects/:id", path))) return <DashboardPage projectId={m.id} />;
   if ((m = match("/songs/:id/mixer", path))) return <MixerPage songId={m.id} />;
-  if ((m = match("/songs/:id/mastering", path))) return <Mastering songId={m.id} />;
-  if ((m = match("/songs/:id/record", path))) return <Recording songId={m.id} />;
+  if ((m = match("/songs/:id/mastering", path))) return <MasteringPage songId={m.id} />;
+  if ((m = match("/songs/:id/record", path))) return <RecordingPage songId={m.id} />;
   if ((m = match("/songs/:id", path))) return <SongPage songId={m.id} />;
   return <Projects />;
 }

@@ -36,9 +36,9 @@ export interface JobState<R> {
   error: string | null;
   /**
    * Submits the job (`submit` returns the queued job) and follows it to the end.
-   * @returns its result, or null when it failed (then `error` says why).
+   * @returns whether it finished (else `error` says why).
    */
-  run(submit: () => Promise<Wire<Job>>): Promise<R | null>;
+  run(submit: () => Promise<Wire<Job>>): Promise<boolean>;
 }
 
 /** Runs one server job at a time and follows its progress. */
@@ -46,20 +46,20 @@ export function useJob<R>(): JobState<R> {
   const [progress, setProgress] = useState<number | null>(null);
   const [result, setResult] = useState<R | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function run(submit: () => Promise<Wire<Job>>): Promise<R | null> {
+  async function run(submit: () => Promise<Wire<Job>>): Promise<boolean> {
     setError(null);
     setResult(null);
     setProgress(0);
-    let out: R | null = null;
+    let ok = false;
     try {
       const job = await followJob(await submit(), setProgress);
-      out = job.result as R;
-      setResult(out);
+      setResult(job.result as R);
+      ok = true;
     } catch (e) {
       setError(messageOf(e));
     }
     setProgress(null);
-    return out;
+    return ok;
   }
   return { progress, result, error, run };
 }

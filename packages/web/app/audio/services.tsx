@@ -4,6 +4,8 @@
  * `<AudioServicesContext.Provider>`, so every page runs under Node with known audio.
  */
 import { createContext, useContext } from "react";
+import { masterInWorker } from "../mastering/master-in-worker.ts";
+import { type RecorderAudio, webRecorderAudio } from "../recording/record-audio.ts";
 import { ABPlayer, type Side } from "./ab-player.ts";
 import { decodeUrl } from "./context.ts";
 import { playMix } from "./live-mix.ts";
@@ -29,6 +31,10 @@ export interface AudioServices {
   playMix: typeof playMix;
   renderMix: typeof renderMix;
   createPlayer(): Player;
+  /** Masters decoded audio to a delivery target with the engine (in a worker). */
+  master: typeof masterInWorker;
+  /** The microphone, its meter and tap, and the count-in and play-along while recording. */
+  recorder: RecorderAudio;
 }
 
 /** The browser's Web Audio. */
@@ -37,6 +43,8 @@ export const webAudio: AudioServices = {
   playMix,
   renderMix,
   createPlayer: () => new ABPlayer(),
+  master: masterInWorker,
+  recorder: webRecorderAudio,
 };
 
 export const AudioServicesContext = createContext<AudioServices>(webAudio);

@@ -6,8 +6,11 @@
  */
 import type { Side } from "../audio/ab-player.ts";
 import type { LiveMix, MixMeterSink } from "../audio/live-mix.ts";
+import type { MeterReading } from "../audio/meter.ts";
 import type { TrackAudio, TrackParams } from "../audio/mix-graph.ts";
 import type { AudioServices, Player } from "../audio/services.tsx";
+import type { TapBlock } from "../audio/tap.ts";
+import type { RecorderAudio, TakeSchedule } from "../recording/record-audio.ts";
 
 /** A decoded buffer of planar samples, as `decodeAudioData` gives. */
 export function audioBuffer(channels: Float32Array[], sampleRate = 48000): AudioBuffer {
@@ -78,7 +81,62 @@ export class FakePlayer implements Player {
   }
 }
 
+/** A microphone's stream: one track reporting `latency` seconds of input latency. */
+export function fakeStream(deviceId = "mic-1", latency = 0.005) {
+  const track = {
+    stopped: false,
+    stop: () => (track.stopped = true),
+    getSettings: () => ({ deviceId, latency }),
+  };
+  return { track, getTracks: () => [track], getAudioTracks: () => [track] } as unknown as MediaStream & {
+    track: typeof track;
+  };
+}
+
+/**
+ * The recording page's audio: a clock the test sets, an input the test plays into (as the tap would, in
+ * 2048-frame blocks stamped with their context frame), and the count-ins and play-alongs scheduled.
+ */
+export class FakeRecorderAudio implements RecorderAudio {
+  now = 10;
+  sampleRate = 48000;
+  outputLatency = 0.02;
+  devices = [{ deviceId: "mic-1", kind: "audioinput", label: "Desk mic" }] as MediaDeviceInfo[];
+  /** Set to refuse the microphone with this message. */
+  refuse: string | null = null;
+  input: { onReading(r: MeterReading): void; onBlock(b: TapBlock): void } | null = null;
+  schedules: TakeSchedule[] = [];
+  stops = 0;
+  async openInput(deviceId: string) {
+    if (this.refuse) throw new Error(this.refuse);
+    return { stream: fakeStream(deviceId || "mic-1"), devices: this.devices, deviceId: deviceId || "mic-1" };
+  }
+  listen(_stream: MediaStream, onReading: (r: MeterReading) => void, onBlock: (b: TapBlock) => void) {
+    this.input = { onReading, onBlock };
+    return () => {
+      this.input = null;
+    };
+  }
+  clock() {
+    return { now: this.now, sampleRate: this.sampleRate, outputLatency: this.outputLatency };
+  }
+  schedule(s: TakeSchedule) {
+    this.schedules.push(s);
+    return () => {
+      this.stops++;
+    };
+  }
+  /** Plays `x` into the input from context frame `from`, block by block; the clock follows. */
+  play(x: Float32Array, from: number) {
+    for (let o = 0; o < x.length; o += 2048) {
+      this.input?.onBlock({ frame: from + o, data: [x.slice(o, o + 2048)] });
+      this.now = (from + Math.min(x.length, o + 2048)) / this.sampleRate;
+    }
+  }
+}
+
 export interface FakeAudio extends AudioServices {
+  recorder: FakeRecorderAudio;
   /** URLs decoded, in order. */
   decoded: string[];
   mixes: PlayedMix[];
@@ -123,6 +181,10 @@ export function fakeAudio(files: Record<string, AudioBuffer> = {}, strict = fals
       return new Promise((resolve, reject) => {
         fake.renders.push({ audio, params, progress: onProgress, finish: resolve, fail: reject });
       });
+    },
+    recorder: new FakeRecorderAudio(),
+    master: async () => {
+      throw new Error("this test masters nothing");
     },
     createPlayer() {
       const p = new FakePlayer();

@@ -4,7 +4,7 @@
  */
 import "./dom.ts";
 import { afterEach } from "node:test";
-import { cleanup, render } from "@testing-library/react";
+import { cleanup, configure, render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReactElement } from "react";
 import type { User, Wire } from "../api.ts";
@@ -16,6 +16,8 @@ export { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 export { userEvent };
 
 afterEach(() => cleanup());
+// The machine running the tests may be busy: wait up to 5 s for what should appear.
+configure({ asyncUtilTimeout: 5000 });
 
 /** The user the pages see as signed in. */
 export const PAT = { id: "u-pat", email: "pat@example.com", name: "Pat Producer" } as Wire<User>;

@@ -3,10 +3,8 @@
  * and shows what it left — the new master version, its loudness and true peak, the server's QC checks —
  * with the master to play and download. Shown only when the server has the mastering route.
  */
-import { useState } from "react";
 import { api, optional, type VersionJobResult } from "../api.ts";
-import { followJob } from "../jobs.ts";
-import { messageOf } from "../util.ts";
+import { useJob } from "../jobs.ts";
 
 export function ServerMaster({
   versionId,
@@ -17,9 +15,7 @@ export function ServerMaster({
   target: string;
   onDone(): void;
 }) {
-  const [progress, setProgress] = useState<number | null>(null);
-  const [result, setResult] = useState<VersionJobResult | null>(null);
-  const [err, setErr] = useState<string | null>(null);
+  const { progress, result, error: err, run } = useJob<VersionJobResult>();
   return (
     <section className="card" aria-labelledby="srv-master-h">
       <h2 id="srv-master-h">Master on the server</h2>
@@ -34,17 +30,7 @@ export function ServerMaster({
           disabled={!versionId || progress !== null}
           onClick={async () => {
             if (!versionId) return;
-            setErr(null);
-            setResult(null);
-            setProgress(0);
-            try {
-              const job = await followJob(await optional.master({ versionId, target }), setProgress);
-              setResult(job.result as VersionJobResult);
-              onDone();
-            } catch (e) {
-              setErr(messageOf(e));
-            }
-            setProgress(null);
+            if (await run(() => optional.master({ versionId, target }))) onDone();
           }}
         >
           Master on the server

@@ -4,7 +4,7 @@ import { allows, api, type Take, type Wire } from "../api.ts";
 import { Link } from "../router.tsx";
 import { messageOf, useLoad } from "../util.ts";
 
-export function Takes({
+export function TakeList({
   songId,
   roles,
   reloadKey = 0,

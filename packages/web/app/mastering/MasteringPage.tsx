@@ -1,45 +1,26 @@
 /**
  * Mastering: pick a version and a delivery target, run the engine's loudness-targeted true-peak limiting (in
  * a worker), compare loudness over time and spectrum before/after, tick the QC checklist, download the
- * deliverables or add the master to the version stack.
+ * deliverables or add the master to the version stack; or master on the server (ServerMaster).
  */
 import { CD_DEFAULT_LUFS, TARGETS } from "@controlroom/engine/mastering/targets.ts";
 import { useMemo, useState } from "react";
 import { allows, api, may, optional } from "../api.ts";
-import { decodeUrl } from "../audio/context.ts";
 import type { MasterOutcome } from "../audio/mastering.ts";
 import { db } from "../audio/meter.ts";
 import { qcChecklist } from "../audio/qc.ts";
+import { useAudio } from "../audio/services.tsx";
 import { encodeWav } from "../audio/wav.ts";
-import { ServerMaster } from "../components/ServerMaster.tsx";
 import { Link } from "../router.tsx";
 import { messageOf, useLoad } from "../util.ts";
+import { LineChart } from "./LineChart.tsx";
+import { ServerMaster } from "./ServerMaster.tsx";
+import { masteringSource, withAudio } from "./sources.ts";
 
 const TARGET_LIST = Object.values(TARGETS);
 
-function runWorker(channels: Float32Array[], rate: number, target: string, onProgress: (f: number) => void) {
-  return new Promise<MasterOutcome>((resolve, reject) => {
-    const w = new Worker(new URL("../audio/master-worker.ts", import.meta.url), { type: "module" });
-    w.onmessage = (ev) => {
-      if (ev.data.progress !== undefined) onProgress(ev.data.progress);
-      if (ev.data.result) {
-        w.terminate();
-        resolve(ev.data.result);
-      }
-      if (ev.data.error) {
-        w.terminate();
-        reject(new Error(ev.data.error));
-      }
-    };
-    w.onerror = (e) => {
-      w.terminate();
-      reject(new Error(e.message));
-    };
-    w.postMessage({ channels, rate, target });
-  });
-}
-
-export function Mastering({ songId }: { songId: string }) {
+export function MasteringPage({ songId }: { songId: string }) {
+  const audio = useAudio();
   const [song] = useLoad(() => api.song(songId), [songId]);
   const [project] = useLoad(
     () => (song ? api.project(song.projectId) : Promise.resolve(null)),
@@ -48,7 +29,7 @@ export function Mastering({ songId }: { songId: string }) {
   const [versions, , reloadVersions] = useLoad(() => api.versions(songId), [songId]);
   const [routes] = useLoad(() => optional.routes(), []);
   const serverMaster = !!routes?.master;
-  const sources = useMemo(() => (versions ?? []).filter((v) => v.blobSha256), [versions]);
+  const sources = useMemo(() => withAudio(versions ?? []), [versions]);
   const [sourceId, setSourceId] = useState("");
   const [targetName, setTargetName] = useState("spotify");
   const [progress, setProgress] = useState<number | null>(null);
@@ -56,8 +37,7 @@ export function Mastering({ songId }: { songId: string }) {
     (MasterOutcome & { rate: number; files: { label: string; url: string; blob: Blob }[] }) | null
   >(null);
   const [msg, setMsg] = useState<string | null>(null);
-  const source =
-    sources.find((v) => v.id === sourceId) ?? sources.find((v) => v.kind === "mix") ?? sources[0];
+  const source = masteringSource(sources, sourceId);
 
   async function run() {
     if (!source?.blobSha256) return;
@@ -65,9 +45,9 @@ export function Mastering({ songId }: { songId: string }) {
     setResult(null);
     setProgress(0);
     try {
-      const buf = await decodeUrl(api.blobUrl(source.blobSha256));
+      const buf = await audio.decode(api.blobUrl(source.blobSha256));
       const ch = Array.from({ length: buf.numberOfChannels }, (_, c) => buf.getChannelData(c).slice());
-      const r = await runWorker(ch, buf.sampleRate, targetName, setProgress);
+      const r = await audio.master(ch, buf.sampleRate, targetName, setProgress);
       const b24 = encodeWav(r.output, buf.sampleRate, 24);
       const b16 = encodeWav(r.output, buf.sampleRate, 16);
       setResult({
@@ -243,53 +223,3 @@ export function Mastering({ songId }: { songId: string }) {
 }
 
 const hz = (f: number) => (f >= 1000 ? `${f / 1000}k` : `${f}`);
-
-function LineChart({
-  title,
-  series,
-  xLabel,
-  min,
-  max,
-}: {
-  title: string;
-  series: { name: string; y: number[]; cls: string }[];
-  xLabel(i: number): string;
-  min: number;
-  max: number;
-}) {
-  const W = 480;
-  const H = 180;
-  const n = Math.max(2, ...series.map((s) => s.y.length));
-  const x = (i: number) => 30 + (i / (n - 1)) * (W - 40);
-  const y = (v: number) =>
-    10 + (1 - (Math.max(min, Math.min(max, Number.isFinite(v) ? v : min)) - min) / (max - min)) * (H - 30);
-  const ticks = [0, Math.floor(n / 3), Math.floor((2 * n) / 3), n - 1];
-  return (
-    <figure>
-      <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={title}>
-        {[max, (max + min) / 2, min].map((v) => (
-          <text key={v} x={0} y={y(v) + 4} className="axis">
-            {v}
-          </text>
-        ))}
-        {ticks.map((i) => (
-          <text key={i} x={x(i) - 10} y={H - 4} className="axis">
-            {xLabel(i)}
-          </text>
-        ))}
-        {series.map((s) => (
-          <polyline
-            key={s.name}
-            fill="none"
-            className={`line ${s.cls}`}
-            points={s.y.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ")}
-          />
-        ))}
-      </svg>
-      <p className="small">
-        <span className="key before">■</span> before <span className="key after">■</span> after
-      </p>
-    </figure>
-  );
-}

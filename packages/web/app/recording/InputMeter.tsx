@@ -1,0 +1,26 @@
+/** The recording input's meter: a level bar over −60…0 dBFS and peak, momentary loudness and true peak. */
+import { db, type MeterReading } from "../audio/meter.ts";
+
+const SILENCE = Number.NEGATIVE_INFINITY;
+
+export function InputMeter({ reading }: { reading: MeterReading | null }) {
+  const peak = reading?.peakDb ?? Number.NaN;
+  return (
+    <>
+      <meter
+        className="level"
+        aria-label="Input level"
+        min={-60}
+        max={0}
+        low={-18}
+        high={-6}
+        optimum={-24}
+        value={Math.max(-60, Number.isFinite(peak) ? peak : -60)}
+      />
+      <p className="readout" data-testid="input-meter">
+        Input peak {db(reading?.peakDb ?? SILENCE)} dBFS · momentary {db(reading?.momentaryLufs ?? SILENCE)}{" "}
+        LUFS · true peak {db(reading?.truePeakDb ?? SILENCE)} dBTP
+      </p>
+    </>
+  );
+}

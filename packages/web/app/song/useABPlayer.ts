@@ -1,0 +1,128 @@
+/**
+ * The song page's player for one version (and the one compared with it): decodes both, matches their
+ * loudness, draws peaks (the server's if it has them, else from the decoded file), and follows the playhead.
+ * Both sides play at once from the same start, so switching A/B keeps the playhead (ab-player.ts).
+ */
+import { useEffect, useState } from "react";
+import { api } from "../api.ts";
+import { peaksOf } from "../audio/peaks.ts";
+import { useAudio } from "../audio/services.tsx";
+import { messageOf } from "../util.ts";
+import { type LoudnessMatch, loudnessMatch } from "./loudness-match.ts";
+import type { V } from "./versions.ts";
+
+export interface ABPlayerState {
+  peaks: number[][] | null;
+  /** Seconds. */
+  duration: number;
+  /** The playhead, seconds. */
+  time: number;
+  playing: boolean;
+  /** Decoded and ready to play. */
+  ready: boolean;
+  /** The side heard: 0 = A (the version), 1 = B (the one compared). */
+  side: 0 | 1;
+  match: LoudnessMatch;
+  error: string | null;
+  toggle(): void;
+  /** Plays from `t` seconds. */
+  playFrom(t: number): void;
+  /** Moves the playhead to `t` seconds (keeps playing if playing). */
+  seek(t: number): void;
+  /** Moves the playhead by `seconds` (negative: back). */
+  step(seconds: number): void;
+  switchTo(side: 0 | 1): void;
+}
+
+export function useABPlayer(version: V, compare: V | null): ABPlayerState {
+  const audio = useAudio();
+  const [player] = useState(() => audio.createPlayer());
+  const [peaks, setPeaks] = useState<number[][] | null>(null);
+  const [duration, setDuration] = useState(0);
+  const [time, setTime] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [side, setSide] = useState<0 | 1>(0);
+  const [ready, setReady] = useState(false);
+  const [match, setMatch] = useState<LoudnessMatch>({ gains: [0, 0], how: "server" });
+  const [error, setError] = useState<string | null>(null);
+
+  // Decode the version (and the one compared), and draw peaks: the server's if it has them.
+  useEffect(() => {
+    let live = true;
+    if (version.blobSha256)
+      api.peaks(version.blobSha256).then(
+        (pk) => {
+          if (!live || !pk) return;
+          setPeaks(pk.peaks);
+          setDuration(pk.duration);
+        },
+        () => {},
+      );
+    const urls = [version, compare].map((v) => (v?.blobSha256 ? api.blobUrl(v.blobSha256) : null));
+    Promise.all(urls.map((u) => (u ? audio.decode(u) : Promise.resolve(null)))).then(
+      ([a, b]) => {
+        if (!live || !a) return;
+        const m = loudnessMatch(version, compare, a, b);
+        setMatch(m);
+        player.setSides(
+          { buffer: a, gainDb: m.gains[0] },
+          b && compare ? { buffer: b, gainDb: m.gains[1] } : null,
+        );
+        setDuration(a.duration);
+        setPeaks((old) => old ?? peaksOf(a));
+        setReady(true);
+      },
+      (e) => live && setError(messageOf(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [version, compare, audio, player]);
+
+  // Follow the playhead every frame; let go of the audio when the page goes.
+  useEffect(() => {
+    player.onEnded = () => setPlaying(false);
+    let raf = 0;
+    const tick = () => {
+      setTime(player.time);
+      raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    return () => {
+      cancelAnimationFrame(raf);
+      player.dispose();
+    };
+  }, [player]);
+
+  return {
+    peaks,
+    duration,
+    time,
+    playing,
+    ready,
+    side,
+    match,
+    error,
+    toggle() {
+      if (player.playing) player.pause();
+      else player.play();
+      setPlaying(player.playing);
+    },
+    playFrom(t) {
+      player.play(t);
+      setPlaying(true);
+    },
+    seek(t) {
+      player.seek(t);
+      setTime(player.time);
+    },
+    step(seconds) {
+      player.seek(player.time + seconds);
+      setTime(player.time);
+    },
+    switchTo(s) {
+      player.switchTo(s);
+      setSide(s);
+    },
+  };
+}
