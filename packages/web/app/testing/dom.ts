@@ -9,4 +9,12 @@ import { GlobalRegistrator } from "@happy-dom/global-registrator";
 GlobalRegistrator.register({ url: "http://127.0.0.1:4000/", width: 1280, height: 800 });
 // Tells React that updates in tests are wrapped in act() (Testing Library does that).
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-after(() => GlobalRegistrator.unregister());
+after(async () => {
+  // Let what the last test left in flight (a reload answered after its end, React's scheduled work) finish
+  // against the document before it goes.
+  await new Promise((r) => setTimeout(r, 20));
+  await (
+    globalThis as unknown as { happyDOM?: { waitUntilComplete(): Promise<void> } }
+  ).happyDOM?.waitUntilComplete();
+  await GlobalRegistrator.unregister();
+});

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { api } from "../api.ts";
+import { render, screen, userEvent, waitFor, within } from "../testing/render.tsx";
+import { stub } from "../testing/stub.ts";
+import { ActivityFeed } from "./ActivityFeed.tsx";
+import { StageBoard } from "./StageBoard.tsx";
+import { Team } from "./Team.tsx";
+
+const SONGS = [
+  {
+    id: "s1",
+    title: "City Hums",
+    position: 1,
+    status: "tracking",
+    openComments: 2,
+    openTasks: 1,
+    latestVersion: { kind: "mix", number: 3, approvalState: "needs_changes" },
+  },
+  {
+    id: "s2",
+    title: "Night Bus",
+    position: 2,
+    status: "idea",
+    openComments: 0,
+    openTasks: 0,
+    latestVersion: null,
+  },
+];
+const COUNTS = { idea: 1, tracking: 1 };
+
+function board(canMove: boolean, moves: [string, string][] = []) {
+  return render(
+    <StageBoard
+      songs={SONGS}
+      counts={COUNTS}
+      canMove={canMove}
+      canAdd={canMove}
+      projectId="p1"
+      onMove={(id, stage) => moves.push([id, stage])}
+      onAdded={() => {}}
+    />,
+  );
+}
+
+describe("StageBoard", () => {
+  it("puts each song in its stage's column with its counts and latest version", () => {
+    board(true);
+    const tracking = screen.getByRole("listitem", { name: "Stage tracking" });
+    within(tracking).getByRole("link", { name: "City Hums" });
+    within(tracking).getByText("2 open comments · 1 tasks · mix v3 needs changes");
+    within(screen.getByRole("listitem", { name: "Stage idea" })).getByRole("link", { name: "Night Bus" });
+    assert.equal(within(screen.getByRole("listitem", { name: "Stage mixing" })).queryByRole("link"), null);
+  });
+
+  it("moves a song with its card's menu", async () => {
+    const moves: [string, string][] = [];
+    board(true, moves);
+    await userEvent.selectOptions(screen.getByLabelText("Move “City Hums” to"), "mixing");
+    assert.deepEqual(moves, [["s1", "mixing"]]);
+  });
+
+  it("moves a song dropped on another column", async () => {
+    const moves: [string, string][] = [];
+    board(true, moves);
+    const card = document.querySelector('[data-song="Night Bus"]') as HTMLElement;
+    assert.equal(card.getAttribute("draggable"), "true");
+    const data = new Map<string, string>();
+    const dataTransfer = {
+      setData: (k: string, v: string) => data.set(k, v),
+      getData: (k: string) => data.get(k) ?? "",
+    };
+    const { fireEvent } = await import("../testing/render.tsx");
+    fireEvent.dragStart(card, { dataTransfer });
+    fireEvent.drop(screen.getByRole("listitem", { name: "Stage tracking" }), { dataTransfer });
+    assert.deepEqual(moves, [["s2", "tracking"]]);
+  });
+
+  it("gives those who may not move songs nothing to drag and no menu", () => {
+    board(false);
+    assert.equal(document.querySelectorAll('[draggable="true"]').length, 0);
+    assert.equal(screen.queryByLabelText(/^Move “/), null);
+    assert.equal(screen.queryByLabelText("New song title"), null);
+  });
+
+  it("adds a song with its tempo", async () => {
+    const calls = stub(api, { createSong: async () => ({}) });
+    let added = 0;
+    render(
+      <StageBoard
+        songs={[]}
+        counts={{}}
+        canMove
+        canAdd
+        projectId="p1"
+        onMove={() => {}}
+        onAdded={() => added++}
+      />,
+    );
+    await userEvent.type(screen.getByLabelText("New song title"), "Low Tide");
+    await userEvent.type(screen.getByLabelText("Tempo (BPM)"), "96");
+    await userEvent.click(screen.getByRole("button", { name: "Add song" }));
+    await waitFor(() => assert.equal(added, 1));
+    assert.deepEqual(calls.createSong, [["p1", { title: "Low Tide", tempoBpm: 96 }]]);
+    assert.equal((screen.getByLabelText("New song title") as HTMLInputElement).value, "");
+  });
+});
+
+describe("Team", () => {
+  const TEAM = [
+    { userId: "u1", name: "Pat Producer", email: "pat@example.com", roles: ["producer"] },
+    { userId: "u2", name: "Eve Engineer", email: "eve@example.com", roles: ["engineer"] },
+  ];
+
+  it("lists members with their roles", () => {
+    render(<Team projectId="p1" team={TEAM} canManage={false} onChange={() => {}} />);
+    screen.getByText(/Eve Engineer/);
+    screen.getByText(/— engineer$/);
+    assert.equal(screen.queryByLabelText("Invite by e-mail"), null);
+  });
+
+  it("invites by e-mail with a role, keeping a member's other roles", async () => {
+    const calls = stub(api, { setRoles: async () => ({}) });
+    let changed = 0;
+    render(<Team projectId="p1" team={TEAM} canManage onChange={() => changed++} />);
+    await userEvent.type(screen.getByLabelText("Invite by e-mail"), "Eve@example.com");
+    await userEvent.selectOptions(screen.getByLabelText("Role"), "mixing_engineer");
+    await userEvent.click(screen.getByRole("button", { name: "Invite" }));
+    await screen.findByText("Invited Eve@example.com as mixing engineer.");
+    assert.deepEqual(calls.setRoles, [
+      ["p1", { email: "Eve@example.com", roles: ["engineer", "mixing_engineer"] }],
+    ]);
+    assert.equal(changed, 1);
+  });
+
+  it("shows the server's refusal", async () => {
+    stub(api, {
+      setRoles: async () => {
+        throw new Error("email: no account for new@example.com");
+      },
+    });
+    render(<Team projectId="p1" team={TEAM} canManage onChange={() => {}} />);
+    await userEvent.type(screen.getByLabelText("Invite by e-mail"), "new@example.com");
+    await userEvent.click(screen.getByRole("button", { name: "Invite" }));
+    await screen.findByText("email: no account for new@example.com");
+  });
+});
+
+describe("ActivityFeed", () => {
+  it("lists who did what, at most 15", () => {
+    const entries = Array.from({ length: 20 }, (_, i) => ({
+      id: i,
+      actorId: "u1",
+      actorName: i === 0 ? null : "Pat Producer",
+      action: "song.status_change",
+      subjectId: null,
+      detail: {},
+      at: "2025-03-01T12:00:00Z",
+    }));
+    render(<ActivityFeed entries={entries} />);
+    const items = screen.getAllByRole("listitem");
+    assert.equal(items.length, 15);
+    assert.match(items[0].textContent ?? "", /system: song.status change$/);
+    assert.match(items[1].textContent ?? "", /Pat Producer: song.status change$/);
+  });
+
+  it("says who may see it when the user's roles do not", () => {
+    render(<ActivityFeed entries={null} />);
+    screen.getByText("The activity log is visible to producers and the label.");
+  });
+});
