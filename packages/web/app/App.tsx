@@ -1,11 +1,11 @@
 /** The app shell: who is signed in, the top bar, and which page the path shows. */
 import { useEffect, useState } from "react";
+import { SignInPage } from "./account/SignInPage.tsx";
 import { api, type User, type Wire } from "./api.ts";
 import { DashboardPage } from "./dashboard/DashboardPage.tsx";
 import { MasteringPage } from "./mastering/MasteringPage.tsx";
 import { MixerPage } from "./mixer/MixerPage.tsx";
-import { Projects } from "./pages/Projects.tsx";
-import { SignIn } from "./pages/SignIn.tsx";
+import { ProjectsPage } from "./projects/ProjectsPage.tsx";
 import { RecordingPage } from "./recording/RecordingPage.tsx";
 import { Link, match, navigate, usePath } from "./router.tsx";
 import { SessionContext } from "./session.tsx";
@@ -18,7 +18,7 @@ function Page({ path }: { path: string }) {
   if ((m = match("/songs/:id/mastering", path))) return <MasteringPage songId={m.id} />;
   if ((m = match("/songs/:id/record", path))) return <RecordingPage songId={m.id} />;
   if ((m = match("/songs/:id", path))) return <SongPage songId={m.id} />;
-  return <Projects />;
+  return <ProjectsPage />;
 }
 
 export function App() {
@@ -57,7 +57,7 @@ export function App() {
           </nav>
         )}
       </header>
-      <main>{user ? <Page path={path} /> : <SignIn />}</main>
+      <main>{user ? <Page path={path} /> : <SignInPage />}</main>
     </SessionContext.Provider>
   );
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { api } from "../api.ts";
-import { render, screen, userEvent, waitFor, within } from "../testing/render.tsx";
+import { fireEvent, render, screen, userEvent, waitFor, within } from "../testing/render.tsx";
 import { stub } from "../testing/stub.ts";
 import { ActivityFeed } from "./ActivityFeed.tsx";
 import { StageBoard } from "./StageBoard.tsx";
@@ -70,7 +70,6 @@ describe("StageBoard", () => {
       setData: (k: string, v: string) => data.set(k, v),
       getData: (k: string) => data.get(k) ?? "",
     };
-    const { fireEvent } = await import("../testing/render.tsx");
     fireEvent.dragStart(card, { dataTransfer });
     fireEvent.drop(screen.getByRole("listitem", { name: "Stage tracking" }), { dataTransfer });
     assert.deepEqual(moves, [["s2", "tracking"]]);

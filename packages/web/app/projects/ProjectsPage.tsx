@@ -6,7 +6,7 @@ import { messageOf, useLoad, words } from "../util.ts";
 
 const KINDS = ["album", "ep", "single"];
 
-export function Projects() {
+export function ProjectsPage() {
   const [workspaces, wsError, reload] = useLoad(() => api.workspaces(), []);
   const ws = workspaces?.[0];
   const [projects] = useLoad(() => (ws ? api.projects(ws.id) : Promise.resolve([])), [ws?.id]);

@@ -4,7 +4,7 @@ import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { messageOf } from "../util.ts";
 
-export function SignIn() {
+export function SignInPage() {
   const { setUser } = useSession();
   const [mode, setMode] = useState<"in" | "up">("in");
   const [email, setEmail] = useState("");
