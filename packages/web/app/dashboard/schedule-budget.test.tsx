@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ApiError, api } from "../api.ts";
+import { render, screen, userEvent, waitFor } from "../testing/render.tsx";
+import { stub } from "../testing/stub.ts";
+import { BookingForm, zonedToIso } from "./BookingForm.tsx";
+import { BudgetChart } from "./BudgetChart.tsx";
+import { conflictsOf } from "./Calendar.tsx";
+
+const ROOMS = [{ id: "r1", name: "Studio A", hourlyRateMinor: 5000, currency: "EUR" }] as never[];
+const TEAM = [{ userId: "u2", name: "Eve Engineer", email: "eve@example.com", roles: ["engineer"] }];
+
+describe("zonedToIso", () => {
+  it("reads the wall time in the booking's zone, summer and winter", () => {
+    assert.equal(zonedToIso("2027-07-01T10:00", "Europe/Berlin"), "2027-07-01T08:00:00.000Z");
+    assert.equal(zonedToIso("2027-01-15T10:00", "Europe/Berlin"), "2027-01-15T09:00:00.000Z");
+    assert.equal(zonedToIso("2027-01-15T10:00", "America/New_York"), "2027-01-15T15:00:00.000Z");
+    assert.equal(zonedToIso("2027-01-15T10:00", "UTC"), "2027-01-15T10:00:00.000Z");
+  });
+});
+
+describe("BookingForm", () => {
+  async function fill(title: string) {
+    await userEvent.type(screen.getByLabelText("Booking title"), title);
+    await userEvent.selectOptions(screen.getByLabelText(/^Room/), "Studio A");
+    await userEvent.click(screen.getByLabelText("Eve Engineer"));
+    await userEvent.type(screen.getByLabelText("Starts"), "2027-07-01T10:00");
+    await userEvent.type(screen.getByLabelText("Ends"), "2027-07-01T18:00");
+    const tz = screen.getByLabelText("Time zone");
+    await userEvent.clear(tz);
+    await userEvent.type(tz, "Europe/Berlin");
+    await userEvent.click(screen.getByRole("button", { name: "Book" }));
+  }
+
+  it("books the room and people at the zone's instants and says so in local time", async () => {
+    const calls = stub(api, {
+      createBooking: async () => ({
+        title: "Drums tracking",
+        status: "hold",
+        localStart: "2027-07-01 10:00",
+        localEnd: "2027-07-01 18:00",
+      }),
+    });
+    let booked = 0;
+    render(<BookingForm projectId="p1" rooms={ROOMS} team={TEAM} onBooked={() => booked++} />);
+    await fill("Drums tracking");
+    await screen.findByText("Booked “Drums tracking” 2027-07-01 10:00–18:00 (hold).");
+    assert.deepEqual(calls.createBooking[0], [
+      "p1",
+      {
+        title: "Drums tracking",
+        roomId: "r1",
+        people: ["u2"],
+        status: "hold",
+        startsAt: "2027-07-01T08:00:00.000Z",
+        endsAt: "2027-07-01T16:00:00.000Z",
+        timeZone: "Europe/Berlin",
+      },
+    ]);
+    assert.equal(booked, 1);
+    assert.equal((screen.getByLabelText("Booking title") as HTMLInputElement).value, "");
+  });
+
+  it("flags the server's conflict refusal as an alert naming the other booking", async () => {
+    stub(api, {
+      createBooking: async () => {
+        throw new ApiError(409, "Studio A is booked for “Drums tracking” 10:00–18:00", null);
+      },
+    });
+    render(<BookingForm projectId="p1" rooms={ROOMS} team={TEAM} onBooked={() => {}} />);
+    await fill("Vocal overdubs");
+    const alert = await screen.findByRole("alert");
+    assert.equal(alert.textContent, "⚠ Conflict: Studio A is booked for “Drums tracking” 10:00–18:00");
+  });
+
+  it("shows other refusals as they are, not as a conflict", async () => {
+    stub(api, {
+      createBooking: async () => {
+        throw new ApiError(400, "endsAt: must be after startsAt", null);
+      },
+    });
+    render(<BookingForm projectId="p1" rooms={ROOMS} team={TEAM} onBooked={() => {}} />);
+    await fill("Backwards");
+    await waitFor(() =>
+      assert.equal(screen.getByRole("status").textContent, "endsAt: must be after startsAt"),
+    );
+    assert.equal(screen.queryByRole("alert"), null);
+  });
+});
+
+describe("conflictsOf", () => {
+  const b = (id: string, from: string, to: string, o: Record<string, unknown> = {}) =>
+    ({
+      id,
+      title: `booking ${id}`,
+      roomId: "r1",
+      people: [],
+      status: "hold",
+      startsAt: from,
+      endsAt: to,
+      ...o,
+    }) as never;
+
+  it("pairs live bookings that overlap and share a room or a person", () => {
+    const c = conflictsOf([
+      b("a", "2027-07-01T08:00:00Z", "2027-07-01T16:00:00Z"),
+      b("b", "2027-07-01T14:00:00Z", "2027-07-01T18:00:00Z"),
+      b("c", "2027-07-01T16:00:00Z", "2027-07-01T17:00:00Z", { roomId: "r2", people: ["u2"] }),
+      b("d", "2027-07-01T15:00:00Z", "2027-07-01T20:00:00Z", {
+        roomId: null,
+        people: ["u2"],
+        status: "cancelled",
+      }),
+    ]);
+    assert.deepEqual(Object.fromEntries(c), { a: ["booking b"], b: ["booking a"] });
+  });
+
+  it("does not count bookings that only touch end to start", () => {
+    const c = conflictsOf([
+      b("a", "2027-07-01T08:00:00Z", "2027-07-01T16:00:00Z"),
+      b("b", "2027-07-01T16:00:00Z", "2027-07-01T18:00:00Z"),
+    ]);
+    assert.equal(c.size, 0);
+  });
+});
+
+describe("BudgetChart", () => {
+  const totals = (plannedMinor: number, actualMinor: number) => ({
+    plannedMinor,
+    actualMinor,
+    remainingMinor: plannedMinor - actualMinor,
+    over: actualMinor > plannedMinor,
+  });
+
+  it("draws planned and actual per category, the overspend marked, and the totals in money", () => {
+    render(
+      <BudgetChart
+        summary={
+          {
+            currency: "EUR",
+            lines: [],
+            actuals: [],
+            byCategory: { studio: totals(80000, 20000), session_musicians: totals(10000, 15000) },
+            total: totals(90000, 35000),
+            warnings: ["session musicians is 50.00 EUR over plan"],
+          } as never
+        }
+      />,
+    );
+    const chart = screen.getByRole("img", { name: "Budget planned versus actual by category" });
+    const bars = chart.querySelectorAll("rect.planned, rect.actual, rect.over");
+    // Two categories × planned/actual, and the legend's three keys.
+    assert.equal(bars.length, 7);
+    assert.equal(chart.querySelectorAll("g rect.over").length, 2);
+    screen.getByText("session musicians");
+    screen.getByText("Planned 900.00 EUR · actual 350.00 EUR · remaining 550.00 EUR");
+    screen.getByText("⚠ session musicians is 50.00 EUR over plan");
+  });
+});
