@@ -4,6 +4,7 @@
  * with the master to play and download. Shown only when the server has the mastering route.
  */
 import { api, optional, type VersionJobResult } from "../api.ts";
+import { JobProgress } from "../JobProgress.tsx";
 import { useJob } from "../jobs.ts";
 
 export function ServerMaster({
@@ -35,15 +36,7 @@ export function ServerMaster({
         >
           Master on the server
         </button>
-        {progress !== null && (
-          <label>
-            Mastering job progress
-            <progress max={1} value={progress} />
-          </label>
-        )}
-        {progress !== null && (
-          <span role="status">Mastering on the server… {Math.round(progress * 100)}%</span>
-        )}
+        <JobProgress label="Mastering job progress" doing="Mastering on the server…" progress={progress} />
       </div>
       {err && <p className="error">{err}</p>}
       {result && (

@@ -4,6 +4,7 @@
  * play and download what the server rendered.
  */
 import { api, type SongSession, type VersionJobResult } from "../api.ts";
+import { JobProgress } from "../JobProgress.tsx";
 
 export interface SessionPanelProps {
   session: SongSession | null | undefined;
@@ -63,15 +64,7 @@ export function SessionPanel({
             Render on the server
           </button>
         )}
-        {progress !== null && (
-          <label>
-            Render job progress
-            <progress max={1} value={progress} />
-          </label>
-        )}
-        {progress !== null && (
-          <span role="status">Rendering on the server… {Math.round(progress * 100)}%</span>
-        )}
+        <JobProgress label="Render job progress" doing="Rendering on the server…" progress={progress} />
       </div>
       {note && <p role="status">{note}</p>}
       {serverMix?.mix && (
