@@ -102,6 +102,7 @@ const table = [
     "ffmpeg s",
     ...(withLoudgain ? ["loudgain s"] : []),
     "speed vs ffmpeg",
+    "CPU s (ffmpeg)",
     "peak MiB",
     "I LUFS (ffmpeg)",
     "LRA LU (ffmpeg)",
@@ -117,6 +118,7 @@ for (const r of rows) {
     range(r.ff.map((x) => x.seconds)),
     ...(withLoudgain ? [range(r.lg.map((x) => x.seconds))] : []),
     `${range(r.ratios)}x`,
+    `${range(r.ours.map((x) => x.cpuSeconds))} (${range(r.ff.map((x) => x.cpuSeconds))})`,
     range(
       r.ours.map((x) => x.maxRssMiB),
       0,

@@ -69,6 +69,14 @@ function vectorsPerTurn(branches: number): number {
   return branches >= 3 ? 1 : branches === 2 ? 2 : 4;
 }
 
+/** Taps per branch summed exactly by the per-output test (the largest ones); the rest are bounded. */
+const TEST_TAPS = 4;
+/**
+ * Relative margin of the per-output test: it skips only when its bound is below the peak by this much,
+ * far more than the rounding of the bound and of the exact sums (≈ 30 ulps).
+ */
+const TEST_MARGIN = 1e-9;
+
 /** run(bytes, peak, before) → peak: bytes = 4 × frames. */
 function generate(phases: readonly Float64Array[], bound: number, chunk: number): Uint8Array {
   const P = phases.length;
@@ -77,18 +85,32 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
   const V = vectorsPerTurn(P);
   if (chunk % 8 !== 0 || chunk % (2 * V) !== 0)
     throw new RangeError(`chunk ${chunk} does not fit the kernel`);
+  // Per branch, the taps the test sums and the gain bound Σ|h| of the others.
+  const central = phases.map((h) =>
+    Array.from(h.keys())
+      .sort((a, b) => Math.abs(h[b]) - Math.abs(h[a]))
+      .slice(0, TEST_TAPS)
+      .sort((a, b) => a - b),
+  );
+  const rest = phases.map((h, p) =>
+    h.reduce((sum, v, j) => (central[p].includes(j) ? sum : sum + Math.abs(v)), 0),
+  );
+  const testTaps = [...new Set(central.flat())].sort((a, b) => a - b);
   // Parameters, then locals.
   const BYTES = 0;
   const PEAK = 1;
   const BEFORE = 2;
   const AT = 3; // byte address of the chunk's first output
-  const PTR = 4; // byte address of the output pair being interpolated
+  const PTR = 4; // byte address of the output pairs being interpolated
   const END = 5;
   const CUR = 6; // this chunk's max |x|
-  const PV = 7; // peak as two lanes, while interpolating
-  const X = 8;
-  const M = 9;
-  const ACC = 10; // ACC + v·P + p
+  const MX = 7; // max |x| over the chunk's taps
+  const PV = 8; // peak as two lanes, while interpolating
+  const X = 9;
+  const M = 10;
+  const THR = 11; // THR + p: per branch, the largest |central sum| that cannot beat the peak
+  const CX = THR + P; // CX + v·testTaps + k: samples the test reads
+  const ACC = CX + V * testTaps.length; // ACC + v·P + p
   const b: number[] = [];
   b.push(...op.i32Const(0), ...op.localSet(AT), ...op.loop);
   // Max |x| of the chunk's new samples, four at a time.
@@ -106,11 +128,12 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
   for (let lane = 0; lane < 4; lane++) b.push(...op.localGet(M), ...simdOp.f32x4ExtractLane(lane));
   b.push(...op.f32Max, ...op.f32Max, ...op.f32Max, ...op.f64PromoteF32, ...op.localTee(CUR));
   b.push(...op.localGet(PEAK), ...op.f64Max, ...op.localSet(PEAK));
-  // Interpolate when the bound beats the peak.
+  // Interpolate when the chunk's bound beats the peak.
   b.push(
     ...op.localGet(BEFORE),
     ...op.localGet(CUR),
     ...op.f64Max,
+    ...op.localTee(MX),
     ...op.f64Const(bound),
     ...op.f64Mul,
     ...op.localGet(PEAK),
@@ -118,6 +141,19 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
     ...op.if,
   );
   b.push(...op.localGet(PEAK), ...simdOp.f64x2Splat, ...op.localSet(PV));
+  for (let p = 0; p < P; p++) {
+    b.push(
+      ...op.localGet(PEAK),
+      ...op.f64Const(1 - TEST_MARGIN),
+      ...op.f64Mul,
+      ...op.localGet(MX),
+      ...op.f64Const(rest[p]),
+      ...op.f64Mul,
+      ...op.f64Sub,
+      ...simdOp.f64x2Splat,
+      ...op.localSet(THR + p),
+    );
+  }
   b.push(
     ...op.localGet(AT),
     ...op.localTee(PTR),
@@ -126,17 +162,36 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
     ...op.localSet(END),
   );
   b.push(...op.loop);
+  // The test: |sum over the largest taps| + (Σ|h| of the rest) × max |x| bounds each output; the exact sums
+  // run only when some output's bound beats the peak.
+  const load = (v: number, j: number) => [
+    ...op.localGet(PTR),
+    ...simdOp.load64Zero(4 * (H - j + 2 * v)),
+    ...simdOp.f64x2PromoteLowF32x4,
+  ];
+  for (let v = 0; v < V; v++)
+    testTaps.forEach((j, k) => {
+      b.push(...load(v, j), ...op.localSet(CX + v * testTaps.length + k));
+    });
+  let tests = 0;
+  for (let v = 0; v < V; v++) {
+    for (let p = 0; p < P; p++) {
+      central[p].forEach((j, i) => {
+        b.push(...op.localGet(CX + v * testTaps.length + testTaps.indexOf(j)));
+        b.push(...simdOp.f64x2Const(phases[p][j]), ...simdOp.f64x2Mul);
+        if (i > 0) b.push(...simdOp.f64x2Add);
+      });
+      b.push(...simdOp.f64x2Abs, ...op.localGet(THR + p), ...simdOp.f64x2Gt);
+      if (tests++ > 0) b.push(...simdOp.v128Or);
+    }
+  }
+  b.push(...simdOp.v128AnyTrue, ...op.if);
   const started = new Array<boolean>(V * P).fill(false);
   for (let j = 0; j < T; j++) {
     if (phases.every((h) => h[j] === 0)) continue;
     for (let v = 0; v < V; v++) {
       // Outputs n + 2v and n + 2v + 1 take x[n + 2v − j] and the sample after it.
-      b.push(
-        ...op.localGet(PTR),
-        ...simdOp.load64Zero(4 * (H - j + 2 * v)),
-        ...simdOp.f64x2PromoteLowF32x4,
-        ...op.localSet(X),
-      );
+      b.push(...load(v, j), ...op.localSet(X));
       for (let p = 0; p < P; p++) {
         const h = phases[p][j];
         if (h === 0) continue;
@@ -158,6 +213,7 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
       ...op.localSet(PV),
     );
   }
+  b.push(...op.end); // if (test)
   b.push(
     ...op.localGet(PTR),
     ...op.i32Const(8 * V),
@@ -175,7 +231,7 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
     ...simdOp.f64x2ExtractLane(1),
     ...op.f64Max,
     ...op.localSet(PEAK),
-    ...op.end, // if
+    ...op.end, // if (chunk)
   );
   // Next chunk.
   b.push(
@@ -196,8 +252,8 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
     results: [F64],
     locals: [
       [3, I32],
-      [1, F64],
-      [3 + V * P, V128],
+      [2, F64],
+      [3 + P + V * testTaps.length + V * P, V128],
     ],
     body: b,
     memoryPages: Math.ceil(((H + KERNEL_CAPACITY) * 4 + 16) / 65536),

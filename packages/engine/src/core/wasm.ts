@@ -60,6 +60,7 @@ export const op = {
   i32LtU: [0x49],
   f32Max: [0x97],
   f64Gt: [0x64],
+  f64Sub: [0xa1],
   f64Mul: [0xa2],
   f64Max: [0xa5],
   f64PromoteF32: [0xbb],
@@ -99,6 +100,11 @@ export const simdOp = {
   /** Lane-wise `a < b ? b : a` (NaN in b ignored). */
   f32x4Pmax: simd(0xeb),
   f64x2PromoteLowF32x4: simd(0x5f),
+  /** Lane-wise a > b as all-ones / all-zeros (false for NaN). */
+  f64x2Gt: simd(0x4a),
+  v128Or: simd(0x50),
+  /** i32 1 when any bit is set. */
+  v128AnyTrue: simd(0x53),
   f64x2Abs: simd(0xec),
   f64x2Add: simd(0xf0),
   f64x2Mul: simd(0xf2),
