@@ -1,13 +1,4 @@
-import {
-  buildKernelModule,
-  type CompiledKernel,
-  compileKernel,
-  F64,
-  I32,
-  op,
-  simdOp,
-  V128,
-} from "../core/wasm.ts";
+import { buildKernelModule, Code, type CompiledKernel, compileKernel, F64, I32, V128 } from "../core/wasm.ts";
 
 /** New samples the kernel's memory holds per call, after the history. */
 export const KERNEL_CAPACITY = 32768;
@@ -111,142 +102,114 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
   const THR = 11; // THR + p: per branch, the largest |central sum| that cannot beat the peak
   const CX = THR + P; // CX + v·testTaps + k: samples the test reads
   const ACC = CX + V * testTaps.length; // ACC + v·P + p
-  const b: number[] = [];
-  b.push(...op.i32Const(0), ...op.localSet(AT), ...op.loop);
+  const b = new Code();
+  b.i32Const(0).localSet(AT).loop();
   // Max |x| of the chunk's new samples, four at a time.
-  b.push(...simdOp.f64x2Const(0), ...op.localSet(M));
+  b.f64x2Const(0).localSet(M);
   for (let i = 0; i < chunk / 4; i++) {
-    b.push(
-      ...op.localGet(M),
-      ...op.localGet(AT),
-      ...simdOp.load(4 * H + 16 * i),
-      ...simdOp.f32x4Abs,
-      ...simdOp.f32x4Pmax,
-      ...op.localSet(M),
-    );
+    b.localGet(M)
+      .localGet(AT)
+      .v128Load(4 * H + 16 * i)
+      .f32x4Abs()
+      .f32x4Pmax()
+      .localSet(M);
   }
-  for (let lane = 0; lane < 4; lane++) b.push(...op.localGet(M), ...simdOp.f32x4ExtractLane(lane));
-  b.push(...op.f32Max, ...op.f32Max, ...op.f32Max, ...op.f64PromoteF32, ...op.localTee(CUR));
-  b.push(...op.localGet(PEAK), ...op.f64Max, ...op.localSet(PEAK));
+  for (let lane = 0; lane < 4; lane++) b.localGet(M).f32x4ExtractLane(lane);
+  b.f32Max().f32Max().f32Max().f64PromoteF32().localTee(CUR);
+  b.localGet(PEAK).f64Max().localSet(PEAK);
   // Interpolate when the chunk's bound beats the peak.
-  b.push(
-    ...op.localGet(BEFORE),
-    ...op.localGet(CUR),
-    ...op.f64Max,
-    ...op.localTee(MX),
-    ...op.f64Const(bound),
-    ...op.f64Mul,
-    ...op.localGet(PEAK),
-    ...op.f64Gt,
-    ...op.if,
-  );
-  b.push(...op.localGet(PEAK), ...simdOp.f64x2Splat, ...op.localSet(PV));
+  b.localGet(BEFORE).localGet(CUR).f64Max().localTee(MX).f64Const(bound).f64Mul().localGet(PEAK).f64Gt().if();
+  b.localGet(PEAK).f64x2Splat().localSet(PV);
   for (let p = 0; p < P; p++) {
-    b.push(
-      ...op.localGet(PEAK),
-      ...op.f64Const(1 - TEST_MARGIN),
-      ...op.f64Mul,
-      ...op.localGet(MX),
-      ...op.f64Const(rest[p]),
-      ...op.f64Mul,
-      ...op.f64Sub,
-      ...simdOp.f64x2Splat,
-      ...op.localSet(THR + p),
-    );
+    b.localGet(PEAK)
+      .f64Const(1 - TEST_MARGIN)
+      .f64Mul();
+    b.localGet(MX)
+      .f64Const(rest[p])
+      .f64Mul()
+      .f64Sub()
+      .f64x2Splat()
+      .localSet(THR + p);
   }
-  b.push(
-    ...op.localGet(AT),
-    ...op.localTee(PTR),
-    ...op.i32Const(4 * chunk),
-    ...op.i32Add,
-    ...op.localSet(END),
-  );
-  b.push(...op.loop);
+  b.localGet(AT)
+    .localTee(PTR)
+    .i32Const(4 * chunk)
+    .i32Add()
+    .localSet(END);
+  b.loop();
   // The test: |sum over the largest taps| + (Σ|h| of the rest) × max |x| bounds each output; the exact sums
-  // run only when some output's bound beats the peak.
-  const load = (v: number, j: number) => [
-    ...op.localGet(PTR),
-    ...simdOp.load64Zero(4 * (H - j + 2 * v)),
-    ...simdOp.f64x2PromoteLowF32x4,
-  ];
-  for (let v = 0; v < V; v++)
-    testTaps.forEach((j, k) => {
-      b.push(...load(v, j), ...op.localSet(CX + v * testTaps.length + k));
-    });
+  // run only when some output's bound beats the peak. Outputs n + 2v and n + 2v + 1 take x[n + 2v − j]
+  // and the sample after it.
+  const load = (v: number, j: number) =>
+    b
+      .localGet(PTR)
+      .v128Load64Zero(4 * (H - j + 2 * v))
+      .f64x2PromoteLowF32x4();
+  for (let v = 0; v < V; v++) {
+    for (let k = 0; k < testTaps.length; k++) load(v, testTaps[k]).localSet(CX + v * testTaps.length + k);
+  }
   let tests = 0;
   for (let v = 0; v < V; v++) {
     for (let p = 0; p < P; p++) {
-      central[p].forEach((j, i) => {
-        b.push(...op.localGet(CX + v * testTaps.length + testTaps.indexOf(j)));
-        b.push(...simdOp.f64x2Const(phases[p][j]), ...simdOp.f64x2Mul);
-        if (i > 0) b.push(...simdOp.f64x2Add);
-      });
-      b.push(...simdOp.f64x2Abs, ...op.localGet(THR + p), ...simdOp.f64x2Gt);
-      if (tests++ > 0) b.push(...simdOp.v128Or);
+      for (let i = 0; i < central[p].length; i++) {
+        const j = central[p][i];
+        b.localGet(CX + v * testTaps.length + testTaps.indexOf(j))
+          .f64x2Const(phases[p][j])
+          .f64x2Mul();
+        if (i > 0) b.f64x2Add();
+      }
+      b.f64x2Abs()
+        .localGet(THR + p)
+        .f64x2Gt();
+      if (tests++ > 0) b.v128Or();
     }
   }
-  b.push(...simdOp.v128AnyTrue, ...op.if);
+  b.v128AnyTrue().if();
   const started = new Array<boolean>(V * P).fill(false);
   for (let j = 0; j < T; j++) {
     if (phases.every((h) => h[j] === 0)) continue;
     for (let v = 0; v < V; v++) {
-      // Outputs n + 2v and n + 2v + 1 take x[n + 2v − j] and the sample after it.
-      b.push(...load(v, j), ...op.localSet(X));
+      load(v, j).localSet(X);
       for (let p = 0; p < P; p++) {
         const h = phases[p][j];
         if (h === 0) continue;
-        const acc = ACC + v * P + p;
-        if (started[v * P + p]) b.push(...op.localGet(acc));
-        b.push(...op.localGet(X), ...simdOp.f64x2Const(h), ...simdOp.f64x2Mul);
-        if (started[v * P + p]) b.push(...simdOp.f64x2Add);
-        b.push(...op.localSet(acc));
-        started[v * P + p] = true;
+        const a = v * P + p;
+        if (started[a]) b.localGet(ACC + a);
+        b.localGet(X).f64x2Const(h).f64x2Mul();
+        if (started[a]) b.f64x2Add();
+        b.localSet(ACC + a);
+        started[a] = true;
       }
     }
   }
-  for (let a = 0; a < V * P; a++) {
-    b.push(
-      ...op.localGet(PV),
-      ...op.localGet(ACC + a),
-      ...simdOp.f64x2Abs,
-      ...simdOp.f64x2Pmax,
-      ...op.localSet(PV),
-    );
-  }
-  b.push(...op.end); // if (test)
-  b.push(
-    ...op.localGet(PTR),
-    ...op.i32Const(8 * V),
-    ...op.i32Add,
-    ...op.localTee(PTR),
-    ...op.localGet(END),
-    ...op.i32LtU,
-    ...op.brIf(0),
-    ...op.end,
-  );
-  b.push(
-    ...op.localGet(PV),
-    ...simdOp.f64x2ExtractLane(0),
-    ...op.localGet(PV),
-    ...simdOp.f64x2ExtractLane(1),
-    ...op.f64Max,
-    ...op.localSet(PEAK),
-    ...op.end, // if (chunk)
-  );
+  for (let a = 0; a < V * P; a++)
+    b.localGet(PV)
+      .localGet(ACC + a)
+      .f64x2Abs()
+      .f64x2Pmax()
+      .localSet(PV);
+  b.end(); // if (test)
+  b.localGet(PTR)
+    .i32Const(8 * V)
+    .i32Add()
+    .localTee(PTR)
+    .localGet(END)
+    .i32LtU()
+    .brIf(0)
+    .end();
+  b.localGet(PV).f64x2ExtractLane(0).localGet(PV).f64x2ExtractLane(1).f64Max().localSet(PEAK);
+  b.end(); // if (chunk)
   // Next chunk.
-  b.push(
-    ...op.localGet(CUR),
-    ...op.localSet(BEFORE),
-    ...op.localGet(AT),
-    ...op.i32Const(4 * chunk),
-    ...op.i32Add,
-    ...op.localTee(AT),
-    ...op.localGet(BYTES),
-    ...op.i32LtU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.localGet(PEAK),
-  );
+  b.localGet(CUR).localSet(BEFORE);
+  b.localGet(AT)
+    .i32Const(4 * chunk)
+    .i32Add()
+    .localTee(AT)
+    .localGet(BYTES)
+    .i32LtU()
+    .brIf(0)
+    .end();
+  b.localGet(PEAK);
   return buildKernelModule({
     params: [I32, F64, F64],
     results: [F64],
@@ -255,7 +218,7 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
       [2, F64],
       [3 + P + V * testTaps.length + V * P, V128],
     ],
-    body: b,
+    body: b.bytes,
     memoryPages: Math.ceil(((H + KERNEL_CAPACITY) * 4 + 16) / 65536),
   });
 }

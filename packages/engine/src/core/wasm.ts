@@ -15,102 +15,171 @@ interface WasmApi {
 
 const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** Unsigned LEB128. */
-export function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
+/**
+ * A function body under construction: each method appends one instruction with its immediates. Bytes go
+ * straight into one array (no temporary arrays), so generating a kernel is quick even while the
+ * generator's own code is still cold.
+ */
+export class Code {
+  readonly bytes: number[] = [];
 
-/** Signed LEB128 (32-bit). */
-export function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
-      out.push(b);
-      return out;
+  /** Unsigned LEB128. */
+  uleb(n: number): this {
+    do {
+      let b = n & 0x7f;
+      n >>>= 7;
+      if (n) b |= 0x80;
+      this.bytes.push(b);
+    } while (n);
+    return this;
+  }
+
+  /** Signed LEB128 (32-bit). */
+  sleb(n: number): this {
+    for (;;) {
+      const b = n & 0x7f;
+      n >>= 7;
+      if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+        this.bytes.push(b);
+        return this;
+      }
+      this.bytes.push(b | 0x80);
     }
-    out.push(b | 0x80);
+  }
+
+  private op(code: number): this {
+    this.bytes.push(code);
+    return this;
+  }
+
+  private simd(code: number): this {
+    this.bytes.push(0xfd);
+    return this.uleb(code);
+  }
+
+  private f64(v: number): this {
+    F64_VIEW.setFloat64(0, v, true);
+    for (let i = 0; i < 8; i++) this.bytes.push(F64_VIEW.getUint8(i));
+    return this;
+  }
+
+  localGet(i: number): this {
+    return this.op(0x20).uleb(i);
+  }
+  localSet(i: number): this {
+    return this.op(0x21).uleb(i);
+  }
+  localTee(i: number): this {
+    return this.op(0x22).uleb(i);
+  }
+  i32Const(v: number): this {
+    return this.op(0x41).sleb(v);
+  }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  f32Max(): this {
+    return this.op(0x97);
+  }
+  f64Const(v: number): this {
+    return this.op(0x44).f64(v);
+  }
+  f64Gt(): this {
+    return this.op(0x64);
+  }
+  f64Sub(): this {
+    return this.op(0xa1);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
+  }
+  f64Max(): this {
+    return this.op(0xa5);
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
+  /** `loop` with no result; `brIf(0)` inside it jumps back to its start. */
+  loop(): this {
+    return this.op(0x03).op(0x40);
+  }
+  /** `if` with no result, taking an i32 condition. */
+  if(): this {
+    return this.op(0x04).op(0x40);
+  }
+  brIf(depth: number): this {
+    return this.op(0x0d).uleb(depth);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+
+  /** 16 bytes at address + offset; `align` is log2 of the byte alignment the address is known to have. */
+  v128Load(offset: number, align = 2): this {
+    return this.simd(0x00).op(align).uleb(offset);
+  }
+  /** Two f32 at address + offset into the low half, high half zero. */
+  v128Load64Zero(offset: number, align = 2): this {
+    return this.simd(0x5d).op(align).uleb(offset);
+  }
+  /** Two doubles, both `v`. */
+  f64x2Const(v: number): this {
+    return this.simd(0x0c).f64(v).f64(v);
+  }
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
+  f64x2ExtractLane(lane: number): this {
+    return this.simd(0x21).op(lane);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(0x1f).op(lane);
+  }
+  f32x4Abs(): this {
+    return this.simd(0xe0);
+  }
+  /** Lane-wise `a < b ? b : a`: a NaN in b never replaces a (as `if (b > a) a = b` in TypeScript). */
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
+  }
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  /** Lane-wise a > b as all-ones / all-zeros (false for NaN). */
+  f64x2Gt(): this {
+    return this.simd(0x4a);
+  }
+  v128Or(): this {
+    return this.simd(0x50);
+  }
+  /** i32 1 when any bit is set. */
+  v128AnyTrue(): this {
+    return this.simd(0x53);
+  }
+  f64x2Abs(): this {
+    return this.simd(0xec);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
+  /** Lane-wise `a < b ? b : a` (NaN in b ignored). */
+  f64x2Pmax(): this {
+    return this.simd(0xf7);
   }
 }
 
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const F64_VIEW = new DataView(new ArrayBuffer(8));
 
 /** Value types. */
 export const I32 = 0x7f;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
-
-/** Scalar and control opcodes (with their immediates where they take one). */
-export const op = {
-  localGet: (i: number) => [0x20, ...uleb(i)],
-  localSet: (i: number) => [0x21, ...uleb(i)],
-  localTee: (i: number) => [0x22, ...uleb(i)],
-  i32Const: (v: number) => [0x41, ...sleb(v)],
-  i32Add: [0x6a],
-  i32LtU: [0x49],
-  f32Max: [0x97],
-  f64Gt: [0x64],
-  f64Sub: [0xa1],
-  f64Mul: [0xa2],
-  f64Max: [0xa5],
-  f64PromoteF32: [0xbb],
-  f64Const: (v: number) => {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, v, true);
-    return [0x44, ...b];
-  },
-  /** `loop` with no result; `brIf(0)` inside it jumps back to its start. */
-  loop: [0x03, 0x40],
-  /** `if` with no result, taking an i32 condition. */
-  if: [0x04, 0x40],
-  brIf: (depth: number) => [0x0d, ...uleb(depth)],
-  end: [0x0b],
-};
-
-const simd = (code: number) => [0xfd, ...uleb(code)];
-
-/** SIMD opcodes (fixed-width 128-bit). `align` is log2 of the byte alignment the address is known to have. */
-export const simdOp = {
-  /** 16 bytes at address + offset. */
-  load: (offset: number, align = 2) => [...simd(0x00), align, ...uleb(offset)],
-  /** Two f32 at address + offset into the low half, high half zero. */
-  load64Zero: (offset: number, align = 2) => [...simd(0x5d), align, ...uleb(offset)],
-  /** Two doubles, both `v`. */
-  f64x2Const: (v: number) => {
-    const b = new Uint8Array(16);
-    const d = new DataView(b.buffer);
-    d.setFloat64(0, v, true);
-    d.setFloat64(8, v, true);
-    return [...simd(0x0c), ...b];
-  },
-  f64x2Splat: simd(0x14),
-  f64x2ExtractLane: (lane: number) => [...simd(0x21), lane],
-  f32x4ExtractLane: (lane: number) => [...simd(0x1f), lane],
-  f32x4Abs: simd(0xe0),
-  /** Lane-wise `a < b ? b : a` (NaN in b ignored). */
-  f32x4Pmax: simd(0xeb),
-  f64x2PromoteLowF32x4: simd(0x5f),
-  /** Lane-wise a > b as all-ones / all-zeros (false for NaN). */
-  f64x2Gt: simd(0x4a),
-  v128Or: simd(0x50),
-  /** i32 1 when any bit is set. */
-  v128AnyTrue: simd(0x53),
-  f64x2Abs: simd(0xec),
-  f64x2Add: simd(0xf0),
-  f64x2Mul: simd(0xf2),
-  /** Lane-wise `a < b ? b : a`: a NaN in b never replaces a (as `if (b > a) a = b` in TypeScript). */
-  f64x2Pmax: simd(0xf7),
-};
 
 /** One exported function and one exported memory. */
 export interface KernelSpec {
@@ -119,28 +188,44 @@ export interface KernelSpec {
   /** Extra locals as [count, type] runs, after the parameters. */
   locals: [number, number][];
   /** The function body without its final `end`. */
-  body: number[];
+  body: readonly number[];
   /** Linear memory, 64 KiB pages. */
   memoryPages: number;
 }
 
 /** The binary module for `spec`: function export "run", memory export "memory". */
 export function buildKernelModule(spec: KernelSpec): Uint8Array {
-  const fn = [...vec(spec.locals.map(([n, t]) => [...uleb(n), t])), ...spec.body, ...op.end];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...vec(spec.params.map((t) => [t])), ...vec(spec.results.map((t) => [t]))]])),
-    ...section(3, vec([[0]])),
-    ...section(5, vec([[0x00, ...uleb(spec.memoryPages)]])),
-    ...section(
-      7,
-      vec([
-        [...name("run"), 0x00, 0],
-        [...name("memory"), 0x02, 0],
-      ]),
-    ),
-    ...section(10, vec([[...uleb(fn.length), ...fn]])),
-  ]);
+  const fn = new Code().uleb(spec.locals.length);
+  for (const [n, t] of spec.locals) fn.uleb(n).bytes.push(t);
+  for (const b of spec.body) fn.bytes.push(b);
+  fn.end();
+  const out = new Code();
+  out.bytes.push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  const section = (id: number, body: Code) => {
+    out.bytes.push(id);
+    out.uleb(body.bytes.length);
+    for (const b of body.bytes) out.bytes.push(b);
+  };
+  const name = (c: Code, s: string) => {
+    c.uleb(s.length);
+    for (let i = 0; i < s.length; i++) c.bytes.push(s.charCodeAt(i));
+    return c;
+  };
+  const type = new Code().uleb(1);
+  type.bytes.push(0x60);
+  type.uleb(spec.params.length).bytes.push(...spec.params);
+  type.uleb(spec.results.length).bytes.push(...spec.results);
+  section(1, type);
+  section(3, new Code().uleb(1).uleb(0));
+  section(5, new Code().uleb(1).uleb(0).uleb(spec.memoryPages));
+  const exports = new Code().uleb(2);
+  name(exports, "run").uleb(0).uleb(0);
+  name(exports, "memory").uleb(2).uleb(0);
+  section(7, exports);
+  const code = new Code().uleb(1).uleb(fn.bytes.length);
+  for (const b of fn.bytes) code.bytes.push(b);
+  section(10, code);
+  return new Uint8Array(out.bytes);
 }
 
 /** A compiled module, instantiated as often as needed (each instance has its own memory). */
