@@ -2,8 +2,12 @@ import { randomBytes } from "node:crypto";
 import { writeSync } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { osError, turnSometimes } from "./file-source.ts";
+import { osError } from "./file-source.ts";
 import { AudioFileError } from "./types.ts";
+
+/** Longest stretch of synchronous writing between two turns of the event loop, ms. */
+const TURN_MS = 20;
+let lastTurn = 0;
 
 /**
  * A file written under a temporary name beside its target and renamed into place only when complete
@@ -45,7 +49,10 @@ export class AtomicFile {
    */
   async writeAt(bytes: Uint8Array, position: number): Promise<void> {
     if (!this.handle) throw new AudioFileError(this.path, "write after close or abort");
-    if (await turnSometimes()) {
+    const now = performance.now();
+    if (now - lastTurn > TURN_MS) {
+      lastTurn = now;
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (!this.handle) throw new AudioFileError(this.path, "write after close or abort");
     }
     try {

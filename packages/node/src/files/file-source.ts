@@ -1,24 +1,5 @@
-import { readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { AudioFileError } from "./types.ts";
-
-/** Longest stretch of synchronous reading or writing between two turns of the event loop, ms. */
-const TURN_MS = 20;
-let lastTurn = 0;
-
-/**
- * Gives the event loop a turn when the last was more than TURN_MS ago; true when it did. Audio files are
- * read and written synchronously (one block at a time: the page cache serves it in microseconds, while an
- * awaited call costs the busiest thread about 0.1 ms of thread-pool hand-over), but loops driven by their
- * reads and writes still let the studio's HTTP server and cancellations in this often.
- */
-export async function turnSometimes(): Promise<boolean> {
-  const now = performance.now();
-  if (now - lastTurn <= TURN_MS) return false;
-  lastTurn = now;
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return true;
-}
 
 /**
  * Random-access byte reads from one file, with every operating-system failure turned into an
@@ -58,12 +39,10 @@ export class FileSource {
     if (!this.handle) throw new AudioFileError(this.path, "read after close");
     const n = Math.max(0, Math.min(length, this.size - position));
     const buf = into && into.length >= n ? into : new Uint8Array(n);
-    if ((await turnSometimes()) && !this.handle) throw new AudioFileError(this.path, "read after close");
-    const fd = this.handle.fd;
     let done = 0;
     try {
       while (done < n) {
-        const bytesRead = readSync(fd, buf, done, n - done, position + done);
+        const { bytesRead } = await this.handle.read(buf, done, n - done, position + done);
         if (bytesRead === 0) break;
         done += bytesRead;
       }
