@@ -1,6 +1,6 @@
 /** Shared helpers for the benchmark scripts: making test files, timing commands, measuring peak memory. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -145,9 +145,10 @@ export function analysisSet(minutes = 10): BenchFile[] {
   ];
   const rough = join(corpus, "mixes", "song1-rough-mix.flac");
   if (existsSync(rough)) {
-    const master = makeOnce(join(outDir, "club-master-64s.wav"), "club master", (tmp) =>
-      run(process.execPath, [cli, "master", rough, "--target", "club", "-o", tmp, "--quiet"], "club master"),
-    );
+    const master = makeOnce(join(outDir, "club-master-64s.wav"), "club master", (tmp) => {
+      run(process.execPath, [cli, "master", rough, "--target", "club", "-o", tmp, "--quiet"], "club master");
+      rmSync(tmp.replace(/\.wav$/, ".master.json"), { force: true });
+    });
     files.push({
       label: "limited master (club)",
       path: makeOnce(join(outDir, `club-master-${minutes}min.wav`), "looped club master", (tmp) =>
