@@ -87,10 +87,7 @@ export class KWeighting {
       t2 = u - e2 * z;
       sum += z * z;
     }
-    this.s[0] = Math.abs(s1) < 1e-30 ? 0 : s1;
-    this.s[1] = Math.abs(s2) < 1e-30 ? 0 : s2;
-    this.s[2] = Math.abs(t1) < 1e-30 ? 0 : t1;
-    this.s[3] = Math.abs(t2) < 1e-30 ? 0 : t2;
+    keepState(this.s, s1, s2, t1, t2);
     return sum;
   }
 
@@ -149,14 +146,8 @@ export class KWeighting {
       q2 = ur - e2 * zr;
       sumB += zr * zr;
     }
-    sa[0] = Math.abs(s1) < 1e-30 ? 0 : s1;
-    sa[1] = Math.abs(s2) < 1e-30 ? 0 : s2;
-    sa[2] = Math.abs(t1) < 1e-30 ? 0 : t1;
-    sa[3] = Math.abs(t2) < 1e-30 ? 0 : t2;
-    sb[0] = Math.abs(r1) < 1e-30 ? 0 : r1;
-    sb[1] = Math.abs(r2) < 1e-30 ? 0 : r2;
-    sb[2] = Math.abs(q1) < 1e-30 ? 0 : q1;
-    sb[3] = Math.abs(q2) < 1e-30 ? 0 : q2;
+    keepState(sa, s1, s2, t1, t2);
+    keepState(sb, r1, r2, q1, q2);
     out[0] = sumA;
     out[1] = sumB;
   }
@@ -164,4 +155,12 @@ export class KWeighting {
   reset(): void {
     this.s.fill(0);
   }
+}
+
+/** Stores the filter state between blocks, values below 1e-30 as 0 (no subnormal slow-down in silence). */
+function keepState(s: Float64Array, s1: number, s2: number, t1: number, t2: number): void {
+  s[0] = Math.abs(s1) < 1e-30 ? 0 : s1;
+  s[1] = Math.abs(s2) < 1e-30 ? 0 : s2;
+  s[2] = Math.abs(t1) < 1e-30 ? 0 : t1;
+  s[3] = Math.abs(t2) < 1e-30 ? 0 : t2;
 }
