@@ -48,28 +48,56 @@ const soxArgs = [
   "0",
 ];
 
-const ours = timed(process.execPath, [
-  cli,
-  "process",
-  input,
-  join(outDir, "dsp-controlroom.wav"),
-  "--chain",
-  JSON.stringify(chain),
-]);
-if (ours.status !== 0) throw new Error(`controlroom process failed: ${ours.stderr}`);
-const sox = timed("sox", [input, join(outDir, "dsp-sox.wav"), ...soxArgs]);
-if (sox.status !== 0) throw new Error(`sox failed: ${sox.stderr}`);
-
+const runsArg = process.argv.indexOf("--runs");
+const runs = runsArg >= 0 ? Math.max(1, Number(process.argv[runsArg + 1])) : 1;
+const ours: ReturnType<typeof timed>[] = [];
+const soxRuns: ReturnType<typeof timed>[] = [];
+for (let k = 0; k < runs; k++) {
+  // Alternate which tool goes first, so a drift in the machine's speed does not favour one.
+  const order = k % 2 === 0 ? ["ours", "sox"] : ["sox", "ours"];
+  for (const who of order) {
+    if (who === "ours") {
+      const r = timed(process.execPath, [
+        cli,
+        "process",
+        input,
+        join(outDir, "dsp-controlroom.wav"),
+        "--chain",
+        JSON.stringify(chain),
+      ]);
+      if (r.status !== 0) throw new Error(`controlroom process failed: ${r.stderr}`);
+      ours.push(r);
+    } else {
+      const r = timed("sox", [input, join(outDir, "dsp-sox.wav"), ...soxArgs]);
+      if (r.status !== 0) throw new Error(`sox failed: ${r.stderr}`);
+      soxRuns.push(r);
+    }
+  }
+}
+const span = (xs: number[], d = 2) => {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return lo.toFixed(d) === hi.toFixed(d) ? fmt(lo, d) : `${fmt(lo, d)}–${fmt(hi, d)}`;
+};
+const row = (name: string, rs: ReturnType<typeof timed>[]) =>
+  console.log(
+    `${name.padEnd(20)} ${span(rs.map((r) => r.seconds))} s  (${span(
+      rs.map((r) => 600 / r.seconds),
+      0,
+    )}x real time, CPU ${span(rs.map((r) => r.cpuSeconds))} s, peak ${span(
+      rs.map((r) => r.maxRssMiB),
+      0,
+    )} MiB)`,
+  );
 console.log(
   "\nchain: high-pass 80 Hz + peak 3 kHz +3 dB → compressor 4:1 @ −18 dB → reverb (hall 1.8 s, 20 % wet)",
 );
+row("controlroom process", ours);
+row("sox", soxRuns);
+const ratios = ours.map((r, i) => soxRuns[i].seconds / r.seconds);
 console.log(
-  `controlroom process  ${fmt(ours.seconds)} s  (${fmt(600 / ours.seconds, 0)}x real time, peak ${fmt(ours.maxRssMiB, 0)} MiB)`,
+  `ratio: controlroom is ${span(ratios)}x sox's speed over ${runs} run(s), each pair back to back (goal ≥ 1.2)\n`,
 );
-console.log(
-  `sox                  ${fmt(sox.seconds)} s  (${fmt(600 / sox.seconds, 0)}x real time, peak ${fmt(sox.maxRssMiB, 0)} MiB)`,
-);
-console.log(`ratio: controlroom is ${fmt(sox.seconds / ours.seconds)}x sox's speed (goal ≥ 1)\n`);
 
 // Per-processor throughput, engine only: 60 s of stereo pink-ish noise in 1024-frame blocks.
 const fs = 48000;

@@ -1,6 +1,6 @@
 /** Shared helpers for the benchmark scripts: making test files, timing commands, measuring peak memory. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -91,4 +91,103 @@ export function longWav(minutes: number): string {
 
 export function fmt(n: number, d = 2): string {
   return Number.isFinite(n) ? n.toFixed(d) : "n/a";
+}
+
+/** One file of the analysis benchmark set. */
+export interface BenchFile {
+  /** What the material is, for the table. */
+  label: string;
+  path: string;
+  /** Duration in seconds. */
+  seconds: number;
+}
+
+function makeOnce(path: string, what: string, make: (tmp: string) => void): string {
+  if (existsSync(path) && statSync(path).size > 1000) return path;
+  console.log(`making ${path} (${what}) …`);
+  const tmp = path.replace(/\.wav$/, ".part.wav");
+  make(tmp);
+  renameSync(tmp, path);
+  return path;
+}
+
+function run(cmd: string, args: string[], what: string): void {
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error(`${cmd} failed to make ${what}`);
+}
+
+/**
+ * The analysis benchmark set: 10-minute 48 kHz stereo 24-bit files of kinds of programme that stress
+ * different parts of a meter — pink noise with a slow tremolo, white noise at −3 dBFS peak, a brick-wall
+ * limited master (the corpus rough mix mastered to `club` by controlroom, looped), a 20 Hz–20 kHz sine
+ * sweep, the looped rough mix, and the rough mix at 96 kHz. Without the corpus the two mixes' rows use
+ * pink noise (see `longWav`) and the limited master is left out.
+ */
+export function analysisSet(minutes = 10): BenchFile[] {
+  mkdirSync(outDir, { recursive: true });
+  const seconds = minutes * 60;
+  const s = String(seconds);
+  const sox = (name: string, what: string, synth: string[]) =>
+    makeOnce(join(outDir, name), what, (tmp) =>
+      run("sox", ["-n", "-r", "48000", "-c", "2", "-b", "24", tmp, "synth", s, ...synth], what),
+    );
+  const files: BenchFile[] = [
+    {
+      label: "pink noise, tremolo",
+      path: sox(`pink-${minutes}min.wav`, "pink noise", ["pinknoise", "gain", "-12", "tremolo", "0.3", "60"]),
+      seconds,
+    },
+    {
+      label: "white noise −3 dBFS",
+      path: sox(`white-${minutes}min.wav`, "white noise", ["whitenoise", "gain", "-n", "-3"]),
+      seconds,
+    },
+  ];
+  const rough = join(corpus, "mixes", "song1-rough-mix.flac");
+  if (existsSync(rough)) {
+    const master = makeOnce(join(outDir, "club-master-64s.wav"), "club master", (tmp) => {
+      run(process.execPath, [cli, "master", rough, "--target", "club", "-o", tmp, "--quiet"], "club master");
+      rmSync(tmp.replace(/\.wav$/, ".master.json"), { force: true });
+    });
+    files.push({
+      label: "limited master (club)",
+      path: makeOnce(join(outDir, `club-master-${minutes}min.wav`), "looped club master", (tmp) =>
+        run(
+          "ffmpeg",
+          ["-hide_banner", "-loglevel", "error", "-y", "-stream_loop", "-1", "-i", master, "-t", s].concat([
+            "-ar",
+            "48000",
+            "-c:a",
+            "pcm_s24le",
+            tmp,
+          ]),
+          "looped club master",
+        ),
+      ),
+      seconds,
+    });
+  }
+  files.push({
+    label: "sine sweep 20 Hz–20 kHz",
+    path: sox(`sweep-${minutes}min.wav`, "sine sweep", ["sine", "20/20000", "gain", "-1"]),
+    seconds,
+  });
+  const music = longWav(minutes);
+  files.push({
+    label: existsSync(rough) ? "rough mix, looped" : "pink noise (no corpus)",
+    path: music,
+    seconds,
+  });
+  files.push({
+    label: "rough mix at 96 kHz",
+    path: makeOnce(join(outDir, `music-${minutes}min-96k-24bit.wav`), "96 kHz", (tmp) =>
+      run(
+        "ffmpeg",
+        ["-hide_banner", "-loglevel", "error", "-y", "-i", music, "-ar", "96000", "-c:a", "pcm_s24le", tmp],
+        "96 kHz file",
+      ),
+    ),
+    seconds,
+  });
+  return files;
 }

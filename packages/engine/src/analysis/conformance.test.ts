@@ -309,4 +309,38 @@ describe("split analysis", () => {
     ]);
     assert.deepEqual(merged, full);
   });
+
+  it("true peak split by channel over two Analyzers, merged, equals one full Analyzer", async () => {
+    const { mergeReports } = await import("./analyzer.ts");
+    const x = toneSegments([
+      [3, -20],
+      [2, -6],
+    ]);
+    // Channel 2 louder and rougher, so each channel's true peak differs.
+    for (let i = 0; i < x[1].length; i++) x[1][i] *= i % 3 === 0 ? 1.2 : -1.3;
+    const full = analyse(x);
+    const a = new Analyzer({
+      sampleRate: FS,
+      channels: 2,
+      parts: { loudness: true, spectrum: true, truePeak: true },
+      truePeakChannels: [0],
+    });
+    const b = new Analyzer({
+      sampleRate: FS,
+      channels: 2,
+      parts: { levels: true, phase: true, overview: true, truePeak: true },
+      truePeakChannels: [1],
+    });
+    for (let i = 0; i < x[0].length; i += 4800) {
+      const blk = x.map((c) => c.subarray(i, i + 4800));
+      a.process(blk, blk[0].length);
+      b.process(blk, blk[0].length);
+    }
+    const merged = mergeReports([
+      { parts: ["loudness", "spectrum", "truePeak"], report: a.finish() },
+      { parts: ["levels", "phase", "overview", "truePeak"], report: b.finish() },
+    ]);
+    assert.deepEqual(merged, full);
+    assert.notEqual(full.perChannel[0].truePeakDbtp, full.perChannel[1].truePeakDbtp);
+  });
 });

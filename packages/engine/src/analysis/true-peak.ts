@@ -1,4 +1,5 @@
 import { kaiserBeta, windowedSincLowpass } from "../core/fir.ts";
+import { KERNEL_CAPACITY, TruePeakKernel } from "./true-peak-kernel.ts";
 
 /** Taps per polyphase branch: 24 keeps the passband flat to ~20 kHz at 44.1/48 kHz. */
 const TAPS_PER_PHASE = 24;
@@ -6,6 +7,11 @@ const TAPS_PER_PHASE = 24;
 const STOPBAND_DB = 80;
 /** Samples checked together when deciding whether interpolation can be skipped. */
 const CHUNK = 32;
+/**
+ * A chunk is skipped when its bound times this is still at or below the peak: the margin covers the
+ * rounding of the bound and of the interpolation sums (≈ 30 ulps), so a skip never hides a larger value.
+ */
+const SKIP_MARGIN = 1 + 1e-9;
 
 /**
  * Oversampling factor for true-peak measurement at a sample rate: 4x below 96 kHz (BS.1770-4 Annex 2 asks
@@ -58,7 +64,9 @@ export function truePeakFilter(factor: number): Float64Array[] {
  * an interpolated value is bounded by (largest |x| among the taps it uses) × (largest Σ|h| of a branch).
  * When that bound is below the peak found so far the whole chunk is skipped. The result is exactly the
  * one the unpruned computation gives; on music most of the file is skipped once the loudest passage
- * has been seen.
+ * has been seen. What is left (all of it on dense material: noise, a sine, a limited master) runs in a
+ * generated WebAssembly SIMD kernel where the host has one (`TruePeakKernel`, the same numbers to the
+ * last bit), else in the TypeScript loop.
  */
 export class TruePeakMeter {
   readonly sampleRate: number;
@@ -72,12 +80,16 @@ export class TruePeakMeter {
   private readonly window = new Float64Array(TAPS_PER_PHASE - 1 + CHUNK);
   private chunkMax = new Float64Array(0);
   private readonly peaks: Float64Array;
+  /** One WebAssembly kernel per channel (each holds its channel's history), or null for the TypeScript path. */
+  private readonly kernels: TruePeakKernel[] | null;
 
   /**
    * @param sampleRate in Hz, 8 000 … 384 000.
    * @param channels 1 … 64.
+   * @param options.wasm use the WebAssembly kernel where the host has one (default true); false forces the
+   *   TypeScript loop, which gives the same readings.
    */
-  constructor(sampleRate: number, channels: number) {
+  constructor(sampleRate: number, channels: number, options: { wasm?: boolean } = {}) {
     this.sampleRate = sampleRate;
     this.channels = channels;
     this.factor = truePeakOversampling(sampleRate);
@@ -90,9 +102,19 @@ export class TruePeakMeter {
       for (const v of b) s += Math.abs(v);
       bound = Math.max(bound, s);
     }
-    this.bound = bound;
+    this.bound = bound * SKIP_MARGIN;
     this.history = Array.from({ length: channels }, () => new Float64Array(TAPS_PER_PHASE - 1));
     this.peaks = new Float64Array(channels);
+    let kernels: TruePeakKernel[] | null = null;
+    if (this.phases.length > 0 && options.wasm !== false) {
+      kernels = [];
+      for (let c = 0; c < channels && kernels; c++) {
+        const k = TruePeakKernel.create(this.phases, this.bound, CHUNK);
+        if (k) kernels.push(k);
+        else kernels = null;
+      }
+    }
+    this.kernels = kernels;
   }
 
   /** Per-channel true peaks so far, linear (1.0 = full scale). */
@@ -125,6 +147,11 @@ export class TruePeakMeter {
       this.peaks[c] = peak;
       return;
     }
+    const kernel = this.kernels?.[c];
+    if (kernel) {
+      this.peaks[c] = this.kernelScan(kernel, x, frames, peak);
+      return;
+    }
     const hist = this.history[c];
     // Max |x| per CHUNK of this block, in one read-only pass; the sample peak falls out of it.
     const nChunks = Math.ceil(frames / CHUNK);
@@ -146,9 +173,9 @@ export class TruePeakMeter {
       const a = Math.abs(hist[i]);
       if (a > histMax) histMax = a;
     }
+    const bound = this.bound;
     const phases = this.phases;
     const L = phases.length;
-    const bound = this.bound;
     // Output n (0…frames−1) uses x[n−H … n] (negative indices are the history): chunk k's taps lie in
     // chunks k−1 and k. Only chunks whose bound beats the peak are gathered and interpolated.
     const win = this.window;
@@ -183,10 +210,70 @@ export class TruePeakMeter {
     this.peaks[c] = peak;
   }
 
+  /**
+   * The kernel path of `processChannel`: the block goes through the kernel's memory in pieces; whole
+   * chunks are scanned by the kernel, a last partial chunk here (summed the same way).
+   */
+  private kernelScan(kernel: TruePeakKernel, x: Float32Array, frames: number, peak: number): number {
+    const H = TAPS_PER_PHASE - 1;
+    const mem = kernel.samples;
+    for (let s = 0; s < frames; s += KERNEL_CAPACITY) {
+      const m = Math.min(KERNEL_CAPACITY, frames - s);
+      mem.set(x.subarray(s, s + m), H);
+      const whole = m - (m % CHUNK);
+      if (whole > 0) peak = kernel.scan(whole, peak, maxAbs(mem, 0, H));
+      if (whole < m) {
+        const cur = maxAbs(mem, H + whole, H + m);
+        if (cur > peak) peak = cur;
+        if (Math.max(maxAbs(mem, whole, whole + H), cur) * this.bound > peak)
+          peak = interpolatedPeak(this.phases, mem, whole, m, peak);
+      }
+      // The last H samples of history + piece are the next piece's history.
+      mem.copyWithin(0, m, m + H);
+    }
+    return peak;
+  }
+
   reset(): void {
     this.peaks.fill(0);
     for (const h of this.history) h.fill(0);
+    if (this.kernels) for (const k of this.kernels) k.samples.fill(0, 0, TAPS_PER_PHASE - 1);
   }
+}
+
+/** Max |a[i]| for i in from … to − 1 (NaN ignored, as everywhere in the meter). */
+function maxAbs(a: Float32Array, from: number, to: number): number {
+  let m = 0;
+  for (let i = from; i < to; i++) {
+    const v = a[i];
+    const abs = v < 0 ? -v : v;
+    if (abs > m) m = abs;
+  }
+  return m;
+}
+
+/**
+ * The largest of `peak` and |interpolated value| over outputs n0 … n1 − 1 of a kernel's memory (output n
+ * uses `mem[n … n + H]`), summed as in `processChannel`.
+ */
+function interpolatedPeak(
+  phases: readonly Float64Array[],
+  mem: Float32Array,
+  n0: number,
+  n1: number,
+  peak: number,
+): number {
+  const T = TAPS_PER_PHASE;
+  const H = T - 1;
+  for (const h of phases) {
+    for (let n = n0; n < n1; n++) {
+      let y = 0;
+      for (let j = 0; j < T; j++) y += h[j] * mem[n + H - j];
+      const a = y < 0 ? -y : y;
+      if (a > peak) peak = a;
+    }
+  }
+  return peak;
 }
 
 /** True when a branch is (to rounding) a single tap of 1: a delay, not an interpolator. */

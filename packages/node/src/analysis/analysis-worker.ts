@@ -7,7 +7,7 @@ import { Analyzer, type AnalyzerOptions } from "@controlroom/engine/analysis/ind
 
 /** Messages the main thread sends. */
 export type ToWorker =
-  | { type: "block"; id: number; frames: number; data: SharedArrayBuffer }
+  | { type: "block"; id: number; frames: number; stride: number; data: SharedArrayBuffer }
   | { type: "finish" };
 
 const opts = workerData as AnalyzerOptions;
@@ -20,7 +20,7 @@ port.on("message", (m: ToWorker) => {
     if (m.type === "block") {
       const chans: Float32Array[] = [];
       for (let c = 0; c < opts.channels; c++)
-        chans.push(new Float32Array(m.data, c * m.frames * 4, m.frames));
+        chans.push(new Float32Array(m.data, c * m.stride * 4, m.frames));
       analyzer.process(chans, m.frames);
       port.postMessage({ type: "ack", id: m.id });
     } else {

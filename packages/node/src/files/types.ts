@@ -65,6 +65,11 @@ export interface AudioReader {
    */
   read(maxFrames: number): Promise<Float32Array[] | null>;
   /**
+   * Where a format can: decodes up to `out[0].length` frames straight into the caller's arrays (one per
+   * channel, e.g. views of shared memory for workers) and returns how many, 0 at the end of the file.
+   */
+  readInto?(out: Float32Array[]): Promise<number>;
+  /**
    * Moves the read position to `frame` (0-based, in frames). Exact for every format: WAV seeks directly;
    * compressed formats may decode and discard (reopening to go backwards). Seeking past the end makes the
    * next `read` return null.

@@ -56,6 +56,23 @@ export class WavReader implements AudioReader {
     if (this.out.length === 0 || this.out[0].length < want) {
       this.out = Array.from({ length: l.channels }, () => new Float32Array(want));
     }
+    const done = await this.decodeInto(this.out, want);
+    if (done === 0) return null;
+    return this.out.map((o) => (o.length === done ? o : o.subarray(0, done)));
+  }
+
+  async readInto(out: Float32Array[]): Promise<number> {
+    if (this.closed) throw new AudioFileError(this.src.path, "read after close");
+    if (out.length !== this.layout.channels) {
+      throw new RangeError(`readInto: expected ${this.layout.channels} arrays, got ${out.length}`);
+    }
+    return this.decodeInto(out, Math.min(out[0].length, this.layout.frames - this.position));
+  }
+
+  /** Decodes up to `want` frames at the read position into `out`, advancing it; returns the frames. */
+  private async decodeInto(out: Float32Array[], want: number): Promise<number> {
+    const l = this.layout;
+    if (want <= 0) return 0;
     let done = 0;
     while (done < want) {
       const n = Math.min(want - done, MAX_FRAMES_PER_READ);
@@ -67,15 +84,14 @@ export class WavReader implements AudioReader {
       decodePcm(
         l.encoding,
         got,
-        this.out.map((o) => o.subarray(done)),
+        out.map((o) => o.subarray(done)),
         frames,
       );
       done += frames;
       if (frames < n) break;
     }
     this.position += done;
-    if (done === 0) return null;
-    return this.out.map((o) => (o.length === done ? o : o.subarray(0, done)));
+    return done;
   }
 
   async seek(frame: number): Promise<void> {

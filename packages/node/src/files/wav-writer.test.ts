@@ -7,6 +7,7 @@ import { ffprobe, firstDifference, readInterleaved, referenceFloats, tempFolder 
 import { AudioFileError, type AudioWriterOptions } from "./types.ts";
 import { createWavWriter } from "./wav-writer.ts";
 import { createAudioWriter } from "./write.ts";
+import { Quantizer } from "./writer-options.ts";
 
 const tmp = tempFolder("wav-writer");
 after(() => tmp.remove());
@@ -92,6 +93,31 @@ describe("WAV writer", () => {
     const d = tmp.path("grid.wav");
     await writeFile(d, { ...base, bitDepth: 16 }, onGrid);
     assert.deepEqual((await readWholeFile(d, { maxFrames: 48000 })).channels, onGrid);
+  });
+
+  it("packed samples are exactly Quantizer.quantize's codes, little-endian (16/24 bits, every dither kind)", async () => {
+    // Partly on the grid, so the exact pass matters; longer than the writer's 16 384-frame packing block.
+    const y = signal(40000).map((ch) => ch.map((v, i) => (i % 3 === 0 ? Math.round(v * 256) / 256 : v)));
+    for (const bitDepth of [16, 24] as const) {
+      for (const dither of ["tpdf", "shaped", "none"] as const) {
+        const f = tmp.path(`pack-${bitDepth}-${dither}.wav`);
+        await writeFile(f, { ...base, bitDepth, dither, ditherSeed: 3 }, y, 40000);
+        const bytes = readFileSync(f);
+        const data = bytes.subarray(bytes.indexOf("data") + 8);
+        const q = new Quantizer(2, bitDepth, dither, 3);
+        const bps = bitDepth / 8;
+        const want = new Uint8Array(40000 * 2 * bps);
+        for (let at = 0; at < 40000; at += 16384) {
+          const k = Math.min(16384, 40000 - at);
+          for (let c = 0; c < 2; c++) {
+            const codes = q.quantize(c, y[c].subarray(at, at + k), k);
+            for (let i = 0; i < k; i++)
+              for (let b = 0; b < bps; b++) want[((at + i) * 2 + c) * bps + b] = (codes[i] >> (8 * b)) & 0xff;
+          }
+        }
+        assert.equal(firstDifference(data.subarray(0, want.length), want), -1, `${bitDepth}-bit ${dither}`);
+      }
+    }
   });
 
   it("dither: shaped puts at least 10 dB less error into 1–5 kHz than tpdf (measured)", async (t) => {

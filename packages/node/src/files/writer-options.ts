@@ -46,16 +46,29 @@ export class Quantizer {
 
   /** Codes of channel `c` for `frames` samples; the returned array is reused. */
   quantize(c: number, x: Float32Array, frames: number): Int32Array {
-    if (this.codes.length < frames) this.codes = new Int32Array(frames);
-    const q = this.codes;
-    this.ditherers[c].quantize(x, q, frames);
-    if (!this.passExact) return q;
-    const s = this.scale;
+    const q = this.dither(c, x, frames);
+    const s = this.exactScale;
+    if (s === 0) return q;
     for (let i = 0; i < frames; i++) {
       const t = x[i] * s;
       if (t === Math.floor(t) && t >= -s && t < s) q[i] = t;
     }
     return q;
+  }
+
+  /**
+   * The dithered codes alone, before samples already on the grid are put back (`quantize` does that; a
+   * writer may do it while packing, with `exactScale`). The returned array is reused.
+   */
+  dither(c: number, x: Float32Array, frames: number): Int32Array {
+    if (this.codes.length < frames) this.codes = new Int32Array(frames);
+    this.ditherers[c].quantize(x, this.codes, frames);
+    return this.codes;
+  }
+
+  /** 2^(bits−1) when samples on the output grid pass unchanged (x·scale, when whole), else 0. */
+  get exactScale(): number {
+    return this.passExact ? this.scale : 0;
   }
 }
 

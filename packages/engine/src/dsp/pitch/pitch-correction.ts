@@ -108,7 +108,12 @@ const CHUNK = 256;
  */
 const FRAC_TAPS = 32;
 const FRAC_PHASES = 512;
-const FRAC_TABLE = kernelTable({ taps: FRAC_TAPS, cutoff: 0.5, beta: kaiserBeta(90) }, FRAC_PHASES, true);
+let fracTable: Float32Array | null = null;
+/** The table, built on first use: importing the processors (every command does) should not pay for it. */
+function fracTableOnce(): Float32Array {
+  fracTable ??= kernelTable({ taps: FRAC_TAPS, cutoff: 0.5, beta: kaiserBeta(90) }, FRAC_PHASES, true);
+  return fracTable;
+}
 
 /** What the corrector is doing, for meters. */
 export interface PitchCorrectionState {
@@ -157,6 +162,7 @@ export class PitchCorrection extends Processor<PitchCorrectionParams> {
   private frameMask = 0;
   private mono = new Float32Array(CHUNK);
   private readonly fracTaps = new Float64Array(FRAC_TAPS);
+  private readonly fracTable = fracTableOnce();
   private count = 0;
   // Grain state.
   private ts = 0;
@@ -339,9 +345,10 @@ export class PitchCorrection extends Processor<PitchCorrectionParams> {
       const p = Math.min(FRAC_PHASES - 1, Math.floor(pf));
       const a = pf - p;
       const taps = this.fracTaps;
+      const table = this.fracTable;
       for (let j = 0; j < FRAC_TAPS; j++) {
         const r = p * FRAC_TAPS + j;
-        taps[j] = FRAC_TABLE[r] + a * (FRAC_TABLE[r + FRAC_TAPS] - FRAC_TABLE[r]);
+        taps[j] = table[r] + a * (table[r + FRAC_TAPS] - table[r]);
       }
       const k = Math.PI / half;
       const im = this.inMask;

@@ -1,0 +1,257 @@
+/**
+ * The few pieces of the WebAssembly binary format the engine's generated kernels need: LEB128 numbers,
+ * sections, a one-function module with its own memory, and the opcodes used. Kernels are generated at run
+ * time with their coefficients as constants (no build step, no binary in the repository); a host without
+ * WebAssembly or its SIMD instructions gets `null` from `instantiateKernel` and runs the TypeScript path,
+ * which computes the same numbers.
+ */
+
+/** The slice of the WebAssembly JS API used here (the engine compiles against ES2022 only, no DOM types). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * A function body under construction: each method appends one instruction with its immediates. Bytes go
+ * straight into one array (no temporary arrays), so generating a kernel is quick even while the
+ * generator's own code is still cold.
+ */
+export class Code {
+  readonly bytes: number[] = [];
+
+  /** Unsigned LEB128. */
+  uleb(n: number): this {
+    do {
+      let b = n & 0x7f;
+      n >>>= 7;
+      if (n) b |= 0x80;
+      this.bytes.push(b);
+    } while (n);
+    return this;
+  }
+
+  /** Signed LEB128 (32-bit). */
+  sleb(n: number): this {
+    for (;;) {
+      const b = n & 0x7f;
+      n >>= 7;
+      if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+        this.bytes.push(b);
+        return this;
+      }
+      this.bytes.push(b | 0x80);
+    }
+  }
+
+  private op(code: number): this {
+    this.bytes.push(code);
+    return this;
+  }
+
+  private simd(code: number): this {
+    this.bytes.push(0xfd);
+    return this.uleb(code);
+  }
+
+  private f64(v: number): this {
+    F64_VIEW.setFloat64(0, v, true);
+    for (let i = 0; i < 8; i++) this.bytes.push(F64_VIEW.getUint8(i));
+    return this;
+  }
+
+  localGet(i: number): this {
+    return this.op(0x20).uleb(i);
+  }
+  localSet(i: number): this {
+    return this.op(0x21).uleb(i);
+  }
+  localTee(i: number): this {
+    return this.op(0x22).uleb(i);
+  }
+  i32Const(v: number): this {
+    return this.op(0x41).sleb(v);
+  }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  f32Max(): this {
+    return this.op(0x97);
+  }
+  f64Const(v: number): this {
+    return this.op(0x44).f64(v);
+  }
+  f64Gt(): this {
+    return this.op(0x64);
+  }
+  f64Sub(): this {
+    return this.op(0xa1);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
+  }
+  f64Max(): this {
+    return this.op(0xa5);
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
+  }
+  /** `loop` with no result; `brIf(0)` inside it jumps back to its start. */
+  loop(): this {
+    return this.op(0x03).op(0x40);
+  }
+  /** `if` with no result, taking an i32 condition. */
+  if(): this {
+    return this.op(0x04).op(0x40);
+  }
+  brIf(depth: number): this {
+    return this.op(0x0d).uleb(depth);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+
+  /** 16 bytes at address + offset; `align` is log2 of the byte alignment the address is known to have. */
+  v128Load(offset: number, align = 2): this {
+    return this.simd(0x00).op(align).uleb(offset);
+  }
+  /** Two f32 at address + offset into the low half, high half zero. */
+  v128Load64Zero(offset: number, align = 2): this {
+    return this.simd(0x5d).op(align).uleb(offset);
+  }
+  /** Two doubles, both `v`. */
+  f64x2Const(v: number): this {
+    return this.simd(0x0c).f64(v).f64(v);
+  }
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
+  f64x2ExtractLane(lane: number): this {
+    return this.simd(0x21).op(lane);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(0x1f).op(lane);
+  }
+  f32x4Abs(): this {
+    return this.simd(0xe0);
+  }
+  /** Lane-wise `a < b ? b : a`: a NaN in b never replaces a (as `if (b > a) a = b` in TypeScript). */
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
+  }
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  /** Lane-wise a > b as all-ones / all-zeros (false for NaN). */
+  f64x2Gt(): this {
+    return this.simd(0x4a);
+  }
+  v128Or(): this {
+    return this.simd(0x50);
+  }
+  /** i32 1 when any bit is set. */
+  v128AnyTrue(): this {
+    return this.simd(0x53);
+  }
+  f64x2Abs(): this {
+    return this.simd(0xec);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
+  /** Lane-wise `a < b ? b : a` (NaN in b ignored). */
+  f64x2Pmax(): this {
+    return this.simd(0xf7);
+  }
+}
+
+const F64_VIEW = new DataView(new ArrayBuffer(8));
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+
+/** One exported function and one exported memory. */
+export interface KernelSpec {
+  params: number[];
+  results: number[];
+  /** Extra locals as [count, type] runs, after the parameters. */
+  locals: [number, number][];
+  /** The function body without its final `end`. */
+  body: readonly number[];
+  /** Linear memory, 64 KiB pages. */
+  memoryPages: number;
+}
+
+/** The binary module for `spec`: function export "run", memory export "memory". */
+export function buildKernelModule(spec: KernelSpec): Uint8Array {
+  const fn = new Code().uleb(spec.locals.length);
+  for (const [n, t] of spec.locals) fn.uleb(n).bytes.push(t);
+  for (const b of spec.body) fn.bytes.push(b);
+  fn.end();
+  const out = new Code();
+  out.bytes.push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  const section = (id: number, body: Code) => {
+    out.bytes.push(id);
+    out.uleb(body.bytes.length);
+    for (const b of body.bytes) out.bytes.push(b);
+  };
+  const name = (c: Code, s: string) => {
+    c.uleb(s.length);
+    for (let i = 0; i < s.length; i++) c.bytes.push(s.charCodeAt(i));
+    return c;
+  };
+  const type = new Code().uleb(1);
+  type.bytes.push(0x60);
+  type.uleb(spec.params.length).bytes.push(...spec.params);
+  type.uleb(spec.results.length).bytes.push(...spec.results);
+  section(1, type);
+  section(3, new Code().uleb(1).uleb(0));
+  section(5, new Code().uleb(1).uleb(0).uleb(spec.memoryPages));
+  const exports = new Code().uleb(2);
+  name(exports, "run").uleb(0).uleb(0);
+  name(exports, "memory").uleb(2).uleb(0);
+  section(7, exports);
+  const code = new Code().uleb(1).uleb(fn.bytes.length);
+  for (const b of fn.bytes) code.bytes.push(b);
+  section(10, code);
+  return new Uint8Array(out.bytes);
+}
+
+/** A compiled module, instantiated as often as needed (each instance has its own memory). */
+export interface CompiledKernel {
+  instantiate(): { run: (...args: number[]) => number; memory: ArrayBuffer };
+}
+
+/**
+ * Compiles a module, or returns null when the host has no WebAssembly, lacks an instruction it uses, or
+ * refuses to compile it (a browser's main thread refuses large synchronous compiles).
+ */
+export function compileKernel(bytes: Uint8Array): CompiledKernel | null {
+  if (!wasmApi) return null;
+  try {
+    if (!wasmApi.validate(bytes)) return null;
+    const module = new wasmApi.Module(bytes);
+    return {
+      instantiate() {
+        const { exports } = new wasmApi.Instance(module, {});
+        return {
+          run: exports.run as (...args: number[]) => number,
+          memory: (exports.memory as { buffer: ArrayBuffer }).buffer,
+        };
+      },
+    };
+  } catch {
+    return null;
+  }
+}
