@@ -7,7 +7,6 @@
 import type { Kysely } from "kysely";
 import { audit } from "../audit/audit.ts";
 import type { Database } from "../store/schema.ts";
-import { nextVersionNumber } from "../versions/mix-versions.ts";
 import type { JobBlob } from "./job-blobs.ts";
 import type { FinishedJob } from "./job-kind.ts";
 
@@ -40,6 +39,8 @@ export async function addJobVersion(
 ): Promise<void> {
   const song = await trx.selectFrom("songs").select("id").where("id", "=", v.songId).executeTakeFirst();
   if (!song || !job.createdBy) return;
+  // Imported here: it loads kysely, which a worker (importing every kind, hence this module) does not need.
+  const { nextVersionNumber } = await import("../versions/mix-versions.ts");
   const number = await nextVersionNumber(trx, v.songId, v.kind);
   await trx
     .insertInto("mix_versions")

@@ -4,14 +4,18 @@
  *
  * - `name` — stored on the job row; also the pg-boss queue's name.
  * - `input` — zod schema of what the worker gets (checked before `run`).
- * - `run(input, env)` — runs in a worker with the blob folder only (environment.ts); heavy modules are
- *   imported inside it, so workers start fast. Returns a JSON object, the job's result.
+ * - `run(input, env)` — runs in a worker with the blob folder only (environment.ts). Returns a JSON object,
+ *   the job's result.
  * - `record(trx, job, result)` (optional) — what the result changes besides the job row, in the same
  *   transaction, so a retried or cancelled job still has exactly one outcome.
  * - `request` (optional) — lets clients submit the kind through `POST /api/projects/{projectId}/jobs` as
  *   `{kind, input}`: the request's schema and `prepare`, which turns it into the worker's input. A kind with a
  *   route of its own instead exports its start function (`startRender`, `startMaster`) from its module, which
  *   calls `queueJob(s, actor, projectId, thisKind, input)`.
+ *
+ * Every worker imports every kind module, so a kind imports only light modules at the top (zod, Node's, the
+ * jobs helpers) and the heavy ones (the engine, the node package, kysely) inside `run` or `record`, as
+ * `await import(…)`; kinds.test.ts holds every kind to that.
  *
  * Adding a kind: write `kinds/<name>.ts` (render.ts is the model for a kind with its own route, analyze.ts for
  * one submitted through the jobs route) and add it to JOB_KINDS below. Nothing else dispatches on the kind.
