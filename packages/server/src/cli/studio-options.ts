@@ -4,6 +4,9 @@ import { type Actor, type OpenStudio, openStudio, userByEmail } from "@controlro
 import { DEMO_LOGIN } from "@controlroom/studio/demo/seed-demo.ts";
 import type { Command } from "commander";
 
+/** Prints a value as indented JSON (what `--json` and the commands that answer with a record print). */
+export const printJson = (x: unknown) => console.log(JSON.stringify(x, null, 2));
+
 /** Parsed common options. */
 export interface StudioCliOptions {
   data: string;

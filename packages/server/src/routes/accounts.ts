@@ -1,0 +1,69 @@
+/** Accounts and sessions: sign up, sign in (cookie or bearer token), sign out, who am I. */
+import * as S from "@controlroom/studio";
+import { z } from "zod";
+import { OK, Ok, SignedIn, User } from "../responses.ts";
+import { type RouteOptions, type Routes, SESSION_COOKIE, tokenOf } from "../route.ts";
+
+const LoginBody = S.LoginInput.extend({
+  kind: z.enum(["cookie", "token"]).default("cookie"),
+  label: z.string().max(200).optional(),
+});
+
+export function accountRoutes(r: Routes, o: RouteOptions): void {
+  const rateLimit = { rateLimit: { max: o.loginPerMinute, timeWindow: "1 minute" } };
+  r.add({
+    method: "POST",
+    url: "/api/auth/register",
+    summary: "Create an account",
+    tag: "accounts",
+    auth: false,
+    status: 201,
+    body: S.RegisterInput,
+    response: User,
+    config: rateLimit,
+    handler: async ({ studio, body }) => S.register(studio, body),
+  });
+  r.add({
+    method: "POST",
+    url: "/api/auth/login",
+    summary: "Sign in: sets an http-only session cookie, or returns a bearer token for scripts (kind: token)",
+    tag: "accounts",
+    auth: false,
+    body: LoginBody,
+    response: SignedIn,
+    config: rateLimit,
+    handler: async ({ studio, body, reply }) => {
+      const b = S.parseInput(LoginBody, body);
+      const { token, user, expiresAt } = await S.login(studio, b, b.kind, b.label ?? null);
+      if (b.kind === "token") return { user, token, expiresAt };
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: o.secureCookies,
+        path: "/",
+        expires: expiresAt,
+      });
+      return { user, expiresAt };
+    },
+  });
+  r.add({
+    method: "POST",
+    url: "/api/auth/logout",
+    summary: "End this session",
+    tag: "accounts",
+    response: Ok,
+    handler: async ({ studio, req, reply }) => {
+      await S.logout(studio, tokenOf(req) as string);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return OK;
+    },
+  });
+  r.add({
+    method: "GET",
+    url: "/api/me",
+    summary: "The signed-in user",
+    tag: "accounts",
+    response: User,
+    handler: async ({ studio, actor }) => S.me(studio, actor),
+  });
+}

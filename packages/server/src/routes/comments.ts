@@ -1,0 +1,39 @@
+/** Time-stamped comments on a version, threaded, resolved when dealt with. */
+import * as S from "@controlroom/studio";
+import { z } from "zod";
+import { Comment } from "../responses.ts";
+import { id, type Routes, VersionId } from "../route.ts";
+
+export function commentRoutes(r: Routes): void {
+  r.add({
+    method: "GET",
+    url: "/api/versions/{versionId}/comments",
+    summary: "Comment threads in time order",
+    tag: "versions",
+    params: VersionId,
+    response: z.array(Comment),
+    handler: async ({ studio, actor, params }) => S.listComments(studio, actor, params.versionId),
+  });
+  r.add({
+    method: "POST",
+    url: "/api/versions/{versionId}/comments",
+    summary: "Comment at a time or over a range, or reply",
+    tag: "versions",
+    status: 201,
+    params: VersionId,
+    body: S.AddCommentInput,
+    response: Comment,
+    handler: async ({ studio, actor, params, body }) => S.addComment(studio, actor, params.versionId, body),
+  });
+  r.add({
+    method: "PATCH",
+    url: "/api/comments/{commentId}",
+    summary: "Resolve or reopen a comment",
+    tag: "versions",
+    params: id("commentId"),
+    body: S.ResolveInput,
+    response: Comment,
+    handler: async ({ studio, actor, params, body }) =>
+      S.resolveComment(studio, actor, params.commentId, body),
+  });
+}

@@ -1,0 +1,19 @@
+/** Mastering a mix version on the server into a new master version (a job; its report: versions.ts). */
+import * as S from "@controlroom/studio";
+import { Job } from "../responses.ts";
+import { type Routes, VersionId } from "../route.ts";
+
+export function masteringRoutes(r: Routes): void {
+  r.add({
+    method: "POST",
+    url: "/api/versions/{versionId}/master",
+    summary: "Master a mix version to a delivery target into a new master version (a job)",
+    tag: "renders",
+    status: 202,
+    params: VersionId,
+    body: S.StartMasterBody,
+    response: Job,
+    handler: async ({ studio, actor, params, body }) =>
+      S.startMaster(studio, actor, { ...(body as object), versionId: params.versionId }),
+  });
+}
