@@ -62,11 +62,11 @@ export async function buildServer(studio: Studio, opts: ServerOptions = {}): Pro
     reply.code(404).send({ error: "not_found", message: `no route ${req.method} ${req.url}` }),
   );
 
-  const routes = new Routes(app, studio, opts.checkResponses ?? testing());
-  registerRoutes(routes, {
+  const options = {
     uploadLimitBytes: opts.uploadLimitBytes,
     loginPerMinute: opts.loginPerMinute ?? 10,
     secureCookies: opts.secureCookies ?? false,
-  });
+  };
+  registerRoutes(new Routes(app, studio, options, opts.checkResponses ?? testing()));
   return app;
 }

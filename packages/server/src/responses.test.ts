@@ -90,7 +90,7 @@ describe("response schemas", () => {
   test("with the check on, a handler whose answer drifts from its schema is a 500; off, it goes out as it is", async () => {
     for (const check of [true, false]) {
       const f = Fastify();
-      const r = new Routes(f, t.studio, check);
+      const r = new Routes(f, t.studio, { loginPerMinute: 10, secureCookies: false }, check);
       r.add({
         method: "GET",
         url: "/drift",

@@ -33,6 +33,7 @@ export interface RouteContext<P, Q> {
   /** The signed-in actor (routes with `auth: false` get none). */
   actor: Actor & { user: User };
   studio: Studio;
+  options: RouteOptions;
 }
 
 /** A success response that is a file's bytes rather than JSON (the handler sends it through `reply`). */
@@ -78,12 +79,26 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, R extends R
   /** Other statuses that carry the same response (e.g. 503 from the health check). */
   alsoStatus?: number[];
   /** Fastify route config (e.g. rate limits). */
-  config?: Record<string, unknown>;
+  config?: (o: RouteOptions) => Record<string, unknown>;
   handler(ctx: RouteContext<z.output<P>, z.output<Q>>): Promise<HandlerResult<R>>;
 }
 
 /** A route as the OpenAPI document sees it. */
 export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, ResponseSpec>;
+
+/**
+ * Declares a route (the identity). It keeps the method, URL and schemas as exact types, from which the web
+ * client's types come (routes/index.ts `Api`).
+ */
+export function route<
+  const M extends RouteSpec<z.ZodType, z.ZodType, ResponseSpec>["method"],
+  const U extends string,
+  R extends ResponseSpec,
+  P extends z.ZodType = z.ZodObject<Record<string, never>>,
+  Q extends z.ZodType = z.ZodObject<Record<string, never>>,
+>(spec: RouteSpec<P, Q, R> & { method: M; url: U }): RouteSpec<P, Q, R> & { method: M; url: U } {
+  return spec;
+}
 
 /** True for a file response. */
 export function isFileResponse(r: ResponseSpec): r is FileResponse {
@@ -139,6 +154,7 @@ export class Routes {
   constructor(
     private readonly app: FastifyInstance,
     private readonly studio: Studio,
+    private readonly options: RouteOptions,
     private readonly checkResponses = false,
   ) {}
 
@@ -148,12 +164,12 @@ export class Routes {
     Q extends z.ZodType = z.ZodObject<Record<string, never>>,
   >(spec: RouteSpec<P, Q, R>): void {
     this.specs.push(spec as unknown as AnyRouteSpec);
-    const studio = this.studio;
+    const { studio, options } = this;
     const check = this.checkResponses && !isFileResponse(spec.response) ? (spec.response as z.ZodType) : null;
     this.app.route({
       method: spec.method,
       url: spec.url.replace(/\{(\w+)\}/g, ":$1"),
-      config: spec.config ?? {},
+      config: spec.config?.(options) ?? {},
       handler: async (req, reply) => {
         const params = parseInput(spec.params ?? z.object({}), req.params ?? {}, "params");
         const query = parseInput(spec.query ?? z.object({}), req.query ?? {}, "query");
@@ -166,6 +182,7 @@ export class Routes {
           body: req.body ?? {},
           actor,
           studio,
+          options,
         });
         if (reply.sent) return reply;
         if (spec.status && reply.statusCode === 200) reply.code(spec.status);

@@ -2,16 +2,18 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { OK, Ok, SignedIn, User } from "../responses.ts";
-import { type RouteOptions, type Routes, SESSION_COOKIE, tokenOf } from "../route.ts";
+import { type RouteOptions, route, SESSION_COOKIE, tokenOf } from "../route.ts";
 
 const LoginBody = S.LoginInput.extend({
   kind: z.enum(["cookie", "token"]).default("cookie"),
   label: z.string().max(200).optional(),
 });
 
-export function accountRoutes(r: Routes, o: RouteOptions): void {
-  const rateLimit = { rateLimit: { max: o.loginPerMinute, timeWindow: "1 minute" } };
-  r.add({
+/** Sign-up and sign-in attempts per client address. */
+const rateLimit = (o: RouteOptions) => ({ rateLimit: { max: o.loginPerMinute, timeWindow: "1 minute" } });
+
+export const accountRoutes = [
+  route({
     method: "POST",
     url: "/api/auth/register",
     summary: "Create an account",
@@ -22,8 +24,8 @@ export function accountRoutes(r: Routes, o: RouteOptions): void {
     response: User,
     config: rateLimit,
     handler: async ({ studio, body }) => S.register(studio, body),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/auth/login",
     summary: "Sign in: sets an http-only session cookie, or returns a bearer token for scripts (kind: token)",
@@ -32,21 +34,21 @@ export function accountRoutes(r: Routes, o: RouteOptions): void {
     body: LoginBody,
     response: SignedIn,
     config: rateLimit,
-    handler: async ({ studio, body, reply }) => {
+    handler: async ({ studio, body, reply, options }) => {
       const b = S.parseInput(LoginBody, body);
       const { token, user, expiresAt } = await S.login(studio, b, b.kind, b.label ?? null);
       if (b.kind === "token") return { user, token, expiresAt };
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: "lax",
-        secure: o.secureCookies,
+        secure: options.secureCookies,
         path: "/",
         expires: expiresAt,
       });
       return { user, expiresAt };
     },
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/auth/logout",
     summary: "End this session",
@@ -57,13 +59,13 @@ export function accountRoutes(r: Routes, o: RouteOptions): void {
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
       return OK;
     },
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/me",
     summary: "The signed-in user",
     tag: "accounts",
     response: User,
     handler: async ({ studio, actor }) => S.me(studio, actor),
-  });
-}
+  }),
+];

@@ -3,7 +3,7 @@ import * as S from "@controlroom/studio";
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { Peaks, StoredBlob } from "../responses.ts";
-import { type FileResponse, ProjectId, type RouteOptions, type Routes } from "../route.ts";
+import { type FileResponse, ProjectId, route } from "../route.ts";
 
 const BlobParams = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest") });
 
@@ -33,8 +33,8 @@ function blobHeaders(reply: FastifyReply, format: string): void {
     .header("cache-control", "private, max-age=31536000, immutable");
 }
 
-export function blobRoutes(r: Routes, o: RouteOptions): void {
-  r.add({
+export const blobRoutes = [
+  route({
     method: "POST",
     url: "/api/projects/{projectId}/uploads",
     summary: "Upload an audio file (multipart field `file`; WAV, AIFF, FLAC, Ogg, MP3 by content)",
@@ -43,15 +43,17 @@ export function blobRoutes(r: Routes, o: RouteOptions): void {
     params: ProjectId,
     multipart: true,
     response: StoredBlob,
-    handler: async ({ studio, actor, params, req }) => {
+    handler: async ({ studio, actor, params, req, options }) => {
       if (!req.isMultipart()) throw S.invalid("file", "send multipart/form-data with a `file` field");
       const part = await req.file();
       if (!part) throw S.invalid("file", "missing");
-      return S.uploadAudio(studio, actor, params.projectId, part.file, { maxBytes: o.uploadLimitBytes });
+      return S.uploadAudio(studio, actor, params.projectId, part.file, {
+        maxBytes: options.uploadLimitBytes,
+      });
     },
-  });
+  }),
   // Declared before the GET so Fastify does not derive a HEAD from it (that one would read the whole file).
-  r.add({
+  route({
     method: "HEAD",
     url: "/api/blobs/{sha256}",
     summary: "A stored audio file's headers (length, type, ranges) without its bytes",
@@ -64,8 +66,8 @@ export function blobRoutes(r: Routes, o: RouteOptions): void {
       reply.header("content-length", b.size);
       return reply.send();
     },
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/blobs/{sha256}/peaks",
     summary:
@@ -86,8 +88,8 @@ export function blobRoutes(r: Routes, o: RouteOptions): void {
       reply.header("cache-control", "private, max-age=31536000, immutable");
       return p;
     },
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/blobs/{sha256}",
     summary: "Download a stored audio file",
@@ -117,5 +119,5 @@ export function blobRoutes(r: Routes, o: RouteOptions): void {
       reply.header("content-length", b.size);
       return reply.send(await blobs.open(params.sha256));
     },
-  });
-}
+  }),
+];

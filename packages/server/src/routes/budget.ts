@@ -1,10 +1,10 @@
 /** The budget: planned line items against actuals (bookings, invoices), with overspend warnings. */
 import * as S from "@controlroom/studio";
 import { BudgetLine, BudgetSummary, OK, Ok } from "../responses.ts";
-import { id, ProjectId, type Routes } from "../route.ts";
+import { id, ProjectId, route } from "../route.ts";
 
-export function budgetRoutes(r: Routes): void {
-  r.add({
+export const budgetRoutes = [
+  route({
     method: "GET",
     url: "/api/projects/{projectId}/budget",
     summary: "Planned vs actual with overspend warnings",
@@ -12,8 +12,8 @@ export function budgetRoutes(r: Routes): void {
     params: ProjectId,
     response: BudgetSummary,
     handler: async ({ studio, actor, params }) => S.budgetSummary(studio, actor, params.projectId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/projects/{projectId}/budget/lines",
     summary: "Add a planned line item",
@@ -24,8 +24,8 @@ export function budgetRoutes(r: Routes): void {
     response: BudgetLine,
     handler: async ({ studio, actor, params, body }) =>
       S.createBudgetLine(studio, actor, params.projectId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "PATCH",
     url: "/api/budget/lines/{lineId}",
     summary: "Edit a planned line item",
@@ -35,8 +35,8 @@ export function budgetRoutes(r: Routes): void {
     response: BudgetLine,
     handler: async ({ studio, actor, params, body }) =>
       S.updateBudgetLine(studio, actor, params.lineId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/projects/{projectId}/budget/invoices",
     summary: "Record an invoice as an actual",
@@ -49,5 +49,5 @@ export function budgetRoutes(r: Routes): void {
       await S.addInvoice(studio, actor, params.projectId, body);
       return OK;
     },
-  });
-}
+  }),
+];

@@ -2,10 +2,10 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Comment } from "../responses.ts";
-import { id, type Routes, VersionId } from "../route.ts";
+import { id, route, VersionId } from "../route.ts";
 
-export function commentRoutes(r: Routes): void {
-  r.add({
+export const commentRoutes = [
+  route({
     method: "GET",
     url: "/api/versions/{versionId}/comments",
     summary: "Comment threads in time order",
@@ -13,8 +13,8 @@ export function commentRoutes(r: Routes): void {
     params: VersionId,
     response: z.array(Comment),
     handler: async ({ studio, actor, params }) => S.listComments(studio, actor, params.versionId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/versions/{versionId}/comments",
     summary: "Comment at a time or over a range, or reply",
@@ -24,8 +24,8 @@ export function commentRoutes(r: Routes): void {
     body: S.AddCommentInput,
     response: Comment,
     handler: async ({ studio, actor, params, body }) => S.addComment(studio, actor, params.versionId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "PATCH",
     url: "/api/comments/{commentId}",
     summary: "Resolve or reopen a comment",
@@ -35,5 +35,5 @@ export function commentRoutes(r: Routes): void {
     response: Comment,
     handler: async ({ studio, actor, params, body }) =>
       S.resolveComment(studio, actor, params.commentId, body),
-  });
-}
+  }),
+];

@@ -2,11 +2,12 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Credit, DeliveryChecklist } from "../responses.ts";
-import { type Routes, SongId } from "../route.ts";
+import { route, SongId } from "../route.ts";
 
-export function creditRoutes(r: Routes): void {
-  const Credits = z.array(Credit);
-  r.add({
+const Credits = z.array(Credit);
+
+export const creditRoutes = [
+  route({
     method: "GET",
     url: "/api/songs/{songId}/credits",
     summary: "Credits and splits",
@@ -14,8 +15,8 @@ export function creditRoutes(r: Routes): void {
     params: SongId,
     response: Credits,
     handler: async ({ studio, actor, params }) => S.getCredits(studio, actor, params.songId),
-  });
-  r.add({
+  }),
+  route({
     method: "PUT",
     url: "/api/songs/{songId}/credits",
     summary: "Replace credits (writer and publisher shares each sum to 100 %)",
@@ -24,8 +25,8 @@ export function creditRoutes(r: Routes): void {
     body: S.SetCreditsInput,
     response: Credits,
     handler: async ({ studio, actor, params, body }) => S.setCredits(studio, actor, params.songId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/songs/{songId}/delivery",
     summary: "Delivery checklist",
@@ -33,8 +34,8 @@ export function creditRoutes(r: Routes): void {
     params: SongId,
     response: DeliveryChecklist,
     handler: async ({ studio, actor, params }) => S.getChecklist(studio, actor, params.songId),
-  });
-  r.add({
+  }),
+  route({
     method: "PUT",
     url: "/api/songs/{songId}/delivery",
     summary: "Tick a delivery item",
@@ -43,5 +44,5 @@ export function creditRoutes(r: Routes): void {
     body: S.SetDeliveryItemInput,
     response: DeliveryChecklist,
     handler: async ({ studio, actor, params, body }) => S.setDeliveryItem(studio, actor, params.songId, body),
-  });
-}
+  }),
+];

@@ -1,10 +1,10 @@
 /** Jobs: submit one of the kinds clients may ask for (analyze, wait), follow it, cancel it. */
 import * as S from "@controlroom/studio";
 import { Job } from "../responses.ts";
-import { JobId, ProjectId, type Routes } from "../route.ts";
+import { JobId, ProjectId, route } from "../route.ts";
 
-export function jobRoutes(r: Routes): void {
-  r.add({
+export const jobRoutes = [
+  route({
     method: "POST",
     url: "/api/projects/{projectId}/jobs",
     summary: "Submit a job (analyze a version's file)",
@@ -14,8 +14,8 @@ export function jobRoutes(r: Routes): void {
     body: S.SubmitJobInput,
     response: Job,
     handler: async ({ studio, actor, params, body }) => S.submitJob(studio, actor, params.projectId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/jobs/{jobId}",
     summary: "Job status, progress and result",
@@ -23,8 +23,8 @@ export function jobRoutes(r: Routes): void {
     params: JobId,
     response: Job,
     handler: async ({ studio, actor, params }) => S.getJob(studio, actor, params.jobId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/jobs/{jobId}/cancel",
     summary: "Cancel a job",
@@ -32,5 +32,5 @@ export function jobRoutes(r: Routes): void {
     params: JobId,
     response: Job,
     handler: async ({ studio, actor, params }) => S.cancelJob(studio, actor, params.jobId),
-  });
-}
+  }),
+];

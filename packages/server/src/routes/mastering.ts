@@ -1,10 +1,10 @@
 /** Mastering a mix version on the server into a new master version (a job; its report: versions.ts). */
 import * as S from "@controlroom/studio";
 import { Job } from "../responses.ts";
-import { type Routes, VersionId } from "../route.ts";
+import { route, VersionId } from "../route.ts";
 
-export function masteringRoutes(r: Routes): void {
-  r.add({
+export const masteringRoutes = [
+  route({
     method: "POST",
     url: "/api/versions/{versionId}/master",
     summary: "Master a mix version to a delivery target into a new master version (a job)",
@@ -15,5 +15,5 @@ export function masteringRoutes(r: Routes): void {
     response: Job,
     handler: async ({ studio, actor, params, body }) =>
       S.startMaster(studio, actor, { ...(body as object), versionId: params.versionId }),
-  });
-}
+  }),
+];

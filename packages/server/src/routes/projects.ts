@@ -2,10 +2,10 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { AuditEntry, Dashboard, Project } from "../responses.ts";
-import { ProjectId, type Routes, WorkspaceId } from "../route.ts";
+import { ProjectId, route, WorkspaceId } from "../route.ts";
 
-export function projectRoutes(r: Routes): void {
-  r.add({
+export const projectRoutes = [
+  route({
     method: "GET",
     url: "/api/workspaces/{workspaceId}/projects",
     summary: "Projects you are on",
@@ -13,8 +13,8 @@ export function projectRoutes(r: Routes): void {
     params: WorkspaceId,
     response: z.array(Project),
     handler: async ({ studio, actor, params }) => S.listProjects(studio, actor, params.workspaceId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/workspaces/{workspaceId}/projects",
     summary: "Create a project (album, EP, single); you become its producer",
@@ -25,8 +25,8 @@ export function projectRoutes(r: Routes): void {
     response: Project,
     handler: async ({ studio, actor, params, body }) =>
       S.createProject(studio, actor, { ...(body as object), workspaceId: params.workspaceId }),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/projects/{projectId}",
     summary: "A project",
@@ -34,8 +34,8 @@ export function projectRoutes(r: Routes): void {
     params: ProjectId,
     response: Project,
     handler: async ({ studio, actor, params }) => S.getProject(studio, actor, params.projectId),
-  });
-  r.add({
+  }),
+  route({
     method: "PATCH",
     url: "/api/projects/{projectId}",
     summary: "Edit a project (producers; give the version you edited)",
@@ -45,8 +45,8 @@ export function projectRoutes(r: Routes): void {
     response: Project,
     handler: async ({ studio, actor, params, body }) =>
       S.updateProject(studio, actor, params.projectId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/projects/{projectId}/dashboard",
     summary: "The project dashboard",
@@ -56,8 +56,8 @@ export function projectRoutes(r: Routes): void {
     response: Dashboard,
     handler: async ({ studio, actor, params, query }) =>
       S.getDashboard(studio, actor, params.projectId, query.limit),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/projects/{projectId}/audit",
     summary: "Audit log of decisions (producers, label)",
@@ -67,5 +67,5 @@ export function projectRoutes(r: Routes): void {
     response: z.array(AuditEntry),
     handler: async ({ studio, actor, params, query }) =>
       S.listAudit(studio, actor, params.projectId, query.limit),
-  });
-}
+  }),
+];

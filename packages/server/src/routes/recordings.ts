@@ -2,10 +2,10 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Recording } from "../responses.ts";
-import { id, type Routes, SongId } from "../route.ts";
+import { id, route, SongId } from "../route.ts";
 
-export function recordingRoutes(r: Routes): void {
-  r.add({
+export const recordingRoutes = [
+  route({
     method: "GET",
     url: "/api/songs/{songId}/recordings",
     summary: "Recordings of the song",
@@ -13,8 +13,8 @@ export function recordingRoutes(r: Routes): void {
     params: SongId,
     response: z.array(Recording),
     handler: async ({ studio, actor, params }) => S.listRecordings(studio, actor, params.songId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/songs/{songId}/recordings",
     summary: "Add a recording (ISRC optional)",
@@ -24,8 +24,8 @@ export function recordingRoutes(r: Routes): void {
     body: S.CreateRecordingInput,
     response: Recording,
     handler: async ({ studio, actor, params, body }) => S.createRecording(studio, actor, params.songId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "PATCH",
     url: "/api/recordings/{recordingId}",
     summary: "Edit a recording: title, ISRC, status",
@@ -35,5 +35,5 @@ export function recordingRoutes(r: Routes): void {
     response: Recording,
     handler: async ({ studio, actor, params, body }) =>
       S.updateRecording(studio, actor, params.recordingId, body),
-  });
-}
+  }),
+];

@@ -1,10 +1,10 @@
 /** A song's mix session, and rendering it on the server into a new mix version (a job), with its stems. */
 import * as S from "@controlroom/studio";
 import { Job, SongSession } from "../responses.ts";
-import { JobId, type Routes, SongId } from "../route.ts";
+import { JobId, route, SongId } from "../route.ts";
 
-export function renderRoutes(r: Routes): void {
-  r.add({
+export const renderRoutes = [
+  route({
     method: "GET",
     url: "/api/songs/{songId}/session",
     summary: "The song's mix session (engine session document; audio referenced by uploaded blobs' sha256)",
@@ -12,8 +12,8 @@ export function renderRoutes(r: Routes): void {
     params: SongId,
     response: SongSession,
     handler: async ({ studio, actor, params }) => S.getSongSession(studio, actor, params.songId),
-  });
-  r.add({
+  }),
+  route({
     method: "PUT",
     url: "/api/songs/{songId}/session",
     summary: "Save the song's mix session (give the version you edited, 0 for the first; 409 when stale)",
@@ -22,8 +22,8 @@ export function renderRoutes(r: Routes): void {
     body: S.PutSongSessionInput,
     response: SongSession,
     handler: async ({ studio, actor, params, body }) => S.putSongSession(studio, actor, params.songId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/songs/{songId}/renders",
     summary: "Render the song's session into a new mix version (a job: poll GET /api/jobs/{jobId})",
@@ -33,8 +33,8 @@ export function renderRoutes(r: Routes): void {
     body: S.StartRenderInput,
     response: Job,
     handler: async ({ studio, actor, params, body }) => S.startRender(studio, actor, params.songId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/jobs/{jobId}/stems",
     summary: "Download the stems zip of a finished render job (rendered with stems: true)",
@@ -50,5 +50,5 @@ export function renderRoutes(r: Routes): void {
         .header("content-disposition", `attachment; filename="stems-${params.jobId}.zip"`);
       return reply.send(await blobs.open(st.sha256));
     },
-  });
-}
+  }),
+];

@@ -2,10 +2,12 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Booking, Room } from "../responses.ts";
-import { id, ProjectId, type Routes, WorkspaceId } from "../route.ts";
+import { id, ProjectId, route, WorkspaceId } from "../route.ts";
 
-export function scheduleRoutes(r: Routes): void {
-  r.add({
+const B = id("bookingId");
+
+export const scheduleRoutes = [
+  route({
     method: "GET",
     url: "/api/workspaces/{workspaceId}/rooms",
     summary: "Rooms and studios",
@@ -13,8 +15,8 @@ export function scheduleRoutes(r: Routes): void {
     params: WorkspaceId,
     response: z.array(Room),
     handler: async ({ studio, actor, params }) => S.listRooms(studio, actor, params.workspaceId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/workspaces/{workspaceId}/rooms",
     summary: "Add a room with its rate and cancellation policy (owners)",
@@ -24,8 +26,8 @@ export function scheduleRoutes(r: Routes): void {
     body: S.CreateRoomInput,
     response: Room,
     handler: async ({ studio, actor, params, body }) => S.createRoom(studio, actor, params.workspaceId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/projects/{projectId}/bookings",
     summary: "Bookings in time order",
@@ -35,8 +37,8 @@ export function scheduleRoutes(r: Routes): void {
     response: z.array(Booking),
     handler: async ({ studio, actor, params, req }) =>
       S.listBookings(studio, actor, params.projectId, req.query),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/projects/{projectId}/bookings",
     summary: "Book a room and/or people (409 names a conflicting booking)",
@@ -47,9 +49,8 @@ export function scheduleRoutes(r: Routes): void {
     response: Booking,
     handler: async ({ studio, actor, params, body }) =>
       S.createBooking(studio, actor, params.projectId, body),
-  });
-  const B = id("bookingId");
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/bookings/{bookingId}/confirm",
     summary: "Confirm a hold (its cost flows into the budget)",
@@ -59,8 +60,8 @@ export function scheduleRoutes(r: Routes): void {
     response: Booking,
     handler: async ({ studio, actor, params, body }) =>
       S.confirmBooking(studio, actor, params.bookingId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/bookings/{bookingId}/cancel",
     summary: "Cancel under the room's policy",
@@ -70,5 +71,5 @@ export function scheduleRoutes(r: Routes): void {
     response: Booking,
     handler: async ({ studio, actor, params, body }) =>
       S.cancelBooking(studio, actor, params.bookingId, body),
-  });
-}
+  }),
+];

@@ -2,10 +2,12 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Section, SongDetail, SongSummary } from "../responses.ts";
-import { ProjectId, type Routes, SongId } from "../route.ts";
+import { ProjectId, route, SongId } from "../route.ts";
 
-export function songRoutes(r: Routes): void {
-  r.add({
+const Arrangement = z.array(Section);
+
+export const songRoutes = [
+  route({
     method: "GET",
     url: "/api/projects/{projectId}/songs",
     summary: "Songs in running order",
@@ -15,8 +17,8 @@ export function songRoutes(r: Routes): void {
     response: z.object({ songs: z.array(SongSummary), total: z.number() }),
     handler: async ({ studio, actor, params, req }) =>
       S.listSongs(studio, actor, params.projectId, req.query),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/projects/{projectId}/songs",
     summary: "Add a song (producers)",
@@ -26,8 +28,8 @@ export function songRoutes(r: Routes): void {
     body: S.CreateSongInput,
     response: SongDetail,
     handler: async ({ studio, actor, params, body }) => S.createSong(studio, actor, params.projectId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/songs/{songId}",
     summary: "A song with its status history",
@@ -35,8 +37,8 @@ export function songRoutes(r: Routes): void {
     params: SongId,
     response: SongDetail,
     handler: async ({ studio, actor, params }) => S.getSong(studio, actor, params.songId),
-  });
-  r.add({
+  }),
+  route({
     method: "PATCH",
     url: "/api/songs/{songId}",
     summary: "Edit a song (producer, artist)",
@@ -45,8 +47,8 @@ export function songRoutes(r: Routes): void {
     body: S.UpdateSongInput,
     response: SongDetail,
     handler: async ({ studio, actor, params, body }) => S.updateSong(studio, actor, params.songId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/songs/{songId}/status",
     summary: "Move a song along the pipeline",
@@ -55,8 +57,8 @@ export function songRoutes(r: Routes): void {
     body: S.SetStatusInput,
     response: SongDetail,
     handler: async ({ studio, actor, params, body }) => S.setSongStatus(studio, actor, params.songId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "PUT",
     url: "/api/songs/{songId}/performers",
     summary: "Who plays on the song",
@@ -65,9 +67,8 @@ export function songRoutes(r: Routes): void {
     body: S.SetPerformersInput,
     response: SongDetail,
     handler: async ({ studio, actor, params, body }) => S.setPerformers(studio, actor, params.songId, body),
-  });
-  const Arrangement = z.array(Section);
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/songs/{songId}/arrangement",
     summary: "Sections in order",
@@ -75,8 +76,8 @@ export function songRoutes(r: Routes): void {
     params: SongId,
     response: Arrangement,
     handler: async ({ studio, actor, params }) => S.getArrangement(studio, actor, params.songId),
-  });
-  r.add({
+  }),
+  route({
     method: "PUT",
     url: "/api/songs/{songId}/arrangement",
     summary: "Replace the arrangement",
@@ -85,5 +86,5 @@ export function songRoutes(r: Routes): void {
     body: S.SetArrangementInput,
     response: Arrangement,
     handler: async ({ studio, actor, params, body }) => S.setArrangement(studio, actor, params.songId, body),
-  });
-}
+  }),
+];

@@ -2,10 +2,10 @@
 import { sql } from "kysely";
 import { openApiDocument } from "../openapi.ts";
 import { Health, OpenApiDocument } from "../responses.ts";
-import type { Routes } from "../route.ts";
+import { type AnyRouteSpec, route } from "../route.ts";
 
-export function healthRoute(r: Routes): void {
-  r.add({
+export const healthRoutes = [
+  route({
     method: "GET",
     url: "/api/health",
     summary: "Database and job queue status",
@@ -30,13 +30,13 @@ export function healthRoute(r: Routes): void {
       reply.code(ok ? 200 : 503);
       return { ok, database, queue };
     },
-  });
-}
+  }),
+];
 
-/** The document of every route registered on `r` (this one included): register it last. */
-export function openApiRoute(r: Routes): void {
+/** The route of the document describing `routes()` (every route, this one included). */
+export function openApiRoute(routes: () => AnyRouteSpec[]) {
   let doc: OpenApiDocument | undefined;
-  r.add({
+  return route({
     method: "GET",
     url: "/api/openapi.json",
     summary: "This API's OpenAPI 3.1 document",
@@ -44,7 +44,7 @@ export function openApiRoute(r: Routes): void {
     auth: false,
     response: OpenApiDocument,
     handler: async () => {
-      doc ??= openApiDocument(r.specs);
+      doc ??= openApiDocument(routes());
       return doc;
     },
   });

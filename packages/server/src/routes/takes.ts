@@ -2,10 +2,10 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Take } from "../responses.ts";
-import { id, type Routes, SongId } from "../route.ts";
+import { id, route, SongId } from "../route.ts";
 
-export function takeRoutes(r: Routes): void {
-  r.add({
+export const takeRoutes = [
+  route({
     method: "GET",
     url: "/api/songs/{songId}/takes",
     summary: "Takes by part",
@@ -13,8 +13,8 @@ export function takeRoutes(r: Routes): void {
     params: SongId,
     response: z.array(Take),
     handler: async ({ studio, actor, params }) => S.listTakes(studio, actor, params.songId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/songs/{songId}/takes",
     summary: "Log a take",
@@ -24,8 +24,8 @@ export function takeRoutes(r: Routes): void {
     body: S.CreateTakeInput,
     response: Take,
     handler: async ({ studio, actor, params, body }) => S.createTake(studio, actor, params.songId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "PATCH",
     url: "/api/takes/{takeId}",
     summary: "Rate, note and decide on a take (producers)",
@@ -34,5 +34,5 @@ export function takeRoutes(r: Routes): void {
     body: S.DecideTakeInput,
     response: Take,
     handler: async ({ studio, actor, params, body }) => S.decideTake(studio, actor, params.takeId, body),
-  });
-}
+  }),
+];

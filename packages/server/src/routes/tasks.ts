@@ -2,10 +2,10 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Task } from "../responses.ts";
-import { id, ProjectId, type Routes, SongId } from "../route.ts";
+import { id, ProjectId, route, SongId } from "../route.ts";
 
-export function taskRoutes(r: Routes): void {
-  r.add({
+export const taskRoutes = [
+  route({
     method: "GET",
     url: "/api/projects/{projectId}/tasks",
     summary: "Overdubs and tasks",
@@ -15,8 +15,8 @@ export function taskRoutes(r: Routes): void {
     response: z.array(Task),
     handler: async ({ studio, actor, params, req }) =>
       S.listTasks(studio, actor, params.projectId, req.query),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/songs/{songId}/tasks",
     summary: "Add a task or overdub to a song (section optional)",
@@ -26,8 +26,8 @@ export function taskRoutes(r: Routes): void {
     body: S.CreateTaskInput,
     response: Task,
     handler: async ({ studio, actor, params, body }) => S.createTask(studio, actor, params.songId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "PATCH",
     url: "/api/tasks/{taskId}",
     summary: "Tick a task off or reopen it",
@@ -36,5 +36,5 @@ export function taskRoutes(r: Routes): void {
     body: S.CompleteTaskInput,
     response: Task,
     handler: async ({ studio, actor, params, body }) => S.completeTask(studio, actor, params.taskId, body),
-  });
-}
+  }),
+];

@@ -2,11 +2,12 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Member } from "../responses.ts";
-import { ProjectId, type Routes } from "../route.ts";
+import { ProjectId, route } from "../route.ts";
 
-export function teamRoutes(r: Routes): void {
-  const Team = z.array(Member);
-  r.add({
+const Team = z.array(Member);
+
+export const teamRoutes = [
+  route({
     method: "GET",
     url: "/api/projects/{projectId}/team",
     summary: "The team with roles",
@@ -14,8 +15,8 @@ export function teamRoutes(r: Routes): void {
     params: ProjectId,
     response: Team,
     handler: async ({ studio, actor, params }) => S.listTeam(studio, actor, params.projectId),
-  });
-  r.add({
+  }),
+  route({
     method: "PUT",
     url: "/api/projects/{projectId}/team",
     summary: "Set one person's roles (producers; empty removes them)",
@@ -25,5 +26,5 @@ export function teamRoutes(r: Routes): void {
     response: Team,
     handler: async ({ studio, actor, params, body }) =>
       S.setMemberRoles(studio, actor, params.projectId, body),
-  });
-}
+  }),
+];

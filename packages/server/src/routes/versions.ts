@@ -2,10 +2,12 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Approval, MixVersion, VersionReport } from "../responses.ts";
-import { type Routes, SongId, VersionId } from "../route.ts";
+import { route, SongId, VersionId } from "../route.ts";
 
-export function versionRoutes(r: Routes): void {
-  r.add({
+const Approvals = z.array(Approval);
+
+export const versionRoutes = [
+  route({
     method: "GET",
     url: "/api/songs/{songId}/versions",
     summary: "Mix and master versions, newest first, with A/B match gains",
@@ -13,8 +15,8 @@ export function versionRoutes(r: Routes): void {
     params: SongId,
     response: z.array(MixVersion),
     handler: async ({ studio, actor, params }) => S.listVersions(studio, actor, params.songId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/songs/{songId}/versions",
     summary: "Add a mix or master version (upload its file first)",
@@ -24,9 +26,8 @@ export function versionRoutes(r: Routes): void {
     body: S.CreateVersionInput,
     response: MixVersion,
     handler: async ({ studio, actor, params, body }) => S.createVersion(studio, actor, params.songId, body),
-  });
-  const Approvals = z.array(Approval);
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/versions/{versionId}/approvals",
     summary: "Approval history",
@@ -34,8 +35,8 @@ export function versionRoutes(r: Routes): void {
     params: VersionId,
     response: Approvals,
     handler: async ({ studio, actor, params }) => S.listApprovals(studio, actor, params.versionId),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/versions/{versionId}/approvals",
     summary: "Approve, request changes or put back in review (producers)",
@@ -46,8 +47,8 @@ export function versionRoutes(r: Routes): void {
     response: Approvals,
     handler: async ({ studio, actor, params, body }) =>
       S.decideVersion(studio, actor, params.versionId, body),
-  });
-  r.add({
+  }),
+  route({
     method: "GET",
     url: "/api/versions/{versionId}/report",
     summary:
@@ -56,5 +57,5 @@ export function versionRoutes(r: Routes): void {
     params: VersionId,
     response: VersionReport,
     handler: async ({ studio, actor, params }) => S.getVersionReport(studio, actor, params.versionId),
-  });
-}
+  }),
+];

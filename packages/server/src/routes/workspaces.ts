@@ -2,18 +2,18 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { OK, Ok, Workspace } from "../responses.ts";
-import { type Routes, WorkspaceId } from "../route.ts";
+import { route, WorkspaceId } from "../route.ts";
 
-export function workspaceRoutes(r: Routes): void {
-  r.add({
+export const workspaceRoutes = [
+  route({
     method: "GET",
     url: "/api/workspaces",
     summary: "Your workspaces",
     tag: "workspaces",
     response: z.array(Workspace),
     handler: async ({ studio, actor }) => S.listWorkspaces(studio, actor),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/workspaces",
     summary: "Create a workspace",
@@ -22,8 +22,8 @@ export function workspaceRoutes(r: Routes): void {
     body: S.CreateWorkspaceInput,
     response: Workspace,
     handler: async ({ studio, actor, body }) => S.createWorkspace(studio, actor, body),
-  });
-  r.add({
+  }),
+  route({
     method: "POST",
     url: "/api/workspaces/{workspaceId}/members",
     summary: "Add an account to a workspace (owners)",
@@ -35,5 +35,5 @@ export function workspaceRoutes(r: Routes): void {
       await S.addWorkspaceMember(studio, actor, params.workspaceId, body);
       return OK;
     },
-  });
-}
+  }),
+];
