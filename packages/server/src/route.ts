@@ -86,18 +86,37 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, R extends R
 /** A route as the OpenAPI document sees it. */
 export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, ResponseSpec>;
 
+type Method = RouteSpec<z.ZodType, z.ZodType, ResponseSpec>["method"];
+/** The `{name}` parts of a URL template. */
+export type ParamNames<T> = T extends `${string}{${infer P}}${infer Rest}` ? P | ParamNames<Rest> : never;
+/** The schema of a URL template's path parameters: each an id. */
+type PathParams<U> = z.ZodObject<{ [P in ParamNames<U>]: z.ZodString }>;
+
+/** A path parameter: an id. */
+const pathId = z.string().min(1).max(200);
+
 /**
- * Declares a route (the identity). It keeps the method, URL and schemas as exact types, from which the web
- * client's types come (routes/index.ts `Api`).
+ * Declares a route by its method and URL template (`"GET /api/songs/{songId}"`, the name the web client
+ * calls it by). Its path parameters are ids unless `params` says otherwise. The method, URL and schemas keep
+ * their exact types, from which the web client's types come (routes/index.ts `Api`).
  */
 export function route<
-  const M extends RouteSpec<z.ZodType, z.ZodType, ResponseSpec>["method"],
-  const U extends string,
+  const K extends `${Method} /${string}`,
   R extends ResponseSpec,
-  P extends z.ZodType = z.ZodObject<Record<string, never>>,
+  P extends z.ZodType = PathParams<K>,
   Q extends z.ZodType = z.ZodObject<Record<string, never>>,
->(spec: RouteSpec<P, Q, R> & { method: M; url: U }): RouteSpec<P, Q, R> & { method: M; url: U } {
-  return spec;
+>(
+  key: K,
+  spec: Omit<RouteSpec<P, Q, R>, "method" | "url">,
+): RouteSpec<P, Q, R> & {
+  method: K extends `${infer M} ${string}` ? M : never;
+  url: K extends `${string} ${infer U}` ? U : never;
+} {
+  const [method, url] = key.split(" ");
+  const names = [...url.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+  const params =
+    spec.params ?? (names.length ? z.object(Object.fromEntries(names.map((n) => [n, pathId]))) : undefined);
+  return { ...spec, method, url, params } as never;
 }
 
 /** True for a file response. */
@@ -195,14 +214,3 @@ export class Routes {
     });
   }
 }
-
-/** A path parameter schema: one id. */
-export const id = <N extends string>(name: N) =>
-  z.object({ [name]: z.string().min(1).max(200) } as Record<N, z.ZodString>);
-
-/** Path parameters several route modules share. */
-export const WorkspaceId = id("workspaceId");
-export const ProjectId = id("projectId");
-export const SongId = id("songId");
-export const VersionId = id("versionId");
-export const JobId = id("jobId");

@@ -5,7 +5,7 @@ import { DEMO_LOGIN, seedDemo } from "@controlroom/studio/demo/seed-demo.ts";
 import type { Command } from "commander";
 import { buildServer } from "../app.ts";
 import { serveWebApp } from "../web-static.ts";
-import { type StudioCliOptions, withStudioOptions } from "./studio-options.ts";
+import { closeOnSignal, type StudioCliOptions, withStudioOptions } from "./studio-options.ts";
 
 /** Registers it on a commander program. */
 export function serveCommand(program: Command): void {
@@ -51,13 +51,10 @@ export function serveCommand(program: Command): void {
       const app = await buildServer(studio);
       // The web app, when it has been built (packages/web/dist), is served from the same origin.
       const web = await serveWebApp(app);
-      const stop = async () => {
+      closeOnSignal(async () => {
         await app.close();
         await studio.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      });
       await app.listen({ port, host: o.host });
       const where =
         studio.store.kind === "pglite" ? `embedded database in ${resolve(o.data, "db")}` : "PostgreSQL";

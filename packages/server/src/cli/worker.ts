@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import * as S from "@controlroom/studio";
 import type { Command } from "commander";
-import { type StudioCliOptions, withStudioOptions } from "./studio-options.ts";
+import { closeOnSignal, type StudioCliOptions, withStudioOptions } from "./studio-options.ts";
 
 /** Registers it on a commander program. */
 export function workerCommand(program: Command): void {
@@ -26,12 +26,9 @@ export function workerCommand(program: Command): void {
       onJob: (id, outcome) => console.log(`job ${id}: ${outcome}`),
     });
     console.log(`controlroom worker ${process.pid}: waiting for jobs`);
-    const stop = async () => {
+    closeOnSignal(async () => {
       await w.stop();
       await store.close();
-      process.exit(0);
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    });
   });
 }

@@ -13,9 +13,7 @@ const LoginBody = S.LoginInput.extend({
 const rateLimit = (o: RouteOptions) => ({ rateLimit: { max: o.loginPerMinute, timeWindow: "1 minute" } });
 
 export const accountRoutes = [
-  route({
-    method: "POST",
-    url: "/api/auth/register",
+  route("POST /api/auth/register", {
     summary: "Create an account",
     tag: "accounts",
     auth: false,
@@ -25,9 +23,7 @@ export const accountRoutes = [
     config: rateLimit,
     handler: async ({ studio, body }) => S.register(studio, body),
   }),
-  route({
-    method: "POST",
-    url: "/api/auth/login",
+  route("POST /api/auth/login", {
     summary: "Sign in: sets an http-only session cookie, or returns a bearer token for scripts (kind: token)",
     tag: "accounts",
     auth: false,
@@ -48,9 +44,7 @@ export const accountRoutes = [
       return { user, expiresAt };
     },
   }),
-  route({
-    method: "POST",
-    url: "/api/auth/logout",
+  route("POST /api/auth/logout", {
     summary: "End this session",
     tag: "accounts",
     response: Ok,
@@ -60,9 +54,7 @@ export const accountRoutes = [
       return OK;
     },
   }),
-  route({
-    method: "GET",
-    url: "/api/me",
+  route("GET /api/me", {
     summary: "The signed-in user",
     tag: "accounts",
     response: User,

@@ -3,7 +3,7 @@ import * as S from "@controlroom/studio";
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { Peaks, StoredBlob } from "../responses.ts";
-import { type FileResponse, ProjectId, route } from "../route.ts";
+import { type FileResponse, route } from "../route.ts";
 
 const BlobParams = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest") });
 
@@ -34,13 +34,10 @@ function blobHeaders(reply: FastifyReply, format: string): void {
 }
 
 export const blobRoutes = [
-  route({
-    method: "POST",
-    url: "/api/projects/{projectId}/uploads",
+  route("POST /api/projects/{projectId}/uploads", {
     summary: "Upload an audio file (multipart field `file`; WAV, AIFF, FLAC, Ogg, MP3 by content)",
     tag: "files",
     status: 201,
-    params: ProjectId,
     multipart: true,
     response: StoredBlob,
     handler: async ({ studio, actor, params, req, options }) => {
@@ -53,9 +50,7 @@ export const blobRoutes = [
     },
   }),
   // Declared before the GET so Fastify does not derive a HEAD from it (that one would read the whole file).
-  route({
-    method: "HEAD",
-    url: "/api/blobs/{sha256}",
+  route("HEAD /api/blobs/{sha256}", {
     summary: "A stored audio file's headers (length, type, ranges) without its bytes",
     tag: "files",
     params: BlobParams,
@@ -67,9 +62,7 @@ export const blobRoutes = [
       return reply.send();
     },
   }),
-  route({
-    method: "GET",
-    url: "/api/blobs/{sha256}/peaks",
+  route("GET /api/blobs/{sha256}/peaks", {
     summary:
       "Waveform peaks of a stored audio file: {duration, peaks} with per channel [min, max] of each bucket flattened (computed once, then cached)",
     tag: "files",
@@ -89,9 +82,7 @@ export const blobRoutes = [
       return p;
     },
   }),
-  route({
-    method: "GET",
-    url: "/api/blobs/{sha256}",
+  route("GET /api/blobs/{sha256}", {
     summary: "Download a stored audio file",
     tag: "files",
     params: BlobParams,

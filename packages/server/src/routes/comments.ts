@@ -2,35 +2,26 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { Comment } from "../responses.ts";
-import { id, route, VersionId } from "../route.ts";
+import { route } from "../route.ts";
 
 export const commentRoutes = [
-  route({
-    method: "GET",
-    url: "/api/versions/{versionId}/comments",
+  route("GET /api/versions/{versionId}/comments", {
     summary: "Comment threads in time order",
     tag: "versions",
-    params: VersionId,
     response: z.array(Comment),
     handler: async ({ studio, actor, params }) => S.listComments(studio, actor, params.versionId),
   }),
-  route({
-    method: "POST",
-    url: "/api/versions/{versionId}/comments",
+  route("POST /api/versions/{versionId}/comments", {
     summary: "Comment at a time or over a range, or reply",
     tag: "versions",
     status: 201,
-    params: VersionId,
     body: S.AddCommentInput,
     response: Comment,
     handler: async ({ studio, actor, params, body }) => S.addComment(studio, actor, params.versionId, body),
   }),
-  route({
-    method: "PATCH",
-    url: "/api/comments/{commentId}",
+  route("PATCH /api/comments/{commentId}", {
     summary: "Resolve or reopen a comment",
     tag: "versions",
-    params: id("commentId"),
     body: S.ResolveInput,
     response: Comment,
     handler: async ({ studio, actor, params, body }) =>

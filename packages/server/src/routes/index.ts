@@ -5,7 +5,7 @@
  * this list. `Api` is the type the web client takes its answers from.
  */
 import type { z } from "zod";
-import type { AnyRouteSpec, FileResponse, RouteOptions, Routes } from "../route.ts";
+import type { AnyRouteSpec, FileResponse, Routes } from "../route.ts";
 import { accountRoutes } from "./accounts.ts";
 import { blobRoutes } from "./blobs.ts";
 import { budgetRoutes } from "./budget.ts";

@@ -1,16 +1,13 @@
 /** Mastering a mix version on the server into a new master version (a job; its report: versions.ts). */
 import * as S from "@controlroom/studio";
 import { Job } from "../responses.ts";
-import { route, VersionId } from "../route.ts";
+import { route } from "../route.ts";
 
 export const masteringRoutes = [
-  route({
-    method: "POST",
-    url: "/api/versions/{versionId}/master",
+  route("POST /api/versions/{versionId}/master", {
     summary: "Master a mix version to a delivery target into a new master version (a job)",
     tag: "renders",
     status: 202,
-    params: VersionId,
     body: S.StartMasterBody,
     response: Job,
     handler: async ({ studio, actor, params, body }) =>

@@ -1,45 +1,33 @@
 /** A song's mix session, and rendering it on the server into a new mix version (a job), with its stems. */
 import * as S from "@controlroom/studio";
 import { Job, SongSession } from "../responses.ts";
-import { JobId, route, SongId } from "../route.ts";
+import { route } from "../route.ts";
 
 export const renderRoutes = [
-  route({
-    method: "GET",
-    url: "/api/songs/{songId}/session",
+  route("GET /api/songs/{songId}/session", {
     summary: "The song's mix session (engine session document; audio referenced by uploaded blobs' sha256)",
     tag: "renders",
-    params: SongId,
     response: SongSession,
     handler: async ({ studio, actor, params }) => S.getSongSession(studio, actor, params.songId),
   }),
-  route({
-    method: "PUT",
-    url: "/api/songs/{songId}/session",
+  route("PUT /api/songs/{songId}/session", {
     summary: "Save the song's mix session (give the version you edited, 0 for the first; 409 when stale)",
     tag: "renders",
-    params: SongId,
     body: S.PutSongSessionInput,
     response: SongSession,
     handler: async ({ studio, actor, params, body }) => S.putSongSession(studio, actor, params.songId, body),
   }),
-  route({
-    method: "POST",
-    url: "/api/songs/{songId}/renders",
+  route("POST /api/songs/{songId}/renders", {
     summary: "Render the song's session into a new mix version (a job: poll GET /api/jobs/{jobId})",
     tag: "renders",
     status: 202,
-    params: SongId,
     body: S.StartRenderInput,
     response: Job,
     handler: async ({ studio, actor, params, body }) => S.startRender(studio, actor, params.songId, body),
   }),
-  route({
-    method: "GET",
-    url: "/api/jobs/{jobId}/stems",
+  route("GET /api/jobs/{jobId}/stems", {
     summary: "Download the stems zip of a finished render job (rendered with stems: true)",
     tag: "renders",
-    params: JobId,
     response: { file: ["application/zip"], headers: { "content-disposition": "attachment; filename" } },
     handler: async ({ studio, actor, params, reply }) => {
       const st = await S.renderStems(studio, actor, params.jobId);

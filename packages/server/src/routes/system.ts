@@ -5,9 +5,7 @@ import { Health, OpenApiDocument } from "../responses.ts";
 import { type AnyRouteSpec, route } from "../route.ts";
 
 export const healthRoutes = [
-  route({
-    method: "GET",
-    url: "/api/health",
+  route("GET /api/health", {
     summary: "Database and job queue status",
     tag: "system",
     auth: false,
@@ -36,9 +34,7 @@ export const healthRoutes = [
 /** The route of the document describing `routes()` (every route, this one included). */
 export function openApiRoute(routes: () => AnyRouteSpec[]) {
   let doc: OpenApiDocument | undefined;
-  return route({
-    method: "GET",
-    url: "/api/openapi.json",
+  return route("GET /api/openapi.json", {
     summary: "This API's OpenAPI 3.1 document",
     tag: "system",
     auth: false,

@@ -2,20 +2,16 @@
 import * as S from "@controlroom/studio";
 import { z } from "zod";
 import { OK, Ok, Workspace } from "../responses.ts";
-import { route, WorkspaceId } from "../route.ts";
+import { route } from "../route.ts";
 
 export const workspaceRoutes = [
-  route({
-    method: "GET",
-    url: "/api/workspaces",
+  route("GET /api/workspaces", {
     summary: "Your workspaces",
     tag: "workspaces",
     response: z.array(Workspace),
     handler: async ({ studio, actor }) => S.listWorkspaces(studio, actor),
   }),
-  route({
-    method: "POST",
-    url: "/api/workspaces",
+  route("POST /api/workspaces", {
     summary: "Create a workspace",
     tag: "workspaces",
     status: 201,
@@ -23,12 +19,9 @@ export const workspaceRoutes = [
     response: Workspace,
     handler: async ({ studio, actor, body }) => S.createWorkspace(studio, actor, body),
   }),
-  route({
-    method: "POST",
-    url: "/api/workspaces/{workspaceId}/members",
+  route("POST /api/workspaces/{workspaceId}/members", {
     summary: "Add an account to a workspace (owners)",
     tag: "workspaces",
-    params: WorkspaceId,
     body: S.AddWorkspaceMemberInput,
     response: Ok,
     handler: async ({ studio, actor, params, body }) => {

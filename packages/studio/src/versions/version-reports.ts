@@ -2,6 +2,7 @@
 import type { Actor, Studio } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { authorizeSong } from "../team/access.ts";
+import { songOfVersion } from "./mix-versions.ts";
 
 /** The report a render or mastering job left on a version (any team member who sees the song). */
 export async function getVersionReport(
@@ -9,13 +10,7 @@ export async function getVersionReport(
   actor: Actor,
   versionId: string,
 ): Promise<{ versionId: string; jobId: string; kind: string; report: unknown; createdAt: Date }> {
-  const v = await s.db
-    .selectFrom("mix_versions")
-    .select("song_id")
-    .where("id", "=", versionId)
-    .executeTakeFirst();
-  if (!v) throw notFound(`version ${versionId}`);
-  await authorizeSong(s.db, actor, v.song_id, "project.read");
+  await authorizeSong(s.db, actor, await songOfVersion(s, versionId), "project.read");
   const r = await s.db
     .selectFrom("version_reports")
     .selectAll()
