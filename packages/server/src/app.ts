@@ -1,6 +1,7 @@
 /**
- * The studio's HTTP API (Fastify). Every route is declared with its zod schemas (routes.ts builds the
- * OpenAPI document from them); authorization happens in the service layer for every call.
+ * The studio's HTTP API (Fastify). Every route is declared with its zod schemas and its response
+ * (routes/, one module per resource), from which the OpenAPI document is built; authorization happens in the
+ * service layer for every call.
  */
 
 import type { Studio } from "@controlroom/studio/context.ts";
@@ -9,10 +10,8 @@ import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
-import { sql } from "kysely";
-import { openApiDocument } from "./openapi.ts";
 import { Routes } from "./route.ts";
-import { registerStudioRoutes } from "./routes.ts";
+import { registerRoutes } from "./routes/index.ts";
 
 /** Server options. */
 export interface ServerOptions {
@@ -24,7 +23,15 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Fastify's logger (default off). */
   logger?: boolean;
+  /**
+   * Check every JSON answer against its route's declared response schema; a mismatch is a 500 naming the
+   * field (default: on under Node's test runner or NODE_ENV=test, off otherwise).
+   */
+  checkResponses?: boolean;
 }
+
+/** True when running tests. */
+const testing = () => process.env.NODE_ENV === "test" || process.env.NODE_TEST_CONTEXT !== undefined;
 
 /** Builds the Fastify app over an open studio (call `listen` yourself, or `inject` in tests). */
 export async function buildServer(studio: Studio, opts: ServerOptions = {}): Promise<FastifyInstance> {
@@ -55,52 +62,11 @@ export async function buildServer(studio: Studio, opts: ServerOptions = {}): Pro
     reply.code(404).send({ error: "not_found", message: `no route ${req.method} ${req.url}` }),
   );
 
-  const routes = new Routes(app, studio);
-  routes.add({
-    method: "GET",
-    url: "/api/health",
-    summary: "Database and job queue status",
-    tag: "system",
-    auth: false,
-    handler: async ({ reply }) => {
-      const t0 = performance.now();
-      const database = await sql`select 1 as ok`
-        .execute(studio.db)
-        .then(() => ({
-          ok: true,
-          kind: studio.store.kind,
-          latencyMs: Math.round((performance.now() - t0) * 100) / 100,
-        }))
-        .catch((e: Error) => ({ ok: false, kind: studio.store.kind, error: e.message }));
-      const queue = studio.jobs
-        ? { kind: studio.jobs.kind, ...(await studio.jobs.health()) }
-        : { ok: false, kind: "none", detail: "no job queue" };
-      const ok = database.ok && queue.ok;
-      reply.code(ok ? 200 : 503);
-      return { ok, database, queue };
-    },
-  });
-  registerStudioRoutes(routes, {
+  const options = {
     uploadLimitBytes: opts.uploadLimitBytes,
     loginPerMinute: opts.loginPerMinute ?? 10,
     secureCookies: opts.secureCookies ?? false,
-  });
-  const doc = openApiDocument(routes.specs);
-  routes.add({
-    method: "GET",
-    url: "/api/openapi.json",
-    summary: "This API's OpenAPI 3.1 document",
-    tag: "system",
-    auth: false,
-    handler: async () => doc,
-  });
-  (doc.paths as Record<string, unknown>)["/api/openapi.json"] = {
-    get: {
-      summary: "This API's OpenAPI 3.1 document",
-      tags: ["system"],
-      security: [],
-      responses: { "200": { description: "the document" } },
-    },
   };
+  registerRoutes(new Routes(app, studio, options, opts.checkResponses ?? testing()));
   return app;
 }

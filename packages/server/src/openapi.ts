@@ -1,12 +1,17 @@
-/** Builds the OpenAPI 3.1 document from the routes' zod schemas (zod v4's JSON Schema output). */
+/**
+ * Builds the OpenAPI 3.1 document from the routes' zod schemas (zod v4's JSON Schema output): parameters and
+ * bodies inline, success responses by reference to the named shapes of responses.ts (`components.schemas`).
+ */
 import { z } from "zod";
-import type { RouteSpec } from "./route.ts";
+import { type OpenApiDocument, RESPONSE_SHAPES } from "./responses.ts";
+import { type AnyRouteSpec, isFileResponse } from "./route.ts";
 
-function schemaOf(s: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Record<
-    string,
-    unknown
-  >;
+type Json = Record<string, unknown>;
+
+const JSON_SCHEMA = { unrepresentable: "any", target: "draft-2020-12" } as const;
+
+function schemaOf(s: z.ZodType): Json {
+  return z.toJSONSchema(s, { io: "input", ...JSON_SCHEMA }) as Json;
 }
 
 const ERROR = {
@@ -15,9 +20,77 @@ const ERROR = {
   required: ["error", "message"],
 };
 
+const COMPONENT = "#/components/schemas/";
+
+/**
+ * The response schemas: the named shapes, and every route's own response schema (keyed by the route, to be
+ * placed inline), each referring to the named shapes it uses.
+ */
+function responseSchemas(specs: AnyRouteSpec[]): { shapes: Json; byRoute: Map<AnyRouteSpec, Json> } {
+  const registry = z.registry<{ id: string }>();
+  for (const [schema, name] of RESPONSE_SHAPES) registry.add(schema, { id: name });
+  const inline = new Map<AnyRouteSpec, string>();
+  for (const [i, r] of specs.entries()) {
+    if (isFileResponse(r.response) || RESPONSE_SHAPES.has(r.response)) continue;
+    if (!registry.has(r.response)) registry.add(r.response, { id: `route-${i}` });
+    inline.set(r, registry.get(r.response)?.id as string);
+  }
+  const { schemas } = z.toJSONSchema(registry, {
+    io: "output",
+    ...JSON_SCHEMA,
+    uri: (name) => `${COMPONENT}${name}`,
+  }) as { schemas: Record<string, Json> };
+  for (const s of Object.values(schemas)) {
+    delete s.$schema;
+    delete s.$id;
+  }
+  const byRoute = new Map<AnyRouteSpec, Json>();
+  for (const r of specs) {
+    if (isFileResponse(r.response)) continue;
+    const name = RESPONSE_SHAPES.get(r.response);
+    byRoute.set(r, name ? { $ref: `${COMPONENT}${name}` } : schemas[inline.get(r) as string]);
+  }
+  for (const name of new Set(inline.values())) delete schemas[name];
+  // A route's own schema must not be part of a named shape (its reference would dangle once it is inlined).
+  const dangling = /"#\/components\/schemas\/(route-\d+)"/.exec(
+    JSON.stringify([schemas, [...byRoute.values()]]),
+  );
+  if (dangling) throw new Error(`openapi: a named response shape uses a route's own schema (${dangling[1]})`);
+  return { shapes: schemas, byRoute };
+}
+
+/** The success responses of one route. */
+function successResponses(r: AnyRouteSpec, schema: Json | undefined): Json {
+  const statuses = [r.status ?? 200, ...(r.alsoStatus ?? [])];
+  const out: Json = {};
+  for (const status of statuses) {
+    if (!isFileResponse(r.response)) {
+      out[String(status)] = {
+        description: status < 300 ? "success" : "the same shape, reporting a failure",
+        content: { "application/json": { schema } },
+      };
+      continue;
+    }
+    const headers = Object.fromEntries(
+      Object.entries(r.response.headers ?? {}).map(([name, description]) => [
+        name,
+        { description, schema: { type: "string" } },
+      ]),
+    );
+    const binary = { type: "string", format: "binary" };
+    out[String(status)] = {
+      description: r.method === "HEAD" ? "the file's headers, no body" : "the file",
+      ...(Object.keys(headers).length ? { headers } : {}),
+      content: Object.fromEntries(r.response.file.map((type) => [type, { schema: binary }])),
+    };
+  }
+  return out;
+}
+
 /** The OpenAPI document for `specs`. */
-export function openApiDocument(specs: RouteSpec<z.ZodType, z.ZodType>[]): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
+export function openApiDocument(specs: AnyRouteSpec[]): OpenApiDocument {
+  const { shapes, byRoute } = responseSchemas(specs);
+  const paths: Record<string, Json> = {};
   for (const r of specs) {
     const parameters: unknown[] = [];
     for (const [where, s] of [
@@ -25,7 +98,7 @@ export function openApiDocument(specs: RouteSpec<z.ZodType, z.ZodType>[]): Recor
       ["query", r.query],
     ] as const) {
       if (!s) continue;
-      const js = schemaOf(s) as { properties?: Record<string, unknown>; required?: string[] };
+      const js = schemaOf(s) as { properties?: Json; required?: string[] };
       for (const [name, schema] of Object.entries(js.properties ?? {}))
         parameters.push({
           name,
@@ -34,16 +107,13 @@ export function openApiDocument(specs: RouteSpec<z.ZodType, z.ZodType>[]): Recor
           schema,
         });
     }
-    const op: Record<string, unknown> = {
+    const op: Json = {
       summary: r.summary,
       tags: [r.tag],
       operationId: `${r.method.toLowerCase()}${r.url.replace(/[{}]/g, "").replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string) => (c ? c.toUpperCase() : ""))}`,
       parameters,
       responses: {
-        [String(r.status ?? 200)]: {
-          description: "success",
-          content: { "application/json": { schema: {} } },
-        },
+        ...successResponses(r, byRoute.get(r)),
         "400": {
           description: "bad input; the message names the field",
           content: { "application/json": { schema: ERROR } },
@@ -86,6 +156,7 @@ export function openApiDocument(specs: RouteSpec<z.ZodType, z.ZodType>[]): Recor
         "The producer's studio: projects, songs, team, schedule, budget, takes, versions, comments, approvals, credits, jobs.",
     },
     components: {
+      schemas: shapes,
       securitySchemes: {
         cookie: { type: "apiKey", in: "cookie", name: "cr_session" },
         bearer: { type: "http", scheme: "bearer" },

@@ -1,9 +1,12 @@
 /**
- * Route definitions: every route names its zod schemas (path parameters, query, body), which validate the
- * request and are collected into the OpenAPI document. Bodies are validated by the service function that
- * owns them (with the very schema named here), so the API, the CLI and the documentation agree.
+ * Route definitions: every route names its zod schemas (path parameters, query, body) and its success
+ * response, which validate the request, type the handler's answer and are collected into the OpenAPI
+ * document. Bodies are validated by the service function that owns them (with the very schema named here),
+ * so the API, the CLI and the documentation agree. In tests every JSON answer is checked against its
+ * declared response schema, so the schemas cannot drift from what is sent.
  */
 import "@fastify/cookie";
+import { isDeepStrictEqual } from "node:util";
 import { authenticate, type User } from "@controlroom/studio/accounts/accounts.ts";
 import type { Actor, Studio } from "@controlroom/studio/context.ts";
 import { parseInput } from "@controlroom/studio/errors.ts";
@@ -12,6 +15,13 @@ import { z } from "zod";
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "cr_session";
+
+/** Settings some route modules need. */
+export interface RouteOptions {
+  uploadLimitBytes?: number;
+  loginPerMinute: number;
+  secureCookies: boolean;
+}
 
 /** What a handler gets. */
 export interface RouteContext<P, Q> {
@@ -23,10 +33,34 @@ export interface RouteContext<P, Q> {
   /** The signed-in actor (routes with `auth: false` get none). */
   actor: Actor & { user: User };
   studio: Studio;
+  options: RouteOptions;
 }
 
+/** A success response that is a file's bytes rather than JSON (the handler sends it through `reply`). */
+export interface FileResponse {
+  /** The media types it may have. */
+  file: string[];
+  /** Response headers worth documenting (name → description). */
+  headers?: Record<string, string>;
+}
+
+/** What a route answers on success: a zod schema of its JSON, or a file. */
+export type ResponseSpec = z.ZodType | FileResponse;
+
+/** A value a handler may return for a JSON schema's shape: what JSON.stringify turns into it (Dates → ISO). */
+export type Serialisable<T> = T extends string
+  ? T | Date
+  : T extends (infer U)[]
+    ? Serialisable<U>[]
+    : T extends object
+      ? { [K in keyof T]: Serialisable<T[K]> }
+      : T;
+
+/** What a handler returns: a value of the response schema, or (for files) the reply it sent. */
+export type HandlerResult<R> = R extends z.ZodType ? Serialisable<z.output<R>> : FastifyReply;
+
 /** One documented route. */
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType> {
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, R extends ResponseSpec> {
   method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   summary: string;
@@ -40,9 +74,54 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType> {
   multipart?: boolean;
   /** Success status (default 200). */
   status?: number;
+  /** What the route answers with that status (see responses.ts for the shared shapes). */
+  response: R;
+  /** Other statuses that carry the same response (e.g. 503 from the health check). */
+  alsoStatus?: number[];
   /** Fastify route config (e.g. rate limits). */
-  config?: Record<string, unknown>;
-  handler(ctx: RouteContext<z.output<P>, z.output<Q>>): Promise<unknown>;
+  config?: (o: RouteOptions) => Record<string, unknown>;
+  handler(ctx: RouteContext<z.output<P>, z.output<Q>>): Promise<HandlerResult<R>>;
+}
+
+/** A route as the OpenAPI document sees it. */
+export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, ResponseSpec>;
+
+type Method = RouteSpec<z.ZodType, z.ZodType, ResponseSpec>["method"];
+/** The `{name}` parts of a URL template. */
+export type ParamNames<T> = T extends `${string}{${infer P}}${infer Rest}` ? P | ParamNames<Rest> : never;
+/** The schema of a URL template's path parameters: each an id. */
+type PathParams<U> = z.ZodObject<{ [P in ParamNames<U>]: z.ZodString }>;
+
+/** A path parameter: an id. */
+const pathId = z.string().min(1).max(200);
+
+/**
+ * Declares a route by its method and URL template (`"GET /api/songs/{songId}"`, the name the web client
+ * calls it by). Its path parameters are ids unless `params` says otherwise. The method, URL and schemas keep
+ * their exact types, from which the web client's types come (routes/index.ts `Api`).
+ */
+export function route<
+  const K extends `${Method} /${string}`,
+  R extends ResponseSpec,
+  P extends z.ZodType = PathParams<K>,
+  Q extends z.ZodType = z.ZodObject<Record<string, never>>,
+>(
+  key: K,
+  spec: Omit<RouteSpec<P, Q, R>, "method" | "url">,
+): RouteSpec<P, Q, R> & {
+  method: K extends `${infer M} ${string}` ? M : never;
+  url: K extends `${string} ${infer U}` ? U : never;
+} {
+  const [method, url] = key.split(" ");
+  const names = [...url.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+  const params =
+    spec.params ?? (names.length ? z.object(Object.fromEntries(names.map((n) => [n, pathId]))) : undefined);
+  return { ...spec, method, url, params } as never;
+}
+
+/** True for a file response. */
+export function isFileResponse(r: ResponseSpec): r is FileResponse {
+  return Array.isArray((r as FileResponse).file);
 }
 
 /** Reads the session token from the cookie or an `Authorization: Bearer` header. */
@@ -52,24 +131,64 @@ export function tokenOf(req: FastifyRequest): string | undefined {
   return req.cookies?.[SESSION_COOKIE];
 }
 
+/** The first place where `sent` and what the schema makes of it differ (fields the schema drops), or null. */
+function firstDifference(sent: unknown, parsed: unknown, path: string): string | null {
+  if (isDeepStrictEqual(sent, parsed)) return null;
+  if (sent && parsed && typeof sent === "object" && typeof parsed === "object") {
+    for (const k of Object.keys(sent)) {
+      const p = `${path}.${k}`;
+      if (!(k in parsed)) return `${p}: not in the schema`;
+      const d = firstDifference(
+        (sent as Record<string, unknown>)[k],
+        (parsed as Record<string, unknown>)[k],
+        p,
+      );
+      if (d) return d;
+    }
+  }
+  return `${path}: the schema changes this value`;
+}
+
+/**
+ * Why `value`, sent as JSON, does not match `schema` — or null when it does, to the letter (the schema
+ * neither rejects nor drops nor adds anything).
+ */
+export function responseMismatch(schema: z.ZodType, value: unknown): string | null {
+  const sent = JSON.parse(JSON.stringify(value));
+  const r = schema.safeParse(sent);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    return `${["body", ...i.path.map(String)].join(".")}: ${i.message}`;
+  }
+  return firstDifference(sent, r.data, "body");
+}
+
 /** Collects routes for Fastify and for the OpenAPI document. */
 export class Routes {
-  readonly specs: RouteSpec<z.ZodType, z.ZodType>[] = [];
+  readonly specs: AnyRouteSpec[] = [];
+  /**
+   * @param checkResponses check every JSON answer against its route's response schema (a mismatch is a
+   *   500 naming the field): on in tests, off in production.
+   */
   constructor(
     private readonly app: FastifyInstance,
     private readonly studio: Studio,
+    private readonly options: RouteOptions,
+    private readonly checkResponses = false,
   ) {}
 
   add<
+    R extends ResponseSpec,
     P extends z.ZodType = z.ZodObject<Record<string, never>>,
     Q extends z.ZodType = z.ZodObject<Record<string, never>>,
-  >(spec: RouteSpec<P, Q>): void {
-    this.specs.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType>);
-    const studio = this.studio;
+  >(spec: RouteSpec<P, Q, R>): void {
+    this.specs.push(spec as unknown as AnyRouteSpec);
+    const { studio, options } = this;
+    const check = this.checkResponses && !isFileResponse(spec.response) ? (spec.response as z.ZodType) : null;
     this.app.route({
       method: spec.method,
       url: spec.url.replace(/\{(\w+)\}/g, ":$1"),
-      config: spec.config ?? {},
+      config: spec.config?.(options) ?? {},
       handler: async (req, reply) => {
         const params = parseInput(spec.params ?? z.object({}), req.params ?? {}, "params");
         const query = parseInput(spec.query ?? z.object({}), req.query ?? {}, "query");
@@ -82,14 +201,16 @@ export class Routes {
           body: req.body ?? {},
           actor,
           studio,
+          options,
         });
         if (reply.sent) return reply;
         if (spec.status && reply.statusCode === 200) reply.code(spec.status);
-        return out ?? { ok: true };
+        const body = out ?? { ok: true };
+        const wrong = check && responseMismatch(check, body);
+        if (wrong)
+          throw new Error(`${spec.method} ${spec.url}: response does not match its schema: ${wrong}`);
+        return body;
       },
     });
   }
 }
-
-/** Path parameter schemas. */
-export const id = (name: string) => z.object({ [name]: z.string().min(1).max(200) });

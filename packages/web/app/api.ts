@@ -1,32 +1,18 @@
 /**
- * The typed API client. Request bodies are typed by the zod schemas the server validates with, responses by
- * the return types of the service functions its routes call (all imported as types only, so nothing of the
- * server ends up in the bundle); dates arrive as ISO strings, which `Wire` expresses.
- * Every URL the app uses is in this file, so a route change is a one-line fix.
+ * The typed API client. Every request names its route as the server declares it, `"<METHOD> <url template>"`,
+ * and its answer is typed by that route's declared response schema (`Api`, packages/server/src/routes); its
+ * body by the zod schema the server validates with. Both are imported as types only, so nothing of the server
+ * ends up in the bundle, and a route renamed or reshaped on the server is a type error here. The server
+ * checks in its tests that every answer matches its schema, so the types are what arrives.
  */
-import type { User } from "@controlroom/studio/accounts/accounts.ts";
-import type { AuditEntry } from "@controlroom/studio/audit/audit.ts";
-import type { BudgetLine, BudgetSummary, BudgetTotals } from "@controlroom/studio/budget/budget.ts";
-import type { Credit, DeliveryItem } from "@controlroom/studio/credits/credits.ts";
-import type * as S from "@controlroom/studio/index.ts";
-import type { Job } from "@controlroom/studio/jobs/jobs.ts";
-import type { Dashboard } from "@controlroom/studio/projects/dashboard.ts";
-import type { Member, Project } from "@controlroom/studio/projects/projects.ts";
-import type { Workspace } from "@controlroom/studio/projects/workspaces.ts";
-import type { Booking } from "@controlroom/studio/schedule/bookings.ts";
-import type { Room } from "@controlroom/studio/schedule/rooms.ts";
-import type { Section } from "@controlroom/studio/songs/arrangement.ts";
-import type { Song, SongDetail } from "@controlroom/studio/songs/songs.ts";
-import type { Take } from "@controlroom/studio/takes/takes.ts";
-import type { Task } from "@controlroom/studio/tasks/tasks.ts";
-import { PERMISSIONS } from "@controlroom/studio/team/roles.ts";
-import type { Approval } from "@controlroom/studio/versions/approvals.ts";
-import type { Comment } from "@controlroom/studio/versions/comments.ts";
-import type { MixVersion } from "@controlroom/studio/versions/mix-versions.ts";
-import type { z } from "zod";
-import { fill, optionalRoutes } from "./discovery.ts";
 
-/** A value as it crosses JSON: Dates become ISO strings. */
+import type * as R from "@controlroom/server/responses.ts";
+import type { Api } from "@controlroom/server/routes/index.ts";
+import type * as S from "@controlroom/studio/index.ts";
+import { PERMISSIONS } from "@controlroom/studio/team/roles.ts";
+import type { z } from "zod";
+
+/** A value as it crosses JSON: Dates become ISO strings (the response types below already are). */
 export type Wire<T> = T extends Date
   ? string
   : T extends (infer U)[]
@@ -36,30 +22,34 @@ export type Wire<T> = T extends Date
       : T;
 type In<S extends z.ZodType> = z.input<S>;
 
-export type {
-  Approval,
-  AuditEntry,
-  Booking,
-  BudgetLine,
-  BudgetSummary,
-  BudgetTotals,
-  Comment,
-  Credit,
-  Dashboard,
-  DeliveryItem,
-  Job,
-  Member,
-  MixVersion,
-  Project,
-  Room,
-  Section,
-  Song,
-  SongDetail,
-  Take,
-  Task,
-  User,
-  Workspace,
-};
+export type Approval = R.Approval;
+export type AuditEntry = R.AuditEntry;
+export type Booking = R.Booking;
+export type BudgetLine = R.BudgetLine;
+export type BudgetSummary = R.BudgetSummary;
+export type BudgetTotals = R.BudgetTotals;
+export type Comment = R.Comment;
+export type Credit = R.Credit;
+export type Dashboard = R.Dashboard;
+export type DeliveryItem = R.DeliveryItem;
+export type Job = R.Job;
+export type Member = R.Member;
+export type MixVersion = R.MixVersion;
+export type Project = R.Project;
+export type Room = R.Room;
+export type Section = R.Section;
+export type Song = R.Song;
+export type SongDetail = R.SongDetail;
+export type Take = R.Take;
+export type Task = R.Task;
+export type User = R.User;
+export type Workspace = R.Workspace;
+/** A blob as stored: its digest, size in bytes and sniffed format. */
+export type StoredBlob = R.StoredBlob;
+/** Precomputed waveform peaks: per channel, min/max pairs flattened, over `duration` seconds. */
+export type Peaks = R.Peaks;
+/** A song's mix session: the engine's session document and its version (optimistic concurrency). */
+export type SongSession = R.SongSession;
 
 /** A refused or failed request: the server's one-line message (which names the field for bad input). */
 export class ApiError extends Error {
@@ -72,8 +62,31 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<Wire<T>> {
+/** A route's name: `"<METHOD> <url template>"`, e.g. `"GET /api/songs/{songId}"`. */
+type Route = keyof Api;
+/** The `{name}` parts of a route's URL template. */
+type ParamNames<T> = T extends `${string}{${infer P}}${infer Rest}` ? P | ParamNames<Rest> : never;
+type Params<K extends Route> = { [P in ParamNames<K>]: string };
+
+/** The URL of a route with its path parameters filled in. */
+function urlOf<K extends Route>(route: K, params: Params<K>): string {
+  const template = route.slice(route.indexOf(" ") + 1);
+  return template.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent((params as Record<string, string>)[name] ?? ""),
+  );
+}
+
+/** Calls a route; JSON bodies for POST/PUT/PATCH default to `{}`. @returns its answer. */
+async function call<K extends Route>(
+  route: K,
+  params: Params<K>,
+  body?: unknown,
+  query?: URLSearchParams,
+): Promise<Api[K]["response"]> {
+  const method = route.slice(0, route.indexOf(" "));
+  const url = urlOf(route, params) + (query?.size ? `?${query}` : "");
   const init: RequestInit = { method, credentials: "same-origin", headers: {} };
+  if (method !== "GET") body ??= {};
   if (body instanceof FormData) init.body = body;
   else if (body !== undefined) {
     init.body = JSON.stringify(body);
@@ -91,123 +104,90 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<Wir
     const msg = (data as { message?: string } | null)?.message ?? `${method} ${url}: HTTP ${res.status}`;
     throw new ApiError(res.status, msg, data);
   }
-  return data as Wire<T>;
-}
-
-const get = <T>(url: string) => call<T>("GET", url);
-const post = <T>(url: string, body?: unknown) => call<T>("POST", url, body ?? {});
-const put = <T>(url: string, body?: unknown) => call<T>("PUT", url, body ?? {});
-const patch = <T>(url: string, body?: unknown) => call<T>("PATCH", url, body ?? {});
-const e = encodeURIComponent;
-
-/** A blob as stored: its digest, size in bytes and sniffed format. */
-export interface StoredBlob {
-  sha256: string;
-  size: number;
-  format: string;
-}
-
-/** Precomputed waveform peaks: per channel, min/max pairs flattened, over `duration` seconds. */
-export interface Peaks {
-  duration: number;
-  peaks: number[][];
+  return data as Api[K]["response"];
 }
 
 /** A job request: its kind and input. */
 export type JobRequest = In<typeof S.SubmitJobInput>;
 
-/** What a service function answers, as it arrives over JSON. */
-type Out<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
-
-/**
- * The API. Each entry names the route the server registers (packages/server/src/routes.ts) and takes its
- * response type from the service function that route calls, and its body type from the same zod schema.
- */
+/** The API: one entry per thing the app does, each calling the route the server declares for it. */
 export const api = {
-  register: (b: In<typeof S.RegisterInput>) => post<Out<typeof S.register>>("/api/auth/register", b),
-  login: (b: In<typeof S.LoginInput>) => post<Omit<Out<typeof S.login>, "token">>("/api/auth/login", b),
-  logout: () => post<{ ok: boolean }>("/api/auth/logout"),
-  me: () => get<Out<typeof S.me>>("/api/me"),
+  register: (b: In<typeof S.RegisterInput>) => call("POST /api/auth/register", {}, b),
+  login: (b: In<typeof S.LoginInput>) => call("POST /api/auth/login", {}, b),
+  logout: () => call("POST /api/auth/logout", {}),
+  me: () => call("GET /api/me", {}),
 
-  workspaces: () => get<Out<typeof S.listWorkspaces>>("/api/workspaces"),
-  createWorkspace: (name: string) => post<Out<typeof S.createWorkspace>>("/api/workspaces", { name }),
-  rooms: (workspaceId: string) => get<Out<typeof S.listRooms>>(`/api/workspaces/${e(workspaceId)}/rooms`),
+  workspaces: () => call("GET /api/workspaces", {}),
+  createWorkspace: (name: string) => call("POST /api/workspaces", {}, { name }),
+  rooms: (workspaceId: string) => call("GET /api/workspaces/{workspaceId}/rooms", { workspaceId }),
   createRoom: (workspaceId: string, b: In<typeof S.CreateRoomInput>) =>
-    post<Out<typeof S.createRoom>>(`/api/workspaces/${e(workspaceId)}/rooms`, b),
-  projects: (workspaceId: string) =>
-    get<Out<typeof S.listProjects>>(`/api/workspaces/${e(workspaceId)}/projects`),
+    call("POST /api/workspaces/{workspaceId}/rooms", { workspaceId }, b),
+  projects: (workspaceId: string) => call("GET /api/workspaces/{workspaceId}/projects", { workspaceId }),
   createProject: ({ workspaceId, ...b }: In<typeof S.CreateProjectInput>) =>
-    post<Out<typeof S.createProject>>(`/api/workspaces/${e(workspaceId)}/projects`, b),
-  project: (id: string) => get<Out<typeof S.getProject>>(`/api/projects/${e(id)}`),
-  dashboard: (id: string) => get<Out<typeof S.getDashboard>>(`/api/projects/${e(id)}/dashboard`),
-  team: (id: string) => get<Out<typeof S.listTeam>>(`/api/projects/${e(id)}/team`),
+    call("POST /api/workspaces/{workspaceId}/projects", { workspaceId }, b),
+  project: (id: string) => call("GET /api/projects/{projectId}", { projectId: id }),
+  dashboard: (id: string) => call("GET /api/projects/{projectId}/dashboard", { projectId: id }),
+  team: (id: string) => call("GET /api/projects/{projectId}/team", { projectId: id }),
   setRoles: (id: string, b: In<typeof S.SetRolesInput>) =>
-    put<Out<typeof S.setMemberRoles>>(`/api/projects/${e(id)}/team`, b),
-  bookings: (id: string) => get<Out<typeof S.listBookings>>(`/api/projects/${e(id)}/bookings`),
+    call("PUT /api/projects/{projectId}/team", { projectId: id }, b),
+  bookings: (id: string) => call("GET /api/projects/{projectId}/bookings", { projectId: id }),
   createBooking: (id: string, b: In<typeof S.CreateBookingInput>) =>
-    post<Out<typeof S.createBooking>>(`/api/projects/${e(id)}/bookings`, b),
-  budget: (id: string) => get<Out<typeof S.budgetSummary>>(`/api/projects/${e(id)}/budget`),
+    call("POST /api/projects/{projectId}/bookings", { projectId: id }, b),
+  budget: (id: string) => call("GET /api/projects/{projectId}/budget", { projectId: id }),
   tasks: (id: string, q: { open?: boolean; songId?: string } = {}) => {
     const qs = new URLSearchParams();
     if (q.open !== undefined) qs.set("open", String(q.open));
     if (q.songId) qs.set("songId", q.songId);
-    return get<Out<typeof S.listTasks>>(`/api/projects/${e(id)}/tasks${qs.size ? `?${qs}` : ""}`);
+    return call("GET /api/projects/{projectId}/tasks", { projectId: id }, undefined, qs);
   },
   createTask: (songId: string, b: In<typeof S.CreateTaskInput>) =>
-    post<Out<typeof S.createTask>>(`/api/songs/${e(songId)}/tasks`, b),
+    call("POST /api/songs/{songId}/tasks", { songId }, b),
   completeTask: (id: string, b: In<typeof S.CompleteTaskInput>) =>
-    patch<Out<typeof S.completeTask>>(`/api/tasks/${e(id)}`, b),
+    call("PATCH /api/tasks/{taskId}", { taskId: id }, b),
   upload: (projectId: string, file: Blob, name: string) => {
     const fd = new FormData();
     fd.append("file", file, name);
-    return post<Out<typeof S.uploadAudio>>(`/api/projects/${e(projectId)}/uploads`, fd);
+    return call("POST /api/projects/{projectId}/uploads", { projectId }, fd);
   },
-  blobUrl: (sha256: string) => `/api/blobs/${e(sha256)}`,
-  /** Precomputed peaks, when the server offers them (null otherwise: draw from the decoded file). */
-  peaks: async (sha256: string) => {
-    const r = (await optionalRoutes()).peaks;
-    return r ? get<Peaks>(fill(r, sha256)) : null;
-  },
+  blobUrl: (sha256: string) => urlOf("GET /api/blobs/{sha256}", { sha256 }),
+  /** Precomputed waveform peaks of a stored file. */
+  peaks: (sha256: string) => call("GET /api/blobs/{sha256}/peaks", { sha256 }),
   submitJob: (projectId: string, b: In<typeof S.SubmitJobInput>) =>
-    post<Out<typeof S.submitJob>>(`/api/projects/${e(projectId)}/jobs`, b),
-  job: (id: string) => get<Out<typeof S.getJob>>(`/api/jobs/${e(id)}`),
+    call("POST /api/projects/{projectId}/jobs", { projectId }, b),
+  job: (id: string) => call("GET /api/jobs/{jobId}", { jobId: id }),
 
-  songs: (projectId: string) => get<Out<typeof S.listSongs>>(`/api/projects/${e(projectId)}/songs`),
+  songs: (projectId: string) => call("GET /api/projects/{projectId}/songs", { projectId }),
   createSong: (projectId: string, b: In<typeof S.CreateSongInput>) =>
-    post<Out<typeof S.createSong>>(`/api/projects/${e(projectId)}/songs`, b),
-  song: (id: string) => get<Out<typeof S.getSong>>(`/api/songs/${e(id)}`),
+    call("POST /api/projects/{projectId}/songs", { projectId }, b),
+  song: (id: string) => call("GET /api/songs/{songId}", { songId: id }),
   setStatus: (id: string, b: In<typeof S.SetStatusInput>) =>
-    post<Out<typeof S.setSongStatus>>(`/api/songs/${e(id)}/status`, b),
-  arrangement: (id: string) => get<Out<typeof S.getArrangement>>(`/api/songs/${e(id)}/arrangement`),
+    call("POST /api/songs/{songId}/status", { songId: id }, b),
+  arrangement: (id: string) => call("GET /api/songs/{songId}/arrangement", { songId: id }),
   setArrangement: (id: string, b: In<typeof S.SetArrangementInput>) =>
-    put<Out<typeof S.setArrangement>>(`/api/songs/${e(id)}/arrangement`, b),
-  versions: (songId: string) => get<Out<typeof S.listVersions>>(`/api/songs/${e(songId)}/versions`),
+    call("PUT /api/songs/{songId}/arrangement", { songId: id }, b),
+  versions: (songId: string) => call("GET /api/songs/{songId}/versions", { songId }),
   createVersion: (songId: string, b: In<typeof S.CreateVersionInput>) =>
-    post<Out<typeof S.createVersion>>(`/api/songs/${e(songId)}/versions`, b),
-  comments: (versionId: string) => get<Out<typeof S.listComments>>(`/api/versions/${e(versionId)}/comments`),
+    call("POST /api/songs/{songId}/versions", { songId }, b),
+  comments: (versionId: string) => call("GET /api/versions/{versionId}/comments", { versionId }),
   addComment: (versionId: string, b: In<typeof S.AddCommentInput>) =>
-    post<Out<typeof S.addComment>>(`/api/versions/${e(versionId)}/comments`, b),
+    call("POST /api/versions/{versionId}/comments", { versionId }, b),
   resolveComment: (id: string, b: In<typeof S.ResolveInput>) =>
-    patch<Out<typeof S.resolveComment>>(`/api/comments/${e(id)}`, b),
-  approvals: (versionId: string) =>
-    get<Out<typeof S.listApprovals>>(`/api/versions/${e(versionId)}/approvals`),
+    call("PATCH /api/comments/{commentId}", { commentId: id }, b),
+  approvals: (versionId: string) => call("GET /api/versions/{versionId}/approvals", { versionId }),
   decide: (versionId: string, b: In<typeof S.DecideInput>) =>
-    post<Out<typeof S.decideVersion>>(`/api/versions/${e(versionId)}/approvals`, b),
-  takes: (songId: string) => get<Out<typeof S.listTakes>>(`/api/songs/${e(songId)}/takes`),
+    call("POST /api/versions/{versionId}/approvals", { versionId }, b),
+  takes: (songId: string) => call("GET /api/songs/{songId}/takes", { songId }),
   createTake: (songId: string, b: In<typeof S.CreateTakeInput>) =>
-    post<Out<typeof S.createTake>>(`/api/songs/${e(songId)}/takes`, b),
+    call("POST /api/songs/{songId}/takes", { songId }, b),
   decideTake: (id: string, b: In<typeof S.DecideTakeInput>) =>
-    patch<Out<typeof S.decideTake>>(`/api/takes/${e(id)}`, b),
-  credits: (songId: string) => get<Out<typeof S.getCredits>>(`/api/songs/${e(songId)}/credits`),
+    call("PATCH /api/takes/{takeId}", { takeId: id }, b),
+  credits: (songId: string) => call("GET /api/songs/{songId}/credits", { songId }),
   setCredits: (songId: string, b: In<typeof S.SetCreditsInput>) =>
-    put<Out<typeof S.setCredits>>(`/api/songs/${e(songId)}/credits`, b),
-  delivery: (songId: string) => get<Out<typeof S.getChecklist>>(`/api/songs/${e(songId)}/delivery`),
+    call("PUT /api/songs/{songId}/credits", { songId }, b),
+  delivery: (songId: string) => call("GET /api/songs/{songId}/delivery", { songId }),
   setDelivery: (songId: string, b: In<typeof S.SetDeliveryItemInput>) =>
-    put<Out<typeof S.setDeliveryItem>>(`/api/songs/${e(songId)}/delivery`, b),
+    call("PUT /api/songs/{songId}/delivery", { songId }, b),
 };
-
-/** A song's mix session: the engine's session document and its version (optimistic concurrency). */
-export type SongSession = Wire<Out<typeof S.getSongSession>>;
 
 /** What a render or mastering job leaves: the new version and its figures (plus kind-specific fields). */
 export interface VersionJobResult {
@@ -220,33 +200,44 @@ export interface VersionJobResult {
   master?: { sha256: string };
 }
 
-async function needRoute(name: keyof Awaited<ReturnType<typeof optionalRoutes>>): Promise<string> {
-  const r = (await optionalRoutes())[name];
-  if (!r) throw new ApiError(404, `this server has no ${name} route`, null);
-  return r;
+/** The routes of the server-side session, render, mastering and report features, as URL templates. */
+export interface OptionalRoutes {
+  /** GET and PUT a song's session document. */
+  session: string;
+  /** POST: render the song's session as a job. */
+  render: string;
+  /** POST: master a mix version as a job. */
+  master: string;
+  /** GET: the report a render or master job left on a version. */
+  report: string;
+  /** GET: precomputed waveform peaks of a blob. */
+  peaks: string;
 }
 
+const template = (route: Route) => route.slice(route.indexOf(" ") + 1);
+const ROUTES: OptionalRoutes = {
+  session: template("PUT /api/songs/{songId}/session"),
+  render: template("POST /api/songs/{songId}/renders"),
+  master: template("POST /api/versions/{versionId}/master"),
+  report: template("GET /api/versions/{versionId}/report"),
+  peaks: template("GET /api/blobs/{sha256}/peaks"),
+};
+
 /**
- * Routes found in the server's OpenAPI document (see discovery.ts), so the app runs against servers with or
- * without them. Bodies and answers are typed by the studio's schemas and service functions. Each throws a
- * 404 ApiError when the server lacks the route.
+ * The server-side session, render, mastering and report routes. Once found in the OpenAPI document because
+ * not every server had them; every server does now, so `routes()` names them all and the pages that still
+ * ask get a yes.
  */
 export const optional = {
-  routes: optionalRoutes,
-  session: async (songId: string) =>
-    get<Out<typeof S.getSongSession>>(fill(await needRoute("session"), songId)),
-  saveSession: async (songId: string, b: In<typeof S.PutSongSessionInput>) =>
-    put<Out<typeof S.putSongSession>>(fill(await needRoute("session"), songId), b),
-  render: async (songId: string, b: In<typeof S.StartRenderInput>) =>
-    post<Out<typeof S.startRender>>(fill(await needRoute("render"), songId), b),
-  master: async ({ versionId, ...b }: In<typeof S.StartMasterInput>) => {
-    const r = await needRoute("master");
-    // The version is a path parameter on this server; a server taking it in the body gets it there.
-    const inPath = r.includes("{");
-    return post<Out<typeof S.startMaster>>(inPath ? fill(r, versionId) : r, inPath ? b : { versionId, ...b });
-  },
-  report: async (versionId: string) =>
-    get<Out<typeof S.getVersionReport>>(fill(await needRoute("report"), versionId)),
+  routes: async (): Promise<OptionalRoutes> => ROUTES,
+  session: (songId: string) => call("GET /api/songs/{songId}/session", { songId }),
+  saveSession: (songId: string, b: In<typeof S.PutSongSessionInput>) =>
+    call("PUT /api/songs/{songId}/session", { songId }, b),
+  render: (songId: string, b: In<typeof S.StartRenderInput>) =>
+    call("POST /api/songs/{songId}/renders", { songId }, b),
+  master: ({ versionId, ...b }: In<typeof S.StartMasterInput>) =>
+    call("POST /api/versions/{versionId}/master", { versionId }, b),
+  report: (versionId: string) => call("GET /api/versions/{versionId}/report", { versionId }),
 };
 
 /** What the roles allow, mirrored from the studio's permission table for showing or hiding controls. */

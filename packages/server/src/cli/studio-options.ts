@@ -4,6 +4,19 @@ import { type Actor, type OpenStudio, openStudio, userByEmail } from "@controlro
 import { DEMO_LOGIN } from "@controlroom/studio/demo/seed-demo.ts";
 import type { Command } from "commander";
 
+/** Prints a value as indented JSON (what `--json` and the commands that answer with a record print). */
+export const printJson = (x: unknown) => console.log(JSON.stringify(x, null, 2));
+
+/** On Ctrl-C or SIGTERM: runs `close` (stop serving, close the store), then exits. */
+export function closeOnSignal(close: () => Promise<void>): void {
+  const stop = async () => {
+    await close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
 /** Parsed common options. */
 export interface StudioCliOptions {
   data: string;

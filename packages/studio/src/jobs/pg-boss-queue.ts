@@ -6,9 +6,10 @@
 import type { Kysely } from "kysely";
 import PgBoss from "pg-boss";
 import type { Database } from "../store/schema.ts";
-import { JOB_KINDS, runJob } from "./handlers.ts";
 import { markDone, markFailed, markProgress, markRunning } from "./jobs.ts";
+import { JOB_KIND_NAMES } from "./kinds/index.ts";
 import type { JobQueue } from "./queue.ts";
+import { runJob } from "./run-job.ts";
 
 /** pg-boss settings shared by the API side and workers. */
 export interface PgBossOptions {
@@ -33,7 +34,7 @@ async function startBoss(o: PgBossOptions): Promise<PgBoss> {
   });
   boss.on("error", (e: Error) => console.error(`pg-boss: ${e.message}`));
   await boss.start();
-  for (const kind of JOB_KINDS) {
+  for (const kind of JOB_KIND_NAMES) {
     if (!(await boss.getQueue(kind)))
       await boss.createQueue(kind, {
         name: kind,
@@ -72,12 +73,12 @@ export class PgBossQueue implements JobQueue {
   }
 
   async cancel(jobId: string): Promise<void> {
-    for (const kind of JOB_KINDS) await this.boss.cancel(kind, jobId).catch(() => {});
+    for (const kind of JOB_KIND_NAMES) await this.boss.cancel(kind, jobId).catch(() => {});
   }
 
   async health() {
     try {
-      const sizes = await Promise.all(JOB_KINDS.map((k) => this.boss.getQueueSize(k)));
+      const sizes = await Promise.all(JOB_KIND_NAMES.map((k) => this.boss.getQueueSize(k)));
       return { ok: true, detail: `pg-boss: ${sizes.reduce((a, b) => a + b, 0)} queued` };
     } catch (e) {
       return { ok: false, detail: `pg-boss: ${(e as Error).message}` };
@@ -102,7 +103,7 @@ export interface WorkerOptions extends PgBossOptions {
 /** Runs jobs from pg-boss in this process until stopped. */
 export async function startPgBossWorker(o: WorkerOptions): Promise<{ stop(): Promise<void> }> {
   const boss = await startBoss(o);
-  for (const kind of JOB_KINDS) {
+  for (const kind of JOB_KIND_NAMES) {
     for (let i = 0; i < (o.concurrency ?? 1); i++) {
       await boss.work<{ jobId: string }>(
         kind,

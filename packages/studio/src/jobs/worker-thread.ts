@@ -1,6 +1,6 @@
 /** A worker thread running one job: receives {kind, input, blobRoot}, posts progress and then a result or an error. */
 import { parentPort, workerData } from "node:worker_threads";
-import { runJob } from "./handlers.ts";
+import { runJob } from "./run-job.ts";
 
 const { kind, input, blobRoot } = workerData as { kind: string; input: unknown; blobRoot: string };
 try {

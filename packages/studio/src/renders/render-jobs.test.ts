@@ -21,10 +21,9 @@ import { uploadAudio } from "../blobs/uploads.ts";
 import type { Studio } from "../context.ts";
 import { InProcessQueue } from "../jobs/in-process-queue.ts";
 import { cancelJob, getJob, type Job, readJob, submitJob } from "../jobs/jobs.ts";
-import type { MasterJobResult } from "../jobs/master-job.ts";
+import { type MasterJobResult, startMaster } from "../jobs/kinds/master.ts";
+import { type RenderJobResult, startRender } from "../jobs/kinds/render.ts";
 import { PgBossQueue, startPgBossWorker } from "../jobs/pg-boss-queue.ts";
-import type { RenderJobResult } from "../jobs/render-job.ts";
-import { getVersionReport, startMaster } from "../mastering/start-master.ts";
 import { createSong } from "../songs/songs.ts";
 import {
   DATABASES,
@@ -35,8 +34,8 @@ import {
   type TestStudio,
 } from "../testing/test-studio.ts";
 import { createVersion, listVersions } from "../versions/mix-versions.ts";
+import { getVersionReport } from "../versions/version-reports.ts";
 import { getSongSession, putSongSession } from "./song-session.ts";
-import { startRender } from "./start-render.ts";
 
 const SR = 48000;
 const SECONDS = 5;

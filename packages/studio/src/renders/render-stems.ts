@@ -2,7 +2,7 @@
 import type { Actor, Studio } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { getJob } from "../jobs/jobs.ts";
-import type { RenderJobResult } from "../jobs/render-job.ts";
+import type { RenderJobResult } from "../jobs/kinds/render.ts";
 import { authorizeSong } from "../team/access.ts";
 
 /**

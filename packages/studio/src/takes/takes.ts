@@ -4,6 +4,8 @@ import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type { Actor, Studio } from "../context.ts";
 import { invalid, notFound, parseInput } from "../errors.ts";
+import { analyzeJob } from "../jobs/kinds/analyze.ts";
+import { insertJob } from "../jobs/queue-job.ts";
 import type { Database } from "../store/schema.ts";
 import { updateVersioned } from "../store/versioned.ts";
 import { authorizeSong } from "../team/access.ts";
@@ -101,18 +103,7 @@ async function insertAnalyzeJob(
 ): Promise<string> {
   const song = await trx.selectFrom("songs").select("project_id").where("id", "=", songId).executeTakeFirst();
   if (!song) throw notFound(`song ${songId}`);
-  const jobId = randomUUID();
-  await trx
-    .insertInto("jobs")
-    .values({
-      id: jobId,
-      kind: "analyze",
-      project_id: song.project_id,
-      status: "queued",
-      input: JSON.stringify({ takeId, blobSha256 }),
-      created_by: actor.userId,
-    })
-    .execute();
+  const jobId = await insertJob(trx, actor, song.project_id, analyzeJob.name, { takeId, blobSha256 });
   await trx.updateTable("takes").set({ analysis_job_id: jobId }).where("id", "=", takeId).execute();
   return jobId;
 }

@@ -4,11 +4,12 @@
  * the louder mix does not win by loudness alone.
  */
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import { audit } from "../audit/audit.ts";
 import type { Actor, Studio } from "../context.ts";
 import { invalid, notFound, parseInput } from "../errors.ts";
+import type { Database } from "../store/schema.ts";
 import { authorizeSong } from "../team/access.ts";
 
 export const CreateVersionInput = z.object({
@@ -37,6 +38,25 @@ export interface MixVersion {
   approvalState: string;
   uploadedBy: string;
   createdAt: Date;
+}
+
+/**
+ * The number the song's next `kind` version gets. Call it inside the transaction that inserts the version:
+ * it takes a per-song lock, so numbers per song and kind stay gapless and unique.
+ */
+export async function nextVersionNumber(
+  trx: Kysely<Database>,
+  songId: string,
+  kind: "mix" | "master",
+): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`versions:${songId}`}))`.execute(trx);
+  const { n } = (await trx
+    .selectFrom("mix_versions")
+    .select(sql<number>`coalesce(max(number), 0)`.as("n"))
+    .where("song_id", "=", songId)
+    .where("kind", "=", kind)
+    .executeTakeFirst()) as { n: number };
+  return Number(n) + 1;
 }
 
 /** The song a version belongs to (404 when unknown). */
@@ -86,14 +106,7 @@ export async function createVersion(
   }
   const id = randomUUID();
   await s.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`versions:${songId}`}))`.execute(trx);
-    const { n } = (await trx
-      .selectFrom("mix_versions")
-      .select(sql<number>`coalesce(max(number), 0)`.as("n"))
-      .where("song_id", "=", songId)
-      .where("kind", "=", v.kind)
-      .executeTakeFirst()) as { n: number };
-    const number = Number(n) + 1;
+    const number = await nextVersionNumber(trx, songId, v.kind);
     await trx
       .insertInto("mix_versions")
       .values({

@@ -1,0 +1,482 @@
+/**
+ * What the API answers: one zod schema per response shape, as it crosses the wire (times are ISO 8601
+ * strings). Routes declare their success response with these (routes/*.ts), the OpenAPI document lists the
+ * named shapes under `components.schemas`, tests check every handler's answer against its schema (route.ts),
+ * and the web client takes its types from here (`import type`, so none of this reaches the browser bundle).
+ * A shape used by more than one route is declared once, here, with `shape(name, …)`.
+ */
+import { sessionSchema } from "@controlroom/engine/session/schema.ts";
+import { z } from "zod";
+
+/** The named response shapes, schema → name (`components.schemas` of the OpenAPI document). */
+export const RESPONSE_SHAPES = new Map<z.ZodType, string>();
+
+/** Names a shared response shape. */
+function shape<S extends z.ZodType>(name: string, schema: S): S {
+  RESPONSE_SHAPES.set(schema, name);
+  return schema;
+}
+
+const time = z.iso.datetime().describe("ISO 8601 time (UTC)");
+const id = z.string();
+
+// Accounts and system.
+
+export const Ok = shape("Ok", z.object({ ok: z.literal(true) }));
+export type Ok = z.output<typeof Ok>;
+/** The answer of a route with nothing else to say. */
+export const OK: Ok = { ok: true };
+
+export const User = shape("User", z.object({ id, email: z.string(), name: z.string() }));
+export type User = z.output<typeof User>;
+
+/** Signed in: the user, when the session ends, and (for `kind: "token"`) the bearer token, shown once. */
+export const SignedIn = shape(
+  "SignedIn",
+  z.object({ user: User, token: z.string().optional(), expiresAt: time }),
+);
+export type SignedIn = z.output<typeof SignedIn>;
+
+export const Health = shape(
+  "Health",
+  z.object({
+    ok: z.boolean(),
+    database: z.object({
+      ok: z.boolean(),
+      kind: z.string().describe("pglite | postgres"),
+      latencyMs: z.number().optional(),
+      error: z.string().optional(),
+    }),
+    queue: z.object({
+      kind: z.string().describe("in-process | pg-boss | none"),
+      ok: z.boolean(),
+      detail: z.string(),
+    }),
+  }),
+);
+export type Health = z.output<typeof Health>;
+
+export const OpenApiDocument = shape(
+  "OpenApiDocument",
+  z.object({
+    openapi: z.string(),
+    info: z.object({ title: z.string(), version: z.string(), description: z.string() }),
+    components: z.object({
+      schemas: z.record(z.string(), z.unknown()),
+      securitySchemes: z.record(z.string(), z.unknown()),
+    }),
+    security: z.array(z.record(z.string(), z.array(z.string()))),
+    paths: z.record(z.string(), z.record(z.string(), z.unknown())).describe("path → method → operation"),
+  }),
+);
+export type OpenApiDocument = z.output<typeof OpenApiDocument>;
+
+// Workspaces, projects, team.
+
+export const Workspace = shape("Workspace", z.object({ id, name: z.string(), isOwner: z.boolean() }));
+export type Workspace = z.output<typeof Workspace>;
+
+export const Room = shape(
+  "Room",
+  z.object({
+    id,
+    workspaceId: id,
+    name: z.string(),
+    hourlyRateMinor: z.number().describe("minor units of `currency`"),
+    currency: z.string(),
+    freeCancellationHours: z.number(),
+    lateCancellationPercent: z.number(),
+  }),
+);
+export type Room = z.output<typeof Room>;
+
+export const Project = shape(
+  "Project",
+  z.object({
+    id,
+    workspaceId: id,
+    title: z.string(),
+    kind: z.string().describe("album | ep | single"),
+    status: z.string(),
+    releaseDate: z.iso.date().nullable(),
+    upc: z.string().nullable(),
+    currency: z.string(),
+    version: z.number(),
+    myRoles: z.array(z.string()),
+  }),
+);
+export type Project = z.output<typeof Project>;
+
+export const Member = shape(
+  "Member",
+  z.object({ userId: id, name: z.string(), email: z.string(), roles: z.array(z.string()) }),
+);
+export type Member = z.output<typeof Member>;
+
+export const AuditEntry = shape(
+  "AuditEntry",
+  z.object({
+    id: z.number(),
+    actorId: z.string().nullable(),
+    actorName: z.string().nullable(),
+    action: z.string(),
+    subjectId: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    at: time,
+  }),
+);
+export type AuditEntry = z.output<typeof AuditEntry>;
+
+// Schedule and budget.
+
+export const Booking = shape(
+  "Booking",
+  z.object({
+    id,
+    projectId: id,
+    title: z.string(),
+    roomId: z.string().nullable(),
+    roomName: z.string().nullable(),
+    people: z.array(id),
+    status: z.enum(["hold", "confirmed", "cancelled"]),
+    startsAt: time,
+    endsAt: time,
+    timeZone: z.string(),
+    localStart: z.string().describe('wall-clock start in `timeZone`, e.g. "2027-03-01 10:00"'),
+    localEnd: z.string(),
+    costMinor: z.number(),
+    cancellationFeeMinor: z.number(),
+    version: z.number(),
+  }),
+);
+export type Booking = z.output<typeof Booking>;
+
+export const BudgetLine = shape(
+  "BudgetLine",
+  z.object({
+    id,
+    category: z.string(),
+    description: z.string(),
+    songId: z.string().nullable(),
+    quantity: z.number(),
+    unitMinor: z.number(),
+    plannedMinor: z.number(),
+    version: z.number(),
+  }),
+);
+export type BudgetLine = z.output<typeof BudgetLine>;
+
+export const BudgetTotals = shape(
+  "BudgetTotals",
+  z.object({
+    plannedMinor: z.number(),
+    actualMinor: z.number(),
+    remainingMinor: z.number().describe("planned − actual (negative when over)"),
+    over: z.boolean(),
+  }),
+);
+export type BudgetTotals = z.output<typeof BudgetTotals>;
+
+export const BudgetSummary = shape(
+  "BudgetSummary",
+  z.object({
+    currency: z.string(),
+    lines: z.array(BudgetLine),
+    actuals: z.array(
+      z.object({
+        id,
+        category: z.string(),
+        source: z.string(),
+        bookingId: z.string().nullable(),
+        description: z.string(),
+        amountMinor: z.number(),
+      }),
+    ),
+    byCategory: z.record(z.string(), BudgetTotals),
+    total: BudgetTotals,
+    warnings: z.array(z.string()),
+  }),
+);
+export type BudgetSummary = z.output<typeof BudgetSummary>;
+
+// Songs.
+
+export const StatusChange = shape(
+  "StatusChange",
+  z.object({ from: z.string().nullable(), to: z.string(), by: id, byName: z.string(), at: time }),
+);
+export type StatusChange = z.output<typeof StatusChange>;
+
+const songFields = {
+  id,
+  projectId: id,
+  title: z.string(),
+  position: z.number(),
+  status: z.string(),
+  key: z.string().nullable(),
+  tempoBpm: z.number().nullable(),
+  writers: z.array(z.string()),
+  notes: z.string(),
+  sessionId: z.string().nullable(),
+  version: z.number(),
+  updatedAt: time,
+};
+
+/** A song in a list (without performers and lyrics). */
+export const SongSummary = shape("SongSummary", z.object(songFields));
+export type SongSummary = z.output<typeof SongSummary>;
+
+export const Song = shape(
+  "Song",
+  z.object({
+    ...songFields,
+    lyrics: z.string(),
+    performers: z.array(z.object({ userId: id, name: z.string(), instrument: z.string() })),
+  }),
+);
+export type Song = z.output<typeof Song>;
+
+/** A song with its pipeline history. */
+export const SongDetail = shape("SongDetail", Song.extend({ history: z.array(StatusChange) }));
+export type SongDetail = z.output<typeof SongDetail>;
+
+export const Section = shape(
+  "Section",
+  z.object({
+    id,
+    position: z.number(),
+    kind: z.string(),
+    label: z.string(),
+    bars: z.number(),
+    startBar: z.number().describe("first bar, counting from 1"),
+    enters: z.string(),
+    markerSeconds: z.number().nullable().describe("start in seconds at the song's tempo (null without one)"),
+  }),
+);
+export type Section = z.output<typeof Section>;
+
+export const Recording = shape(
+  "Recording",
+  z.object({
+    id,
+    songId: id,
+    title: z.string(),
+    status: z.string(),
+    isrc: z.string().nullable(),
+    version: z.number(),
+    history: z.array(StatusChange),
+  }),
+);
+export type Recording = z.output<typeof Recording>;
+
+export const Take = shape(
+  "Take",
+  z.object({
+    id,
+    songId: id,
+    part: z.string(),
+    number: z.number(),
+    performerId: z.string().nullable(),
+    performerName: z.string(),
+    sectionId: z.string().nullable(),
+    recordingId: z.string().nullable(),
+    rating: z.number().nullable(),
+    notes: z.string(),
+    decision: z.string().nullable(),
+    blobSha256: z.string().nullable(),
+    integratedLufs: z.number().nullable(),
+    truePeakDbtp: z.number().nullable(),
+    durationSeconds: z.number().nullable(),
+    analysisJobId: z.string().nullable(),
+    version: z.number(),
+    createdAt: time,
+  }),
+);
+export type Take = z.output<typeof Take>;
+
+export const Task = shape(
+  "Task",
+  z.object({
+    id,
+    songId: id,
+    songTitle: z.string(),
+    sectionId: z.string().nullable(),
+    kind: z.string(),
+    title: z.string(),
+    assigneeId: z.string().nullable(),
+    doneAt: time.nullable(),
+    doneBy: z.string().nullable(),
+    version: z.number(),
+  }),
+);
+export type Task = z.output<typeof Task>;
+
+export const Credit = shape(
+  "Credit",
+  z.object({ kind: z.string(), name: z.string(), role: z.string(), sharePercent: z.number().nullable() }),
+);
+export type Credit = z.output<typeof Credit>;
+
+export const DeliveryItem = shape(
+  "DeliveryItem",
+  z.object({ item: z.string(), done: z.boolean(), doneBy: z.string().nullable(), doneAt: time.nullable() }),
+);
+export type DeliveryItem = z.output<typeof DeliveryItem>;
+
+export const DeliveryChecklist = shape(
+  "DeliveryChecklist",
+  z.object({ items: z.array(DeliveryItem), complete: z.boolean() }),
+);
+export type DeliveryChecklist = z.output<typeof DeliveryChecklist>;
+
+// Versions and feedback.
+
+export const MixVersion = shape(
+  "MixVersion",
+  z.object({
+    id,
+    songId: id,
+    kind: z.enum(["mix", "master"]),
+    number: z.number(),
+    label: z.string(),
+    blobSha256: z.string().nullable(),
+    integratedLufs: z.number().nullable(),
+    matchGainDb: z.number().nullable().describe("gain for a loudness-matched A/B, dB (≤ 0)"),
+    approvalState: z.string(),
+    uploadedBy: id,
+    createdAt: time,
+  }),
+);
+export type MixVersion = z.output<typeof MixVersion>;
+
+export const Approval = shape(
+  "Approval",
+  z.object({
+    versionId: id,
+    state: z.string(),
+    decidedBy: id,
+    decidedByName: z.string(),
+    note: z.string(),
+    decidedAt: time,
+  }),
+);
+export type Approval = z.output<typeof Approval>;
+
+/** A comment with its replies (replies have none of their own). */
+export const Comment = z.object({
+  id,
+  versionId: id,
+  parentId: z.string().nullable(),
+  authorId: id,
+  authorName: z.string(),
+  body: z.string(),
+  atSeconds: z.number().nullable(),
+  endSeconds: z.number().nullable(),
+  resolvedAt: time.nullable(),
+  resolvedBy: z.string().nullable(),
+  version: z.number(),
+  createdAt: time,
+  get replies(): z.ZodArray<typeof Comment> {
+    return z.array(Comment);
+  },
+});
+shape("Comment", Comment);
+export type Comment = z.output<typeof Comment>;
+
+export const VersionReport = shape(
+  "VersionReport",
+  z.object({
+    versionId: id,
+    jobId: id,
+    kind: z.string().describe("render | master"),
+    report: z.unknown().describe("the job's result (see the render and master job kinds)"),
+    createdAt: time,
+  }),
+);
+export type VersionReport = z.output<typeof VersionReport>;
+
+export const Dashboard = shape(
+  "Dashboard",
+  z.object({
+    project: Project,
+    team: z.array(Member),
+    songCount: z.number(),
+    stages: z.record(z.string(), z.number()).describe("songs at each pipeline stage"),
+    songs: z.array(
+      z.object({
+        id,
+        title: z.string(),
+        position: z.number(),
+        status: z.string(),
+        openComments: z.number(),
+        openTasks: z.number(),
+        latestVersion: z
+          .object({ kind: z.string(), number: z.number(), approvalState: z.string() })
+          .nullable(),
+      }),
+    ),
+    openTasks: z.number(),
+    upcomingBookings: z.array(Booking),
+    budget: z
+      .object({ currency: z.string(), total: BudgetTotals, warnings: z.array(z.string()) })
+      .nullable()
+      .describe("null for roles that do not see the budget"),
+    recent: z.array(AuditEntry).nullable().describe("null for roles that do not see the audit log"),
+  }),
+);
+export type Dashboard = z.output<typeof Dashboard>;
+
+// Files, jobs, sessions.
+
+export const StoredBlob = shape(
+  "StoredBlob",
+  z.object({
+    sha256: z.string(),
+    size: z.number().describe("bytes"),
+    format: z.enum(["wav", "aiff", "flac", "ogg", "mp3"]),
+    existed: z.boolean().describe("the same bytes were stored already"),
+  }),
+);
+export type StoredBlob = z.output<typeof StoredBlob>;
+
+export const Peaks = shape(
+  "Peaks",
+  z.object({
+    duration: z.number().describe("seconds"),
+    sampleRate: z.number(),
+    framesPerBucket: z.number(),
+    peaks: z.array(z.array(z.number())).describe("per channel, [min, max] of each bucket flattened"),
+    cached: z.boolean(),
+  }),
+);
+export type Peaks = z.output<typeof Peaks>;
+
+export const Job = shape(
+  "Job",
+  z.object({
+    id,
+    kind: z.string(),
+    projectId: z.string().nullable(),
+    status: z.enum(["queued", "running", "done", "failed", "cancelled"]),
+    input: z.unknown().describe("the worker's input (see the job kinds)"),
+    result: z.unknown().describe("the job's result once done, else null (see the job kinds)"),
+    error: z.string().nullable(),
+    progress: z.number().describe("0…1"),
+    attempts: z.number(),
+    createdAt: time,
+    updatedAt: time,
+  }),
+);
+export type Job = z.output<typeof Job>;
+
+export const SongSession = shape(
+  "SongSession",
+  z.object({
+    songId: id,
+    version: z.number().describe("bumped by every save"),
+    session: sessionSchema.describe("the engine's session document, defaults filled in"),
+    updatedBy: id,
+    updatedAt: time,
+  }),
+);
+export type SongSession = z.output<typeof SongSession>;

@@ -1,0 +1,63 @@
+/** Accounts and sessions: sign up, sign in (cookie or bearer token), sign out, who am I. */
+import * as S from "@controlroom/studio";
+import { z } from "zod";
+import { OK, Ok, SignedIn, User } from "../responses.ts";
+import { type RouteOptions, route, SESSION_COOKIE, tokenOf } from "../route.ts";
+
+const LoginBody = S.LoginInput.extend({
+  kind: z.enum(["cookie", "token"]).default("cookie"),
+  label: z.string().max(200).optional(),
+});
+
+/** Sign-up and sign-in attempts per client address. */
+const rateLimit = (o: RouteOptions) => ({ rateLimit: { max: o.loginPerMinute, timeWindow: "1 minute" } });
+
+export const accountRoutes = [
+  route("POST /api/auth/register", {
+    summary: "Create an account",
+    tag: "accounts",
+    auth: false,
+    status: 201,
+    body: S.RegisterInput,
+    response: User,
+    config: rateLimit,
+    handler: async ({ studio, body }) => S.register(studio, body),
+  }),
+  route("POST /api/auth/login", {
+    summary: "Sign in: sets an http-only session cookie, or returns a bearer token for scripts (kind: token)",
+    tag: "accounts",
+    auth: false,
+    body: LoginBody,
+    response: SignedIn,
+    config: rateLimit,
+    handler: async ({ studio, body, reply, options }) => {
+      const b = S.parseInput(LoginBody, body);
+      const { token, user, expiresAt } = await S.login(studio, b, b.kind, b.label ?? null);
+      if (b.kind === "token") return { user, token, expiresAt };
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: options.secureCookies,
+        path: "/",
+        expires: expiresAt,
+      });
+      return { user, expiresAt };
+    },
+  }),
+  route("POST /api/auth/logout", {
+    summary: "End this session",
+    tag: "accounts",
+    response: Ok,
+    handler: async ({ studio, req, reply }) => {
+      await S.logout(studio, tokenOf(req) as string);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return OK;
+    },
+  }),
+  route("GET /api/me", {
+    summary: "The signed-in user",
+    tag: "accounts",
+    response: User,
+    handler: async ({ studio, actor }) => S.me(studio, actor),
+  }),
+];
