@@ -6,7 +6,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type ProcessorJSON, parseChain } from "@controlroom/engine";
-import "@controlroom/engine/dsp/processors.ts";
 import { cli, fmt, longWav, outDir, requireTool, timed } from "./lib.ts";
 
 requireTool("sox");

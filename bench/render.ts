@@ -16,7 +16,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import "@controlroom/engine/dsp/processors.ts";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { sha256File } from "../packages/node/src/session/hash.ts";

@@ -12,5 +12,4 @@ export * from "./core/params.ts";
 export * from "./core/processor.ts";
 export * from "./core/smoother.ts";
 export * from "./dsp/chain.ts";
-
-import "./dsp/processors.ts";
+export * from "./dsp/processors.ts";

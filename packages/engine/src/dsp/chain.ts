@@ -1,5 +1,6 @@
 import { ParamError, type ParamSpecs } from "../core/params.ts";
 import type { Processor, ProcessorContext, ProcessorJSON } from "../core/processor.ts";
+import { BUILT_IN_PROCESSORS } from "./processors.ts";
 
 /** How a processor type is made from its JSON. */
 export interface ProcessorFactory {
@@ -13,9 +14,10 @@ export interface ProcessorFactory {
   create(ctx: ProcessorContext, params: Record<string, unknown>): Processor;
 }
 
-const registry = new Map<string, ProcessorFactory>();
+/** The processor types the chain parser knows: the built-in table, then any added by `registerProcessor`. */
+const registry = new Map<string, ProcessorFactory>(BUILT_IN_PROCESSORS.map((f) => [f.type, f]));
 
-/** Adds a processor type to the registry the chain parser knows. */
+/** Adds a processor type (or replaces one of the same `type`) in the registry the chain parser knows. */
 export function registerProcessor(f: ProcessorFactory): void {
   registry.set(f.type, f);
 }

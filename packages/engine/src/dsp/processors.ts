@@ -1,9 +1,9 @@
 /**
- * Registers every built-in processor type with the chain parser. The engine's index imports this module,
- * so `parseChain` from `@controlroom/engine` knows every type; code importing `dsp/chain.ts` directly must
- * import this module once itself.
+ * The built-in processor types, in the order help text lists them: the table the chain parser's registry
+ * starts from (`dsp/chain.ts`). Adding a processor type means adding its factory to its family's list
+ * (e.g. `DYNAMICS_PROCESSORS`); nothing registers itself on import.
  */
-import { registerProcessor } from "./chain.ts";
+import type { ProcessorFactory } from "./chain.ts";
 import { COLOUR_PROCESSORS } from "./colour/index.ts";
 import { DITHER_PROCESSORS } from "./dither/index.ts";
 import { DYNAMICS_PROCESSORS } from "./dynamics/index.ts";
@@ -12,7 +12,8 @@ import { PITCH_PROCESSORS } from "./pitch/index.ts";
 import { SPACE_PROCESSORS } from "./space/index.ts";
 import { UTILITY_PROCESSORS } from "./utility/index.ts";
 
-for (const f of [
+/** Every built-in processor factory, by family. */
+export const BUILT_IN_PROCESSORS: readonly ProcessorFactory[] = [
   ...UTILITY_PROCESSORS,
   ...EQ_PROCESSORS,
   ...DYNAMICS_PROCESSORS,
@@ -20,6 +21,4 @@ for (const f of [
   ...COLOUR_PROCESSORS,
   ...PITCH_PROCESSORS,
   ...DITHER_PROCESSORS,
-]) {
-  registerProcessor(f);
-}
+];

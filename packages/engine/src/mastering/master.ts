@@ -10,7 +10,6 @@ import { LoudnessMeter } from "../analysis/loudness.ts";
 import type { ProcessorJSON } from "../core/processor.ts";
 import { type Chain, parseChain, processorFactory } from "../dsp/chain.ts";
 import type { EqBand } from "../dsp/eq/band.ts";
-import "./processors.ts";
 
 export interface MasterSettings {
   /** Sample rate of the audio, Hz. */

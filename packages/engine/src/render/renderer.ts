@@ -7,7 +7,6 @@
  * digital silence into insert chains at rest are skipped, with the same result.
  */
 import { type Chain, parseChain } from "../dsp/chain.ts";
-import "../dsp/processors.ts";
 import { SessionError } from "../session/problems.ts";
 import type { Session } from "../session/schema.ts";
 import { TempoMap } from "../session/tempo-map.ts";

@@ -5,7 +5,6 @@
  */
 import { ParamError } from "../core/params.ts";
 import { parseChain, processorFactory } from "../dsp/chain.ts";
-import "../dsp/processors.ts";
 import { parseAutomationTarget } from "./automation.ts";
 import type { SessionProblem } from "./problems.ts";
 import type { AutomationLane, Bus, Session, Track } from "./schema.ts";

@@ -5,40 +5,28 @@
  */
 import { access } from "node:fs/promises";
 import { extname } from "node:path";
-import { parseChain } from "@controlroom/engine";
-import type { EqBand } from "@controlroom/engine/dsp/eq/band.ts";
-import { resampleChannels } from "@controlroom/engine/dsp/resample/index.ts";
 import {
-  analyze,
-  CD_DEFAULT_LUFS,
-  designMatchEq,
   integratedLoudness,
+  type LimiterHost,
   type LongTermSpectrum,
-  longTermSpectrum,
-  type MasteringTarget,
+  type MasterPlanOutcome,
   type MasterResult,
-  masterAudio,
-  runChain,
-  sideToMidRatio,
-  spectralDistanceDb,
-  targetByName,
+  type MasterTargetChoice,
+  masterToTarget,
+  type ReferenceReport,
+  type ResolvedTarget,
+  resolveTarget,
+  type TonalTarget,
 } from "@controlroom/engine/mastering/index.ts";
 import { readWholeFile } from "../files/open.ts";
 import { AudioFileError, type AudioFileInfo } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
 import { ParallelLimiter } from "./parallel-limiter.ts";
 
+export { type MasterTargetChoice, type ReferenceReport, type ResolvedTarget, resolveTarget };
+
 /** Longest programme mastered in memory: 30 minutes at 192 kHz. */
 const MAX_FRAMES = 30 * 60 * 192000;
-
-export interface MasterTargetChoice {
-  /** Preset name (see `TARGETS`). */
-  target?: string;
-  /** Integrated loudness, LUFS (−40 … −3); overrides the preset's. */
-  lufs?: number;
-  /** True-peak ceiling, dBTP (−12 … 0); overrides the preset's. */
-  tp?: number;
-}
 
 export interface MasterFileOptions extends MasterTargetChoice {
   /** A reference record to match: tonal balance, loudness (unless given) and width. */
@@ -51,30 +39,6 @@ export interface MasterFileOptions extends MasterTargetChoice {
   bits?: 16 | 24 | 32;
   /** Progress lines. */
   onPass?: (pass: number, message: string) => void;
-}
-
-/** What was asked for, resolved. */
-export interface ResolvedTarget {
-  name: string;
-  lufs: number;
-  ceilingDbtp: number;
-  source: string;
-  preset: MasteringTarget | null;
-}
-
-/** The reference record's measurements and what matching did. */
-export interface ReferenceReport {
-  path: string;
-  lufs: number;
-  truePeakDbtp: number;
-  sideToMid: number | null;
-  spectrum: LongTermSpectrum;
-  /** Spectral distance (dB RMS, 40 Hz … 16 kHz) of the input and of the master to the reference. */
-  distanceBeforeDb: number;
-  distanceAfterDb: number;
-  /** Width set to match the reference (1 = unchanged). */
-  width: number;
-  eqBands: { freq: number; gainDb: number; q: number }[];
 }
 
 /** The mastering report (the JSON written beside every master). */
@@ -133,30 +97,6 @@ function round(v: number, digits = 2): number {
 }
 
 /**
- * Resolves `--target` / `--lufs` / `--tp` into one loudness and ceiling.
- * @param fallbackLufs loudness when neither preset nor `--lufs` gives one (a reference's loudness).
- * @throws Error naming the option when nothing or something unknown is asked for.
- */
-export function resolveTarget(c: MasterTargetChoice, fallbackLufs?: number): ResolvedTarget {
-  const preset = c.target ? targetByName(c.target) : null;
-  let lufs = c.lufs ?? preset?.lufs ?? fallbackLufs ?? (preset?.name === "cd" ? CD_DEFAULT_LUFS : undefined);
-  if (lufs === undefined && preset?.name === "cd") lufs = CD_DEFAULT_LUFS;
-  if (lufs === undefined) {
-    throw new Error(
-      "give a target: --target <preset>, or --lufs <LUFS> (with --tp <dBTP>), or --reference <file>",
-    );
-  }
-  const ceilingDbtp = c.tp ?? preset?.ceilingDbtp ?? -1;
-  const named = preset ? preset.name : "custom";
-  const source = preset
-    ? `${preset.source}${c.lufs !== undefined || c.tp !== undefined ? " (overridden on the command line)" : ""}`
-    : fallbackLufs !== undefined && c.lufs === undefined
-      ? "reference record's loudness"
-      : "command line";
-  return { name: named, lufs, ceilingDbtp, source, preset };
-}
-
-/**
  * Checks an output path before any work: a known extension (.wav/.flac) and, unless `force`, no file there.
  * @throws AudioFileError naming the path.
  */
@@ -183,8 +123,15 @@ export async function readForMastering(
   return readWholeFile(path, { maxFrames: MAX_FRAMES });
 }
 
+/** The limiter over worker threads for long programmes (see `ParallelLimiter`), on this thread otherwise. */
+export const nodeLimiterHost: LimiterHost = {
+  runner: (frames, sampleRate) => ParallelLimiter.for(frames, sampleRate),
+  allocate: ParallelLimiter.allocate,
+};
+
 /**
- * Masters audio already in memory (used by single-file and album mastering).
+ * Masters audio already in memory (used by single-file and album mastering) with the engine's mastering
+ * policy (`masterToTarget`), the limiter on worker threads when the programme is long.
  * @param channels planar input at `info.sampleRate`.
  */
 export async function masterChannels(
@@ -194,131 +141,19 @@ export async function masterChannels(
   opts: MasterFileOptions & {
     referenceAudio?: { info: AudioFileInfo; channels: Float32Array[] };
     /** Tonal balance to move towards when there is no reference record (album consistency). */
-    tonalTarget?: { spectrum: LongTermSpectrum; strength: number; maxGainDb: number };
+    tonalTarget?: TonalTarget;
   },
-): Promise<{
-  result: MasterResult;
-  spectra: MasterOutcome["spectra"];
-  reference: ReferenceReport | null;
-  sampleRate: number;
-  warnings: string[];
-}> {
-  const warnings: string[] = [];
-  const preset = target.preset;
-  let rate = info.sampleRate;
-  let x = channels;
-  // Resample first so the limiter and the true-peak reading work on the delivered samples.
-  if (preset?.sampleRate && preset.sampleRate !== rate) {
-    x = resampleChannels(x, rate, preset.sampleRate, "high");
-    rate = preset.sampleRate;
-  }
-  // Spectra are measured only when something asks for them (reference, album tone, HTML report).
-  let beforeSpec: LongTermSpectrum | null = null;
-  const spectrumBefore = () => {
-    beforeSpec ??= longTermSpectrum(x, rate);
-    return beforeSpec;
-  };
-  let reference: ReferenceReport | null = null;
-  let eqBands: EqBand[] = [];
-  let width = 1;
-  if (!opts.referenceAudio && opts.tonalTarget) {
-    const t = opts.tonalTarget;
-    eqBands = designMatchEq(spectrumBefore(), t.spectrum, {
-      sampleRate: rate,
-      strength: t.strength,
-      maxGainDb: t.maxGainDb,
-    }).bands;
-  }
-  if (opts.referenceAudio) {
-    const ref = opts.referenceAudio;
-    const refSpec = longTermSpectrum(ref.channels, ref.info.sampleRate);
-    const eq = designMatchEq(spectrumBefore(), refSpec, { sampleRate: rate });
-    // Width is compared after the tonal correction (EQ changes how much of the energy is side).
-    const smIn = sideToMidRatio(
-      eq.bands.length
-        ? runChain(parseChain([{ type: "eq", bands: eq.bands }], { sampleRate: rate, channels: x.length }), x)
-        : x,
-    );
-    const smRef = sideToMidRatio(ref.channels);
-    if (smIn !== null && smRef !== null && smIn > 1e-6) {
-      width = Math.max(0.5, Math.min(1.5, Math.sqrt(smRef / smIn)));
-    } else if (smRef === null && smIn !== null) {
-      warnings.push("the reference is mono: width is left unchanged");
-    }
-    const refA = analyze(ref.channels, ref.info.sampleRate);
-    eqBands = eq.bands;
-    reference = {
-      path: opts.reference ?? ref.info.path,
-      lufs: round(refA.integratedLufs),
-      truePeakDbtp: round(refA.truePeakDbtp),
-      sideToMid: smRef === null ? null : round(smRef, 4),
-      spectrum: refSpec,
-      distanceBeforeDb: round(spectralDistanceDb(spectrumBefore(), refSpec)),
-      distanceAfterDb: Number.NaN,
-      width: round(width, 3),
-      eqBands: eq.bands.map((b) => ({ freq: round(b.freq, 1), gainDb: b.gainDb ?? 0, q: b.q ?? 1 })),
-    };
-  }
-  const minCorr = preset?.minCorrelation ?? null;
-  const run = async (w: number) => {
-    const runner = ParallelLimiter.for(x[0].length, rate);
-    return masterAudio(
-      x,
-      {
-        sampleRate: rate,
-        targetLufs: target.lufs,
-        ceilingDbtp: target.ceilingDbtp,
-        maxLimitingDb: opts.maxLimitingDb ?? preset?.maxLimitingDb ?? 6,
-        eqBands: eqBands.length ? eqBands : undefined,
-        width: w,
-        monoBelowHz: preset?.monoBelowHz ?? 0,
-        deEss: preset?.deEss ?? false,
-        onPass: opts.onPass,
-        allocate: ParallelLimiter.allocate,
-      },
-      runner,
-    ).finally(() => runner.close());
-  };
-  if (preset?.name === "vinyl") width = Math.min(width, 1);
-  let result = await run(width);
-  // A target with a correlation floor (vinyl): narrow the image step by step until the measured master is
-  // above it (width scales the side, so correlation rises as it narrows).
-  for (let k = 0; k < 3 && minCorr !== null && (result.after.correlation ?? 1) < minCorr; k++) {
-    width *= 0.7;
-    warnings.push(
-      `correlation ${result.after.correlation?.toFixed(2)} below ${minCorr} (${preset?.name}): width narrowed to ${width.toFixed(2)}`,
-    );
-    result = await run(width);
-  }
-  let afterSpec: LongTermSpectrum | null = null;
-  const spectrumAfter = () => {
-    afterSpec ??= longTermSpectrum(result.channels, rate);
-    return afterSpec;
-  };
-  if (reference) reference.distanceAfterDb = round(spectralDistanceDb(spectrumAfter(), reference.spectrum));
-  if (preset?.minCorrelation !== null && preset?.minCorrelation !== undefined) {
-    const c = result.after.correlation;
-    if (c !== null && c < preset.minCorrelation) {
-      warnings.push(
-        `correlation ${c.toFixed(2)} is below ${preset.minCorrelation} (${preset.name}): check for anti-phase content`,
-      );
-    }
-  }
-  return {
-    result,
-    spectra: {
-      get before() {
-        return spectrumBefore();
-      },
-      get after() {
-        return spectrumAfter();
-      },
-      reference: reference?.spectrum ?? null,
-    },
-    reference,
-    sampleRate: rate,
-    warnings,
-  };
+): Promise<MasterPlanOutcome> {
+  const ref = opts.referenceAudio;
+  return masterToTarget(channels, info.sampleRate, target, {
+    maxLimitingDb: opts.maxLimitingDb,
+    reference: ref
+      ? { channels: ref.channels, sampleRate: ref.info.sampleRate, path: opts.reference ?? ref.info.path }
+      : undefined,
+    tonalTarget: opts.tonalTarget,
+    onPass: opts.onPass,
+    limiter: nodeLimiterHost,
+  });
 }
 
 /**

@@ -1,16 +1,15 @@
 /**
- * Mastering in the browser with the engine's mastering module (`masterAudio`: pre-chain, then a drive into
- * the true-peak lookahead limiter, the drive found by measuring), the engine's delivery targets, and its
- * analysis for the before/after readings: loudness over time (short-term, every 100 ms), third-octave
- * spectrum, true peak, loudness range. Pure computation; runs in a worker (master-worker.ts).
+ * Mastering in the browser with the engine's mastering policy (`masterToTarget`: the preset's delivery rate,
+ * the pre-chain, the drive into the true-peak lookahead limiter found by measuring, the vinyl correlation
+ * floor) — the same function the command line and the studio's master job run, so a target masters to the
+ * same samples here as there — and the engine's analysis for the before/after readings: loudness over time
+ * (short-term, every 100 ms), third-octave spectrum, true peak, loudness range. Pure computation; runs in a
+ * worker (master-worker.ts), the limiter on that worker's thread.
  */
 import type { AnalysisReport } from "@controlroom/engine/analysis/analyzer.ts";
-// The processor registry the mastering chain is built from. master.ts imports it through
-// mastering/processors.ts, which the engine's package.json does not list under sideEffects, so a bundler
-// drops it; importing the listed module here keeps the registrations.
-import "@controlroom/engine/dsp/processors.ts";
-import { analyze, MasteringRefusal, masterAudio } from "@controlroom/engine/mastering/master.ts";
-import { CD_DEFAULT_LUFS, type MasteringTarget, TARGETS } from "@controlroom/engine/mastering/targets.ts";
+import { analyze, MasteringRefusal } from "@controlroom/engine/mastering/master.ts";
+import { masterToTarget, resolveTarget } from "@controlroom/engine/mastering/master-plan.ts";
+import { type MasteringTarget, TARGETS } from "@controlroom/engine/mastering/targets.ts";
 
 export { type MasteringTarget, TARGETS };
 
@@ -48,6 +47,8 @@ function readings(r: AnalysisReport): Readings {
 /** The mastered programme with its readings before and after. */
 export interface MasterOutcome {
   output: Float32Array[];
+  /** Rate of the master, Hz: the target's delivery rate (CD: 44.1 kHz), else the input's. */
+  sampleRate: number;
   before: Readings;
   after: Readings;
   target: MasteringTarget;
@@ -55,6 +56,8 @@ export interface MasterOutcome {
   driveDb: number;
   limitingDb: number;
   passes: number;
+  /** What the engineer should know (e.g. the vinyl correlation floor narrowed the image). */
+  warnings: string[];
 }
 
 /**
@@ -70,28 +73,25 @@ export async function master(
 ): Promise<MasterOutcome> {
   const target = TARGETS[targetName];
   if (!target) throw new RangeError(`target: unknown preset "${targetName}"`);
-  const targetLufs = target.lufs ?? CD_DEFAULT_LUFS;
+  const resolved = resolveTarget({ target: targetName });
   onProgress(0.05);
   try {
-    const r = await masterAudio(channels, {
-      sampleRate,
-      targetLufs,
-      ceilingDbtp: target.ceilingDbtp,
-      maxLimitingDb: target.maxLimitingDb,
-      monoBelowHz: target.monoBelowHz || undefined,
-      deEss: target.deEss,
+    const m = await masterToTarget(channels, sampleRate, resolved, {
       onPass: (n) => onProgress(Math.min(0.85, 0.1 + n * 0.12)),
     });
+    const r = m.result;
     onProgress(0.9);
     const out: MasterOutcome = {
       output: r.channels,
+      sampleRate: m.sampleRate,
       before: readings(analyze(channels, sampleRate, true)),
-      after: readings(analyze(r.channels, sampleRate, true)),
+      after: readings(analyze(r.channels, m.sampleRate, true)),
       target,
-      targetLufs,
+      targetLufs: resolved.lufs,
       driveDb: r.driveDb,
       limitingDb: r.limitingDb,
       passes: r.passes.length,
+      warnings: m.warnings,
     };
     onProgress(1);
     return out;

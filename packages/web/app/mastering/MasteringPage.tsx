@@ -48,11 +48,12 @@ export function MasteringPage({ songId }: { songId: string }) {
       const buf = await audio.decode(api.blobUrl(source.blobSha256));
       const ch = Array.from({ length: buf.numberOfChannels }, (_, c) => buf.getChannelData(c).slice());
       const r = await audio.master(ch, buf.sampleRate, targetName, setProgress);
-      const b24 = encodeWav(r.output, buf.sampleRate, 24);
-      const b16 = encodeWav(r.output, buf.sampleRate, 16);
+      // The master is at the target's delivery rate (CD: 44.1 kHz), which may not be the mix's.
+      const b24 = encodeWav(r.output, r.sampleRate, 24);
+      const b16 = encodeWav(r.output, r.sampleRate, 16);
       setResult({
         ...r,
-        rate: buf.sampleRate,
+        rate: r.sampleRate,
         files: [
           { label: "Master, 24-bit WAV", url: URL.createObjectURL(b24), blob: b24 },
           { label: "Master, 16-bit WAV", url: URL.createObjectURL(b16), blob: b16 },
@@ -144,6 +145,11 @@ export function MasteringPage({ songId }: { songId: string }) {
               limiting {result.limitingDb.toFixed(1)} dB, {result.passes} measured pass
               {result.passes > 1 ? "es" : ""}.
             </p>
+            {result.warnings.map((w) => (
+              <p key={w} className="small warning">
+                {w}
+              </p>
+            ))}
             <div className="grid2">
               <LineChart
                 title="Short-term loudness over time (LUFS)"
