@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const outDir = join(repoRoot, "bench", "out");
 export const corpus = join(repoRoot, "..", "shared", "corpus");
-export const cli = join(repoRoot, "packages", "node", "bin", "controlroom.js");
+export const cli = join(repoRoot, "packages", "cli", "bin", "controlroom.js");
 
 // Time the CLI as users run it: from the prebuilt bundle, rebuilt first if any source is newer.
 {

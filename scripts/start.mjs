@@ -21,7 +21,7 @@ if (existsSync(web) && (!existsSync(built) || newestMtime(join(web, "app")) > st
 const args = process.argv.slice(2);
 const r = spawnSync(
   process.execPath,
-  [join(root, "packages", "node", "bin", "controlroom.js"), "serve", "--demo", ...args],
+  [join(root, "packages", "cli", "bin", "controlroom.js"), "serve", "--demo", ...args],
   { cwd: root, stdio: "inherit" },
 );
 process.exit(r.status ?? 1);

@@ -1,4 +1,4 @@
-// Runs only the studio commands (development and tests); the real program is packages/node's `controlroom`.
+// Runs only the studio commands (development and tests); the real program is packages/cli's `controlroom`.
 import { Command } from "commander";
 import { registerStudioCommands } from "./index.ts";
 
