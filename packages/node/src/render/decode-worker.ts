@@ -1,5 +1,5 @@
 /**
- * A worker thread decoding compressed sources into the decoded-audio cache (decoded-cache.ts), so a render's
+ * A worker thread decoding compressed sources into the decoded-audio cache (decode-jobs.ts), so a render's
  * sources are prepared several at once. It takes one job at a time from the main thread, which makes room in
  * the cache folder before handing it out; each cache file is written and published atomically as on the main
  * thread.
@@ -7,11 +7,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import {
   type DecodeJob,
-  type DecodeOutcome,
   type DecodeWorkerData,
   type DecodeWorkerMessage,
   runDecodeJob,
-} from "./decoded-cache.ts";
+} from "./decode-jobs.ts";
+import type { DecodeOutcome } from "./decode-to-cache.ts";
 
 const port = parentPort!;
 const { cancelFlag } = workerData as DecodeWorkerData;

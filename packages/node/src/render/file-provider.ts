@@ -9,7 +9,7 @@ import type { AudioSource, SourceProvider } from "@controlroom/engine/render/sou
 import type { AudioRef } from "@controlroom/engine/session/schema.ts";
 import { openAudioFile } from "../files/open.ts";
 import { AudioFileError, type AudioReader } from "../files/types.ts";
-import { CachedSource } from "./decoded-cache.ts";
+import { CachedSource } from "./cached-source.ts";
 
 /** Reads frames from an AudioReader at any position, seeking only when a read does not follow the last. */
 export class ReaderSource implements AudioSource {

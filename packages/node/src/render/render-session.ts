@@ -13,10 +13,9 @@ import { writeFileAtomic } from "../files/atomic-file.ts";
 import type { AudioWriter } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
 import { checkAudioFiles } from "../session/audio-check.ts";
+import { type DecodeCacheOption, decodeCacheSettings } from "./decode-cache-settings.ts";
 import {
   audioIdsInRange,
-  type DecodeCacheOption,
-  decodeCacheSettings,
   framesReadByAudio,
   type PrepareResult,
   prepareDecodedSources,

@@ -1,10 +1,11 @@
 /**
  * The "master" job: masters a mix version to a delivery target into a new master version. Started by
  * `startMaster` (`POST /api/versions/{versionId}/master`); the worker masters the version's file with the
- * engine (loudness to the target within ±0.5 LU, true peak under the ceiling; optionally matching a reference
- * version), runs QC on the master and moves it into the blob store; recording the result adds a "master"
- * version with its report. Progress: 0.05 read, then per limiter pass up to 0.8, 0.85 written, 0.95 QC done,
- * 1 stored.
+ * engine's mastering policy (`masterFile` → `masterToTarget` in engine/mastering/master-plan.ts, so the same
+ * master the command line and the browser make of that target: loudness to the target within ±0.5 LU, true
+ * peak under the ceiling; optionally matching a reference version), runs QC on the master and moves it into the
+ * blob store; recording the result adds a "master" version with its report. Progress: 0.05 read, then per
+ * limiter pass up to 0.8, 0.85 written, 0.95 QC done, 1 stored.
  */
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";

@@ -1,0 +1,244 @@
+/**
+ * Decoding several sources into the cache at once: on this thread and on worker threads (decode-worker.ts),
+ * longest first, room in the folder made for each job before it starts; a failing worker costs only its job.
+ */
+import { mkdir, unlink } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
+import type { Worker } from "node:worker_threads";
+import type { AudioRef } from "@controlroom/engine/session/schema.ts";
+import { startWorker } from "../workers/worker-entry.ts";
+import { makeRoom } from "./decode-cache-eviction.ts";
+import { cacheFileBytes } from "./decode-cache-file.ts";
+import type { DecodeCacheSettings } from "./decode-cache-settings.ts";
+import { type DecodeOutcome, decodeToCache } from "./decode-to-cache.ts";
+
+/** One source to decode into the cache, as sent to a decode worker (structured-clonable). */
+export interface DecodeJob {
+  /** The compressed source file. */
+  path: string;
+  ref: AudioRef;
+  /** Cache file to publish. */
+  file: string;
+  /** Temporary name it is written under (beside `file`; the scheduler reserves its bytes under this name). */
+  temp: string;
+  /** Source size, bytes, and mtime, ns since the epoch (recorded in the header). */
+  size: number;
+  mtimeNs: bigint;
+  /** The cache's size cap, bytes (a stream of unknown length that outgrows it is given up). */
+  maxBytes: number;
+}
+
+/** What a decode worker posts: once `ready` (loaded), then per job `progress` (audio seconds) and `done`. */
+export type DecodeWorkerMessage =
+  | { type: "ready" }
+  | { type: "progress"; seconds: number }
+  | { type: "done"; result: DecodeOutcome };
+
+/** What a decode worker starts with. */
+export interface DecodeWorkerData {
+  /** Nonzero once the render is cancelled (the worker's jobs then stop). */
+  cancelFlag: Int32Array;
+}
+
+/** How `decodeJobs` runs (see `PrepareOptions`). */
+export interface DecodeJobsOptions {
+  onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+  cancelled?: () => boolean;
+  /**
+   * Sources decoded at once (default one per core): one on this thread, the others on worker threads;
+   * 1 decodes them one after another here.
+   */
+  threads?: number;
+  /** The decode worker's module (tests start failing workers with it; default decode-worker.ts). */
+  workerModule?: URL;
+}
+
+/**
+ * Decodes one job whose room in the folder the scheduler already made (`decodeJobs`); in a worker or here.
+ * @param onProgress audio seconds decoded so far.
+ * @param cancelled polled between blocks; true stops the job (nothing is published).
+ */
+export function runDecodeJob(
+  job: DecodeJob,
+  onProgress?: (doneSeconds: number) => void,
+  cancelled?: () => boolean,
+): Promise<DecodeOutcome> {
+  const settings = { dir: dirname(job.file), maxBytes: job.maxBytes };
+  return decodeToCache(job.path, job.ref, job.file, settings, new Set(), {
+    size: job.size,
+    mtimeNs: job.mtimeNs,
+    temp: job.temp,
+    roomMade: true,
+    onProgress,
+    cancelled,
+  });
+}
+
+/**
+ * Runs decode jobs, several at once: on this thread and on `threads - 1` worker threads (default one thread
+ * per core, at most one per job). Longest first, so the last one to finish is short.
+ * Room in the folder is made here, one job at a time, before a job starts, counting the bytes of the jobs
+ * still running as taken (they are written concurrently). A worker that fails costs only the job it was on
+ * ("failed": that source is decoded by its clips); jobs no worker can take are decoded here.
+ * @returns each job's outcome; jobs not run (cancelled) are absent.
+ */
+export async function decodeJobs(
+  jobs: DecodeJob[],
+  settings: DecodeCacheSettings,
+  keep: ReadonlySet<string>,
+  opts: DecodeJobsOptions,
+): Promise<Map<DecodeJob, DecodeOutcome>> {
+  const outcomes = new Map<DecodeJob, DecodeOutcome>();
+  if (jobs.length === 0) return outcomes;
+  try {
+    await mkdir(settings.dir, { recursive: true });
+  } catch {
+    for (const j of jobs) outcomes.set(j, "failed");
+    return outcomes;
+  }
+  const seconds = (j: DecodeJob) => j.ref.frames / j.ref.sampleRate;
+  const bytes = (j: DecodeJob) => cacheFileBytes(j.ref.channels, Math.max(1, j.ref.frames));
+  const queue = [...jobs].sort((a, b) => bytes(b) - bytes(a));
+  const total = jobs.reduce((t, j) => t + seconds(j), 0);
+  const progress = new Map<DecodeJob, number>();
+  const report = (j: DecodeJob, s: number) => {
+    progress.set(j, s);
+    let done = 0;
+    for (const x of progress.values()) done += x;
+    opts.onProgress?.(done, total);
+  };
+  // Workers cannot call `opts.cancelled`; they poll this flag, raised here whenever it is found true.
+  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  const cancelled = () => {
+    if (opts.cancelled?.()) Atomics.store(cancelFlag, 0, 1);
+    return Atomics.load(cancelFlag, 0) !== 0;
+  };
+  /** Temporary file → bytes reserved for it, for the jobs running. */
+  const running = new Map<string, number>();
+  let lock: Promise<unknown> = Promise.resolve();
+  /** The next job, with room made for it (in turn: room for one is made knowing the others' reservations). */
+  const take = (): Promise<DecodeJob | null> => {
+    const next = lock.then(async () => {
+      for (let j = queue.shift(); j; j = queue.shift()) {
+        if (cancelled()) return null;
+        const need = bytes(j);
+        if (need <= settings.maxBytes && (await makeRoom(settings, need, keep, running).catch(() => false))) {
+          running.set(j.temp, need);
+          return j;
+        }
+        outcomes.set(j, "failed");
+      }
+      return null;
+    });
+    lock = next.catch(() => {});
+    return next;
+  };
+  /** A job taken by a worker that ended before it could start it: back to the front of the queue. */
+  const giveBack = (j: DecodeJob) => {
+    running.delete(j.temp);
+    queue.unshift(j);
+  };
+  const finish = (j: DecodeJob, r: DecodeOutcome) => {
+    running.delete(j.temp);
+    outcomes.set(j, r);
+    report(j, seconds(j));
+  };
+  const decodeHere = async () => {
+    for (let j = await take(); j; j = await take()) {
+      const job = j;
+      finish(job, await runDecodeJob(job, (s) => report(job, s), cancelled).catch(() => "failed" as const));
+    }
+  };
+  const threads = Math.min(Math.max(1, Math.floor(opts.threads ?? availableParallelism())), jobs.length);
+  const module = opts.workerModule ?? new URL("./decode-worker.ts", import.meta.url);
+  const loops = Array.from({ length: threads - 1 }, () =>
+    decodeOnWorker(module, { take, giveBack, finish, report, cancelled, cancelFlag }),
+  );
+  // This thread decodes too: it starts at once, while a worker spends its first 0.2-0.3 s loading the decoders.
+  await decodeHere();
+  // Nothing is left to hand out: workers still starting would only add their start-up to the wait.
+  for (const l of loops) l.stopIfIdle();
+  await Promise.all(loops.map((l) => l.ended));
+  // Jobs a failing worker gave back after this thread had run out of work.
+  await decodeHere();
+  return outcomes;
+}
+
+/** The scheduler's side of `decodeJobs`, as its worker loops see it. */
+interface JobScheduler {
+  /** The next job, room made; null when none is left (or cancelled). */
+  take: () => Promise<DecodeJob | null>;
+  /** Returns a job that was taken but never started. */
+  giveBack: (j: DecodeJob) => void;
+  finish: (j: DecodeJob, r: DecodeOutcome) => void;
+  report: (j: DecodeJob, doneSeconds: number) => void;
+  /** Polls the render's cancellation, raising `cancelFlag` when it is set. */
+  cancelled: () => boolean;
+  cancelFlag: Int32Array;
+}
+
+/**
+ * Runs jobs on one worker thread until none is left. A worker that fails (cannot start, crashes, exits) ends
+ * its loop: its current job is "failed" (its clips decode that source), a job it was about to get goes back
+ * to the queue.
+ * @returns `ended`, resolved once the worker is done with; `stopIfIdle` ends it now unless it is decoding.
+ */
+function decodeOnWorker(
+  module: URL,
+  { take, giveBack, finish, report, cancelled, cancelFlag }: JobScheduler,
+): { ended: Promise<void>; stopIfIdle: () => void } {
+  let stopIfIdle = () => {};
+  const ended = new Promise<void>((resolve) => {
+    let worker: Worker;
+    try {
+      worker = startWorker(module, "decode-worker", {
+        workerData: { cancelFlag } satisfies DecodeWorkerData,
+      });
+    } catch {
+      resolve();
+      return;
+    }
+    let current: DecodeJob | null = null;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (current) {
+        // What the worker was writing is debris now.
+        unlink(current.temp).catch(() => {});
+        finish(current, "failed");
+      }
+      current = null;
+      worker.terminate().catch(() => {});
+      resolve();
+    };
+    stopIfIdle = () => {
+      if (!current) end();
+    };
+    const feed = async () => {
+      const j = await take();
+      if (ended) {
+        if (j) giveBack(j);
+        return;
+      }
+      if (!j) return end();
+      current = j;
+      worker.postMessage(j);
+    };
+    worker.on("message", (m: DecodeWorkerMessage) => {
+      if (m.type === "ready") void feed();
+      else if (m.type === "progress" && current) {
+        cancelled(); // raises the flag the worker polls
+        report(current, m.seconds);
+      } else if (m.type === "done" && current) {
+        finish(current, m.result);
+        current = null;
+        void feed();
+      }
+    });
+    worker.on("error", end);
+    worker.on("exit", end);
+  });
+  return { ended, stopIfIdle: () => stopIfIdle() };
+}
