@@ -60,8 +60,14 @@ try {
   if (!versionOnly) for (const [, load] of chosen.length ? chosen : FAMILIES) await (await load())(program);
   await program.parseAsync(process.argv);
 } catch (e) {
-  // One clear line, never a stack trace (set CONTROLROOM_DEBUG=1 to see one).
+  // One clear line, never a stack trace (set CONTROLROOM_DEBUG=1 to see one). A file's error names the file
+  // (AudioFileError prints as `path: problem`).
   if (process.env.CONTROLROOM_DEBUG) console.error(e);
-  else console.error(`controlroom: ${(e as Error).message}`);
+  else {
+    const file = (e as { file?: unknown }).file;
+    console.error(
+      `controlroom: ${typeof file === "string" && file ? `${file}: ` : ""}${(e as Error).message}`,
+    );
+  }
   process.exitCode = process.exitCode || 1;
 }
