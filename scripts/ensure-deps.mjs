@@ -6,6 +6,13 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
+
+// The Node versions package.json's engines names (^20.19.0 || >=22.13.0): say so plainly rather than fail later.
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19) || major === 21 || (major === 22 && minor < 13)) {
+  console.error(`Control Room needs Node.js 20.19+ or 22.13+; this is Node.js ${process.versions.node}.`);
+  process.exit(1);
+}
 const marker = join(root, "node_modules", ".package-lock.json");
 const lock = join(root, "package-lock.json");
 const stale =

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every test beside the code (packages/*/src/**/*.test.ts, and the web app's packages/web/app/**/*.test.ts
-// and *.test.tsx) with Node's own test runner through tsx, in one run with one summary.
+// Runs every test beside the code (packages/*/src/**/*.test.ts, the web app's packages/web/app/**/*.test.ts
+// and *.test.tsx, and the scripts' own scripts/*.test.ts) with Node's own test runner through tsx, in one run with one summary.
 // Arguments narrow the run: `npm test -- engine` runs only files whose path contains "engine".
 // tsx compiles with scripts/tsconfig.tests.json, which covers every package's folders and sets the JSX runtime
 // the web app's components need (tsx applies a tsconfig only to the files it includes).
@@ -38,6 +38,7 @@ for (const pkg of readdirSync(join(root, "packages"))) {
     walk(dir, files);
   }
 }
+walk(join(root, "scripts"), files);
 const chosen = files
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))

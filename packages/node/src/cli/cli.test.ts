@@ -4,16 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { CORPUS as corpus, skipWithoutCorpus } from "../files/test-support.ts";
 
 const bin = fileURLToPath(new URL("../../bin/controlroom.js", import.meta.url));
-const corpus = fileURLToPath(new URL("../../../../../shared/corpus/", import.meta.url));
-const haveCorpus = existsSync(join(corpus, "levels.json"));
-const noCorpus = haveCorpus ? false : "the shared corpus (../shared/corpus) is not beside this clone";
+const noCorpus = skipWithoutCorpus("levels.json");
 
 function run(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [bin, ...args], {

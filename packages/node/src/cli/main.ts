@@ -49,8 +49,12 @@ export async function runControlroom(families: readonly CommandFamily[]): Promis
     if (!versionOnly) for (const [, load] of chosen.length ? chosen : families) await (await load())(program);
     await program.parseAsync(process.argv);
   } catch (e) {
+    // A file's error names the file (AudioFileError prints as `path: problem`).
     if (process.env.CONTROLROOM_DEBUG) console.error(e);
-    else console.error(`controlroom: ${(e as Error).message}`);
+    else {
+      const file = (e as { file?: unknown }).file;
+      console.error(`controlroom: ${typeof file === "string" && file ? `${file}: ` : ""}${(e as Error).message}`);
+    }
     process.exitCode = process.exitCode || 1;
   }
 }

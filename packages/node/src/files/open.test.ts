@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { openAudioFile, probeAudioFile, readWholeFile } from "./open.ts";
-import { CORPUS, ffmpeg, referenceFloats, tempFolder } from "./test-support.ts";
+import { ffmpeg, referenceFloats, synthFlac, tempFolder } from "./test-support.ts";
 import { AudioFileError } from "./types.ts";
 
 const tmp = tempFolder("open");
 after(() => tmp.remove());
+
+const synth = (name: string, seconds: number, freqs: number[]) =>
+  synthFlac(tmp.path(name), { seconds, freqs });
 
 async function rejectsWith(path: string, re: RegExp): Promise<void> {
   await assert.rejects(openAudioFile(path), (e: unknown) => {
@@ -22,7 +24,7 @@ async function rejectsWith(path: string, re: RegExp): Promise<void> {
 
 describe("openAudioFile: bad inputs give one clear AudioFileError", () => {
   const wav = tmp.path("ok.wav");
-  const flac = join(CORPUS, "takes", "clean-vox.flac");
+  const flac = synth("clean.flac", 1, [440]);
   ffmpeg(["-f", "lavfi", "-i", "sine=f=440:d=0.1:r=48000", "-c:a", "pcm_s16le", wav]);
   const bytes = (name: string, b: Uint8Array | string) => {
     const p = tmp.path(name);
@@ -77,21 +79,21 @@ describe("openAudioFile: bad inputs give one clear AudioFileError", () => {
 
 describe("probeAudioFile and readWholeFile", () => {
   it("probe reads the header only and closes", async () => {
-    const info = await probeAudioFile(join(CORPUS, "song1", "keys.flac"));
-    assert.equal(info.frames, 3072000);
+    const info = await probeAudioFile(synth("stereo.flac", 4, [440, 660]));
+    assert.equal(info.frames, 192000);
     assert.equal(info.channels, 2);
   });
 
   it("readWholeFile returns every sample, exactly", async () => {
-    const f = join(CORPUS, "takes", "vox-late-polarity.flac");
-    const { info, channels } = await readWholeFile(f, { maxFrames: 480000 });
-    assert.equal(info.frames, 480000);
+    const f = synth("mono.flac", 3, [523.25]);
+    const { info, channels } = await readWholeFile(f, { maxFrames: 144000 });
+    assert.equal(info.frames, 144000);
     assert.equal(channels.length, 1);
     assert.deepEqual(channels[0], referenceFloats(f, "s32le"));
   });
 
   it("readWholeFile refuses a file longer than maxFrames, also when the header has no length", async () => {
-    const f = join(CORPUS, "takes", "vox-dc.flac");
+    const f = synth("long.flac", 10, [220]);
     await assert.rejects(
       readWholeFile(f, { maxFrames: 48000 }),
       /too long: 480000 frames \(10.00 s\), at most 48000/,

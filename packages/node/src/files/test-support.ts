@@ -2,17 +2,45 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { openAudioFile } from "./open.ts";
 import type { AudioFileInfo } from "./types.ts";
 
-const repoRoot = resolve(new URL(".", import.meta.url).pathname, "../../../..");
-/** The shared test corpus (read-only). */
-export const CORPUS = resolve(repoRoot, "../shared/corpus");
+export {
+  CORPUS,
+  corpusPath,
+  hasCorpus,
+  NO_CORPUS,
+  skipWithoutCorpus,
+} from "../../../../scripts/test-corpus.ts";
 
 /** Runs ffmpeg quietly, overwriting outputs; returns stdout. */
 export function ffmpeg(args: string[]): Buffer {
   return execFileSync("ffmpeg", ["-v", "error", "-nostdin", "-y", ...args], { maxBuffer: 1 << 30 });
+}
+
+/**
+ * Writes a 24-bit FLAC made by ffmpeg for tests that need real FLAC material without the corpus: pink noise
+ * (a different seed per channel) at about −10 dBFS RMS, or sines when `freqs` gives one frequency per channel.
+ * Returns `path`.
+ */
+export function synthFlac(
+  path: string,
+  opts: { seconds: number; channels?: number; sampleRate?: number; freqs?: number[]; seed?: number },
+): string {
+  const rate = opts.sampleRate ?? 48000;
+  const n = opts.freqs?.length ?? opts.channels ?? 1;
+  const inputs = Array.from({ length: n }, (_, c) => [
+    "-f",
+    "lavfi",
+    "-i",
+    opts.freqs
+      ? `sine=f=${opts.freqs[c]}:d=${opts.seconds}:r=${rate}`
+      : `anoisesrc=d=${opts.seconds}:c=pink:a=0.3:seed=${(opts.seed ?? 1) + c}:r=${rate}`,
+  ]).flat();
+  const mix = n > 1 ? ["-filter_complex", `amerge=inputs=${n},volume=0.5`] : ["-af", "volume=0.5"];
+  ffmpeg([...inputs, ...mix, "-c:a", "flac", "-sample_fmt", "s32", "-bits_per_raw_sample", "24", path]);
+  return path;
 }
 
 /** Runs ffprobe and returns its JSON. */

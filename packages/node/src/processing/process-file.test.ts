@@ -11,11 +11,11 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { readWholeFile } from "../files/open.ts";
+import { corpusPath, skipWithoutCorpus } from "../files/test-support.ts";
 import { createAudioWriter } from "../files/write.ts";
 
 const bin = fileURLToPath(new URL("../../bin/controlroom.js", import.meta.url));
-const corpus = fileURLToPath(new URL("../../../../../shared/corpus/", import.meta.url));
-const noCorpus = existsSync(join(corpus, "takes", "clean-vox.flac")) ? false : "../shared/corpus is not here";
+const noCorpus = skipWithoutCorpus("takes", "clean-vox.flac");
 const dir = mkdtempSync(join(tmpdir(), "cr-process-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -52,7 +52,7 @@ describe("controlroom process", () => {
     const out = join(dir, "every.wav");
     const r = run([
       "process",
-      join(corpus, "takes", "clean-vox.flac"),
+      corpusPath("takes", "clean-vox.flac"),
       out,
       "--chain",
       JSON.stringify(EVERY_TYPE),
@@ -70,7 +70,7 @@ describe("controlroom process", () => {
   test("latency is compensated: a lookahead limiter and a linear-phase EQ that change nothing null", {
     skip: noCorpus,
   }, async () => {
-    const input = join(corpus, "takes", "clean-vox.flac");
+    const input = corpusPath("takes", "clean-vox.flac");
     const out = join(dir, "aligned.wav");
     const chain = [
       { type: "eq", mode: "linear", bands: [{ kind: "peak", freq: 1000, gainDb: 0, q: 1 }] },
@@ -94,7 +94,7 @@ describe("controlroom process", () => {
     const out = join(dir, "small.flac");
     const r = run([
       "process",
-      join(corpus, "takes", "clean-vox.flac"),
+      corpusPath("takes", "clean-vox.flac"),
       out,
       "--bits",
       "16",
@@ -116,7 +116,7 @@ describe("controlroom process", () => {
     skip: noCorpus,
   }, () => {
     const out = join(dir, "bad.wav");
-    const input = join(corpus, "takes", "clean-vox.flac");
+    const input = corpusPath("takes", "clean-vox.flac");
     const cases: [unknown, RegExp][] = [
       [
         [

@@ -1,38 +1,57 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { exampleSong } from "@controlroom/engine/generate/example-song.ts";
 import { masterAudio } from "@controlroom/engine/mastering/master.ts";
 import { readWholeFile } from "../files/open.ts";
-import { CORPUS, tempFolder } from "../files/test-support.ts";
+import { corpusPath, hasCorpus, tempFolder } from "../files/test-support.ts";
 import { writeChannels } from "../mastering/master-file.ts";
+import { excerpt } from "../mastering/test-support.ts";
 import { type QcReport, qcFile } from "./qc-file.ts";
 
 const tmp = tempFolder("qc");
 after(() => tmp.remove());
 const check = (r: QcReport, id: string) => r.checks.find((c) => c.id === id);
 
+/**
+ * A 10 s mono 48 kHz take: the corpus's problem take when the corpus is there, else the same fault injected the
+ * same way (see the corpus README) into a synthesised clean take (the example song's left channel).
+ */
+async function take(name: "clean-vox" | "vox-clipped" | "vox-dc"): Promise<string> {
+  if (hasCorpus("takes", `${name}.flac`)) return corpusPath("takes", `${name}.flac`);
+  const clean = exampleSong({ seconds: 10, seed: 5 })[0];
+  const x =
+    name === "vox-clipped"
+      ? clean.map((v) => Math.max(-0.5, Math.min(0.5, v * 10 ** (8 / 20))))
+      : name === "vox-dc"
+        ? clean.map((v) => v + 0.05)
+        : clean;
+  const path = tmp.path(`${name}.wav`);
+  await writeChannels(path, [x], 48000, 24);
+  return path;
+}
+
 describe("qc catches each injected fault", () => {
   test("clipping (vox-clipped): fail, with the run count", async () => {
-    const r = await qcFile(join(CORPUS, "takes", "vox-clipped.flac"), { lossyCheck: false });
+    const r = await qcFile(await take("vox-clipped"), { lossyCheck: false });
     assert.equal(check(r, "clipping")?.verdict, "fail");
     assert.ok((check(r, "clipping")?.value ?? 0) > 1000);
     assert.equal(r.verdict, "fail");
   });
 
   test("the clean take passes clipping, DC and format", async () => {
-    const r = await qcFile(join(CORPUS, "takes", "clean-vox.flac"), { lossyCheck: false });
+    const r = await qcFile(await take("clean-vox"), { lossyCheck: false });
     for (const id of ["clipping", "dc-offset", "format"]) assert.equal(check(r, id)?.verdict, "pass", id);
   });
 
   test("DC offset (vox-dc, +0.05 = −26 dBFS): fail", async () => {
-    const r = await qcFile(join(CORPUS, "takes", "vox-dc.flac"), { lossyCheck: false });
+    const r = await qcFile(await take("vox-dc"), { lossyCheck: false });
     const c = check(r, "dc-offset");
     assert.equal(c?.verdict, "fail");
     assert.ok(Math.abs((c?.value ?? 0) - 0.05) < 0.002, `DC ${c?.value}`);
   });
 
   test("phase: a stereo file whose right channel is the inverted left fails, mono loss is large", async () => {
-    const { channels } = await readWholeFile(join(CORPUS, "takes", "clean-vox.flac"), { maxFrames: 1e6 });
+    const { channels } = await readWholeFile(await take("clean-vox"), { maxFrames: 1e6 });
     const path = tmp.path("inverted.wav");
     await writeChannels(path, [channels[0], channels[0].map((v) => -v)], 48000, 24);
     const r = await qcFile(path, { lossyCheck: false });
@@ -58,10 +77,8 @@ describe("qc catches each injected fault", () => {
   });
 
   test("inter-sample overs after MP3 encoding: a master limited to −0.1 dBTP passes true peak but fails lossy-peaks", async () => {
-    const { channels } = await readWholeFile(join(CORPUS, "mixes", "song1-rough-mix.flac"), {
-      maxFrames: 1e8,
-    });
-    const ex = channels.map((c) => c.slice(32 * 48000, 40 * 48000));
+    // 32–40 s of the mix: the start of the chorus.
+    const ex = excerpt.map((c) => c.slice(2 * 48000, 10 * 48000));
     const m = await masterAudio(ex, {
       sampleRate: 48000,
       targetLufs: -9,

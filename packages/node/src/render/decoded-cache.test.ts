@@ -13,12 +13,13 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import type { AudioSource } from "@controlroom/engine/render/source.ts";
 import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
 import { openAudioFile, readWholeFile } from "../files/open.ts";
+import { CORPUS, skipWithoutCorpus } from "../files/test-support.ts";
 import { sha256File } from "../session/hash.ts";
 import {
   CACHE_HEADER_BYTES,
@@ -31,8 +32,6 @@ import {
 } from "./decoded-cache.ts";
 import { FileSourceProvider, ReaderSource } from "./file-provider.ts";
 
-const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
-const CORPUS = resolve(ROOT, "../shared/corpus");
 const KEYS = join(CORPUS, "song1", "keys.flac");
 const VOX = join(CORPUS, "takes", "clean-vox.flac");
 const VOX_DC = join(CORPUS, "takes", "vox-dc.flac");
@@ -110,7 +109,7 @@ function cacheChannels(file: string, channels: number): Float32Array[] {
   return Array.from({ length: channels }, (_, c) => data.subarray(c * n, (c + 1) * n));
 }
 
-describe("decoded-audio cache", { skip: !existsSync(KEYS) && "corpus missing" }, () => {
+describe("decoded-audio cache", { skip: skipWithoutCorpus("song1", "keys.flac") }, () => {
   let dir: string;
   let n = 0;
   /** A fresh cache folder inside the test's temporary folder. */

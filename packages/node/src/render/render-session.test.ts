@@ -10,20 +10,18 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { unzipSync } from "fflate";
+import { CORPUS, skipWithoutCorpus } from "../files/test-support.ts";
 import { sessionFromStems } from "../session/from-stems.ts";
 import { loadSessionFile, saveSessionFile } from "../session/session-file.ts";
 import { prepareDecodedSources } from "./decoded-cache.ts";
 import { RenderCancelledError, renderSessionToFiles } from "./render-session.ts";
 
-const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
-const CORPUS = resolve(ROOT, "../shared/corpus");
 const SONG = join(CORPUS, "song1");
 // Renders here fill a decoded-audio cache: a temporary one, never the user's.
 const CACHE = mkdtempSync(join(tmpdir(), "cr-render-cache-"));
@@ -53,7 +51,7 @@ interface RoughMix {
   outputGainDb: number;
 }
 
-describe("rendering song1 from its stems", { skip: !existsSync(SONG) && "corpus missing" }, () => {
+describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") }, () => {
   let dir: string;
   let session: Session;
   let rough: RoughMix;

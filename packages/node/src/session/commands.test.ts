@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { Progress } from "../cli/progress.ts";
+import { corpusPath, skipWithoutCorpus } from "../files/test-support.ts";
 import { registerRenderCommands } from "./commands.ts";
 
-const ROOT = resolve(fileURLToPath(import.meta.url), "../../../../..");
-const SONG = resolve(ROOT, "../shared/corpus/song1");
+const SONG = corpusPath("song1");
 
 /** Runs the commands in-process and captures what they print. */
 async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
@@ -36,7 +35,7 @@ async function run(...args: string[]): Promise<{ out: string; err: string; code:
   return { out: out.join("\n"), err: err.join("\n"), code };
 }
 
-describe("session commands", { skip: !existsSync(SONG) && "corpus missing" }, () => {
+describe("session commands", { skip: skipWithoutCorpus("song1") }, () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "cr-cmd-"));

@@ -1,22 +1,22 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { unzipSync } from "fflate";
+import { corpusPath, skipWithoutCorpus } from "../files/test-support.ts";
 import { FileSourceProvider } from "../render/file-provider.ts";
 import { dawprojectDocuments, exportDawproject, importDawproject } from "./dawproject.ts";
 import { sha256File } from "./hash.ts";
 import { parseXml } from "./xml.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
-const ROOT = resolve(HERE, "../../../..");
-const SONG = resolve(ROOT, "../shared/corpus/song1");
+const SONG = corpusPath("song1");
 const XSD = join(HERE, "dawproject-schema");
 const hasXmllint = spawnSync("xmllint", ["--version"]).status === 0;
 
@@ -31,7 +31,7 @@ async function render(session: Session, dir: string, seconds: number): Promise<F
   return out;
 }
 
-describe("DAWproject", { skip: !existsSync(SONG) && "corpus missing" }, () => {
+describe("DAWproject", { skip: skipWithoutCorpus("song1") }, () => {
   let dir: string;
   let session: Session;
 

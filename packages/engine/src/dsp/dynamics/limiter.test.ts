@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, test } from "node:test";
+import { skipWithoutCorpus } from "../../../../../scripts/test-corpus.ts";
 import { kaiserBeta, windowedSincLowpass } from "../../core/fir.ts";
 import { Limiter } from "./limiter.ts";
 import {
@@ -11,7 +12,6 @@ import {
   assertInPlace,
   assertJsonRoundTrip,
   CORPUS,
-  corpusAvailable,
   decodeStereo,
   noise,
   renderBlocks,
@@ -144,7 +144,7 @@ describe("true-peak detector", () => {
   });
 
   test("agrees with the independent 8× meter on music within 0.002 dB", {
-    skip: !corpusAvailable("mixes/song1-rough-mix.flac"),
+    skip: skipWithoutCorpus("mixes", "song1-rough-mix.flac"),
   }, () => {
     const [l, r] = decodeStereo(resolve(CORPUS, "mixes/song1-rough-mix.flac"));
     const a = [l.subarray(32 * fs, 36 * fs), r.subarray(32 * fs, 36 * fs)];
@@ -156,7 +156,7 @@ describe("true-peak detector", () => {
 
 describe("limiter", () => {
   test("music driven +12 dB: the 8× true peak never exceeds the ceiling", {
-    skip: !corpusAvailable("mixes/song1-rough-mix.flac"),
+    skip: skipWithoutCorpus("mixes", "song1-rough-mix.flac"),
   }, () => {
     const [l, r] = decodeStereo(resolve(CORPUS, "mixes/song1-rough-mix.flac"));
     // Verse into chorus (28 … 40 s): drums, bass, vocal, dense.

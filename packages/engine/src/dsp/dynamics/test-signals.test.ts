@@ -5,10 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { hasCorpus } from "../../../../../scripts/test-corpus.ts";
 
 import type { Processor, ProcessorJSON } from "../../core/processor.ts";
 import {
@@ -19,6 +17,7 @@ import {
   renderBlocks,
 } from "../space/harness.test.ts";
 
+export { CORPUS } from "../../../../../scripts/test-corpus.ts";
 export {
   assertBlockIndependent,
   assertBypassNull,
@@ -29,10 +28,6 @@ export {
   sine,
   timesRealTime,
 } from "../space/harness.test.ts";
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../..");
-/** The shared test corpus (see its README.md). */
-export const CORPUS = resolve(repoRoot, "../shared/corpus");
 
 /** Decodes an audio file to planar float32 channels with ffmpeg (stereo). */
 export function decodeStereo(file: string): Float32Array[] {
@@ -50,8 +45,9 @@ export function decodeStereo(file: string): Float32Array[] {
   return [l, r];
 }
 
+/** True when the corpus file is there (see scripts/test-corpus.ts). */
 export function corpusAvailable(file: string): boolean {
-  return existsSync(resolve(CORPUS, file));
+  return hasCorpus(file);
 }
 
 /** RMS level in dB of x[start … end). */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { NO_CORPUS } from "../../../../../scripts/test-corpus.ts";
 import { noise } from "../space/harness.test.ts";
 import { AllowedNotes, hzToMidi, midiToHz, noteNameOf, parseNoteName, validateNoteList } from "./notes.ts";
 import { loadPitchy, median } from "./pitchy.test.ts";
@@ -93,7 +94,7 @@ describe("pitch detection (YIN)", () => {
   test("tracker on vox-pitchy.flac: each note's median matches the sidecar's sung Hz", (t) => {
     const take = loadPitchy();
     if (!take) {
-      t.skip("corpus not found");
+      t.skip(NO_CORPUS);
       return;
     }
     const frames = new PitchTracker(take.sampleRate).process(take.audio);

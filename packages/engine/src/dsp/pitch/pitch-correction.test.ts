@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { NO_CORPUS } from "../../../../../scripts/test-corpus.ts";
 import { ParamError } from "../../core/params.ts";
 import {
   assertBlockIndependent,
@@ -56,7 +57,7 @@ describe("pitch correction", () => {
   test("vox-pitchy.flac to A minor, speed 0: every note's median lands within ±5 cents of its target", (t) => {
     const take = loadPitchy();
     if (!take) {
-      t.skip("corpus not found");
+      t.skip(NO_CORPUS);
       return;
     }
     const report: string[] = [];

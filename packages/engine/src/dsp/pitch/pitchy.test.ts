@@ -4,14 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-
-const here = dirname(fileURLToPath(import.meta.url));
-/** The shared corpus, beside the repository. */
-export const CORPUS = resolve(here, "../../../../..", "../shared/corpus");
+import { corpusPath, hasCorpus, NO_CORPUS } from "../../../../../scripts/test-corpus.ts";
 
 /** One note of the take, from the JSON sidecar. */
 export interface PitchyNote {
@@ -36,8 +31,8 @@ let cached: PitchyTake | null | undefined;
 /** The take decoded to mono float and its sidecar; null when the corpus is not there. */
 export function loadPitchy(): PitchyTake | null {
   if (cached !== undefined) return cached;
-  const flac = resolve(CORPUS, "takes/vox-pitchy.flac");
-  if (!existsSync(flac)) {
+  const flac = corpusPath("takes", "vox-pitchy.flac");
+  if (!hasCorpus("takes", "vox-pitchy.flac")) {
     cached = null;
     return null;
   }
@@ -45,7 +40,7 @@ export function loadPitchy(): PitchyTake | null {
     maxBuffer: 1 << 26,
   });
   const audio = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  const meta = JSON.parse(readFileSync(resolve(CORPUS, "takes/vox-pitchy.json"), "utf8"));
+  const meta = JSON.parse(readFileSync(corpusPath("takes", "vox-pitchy.json"), "utf8"));
   cached = { audio, sampleRate: meta.sampleRate, notes: meta.notes, vibrato: meta.vibrato };
   return cached;
 }
@@ -59,7 +54,7 @@ export function median(v: readonly number[]): number {
 test("pitchy helper: the sidecar matches the decoded audio", (t) => {
   const take = loadPitchy();
   if (!take) {
-    t.skip("corpus not found");
+    t.skip(NO_CORPUS);
     return;
   }
   assert.equal(take.audio.length, 480000);

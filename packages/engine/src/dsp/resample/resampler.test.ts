@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { corpusPath, hasCorpus, NO_CORPUS } from "../../../../../scripts/test-corpus.ts";
 import { noise } from "../space/harness.test.ts";
 import { Resampler, resampleChannels } from "./resampler.ts";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const corpus = resolve(here, "../../../../..", "../shared/corpus");
 
 function sine(n: number, f: number, fs: number, amp = 1, phase = 0): Float32Array {
   const x = new Float32Array(n);
@@ -291,9 +288,9 @@ describe("resampler", () => {
   });
 
   test("matches sox `rate -v` on a corpus excerpt (48k → 44.1k and 48k → 96k)", (t) => {
-    const file = join(corpus, "mixes/song1-rough-mix.flac");
-    if (!existsSync(file)) {
-      t.skip("corpus not found");
+    const file = corpusPath("mixes", "song1-rough-mix.flac");
+    if (!hasCorpus("mixes", "song1-rough-mix.flac")) {
+      t.skip(NO_CORPUS);
       return;
     }
     const dir = mkdtempSync(join(tmpdir(), "cr-resample-"));
