@@ -53,7 +53,9 @@ export async function runControlroom(families: readonly CommandFamily[]): Promis
     if (process.env.CONTROLROOM_DEBUG) console.error(e);
     else {
       const file = (e as { file?: unknown }).file;
-      console.error(`controlroom: ${typeof file === "string" && file ? `${file}: ` : ""}${(e as Error).message}`);
+      console.error(
+        `controlroom: ${typeof file === "string" && file ? `${file}: ` : ""}${(e as Error).message}`,
+      );
     }
     process.exitCode = process.exitCode || 1;
   }
