@@ -221,7 +221,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     meaning: "hits jump out: more peak against the body",
     words: ["punchy", "punchier", "punch", "snappy", "snappier", "snap", "impact", "hard-hitting"],
     opposites: ["flat", "flatter", "squashed", "limp"],
-    feature: "crestDb",
+    feature: "attackSustainDb",
     sign: 1,
     step: 2,
     minChange: 0.8,

@@ -22,7 +22,9 @@ import {
 } from "./features.ts";
 import { type Descriptor, descriptorByName } from "./lexicon.ts";
 import type { BriefTarget } from "./parse-note.ts";
-import { insertInput, type MoveContext, predictEq, runProcessors, simulate } from "./simulate.ts";
+import { groupBusId, insertInput, type MoveContext, predictEq, runProcessors, simulate } from "./simulate.ts";
+
+export { groupBusId };
 
 /** A feature before and after a move. */
 export interface FeatureChange {
@@ -45,8 +47,12 @@ export interface Move {
   predicted: FeatureChange;
   /** Every feature predicted after the move (for bounds checks and A/B tables). */
   predictedFeatures?: Features;
-  /** Filled in after a render: the feature measured after, and whether it moved as predicted. */
-  measured?: FeatureChange & { ok: boolean };
+  /**
+   * Filled in after a render: the feature measured after all moves, the value predicted for that state
+   * (`expected`: this move's prediction, or the last one's when several moves act on the target), and whether
+   * they agree.
+   */
+  measured?: FeatureChange & { expected: number; ok: boolean };
 }
 
 /** The feature a descriptor is judged on for a target (the mix has no "level in the mix": its loudness). */
@@ -603,11 +609,6 @@ function uniqueBusId(session: MoveContext["session"], base: string): string {
   for (let k = 2; ; k++) if (!taken.has(`${base}-${k}`)) return `${base}-${k}`;
 }
 
-/** The bus a group's inserts go on: `<role>-bus`, made by the first move that needs it. */
-export function groupBusId(_session: MoveContext["session"], target: BriefTarget): string {
-  return `${target.id}-bus`;
-}
-
 /**
  * Decides the move for one request from the measurement of its target.
  * @param amount size of the request (1 = a plain "warmer").
@@ -618,6 +619,27 @@ export function decideMove(
   direction: "more" | "less",
   amount: number,
 ): Move {
+  return decideMoveWithResult(ctx, descriptor, direction, amount).move;
+}
+
+/** Descriptors whose moves change the level on purpose; every other move keeps the target's loudness. */
+const LEVEL_MOVES = new Set(["loud", "forward", "wet"]);
+
+/** The audio and measurement a move is predicted to leave (for the next move on the same target). */
+export interface PredictedState {
+  audio: Float32Array[];
+  mix: Float32Array[];
+  measurement: import("./features.ts").Measurement;
+}
+
+/** `decideMove`, with the predicted audio of the target and the mix after it (null when nothing changes). */
+export function decideMoveWithResult(
+  ctx: MoveContext,
+  descriptor: string,
+  direction: "more" | "less",
+  amount: number,
+): { move: Move; state: PredictedState | null } {
+  const done = (move: Move) => ({ move, state: null });
   const d = descriptorByName(descriptor);
   const feature = featureFor(d, ctx.target);
   const before = ctx.measurement.features[feature];
@@ -625,7 +647,7 @@ export function decideMove(
   if (d.needs === "stereo" && ctx.target.kind === "track") {
     const tr = ctx.session.tracks.find((t) => t.id === ctx.target.id);
     if (tr?.channels === 1) {
-      return {
+      return done({
         target: ctx.target,
         descriptor,
         direction,
@@ -633,22 +655,23 @@ export function decideMove(
         changes: [],
         reason: `${ctx.target.name} is a mono track: width is set by its pan (${tr.pan.toFixed(2)}), nothing to ${direction === "more" ? "widen" : "narrow"}`,
         predicted: { feature, before, after: before },
-      };
+      });
     }
   }
   const plan = PLANNERS[descriptor](ctx, d, want, amount);
   if (plan.nothing !== undefined) {
     const reverse = reviseExisting(ctx, descriptor, amount);
     if (reverse)
-      return {
+      return done({
         target: ctx.target,
         descriptor,
         direction,
         amount,
-        ...reverse,
+        changes: reverse.changes,
+        reason: reverse.reason,
         predicted: { feature, before, after: round2(before + reverse.delta) },
-      };
-    return {
+      });
+    return done({
       target: ctx.target,
       descriptor,
       direction,
@@ -656,21 +679,32 @@ export function decideMove(
       changes: [],
       reason: `${FEATURES[feature]} ${fmt(before, feature)}: ${plan.nothing || "nothing to change"}`,
       predicted: { feature, before, after: before },
-    };
+    });
+  }
+  const run = () =>
+    simulate(ctx, {
+      inserts: plan.inserts,
+      faderDb: plan.faderDb,
+      directToReverbDeltaDb: plan.drDelta - plan.sendDb,
+    });
+  let sim = run();
+  // Tone and dynamics moves keep the target's loudness (judged level-matched, as an engineer would A/B them).
+  if (!LEVEL_MOVES.has(descriptor) && plan.inserts.length) {
+    const drift = sim.features.loudnessLufs - ctx.measurement.features.loudnessLufs;
+    if (Math.abs(drift) >= 0.3) {
+      plan.faderDb = round1(plan.faderDb - drift);
+      plan.why += `, level kept (fader ${fmt(plan.faderDb)})`;
+      sim = run();
+    }
   }
   const changes = planChanges(ctx, plan);
-  const sim = simulate(ctx, {
-    inserts: plan.inserts,
-    faderDb: plan.faderDb,
-    directToReverbDeltaDb: plan.drDelta - plan.sendDb,
-  });
   const after = sim.features[feature];
   const what = [
     ...plan.inserts.map((x) => describeProcessor(x)),
     ...(plan.faderDb ? [`fader ${fmt(plan.faderDb)}`] : []),
   ].join(", ");
   const reason = `${FEATURES[feature]} ${fmt(before, feature)} → ${fmt(after, feature)}: ${plan.why}${what && !plan.why.includes("fader") ? ` [${what}]` : ""}`;
-  return {
+  const move: Move = {
     target: ctx.target,
     descriptor,
     direction,
@@ -680,6 +714,7 @@ export function decideMove(
     predicted: { feature, before, after },
     predictedFeatures: sim.features,
   };
+  return { move, state: { audio: sim.audio, mix: sim.mix, measurement: sim.measurement } };
 }
 
 /** Turning down what is there: "cleaner" lowers saturation drive, "more dynamic" lowers compressor ratios. */
@@ -747,7 +782,20 @@ function planChanges(ctx: MoveContext, plan: Plan): SessionChange[] {
       changes.push({ op: "add-insert", strip: strip.ref, index: strip.inserts.length + k, processor: p });
     });
   }
-  if (plan.faderDb) {
+  const groupBus =
+    t.kind === "group" ? ctx.session.buses.find((b) => b.id === groupBusId(ctx.session, t)) : undefined;
+  const busMade = changes.some(
+    (c) => c.op === "add-bus" && t.kind === "group" && c.bus.id === groupBusId(ctx.session, t),
+  );
+  if (plan.faderDb && (groupBus || busMade)) {
+    const from = groupBus?.volumeDb ?? 0;
+    changes.push({
+      op: "set-volume",
+      strip: { kind: "bus", id: groupBusId(ctx.session, t) },
+      fromDb: from,
+      toDb: round1(from + plan.faderDb),
+    });
+  } else if (plan.faderDb) {
     if (t.kind === "group") {
       for (const m of t.trackIds) {
         const tr = ctx.session.tracks.find((x) => x.id === m)!;

@@ -5,8 +5,8 @@
  */
 import type { Session } from "../session/schema.ts";
 import { applyChanges } from "./changes.ts";
-import { type Measurement, measureFeatures } from "./features.ts";
-import { decideMove, type Move, stripChanges } from "./moves.ts";
+import { loudness, type Measurement, measureFeatures, round2 } from "./features.ts";
+import { decideMoveWithResult, type Move, stripChanges } from "./moves.ts";
 import {
   type BriefTarget,
   mixTarget,
@@ -99,46 +99,81 @@ export function proposeMoves(
     }
     return sum;
   };
-  const measured = new Map<string, { audio: Float32Array[]; m: Measurement }>();
-  const measure = (t: BriefTarget) => {
+  // Each move is decided on the state the earlier ones are predicted to leave: a target's audio after its
+  // earlier moves, and the mix after every earlier move (so "vocal more forward" after "punchier drums" is
+  // measured against the louder drums).
+  let currentMix = mix;
+  let mixLufs = loudness(mix, session.sampleRate);
+  const states = new Map<string, { audio: Float32Array[]; m: Measurement; session: Session }>();
+  const fresh = new Map<string, { audio: Float32Array[]; m: Measurement }>();
+  const stateOf = (t: BriefTarget) => {
     const key = `${t.kind}:${t.id}`;
-    let v = measured.get(key);
+    const st = states.get(key);
+    if (st) {
+      const features = {
+        ...st.m.features,
+        levelInMixDb: t.kind === "mix" ? 0 : round2(st.m.features.loudnessLufs - mixLufs),
+      };
+      return { audio: st.audio, m: { ...st.m, features }, session: st.session };
+    }
+    if (t.kind === "mix" && currentMix !== mix) {
+      const dr = directToReverbDb(session, t, audioOf);
+      return {
+        audio: currentMix,
+        m: measureFeatures(currentMix, session.sampleRate, currentMix, dr),
+        session: working,
+      };
+    }
+    let v = fresh.get(key);
     if (!v) {
       const audio = targetAudio(t);
       const dr = directToReverbDb(session, t, audioOf);
       v = { audio, m: measureFeatures(audio, session.sampleRate, mix, dr) };
-      measured.set(key, v);
+      fresh.set(key, v);
     }
-    return v;
+    const features = {
+      ...v.m.features,
+      levelInMixDb: t.kind === "mix" ? 0 : round2(v.m.features.loudnessLufs - mixLufs),
+    };
+    return { audio: v.audio, m: { ...v.m, features }, session };
   };
   let working = session;
   const moves: Move[] = [];
   for (const r of requests) {
-    const { audio, m } = measure(r.target);
+    const { audio, m, session: measuredSession } = stateOf(r.target);
     const ctx: MoveContext = {
       session: working,
-      measuredSession: session,
+      measuredSession,
       sampleRate: session.sampleRate,
       target: r.target,
       audio,
-      mix,
+      mix: currentMix,
       measurement: m,
       audioOf,
     };
-    const made =
-      r.descriptor === REFERENCE_DESCRIPTOR
-        ? matchReference(ctx, options.reference!, share, (inserts, faderDb) =>
-            stripChanges(ctx, inserts, faderDb),
-          )
-        : [decideMove(ctx, r.descriptor, r.direction, r.amount)];
-    for (const mv of made) {
-      // Later moves see earlier ones (a group bus made once, inserts appended in order).
-      const c: MoveContext = { ...ctx, session: working };
-      if (mv.descriptor.startsWith("reference ")) {
-        mv.changes = rebase(c, mv);
+    if (r.descriptor === REFERENCE_DESCRIPTOR) {
+      const made = matchReference(ctx, options.reference!, share, (inserts, faderDb) =>
+        stripChanges(ctx, inserts, faderDb),
+      );
+      for (const mv of made) {
+        // Reference moves are decided on the same state: each is placed after the ones before it.
+        mv.changes = rebase({ ...ctx, session: working }, mv);
+        working = applyChanges(working, mv.changes);
+        moves.push(mv);
       }
-      working = applyChanges(working, mv.changes);
-      moves.push(mv);
+      continue;
+    }
+    const { move, state } = decideMoveWithResult(ctx, r.descriptor, r.direction, r.amount);
+    working = applyChanges(working, move.changes);
+    moves.push(move);
+    if (state) {
+      states.set(`${r.target.kind}:${r.target.id}`, {
+        audio: state.audio,
+        m: state.measurement,
+        session: working,
+      });
+      currentMix = state.mix;
+      mixLufs = loudness(currentMix, session.sampleRate);
     }
   }
   const out: Proposal = { moves, notUnderstood: parsed.notUnderstood };

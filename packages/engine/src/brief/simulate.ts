@@ -61,8 +61,9 @@ function stripGains(ctx: MoveContext, faderDeltaDb = 0): { channels: number; l: 
     const v = 10 ** ((s.master.volumeDb + faderDeltaDb) / 20);
     return { channels: 2, l: v, r: v };
   }
-  // A group: the new bus at unity; a fader change moves every member.
-  const v = 10 ** (faderDeltaDb / 20);
+  // A group: its bus once a move made one (at its fader), else the members summed at unity.
+  const bus = s.buses.find((b) => b.id === groupBusId(s, t));
+  const v = 10 ** (((bus?.volumeDb ?? 0) + faderDeltaDb) / 20);
   return { channels: 2, l: v, r: v };
 }
 
@@ -127,7 +128,7 @@ export interface SimulatedPlan {
 export function simulate(
   ctx: MoveContext,
   plan: SimulatedPlan,
-): { features: Features; audio: Float32Array[] } {
+): { features: Features; measurement: Measurement; audio: Float32Array[]; mix: Float32Array[] } {
   const x = insertInput(ctx);
   const y = runProcessors(x, plan.inserts, ctx.sampleRate);
   const g = stripGains(ctx, plan.faderDb);
@@ -152,7 +153,8 @@ export function simulate(
     });
   }
   const dr = ctx.measurement.features.directToReverbDb + plan.directToReverbDeltaDb;
-  return { features: measureFeatures(out, ctx.sampleRate, mix, dr).features, audio: out };
+  const measurement = measureFeatures(out, ctx.sampleRate, mix, dr);
+  return { features: measurement.features, measurement, audio: out, mix };
 }
 
 /** The spectrum after EQ bands (exact for a linear EQ). */
@@ -181,4 +183,9 @@ export function predictEq(ctx: MoveContext, bands: readonly EqBand[], faderDb = 
     lufs = f.loudnessLufs + dTarget;
   }
   return { ...f, ...spectralFeatures(after), levelInMixDb: level, loudnessLufs: lufs };
+}
+
+/** The bus a group's inserts go on: `<role>-bus`, made by the first move that needs it. */
+export function groupBusId(_session: Session, target: BriefTarget): string {
+  return `${target.id}-bus`;
 }

@@ -21,6 +21,7 @@ const FAMILIES: [names: string[], load: () => Promise<Register>][] = [
   [["qc"], async () => (await import("../qc/commands.ts")).registerQc],
   [["deliver"], async () => (await import("../delivery/commands.ts")).registerDeliver],
   [["demo"], async () => (await import("./commands/demo.ts")).registerDemo],
+  [["brief"], async () => (await import("../brief/commands.ts")).registerBrief],
   [["serve", "worker", "user", "workspace", "project", "song", "booking", "budget"], loadStudioCommands],
 ];
 
