@@ -51,7 +51,7 @@ export function featureUnit(f: FeatureName): string {
   return " dB";
 }
 
-/** Tonal bands (Hz) of the band-share features: the band's energy against the whole 20 Hz-20 kHz. */
+/** Tonal bands (Hz) of the band features: the band's energy against the rest of 20 Hz-20 kHz. */
 export const BANDS: Readonly<Partial<Record<FeatureName, readonly [number, number]>>> = {
   subDb: [20, 60],
   boomDb: [60, 150],
@@ -220,8 +220,12 @@ export function spectralFeatures(
 > {
   const top = Math.min(20000, s.sampleRate / 2);
   const total = sumBand(s.mid, s.binHz, 20, top);
-  const share = (band: readonly [number, number]) =>
-    db(sumBand(s.mid, s.binHz, band[0], Math.min(band[1], top)) / total);
+  // A band against everything else (not against the total, which it is part of): a band that dominates
+  // still moves dB for dB when it is cut or boosted.
+  const share = (band: readonly [number, number]) => {
+    const e = sumBand(s.mid, s.binHz, band[0], Math.min(band[1], top));
+    return db(e / Math.max(total - e, total * 1e-6));
+  };
   const out = {} as Record<string, number>;
   for (const [name, band] of Object.entries(BANDS)) out[name] = share(band);
   out.lowMidPresenceDb = round2(

@@ -9,5 +9,6 @@ export * from "./moves.ts";
 export * from "./parse-note.ts";
 export * from "./propose.ts";
 export * from "./reference-match.ts";
+export * from "./render-span.ts";
 export * from "./reverb-ratio.ts";
 export * from "./simulate.ts";

@@ -38,9 +38,6 @@ export interface Descriptor {
   needs?: "stereo";
 }
 
-/** Level bound used by tone moves: they may change the level in the mix by at most this much, dB. */
-const LEVEL = 2.5;
-
 /** The descriptors. At least 25 (the tests check), each with a feature and a move in moves.ts. */
 export const DESCRIPTORS: readonly Descriptor[] = [
   {
@@ -52,7 +49,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1.2,
-    bounds: { levelInMixDb: LEVEL, widthDb: 0.5 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
   },
   {
     name: "bright",
@@ -63,7 +60,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 0.4,
     minChange: 0.2,
-    bounds: { levelInMixDb: LEVEL, widthDb: 0.5 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
   },
   {
     name: "air",
@@ -74,7 +71,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 3,
     minChange: 1.5,
-    bounds: { levelInMixDb: 1.5, mudDb: 1 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
   },
   {
     name: "crisp",
@@ -85,7 +82,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, mudDb: 1 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
   },
   {
     name: "muddy",
@@ -96,7 +93,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, airDb: 1.5 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
     fault: true,
   },
   {
@@ -108,7 +105,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, airDb: 1.5 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
     fault: true,
   },
   {
@@ -120,7 +117,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, subDb: 1 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
     fault: true,
   },
   {
@@ -132,7 +129,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, subDb: 1 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
     fault: true,
   },
   {
@@ -144,7 +141,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, subDb: 1 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
     fault: true,
   },
   {
@@ -156,7 +153,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2,
     minChange: 0.6,
-    bounds: { levelInMixDb: 1.5, mudDb: 1 },
+    bounds: { levelInMixDb: 1, widthDb: 0.5 },
     fault: true,
   },
   {
@@ -180,7 +177,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, airDb: 1.5 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
   },
   {
     name: "boomy",
@@ -191,7 +188,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, airDb: 1.5 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
     fault: true,
   },
   {
@@ -203,7 +200,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 3,
     minChange: 1.2,
-    bounds: { levelInMixDb: LEVEL, airDb: 1.5 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
   },
   {
     name: "tight",
@@ -214,7 +211,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: -1,
     step: 2,
     minChange: 0.8,
-    bounds: { levelInMixDb: 3 },
+    bounds: { levelInMixDb: 1, widthDb: 0.5 },
   },
   {
     name: "punchy",
@@ -225,7 +222,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2,
     minChange: 0.8,
-    bounds: { levelInMixDb: 3, lowMidPresenceDb: 1.5 },
+    bounds: { levelInMixDb: 1, lowMidPresenceDb: 1.5 },
   },
   {
     name: "smooth",
@@ -247,7 +244,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: -1,
     step: 2,
     minChange: 0.8,
-    bounds: { levelInMixDb: LEVEL, subDb: 1 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
   },
   {
     name: "aggressive",
@@ -269,7 +266,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2,
     minChange: 0.8,
-    bounds: { levelInMixDb: 3 },
+    bounds: { levelInMixDb: 1, widthDb: 0.5 },
   },
   {
     name: "present",
@@ -280,7 +277,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2.5,
     minChange: 1,
-    bounds: { levelInMixDb: LEVEL, subDb: 1 },
+    bounds: { levelInMixDb: 1, widthDb: 1 },
   },
   {
     name: "forward",
@@ -350,7 +347,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: 1,
     step: 2,
     minChange: 0.8,
-    bounds: { airDb: 2 },
+    bounds: { levelInMixDb: 1 },
   },
   {
     name: "glue",
@@ -398,7 +395,7 @@ export const DESCRIPTORS: readonly Descriptor[] = [
     sign: -1,
     step: 1.5,
     minChange: 0.5,
-    bounds: { levelInMixDb: 3 },
+    bounds: { levelInMixDb: 1.5, widthDb: 0.5 },
   },
 ];
 

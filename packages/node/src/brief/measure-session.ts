@@ -2,6 +2,7 @@
  * Rendering a session's span in memory for the brief: the mix and every track and bus stem, so each target of a
  * note can be measured on its actual audio (and again after the moves, to check the predictions).
  */
+import { renderTargets } from "@controlroom/engine/brief/render-span.ts";
 import { SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
@@ -71,37 +72,11 @@ export async function renderSpan(
     await probe.close();
     range = briefSpan(session, seconds, span?.section);
   }
-  const renderer = await SessionRenderer.create(session, provider, {
-    start: range.start,
-    end: range.end,
-    stems: true,
-    preRollSeconds: Math.min(PRE_ROLL_SECONDS, range.start),
-  });
-  try {
-    await loadSessionImpulseResponses(renderer, baseDir);
-    const n = renderer.frames;
-    const mix = [new Float32Array(n), new Float32Array(n)];
-    const stems = renderer.stems.map(() => [new Float32Array(n), new Float32Array(n)]);
-    let pos = 0;
-    for (let b = await renderer.next(); b; b = await renderer.next()) {
-      for (let c = 0; c < 2; c++) mix[c].set(b.mix[c].subarray(0, b.frames), pos);
-      for (const [i, st] of b.stems.entries())
-        for (let c = 0; c < 2; c++) stems[i][c].set(st[c].subarray(0, b.frames), pos);
-      pos += b.frames;
-    }
-    const byId = new Map<string, Float32Array[]>();
-    for (const [i, st] of renderer.stems.entries()) byId.set(st.id, stems[i]);
-    byId.set("master", mix);
-    return {
-      span: range,
-      sampleRate: renderer.sampleRate,
-      audioOf: (id) => {
-        const a = byId.get(id);
-        if (!a) throw new Error(`no track or bus "${id}" in the rendered session`);
-        return a;
-      },
-    };
-  } finally {
-    await renderer.close();
-  }
+  const r = await renderTargets(
+    session,
+    provider,
+    { start: range.start, end: range.end, preRollSeconds: Math.min(PRE_ROLL_SECONDS, range.start) },
+    (renderer) => loadSessionImpulseResponses(renderer, baseDir),
+  );
+  return { span: range, sampleRate: r.sampleRate, audioOf: r.audioOf };
 }
