@@ -5,6 +5,7 @@
 export * from "./changes.ts";
 export * from "./features.ts";
 export * from "./lexicon.ts";
+export * from "./measure-target.ts";
 export * from "./moves.ts";
 export * from "./parse-note.ts";
 export * from "./propose.ts";

@@ -124,7 +124,7 @@ function peakIn(ctx: MoveContext, lo: number, hi: number): number {
   };
   let best = Math.sqrt(lo * hi);
   let bestScore = -Infinity;
-  for (let f = lo * 2 ** (1 / 6); f <= hi / 2 ** (1 / 6) * 1.001; f *= 2 ** (1 / 12)) {
+  for (let f = lo * 2 ** (1 / 6); f <= (hi / 2 ** (1 / 6)) * 1.001; f *= 2 ** (1 / 12)) {
     const score = level(f, 2 ** (1 / 12)) - (level(f / 2, 2 ** (1 / 6)) + level(f * 2, 2 ** (1 / 6))) / 2;
     if (score > bestScore) {
       bestScore = score;

@@ -156,10 +156,31 @@ export function parseNote(note: string, session: SessionDocument): ParsedNote {
   let section: string | undefined;
   let clauseTarget: BriefTarget[] | null = null;
   const text = note.toLowerCase().replace(/[’‘`]/g, "'").replace(/[“”"]/g, " ");
-  const clauses = text.split(/[,;.!?:\n()]+|\s(?:but|then|also|plus)\s|\s-\s/);
-  for (const clause of clauses) {
-    const segments = clause.split(/\s(?:and|&|\+|while|with)\s/);
-    const segs = segments.map((s) => matchItems(tokenize(s), phrases));
+  const clauseTexts = text.split(/[,;.!?:\n()]+|\s(?:but|then|also|plus)\s|\s-\s/);
+  const clauseItems = clauseTexts.map((c) =>
+    c.split(/\s(?:and|&|\+|while|with)\s/).map((sg) => matchItems(tokenize(sg), phrases)),
+  );
+  // "warmer, punchier drums": a clause of descriptors only, followed by one that starts with a descriptor,
+  // is part of that clause (a list of adjectives before its target).
+  const clauses: Item[][][] = [];
+  for (let i = 0; i < clauseItems.length; i++) {
+    const c = clauseItems[i];
+    const onlyWords = c.every((sg) =>
+      sg.every((it) => it.t === "desc" || it.t === "dir" || it.t === "amount"),
+    );
+    const next = clauseItems[i + 1]?.[0];
+    const nextStartsWithWord =
+      next?.length &&
+      next[0].t !== "target" &&
+      next[0].t !== "section" &&
+      next.some((it) => it.t === "target");
+    if (onlyWords && c.some((sg) => sg.length) && nextStartsWithWord) {
+      clauseItems[i + 1] = [...c, ...clauseItems[i + 1]];
+      continue;
+    }
+    clauses.push(c);
+  }
+  for (const segs of clauses) {
     for (const items of segs) for (const it of items) if (it.t === "section") section = it.name;
     const built = segs.map((items) => buildRequests(items));
     // Targets: a segment without one borrows the next segment's (warmer and punchier drums), else the

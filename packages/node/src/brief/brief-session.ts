@@ -6,17 +6,16 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import {
   type BriefTarget,
-  directToReverbDb,
   type FeatureChange,
-  groupBusId,
   loudness,
   type Measurement,
   type Move,
-  measureFeatures,
+  measureTarget,
   type Proposal,
   type ProposeOptions,
   proposeMoves,
   type ReferenceAudio,
+  targetAudio,
 } from "@controlroom/engine/brief/index.ts";
 import { longTermSpectrum, spectralDistanceDb } from "@controlroom/engine/mastering/spectrum.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
@@ -71,28 +70,6 @@ export async function briefSession(
   const proposal = proposeMoves(session, note, rendered.audioOf, { share: opts.share, reference });
   const t2 = performance.now();
   return { proposal, span: rendered.span, timings: { renderMs: t1 - t0, proposeMs: t2 - t1 } };
-}
-
-/** The measured audio of a target in a rendered session (a group's new bus once the moves made one). */
-export function targetAudio(session: Session, r: RenderedSpan, t: BriefTarget): Float32Array[] {
-  if (t.kind === "mix") return r.audioOf("master");
-  if (t.kind !== "group") return r.audioOf(t.id);
-  const bus = groupBusId(session, t);
-  if (session.buses.some((b) => b.id === bus)) return r.audioOf(bus);
-  const mix = r.audioOf("master");
-  const sum = [new Float32Array(mix[0].length), new Float32Array(mix[0].length)];
-  for (const id of t.trackIds) {
-    const a = r.audioOf(id);
-    for (let c = 0; c < 2; c++) for (let i = 0; i < sum[c].length; i++) sum[c][i] += a[c][i];
-  }
-  return sum;
-}
-
-/** Measures a target of a rendered session. */
-export function measureTarget(session: Session, r: RenderedSpan, t: BriefTarget): Measurement {
-  const audio = targetAudio(session, r, t);
-  const dr = directToReverbDb(session, t, r.audioOf);
-  return measureFeatures(audio, r.sampleRate, r.audioOf("master"), dr);
 }
 
 /**

@@ -15,11 +15,12 @@ import {
   descriptorByName,
   type FeatureName,
   featureFor,
+  measureTarget,
   proposeMoves,
 } from "@controlroom/engine/brief/index.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { sessionFromStems } from "../session/from-stems.ts";
-import { measureTarget } from "./brief-session.ts";
+
 import { type RenderedSpan, renderSpan } from "./measure-session.ts";
 
 const SONG = resolve(import.meta.dirname, "../../../../../shared/corpus/song1");
@@ -55,7 +56,9 @@ const CASES: { note: string; descriptor: string; direction: "more" | "less" }[] 
   { note: "dirtier bass", descriptor: "dirty", direction: "more" },
 ];
 
-describe("every descriptor's move, rendered and measured on song1", { skip: !existsSync(SONG) && "corpus missing" }, () => {
+describe("every descriptor's move, rendered and measured on song1", {
+  skip: !existsSync(SONG) && "corpus missing",
+}, () => {
   let dir: string;
   let session: Session;
   let base: RenderedSpan;
@@ -69,10 +72,7 @@ describe("every descriptor's move, rendered and measured on song1", { skip: !exi
   });
 
   test("the cases cover every descriptor of the lexicon", () => {
-    assert.deepEqual(
-      CASES.map((c) => c.descriptor).sort(),
-      DESCRIPTORS.map((d) => d.name).sort(),
-    );
+    assert.deepEqual(CASES.map((c) => c.descriptor).sort(), DESCRIPTORS.map((d) => d.name).sort());
   });
 
   for (const c of CASES) {
@@ -97,7 +97,10 @@ describe("every descriptor's move, rendered and measured on song1", { skip: !exi
       for (const [f, bound] of Object.entries(d.bounds) as [FeatureName, number][]) {
         if (f === feature) continue;
         const drift = Math.abs(now[f] - was[f]);
-        assert.ok(drift <= bound, `${f} drifted ${drift.toFixed(2)} > ${bound} (${was[f]} → ${now[f]}): ${detail}`);
+        assert.ok(
+          drift <= bound,
+          `${f} drifted ${drift.toFixed(2)} > ${bound} (${was[f]} → ${now[f]}): ${detail}`,
+        );
       }
     });
   }
