@@ -36,7 +36,8 @@ function drums(): Float32Array {
     for (let i = 0; i < SR * 0.4 && at + i < N; i++) {
       const t = i / SR;
       let v = 0.5 * Math.sin(2 * Math.PI * 55 * t) * Math.exp(-t * 12) + 0.3 * r() * Math.exp(-t * 200);
-      if (hit % 2 === 1) v += 0.25 * r() * Math.exp(-t * 25) + 0.2 * Math.sin(2 * Math.PI * 200 * t) * Math.exp(-t * 30);
+      if (hit % 2 === 1)
+        v += 0.25 * r() * Math.exp(-t * 25) + 0.2 * Math.sin(2 * Math.PI * 200 * t) * Math.exp(-t * 30);
       x[at + i] += v;
     }
   }
@@ -86,7 +87,13 @@ function keys(): Float32Array[] {
   return [l, rr];
 }
 
-const ref = (id: string, channels: number) => ({ sha256: "0".repeat(64), path: `${id}.wav`, sampleRate: SR, channels, frames: N });
+const ref = (id: string, channels: number) => ({
+  sha256: "0".repeat(64),
+  path: `${id}.wav`,
+  sampleRate: SR,
+  channels,
+  frames: N,
+});
 const track = (id: string, channels: 1 | 2) => ({
   id,
   channels,
@@ -133,18 +140,28 @@ describe("the brief on a synthetic session", () => {
       const sign = d.sign * (direction === "more" ? 1 : -1);
       assert.ok((now - was) * sign >= d.minChange, `${f} ${was} → ${now}: ${m.reason}`);
       // The prediction (made by running the processors on the measured audio) agrees with the render.
-      assert.ok(Math.abs(now - m.predicted.after) <= Math.max(0.5, Math.abs(m.predicted.after - was) / 2), `${now} vs predicted ${m.predicted.after}`);
+      assert.ok(
+        Math.abs(now - m.predicted.after) <= Math.max(0.5, Math.abs(m.predicted.after - was) / 2),
+        `${now} vs predicted ${m.predicted.after}`,
+      );
       assert.match(m.reason, /→/);
     });
   }
 
   test("applyProposal is pure and the result is a valid session", () => {
     const before = JSON.stringify(session);
-    const p = proposeMoves(session, "warmer and punchier drums, vocal more forward, wetter keys", base.audioOf);
+    const p = proposeMoves(
+      session,
+      "warmer and punchier drums, vocal more forward, wetter keys",
+      base.audioOf,
+    );
     const changed = applyProposal(session, p);
     assert.equal(JSON.stringify(session), before);
     assert.deepEqual(parseSession(JSON.parse(JSON.stringify(changed))), changed);
-    assert.ok(changed.buses.some((b) => b.kind === "aux"), "a reverb bus was made for the keys");
+    assert.ok(
+      changed.buses.some((b) => b.kind === "aux"),
+      "a reverb bus was made for the keys",
+    );
     // A proposal survives JSON (the studio stores it) and applies the same.
     assert.deepEqual(applyProposal(session, JSON.parse(JSON.stringify(p))), changed);
   });
@@ -161,7 +178,9 @@ describe("the brief on a synthetic session", () => {
       }
       return y;
     });
-    const p = proposeMoves(session, "like the reference", base.audioOf, { reference: { channels: dark, sampleRate: SR } });
+    const p = proposeMoves(session, "like the reference", base.audioOf, {
+      reference: { channels: dark, sampleRate: SR },
+    });
     const tone = p.moves.find((m) => m.descriptor === "reference tone");
     assert.ok(tone, JSON.stringify(p.moves.map((m) => m.reason)));
     assert.ok(tone.predicted.after < tone.predicted.before / 2, tone.reason);

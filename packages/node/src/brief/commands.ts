@@ -170,6 +170,9 @@ async function runBrief(sessionPath: string, note: string, opts: BriefCliOptions
   const parsed = parseNote(note, session);
   const badTargets = parsed.notUnderstood.filter((u) => u.kind === "target");
   if (badTargets.length) throw new BriefError(badTargets.map(describeNotUnderstood).join("; "));
+  if (parsed.requests.some((r) => r.descriptor === REFERENCE_DESCRIPTOR) && !opts.reference) {
+    throw new BriefError("the note asks to match a reference record: give one (--reference <file>)");
+  }
   if (parsed.requests.length === 0 && !opts.reference) {
     const why = parsed.notUnderstood.map(describeNotUnderstood).join("; ");
     throw new BriefError(`nothing in the note asks for a change I know${why ? `: ${why}` : ""}`);
