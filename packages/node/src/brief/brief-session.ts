@@ -5,7 +5,6 @@
  */
 import { isAbsolute, relative, resolve } from "node:path";
 import {
-  type BriefTarget,
   type FeatureChange,
   loudness,
   type Measurement,
@@ -20,7 +19,7 @@ import {
 import { longTermSpectrum, spectralDistanceDb } from "@controlroom/engine/mastering/spectrum.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { readWholeFile } from "../files/open.ts";
-import { type RenderedSpan, renderSpan, type Span } from "./measure-session.ts";
+import { renderSpan, type Span } from "./measure-session.ts";
 
 /** Longest reference read, frames (20 minutes at 48 kHz). */
 const MAX_REFERENCE_FRAMES = 48000 * 60 * 20;

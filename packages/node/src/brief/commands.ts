@@ -15,6 +15,7 @@ import {
   type Move,
   type NotUnderstood,
   type Proposal,
+  REFERENCE_DESCRIPTOR,
   parseNote,
 } from "@controlroom/engine/brief/index.ts";
 import { ParamError } from "@controlroom/engine/core/params.ts";
