@@ -174,6 +174,8 @@ export interface CommentsTable {
   resolved_by: string | null;
   version: Counter;
   created_at: Stamp;
+  /** Marked as a sound note (migration 005). */
+  sound_note: Generated<boolean>;
 }
 export interface RoomsTable {
   id: string;
@@ -282,6 +284,29 @@ export interface VersionReportsTable {
   created_at: Stamp;
 }
 
+/** A sound note's proposal and what became of it (migration 005); `id` is the comment's. */
+export interface SoundNoteProposalsTable {
+  id: string;
+  song_id: string;
+  job_id: string;
+  session_version: number;
+  span_start: number | null;
+  span_end: number | null;
+  state: Generated<"proposing" | "proposed" | "accepted" | "rejected">;
+  proposal: ColumnType<unknown, string | null | undefined, string | null>;
+  accepted_moves: ColumnType<unknown, string | null | undefined, string | null>;
+  decided_by: string | null;
+  decided_at: NullableStamp;
+  reply_id: string | null;
+  accepted_session_version: number | null;
+  render_job_id: string | null;
+  mix_version_id: string | null;
+  measured: ColumnType<unknown, string | null | undefined, string | null>;
+  version: Counter;
+  created_by: string;
+  created_at: Stamp;
+}
+
 /** The whole studio database. */
 export interface Database {
   users: UsersTable;
@@ -312,4 +337,5 @@ export interface Database {
   audit_log: AuditLogTable;
   song_sessions: SongSessionsTable;
   version_reports: VersionReportsTable;
+  sound_note_proposals: SoundNoteProposalsTable;
 }

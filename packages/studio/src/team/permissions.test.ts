@@ -30,6 +30,7 @@ import {
 import { decideVersion } from "../versions/approvals.ts";
 import { addComment } from "../versions/comments.ts";
 import { createVersion } from "../versions/mix-versions.ts";
+import { decideSoundNote, markSoundNote } from "../versions/sound-notes.ts";
 import { type Action, allows, PERMISSIONS, ROLES } from "./roles.ts";
 
 for (const kind of DATABASES) {
@@ -137,6 +138,31 @@ for (const kind of DATABASES) {
         putSongSession(s, a, songId, { version: (await getSongSession(s, P(), songId)).version, session }),
       "render.run": (a) => startRender(s, a, songId, {}),
       "master.run": (a) => startMaster(s, a, { versionId: mixWithFileId, target: "apple" }),
+      "soundnote.mark": async (a) => {
+        const c = await addComment(s, P(), versionId, { body: "vocal a touch brighter", atSeconds: 0.2 });
+        return markSoundNote(s, a, c.id);
+      },
+      "soundnote.decide": async (a) => {
+        // A note whose job "ran": its proposal is one fader move on the only track.
+        const c = await addComment(s, P(), versionId, { body: "x louder", atSeconds: 0.2 });
+        await markSoundNote(s, P(), c.id);
+        const target = { kind: "track", id: "x", name: "x", trackIds: ["x"] };
+        const move = {
+          target,
+          descriptor: "louder",
+          direction: "more",
+          amount: 1,
+          changes: [{ op: "set-volume", strip: { kind: "track", id: "x" }, fromDb: 0, toDb: 1 }],
+          reason: "level in the mix −3.0 dB → −2.0 dB: fader +1.0 dB",
+          predicted: { feature: "levelInMixDb", before: -3, after: -2 },
+        };
+        await s.db
+          .updateTable("sound_note_proposals")
+          .set({ state: "proposed", proposal: JSON.stringify({ moves: [move], notUnderstood: [] }) })
+          .where("id", "=", c.id)
+          .execute();
+        return decideSoundNote(s, a, c.id, { decision: "accept", version: 1 });
+      },
     };
 
     test("covers every action except job.run (tested with the job queue)", () => {

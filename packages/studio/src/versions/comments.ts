@@ -39,6 +39,8 @@ export interface Comment {
   resolvedBy: string | null;
   version: number;
   createdAt: Date;
+  /** Marked as a sound note: its proposal is at GET /api/comments/{commentId}/sound-note. */
+  soundNote: boolean;
   replies: Comment[];
 }
 
@@ -59,6 +61,7 @@ function commentQuery(s: Studio) {
       "comments.resolved_by",
       "comments.version",
       "comments.created_at",
+      "comments.sound_note",
     ]);
 }
 type Row = Awaited<ReturnType<ReturnType<typeof commentQuery>["executeTakeFirstOrThrow"]>>;
@@ -75,6 +78,7 @@ const toComment = (r: Row): Comment => ({
   resolvedBy: r.resolved_by,
   version: r.version,
   createdAt: r.created_at,
+  soundNote: r.sound_note,
   replies: [],
 });
 
