@@ -137,21 +137,27 @@ export function demoStems(sampleRate: number, seconds: number, seed = 7): DemoSt
       }
     });
 
-  // Lead vocal: a voiced source (harmonics weighted by "ah" formants) with delayed vibrato, from the chorus
-  // of the demo arrangement (bar 7) — or from bar 3 when the song is shorter than that.
+  // Lead vocal: a voiced source (harmonics weighted by "ah" formants, rolling off 12 dB/octave above 5 kHz)
+  // with delayed vibrato, plus breath (noise above ~4 kHz, −26 dB) — the top octave a singer has, so "more
+  // air" has something to lift — from the chorus of the demo arrangement (bar 7), or from bar 3 when the song
+  // is shorter than that.
   const vocal = mono();
+  const breath = mulberry32(seed + 1);
+  const breathA = 1 / (1 + 2 * Math.PI * 4000 / fs);
   const leadFrom = bars > 6 ? 6 : Math.min(2, bars - 1);
   for (let b = leadFrom; b < bars; b++)
     MELODY[b % 4].forEach((m, k) => {
       const f0 = midiHz(m);
       const weights: number[] = [];
-      for (let h = 1; h * f0 < Math.min(5000, fs / 2.2); h++) {
+      for (let h = 1; h * f0 < Math.min(14000, fs / 2.2); h++) {
         const f = h * f0;
         let w = 0;
         for (const [fc, bw] of FORMANTS) w += 1 / (1 + ((f - fc) / bw) ** 2);
-        weights.push(w / h ** 0.5);
+        weights.push((w / h ** 0.5) * Math.min(1, (5000 / f) ** 2));
       }
       let phase = 0;
+      let hpIn = 0;
+      let hpOut = 0;
       const len = Math.round(beat * 2 * fs * 0.95);
       put(
         vocal,
@@ -160,7 +166,10 @@ export function demoStems(sampleRate: number, seconds: number, seed = 7): DemoSt
           const t = i / fs;
           const vib = t > 0.25 ? 0.35 * Math.sin(2 * Math.PI * 5.5 * t) : 0; // semitones
           phase += (f0 * 2 ** (vib / 12)) / fs;
-          const v = harmonics(2 * Math.PI * phase, weights);
+          const noise = breath() * 2 - 1;
+          hpOut = breathA * (hpOut + noise - hpIn);
+          hpIn = noise;
+          const v = harmonics(2 * Math.PI * phase, weights) + 0.05 * hpOut;
           const env = Math.min(1, t / 0.05) * Math.min(1, (len / fs - t) / 0.08);
           return v * env;
         },

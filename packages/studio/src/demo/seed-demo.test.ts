@@ -36,7 +36,7 @@ test("the demo seeds a working studio once, with generated audio analysed by job
     assert.deepEqual([d.stages.mixing, d.stages.overdubs, d.stages.pre_production], [1, 1, 1]);
     assert.equal(d.upcomingBookings.length, 2);
     assert.equal(d.team.length, 7);
-    assert.equal(d.songs[0].openComments, 4);
+    assert.equal(d.songs[0].openComments, 5);
     assert.deepEqual(d.songs[0].latestVersion, { kind: "mix", number: 2, approvalState: "in_review" });
     // Actuals: tracking day 10 h × €75 + mix day 10 h × €45 (confirmed) + drummer invoice €300.
     assert.equal(d.budget?.total.actualMinor, 75000 + 45000 + 30000);

@@ -32,10 +32,14 @@ import { createTask } from "../tasks/tasks.ts";
 import { decideVersion } from "../versions/approvals.ts";
 import { addComment } from "../versions/comments.ts";
 import { createVersion } from "../versions/mix-versions.ts";
+import { markSoundNote } from "../versions/sound-notes.ts";
 import { type DemoStem, demoStems } from "./demo-stems.ts";
 
 /** The demo producer's sign-in. */
 export const DEMO_LOGIN = { email: "producer@demo.controlroom", password: "controlroom-demo" };
+
+/** The demo's sound note on Night Drive's latest mix, in the words of the Glass City task ("Bridge vocal: …"). */
+export const DEMO_SOUND_NOTE = "Chorus vocal: more air, less push";
 
 /** What the seed made. */
 export interface DemoSeed {
@@ -363,6 +367,14 @@ export async function seedDemo(
         master: { volumeDb: 0, inserts: [] },
       },
     });
+    // The producer's sound note over the chorus of the latest mix (bars 7–10 of 12), proposed against the
+    // session by a job: the engineer opens it in the mixer, hears the moves and accepts or rejects them.
+    const note = await addComment(s, producer, v2.id, {
+      body: DEMO_SOUND_NOTE,
+      atSeconds: seconds / 2,
+      endSeconds: (seconds * 5) / 6,
+    });
+    if (s.jobs) await markSoundNote(s, producer, note.id);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { describeChange, type SessionChange } from "@controlroom/engine/brief/changes.ts";
+import { describeChange } from "@controlroom/engine/brief/changes.ts";
 import type { Move, Proposal } from "@controlroom/engine/brief/index.ts";
 import { applyProposal } from "@controlroom/engine/brief/index.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
@@ -150,8 +150,6 @@ export interface SoundNote {
   createdAt: Date;
 }
 
-type Row = Database["sound_note_proposals"] extends infer T ? { [K in keyof T]: unknown } : never;
-
 function withLines(moves: Move[]): SoundNoteMove[] {
   return moves.map((m) => ({ ...m, changeLines: m.changes.map(describeChange) }));
 }
@@ -172,7 +170,7 @@ async function readNote(db: Kysely<Database>, commentId: string): Promise<SoundN
     .innerJoin("comments as c", "c.id", "p.id")
     .leftJoin("mix_versions as v", "v.id", "p.mix_version_id")
     .selectAll("p")
-    .select(["c.body", "c.mix_version_id", "v.number as done_number", "v.label as done_label"])
+    .select(["c.body", "c.mix_version_id as comment_version_id", "v.number as done_number", "v.label as done_label"])
     .where("p.id", "=", commentId)
     .executeTakeFirst();
   if (!r) return undefined;
@@ -182,7 +180,7 @@ async function readNote(db: Kysely<Database>, commentId: string): Promise<SoundN
   return {
     commentId: r.id,
     songId: r.song_id,
-    versionId: r.mix_version_id,
+    versionId: r.comment_version_id,
     note: r.body,
     state: r.state,
     sessionVersion: r.session_version,
