@@ -376,12 +376,78 @@ export const Comment = z.object({
   resolvedBy: z.string().nullable(),
   version: z.number(),
   createdAt: time,
+  soundNote: z
+    .boolean()
+    .describe("marked as a sound note (its proposal: GET /api/comments/{commentId}/sound-note)"),
   get replies(): z.ZodArray<typeof Comment> {
     return z.array(Comment);
   },
 });
 shape("Comment", Comment);
 export type Comment = z.output<typeof Comment>;
+
+const NoteJob = z.object({
+  id,
+  status: z.enum(["queued", "running", "done", "failed", "cancelled"]),
+  progress: z.number().describe("0…1"),
+  error: z.string().nullable(),
+});
+const FeatureChange = z.object({
+  feature: z.string().describe("feature name (engine brief features: airDb, presenceDb, levelInMixDb, …)"),
+  before: z.number(),
+  after: z.number(),
+});
+const SoundNoteMove = z.looseObject({
+  target: z.looseObject({
+    kind: z.enum(["track", "bus", "group", "mix"]),
+    id: z.string(),
+    name: z.string(),
+    trackIds: z.array(z.string()),
+  }),
+  descriptor: z.string().describe("lexicon descriptor (air, forward, warm, …)"),
+  direction: z.enum(["more", "less"]),
+  amount: z.number().describe("1 for a plain request, less for 'a touch', more for 'much'"),
+  changes: z.array(z.looseObject({ op: z.string() })).describe("session edits (engine brief SessionChange)"),
+  changeLines: z.array(z.string()).describe("each change in words"),
+  reason: z.string().describe("one line naming the measured numbers"),
+  predicted: FeatureChange,
+  measured: FeatureChange.extend({ expected: z.number(), ok: z.boolean() })
+    .optional()
+    .describe(
+      "after the accepted moves were rendered: measured, the value predicted for that state, agreement",
+    ),
+});
+export const SoundNote = shape(
+  "SoundNote",
+  z.object({
+    commentId: id,
+    songId: id,
+    versionId: id,
+    note: z.string(),
+    state: z.enum(["proposing", "proposed", "accepted", "rejected"]),
+    sessionVersion: z.number(),
+    span: z.object({ start: z.number(), end: z.number() }).nullable().describe("seconds measured"),
+    job: NoteJob.nullable(),
+    moves: z.array(SoundNoteMove),
+    notUnderstood: z.array(
+      z.object({ word: z.string(), suggestions: z.array(z.string()), kind: z.enum(["word", "target"]) }),
+    ),
+    section: z.string().nullable(),
+    acceptedMoves: z.array(SoundNoteMove).nullable(),
+    decidedBy: z.string().nullable(),
+    decidedAt: time.nullable(),
+    replyId: z.string().nullable(),
+    acceptedSessionVersion: z.number().nullable(),
+    render: NoteJob.nullable(),
+    doneIn: z
+      .object({ versionId: id, number: z.number(), label: z.string() })
+      .nullable()
+      .describe("the mix version the accepted moves became"),
+    version: z.number(),
+    createdAt: time,
+  }),
+);
+export type SoundNote = z.output<typeof SoundNote>;
 
 export const VersionReport = shape(
   "VersionReport",

@@ -18,6 +18,7 @@ import { recordingRoutes } from "./recordings.ts";
 import { renderRoutes } from "./renders.ts";
 import { scheduleRoutes } from "./schedule.ts";
 import { songRoutes } from "./songs.ts";
+import { soundNoteRoutes } from "./sound-notes.ts";
 import { healthRoutes, openApiRoute } from "./system.ts";
 import { takeRoutes } from "./takes.ts";
 import { taskRoutes } from "./tasks.ts";
@@ -38,6 +39,7 @@ const RESOURCE_ROUTES = [
   ...taskRoutes,
   ...versionRoutes,
   ...commentRoutes,
+  ...soundNoteRoutes,
   ...scheduleRoutes,
   ...budgetRoutes,
   ...creditRoutes,
