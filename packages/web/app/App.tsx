@@ -15,6 +15,7 @@ function Page({ path }: { path: string }) {
   let m: Record<string, string> | null;
   if ((m = match("/projects/:id", path))) return <DashboardPage projectId={m.id} />;
   if ((m = match("/songs/:id/mixer", path))) return <MixerPage songId={m.id} />;
+  if ((m = match("/songs/:id/mixer/notes/:note", path))) return <MixerPage songId={m.id} noteId={m.note} />;
   if ((m = match("/songs/:id/mastering", path))) return <MasteringPage songId={m.id} />;
   if ((m = match("/songs/:id/record", path))) return <RecordingPage songId={m.id} />;
   if ((m = match("/songs/:id", path))) return <SongPage songId={m.id} />;

@@ -248,3 +248,17 @@ export function may(roles: readonly string[], action: string): boolean {
   const ok = (PERMISSIONS as Record<string, readonly string[] | undefined>)[action];
   return !!ok && roles.some((r) => ok.includes(r));
 }
+
+/** A sound note: a comment's proposed moves on the mix session, the decision, the mix it became. */
+export type SoundNote = R.SoundNote;
+/** A move of a sound note's proposal, with its changes in words. */
+export type SoundNoteMove = R.SoundNote["moves"][number];
+
+/** Sound notes: mark a comment, read the proposal, accept (with edits) or reject with a reply. */
+export const soundNotes = {
+  mark: (commentId: string) => call("POST /api/comments/{commentId}/sound-note", { commentId }),
+  get: (commentId: string) => call("GET /api/comments/{commentId}/sound-note", { commentId }),
+  ofVersion: (versionId: string) => call("GET /api/versions/{versionId}/sound-notes", { versionId }),
+  decide: (commentId: string, b: In<typeof S.DecideSoundNoteInput>) =>
+    call("POST /api/comments/{commentId}/sound-note/decision", { commentId }, b),
+};

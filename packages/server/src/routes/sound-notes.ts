@@ -8,25 +8,34 @@ import { z } from "zod";
 import { SoundNote } from "../responses.ts";
 import { route } from "../route.ts";
 
+/**
+ * A note as the response schema types it: the engine's moves carry their own fields (kept, loose objects),
+ * which the engine's types declare without an index signature.
+ */
+const asWire = <T>(n: T) => n as unknown as T extends unknown[] ? SoundNote[] : SoundNote;
+
 export const soundNoteRoutes = [
   route("POST /api/comments/{commentId}/sound-note", {
     summary: "Mark a comment as a sound note: a job proposes moves on the song's mix session",
     tag: "versions",
     status: 202,
     response: SoundNote,
-    handler: async ({ studio, actor, params }) => S.markSoundNote(studio, actor, params.commentId),
+    handler: async ({ studio, actor, params }) =>
+      asWire(await S.markSoundNote(studio, actor, params.commentId)),
   }),
   route("GET /api/comments/{commentId}/sound-note", {
     summary: "A sound note: the proposed moves with their reasons, the decision, the mix it became",
     tag: "versions",
     response: SoundNote,
-    handler: async ({ studio, actor, params }) => S.getSoundNote(studio, actor, params.commentId),
+    handler: async ({ studio, actor, params }) =>
+      asWire(await S.getSoundNote(studio, actor, params.commentId)),
   }),
   route("GET /api/versions/{versionId}/sound-notes", {
     summary: "The sound notes on a version",
     tag: "versions",
     response: z.array(SoundNote),
-    handler: async ({ studio, actor, params }) => S.listSoundNotes(studio, actor, params.versionId),
+    handler: async ({ studio, actor, params }) =>
+      asWire(await S.listSoundNotes(studio, actor, params.versionId)),
   }),
   route("POST /api/comments/{commentId}/sound-note/decision", {
     summary:
@@ -35,6 +44,6 @@ export const soundNoteRoutes = [
     body: S.DecideSoundNoteInput,
     response: SoundNote,
     handler: async ({ studio, actor, params, body }) =>
-      S.decideSoundNote(studio, actor, params.commentId, body),
+      asWire(await S.decideSoundNote(studio, actor, params.commentId, body)),
   }),
 ];

@@ -197,7 +197,8 @@ describe("MixerPage with the song's mix session", () => {
       within(drums).getByRole("button", { name: "Mute drums" }).getAttribute("aria-pressed"),
       "true",
     );
-    within(drums).getByText("Engine inserts: eq");
+    // The engine insert is shown and editable: the EQ with its curve.
+    within(drums).getByRole("img", { name: "drums insert 1: eq curve" });
     screen.getByText(
       /^The song's mix session, version 7 \(saved \S.*\S\): rendered on the server exactly as stored\.$/,
     );

@@ -11,18 +11,40 @@
  * The parts: useMixSession (the stored session), useTrackAudio (decoded clips), useMixGraph (live playback
  * and meters), useBrowserRender, useJob (the server render); SessionPanel, MixerStrip, RenderPanel.
  */
+import type { ProcessorJSON } from "@controlroom/engine/core/processor.ts";
+import type { Session } from "@controlroom/engine/session/schema.ts";
 import { useEffect, useMemo, useState } from "react";
-import { allows, api, may, optional, type VersionJobResult } from "../api.ts";
+import {
+  allows,
+  api,
+  may,
+  optional,
+  type SoundNote,
+  soundNotes,
+  type VersionJobResult,
+  type Wire,
+} from "../api.ts";
 import { DEFAULT_TRACK, type TrackParams } from "../audio/mix-graph.ts";
 import { useJob } from "../jobs.ts";
 import { MasterReadout } from "../meters/MeterReadout.tsx";
 import { Link } from "../router.tsx";
 import { useSession } from "../session.tsx";
-import { useLoad, useNotice } from "../util.ts";
+import { messageOf, useLoad, useNotice } from "../util.ts";
 import { AddStems } from "./AddStems.tsx";
 import { MixerStrip } from "./MixerStrip.tsx";
+import { ProposalPanel } from "./ProposalPanel.tsx";
+import {
+  editFader,
+  editInsert,
+  editSend,
+  marksOf,
+  type ProposalMove,
+  proposedSession,
+  stripKey,
+} from "./proposal.ts";
 import { RenderPanel } from "./RenderPanel.tsx";
 import { SessionPanel } from "./SessionPanel.tsx";
+import { StripEngine } from "./StripEngine.tsx";
 import {
   documentOf,
   type MixTrack,
@@ -36,7 +58,8 @@ import { useMixGraph } from "./useMixGraph.ts";
 import { useMixSession } from "./useMixSession.ts";
 import { useTrackAudio } from "./useTrackAudio.ts";
 
-export function MixerPage({ songId }: { songId: string }) {
+/** @param noteId a sound note to open: its proposal is applied (highlighted, editable) with an A/B and a decision. */
+export function MixerPage({ songId, noteId }: { songId: string; noteId?: string }) {
   const { user } = useSession();
   const notice = useNotice();
   const [song] = useLoad(() => api.song(songId), [songId]);
@@ -54,13 +77,39 @@ export function MixerPage({ songId }: { songId: string }) {
   }, [session, takes, takeTracks]);
   const audio = useTrackAudio(tracks, notice.fail);
   const [params, setParams] = useState<TrackParams[]>([]);
-  // The strips start at the session's settings (or unity) whenever the tracks change.
+  // The session as edited on the strips (inserts, sends); the stored one until an edit.
+  const [edited, setEdited] = useState<{ base: unknown; doc: Session } | null>(null);
+  const doc = useMemo(
+    () => (session ? (edited && edited.base === session ? edited.doc : documentOf(session)) : null),
+    [session, edited],
+  );
+  const setDoc = (f: (d: Session) => Session) => doc && session && setEdited({ base: session, doc: f(doc) });
+  // A sound note opened here: its moves as edited on the strips, and the session they make.
+  const [note, setNote] = useState<Wire<SoundNote> | null>(null);
+  const [moves, setMoves] = useState<ProposalMove[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: notice.fail is the page's setter
+  useEffect(() => {
+    if (!noteId) return;
+    soundNotes.get(noteId).then((n) => {
+      setNote(n);
+      setMoves(n.moves);
+    }, notice.fail);
+  }, [noteId]);
+  const open = note?.state === "proposed" && doc ? note : null;
+  const proposal = useMemo(() => {
+    if (!open || !doc) return null;
+    try {
+      return { session: proposedSession(doc, moves), problem: null, marks: marksOf(doc, moves) };
+    } catch (e) {
+      return { session: null, problem: `The moves no longer fit the session: ${messageOf(e)}`, marks: null };
+    }
+  }, [open, doc, moves]);
+  const shown = proposal?.session ?? doc;
+  // The strips start at the session's settings (or unity) whenever the tracks change, or the proposal's.
   useEffect(() => {
     if (!tracks) return;
-    setParams(
-      session ? paramsOfSession(documentOf(session)) : tracks.map(() => structuredClone(DEFAULT_TRACK)),
-    );
-  }, [tracks, session]);
+    setParams(shown ? paramsOfSession(shown) : tracks.map(() => structuredClone(DEFAULT_TRACK)));
+  }, [tracks, shown]);
   const graph = useMixGraph(audio, params);
   const browserRender = useBrowserRender(audio, params, notice.fail);
   const serverRender = useJob<VersionJobResult>();
@@ -83,7 +132,7 @@ export function MixerPage({ songId }: { songId: string }) {
 
   async function saveSession() {
     try {
-      const s = await save(params);
+      const s = await save(params, doc ?? undefined);
       notice.say(`Saved session version ${s.version}.`);
       return s;
     } catch (e) {
@@ -112,8 +161,51 @@ export function MixerPage({ songId }: { songId: string }) {
     }
   }
 
-  const change = (i: number, patch: (p: TrackParams) => TrackParams) =>
+  const change = (i: number, patch: (p: TrackParams) => TrackParams) => {
+    // A proposed fader moved on the strip is the proposal's move, edited.
+    const fader = proposal?.marks?.get(stripKey("track", doc?.tracks[i]?.id ?? ""))?.fader;
+    const now = params[i];
+    if (fader && now) {
+      const next = patch(structuredClone(now));
+      if (next.gainDb !== now.gainDb) setMoves((ms) => editFader(ms, fader.ref, next.gainDb));
+    }
     setParams((ps) => ps.map((p, j) => (j === i ? patch(structuredClone(p)) : p)));
+  };
+  /** A session strip's inserts and sends: edits of what the proposal touches go into its moves, others into the session. */
+  const engineOf = (i: number) => {
+    const t = shown?.tracks[i];
+    const base = doc?.tracks[i];
+    if (!t || !base || !shown) return undefined;
+    const marks = proposal?.marks?.get(stripKey("track", t.id));
+    const setTrack = (f: (x: Session["tracks"][number]) => Session["tracks"][number]) =>
+      setDoc((d) => ({ ...d, tracks: d.tracks.map((x, j) => (j === i ? f(x) : x)) }));
+    return (
+      <StripEngine
+        name={t.name || t.id}
+        inserts={t.inserts as ProcessorJSON[]}
+        sends={t.sends}
+        buses={shown.buses.filter((b) => b.kind === "aux").map((b) => ({ id: b.id, name: b.name || b.id }))}
+        sampleRate={shown.sampleRate}
+        marks={marks}
+        canRemove={!open}
+        onInsert={(k, p) => {
+          const m = marks?.inserts.get(k);
+          if (m) setMoves((ms) => editInsert(ms, m, p));
+          else if (!open) setTrack((x) => ({ ...x, inserts: x.inserts.map((q, j) => (j === k ? p : q)) }));
+        }}
+        onRemoveInsert={(k) => setTrack((x) => ({ ...x, inserts: x.inserts.filter((_, j) => j !== k) }))}
+        onSends={(sends) => {
+          if (open && marks) {
+            for (const sd of sends) {
+              const ref = marks.sends.get(sd.bus);
+              const was = t.sends.find((x) => x.bus === sd.bus);
+              if (ref && was && was.levelDb !== sd.levelDb) setMoves((ms) => editSend(ms, ref, sd.levelDb));
+            }
+          } else if (!open) setTrack((x) => ({ ...x, sends }));
+        }}
+      />
+    );
+  };
   return (
     <div className="page">
       <p className="crumbs">
@@ -128,11 +220,30 @@ export function MixerPage({ songId }: { songId: string }) {
           onDone={reloadTakes}
         />
       )}
+      {open && doc && (
+        <ProposalPanel
+          note={open}
+          doc={doc}
+          proposed={proposal?.session ?? null}
+          moves={moves}
+          problem={proposal?.problem ?? null}
+          canDecide={may(roles, "soundnote.decide")}
+          onDecided={(n) => {
+            setNote(n);
+            notice.say(
+              n.state === "accepted"
+                ? `Accepted: session v${n.acceptedSessionVersion} saved; the mix is rendering (see the note on the song page).`
+                : "Rejected: your reply is under the note.",
+            );
+          }}
+        />
+      )}
+      {note && !open && <p className="muted">This sound note is {note.state}.</p>}
       <SessionPanel
         session={session}
         songTitle={song.title}
         takeCount={takeTracks.length}
-        canWrite={canSession}
+        canWrite={canSession && !open}
         canRender={!!routes?.render && may(roles, "render.run")}
         progress={serverRender.progress}
         serverMix={serverRender.result}
@@ -164,6 +275,9 @@ export function MixerPage({ songId }: { songId: string }) {
                 key={t.key}
                 name={t.name}
                 engineInserts={session ? t.engineInserts : null}
+                engine={session ? engineOf(i) : undefined}
+                proposed={!!proposal?.marks?.get(stripKey("track", shown?.tracks[i]?.id ?? ""))}
+                proposedFader={proposal?.marks?.get(stripKey("track", shown?.tracks[i]?.id ?? ""))?.fader}
                 params={params[i] ?? DEFAULT_TRACK}
                 reading={graph.readings.tracks[i]}
                 onChange={(f) => change(i, f)}

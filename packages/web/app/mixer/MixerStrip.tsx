@@ -3,6 +3,7 @@
  * session track's engine inserts, or (without a session) the browser preview's EQ, compressor and reverb
  * send. Every control reports a change as a function of the strip's settings, so edits never race.
  */
+import type { ReactNode } from "react";
 import type { MeterReading } from "../audio/meter.ts";
 import type { TrackParams } from "../audio/mix-graph.ts";
 import { PeakBar, StripReadout } from "../meters/MeterReadout.tsx";
@@ -27,15 +28,35 @@ export interface MixerStripProps {
   params: TrackParams;
   reading: MeterReading | undefined;
   onChange: StripChange;
+  /** The session strip's inserts and sends, shown and edited (StripEngine); replaces the list of names. */
+  engine?: ReactNode;
+  /** The fader move a sound note's proposal makes on this strip (highlighted). */
+  proposedFader?: { fromDb: number; toDb: number };
+  /** The strip is touched by a proposal. */
+  proposed?: boolean;
 }
 
-export function MixerStrip({ name, engineInserts, params: p, reading, onChange }: MixerStripProps) {
+export function MixerStrip({
+  name,
+  engineInserts,
+  params: p,
+  reading,
+  onChange,
+  engine,
+  proposedFader,
+  proposed,
+}: MixerStripProps) {
   const set = (patch: Partial<TrackParams>) => onChange((q) => ({ ...q, ...patch }));
   return (
-    <fieldset className="strip" aria-label={`Track ${name}`}>
+    <fieldset className={`strip${proposed ? " proposed" : ""}`} aria-label={`Track ${name}`}>
       <legend>
         <strong>{name}</strong>
       </legend>
+      {proposedFader && (
+        <p className="small proposed">
+          Proposed fader: {proposedFader.fromDb.toFixed(1)} → {proposedFader.toDb.toFixed(1)} dB
+        </p>
+      )}
       <PeakBar reading={reading} />
       <StripReadout reading={reading} />
       <Slider
@@ -80,7 +101,9 @@ export function MixerStrip({ name, engineInserts, params: p, reading, onChange }
           S
         </button>
       </div>
-      {engineInserts ? (
+      {engine ? (
+        engine
+      ) : engineInserts ? (
         <EngineInserts types={engineInserts} />
       ) : (
         <>

@@ -3,6 +3,7 @@
  * none or the server has no session route), created from the song's stems, saved with the strips' settings
  * and the version it was based on (a stale save is refused by the server with a 409).
  */
+import type { Session } from "@controlroom/engine/session/schema.ts";
 import { useEffect, useState } from "react";
 import { ApiError, api, optional, type SongSession, type Take, type Wire } from "../api.ts";
 import type { TrackParams } from "../audio/mix-graph.ts";
@@ -14,8 +15,11 @@ export interface MixSession {
   session: SongSession | null | undefined;
   /** Makes the song's first session from these takes (WAV or FLAC files). @returns its track count. */
   create(title: string, bpm: number | null, takes: Wire<Take>[]): Promise<number>;
-  /** Saves the strips' settings into the session. @returns the saved session. */
-  save(params: TrackParams[]): Promise<SongSession>;
+  /**
+   * Saves the strips' settings into the session (into `doc` when given: the session with its inserts and sends
+   * as edited on the strips). @returns the saved session.
+   */
+  save(params: TrackParams[], doc?: Session): Promise<SongSession>;
 }
 
 /**
@@ -54,9 +58,9 @@ export function useMixSession(
     return stems.length;
   }
 
-  async function save(params: TrackParams[]): Promise<SongSession> {
+  async function save(params: TrackParams[], edited?: Session): Promise<SongSession> {
     if (!session) throw new Error("the song has no mix session to save");
-    const doc = withStripSettings(documentOf(session), params);
+    const doc = withStripSettings(edited ?? documentOf(session), params);
     const s = await optional.saveSession(songId, { version: session.version, session: doc });
     setSession(s);
     return s;

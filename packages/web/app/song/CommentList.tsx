@@ -1,6 +1,7 @@
 /** A version's comments in order: play from a comment's moment, resolve or reopen it, reply to it. */
 import { useState } from "react";
 import { api, type Comment, type Wire } from "../api.ts";
+import { SoundNoteSection } from "../soundnote/SoundNoteSection.tsx";
 import { clock, messageOf } from "../util.ts";
 
 export function CommentList({
@@ -9,12 +10,17 @@ export function CommentList({
   versionId,
   onPlay,
   onChange,
+  songId,
+  roles,
 }: {
   comments: Wire<Comment>[];
   canWrite: boolean;
   versionId: string;
   onPlay(t: number): void;
   onChange(): void;
+  /** With the song and the viewer's roles, sound notes are shown (and can be marked) under the comments. */
+  songId?: string;
+  roles?: readonly string[];
 }) {
   const [err, setErr] = useState<string | null>(null);
   const [replyTo, setReplyTo] = useState<string | null>(null);
@@ -54,6 +60,7 @@ export function CommentList({
                 </button>
               </span>
             )}
+            {songId && roles && <SoundNoteSection comment={c} songId={songId} roles={roles} />}
             {c.replies.length > 0 && (
               <ul>
                 {c.replies.map((r) => (

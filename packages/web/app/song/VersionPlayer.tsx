@@ -116,6 +116,8 @@ export function VersionPlayer({
         versionId={version.id}
         onPlay={player.playFrom}
         onChange={reloadComments}
+        songId={version.songId}
+        roles={roles}
       />
       <ApprovalPanel version={version} canDecide={allows(roles, "approval.decide")} onChange={onChange} />
       {!version.integratedLufs && allows(roles, "job.run") && (

@@ -103,6 +103,7 @@ export function comment(o: Record<string, unknown> = {}) {
     resolvedBy: null,
     version: 1,
     createdAt: AT,
+    soundNote: false,
     replies: [],
     ...o,
   };
