@@ -143,7 +143,7 @@ export function demoStems(sampleRate: number, seconds: number, seed = 7): DemoSt
   // is shorter than that.
   const vocal = mono();
   const breath = mulberry32(seed + 1);
-  const breathA = 1 / (1 + 2 * Math.PI * 4000 / fs);
+  const breathA = 1 / (1 + (2 * Math.PI * 4000) / fs);
   const leadFrom = bars > 6 ? 6 : Math.min(2, bars - 1);
   for (let b = leadFrom; b < bars; b++)
     MELODY[b % 4].forEach((m, k) => {

@@ -18,7 +18,13 @@ import { getSongSession } from "../renders/song-session.ts";
 import { openTestStudio, type TestStudio } from "../testing/test-studio.ts";
 import { addComment, listComments } from "./comments.ts";
 import { listVersions } from "./mix-versions.ts";
-import { decideSoundNote, getSoundNote, listSoundNotes, markSoundNote, type SoundNote } from "./sound-notes.ts";
+import {
+  decideSoundNote,
+  getSoundNote,
+  listSoundNotes,
+  markSoundNote,
+  type SoundNote,
+} from "./sound-notes.ts";
 
 interface Change {
   op: string;
@@ -89,7 +95,7 @@ describe("sound notes on the demo", () => {
     assert.ok(push.changeLines.length > 0 && push.changeLines.every((l) => l.includes("lead_vocal")));
   });
 
-  test("the demo task's own words (\"Bridge vocal: more air, less push\") make the same kinds of moves", async () => {
+  test('the demo task\'s own words ("Bridge vocal: more air, less push") make the same kinds of moves', async () => {
     const [v2] = await listVersions(s, seed.producer, songId);
     const c = await addComment(s, seed.producer, v2.id, {
       body: "Bridge vocal: more air, less push",
@@ -126,7 +132,11 @@ describe("sound notes on the demo", () => {
     await assert.rejects(markSoundNote(s, seed.producer, reply.id), { status: 400, message: /reply/ });
     await assert.rejects(markSoundNote(s, seed.producer, "nope"), { status: 404 });
     await assert.rejects(
-      decideSoundNote(s, seed.producer, note.commentId, { decision: "reject", version: note.version, reply: " " }),
+      decideSoundNote(s, seed.producer, note.commentId, {
+        decision: "reject",
+        version: note.version,
+        reply: " ",
+      }),
       { status: 400, message: /reply/ },
     );
     const badMove = {
@@ -176,7 +186,11 @@ describe("sound notes on the demo", () => {
     assert.equal(done.doneIn?.number, 3);
     const versions = await listVersions(s, seed.producer, songId);
     const v3 = versions.find((v) => v.id === done.doneIn?.versionId);
-    assert.equal(v3?.number, 3, JSON.stringify({ doneIn: done.doneIn, versions: versions.map((v) => [v.id, v.number, v.label]) }));
+    assert.equal(
+      v3?.number,
+      3,
+      JSON.stringify({ doneIn: done.doneIn, versions: versions.map((v) => [v.id, v.number, v.label]) }),
+    );
     assert.match(v3?.label ?? "", /sound note/);
     const air = done.acceptedMoves?.find((m) => m.descriptor === "air");
     assert.ok(air?.measured, "air measured");
@@ -184,12 +198,21 @@ describe("sound notes on the demo", () => {
     assert.ok(air.measured.after - air.measured.before >= 1.5, JSON.stringify(air.measured));
     assert.equal(air.measured.ok, true, JSON.stringify(air.measured));
     const push2 = done.acceptedMoves?.find((m) => m.descriptor === "forward");
-    assert.ok(push2?.measured && push2.measured.after < push2.measured.before, JSON.stringify(push2?.measured));
-    const thread = (await listComments(s, seed.producer, note.versionId)).find((x) => x.id === note.commentId);
+    assert.ok(
+      push2?.measured && push2.measured.after < push2.measured.before,
+      JSON.stringify(push2?.measured),
+    );
+    const thread = (await listComments(s, seed.producer, note.versionId)).find(
+      (x) => x.id === note.commentId,
+    );
     assert.match(thread?.replies.at(-1)?.body ?? "", /^Accepted in session v\d+: more air on /);
     // Decided once.
     await assert.rejects(
-      decideSoundNote(s, seed.producer, note.commentId, { decision: "reject", version: done.version, reply: "x" }),
+      decideSoundNote(s, seed.producer, note.commentId, {
+        decision: "reject",
+        version: done.version,
+        reply: "x",
+      }),
       { status: 409 },
     );
   });

@@ -170,7 +170,12 @@ async function readNote(db: Kysely<Database>, commentId: string): Promise<SoundN
     .innerJoin("comments as c", "c.id", "p.id")
     .leftJoin("mix_versions as v", "v.id", "p.mix_version_id")
     .selectAll("p")
-    .select(["c.body", "c.mix_version_id as comment_version_id", "v.number as done_number", "v.label as done_label"])
+    .select([
+      "c.body",
+      "c.mix_version_id as comment_version_id",
+      "v.number as done_number",
+      "v.label as done_label",
+    ])
     .where("p.id", "=", commentId)
     .executeTakeFirst();
   if (!r) return undefined;

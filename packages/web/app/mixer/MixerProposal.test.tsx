@@ -43,7 +43,10 @@ function note(o: Record<string, unknown> = {}) {
             op: "add-insert",
             strip,
             index: 1,
-            processor: { type: "eq", bands: [{ kind: "highshelf", freq: 10000, gainDb: 3, q: 0.7071 }] },
+            processor: {
+              type: "eq",
+              bands: [{ kind: "highshelf", freq: 10000, gainDb: 3, q: Math.SQRT1_2 }],
+            },
           },
         ],
         changeLines: ["track bass_2: insert eq (highshelf 10000 Hz +3.0 dB)"],

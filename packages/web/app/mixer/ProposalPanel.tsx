@@ -25,7 +25,7 @@ function bufferOf(ch: Float32Array[], sampleRate: number): AudioBuffer {
       getChannelData: (c: number) => ch[c],
     } as unknown as AudioBuffer;
   const b = new AudioBuffer({ numberOfChannels: ch.length, length: ch[0].length, sampleRate });
-  ch.forEach((x, c) => b.copyToChannel(x as Float32Array<ArrayBuffer>, c));
+  for (const [c, x] of ch.entries()) b.copyToChannel(x as Float32Array<ArrayBuffer>, c);
   return b;
 }
 
@@ -173,7 +173,7 @@ export function ProposalPanel({
         )}
       </div>
       {ab && (
-        <p className="small" aria-label="A/B loudness">
+        <p className="small" role="status" aria-label="A/B loudness">
           A {ab.currentLufs.toFixed(1)} LUFS, B {ab.proposedLufs.toFixed(1)} LUFS — played levelled (A{" "}
           {db(ab.currentGainDb)}, B {db(ab.proposedGainDb)})
           {stale ? "; the moves were edited since: render again" : ""}

@@ -68,8 +68,8 @@ export function marksOf(doc: Session, moves: readonly ProposalMove[]): Map<strin
     }
     return s;
   };
-  moves.forEach((mv, mi) =>
-    (mv.changes as unknown as SessionChange[]).forEach((c, ci) => {
+  for (const [mi, mv] of moves.entries())
+    for (const [ci, c] of (mv.changes as unknown as SessionChange[]).entries()) {
       const ref = { move: mi, change: ci };
       switch (c.op) {
         case "add-bus": {
@@ -78,35 +78,34 @@ export function marksOf(doc: Session, moves: readonly ProposalMove[]): Map<strin
             stripKey("bus", c.bus.id),
             c.bus.inserts.map(() => ({ added: ref, params: {} })),
           );
-          return;
+          break;
         }
         case "add-insert": {
           const s = slotsOf(c.strip.kind, c.strip.id);
           s.splice(Math.min(c.index, s.length), 0, { added: ref, params: {} });
-          return;
+          break;
         }
         case "set-param": {
           const slot = slotsOf(c.strip.kind, c.strip.id)[c.index];
           if (slot) slot.params[c.param] = ref;
-          return;
+          break;
         }
         case "set-volume": {
           marks(stripKey(c.strip.kind, c.strip.id)).fader = { fromDb: c.fromDb, toDb: c.toDb, ref };
-          return;
+          break;
         }
         case "set-send": {
           marks(stripKey(c.strip.kind, c.strip.id)).sends.set(c.bus, ref);
-          return;
+          break;
         }
         case "set-output":
-          return;
+          break;
       }
-    }),
-  );
+    }
   for (const [key, s] of slots)
-    s.forEach((slot, i) => {
+    for (const [i, slot] of s.entries()) {
       const params = Object.keys(slot.params);
-      if (!slot.added && params.length === 0) return;
+      if (!slot.added && params.length === 0) continue;
       marks(key).inserts.set(i, {
         added: !!slot.added,
         params,
@@ -114,7 +113,7 @@ export function marksOf(doc: Session, moves: readonly ProposalMove[]): Map<strin
         ref: slot.added,
         paramRefs: slot.params,
       });
-    });
+    }
   return out;
 }
 

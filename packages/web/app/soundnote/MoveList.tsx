@@ -34,6 +34,7 @@ export function MoveList({ moves }: { moves: Wire<SoundNoteMove>[] }) {
   return (
     <ol className="moves">
       {moves.map((m, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a move is identified by its place in the proposal
         <li key={`${m.target.id}-${m.descriptor}-${i}`}>
           <strong>
             {m.direction} {m.descriptor}

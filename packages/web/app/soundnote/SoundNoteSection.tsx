@@ -33,6 +33,8 @@ export function SoundNoteSection({
     if (!comment.soundNote) return;
     soundNotes.get(comment.id).then(setNote, (e) => setErr(messageOf(e)));
   }, [comment.id, comment.soundNote]);
+  // Read again a while after each answer, as long as a job runs.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new answer (note) schedules the next read
   useEffect(() => {
     if (!running) return;
     const t = setTimeout(

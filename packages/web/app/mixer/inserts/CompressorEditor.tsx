@@ -64,14 +64,11 @@ export function CompressorEditor({
         <span className="small">
           {name} gain reduction: {gainReductionDb === undefined ? "—" : `${gr.toFixed(1)} dB`}
         </span>
-        <div
-          role="meter"
+        <meter
           aria-label={`${name} gain reduction`}
-          aria-valuemin={0}
-          aria-valuemax={GR_FULL_DB}
-          aria-valuenow={gr}
-          className="gr-bar"
-          style={{ width: `${Math.min(100, (gr / GR_FULL_DB) * 100)}%` }}
+          min={0}
+          max={GR_FULL_DB}
+          value={Math.min(gr, GR_FULL_DB)}
         />
       </div>
     </div>

@@ -114,7 +114,7 @@ export function EqEditor({
             min={0.1}
             max={40}
             step={0.1}
-            value={b.q ?? (b.kind === "peak" ? 1 : 0.7071)}
+            value={b.q ?? (b.kind === "peak" ? 1 : Math.SQRT1_2)}
             onChange={(q) => set(i, { q })}
           />
           <button
