@@ -4,6 +4,7 @@
  * at the end of the last clip.
  */
 import { audioContext } from "./context.ts";
+import { createInsertsNode, loadInserts } from "./inserts-node.ts";
 import type { MeterReading } from "./meter.ts";
 import { createMeter, loadMeter } from "./meter-node.ts";
 import {
@@ -21,6 +22,8 @@ import {
 export interface MixMeterSink {
   track(index: number, r: MeterReading): void;
   master(r: MeterReading): void;
+  /** Gain reduction of a track's engine inserts, dB per insert (undefined: the insert does not reduce gain). */
+  inserts?(index: number, gr: (number | undefined)[]): void;
 }
 
 /** A mix that is playing. */
@@ -40,6 +43,7 @@ export async function playMix(
 ): Promise<LiveMix> {
   const ctx = audioContext();
   await loadMeter(ctx);
+  if (params.some((p) => p.inserts)) await loadInserts(ctx);
   const busses = createBusses(ctx, ctx.destination);
   const heard = audibility(params);
   const when = ctx.currentTime + 0.05;
@@ -47,7 +51,11 @@ export async function playMix(
   const sources: AudioBufferSourceNode[] = [];
   const nodes = audio.map((t, i) => {
     const input = ctx.createGain();
-    const n = createTrack(ctx, input, busses, t.channels);
+    const ins = params[i].inserts;
+    const stage = ins
+      ? createInsertsNode(ctx, ins, t.channels, (r) => r.gr && meters.inserts?.(i, r.gr))
+      : undefined;
+    const n = createTrack(ctx, input, busses, t.channels, stage);
     applyTrack(n, params[i], heard[i]);
     const tap = createMeter(ctx, 2, (r) => meters.track(i, r));
     n.out.connect(tap);

@@ -4,7 +4,9 @@
  * → pan → mute/solo → master, with a post-fader send to a reverb bus. Pan uses the engine's laws (the ones
  * its renderer uses): constant power for mono tracks (−3 dB each side at centre), balance for stereo.
  */
+import type { ProcessorJSON } from "@controlroom/engine/core/processor.ts";
 import { monoPan, stereoBalance } from "@controlroom/engine/render/pan.ts";
+import { createInsertsNode, loadInserts } from "./inserts-node.ts";
 
 /** One track's settings. */
 export interface TrackParams {
@@ -18,6 +20,11 @@ export interface TrackParams {
   sendDb: number;
   eq: { on: boolean; freqHz: number; gainDb: number; q: number };
   comp: { on: boolean; thresholdDb: number; ratio: number };
+  /**
+   * A session strip's engine inserts, run by the engine on the audio thread (inserts-worklet.ts) before the
+   * preview EQ: what a render does. Absent: no engine inserts stage (a mix without a session).
+   */
+  inserts?: ProcessorJSON[];
 }
 
 export const DEFAULT_TRACK: TrackParams = {
@@ -50,6 +57,9 @@ export interface TrackNodes {
   send: GainNode;
   /** The track's output (post mute), where meters tap. */
   out: GainNode;
+  /** The engine inserts stage (when the track has one), and the inserts last sent to it (JSON). */
+  engine?: AudioWorkletNode;
+  engineInserts?: string;
 }
 
 /** A synthetic reverb impulse: decaying noise, 1.8 s, stereo (deterministic, so renders repeat exactly). */
@@ -92,6 +102,7 @@ export function createTrack(
   input: AudioNode,
   busses: Busses,
   channels: number,
+  engine?: AudioWorkletNode,
 ): TrackNodes {
   const ch = channels >= 2 ? 2 : 1;
   const n: TrackNodes = {
@@ -119,7 +130,10 @@ export function createTrack(
     node.channelCountMode = "explicit";
     node.channelInterpretation = "speakers";
   }
-  input.connect(n.eqIn);
+  if (engine) {
+    n.engine = engine;
+    input.connect(engine).connect(n.eqIn);
+  } else input.connect(n.eqIn);
   // Each insert is a dry/wet pair switched by gains, so bypass is click-free and needs no re-wiring.
   n.eqIn.connect(n.eqBypass);
   n.eqIn.connect(n.eq).connect(n.eqWet);
@@ -145,6 +159,13 @@ export function createTrack(
 
 /** Applies settings. @param audible false when muted or another track is soloed. */
 export function applyTrack(n: TrackNodes, p: TrackParams, audible: boolean): void {
+  if (n.engine && p.inserts) {
+    const json = JSON.stringify(p.inserts);
+    if (json !== n.engineInserts) {
+      if (n.engineInserts !== undefined) n.engine.port.postMessage({ inserts: p.inserts });
+      n.engineInserts = json;
+    }
+  }
   n.eq.frequency.value = p.eq.freqHz;
   n.eq.gain.value = p.eq.gainDb;
   n.eq.Q.value = p.eq.q;
@@ -234,11 +255,15 @@ export async function renderMix(
   // Tail for the reverb to ring out.
   const seconds = mixLength(tracks) + (params.some((p) => p.sendDb > -60) ? 1.8 : 0);
   const ctx = new OfflineAudioContext(2, Math.max(1, Math.ceil(seconds * rate)), rate);
+  const engine = params.some((p) => p.inserts);
+  if (engine) await loadInserts(ctx);
   const busses = createBusses(ctx, ctx.destination);
   const heard = audibility(params);
   tracks.forEach((t, i) => {
     const input = ctx.createGain();
-    const nodes = createTrack(ctx, input, busses, t.channels);
+    const ins = params[i].inserts;
+    const stage = ins ? createInsertsNode(ctx, ins, t.channels, () => {}) : undefined;
+    const nodes = createTrack(ctx, input, busses, t.channels, stage);
     applyTrack(nodes, params[i], heard[i]);
     scheduleClips(ctx, input, t.clips, 0);
   });

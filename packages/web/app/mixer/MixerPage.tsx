@@ -105,13 +105,34 @@ export function MixerPage({ songId, noteId }: { songId: string; noteId?: string 
     }
   }, [open, doc, moves]);
   const shown = proposal?.session ?? doc;
-  // The strips start at the session's settings (or unity) whenever the tracks change, or the proposal's.
+  // The strips start at the session's settings (or unity) whenever the tracks change, or a note opens (at the
+  // proposal's); editing inserts and sends keeps the faders where they are.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: shown is read when the tracks or the note change
   useEffect(() => {
     if (!tracks) return;
     setParams(shown ? paramsOfSession(shown) : tracks.map(() => structuredClone(DEFAULT_TRACK)));
-  }, [tracks, shown]);
-  const graph = useMixGraph(audio, params);
-  const browserRender = useBrowserRender(audio, params, notice.fail);
+  }, [tracks, open?.commentId]);
+  // While a note is open, the proposed faders follow its moves as edited.
+  useEffect(() => {
+    const ps = proposal?.session;
+    if (!ps) return;
+    setParams((cur) =>
+      cur.map((p, i) => {
+        const t = ps.tracks[i];
+        return t && proposal.marks?.get(stripKey("track", t.id))?.fader ? { ...p, gainDb: t.volumeDb } : p;
+      }),
+    );
+  }, [proposal]);
+  // The session strips' engine inserts play live (on the audio thread), as the proposal or the edits have them.
+  const graphParams = useMemo(
+    () =>
+      shown
+        ? params.map((p, i) => ({ ...p, inserts: (shown.tracks[i]?.inserts ?? []) as ProcessorJSON[] }))
+        : params,
+    [params, shown],
+  );
+  const graph = useMixGraph(audio, graphParams);
+  const browserRender = useBrowserRender(audio, graphParams, notice.fail);
   const serverRender = useJob<VersionJobResult>();
   const error = notice.error ?? serverRender.error;
 
@@ -187,6 +208,7 @@ export function MixerPage({ songId, noteId }: { songId: string; noteId?: string 
         buses={shown.buses.filter((b) => b.kind === "aux").map((b) => ({ id: b.id, name: b.name || b.id }))}
         sampleRate={shown.sampleRate}
         marks={marks}
+        gainReductionDb={graph.readings.inserts?.[i]}
         canRemove={!open}
         onInsert={(k, p) => {
           const m = marks?.inserts.get(k);

@@ -186,6 +186,24 @@ describe("MixerPage with a sound note", () => {
 });
 
 describe("MixerPage: editing engine inserts", () => {
+  it("plays the strips' engine inserts live, applies edits while playing, and shows the compressor's gain reduction", async () => {
+    server(["engineer"]);
+    const audio = files();
+    renderPage(<MixerPage songId="s1" />, { audio });
+    fireEvent.click(await screen.findByRole("button", { name: "▶ Play mix" }));
+    await screen.findByRole("button", { name: "■ Stop" });
+    const mix = audio.mixes[audio.mixes.length - 1];
+    assert.deepEqual(mix.applied[0][1].inserts, [{ type: "compressor", thresholdDb: -20, ratio: 3 }]);
+    assert.deepEqual(mix.applied[0][0].inserts, []);
+    const bass = screen.getByRole("group", { name: "Track bass" });
+    fireEvent.change(within(bass).getByLabelText("bass insert 1: compressor ratio"), {
+      target: { value: "6" },
+    });
+    await waitFor(() => assert.equal(mix.applied.at(-1)?.[1].inserts?.[0].ratio, 6));
+    mix.meters.inserts?.(1, [5.25]);
+    await within(bass).findByText("bass insert 1: compressor gain reduction: 5.3 dB");
+  });
+
   it("edits a compressor and a send on the strip and saves them into the session", async () => {
     server(["engineer"]);
     const calls = stub(optional, {

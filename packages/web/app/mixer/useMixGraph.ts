@@ -13,6 +13,8 @@ import { useMeterFeed } from "../meters/useMeterFeed.ts";
 export interface MixReadings {
   tracks: (MeterReading | undefined)[];
   master: MeterReading | null;
+  /** Gain reduction of each track's engine inserts, dB per insert (undefined before the first report). */
+  inserts?: ((number | undefined)[] | undefined)[];
 }
 
 export interface MixGraph {
@@ -52,6 +54,11 @@ export function useMixGraph(audio: TrackAudio[] | null, params: TrackParams[]): 
       },
       master(r: MeterReading) {
         meters.feed.current = { ...meters.feed.current, master: r };
+      },
+      inserts(i: number, gr: (number | undefined)[]) {
+        const inserts = [...(meters.feed.current.inserts ?? [])];
+        inserts[i] = gr;
+        meters.feed.current = { ...meters.feed.current, inserts };
       },
     };
     live.current?.stop();
