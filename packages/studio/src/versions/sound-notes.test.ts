@@ -61,7 +61,7 @@ describe("sound notes on the demo", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test("the demo's note is proposed over its range: air is a high shelf up on the vocal, less push takes it down", async () => {
+  test("the demo's note is proposed over its range: air is a high shelf up on the vocal, less push takes it down", async (t) => {
     const [v2] = await listVersions(s, seed.producer, songId);
     const notes = await listSoundNotes(s, seed.producer, v2.id);
     assert.equal(notes.length, 1);
@@ -78,6 +78,7 @@ describe("sound notes on the demo", () => {
     assert.ok(air, `moves: ${note.moves.map((m) => m.descriptor)}`);
     assert.equal(air.direction, "more");
     assert.equal(air.target.id, "lead_vocal");
+    for (const m of note.moves) t.diagnostic(`${m.descriptor}: ${m.changeLines.join("; ")} — ${m.reason}`);
     const shelf = (air.changes as Change[])
       .flatMap((c) => (c.op === "add-insert" && c.processor?.type === "eq" ? (c.processor.bands ?? []) : []))
       .find((b) => b.kind === "highshelf");
@@ -158,7 +159,7 @@ describe("sound notes on the demo", () => {
     assert.equal((await getSoundNote(s, seed.producer, note.commentId)).state, "proposed");
   });
 
-  test("accepted with an edit: a new session version, mix v3 linked to the note, moves measured", async () => {
+  test("accepted with an edit: a new session version, mix v3 linked to the note, moves measured", async (t) => {
     const before = await getSongSession(s, seed.producer, songId);
     // The engineer keeps the air move and takes the vocal down by 1 dB less than proposed.
     const moves = structuredClone(note.moves).map(({ changeLines: _, ...m }) => m);
@@ -198,6 +199,8 @@ describe("sound notes on the demo", () => {
     assert.ok(air.measured.after - air.measured.before >= 1.5, JSON.stringify(air.measured));
     assert.equal(air.measured.ok, true, JSON.stringify(air.measured));
     const push2 = done.acceptedMoves?.find((m) => m.descriptor === "forward");
+    for (const m of done.acceptedMoves ?? [])
+      t.diagnostic(`${m.direction} ${m.descriptor}: ${m.reason} | ${JSON.stringify(m.measured)}`);
     assert.ok(
       push2?.measured && push2.measured.after < push2.measured.before,
       JSON.stringify(push2?.measured),
