@@ -578,8 +578,9 @@ export async function masterProgramme(
   }
   if (p.limitingDb > maxLimiting) await refuse(p);
 
+  // A pass above the target is turned down onto it (≤ 0 dB).
   let trimDb = p.lufs > s.targetLufs ? s.targetLufs - p.lufs : 0;
-  let after = await programme.trimAndAnalyze(trimDb < 0 ? trimDb : 0);
+  let after = await programme.trimAndAnalyze(trimDb);
   if (after.truePeakDbtp > s.ceilingDbtp) {
     // The limiter's detector and the meter disagreed by more than the margin: turn down the difference.
     const extra = s.ceilingDbtp - after.truePeakDbtp - 0.01;
