@@ -210,13 +210,9 @@ export function integratedLoudness(x: readonly Float32Array[], sampleRate: numbe
  * its own long-term spectrum), unless `withBands`.
  */
 export function analyze(x: readonly Float32Array[], sampleRate: number, withBands = false): AnalysisReport {
-  const a = new Analyzer({
-    sampleRate,
-    channels: x.length,
-    parts: { loudness: true, levels: true, phase: true, truePeak: true, overview: true, spectrum: withBands },
-  });
-  for (let pos = 0; pos < x[0].length; pos += 65536) {
-    const n = Math.min(65536, x[0].length - pos);
+  const a = masteringAnalyzer(sampleRate, x.length, withBands);
+  for (let pos = 0; pos < x[0].length; pos += ANALYSIS_BLOCK) {
+    const n = Math.min(ANALYSIS_BLOCK, x[0].length - pos);
     a.process(
       x.map((c) => c.subarray(pos, pos + n)),
       n,
@@ -225,6 +221,21 @@ export function analyze(x: readonly Float32Array[], sampleRate: number, withBand
   return a.finish();
 }
 
+/**
+ * The analyzer `analyze` runs, for a host feeding a programme block by block: fed in blocks of 65536 frames
+ * from the start, it reads exactly what `analyze` reads.
+ */
+export function masteringAnalyzer(sampleRate: number, channels: number, withBands = false): Analyzer {
+  return new Analyzer({
+    sampleRate,
+    channels,
+    parts: { loudness: true, levels: true, phase: true, truePeak: true, overview: true, spectrum: withBands },
+  });
+}
+
+/** Block length `analyze` feeds the analyzer, frames. */
+export const ANALYSIS_BLOCK = 65536;
+
 /** Peak gain reduction per 100 ms: drive·input peak over output peak in each window (aligned), dB. */
 function gainReductionSeries(
   pre: readonly Float32Array[],
@@ -232,27 +243,73 @@ function gainReductionSeries(
   out: readonly Float32Array[],
   sampleRate: number,
 ): Float32Array {
-  const step = Math.round(sampleRate / 10);
-  const frames = pre[0].length;
-  const n = Math.ceil(frames / step);
-  const gr = new Float32Array(n);
-  for (let w = 0; w < n; w++) {
-    let pin = 0;
-    let pout = 0;
-    const end = Math.min(frames, (w + 1) * step);
-    for (const [c, x] of pre.entries()) {
-      const y = out[c];
-      for (let i = w * step; i < end; i++) {
-        const a = Math.abs(x[i]);
-        if (a > pin) pin = a;
-        const b = Math.abs(y[i]);
-        if (b > pout) pout = b;
-      }
-    }
-    pin *= driveLin;
-    gr[w] = pin > 1e-5 && pout > 0 ? Math.max(0, 20 * Math.log10(pin / pout)) : 0;
+  const m = new GainReductionMeter(sampleRate, pre[0].length, driveLin);
+  m.process(pre, out, pre[0].length);
+  return m.result();
+}
+
+/**
+ * The limiter's peak gain reduction per 100 ms, fed the pre-limiter programme and the master block by block
+ * (aligned): drive × input peak over output peak in each window, dB (≥ 0).
+ */
+export class GainReductionMeter {
+  private readonly step: number;
+  private readonly gr: Float32Array;
+  private pos = 0;
+  private pin = 0;
+  private pout = 0;
+
+  /**
+   * @param sampleRate Hz.
+   * @param frames programme length, frames.
+   * @param driveLin the drive into the limiter, linear gain.
+   */
+  constructor(
+    sampleRate: number,
+    private readonly frames: number,
+    private readonly driveLin: number,
+  ) {
+    this.step = Math.round(sampleRate / 10);
+    this.gr = new Float32Array(Math.ceil(frames / this.step));
   }
-  return gr;
+
+  /** Adds the next `n` frames of the pre-limiter programme and of the master. */
+  process(pre: readonly Float32Array[], out: readonly Float32Array[], n: number): void {
+    let i = 0;
+    while (i < n) {
+      const w = Math.floor(this.pos / this.step);
+      const k = Math.min(n - i, (w + 1) * this.step - this.pos);
+      let pin = this.pin;
+      let pout = this.pout;
+      for (const [c, x] of pre.entries()) {
+        const y = out[c];
+        for (let j = i; j < i + k; j++) {
+          const a = Math.abs(x[j]);
+          if (a > pin) pin = a;
+          const b = Math.abs(y[j]);
+          if (b > pout) pout = b;
+        }
+      }
+      this.pin = pin;
+      this.pout = pout;
+      i += k;
+      this.pos += k;
+      if (this.pos % this.step === 0 || this.pos === this.frames) this.close(w);
+    }
+  }
+
+  /** The series, one value per 100 ms. */
+  result(): Float32Array {
+    return this.gr;
+  }
+
+  private close(w: number): void {
+    const pin = this.pin * this.driveLin;
+    const pout = this.pout;
+    this.gr[w] = pin > 1e-5 && pout > 0 ? Math.max(0, 20 * Math.log10(pin / pout)) : 0;
+    this.pin = 0;
+    this.pout = 0;
+  }
 }
 
 /** The 95th percentile of the non-zero-level windows' gain reduction, dB. */
@@ -369,12 +426,15 @@ export const serialLimiter: LimiterRunner = {
   },
 };
 
-function checkSettings(s: MasterSettings, frames: number): void {
+function checkLength(s: MasterSettings, frames: number): void {
   if (frames < s.sampleRate * 0.5) {
     throw new RangeError(
       `master: input is ${(frames / s.sampleRate).toFixed(2)} s long; at least 0.5 s is needed to measure loudness`,
     );
   }
+}
+
+function checkSettings(s: MasterSettings): void {
   const num = (name: string, v: unknown, lo: number, hi: number) => {
     if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) {
       throw new RangeError(`master ${name}: must be between ${lo} and ${hi}, got ${String(v)}`);
@@ -495,8 +555,11 @@ export async function masterProgramme(
   programme: MasteringProgramme,
   s: MasterSettings,
 ): Promise<MasterMeasurements> {
-  checkSettings(s, programme.frames);
+  // A programme on disk knows its length once it has been read.
+  if (programme.frames > 0) checkLength(s, programme.frames);
+  checkSettings(s);
   const before = await programme.analyzeInput();
+  checkLength(s, programme.frames);
   if (!Number.isFinite(before.integratedLufs)) {
     throw new RangeError("master: the input is silent (below the −70 LUFS gate); there is nothing to master");
   }
