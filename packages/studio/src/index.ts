@@ -5,6 +5,7 @@
  * StudioError (with an HTTP status) on refusal.
  */
 export * from "./accounts/accounts.ts";
+export * from "./accounts/login-limit.ts";
 export * from "./audit/audit.ts";
 export * from "./blobs/blob-store.ts";
 export * from "./blobs/peaks.ts";
