@@ -23,6 +23,20 @@ export interface SessionsTable {
   created_at: Stamp;
   expires_at: Stamp;
 }
+/** Failed sign-ins per e-mail (the per-account limit). */
+export interface LoginFailuresTable {
+  email: string;
+  failures: number;
+  last_attempt_at: Stamp;
+  locked_until: NullableStamp;
+}
+/** Devices an account has signed in from: the sha256 of the device cookie. */
+export interface KnownDevicesTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Stamp;
+  last_seen_at: Stamp;
+}
 export interface WorkspacesTable {
   id: string;
   name: string;
@@ -286,6 +300,8 @@ export interface VersionReportsTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  known_devices: KnownDevicesTable;
   workspaces: WorkspacesTable;
   workspace_members: WorkspaceMembersTable;
   projects: ProjectsTable;
