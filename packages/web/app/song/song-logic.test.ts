@@ -46,7 +46,9 @@ describe("the comment draft on the waveform", () => {
     assert.deepEqual(pickOnWaveform({ at: 2.4, end: null }, 1.5, true), { at: 1.5, end: 2.4 });
     assert.deepEqual(pickOnWaveform({ at: 2, end: null }, 2, true), { at: 2, end: null });
   });
-  it("a shift-click with no draft starts one", () => {
+  it("a shift-click with no draft open makes a range from the playhead (where the last click put it)", () => {
+    assert.deepEqual(pickOnWaveform(null, 2.4, true, 1.5), { at: 1.5, end: 2.4 });
+    assert.deepEqual(pickOnWaveform(null, 2, true, 2), { at: 2, end: null });
     assert.deepEqual(pickOnWaveform(null, 2, true), { at: 2, end: null });
   });
   it("stores times to the hundredth of a second", () => {
