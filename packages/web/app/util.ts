@@ -75,3 +75,16 @@ export function useNotice(): Notice {
     clearError: () => setError(null),
   };
 }
+
+/**
+ * A moment as the studio shows it everywhere: in the reader's language, 24-hour clock ("7 Dec 2026, 14:05"
+ * in en-GB, "Dec 7, 2026, 14:05" in en-US). @param timeZone an IANA zone (default: the browser's).
+ */
+export function when(at: string | Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    hourCycle: "h23",
+    ...(timeZone ? { timeZone } : {}),
+  }).format(typeof at === "string" ? new Date(at) : at);
+}
