@@ -62,6 +62,8 @@ export interface Notice {
   fail(err: unknown): void;
   /** Clears the error (before an action). */
   clearError(): void;
+  /** Clears what was said (an action that says nothing has started). */
+  clearNote(): void;
 }
 
 export function useNotice(): Notice {
@@ -73,6 +75,7 @@ export function useNotice(): Notice {
     say: (n) => setNote(n),
     fail: (e) => setError(messageOf(e)),
     clearError: () => setError(null),
+    clearNote: () => setNote(null),
   };
 }
 
