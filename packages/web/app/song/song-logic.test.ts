@@ -26,6 +26,13 @@ describe("which versions the song page shows", () => {
     assert.equal(currentVersion(sorted, "gone")?.id, "b");
     assert.equal(currentVersion([silent], null), null);
   });
+  it("stays on the mix when a master is made from it (the mix's comments stay in view)", () => {
+    const master = v({ id: "m", kind: "master", number: 1, createdAt: "2025-03-04T10:00:00Z" });
+    const withMaster = newestFirst([older, newer, master]);
+    assert.equal(currentVersion(withMaster, null)?.id, "b");
+    assert.equal(currentVersion(withMaster, "m")?.id, "m");
+    assert.equal(currentVersion([master], null)?.id, "m");
+  });
   it("compares with the picked other version, never with itself", () => {
     assert.equal(compareVersion(sorted, "a", newer)?.id, "a");
     assert.equal(compareVersion(sorted, "b", newer), null);
