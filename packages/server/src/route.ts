@@ -207,7 +207,10 @@ export class Routes {
           studio,
           options,
         });
-        if (reply.sent) return reply;
+        // A file answer was sent through `reply` (awaiting the reply waits for its end). When the listener
+        // hung up half-way, the reply is neither ended nor sendable: there is nothing more to answer.
+        if (reply.sent || isFileResponse(spec.response) || reply.raw.headersSent || reply.raw.destroyed)
+          return reply;
         if (spec.status && reply.statusCode === 200) reply.code(spec.status);
         const body = out ?? { ok: true };
         const wrong = check && responseMismatch(check, body);

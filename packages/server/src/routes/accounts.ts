@@ -1,7 +1,7 @@
 /** Accounts and sessions: sign up, sign in (cookie or bearer token), sign out, who am I. */
 import * as S from "@controlroom/studio";
 import { z } from "zod";
-import { OK, Ok, SignedIn, User } from "../responses.ts";
+import { OK, Ok, Session, SignedIn, User } from "../responses.ts";
 import { DEVICE_COOKIE, type RouteOptions, route, SESSION_COOKIE, tokenOf } from "../route.ts";
 
 const LoginBody = S.LoginInput.extend({
@@ -66,6 +66,23 @@ export const accountRoutes = [
       await S.logout(studio, tokenOf(req) as string);
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
       return OK;
+    },
+  }),
+  route("GET /api/auth/session", {
+    summary:
+      "Who is signed in, if anyone: {user} or {user: null} (never 401, so a page asking on load logs no failed request)",
+    tag: "accounts",
+    auth: false,
+    response: Session,
+    handler: async ({ studio, req }) => {
+      const token = tokenOf(req);
+      if (!token) return { user: null };
+      try {
+        return { user: (await S.authenticate(studio, token)).user };
+      } catch (e) {
+        if (e instanceof S.StudioError && e.status === 401) return { user: null };
+        throw e;
+      }
     },
   }),
   route("GET /api/me", {
