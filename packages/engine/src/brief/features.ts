@@ -96,6 +96,17 @@ export interface PowerSpectrum {
 }
 
 const FFT_SIZE = 8192;
+
+let tables: { fft: FFT; win: Float64Array } | null = null;
+/** The transform and Hann window, made once. */
+function analysisTables(): { fft: FFT; win: Float64Array } {
+  if (!tables) {
+    const win = new Float64Array(FFT_SIZE);
+    for (let i = 0; i < FFT_SIZE; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / FFT_SIZE);
+    tables = { fft: new FFT(FFT_SIZE), win };
+  }
+  return tables;
+}
 /** Frames quieter than this mean square (≈ −70 dBFS) are skipped. */
 const SILENT_POWER = 1e-7;
 
@@ -103,9 +114,7 @@ const SILENT_POWER = 1e-7;
 export function powerSpectrum(channels: readonly Float32Array[], sampleRate: number): PowerSpectrum {
   const n = FFT_SIZE;
   const half = n / 2 + 1;
-  const fft = new FFT(n);
-  const win = new Float64Array(n);
-  for (let i = 0; i < n; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+  const { fft, win } = analysisTables();
   const mid = new Float64Array(half);
   const side = new Float64Array(half);
   const cross = new Float64Array(half);
@@ -115,11 +124,10 @@ export function powerSpectrum(channels: readonly Float32Array[], sampleRate: num
   const len = channels[0]?.length ?? 0;
   const lr = new Float64Array(n);
   const li = new Float64Array(n);
-  const rr = new Float64Array(n);
-  const ri = new Float64Array(n);
   let count = 0;
-  const hop = n / 2;
-  for (let start = 0; start + n <= len; start += hop) {
+  // Frames without overlap (a long-term average over hundreds of frames needs none); a stereo pair goes
+  // through one complex transform (L + iR) and is separated by symmetry.
+  for (let start = 0; start + n <= len; start += n) {
     let ms = 0;
     for (let i = 0; i < n; i++) {
       let v = 0;
@@ -130,24 +138,29 @@ export function powerSpectrum(channels: readonly Float32Array[], sampleRate: num
     const msSide = stereo ? sideMs(channels, start, n) : 0;
     if ((ms + msSide) / n < SILENT_POWER) continue;
     if (stereo) {
+      const l = channels[0];
+      const r = channels[1];
       for (let i = 0; i < n; i++) {
-        lr[i] = channels[0][start + i] * win[i];
-        rr[i] = channels[1][start + i] * win[i];
-        li[i] = 0;
-        ri[i] = 0;
+        lr[i] = l[start + i] * win[i];
+        li[i] = r[start + i] * win[i];
       }
       fft.forward(lr, li);
-      fft.forward(rr, ri);
       for (let k = 0; k < half; k++) {
-        const mr = (lr[k] + rr[k]) / 2;
-        const mi = (li[k] + ri[k]) / 2;
-        const sr = (lr[k] - rr[k]) / 2;
-        const si = (li[k] - ri[k]) / 2;
+        const j = (n - k) % n;
+        // L = (X[k] + conj X[n-k]) / 2, R = (X[k] - conj X[n-k]) / 2i.
+        const lRe = (lr[k] + lr[j]) / 2;
+        const lIm = (li[k] - li[j]) / 2;
+        const rRe = (li[k] + li[j]) / 2;
+        const rIm = (lr[j] - lr[k]) / 2;
+        const mr = (lRe + rRe) / 2;
+        const mi = (lIm + rIm) / 2;
+        const sr = (lRe - rRe) / 2;
+        const si = (lIm - rIm) / 2;
         mid[k] += mr * mr + mi * mi;
         side[k] += sr * sr + si * si;
-        cross[k] += lr[k] * rr[k] + li[k] * ri[k];
-        left[k] += lr[k] * lr[k] + li[k] * li[k];
-        right[k] += rr[k] * rr[k] + ri[k] * ri[k];
+        cross[k] += lRe * rRe + lIm * rIm;
+        left[k] += lRe * lRe + lIm * lIm;
+        right[k] += rRe * rRe + rIm * rIm;
       }
     } else {
       for (let i = 0; i < n; i++) {
@@ -284,6 +297,11 @@ export function filteredSpectrum(s: PowerSpectrum, gainDb: (freq: number) => num
   const n = s.mid.length;
   const g = new Float64Array(n);
   for (let k = 0; k < n; k++) g[k] = 10 ** (gainDb(Math.max(1, k * s.binHz)) / 10);
+  return powerFiltered(s, g);
+}
+
+/** The spectrum times a power gain per bin (`g[k]` = |H|² at bin k). */
+export function powerFiltered(s: PowerSpectrum, g: Float64Array): PowerSpectrum {
   const mul = (a: Float64Array) => a.map((v, k) => v * g[k]);
   return {
     ...s,

@@ -22,7 +22,15 @@ import {
 } from "./features.ts";
 import { type Descriptor, descriptorByName } from "./lexicon.ts";
 import type { BriefTarget } from "./parse-note.ts";
-import { groupBusId, insertInput, type MoveContext, predictEq, runProcessors, simulate } from "./simulate.ts";
+import {
+  groupBusId,
+  insertInput,
+  type MoveContext,
+  predictEq,
+  runProcessors,
+  simulate,
+  withFader,
+} from "./simulate.ts";
 
 export { groupBusId };
 
@@ -87,7 +95,7 @@ function solve(f: (x: number) => number, want: number, hi: number): number {
   if ((want > 0 && reach <= want) || (want < 0 && reach >= want)) return hi;
   let a = 0;
   let b = hi;
-  for (let k = 0; k < 30; k++) {
+  for (let k = 0; k < 16; k++) {
     const m = (a + b) / 2;
     const v = f(m);
     if ((want > 0 && v < want) || (want < 0 && v > want)) a = m;
@@ -692,9 +700,10 @@ export function decideMoveWithResult(
   if (!LEVEL_MOVES.has(descriptor) && plan.inserts.length) {
     const drift = sim.features.loudnessLufs - ctx.measurement.features.loudnessLufs;
     if (Math.abs(drift) >= 0.3) {
+      const before = plan.faderDb;
       plan.faderDb = round1(plan.faderDb - drift);
       plan.why += `, level kept (fader ${fmt(plan.faderDb)})`;
-      sim = run();
+      sim = withFader(ctx, sim, plan.faderDb - before);
     }
   }
   const changes = planChanges(ctx, plan);
