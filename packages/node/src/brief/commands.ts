@@ -15,8 +15,8 @@ import {
   type Move,
   type NotUnderstood,
   type Proposal,
-  REFERENCE_DESCRIPTOR,
   parseNote,
+  REFERENCE_DESCRIPTOR,
 } from "@controlroom/engine/brief/index.ts";
 import { ParamError } from "@controlroom/engine/core/params.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
