@@ -772,7 +772,9 @@ function planChanges(ctx: MoveContext, plan: Plan): SessionChange[] {
   const t = ctx.target;
   if (plan.inserts.length) {
     let strip = targetStrip(ctx.session, t);
-    if (!strip && t.kind === "group") {
+    if (t.kind === "group") {
+      // Every move on a group carries the bus it needs (applying it twice is harmless), so moves can be
+      // accepted or dropped one by one.
       const id = groupBusId(ctx.session, t);
       if (ctx.session.tracks.some((x) => x.id === id))
         throw new BriefChangeError(`a track is called "${id}": cannot make the ${t.name} bus`);
@@ -781,10 +783,10 @@ function planChanges(ctx: MoveContext, plan: Plan): SessionChange[] {
         bus: { id, name: `${t.name[0].toUpperCase()}${t.name.slice(1)}`, kind: "group", inserts: [] },
       });
       for (const m of t.trackIds) {
-        const tr = ctx.session.tracks.find((x) => x.id === m)!;
+        const tr = ctx.measuredSession.tracks.find((x) => x.id === m)!;
         changes.push({ op: "set-output", strip: { kind: "track", id: m }, from: tr.output, to: id });
       }
-      strip = { inserts: [], ref: { kind: "bus", id } };
+      strip ??= { inserts: [], ref: { kind: "bus", id } };
     }
     if (!strip) throw new BriefChangeError(`no strip for ${t.name}`);
     plan.inserts.forEach((p, k) => {
