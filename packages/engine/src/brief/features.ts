@@ -9,21 +9,24 @@ import { LoudnessMeter } from "../analysis/loudness.ts";
 import { biquadResponse } from "../core/biquad.ts";
 import { FFT } from "../core/fft.ts";
 
-/** The features, each in dB (or dB/octave for the tilt). */
+/**
+ * The features, each in dB (dB/octave for the tilt, LUFS for loudness, −1 … 1 for correlation). A band feature
+ * ("air (10-20 kHz)") is the band's energy against the rest of 20 Hz-20 kHz, of the mid signal.
+ */
 export const FEATURES = {
-  subDb: "sub share (20-60 Hz)",
-  boomDb: "boom share (60-150 Hz)",
-  bodyDb: "body share (120-350 Hz)",
+  subDb: "sub (20-60 Hz)",
+  boomDb: "boom (60-150 Hz)",
+  bodyDb: "body (120-350 Hz)",
   mudDb: "low-mid build-up (200-500 Hz)",
-  boxDb: "box share (350-800 Hz)",
-  honkDb: "honk share (700-1400 Hz)",
-  nasalDb: "nasal share (1-2 kHz)",
-  presenceDb: "presence share (2-5 kHz)",
-  harshDb: "harshness share (2.5-6 kHz)",
-  crispDb: "definition share (5-9 kHz)",
-  sibilanceDb: "sibilance share (5-10 kHz)",
-  airDb: "air share (10-20 kHz)",
-  lowDb: "low-end share (20-250 Hz)",
+  boxDb: "box (350-800 Hz)",
+  honkDb: "honk (700-1400 Hz)",
+  nasalDb: "nasal (1-2 kHz)",
+  presenceDb: "presence (2-5 kHz)",
+  harshDb: "harshness (2.5-6 kHz)",
+  crispDb: "definition (5-9 kHz)",
+  sibilanceDb: "sibilance (5-10 kHz)",
+  airDb: "air (10-20 kHz)",
+  lowDb: "low-end (20-250 Hz)",
   lowMidPresenceDb: "low-mid/presence balance",
   tiltDbPerOct: "spectral tilt",
   crestDb: "crest factor",

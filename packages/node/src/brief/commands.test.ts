@@ -168,7 +168,7 @@ describe("controlroom brief on song1", { skip: !existsSync(SONG) && "corpus miss
     ]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^bass: more tight$/m);
-    assert.match(r.out, /boom share .* → /);
+    assert.match(r.out, /boom \(60-150 Hz\) .* → /);
     assert.match(r.out, /didn't understand 'crunchy' — did you mean 'dirty' or 'crisp'\?/);
   });
 
