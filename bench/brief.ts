@@ -55,8 +55,11 @@ try {
       const t0 = performance.now();
       const r = await renderSpan(session, dir, { section: "chorus" });
       const t1 = performance.now();
+      const cpu0 = process.cpuUsage();
       const p = proposeMoves(session, note, r.audioOf);
+      const cpu = process.cpuUsage(cpu0);
       const t2 = performance.now();
+      t.proposeCpu.push((cpu.user + cpu.system) / 1000);
       const changed = applyProposal(session, p);
       await renderSessionToFiles(changed, dir, join(dir, "section.wav"), {
         start: r.span.start,

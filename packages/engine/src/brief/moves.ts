@@ -256,7 +256,7 @@ const PLANNERS: Record<string, Planner> = {
       { kind: "peak", freq: 4500, gainDb: round1(-g * (1 - boostShare)), q: 0.8 },
     ]);
     p.inserts = [eq(bands)];
-    p.why = `200-500 Hz at ${fmt(heavy)} of the total, so ${Math.round(boostShare * 100)} % of it from the low shelf`;
+    p.why = `200-500 Hz at ${fmt(heavy)} against the rest, so ${Math.round(boostShare * 100)} % of it from the low shelf`;
     return p;
   },
   bright: (ctx, d, want) => {
