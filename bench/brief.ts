@@ -47,6 +47,7 @@ try {
     const t = {
       measure: [] as number[],
       propose: [] as number[],
+      proposeCpu: [] as number[],
       render: [] as number[],
       check: [] as number[],
     };
