@@ -305,7 +305,11 @@ export function filteredSpectrum(s: PowerSpectrum, gainDb: (freq: number) => num
 
 /** The spectrum times a power gain per bin (`g[k]` = |H|² at bin k). */
 export function powerFiltered(s: PowerSpectrum, g: Float64Array): PowerSpectrum {
-  const mul = (a: Float64Array) => a.map((v, k) => v * g[k]);
+  const mul = (a: Float64Array) => {
+    const y = new Float64Array(a.length);
+    for (let k = 0; k < a.length; k++) y[k] = a[k] * g[k];
+    return y;
+  };
   return {
     ...s,
     mid: mul(s.mid),

@@ -143,7 +143,7 @@ export function simulate(
       out[1][i] = y[0][i] * g.r;
     }
   } else {
-    out = [y[0].map((v) => v * g.l), y[1].map((v) => v * g.r)];
+    out = [scaled(y[0], g.l), scaled(y[1], g.r)];
   }
   let mix: Float32Array[];
   if (ctx.target.kind === "mix") mix = out;
@@ -169,7 +169,7 @@ export function withFader(
   deltaDb: number,
 ): ReturnType<typeof simulate> {
   const g = 10 ** (deltaDb / 20);
-  const audio = sim.audio.map((c) => c.map((v) => v * g));
+  const audio = sim.audio.map((c) => scaled(c, g));
   const mix =
     ctx.target.kind === "mix"
       ? audio
@@ -226,4 +226,11 @@ export function predictEq(ctx: MoveContext, bands: readonly EqBand[], faderDb = 
 /** The bus a group's inserts go on: `<role>-bus`, made by the first move that needs it. */
 export function groupBusId(_session: Session, target: BriefTarget): string {
   return `${target.id}-bus`;
+}
+
+/** A copy of `x` times `g`. */
+function scaled(x: Float32Array, g: number): Float32Array {
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = x[i] * g;
+  return y;
 }
