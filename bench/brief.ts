@@ -37,48 +37,52 @@ try {
     "note → proposal (measure: render 8 s of the chorus with stems; propose: decide the moves), then the",
   );
   console.log(
-    `changed section rendered to a WAV and every prediction checked; median of ${RUNS} runs in one process\n`,
+    `changed section rendered to a WAV and every prediction checked; median of ${RUNS} runs in one process.`,
   );
   console.log(
-    "| note | moves | measure | propose | note → proposal | render section | check | note → rendered, checked |",
+    "Each cell: wall / CPU of the whole process (all threads). On a shared machine wall time waits for",
+  );
+  console.log("the CPU; CPU time is what the work costs.\n");
+  console.log(
+    "| note | moves | measure (render 8 s) | propose | **note → proposal** | render section | check | note → rendered, checked |",
   );
   console.log("|---|---|---|---|---|---|---|---|");
   for (const note of NOTES) {
-    const t = {
-      measure: [] as number[],
-      propose: [] as number[],
-      proposeCpu: [] as number[],
-      render: [] as number[],
-      check: [] as number[],
-    };
+    const stages = ["measure", "propose", "render", "check"] as const;
+    const wall: Record<string, number[]> = { measure: [], propose: [], render: [], check: [] };
+    const cpu: Record<string, number[]> = { measure: [], propose: [], render: [], check: [] };
     let moves = 0;
     for (let k = 0; k < RUNS; k++) {
-      const t0 = performance.now();
+      let t = performance.now();
+      let c = process.cpuUsage();
+      const lap = (stage: (typeof stages)[number]) => {
+        const now = performance.now();
+        const used = process.cpuUsage(c);
+        wall[stage].push(now - t);
+        cpu[stage].push((used.user + used.system) / 1000);
+        t = now;
+        c = process.cpuUsage();
+      };
       const r = await renderSpan(session, dir, { section: "chorus" });
-      const t1 = performance.now();
-      const cpu0 = process.cpuUsage();
+      lap("measure");
       const p = proposeMoves(session, note, r.audioOf);
-      const cpu = process.cpuUsage(cpu0);
-      const t2 = performance.now();
-      t.proposeCpu.push((cpu.user + cpu.system) / 1000);
+      lap("propose");
       const changed = applyProposal(session, p);
       await renderSessionToFiles(changed, dir, join(dir, "section.wav"), {
         start: r.span.start,
         end: r.span.end,
         verifyHashes: false,
       });
-      const t3 = performance.now();
+      lap("render");
       await measureMoves(changed, dir, r.span, p.moves);
-      const t4 = performance.now();
-      t.measure.push(t1 - t0);
-      t.propose.push(t2 - t1);
-      t.render.push(t3 - t2);
-      t.check.push(t4 - t3);
+      lap("check");
       moves = p.moves.length;
     }
-    const [a, b, c, d] = [median(t.measure), median(t.propose), median(t.render), median(t.check)];
+    const w = Object.fromEntries(stages.map((st) => [st, median(wall[st])]));
+    const u = Object.fromEntries(stages.map((st) => [st, median(cpu[st])]));
+    const cell = (a: number, b: number) => `${ms(a)} / ${ms(b)}`;
     console.log(
-      `| ${note} | ${moves} | ${ms(a)} | ${ms(b)} | **${ms(a + b)}** | ${ms(c)} | ${ms(d)} | ${ms(a + b + c + d)} |`,
+      `| ${note} | ${moves} | ${cell(w.measure, u.measure)} | ${cell(w.propose, u.propose)} | **${cell(w.measure + w.propose, u.measure + u.propose)}** | ${cell(w.render, u.render)} | ${cell(w.check, u.check)} | ${cell(w.measure + w.propose + w.render + w.check, u.measure + u.propose + u.render + u.check)} |`,
     );
   }
   const run = timed(process.execPath, [
