@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyProposal, proposeMoves } from "@controlroom/engine/brief/index.ts";
-import { measureMoves } from "../packages/node/src/brief/brief-session.ts";
+import { measureMoves, spanRenderThreads } from "../packages/node/src/brief/brief-session.ts";
 import { renderSpan } from "../packages/node/src/brief/measure-session.ts";
 import { renderSessionToFiles } from "../packages/node/src/render/render-session.ts";
 import { sessionFromStems } from "../packages/node/src/session/from-stems.ts";
@@ -72,6 +72,7 @@ try {
         start: r.span.start,
         end: r.span.end,
         verifyHashes: false,
+        threads: spanRenderThreads(r.span),
       });
       lap("render");
       await measureMoves(changed, dir, r.span, p.moves);

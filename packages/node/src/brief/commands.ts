@@ -24,7 +24,13 @@ import { type Command, InvalidArgumentError } from "commander";
 import { AudioFileError } from "../files/types.ts";
 import { renderSessionToFiles } from "../render/render-session.ts";
 import { loadSessionFile, saveSessionFile } from "../session/session-file.ts";
-import { briefSession, measureMoves, readReference, rebaseAudioPaths } from "./brief-session.ts";
+import {
+  briefSession,
+  measureMoves,
+  readReference,
+  rebaseAudioPaths,
+  spanRenderThreads,
+} from "./brief-session.ts";
 
 interface BriefCliOptions {
   output: string;
@@ -199,6 +205,7 @@ async function runBrief(sessionPath: string, note: string, opts: BriefCliOptions
       end: result.span.end,
       stems: opts.stems,
       verifyHashes: false,
+      threads: spanRenderThreads(result.span),
     });
     await measureMoves(changed, dir, result.span, proposal.moves, reference);
   }
