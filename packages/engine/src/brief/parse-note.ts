@@ -606,6 +606,16 @@ function suggest(
   return out;
 }
 
+/** "didn't understand 'crunchy' — did you mean 'dirty' or 'crisp'?" */
+export function describeNotUnderstood(u: NotUnderstood): string {
+  const s = u.suggestions.map((x) => `'${x}'`);
+  const mean =
+    s.length === 0 ? "" : s.length === 1 ? s[0] : `${s.slice(0, -1).join(", ")} or ${s[s.length - 1]}`;
+  if (u.kind === "target")
+    return `no track, bus or part called '${u.word}' in this session${mean ? ` (there is ${mean})` : ""}`;
+  return `didn't understand '${u.word}'${mean ? ` — did you mean ${mean}?` : ""}`;
+}
+
 /** Levenshtein distance. */
 export function editDistance(a: string, b: string): number {
   const m = a.length;
