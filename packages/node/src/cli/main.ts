@@ -24,6 +24,7 @@ export const FAMILIES: CommandFamily[] = [
   [["qc"], async () => (await import("../qc/commands.ts")).registerQc],
   [["deliver"], async () => (await import("../delivery/commands.ts")).registerDeliver],
   [["demo"], async () => (await import("./commands/demo.ts")).registerDemo],
+  [["brief"], async () => (await import("../brief/commands.ts")).registerBrief],
 ];
 
 /**
