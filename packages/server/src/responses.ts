@@ -30,6 +30,9 @@ export const OK: Ok = { ok: true };
 export const User = shape("User", z.object({ id, email: z.string(), name: z.string() }));
 export type User = z.output<typeof User>;
 
+/** The session as the app reads it on load: the signed-in user, or null. */
+export const Session = shape("Session", z.object({ user: User.nullable() }));
+
 /** Signed in: the user, when the session ends, and (for `kind: "token"`) the bearer token, shown once. */
 export const SignedIn = shape(
   "SignedIn",

@@ -116,6 +116,8 @@ export const api = {
   login: (b: In<typeof S.LoginInput>) => call("POST /api/auth/login", {}, b),
   logout: () => call("POST /api/auth/logout", {}),
   me: () => call("GET /api/me", {}),
+  /** Who is signed in, or null (no 401: the first load of a signed-out browser logs no error). */
+  session: () => call("GET /api/auth/session", {}),
 
   workspaces: () => call("GET /api/workspaces", {}),
   createWorkspace: (name: string) => call("POST /api/workspaces", {}, { name }),

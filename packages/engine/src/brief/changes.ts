@@ -130,7 +130,7 @@ export function describeChange(c: SessionChange): string {
     case "add-bus":
       return `add ${c.bus.kind} bus "${c.bus.id}"${c.bus.inserts.length ? ` with ${c.bus.inserts.map((p) => p.type).join(", ")}` : ""}`;
     case "set-output":
-      return `route ${at(c.strip)} to ${c.to} (was ${c.from})`;
+      return `route ${at(c.strip)} to ${c.to}${c.from !== c.to ? ` (was ${c.from})` : ""}`;
     case "add-insert":
       return `${at(c.strip)}: insert ${describeProcessor(c.processor)}`;
     case "set-param":

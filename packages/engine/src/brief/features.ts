@@ -9,21 +9,24 @@ import { LoudnessMeter } from "../analysis/loudness.ts";
 import { biquadResponse } from "../core/biquad.ts";
 import { FFT } from "../core/fft.ts";
 
-/** The features, each in dB (or dB/octave for the tilt). */
+/**
+ * The features, each in dB (dB/octave for the tilt, LUFS for loudness, −1 … 1 for correlation). A band feature
+ * ("air (10-20 kHz)") is the band's energy against the rest of 20 Hz-20 kHz, of the mid signal.
+ */
 export const FEATURES = {
-  subDb: "sub share (20-60 Hz)",
-  boomDb: "boom share (60-150 Hz)",
-  bodyDb: "body share (120-350 Hz)",
+  subDb: "sub (20-60 Hz)",
+  boomDb: "boom (60-150 Hz)",
+  bodyDb: "body (120-350 Hz)",
   mudDb: "low-mid build-up (200-500 Hz)",
-  boxDb: "box share (350-800 Hz)",
-  honkDb: "honk share (700-1400 Hz)",
-  nasalDb: "nasal share (1-2 kHz)",
-  presenceDb: "presence share (2-5 kHz)",
-  harshDb: "harshness share (2.5-6 kHz)",
-  crispDb: "definition share (5-9 kHz)",
-  sibilanceDb: "sibilance share (5-10 kHz)",
-  airDb: "air share (10-20 kHz)",
-  lowDb: "low-end share (20-250 Hz)",
+  boxDb: "box (350-800 Hz)",
+  honkDb: "honk (700-1400 Hz)",
+  nasalDb: "nasal (1-2 kHz)",
+  presenceDb: "presence (2-5 kHz)",
+  harshDb: "harshness (2.5-6 kHz)",
+  crispDb: "definition (5-9 kHz)",
+  sibilanceDb: "sibilance (5-10 kHz)",
+  airDb: "air (10-20 kHz)",
+  lowDb: "low-end (20-250 Hz)",
   lowMidPresenceDb: "low-mid/presence balance",
   tiltDbPerOct: "spectral tilt",
   crestDb: "crest factor",
@@ -96,6 +99,17 @@ export interface PowerSpectrum {
 }
 
 const FFT_SIZE = 8192;
+
+let tables: { fft: FFT; win: Float64Array } | null = null;
+/** The transform and Hann window, made once. */
+function analysisTables(): { fft: FFT; win: Float64Array } {
+  if (!tables) {
+    const win = new Float64Array(FFT_SIZE);
+    for (let i = 0; i < FFT_SIZE; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / FFT_SIZE);
+    tables = { fft: new FFT(FFT_SIZE), win };
+  }
+  return tables;
+}
 /** Frames quieter than this mean square (≈ −70 dBFS) are skipped. */
 const SILENT_POWER = 1e-7;
 
@@ -103,9 +117,7 @@ const SILENT_POWER = 1e-7;
 export function powerSpectrum(channels: readonly Float32Array[], sampleRate: number): PowerSpectrum {
   const n = FFT_SIZE;
   const half = n / 2 + 1;
-  const fft = new FFT(n);
-  const win = new Float64Array(n);
-  for (let i = 0; i < n; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+  const { fft, win } = analysisTables();
   const mid = new Float64Array(half);
   const side = new Float64Array(half);
   const cross = new Float64Array(half);
@@ -115,11 +127,10 @@ export function powerSpectrum(channels: readonly Float32Array[], sampleRate: num
   const len = channels[0]?.length ?? 0;
   const lr = new Float64Array(n);
   const li = new Float64Array(n);
-  const rr = new Float64Array(n);
-  const ri = new Float64Array(n);
   let count = 0;
-  const hop = n / 2;
-  for (let start = 0; start + n <= len; start += hop) {
+  // Frames without overlap (a long-term average over hundreds of frames needs none); a stereo pair goes
+  // through one complex transform (L + iR) and is separated by symmetry.
+  for (let start = 0; start + n <= len; start += n) {
     let ms = 0;
     for (let i = 0; i < n; i++) {
       let v = 0;
@@ -130,24 +141,29 @@ export function powerSpectrum(channels: readonly Float32Array[], sampleRate: num
     const msSide = stereo ? sideMs(channels, start, n) : 0;
     if ((ms + msSide) / n < SILENT_POWER) continue;
     if (stereo) {
+      const l = channels[0];
+      const r = channels[1];
       for (let i = 0; i < n; i++) {
-        lr[i] = channels[0][start + i] * win[i];
-        rr[i] = channels[1][start + i] * win[i];
-        li[i] = 0;
-        ri[i] = 0;
+        lr[i] = l[start + i] * win[i];
+        li[i] = r[start + i] * win[i];
       }
       fft.forward(lr, li);
-      fft.forward(rr, ri);
       for (let k = 0; k < half; k++) {
-        const mr = (lr[k] + rr[k]) / 2;
-        const mi = (li[k] + ri[k]) / 2;
-        const sr = (lr[k] - rr[k]) / 2;
-        const si = (li[k] - ri[k]) / 2;
+        const j = (n - k) % n;
+        // L = (X[k] + conj X[n-k]) / 2, R = (X[k] - conj X[n-k]) / 2i.
+        const lRe = (lr[k] + lr[j]) / 2;
+        const lIm = (li[k] - li[j]) / 2;
+        const rRe = (li[k] + li[j]) / 2;
+        const rIm = (lr[j] - lr[k]) / 2;
+        const mr = (lRe + rRe) / 2;
+        const mi = (lIm + rIm) / 2;
+        const sr = (lRe - rRe) / 2;
+        const si = (lIm - rIm) / 2;
         mid[k] += mr * mr + mi * mi;
         side[k] += sr * sr + si * si;
-        cross[k] += lr[k] * rr[k] + li[k] * ri[k];
-        left[k] += lr[k] * lr[k] + li[k] * li[k];
-        right[k] += rr[k] * rr[k] + ri[k] * ri[k];
+        cross[k] += lRe * rRe + lIm * rIm;
+        left[k] += lRe * lRe + lIm * lIm;
+        right[k] += rRe * rRe + rIm * rIm;
       }
     } else {
       for (let i = 0; i < n; i++) {
@@ -284,7 +300,16 @@ export function filteredSpectrum(s: PowerSpectrum, gainDb: (freq: number) => num
   const n = s.mid.length;
   const g = new Float64Array(n);
   for (let k = 0; k < n; k++) g[k] = 10 ** (gainDb(Math.max(1, k * s.binHz)) / 10);
-  const mul = (a: Float64Array) => a.map((v, k) => v * g[k]);
+  return powerFiltered(s, g);
+}
+
+/** The spectrum times a power gain per bin (`g[k]` = |H|² at bin k). */
+export function powerFiltered(s: PowerSpectrum, g: Float64Array): PowerSpectrum {
+  const mul = (a: Float64Array) => {
+    const y = new Float64Array(a.length);
+    for (let k = 0; k < a.length; k++) y[k] = a[k] * g[k];
+    return y;
+  };
   return {
     ...s,
     mid: mul(s.mid),

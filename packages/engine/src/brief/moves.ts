@@ -22,7 +22,15 @@ import {
 } from "./features.ts";
 import { type Descriptor, descriptorByName } from "./lexicon.ts";
 import type { BriefTarget } from "./parse-note.ts";
-import { groupBusId, insertInput, type MoveContext, predictEq, runProcessors, simulate } from "./simulate.ts";
+import {
+  groupBusId,
+  insertInput,
+  type MoveContext,
+  predictEq,
+  runProcessors,
+  simulate,
+  withFader,
+} from "./simulate.ts";
 
 export { groupBusId };
 
@@ -87,7 +95,7 @@ function solve(f: (x: number) => number, want: number, hi: number): number {
   if ((want > 0 && reach <= want) || (want < 0 && reach >= want)) return hi;
   let a = 0;
   let b = hi;
-  for (let k = 0; k < 30; k++) {
+  for (let k = 0; k < 16; k++) {
     const m = (a + b) / 2;
     const v = f(m);
     if ((want > 0 && v < want) || (want < 0 && v > want)) a = m;
@@ -248,7 +256,7 @@ const PLANNERS: Record<string, Planner> = {
       { kind: "peak", freq: 4500, gainDb: round1(-g * (1 - boostShare)), q: 0.8 },
     ]);
     p.inserts = [eq(bands)];
-    p.why = `200-500 Hz at ${fmt(heavy)} of the total, so ${Math.round(boostShare * 100)} % of it from the low shelf`;
+    p.why = `200-500 Hz at ${fmt(heavy)} against the rest, so ${Math.round(boostShare * 100)} % of it from the low shelf`;
     return p;
   },
   bright: (ctx, d, want) => {
@@ -692,9 +700,10 @@ export function decideMoveWithResult(
   if (!LEVEL_MOVES.has(descriptor) && plan.inserts.length) {
     const drift = sim.features.loudnessLufs - ctx.measurement.features.loudnessLufs;
     if (Math.abs(drift) >= 0.3) {
+      const before = plan.faderDb;
       plan.faderDb = round1(plan.faderDb - drift);
       plan.why += `, level kept (fader ${fmt(plan.faderDb)})`;
-      sim = run();
+      sim = withFader(ctx, sim, plan.faderDb - before);
     }
   }
   const changes = planChanges(ctx, plan);
@@ -763,7 +772,9 @@ function planChanges(ctx: MoveContext, plan: Plan): SessionChange[] {
   const t = ctx.target;
   if (plan.inserts.length) {
     let strip = targetStrip(ctx.session, t);
-    if (!strip && t.kind === "group") {
+    if (t.kind === "group") {
+      // Every move on a group carries the bus it needs (applying it twice is harmless), so moves can be
+      // accepted or dropped one by one.
       const id = groupBusId(ctx.session, t);
       if (ctx.session.tracks.some((x) => x.id === id))
         throw new BriefChangeError(`a track is called "${id}": cannot make the ${t.name} bus`);
@@ -772,10 +783,10 @@ function planChanges(ctx: MoveContext, plan: Plan): SessionChange[] {
         bus: { id, name: `${t.name[0].toUpperCase()}${t.name.slice(1)}`, kind: "group", inserts: [] },
       });
       for (const m of t.trackIds) {
-        const tr = ctx.session.tracks.find((x) => x.id === m)!;
+        const tr = ctx.measuredSession.tracks.find((x) => x.id === m)!;
         changes.push({ op: "set-output", strip: { kind: "track", id: m }, from: tr.output, to: id });
       }
-      strip = { inserts: [], ref: { kind: "bus", id } };
+      strip ??= { inserts: [], ref: { kind: "bus", id } };
     }
     if (!strip) throw new BriefChangeError(`no strip for ${t.name}`);
     plan.inserts.forEach((p, k) => {

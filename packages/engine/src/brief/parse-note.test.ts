@@ -85,6 +85,7 @@ const CASES: [string, string, string?][] = [
   ["turn the vocal up", "vox:more loud"],
   ["bring the keys down a bit", "keys:less loud x0.6"],
   ["vocal up 3 dB", "vox:more loud x1.5"],
+  ["kick 40 dB louder", "kick:more loud x3"],
   ["more vocal", "vox:more loud"],
   ["less bass", "bass:less loud"],
   ["drums and bass tighter", "drums:more tight; bass:more tight"],

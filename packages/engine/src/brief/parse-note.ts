@@ -394,7 +394,7 @@ function buildRequests(items: Item[]): Built {
     out.reqs.push({
       descriptor: name,
       direction,
-      amount: Math.round(a * 100) / 100,
+      amount: clampAmount(a),
       text: [...words, text].join(" "),
     });
     dir = null;
@@ -485,11 +485,18 @@ function hasLaterDescriptor(items: Item[], it: Item): boolean {
 
 function applyTrailing(out: Built, factor: number | null, dbValue: number | null): void {
   const last = out.reqs[out.reqs.length - 1];
-  if (factor !== null) last.amount = Math.round(factor * 100) / 100;
+  if (factor !== null) last.amount = clampAmount(factor);
   if (dbValue !== null) {
     const step = last.descriptor === "loud" ? 2 : 2.5;
-    last.amount = Math.round((dbValue / step) * 100) / 100;
+    last.amount = clampAmount(dbValue / step);
   }
+}
+
+/** Largest amount a note can ask for (×3 a plain step): "20 dB brighter" is not a mix move. */
+export const MAX_AMOUNT = 3;
+
+function clampAmount(a: number): number {
+  return Math.round(Math.max(0.1, Math.min(MAX_AMOUNT, a)) * 100) / 100;
 }
 
 function isComparative(w: string): boolean {
@@ -597,6 +604,16 @@ function suggest(
   const out = [...new Set(scored.map((x) => x.w))].slice(0, 3);
   if (out.length === 0 && kind === "target") return known.targets.slice(0, 8);
   return out;
+}
+
+/** "didn't understand 'crunchy' — did you mean 'dirty' or 'crisp'?" */
+export function describeNotUnderstood(u: NotUnderstood): string {
+  const s = u.suggestions.map((x) => `'${x}'`);
+  const mean =
+    s.length === 0 ? "" : s.length === 1 ? s[0] : `${s.slice(0, -1).join(", ")} or ${s[s.length - 1]}`;
+  if (u.kind === "target")
+    return `no track, bus or part called '${u.word}' in this session${mean ? ` (there is ${mean})` : ""}`;
+  return `didn't understand '${u.word}'${mean ? ` — did you mean ${mean}?` : ""}`;
 }
 
 /** Levenshtein distance. */

@@ -188,6 +188,16 @@ describe("the brief on a synthetic session", () => {
     assert.ok(loud && loud.predicted.after < loud.predicted.before, loud?.reason);
   });
 
+  test("a part silent where it was measured gets no guessed move", () => {
+    const silent = {
+      ...base,
+      audioOf: (id: string) => (id === "vox" ? [new Float32Array(N), new Float32Array(N)] : base.audioOf(id)),
+    };
+    const p = proposeMoves(session, "brighter vocal", silent.audioOf);
+    assert.equal(p.moves[0].changes.length, 0);
+    assert.match(p.moves[0].reason, /silent/);
+  });
+
   test("refuses an empty note and a reference note without a reference", () => {
     assert.throws(() => proposeMoves(session, "  ", base.audioOf), BriefError);
     assert.throws(() => proposeMoves(session, "like that record", base.audioOf), /reference/);

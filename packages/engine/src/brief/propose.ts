@@ -6,7 +6,8 @@
 import type { Session } from "../session/schema.ts";
 import { applyChanges } from "./changes.ts";
 import { loudness, type Measurement, measureFeatures, round2 } from "./features.ts";
-import { decideMoveWithResult, type Move, stripChanges } from "./moves.ts";
+import { descriptorByName } from "./lexicon.ts";
+import { decideMoveWithResult, featureFor, type Move, stripChanges } from "./moves.ts";
 import {
   type BriefTarget,
   mixTarget,
@@ -40,6 +41,9 @@ export interface ProposeOptions {
   /** Share of the difference to the reference to correct, 0 … 1 (default 0.8). */
   share?: number;
 }
+
+/** A target quieter than this over the measured span (LUFS) is treated as silent: no move is guessed. */
+const SILENT_LUFS = -69;
 
 /** Id `renderedAudio` is asked for the whole mix. */
 export const MIX_ID = "master";
@@ -161,6 +165,21 @@ export function proposeMoves(
         working = applyChanges(working, mv.changes);
         moves.push(mv);
       }
+      continue;
+    }
+    if (m.features.loudnessLufs <= SILENT_LUFS && r.target.kind !== "mix") {
+      // Nothing to measure: say so rather than guess.
+      const d = descriptorByName(r.descriptor);
+      const feature = featureFor(d, r.target);
+      moves.push({
+        target: r.target,
+        descriptor: r.descriptor,
+        direction: r.direction,
+        amount: r.amount,
+        changes: [],
+        reason: `${r.target.name} is silent where it was measured: measure a section where it plays`,
+        predicted: { feature, before: m.features[feature], after: m.features[feature] },
+      });
       continue;
     }
     const { move, state } = decideMoveWithResult(ctx, r.descriptor, r.direction, r.amount);

@@ -66,8 +66,11 @@ export function matchReference(
       predicted: { feature: "referenceDistanceDb", before, after },
     });
   }
+  // Dynamics and loudness are compared over the reference's loudest stretch as long as the span measured
+  // here (like with like: a chorus against a chorus, not against the reference's quiet intro).
+  const refLoud = loudestWindow(ref.channels, ref.sampleRate, ctx.audio[0].length / sr);
   // Short-term dynamics.
-  const refDyn = dynamicFeatures(ref.channels, ref.sampleRate);
+  const refDyn = dynamicFeatures(refLoud, ref.sampleRate);
   const dynDiff = f.dynamicsDb - refDyn.dynamicsDb;
   if (dynDiff > CLOSE_ENOUGH_DB) {
     const input = insertInput(ctx);
@@ -123,7 +126,7 @@ export function matchReference(
   }
   // Loudness (the mix only: a stem's level belongs to its arrangement).
   if (ctx.target.kind === "mix") {
-    const refLufs = loudness(ref.channels, ref.sampleRate);
+    const refLufs = loudness(refLoud, ref.sampleRate);
     const diff = refLufs - f.loudnessLufs;
     if (Math.abs(diff) > CLOSE_ENOUGH_DB) {
       const gain = round1(Math.max(-12, Math.min(12, share * diff)));
@@ -137,10 +140,28 @@ export function matchReference(
         ...base,
         descriptor: "reference loudness",
         changes: placeOnStrip(inserts, limit ? 0 : gain),
-        reason: `loudness ${f.loudnessLufs.toFixed(1)} → ${sim.features.loudnessLufs.toFixed(1)} LUFS (reference ${refLufs.toFixed(1)} LUFS): ${limit ? `limiter drive ${gain > 0 ? "+" : ""}${gain} dB, ceiling −1 dBFS (peaks would reach ${peakAfter.toFixed(1)} dBFS)` : `fader ${gain > 0 ? "+" : ""}${gain} dB`}`,
+        reason: `loudness ${f.loudnessLufs.toFixed(1)} → ${sim.features.loudnessLufs.toFixed(1)} LUFS (reference ${refLufs.toFixed(1)} LUFS over its loudest ${(refLoud[0].length / ref.sampleRate).toFixed(0)} s): ${limit ? `limiter drive ${gain > 0 ? "+" : ""}${gain} dB, ceiling −1 dBFS (peaks would reach ${peakAfter.toFixed(1)} dBFS)` : `fader ${gain > 0 ? "+" : ""}${gain} dB`}`,
         predicted: { feature: "loudnessLufs", before: f.loudnessLufs, after: sim.features.loudnessLufs },
       });
     }
   }
   return moves;
+}
+
+/** The loudest `seconds` of planar audio (mean square, 1 s steps), or all of it when shorter. */
+export function loudestWindow(audio: Float32Array[], sampleRate: number, seconds: number): Float32Array[] {
+  const n = audio[0].length;
+  const w = Math.round(seconds * sampleRate);
+  if (n <= w) return audio;
+  let best = 0;
+  let bestE = -1;
+  for (let s = 0; s + w <= n; s += sampleRate) {
+    let e = 0;
+    for (const ch of audio) for (let i = s; i < s + w; i += 4) e += ch[i] * ch[i];
+    if (e > bestE) {
+      bestE = e;
+      best = s;
+    }
+  }
+  return audio.map((c) => c.subarray(best, best + w));
 }

@@ -8,16 +8,18 @@ import type { ProcessorJSON } from "../core/processor.ts";
 import { parseChain } from "../dsp/chain.ts";
 import "../dsp/processors.ts";
 import type { EqBand } from "../dsp/eq/band.ts";
-import { eqResponse } from "../dsp/eq/eq.ts";
+import { bandSections, cascadeResponse } from "../dsp/eq/design.ts";
 import { monoPan, stereoBalance } from "../render/pan.ts";
 import type { Session } from "../session/schema.ts";
 import {
   type Features,
-  filteredSpectrum,
+  loudness,
   loudnessChangeDb,
   type Measurement,
   measureFeatures,
   type PowerSpectrum,
+  powerFiltered,
+  round2,
   spectralFeatures,
 } from "./features.ts";
 import type { BriefTarget } from "./parse-note.ts";
@@ -141,7 +143,7 @@ export function simulate(
       out[1][i] = y[0][i] * g.r;
     }
   } else {
-    out = [y[0].map((v) => v * g.l), y[1].map((v) => v * g.r)];
+    out = [scaled(y[0], g.l), scaled(y[1], g.r)];
   }
   let mix: Float32Array[];
   if (ctx.target.kind === "mix") mix = out;
@@ -157,9 +159,45 @@ export function simulate(
   return { features: measurement.features, measurement, audio: out, mix };
 }
 
+/**
+ * A simulated move with its fader moved `deltaDb` further: a gain after the inserts changes only the level of
+ * the target (and so the mix), not its tone or dynamics, so nothing is run again.
+ */
+export function withFader(
+  ctx: MoveContext,
+  sim: ReturnType<typeof simulate>,
+  deltaDb: number,
+): ReturnType<typeof simulate> {
+  const g = 10 ** (deltaDb / 20);
+  const audio = sim.audio.map((c) => scaled(c, g));
+  const mix =
+    ctx.target.kind === "mix"
+      ? audio
+      : sim.mix.map((c, ch) => {
+          const m = new Float32Array(c.length);
+          const a = sim.audio[ch];
+          for (let i = 0; i < c.length; i++) m[i] = c[i] + (g - 1) * a[i];
+          return m;
+        });
+  const lufs = sim.features.loudnessLufs + deltaDb;
+  const features: Features = {
+    ...sim.features,
+    loudnessLufs: round2(lufs),
+    levelInMixDb: ctx.target.kind === "mix" ? 0 : round2(lufs - loudness(mix, ctx.sampleRate)),
+  };
+  return { features, measurement: { ...sim.measurement, features }, audio, mix };
+}
+
 /** The spectrum after EQ bands (exact for a linear EQ). */
 export function eqSpectrum(s: PowerSpectrum, bands: readonly EqBand[]): PowerSpectrum {
-  return filteredSpectrum(s, (f) => eqResponse(bands, Math.min(f, s.sampleRate * 0.49), s.sampleRate).db);
+  // Sections designed once, then the cascade's |H|² at every bin.
+  const sections = bands.flatMap((b) => bandSections(b, s.sampleRate));
+  const g = new Float64Array(s.mid.length);
+  for (let k = 0; k < g.length; k++) {
+    const f = Math.min(Math.max(1, k * s.binHz), s.sampleRate * 0.49);
+    g[k] = cascadeResponse(sections, f, s.sampleRate).magnitude ** 2;
+  }
+  return powerFiltered(s, g);
 }
 
 /**
@@ -188,4 +226,11 @@ export function predictEq(ctx: MoveContext, bands: readonly EqBand[], faderDb = 
 /** The bus a group's inserts go on: `<role>-bus`, made by the first move that needs it. */
 export function groupBusId(_session: Session, target: BriefTarget): string {
   return `${target.id}-bus`;
+}
+
+/** A copy of `x` times `g`. */
+function scaled(x: Float32Array, g: number): Float32Array {
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = x[i] * g;
+  return y;
 }

@@ -42,6 +42,14 @@ export interface BriefOptions extends Omit<ProposeOptions, "reference"> {
   span?: Span;
 }
 
+/** Spans up to this long render on one thread: starting track workers costs more than they save. */
+const ONE_THREAD_SECONDS = 30;
+
+/** Threads for rendering a span (`renderSessionToFiles`'s `threads`): one for a short section, else the default. */
+export function spanRenderThreads(span: Span): number | undefined {
+  return span.end - span.start <= ONE_THREAD_SECONDS ? 1 : undefined;
+}
+
 /**
  * Reads a reference recording whole.
  * @throws AudioFileError naming the file when it cannot be read or is too long.

@@ -168,7 +168,31 @@ describe("controlroom brief on song1", { skip: !existsSync(SONG) && "corpus miss
     ]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^bass: more tight$/m);
-    assert.match(r.out, /boom share .* → /);
+    assert.match(r.out, /boom \(60-150 Hz\) .* → /);
     assert.match(r.out, /didn't understand 'crunchy' — did you mean 'dirty' or 'crisp'\?/);
+  });
+
+  test("--reference: the mix moves towards the rough mix, measured after the render", () => {
+    const r = brief([
+      join(dir, "s", "session.json"),
+      "like that record",
+      "--reference",
+      resolve(SONG, "../mixes/song1-rough-mix.flac"),
+      "-o",
+      join(dir, "ref.json"),
+      "--json",
+      "--render",
+      join(dir, "ref.wav"),
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    const tone = j.moves.find((m: { descriptor: string }) => m.descriptor === "reference tone");
+    assert.equal(tone.target, "mix");
+    assert.equal(tone.changes[0].strip.kind, "master");
+    assert.ok(tone.measured.after < tone.measured.before - 0.3, JSON.stringify(tone));
+    assert.ok(
+      j.moves.every((m: { measured: { ok: boolean } }) => m.measured.ok),
+      r.out,
+    );
   });
 });

@@ -10,13 +10,13 @@ import {
   applyProposal,
   BriefError,
   describeChange,
+  describeNotUnderstood,
   FEATURES,
   featureUnit,
   type Move,
-  type NotUnderstood,
   type Proposal,
-  REFERENCE_DESCRIPTOR,
   parseNote,
+  REFERENCE_DESCRIPTOR,
 } from "@controlroom/engine/brief/index.ts";
 import { ParamError } from "@controlroom/engine/core/params.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
@@ -24,7 +24,13 @@ import { type Command, InvalidArgumentError } from "commander";
 import { AudioFileError } from "../files/types.ts";
 import { renderSessionToFiles } from "../render/render-session.ts";
 import { loadSessionFile, saveSessionFile } from "../session/session-file.ts";
-import { briefSession, measureMoves, readReference, rebaseAudioPaths } from "./brief-session.ts";
+import {
+  briefSession,
+  measureMoves,
+  readReference,
+  rebaseAudioPaths,
+  spanRenderThreads,
+} from "./brief-session.ts";
 
 interface BriefCliOptions {
   output: string;
@@ -53,16 +59,6 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** "didn't understand 'crunchy' — did you mean 'dirty' or 'crisp'?" */
-export function describeNotUnderstood(u: NotUnderstood): string {
-  const s = u.suggestions.map((x) => `'${x}'`);
-  const mean =
-    s.length === 0 ? "" : s.length === 1 ? s[0] : `${s.slice(0, -1).join(", ")} or ${s[s.length - 1]}`;
-  if (u.kind === "target")
-    return `no track, bus or part called '${u.word}' in this session${mean ? ` (there is ${mean})` : ""}`;
-  return `didn't understand '${u.word}'${mean ? ` — did you mean ${mean}?` : ""}`;
 }
 
 function fmt(v: number, unit: string): string {
@@ -199,6 +195,7 @@ async function runBrief(sessionPath: string, note: string, opts: BriefCliOptions
       end: result.span.end,
       stems: opts.stems,
       verifyHashes: false,
+      threads: spanRenderThreads(result.span),
     });
     await measureMoves(changed, dir, result.span, proposal.moves, reference);
   }

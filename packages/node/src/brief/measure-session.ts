@@ -7,6 +7,7 @@ import { SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { TempoMap } from "@controlroom/engine/session/tempo-map.ts";
+import { audioIdsInRange, decodeCacheSettings, prepareDecodedSources } from "../render/decoded-cache.ts";
 import { FileSourceProvider } from "../render/file-provider.ts";
 import { loadSessionImpulseResponses } from "../render/impulse-responses.ts";
 import { checkAudioFiles } from "../session/audio-check.ts";
@@ -27,6 +28,9 @@ export interface RenderedSpan {
 
 /** Longest span measured by default, seconds: long enough for stable averages, short enough for < 1 s. */
 export const DEFAULT_SPAN_SECONDS = 8;
+
+/** Seconds around the span whose cached sources are looked up (latency compensation reads a little further). */
+const CACHE_MARGIN_SECONDS = 5;
 
 /** Seconds rendered before the span so compressors and reverbs start in their running state. */
 const PRE_ROLL_SECONDS = 1;
@@ -71,6 +75,21 @@ export async function renderSpan(
     const seconds = probe.frames / session.sampleRate;
     await probe.close();
     range = briefSpan(session, seconds, span?.section);
+  }
+  // A brief measures a song again and again (the proposal, the check after the render, the studio's A/B):
+  // compressed sources are decoded into the cache once, and every later span reads them from there.
+  const cache = decodeCacheSettings();
+  if (cache) {
+    const prepared = await prepareDecodedSources(
+      session,
+      baseDir,
+      cache,
+      audioIdsInRange(session, {
+        start: range.start - CACHE_MARGIN_SECONDS,
+        end: range.end + CACHE_MARGIN_SECONDS,
+      }),
+    );
+    provider.setCacheFiles(prepared.files);
   }
   const r = await renderTargets(
     session,

@@ -79,7 +79,10 @@ for (const kind of DATABASES) {
         (e: StudioError) => {
           assert.equal(e.status, 409);
           assert.match(e.message, /session_musician already booked: conflicts with booking "Drums day"/);
-          assert.match(e.message, new RegExp(day.id));
+          // Named as the producer knows it (title and time), not by its id (which travels in the detail).
+          assert.match(e.message, /"Drums day", 2027-03-01 10:00–18:00 Europe\/Berlin$/);
+          assert.doesNotMatch(e.message, new RegExp(day.id));
+          assert.deepEqual(e.detail, { conflictingBookingId: day.id });
           return true;
         },
       );

@@ -23,6 +23,20 @@ export interface SessionsTable {
   created_at: Stamp;
   expires_at: Stamp;
 }
+/** Failed sign-ins per e-mail (the per-account limit). */
+export interface LoginFailuresTable {
+  email: string;
+  failures: number;
+  last_attempt_at: Stamp;
+  locked_until: NullableStamp;
+}
+/** Devices an account has signed in from: the sha256 of the device cookie. */
+export interface KnownDevicesTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Stamp;
+  last_seen_at: Stamp;
+}
 export interface WorkspacesTable {
   id: string;
   name: string;
@@ -174,7 +188,7 @@ export interface CommentsTable {
   resolved_by: string | null;
   version: Counter;
   created_at: Stamp;
-  /** Marked as a sound note (migration 005). */
+  /** Marked as a sound note (migration 006). */
   sound_note: Generated<boolean>;
 }
 export interface RoomsTable {
@@ -284,7 +298,7 @@ export interface VersionReportsTable {
   created_at: Stamp;
 }
 
-/** A sound note's proposal and what became of it (migration 005); `id` is the comment's. */
+/** A sound note's proposal and what became of it (migration 006); `id` is the comment's. */
 export interface SoundNoteProposalsTable {
   id: string;
   song_id: string;
@@ -311,6 +325,8 @@ export interface SoundNoteProposalsTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  known_devices: KnownDevicesTable;
   workspaces: WorkspacesTable;
   workspace_members: WorkspaceMembersTable;
   projects: ProjectsTable;

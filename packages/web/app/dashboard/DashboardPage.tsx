@@ -15,6 +15,12 @@ import { Calendar } from "./Calendar.tsx";
 import { StageBoard } from "./StageBoard.tsx";
 import { Team } from "./Team.tsx";
 
+/** The zone the studio books in: that of its latest booking (null with none). */
+function latestZone(bookings: Wire<Booking>[]): string | null {
+  const live = bookings.filter((b) => b.status !== "cancelled");
+  return live.length ? live[live.length - 1].timeZone : null;
+}
+
 export function DashboardPage({ projectId }: { projectId: string }) {
   const [dash, error, reload] = useLoad(() => api.dashboard(projectId), [projectId]);
   const [songs, , reloadSongs] = useLoad(() => api.songs(projectId), [projectId]);
@@ -90,6 +96,7 @@ export function DashboardPage({ projectId }: { projectId: string }) {
               projectId={projectId}
               rooms={rooms ?? []}
               team={dash.team}
+              defaultTimeZone={latestZone(bookings ?? dash.upcomingBookings)}
               onBooked={() => {
                 reloadBookings();
                 reload();
@@ -125,7 +132,14 @@ export function DashboardPage({ projectId }: { projectId: string }) {
             </ul>
           )}
         </section>
-        <ActivityFeed entries={dash.recent} />
+        <ActivityFeed
+          entries={dash.recent}
+          names={{
+            songs: new Map([...dash.songs, ...(songs?.songs ?? [])].map((x) => [x.id, x.title])),
+            people: new Map(dash.team.map((m) => [m.userId, m.name])),
+            currency: dash.budget?.currency ?? budget?.currency ?? "",
+          }}
+        />
       </div>
       <Team
         projectId={projectId}

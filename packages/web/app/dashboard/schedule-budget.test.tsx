@@ -5,7 +5,7 @@ import { render, screen, userEvent, waitFor } from "../testing/render.tsx";
 import { stub } from "../testing/stub.ts";
 import { BookingForm, zonedToIso } from "./BookingForm.tsx";
 import { BudgetChart } from "./BudgetChart.tsx";
-import { conflictsOf } from "./Calendar.tsx";
+import { Calendar, conflictsOf } from "./Calendar.tsx";
 
 const ROOMS = [{ id: "r1", name: "Studio A", hourlyRateMinor: 5000, currency: "EUR" }] as never[];
 const TEAM = [{ userId: "u2", name: "Eve Engineer", email: "eve@example.com", roles: ["engineer"] }];
@@ -26,7 +26,7 @@ describe("BookingForm", () => {
     await userEvent.click(screen.getByLabelText("Eve Engineer"));
     await userEvent.type(screen.getByLabelText("Starts"), "2027-07-01T10:00");
     await userEvent.type(screen.getByLabelText("Ends"), "2027-07-01T18:00");
-    const tz = screen.getByLabelText("Time zone");
+    const tz = screen.getByLabelText(/^Time zone/);
     await userEvent.clear(tz);
     await userEvent.type(tz, "Europe/Berlin");
     await userEvent.click(screen.getByRole("button", { name: "Book" }));
@@ -44,7 +44,7 @@ describe("BookingForm", () => {
     let booked = 0;
     render(<BookingForm projectId="p1" rooms={ROOMS} team={TEAM} onBooked={() => booked++} />);
     await fill("Drums tracking");
-    await screen.findByText("Booked “Drums tracking” 2027-07-01 10:00–18:00 (hold).");
+    await screen.findByText(/^Booked “Drums tracking” 2027-07-01 10:00–18:00 (Europe\/Berlin )?\(hold\)\.$/);
     assert.deepEqual(calls.createBooking[0], [
       "p1",
       {
@@ -59,6 +59,35 @@ describe("BookingForm", () => {
     ]);
     assert.equal(booked, 1);
     assert.equal((screen.getByLabelText("Booking title") as HTMLInputElement).value, "");
+  });
+
+  it("starts in the studio's booking zone, not the browser's, and says which zone the times are in", async () => {
+    const calls = stub(api, {
+      createBooking: async () => ({
+        title: "Mixing",
+        status: "hold",
+        localStart: "2027-07-02 10:00",
+        localEnd: "2027-07-02 12:00",
+      }),
+    });
+    render(
+      <BookingForm
+        projectId="p1"
+        rooms={ROOMS}
+        team={TEAM}
+        defaultTimeZone="Pacific/Auckland"
+        onBooked={() => {}}
+      />,
+    );
+    assert.equal((screen.getByLabelText(/^Time zone/) as HTMLInputElement).value, "Pacific/Auckland");
+    await userEvent.type(screen.getByLabelText("Booking title"), "Mixing");
+    await userEvent.type(screen.getByLabelText("Starts"), "2027-07-02T10:00");
+    await userEvent.type(screen.getByLabelText("Ends"), "2027-07-02T12:00");
+    await userEvent.click(screen.getByRole("button", { name: "Book" }));
+    await screen.findByText("Booked “Mixing” 2027-07-02 10:00–12:00 Pacific/Auckland (hold).");
+    // 10:00 in Auckland (NZST, +12:00) is 22:00 UTC the day before.
+    assert.equal((calls.createBooking[0][1] as { startsAt: string }).startsAt, "2027-07-01T22:00:00.000Z");
+    assert.equal((calls.createBooking[0][1] as { timeZone: string }).timeZone, "Pacific/Auckland");
   });
 
   it("flags the server's conflict refusal as an alert naming the other booking", async () => {
@@ -121,6 +150,37 @@ describe("conflictsOf", () => {
       b("b", "2027-07-01T16:00:00Z", "2027-07-01T18:00:00Z"),
     ]);
     assert.equal(c.size, 0);
+  });
+});
+
+describe("Calendar", () => {
+  it("shows a booking on its own zone's day, with its wall-clock times and zone, 24-hour", () => {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const far = zone === "Pacific/Auckland" ? "America/New_York" : "Pacific/Auckland";
+    render(
+      <Calendar
+        team={[]}
+        bookings={[
+          {
+            id: "b1",
+            title: "Late mix",
+            roomId: null,
+            roomName: null,
+            people: [],
+            status: "hold",
+            // 2027-07-02 09:00–11:00 in Auckland = 2027-07-01 21:00–23:00 UTC.
+            startsAt: "2027-07-01T21:00:00.000Z",
+            endsAt: "2027-07-01T23:00:00.000Z",
+            timeZone: far,
+            localStart: "2027-07-02 09:00",
+            localEnd: "2027-07-02 11:00",
+          } as never,
+        ]}
+      />,
+    );
+    const day = screen.getByRole("cell", { name: "2027-07-02" });
+    assert.match(day.textContent ?? "", new RegExp(`09:00–11:00 ${far} Late mix`));
+    assert.doesNotMatch(screen.getByRole("cell", { name: "2027-07-01" }).textContent ?? "", /Late mix/);
   });
 });
 
