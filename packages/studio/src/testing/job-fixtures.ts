@@ -13,12 +13,15 @@ import { createAudioWriter } from "@controlroom/node/files/write.ts";
 import { uploadAudio } from "../blobs/uploads.ts";
 import type { Studio } from "../context.ts";
 import type { Job } from "../jobs/job-row.ts";
+import { readJob } from "../jobs/job-row.ts";
 import { submitJob } from "../jobs/jobs.ts";
 import { startMaster } from "../jobs/kinds/master.ts";
 import { startRender } from "../jobs/kinds/render.ts";
 import { putSongSession } from "../renders/song-session.ts";
 import { createSong } from "../songs/songs.ts";
+import { addComment } from "../versions/comments.ts";
 import { createVersion } from "../versions/mix-versions.ts";
+import { decideSoundNote, markSoundNote } from "../versions/sound-notes.ts";
 import { seedTeam, type TeamFixture } from "./test-studio.ts";
 
 /** What the fixtures start jobs on. */
@@ -82,6 +85,66 @@ export const KIND_FIXTURES: Record<string, KindFixture> = {
         target: "spotify",
         maxLimitingDb: 12,
       }),
+    results: (s, _fx, job) => versionsBy(s, job),
+  },
+  "sound-note": {
+    start: async (s, fx) => {
+      const c = await addComment(s, fx.team.actors.producer, fx.mixVersionId, {
+        body: "b a bit louder",
+        atSeconds: 0.5,
+        endSeconds: 2.5,
+      });
+      const n = await markSoundNote(s, fx.team.actors.producer, c.id);
+      return (await readJob(s.db, n.job?.id ?? "")) as Job;
+    },
+    // The proposal stored once (recording only moves it on from "proposing").
+    results: async (s, _fx, job) =>
+      Number(
+        (
+          await s.db
+            .selectFrom("sound_note_proposals")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("job_id", "=", job.id)
+            .where("state", "=", "proposed")
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+  },
+  "sound-note-render": {
+    // A note whose proposal is stored (as the sound-note job leaves it), accepted by the engineer.
+    start: async (s, fx) => {
+      const c = await addComment(s, fx.team.actors.producer, fx.mixVersionId, {
+        body: "b a touch quieter",
+        atSeconds: 0.5,
+        endSeconds: 2.5,
+      });
+      const move = {
+        target: { kind: "track", id: "b", name: "b", trackIds: ["b"] },
+        descriptor: "louder",
+        direction: "less",
+        amount: 0.4,
+        changes: [{ op: "set-volume", strip: { kind: "track", id: "b" }, fromDb: 0, toDb: -1 }],
+        reason: "fader −1.0 dB",
+        predicted: { feature: "levelInMixDb", before: -3, after: -4 },
+      };
+      await s.db.updateTable("comments").set({ sound_note: true }).where("id", "=", c.id).execute();
+      await s.db
+        .insertInto("sound_note_proposals")
+        .values({
+          id: c.id,
+          song_id: fx.songId,
+          job_id: "fixture",
+          session_version: 1,
+          span_start: 0.5,
+          span_end: 2.5,
+          state: "proposed",
+          proposal: JSON.stringify({ moves: [move], notUnderstood: [] }),
+          created_by: fx.team.actors.producer.userId,
+        })
+        .execute();
+      const n = await decideSoundNote(s, fx.team.actors.engineer, c.id, { decision: "accept", version: 1 });
+      return (await readJob(s.db, n.render?.id ?? "")) as Job;
+    },
     results: (s, _fx, job) => versionsBy(s, job),
   },
 };
