@@ -65,7 +65,7 @@ describe("SoundNoteSection", () => {
       <SoundNoteSection comment={comment({ soundNote: true })} songId="s1" roles={["mixing_engineer"]} />,
     );
     await screen.findByText("air −31.0 dB → −28.0 dB: +3.0 dB shelf above 10 kHz");
-    screen.getByText(/did you mean dirty/);
+    screen.getByText("didn't understand 'crunchy' — did you mean 'dirty'?");
     screen.getByText("air -31.0 → -28.0 dB predicted");
     const link = screen.getByRole("link", { name: /Open in the mixer/ });
     assert.equal(link.getAttribute("href"), "/songs/s1/mixer/notes/c1");

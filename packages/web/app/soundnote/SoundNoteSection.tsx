@@ -4,6 +4,7 @@
  * and "Open in the mixer" for the engineers, the engineer's rejection, or "done in mix vN" with before,
  * predicted and measured numbers. Polls while a job runs.
  */
+import { describeNotUnderstood } from "@controlroom/engine/brief/parse-note.ts";
 import { useEffect, useState } from "react";
 import { type Comment, may, type SoundNote, soundNotes, type Wire } from "../api.ts";
 import { Link } from "../router.tsx";
@@ -80,15 +81,11 @@ export function SoundNoteSection({
       ) : (
         <>
           {note.notUnderstood.length > 0 && (
-            <p className="small">
-              Not understood:{" "}
-              {note.notUnderstood
-                .map(
-                  (u) =>
-                    `"${u.word}"${u.suggestions.length ? ` (did you mean ${u.suggestions.join(", ")}?)` : ""}`,
-                )
-                .join("; ")}
-            </p>
+            <ul className="small not-understood">
+              {note.notUnderstood.map((u) => (
+                <li key={`${u.kind}:${u.word}`}>{describeNotUnderstood(u)}</li>
+              ))}
+            </ul>
           )}
           {note.state === "proposed" && (
             <>
