@@ -195,42 +195,102 @@ export function MixerPage({ songId, noteId }: { songId: string; noteId?: string 
     }
     setParams((ps) => ps.map((p, j) => (j === i ? patch(structuredClone(p)) : p)));
   };
-  /** A session strip's inserts and sends: edits of what the proposal touches go into its moves, others into the session. */
-  const engineOf = (i: number) => {
-    const t = shown?.tracks[i];
-    const base = doc?.tracks[i];
-    if (!t || !base || !shown) return undefined;
-    const marks = proposal?.marks?.get(stripKey("track", t.id));
-    const setTrack = (f: (x: Session["tracks"][number]) => Session["tracks"][number]) =>
-      setDoc((d) => ({ ...d, tracks: d.tracks.map((x, j) => (j === i ? f(x) : x)) }));
+  /**
+   * A session strip's inserts and sends (a track, a bus or the master): edits of what the proposal touches go
+   * into its moves, others into the session (not while a note is open).
+   */
+  const stripEngine = (kind: "track" | "bus" | "master", id: string, gr?: (number | undefined)[]) => {
+    if (!shown) return undefined;
+    const pick = (d: Session) =>
+      kind === "master"
+        ? d.master
+        : (kind === "track" ? d.tracks : d.buses).find((x: { id: string }) => x.id === id);
+    const st = pick(shown) as {
+      name?: string;
+      inserts: unknown[];
+      sends?: Session["tracks"][number]["sends"];
+    };
+    if (!st) return undefined;
+    const marks = proposal?.marks?.get(stripKey(kind, id));
+    const setStrip = (f: <T extends { inserts: unknown[] }>(x: T) => T) =>
+      setDoc((d) =>
+        kind === "master"
+          ? { ...d, master: f(d.master) }
+          : kind === "track"
+            ? { ...d, tracks: d.tracks.map((x) => (x.id === id ? f(x) : x)) }
+            : { ...d, buses: d.buses.map((x) => (x.id === id ? f(x) : x)) },
+      );
     return (
       <StripEngine
-        name={t.name || t.id}
-        inserts={t.inserts as ProcessorJSON[]}
-        sends={t.sends}
-        buses={shown.buses.filter((b) => b.kind === "aux").map((b) => ({ id: b.id, name: b.name || b.id }))}
+        name={kind === "master" ? "master" : st.name || id}
+        inserts={st.inserts as ProcessorJSON[]}
+        sends={st.sends ?? null}
+        buses={shown.buses
+          .filter((b) => b.kind === "aux" && b.id !== id)
+          .map((b) => ({ id: b.id, name: b.name || b.id }))}
         sampleRate={shown.sampleRate}
         marks={marks}
-        gainReductionDb={graph.readings.inserts?.[i]}
+        gainReductionDb={gr}
         canRemove={!open}
         onInsert={(k, p) => {
           const m = marks?.inserts.get(k);
           if (m) setMoves((ms) => editInsert(ms, m, p));
-          else if (!open) setTrack((x) => ({ ...x, inserts: x.inserts.map((q, j) => (j === k ? p : q)) }));
+          else if (!open) setStrip((x) => ({ ...x, inserts: x.inserts.map((q, j) => (j === k ? p : q)) }));
         }}
-        onRemoveInsert={(k) => setTrack((x) => ({ ...x, inserts: x.inserts.filter((_, j) => j !== k) }))}
+        onRemoveInsert={(k) => setStrip((x) => ({ ...x, inserts: x.inserts.filter((_, j) => j !== k) }))}
         onSends={(sends) => {
           if (open && marks) {
             for (const sd of sends) {
               const ref = marks.sends.get(sd.bus);
-              const was = t.sends.find((x) => x.bus === sd.bus);
+              const was = st.sends?.find((x) => x.bus === sd.bus);
               if (ref && was && was.levelDb !== sd.levelDb) setMoves((ms) => editSend(ms, ref, sd.levelDb));
             }
-          } else if (!open) setTrack((x) => ({ ...x, sends }));
+          } else if (!open) setStrip((x) => ({ ...x, sends }));
         }}
       />
     );
   };
+  const engineOf = (i: number) => {
+    const id = shown?.tracks[i]?.id;
+    return id ? stripEngine("track", id, graph.readings.inserts?.[i]) : undefined;
+  };
+  /** The session's buses and master, with what a proposal does to them. */
+  const busStrips = shown && (
+    <section className="card" aria-label="Buses and master">
+      <h2>Buses and master</h2>
+      <p className="small">Their engine inserts are heard in the A/B and in renders.</p>
+      <div className="mixer">
+        {[
+          ...shown.buses.map((b) => ({
+            kind: "bus" as const,
+            id: b.id,
+            name: b.name || b.id,
+            volumeDb: b.volumeDb,
+          })),
+          { kind: "master" as const, id: "master", name: "master", volumeDb: shown.master.volumeDb },
+        ].map((b) => {
+          const m = proposal?.marks?.get(stripKey(b.kind, b.id));
+          return (
+            <fieldset
+              key={`${b.kind}:${b.id}`}
+              className={`strip${m ? " proposed" : ""}`}
+              aria-label={b.kind === "master" ? "Master" : `Bus ${b.name}`}
+            >
+              <legend>
+                <strong>{b.name}</strong>
+                {m?.added ? " (proposed)" : ""}
+              </legend>
+              <p className="small">
+                Fader {b.volumeDb.toFixed(1)} dB
+                {m?.fader ? ` (proposed: ${m.fader.fromDb.toFixed(1)} → ${m.fader.toDb.toFixed(1)} dB)` : ""}
+              </p>
+              {stripEngine(b.kind, b.id)}
+            </fieldset>
+          );
+        })}
+      </div>
+    </section>
+  );
   return (
     <div className="page">
       <p className="crumbs">
@@ -309,6 +369,7 @@ export function MixerPage({ songId, noteId }: { songId: string; noteId?: string 
               />
             ))}
           </div>
+          {busStrips}
           <RenderPanel
             render={browserRender.render}
             songTitle={song.title}

@@ -138,6 +138,32 @@ describe("MixerPage with a sound note", () => {
     assert.equal("changeLines" in body.moves[0], false);
   });
 
+  it("shows a proposal on the master among the buses and master, with its EQ curve", async () => {
+    server();
+    const darker = {
+      ...note().moves[0],
+      target: { kind: "mix", id: "mix", name: "the mix", trackIds: ["drums_1", "bass_2"] },
+      descriptor: "dark",
+      changes: [
+        {
+          op: "add-insert",
+          strip: { kind: "master", id: "master" },
+          index: 0,
+          processor: { type: "eq", bands: [{ kind: "highshelf", freq: 6000, gainDb: -2 }] },
+        },
+      ],
+      changeLines: ["master: insert eq (highshelf 6000 Hz -2.0 dB)"],
+    };
+    stub(soundNotes, { get: async () => note({ moves: [darker] }) });
+    renderPage(<MixerPage songId="s1" noteId="c9" />, { audio: files() });
+    const master = await screen.findByRole("group", { name: "Master" });
+    assert.match(master.className, /proposed/);
+    within(master).getByRole("img", { name: "master insert 1: eq curve" });
+    within(master).getByText("eq (proposed)");
+    const bass = await screen.findByRole("group", { name: "Track bass" });
+    assert.doesNotMatch(bass.className, /proposed/);
+  });
+
   it("renders the A/B of the span with the engine, levelled, and switches sides", async () => {
     server();
     stub(soundNotes, { get: async () => note() });
