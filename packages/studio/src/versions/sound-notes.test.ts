@@ -157,6 +157,19 @@ describe("sound notes on the demo", () => {
       { status: 409 },
     );
     assert.equal((await getSoundNote(s, seed.producer, note.commentId)).state, "proposed");
+
+    // A note the job cannot propose for fails with the engine's reason, and can be marked again.
+    const ref = await addComment(s, seed.producer, v2.id, { body: "mix like that record", atSeconds: 2 });
+    await markSoundNote(s, seed.producer, ref.id);
+    await assert.rejects(markSoundNote(s, seed.producer, ref.id), { status: 409 });
+    await queue.idle();
+    const failed = await getSoundNote(s, seed.producer, ref.id);
+    assert.equal(failed.state, "proposing");
+    assert.equal(failed.job?.status, "failed");
+    assert.match(failed.job?.error ?? "", /reference record/);
+    const again = await markSoundNote(s, seed.producer, ref.id);
+    assert.notEqual(again.job?.id, failed.job?.id);
+    await queue.idle();
   });
 
   test("accepted with an edit: a new session version, mix v3 linked to the note, moves measured", async (t) => {

@@ -231,7 +231,7 @@ function requireQueue(s: Studio): NonNullable<Studio["jobs"]> {
 /**
  * Marks a comment as a sound note and starts the job that proposes its moves (producers, artists, A&R).
  * The comment must be a top-level comment on a mix version of a song with a mix session. Marking again a
- * note whose proposal was rejected proposes afresh; otherwise 409.
+ * note whose proposal was rejected, or whose job failed, proposes afresh; otherwise 409.
  */
 export async function markSoundNote(s: Studio, actor: Actor, commentId: string): Promise<SoundNote> {
   const c = await s.db
@@ -273,11 +273,16 @@ export async function markSoundNote(s: Studio, actor: Actor, commentId: string):
   const jobId = await s.db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom("sound_note_proposals")
-      .select("state")
-      .where("id", "=", commentId)
-      .forUpdate()
+      .leftJoin("jobs", "jobs.id", "sound_note_proposals.job_id")
+      .select(["sound_note_proposals.state", "jobs.status"])
+      .where("sound_note_proposals.id", "=", commentId)
+      .forUpdate("sound_note_proposals")
       .executeTakeFirst();
-    if (existing && existing.state !== "rejected")
+    // A rejected note, or one whose job failed, may be proposed afresh.
+    const again =
+      existing?.state === "rejected" ||
+      (existing?.state === "proposing" && (existing.status === "failed" || existing.status === "cancelled"));
+    if (existing && !again)
       throw conflict(`comment ${commentId} is already a sound note (${existing.state})`, {
         current: await readNote(trx, commentId),
       });
