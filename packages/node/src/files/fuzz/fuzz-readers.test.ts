@@ -18,6 +18,7 @@ import { makeSeeds } from "./seeds.ts";
 const tmp = tempFolder("fuzz-test");
 after(() => tmp.remove());
 const REGRESSIONS = fileURLToPath(new URL("../fuzz-regressions/", import.meta.url));
+const seeds = makeSeeds();
 
 describe("mutations", () => {
   test("are deterministic per case and damage the file", () => {
@@ -34,7 +35,6 @@ describe("mutations", () => {
   });
 
   test("find the size fields of each container", () => {
-    const seeds = makeSeeds();
     for (const s of seeds) {
       const fields = sizeFields(s.bytes);
       if (s.name.endsWith(".mp3") && !s.name.includes("stereo")) continue; // no ID3 tag, no container
@@ -45,7 +45,7 @@ describe("mutations", () => {
 
 describe("fuzzing the readers", () => {
   test("every seed file reads cleanly before it is damaged", async () => {
-    for (const s of makeSeeds()) {
+    for (const s of seeds) {
       const path = tmp.path(s.name);
       writeFileSync(path, s.bytes);
       const r = await checkFile(path, s.bytes.length);
@@ -56,7 +56,7 @@ describe("fuzzing the readers", () => {
   });
 
   test("2000 damaged WAV/RF64/FLAC/MP3/Ogg/AIFF files: each read or refused clearly", async (t) => {
-    const summary = await runFuzz({ seeds: makeSeeds(), runSeed: 20261207, cases: 2000 });
+    const summary = await runFuzz({ seeds, runSeed: 20261207, cases: 2000 });
     t.diagnostic(
       `${summary.cases} cases: ${summary.reads} read, ${summary.errors} refused, ${summary.crashes.length} crashes`,
     );
