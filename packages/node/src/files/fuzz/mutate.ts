@@ -119,7 +119,7 @@ export function mutate(seed: Uint8Array, caseSeed: number): Mutation {
           : choice === 1
             ? old + (rnd() < 0.5 ? 1 : -1)
             : choice === 2
-              ? old * 2 + int(2)
+              ? old * 2 ** (1 + int(16)) // a length claim far beyond the file
               : choice === 3
                 ? b.length - int(16)
                 : int(max + 1);
