@@ -10,16 +10,10 @@ import type { Actor, Studio } from "../context.ts";
 import { invalid, notFound, parseInput } from "../errors.ts";
 import { updateVersioned } from "../store/versioned.ts";
 import { authorize } from "../team/access.ts";
+import { BUDGET_CATEGORIES } from "./categories.ts";
 import { formatMoney } from "./money.ts";
 
-export const BUDGET_CATEGORIES = [
-  "tracking",
-  "session_musicians",
-  "mixing",
-  "mastering",
-  "studio",
-  "other",
-] as const;
+export { BUDGET_CATEGORIES };
 
 export const CreateLineInput = z.object({
   category: z.enum(BUDGET_CATEGORIES),

@@ -6,7 +6,6 @@
  */
 import type { Side } from "../audio/ab-player.ts";
 import type { LiveMix, MixMeterSink } from "../audio/live-mix.ts";
-import type { MeterReading } from "../audio/meter.ts";
 import type { TrackAudio, TrackParams } from "../audio/mix-graph.ts";
 import type { AudioServices, Player } from "../audio/services.tsx";
 import type { TapBlock } from "../audio/tap.ts";
