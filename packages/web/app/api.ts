@@ -151,6 +151,8 @@ export const api = {
     call("PATCH /api/budget/lines/{lineId}", { lineId }, b),
   addInvoice: (id: string, b: In<typeof S.AddInvoiceInput>) =>
     call("POST /api/projects/{projectId}/budget/invoices", { projectId: id }, b),
+  updateInvoice: (actualId: string, b: In<typeof S.UpdateInvoiceInput>) =>
+    call("PATCH /api/budget/actuals/{actualId}", { actualId }, b),
   tasks: (id: string, q: { open?: boolean; songId?: string } = {}) => {
     const qs = new URLSearchParams();
     if (q.open !== undefined) qs.set("open", String(q.open));

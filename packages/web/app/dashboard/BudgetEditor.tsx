@@ -1,6 +1,7 @@
 /**
  * Editing the budget (producers): the planned lines with their amounts, each editable (description,
- * quantity, unit price), a new line, and invoices recorded as actuals (listed with the bookings' costs).
+ * quantity, unit price), a new line, and invoices recorded as actuals (listed with the bookings' costs),
+ * each invoice correctable.
  * Amounts are typed in the project's currency ("1,250.50") and kept in minor units.
  */
 import { BUDGET_CATEGORIES } from "@controlroom/studio/budget/categories.ts";
@@ -89,17 +90,47 @@ export function BudgetEditor({
               <th scope="col">Actual</th>
               <th scope="col">From</th>
               <th scope="col">Amount</th>
+              {canWrite && <th scope="col" aria-label="Actions" />}
             </tr>
           </thead>
           <tbody>
-            {summary.actuals.map((a) => (
-              <tr key={a.id}>
-                <td>{words(a.category)}</td>
-                <td>{a.description}</td>
-                <td>{words(a.source)}</td>
-                <td className="num">{formatMoney(a.amountMinor, cur)}</td>
-              </tr>
-            ))}
+            {summary.actuals.map((a) =>
+              editing === a.id ? (
+                <InvoiceEdit
+                  key={a.id}
+                  invoice={a}
+                  currency={cur}
+                  onCancel={() => setEditing(null)}
+                  onSave={async (patch) => {
+                    try {
+                      await api.updateInvoice(a.id, patch);
+                      setEditing(null);
+                      done(
+                        `Corrected the invoice “${patch.description}”: ${formatMoney(patch.amountMinor, cur)}.`,
+                      );
+                    } catch (e) {
+                      fail(e);
+                    }
+                  }}
+                />
+              ) : (
+                <tr key={a.id}>
+                  <td>{words(a.category)}</td>
+                  <td>{a.description}</td>
+                  <td>{words(a.source)}</td>
+                  <td className="num">{formatMoney(a.amountMinor, cur)}</td>
+                  {canWrite && (
+                    <td>
+                      {a.source === "invoice" && (
+                        <button type="button" onClick={() => setEditing(a.id)}>
+                          Edit {a.description}
+                        </button>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       )}
@@ -204,6 +235,62 @@ function LineEdit({
             if (!(q > 0)) return setErr("quantity: must be above 0");
             setErr(null);
             void onSave({ description, quantity: q, unitMinor });
+          }}
+        >
+          Save
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** A recorded invoice being corrected in place (a booking's cost follows its booking instead). */
+function InvoiceEdit({
+  invoice,
+  currency,
+  onSave,
+  onCancel,
+}: {
+  invoice: Wire<BudgetSummary>["actuals"][number];
+  currency: string;
+  onSave(patch: { description: string; amountMinor: number }): Promise<void>;
+  onCancel(): void;
+}) {
+  const [description, setDescription] = useState(invoice.description);
+  const [amount, setAmount] = useState(moneyField(invoice.amountMinor, currency));
+  const [err, setErr] = useState<string | null>(null);
+  return (
+    <tr>
+      <td>{words(invoice.category)}</td>
+      <td>
+        <input
+          aria-label="Invoice description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </td>
+      <td>{words(invoice.source)}</td>
+      <td>
+        <input
+          aria-label={`Amount (${currency})`}
+          inputMode="decimal"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+        />
+        {err && <span className="error small">{err}</span>}
+      </td>
+      <td>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            const amountMinor = parseMoney(amount, currency);
+            if (amountMinor === null) return setErr(`amount: not an amount in ${currency}`);
+            setErr(null);
+            void onSave({ description, amountMinor });
           }}
         >
           Save

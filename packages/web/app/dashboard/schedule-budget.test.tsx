@@ -333,4 +333,33 @@ describe("BudgetEditor", () => {
     ]);
     assert.equal(changed, 3);
   });
+
+  it("corrects a recorded invoice; a booking's cost is not editable here", async () => {
+    const withInvoice = {
+      ...(SUMMARY as object),
+      actuals: [
+        ...(SUMMARY as { actuals: object[] }).actuals,
+        {
+          id: "a2",
+          category: "mixing",
+          source: "invoice",
+          bookingId: null,
+          description: "Mixer",
+          amountMinor: 51000,
+        },
+      ],
+    } as never;
+    const calls = stub(api, { updateInvoice: async () => ({ ok: true }) });
+    render(<BudgetEditor projectId="p1" summary={withInvoice} canWrite onChange={() => {}} />);
+    const actuals = screen.getByRole("table", { name: "Actuals" });
+    assert.equal(within(actuals).queryByRole("button", { name: "Edit Drums tracking" }), null);
+    await userEvent.click(within(actuals).getByRole("button", { name: "Edit Mixer" }));
+    const amount = within(actuals).getByLabelText("Amount (EUR)") as HTMLInputElement;
+    assert.equal(amount.value, "510.00");
+    await userEvent.clear(amount);
+    await userEvent.type(amount, "490");
+    await userEvent.click(within(actuals).getByRole("button", { name: "Save" }));
+    await screen.findByText("Corrected the invoice “Mixer”: 490.00 EUR.");
+    assert.deepEqual(calls.updateInvoice, [["a2", { description: "Mixer", amountMinor: 49000 }]]);
+  });
 });
