@@ -199,7 +199,9 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     }
     const r = await api(producer.request, "GET", `/api/projects/${projectId}/team`);
     assert.ok(
-      r.body.some((m: { name: string; roles: string[] }) => m.name === nia.name && m.roles[0] === "mixing_engineer"),
+      r.body.some(
+        (m: { name: string; roles: string[] }) => m.name === nia.name && m.roles[0] === "mixing_engineer",
+      ),
       JSON.stringify(r.body),
     );
   });
