@@ -582,7 +582,15 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
   it("masters to the streaming target and passes QC", async () => {
     await page.goto(`${songUrl}/mastering`);
     await page.getByRole("heading", { name: "Mastering" }).waitFor();
-    await page.getByLabel(/^Source version/).selectOption({ label: "mix v2 loud" });
+    // It starts with the approved mix (v2), not the newest render (the server render made after it).
+    const source = page.getByLabel(/^Source version/);
+    await source.locator("option", { hasText: "mix v2 loud (approved)" }).waitFor({ state: "attached" });
+    assert.equal(
+      await source.evaluate(
+        (el) => (el as unknown as { selectedOptions: { text: string }[] }).selectedOptions[0].text,
+      ),
+      "mix v2 loud (approved)",
+    );
     await page.getByRole("button", { name: "Master in the browser" }).click();
     await page.getByRole("heading", { name: "QC checklist" }).waitFor({ timeout: 60_000 });
     await page.getByText(/✓ Integrated loudness -1[34]\.\d LUFS within ±0\.5 LU of -14/).waitFor();
