@@ -116,6 +116,41 @@ export const Member = shape(
 );
 export type Member = z.output<typeof Member>;
 
+export const Invitation = shape(
+  "Invitation",
+  z.object({
+    id,
+    projectId: id,
+    email: z.string(),
+    roles: z.array(z.string()),
+    invitedByName: z.string(),
+    createdAt: time,
+  }),
+);
+export type Invitation = z.output<typeof Invitation>;
+
+export const InviteResult = shape(
+  "InviteResult",
+  z.discriminatedUnion("status", [
+    z.object({ status: z.literal("added"), team: z.array(Member) }),
+    z.object({
+      status: z.literal("pending"),
+      invitation: Invitation,
+      token: z.string().describe("the invitation link's secret (shown once): /?invite=<token>"),
+    }),
+  ]),
+);
+
+export const InvitationPreview = shape(
+  "InvitationPreview",
+  z.object({
+    projectTitle: z.string(),
+    email: z.string(),
+    roles: z.array(z.string()),
+    invitedByName: z.string(),
+  }),
+);
+
 export const AuditEntry = shape(
   "AuditEntry",
   z.object({

@@ -44,6 +44,7 @@ export * from "./store/store.ts";
 export * from "./takes/takes.ts";
 export * from "./tasks/tasks.ts";
 export * from "./team/access.ts";
+export * from "./team/invitations.ts";
 export * from "./team/roles.ts";
 export * from "./versions/approvals.ts";
 export * from "./versions/comments.ts";

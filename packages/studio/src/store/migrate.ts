@@ -5,6 +5,7 @@ import * as m002 from "./migrations/002-dashboard-indexes.ts";
 import * as m003 from "./migrations/003-song-sessions.ts";
 import * as m004 from "./migrations/004-take-analysis.ts";
 import * as m005 from "./migrations/005-login-throttle.ts";
+import * as m006 from "./migrations/006-invitations.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "003-song-sessions": m003,
   "004-take-analysis": m004,
   "005-login-throttle": m005,
+  "006-invitations": m006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -64,6 +64,20 @@ export interface ProjectRolesTable {
   user_id: string;
   role: string;
 }
+export interface InvitationsTable {
+  id: string;
+  project_id: string;
+  /** Lower-cased. */
+  email: string;
+  roles: Json<string[]>;
+  /** sha256 (hex) of the token in the invitation link. */
+  token_hash: string;
+  invited_by: string;
+  created_at: Stamp;
+  accepted_at: NullableStamp;
+  accepted_by: string | null;
+  cancelled_at: NullableStamp;
+}
 export interface SongsTable {
   id: string;
   project_id: string;
@@ -306,6 +320,7 @@ export interface Database {
   workspace_members: WorkspaceMembersTable;
   projects: ProjectsTable;
   project_roles: ProjectRolesTable;
+  invitations: InvitationsTable;
   songs: SongsTable;
   song_performers: SongPerformersTable;
   recordings: RecordingsTable;
