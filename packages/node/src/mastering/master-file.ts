@@ -42,6 +42,11 @@ export interface MasterFileOptions extends MasterTargetChoice {
   force?: boolean;
   /** Output word length (default: the target's, else 24). */
   bits?: 16 | 24 | 32;
+  /**
+   * Measure the long-term spectra of the input and the master (the HTML report's plot). From disk that is an
+   * FFT per 170 ms of audio on each, so only when asked; in memory they are measured when first read.
+   */
+  spectra?: boolean;
   /** Progress lines. */
   onPass?: (pass: number, message: string) => void;
 }
@@ -224,7 +229,7 @@ async function masterFileFromDisk(
   opts: MasterFileOptions,
 ): Promise<MasterOutcome> {
   const dir = await mkdtemp(join(dirname(outPath), `.${basename(outPath)}.work-`));
-  const programme = new FileProgramme(inPath, dir);
+  const programme = new FileProgramme(inPath, dir, { spectra: opts.spectra });
   try {
     await programme.analyzeInput();
     const info = programme.info as AudioFileInfo;
@@ -242,15 +247,24 @@ async function masterFileFromDisk(
       (write) => programme.forEachMasterBlock(write),
       { description: masterDescription(target) },
     );
+    const measured = (s: LongTermSpectrum | null) => {
+      if (!s) throw new Error("the spectra were not measured (master with spectra: true)");
+      return s;
+    };
+    const { spectrumBefore, spectrumAfter } = programme;
     const spectra = {
-      before: programme.spectrumBefore as LongTermSpectrum,
-      after: programme.spectrumAfter as LongTermSpectrum,
+      get before() {
+        return measured(spectrumBefore);
+      },
+      get after() {
+        return measured(spectrumAfter);
+      },
       reference: null,
     };
     const m = { result, reference: null, sampleRate: info.sampleRate, warnings, frames: programme.frames };
     return { report: makeReport(inPath, outPath, info, target, m, bitDepth), result, spectra };
   } finally {
-    programme.close();
+    await programme.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
