@@ -4,6 +4,7 @@
  * commands alone. Importing this module does nothing by itself.
  */
 import { Command } from "commander";
+import { AudioFileError } from "../files/types.ts";
 
 /** Adds one family's commands to the program. */
 export type Register = (program: Command) => void | Promise<void>;
@@ -50,7 +51,8 @@ export async function runControlroom(families: readonly CommandFamily[]): Promis
     await program.parseAsync(process.argv);
   } catch (e) {
     if (process.env.CONTROLROOM_DEBUG) console.error(e);
-    else console.error(`controlroom: ${(e as Error).message}`);
+    // A file's problem names the file (`path: problem`).
+    else console.error(`controlroom: ${e instanceof AudioFileError ? e.toString() : (e as Error).message}`);
     process.exitCode = process.exitCode || 1;
   }
 }

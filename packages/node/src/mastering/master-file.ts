@@ -228,7 +228,18 @@ async function masterFileFromDisk(
   target: ResolvedTarget,
   opts: MasterFileOptions,
 ): Promise<MasterOutcome> {
-  const dir = await mkdtemp(join(dirname(outPath), `.${basename(outPath)}.work-`));
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(dirname(outPath), `.${basename(outPath)}.work-`));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AudioFileError(
+      outPath,
+      code === "ENOENT"
+        ? "its folder does not exist"
+        : `cannot write the working files beside it (${code ?? (e as Error).message})`,
+    );
+  }
   const programme = new FileProgramme(inPath, dir, { spectra: opts.spectra });
   try {
     await programme.analyzeInput();
