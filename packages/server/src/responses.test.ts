@@ -60,7 +60,7 @@ describe("response schemas", () => {
         }
         operations++;
       }
-    assert.equal(operations, 68);
+    assert.equal(operations, 74);
     // Shared shapes are named once and referred to.
     assert.deepEqual(doc.paths["/api/jobs/{jobId}"].get.responses["200"].content["application/json"].schema, {
       $ref: "#/components/schemas/Job",
@@ -229,6 +229,11 @@ for (const kind of DATABASES) {
       );
       const budget = await call("GET", `/api/projects/${p.id}/budget`);
       assert.equal(budget.byCategory.mixing.over, true);
+      const invoice = budget.actuals.find((a: { description: string }) => a.description === "invoice 1");
+      assert.deepEqual(await call("PATCH", `/api/budget/actuals/${invoice.id}`, { amountMinor: 240000 }), {
+        ok: true,
+      });
+      assert.ok((await call("GET", "/api/auth/session")).user.id);
       const credits = await call("PUT", `/api/songs/${song.id}/credits`, {
         credits: [
           { kind: "writer", name: "Pat", sharePercent: 100 },
