@@ -38,7 +38,8 @@ for (const kind of DATABASES) {
     before(async () => {
       t = await openTestStudio(kind);
       s = t.studio;
-      app = await buildServer(s, { loginPerMinute: 100 });
+      // Every answer checked against its declared schema.
+      app = await buildServer(s, { loginPerMinute: 100, checkResponses: true });
       team = await seedTeam(s);
       for (const who of ["producer", "engineer"] as const) {
         const u = await s.db

@@ -23,6 +23,7 @@ test("PGlite keeps its data folder across restarts; migrations are versioned and
         "003-song-sessions",
         "004-take-analysis",
         "005-login-throttle",
+        "006-invitations",
       ],
     );
     await a.db
