@@ -14,3 +14,4 @@ export * from "./core/smoother.ts";
 export * from "./dsp/chain.ts";
 
 import "./dsp/processors.ts";
+export * from "./repair/index.ts";
