@@ -29,7 +29,7 @@ export interface HumReport {
   harmonics: HumHarmonic[];
 }
 
-/** A harmonic counts when it stands this far above the median of its neighbourhood. */
+/** A harmonic counts when it stands this far above its surroundings in three quarters of the span, dB. */
 const ABOVE_DB = 12;
 /** Highest harmonic frequency considered, Hz. */
 const MAX_HZ = 1000;
@@ -68,8 +68,8 @@ function decimate(x: Float32Array, sampleRate: number): Decimated {
   return { y, rate };
 }
 
-/** Hann-weighted amplitude of a sinusoid at `hz` in y (peak, linear). */
-function amplitudeAt(d: Decimated, hz: number, window: Float64Array, wsum: number): number {
+/** Hann-weighted amplitude of a sinusoid at `hz` in y[from, from + window.length) (peak, linear). */
+function amplitudeAt(d: Decimated, hz: number, window: Float64Array, wsum: number, from = 0): number {
   const w = (2 * Math.PI * hz) / d.rate;
   const cw = Math.cos(w);
   const sw = Math.sin(w);
@@ -78,8 +78,8 @@ function amplitudeAt(d: Decimated, hz: number, window: Float64Array, wsum: numbe
   let re = 0;
   let im = 0;
   const y = d.y;
-  for (let n = 0; n < y.length; n++) {
-    const v = y[n] * window[n];
+  for (let n = 0; n < window.length; n++) {
+    const v = y[from + n] * window[n];
     re += v * c;
     im -= v * s;
     const c2 = c * cw - s * sw;
@@ -94,9 +94,50 @@ function amplitudeAt(d: Decimated, hz: number, window: Float64Array, wsum: numbe
   return (2 * Math.hypot(re, im)) / wsum;
 }
 
+/** Segments a harmonic must stand out in; mains hum is there all the time, a sung note comes and goes. */
+const SEGMENTS = 4;
+/** Offsets from a line where its surroundings are measured, Hz. */
+const OFFSETS = [-9, -7.5, -6, -4.5, -3, 3, 4.5, 6, 7.5, 9];
+
+/** Hann window over `len` samples and its sum. */
+function hann(len: number): { window: Float64Array; wsum: number } {
+  const window = new Float64Array(len);
+  let wsum = 0;
+  for (let n = 0; n < len; n++) {
+    window[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (n + 0.5)) / len);
+    wsum += window[n];
+  }
+  return { window, wsum };
+}
+
+/**
+ * How far the line at `hz` stands above its surroundings in three quarters of the span at least (the
+ * quarter where it stands out least is left out: a note passing right beside it may cover it there; the
+ * whole span when shorter than 4 s), dB. Surroundings: the median level 3–9 Hz away on the quieter
+ * side (a line beside a louder note still stands out on its clear side).
+ */
+function standsOut(d: Decimated, hz: number): number {
+  const segments = d.y.length >= SEGMENTS * d.rate ? SEGMENTS : 1;
+  const len = Math.floor(d.y.length / segments);
+  const { window, wsum } = hann(len);
+  const above: number[] = [];
+  for (let s = 0; s < segments; s++) {
+    const at = (f: number) => amplitudeAt(d, f, window, wsum, s * len);
+    const side = (list: number[]) => {
+      const v = list.map((o) => at(hz + o)).sort((u, w) => u - w);
+      return v[v.length >> 1];
+    };
+    const floor = Math.min(side(OFFSETS.filter((o) => o < 0)), side(OFFSETS.filter((o) => o > 0)));
+    above.push(gainToDb(at(hz)) - gainToDb(floor));
+  }
+  above.sort((u, v) => u - v);
+  return above[segments > 1 ? 1 : 0];
+}
+
 /**
  * Looks for mains hum in one channel.
- * @returns the fundamental, its level and the harmonics standing ≥ 12 dB above their surroundings, or null
+ * @returns the fundamental, its level and the harmonics standing ≥ 12 dB above their surroundings all the
+ *   time (in three quarters of the span), or null
  *   when there is no hum: neither the fundamental nor the second harmonic stands out, or only one harmonic
  *   does and it is not the fundamental standing 20 dB out.
  */
@@ -105,12 +146,7 @@ export function detectHum(x: Float32Array, sampleRate: number): HumReport | null
   const span = x.subarray(0, Math.min(x.length, 60 * sampleRate));
   if (span.length < sampleRate) return null;
   const d = decimate(span, sampleRate);
-  const window = new Float64Array(d.y.length);
-  let wsum = 0;
-  for (let n = 0; n < window.length; n++) {
-    window[n] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (n + 0.5)) / window.length);
-    wsum += window[n];
-  }
+  const { window, wsum } = hann(d.y.length);
   const score = (f0: number) => {
     let s = 0;
     for (let k = 1; k <= 6 && k * f0 < d.rate / 2.5; k++) s += amplitudeAt(d, k * f0, window, wsum) ** 2;
@@ -140,14 +176,11 @@ export function detectHum(x: Float32Array, sampleRate: number): HumReport | null
   }
   const f0 = best;
   const harmonics: HumHarmonic[] = [];
-  const offsets = [-9, -7.5, -6, -4.5, -3, 3, 4.5, 6, 7.5, 9];
   for (let k = 1; k * f0 <= Math.min(MAX_HZ, d.rate / 2.5); k++) {
     const a = amplitudeAt(d, k * f0, window, wsum);
-    const around = offsets.map((o) => amplitudeAt(d, k * f0 + o, window, wsum)).sort((u, v) => u - v);
-    const floor = (around[4] + around[5]) / 2;
-    const above = gainToDb(a) - gainToDb(floor);
-    if (a > 0 && above >= ABOVE_DB)
-      harmonics.push({ number: k, hz: k * f0, levelDb: gainToDb(a), aboveDb: above });
+    if (!(a > 0)) continue;
+    const above = standsOut(d, k * f0);
+    if (above >= ABOVE_DB) harmonics.push({ number: k, hz: k * f0, levelDb: gainToDb(a), aboveDb: above });
   }
   const fundamental = harmonics.find((h) => h.number === 1);
   // Mains hum always has its fundamental or (rectifier buzz) its second harmonic; a sung note whose partials
@@ -166,12 +199,23 @@ export function detectHum(x: Float32Array, sampleRate: number): HumReport | null
 export interface DehumResult {
   /** The channel without hum (a new array). */
   output: Float32Array;
-  /** Per harmonic: frequency and the level removed (peak of the subtracted sinusoid's average amplitude, dBFS). */
+  /** Per harmonic: frequency and the level removed (mean peak amplitude of the subtracted sinusoid, dBFS). */
   removed: { hz: number; levelDb: number }[];
 }
 
+/** Blocks either side whose estimates are pooled for one block (±2 s at the default block length). */
+const POOL = 4;
+
 /**
  * Removes the hum described by `hum` (from `detectHum`) from one channel.
+ *
+ * Per block (`blockSeconds` long, half overlapping) each harmonic's complex amplitude is measured by a
+ * Hann-weighted projection, together with the power just beside it (±3…5 block-bins: what else sounds there).
+ * The fundamental's (or lowest harmonic's) phase from block to block tracks the mains frequency's drift; every
+ * harmonic is followed on that phase track (k times it). Each block's amplitude is then pooled with its
+ * neighbours' (±2 s), weighting each by the inverse of the power beside it, so a block where a sung note
+ * passes the hum line counts little — the hum is steady, the music is not. The pooled sinusoids, cross-faded
+ * block to block, are subtracted.
  * @param blockSeconds length of the tracking blocks, 0.25 … 4 s (default 1).
  */
 export function dehum(x: Float32Array, sampleRate: number, hum: HumReport, blockSeconds = 1): DehumResult {
@@ -179,111 +223,168 @@ export function dehum(x: Float32Array, sampleRate: number, hum: HumReport, block
     throw new RangeError(`blockSeconds must be between 0.25 and 4, got ${blockSeconds}`);
   }
   const n = x.length;
-  const est = new Float64Array(n);
+  const harmonics = hum.harmonics;
+  const output = new Float32Array(x);
+  if (harmonics.length === 0 || n === 0) return { output, removed: [] };
   const block = Math.max(64, Math.round(blockSeconds * sampleRate) & ~1);
   const hop = block / 2;
   const win = new Float64Array(block);
   for (let i = 0; i < block; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / block);
-  const removed = hum.harmonics.map((h) => ({ hz: h.hz, sum: 0, blocks: 0 }));
   // Blocks start half a block before 0 so the Hann cross-fades sum to one everywhere.
-  for (let b0 = -hop; b0 < n; b0 += hop) {
-    const lo = Math.max(0, b0);
-    const hi = Math.min(n, b0 + block);
-    if (hi - lo < 8) continue;
-    for (let hIndex = 0; hIndex < hum.harmonics.length; hIndex++) {
-      const w = (2 * Math.PI * hum.harmonics[hIndex].hz) / sampleRate;
-      const amp = fitAndAdd(x, est, win, b0, lo, hi, w, block);
-      removed[hIndex].sum += amp;
-      removed[hIndex].blocks++;
+  const starts: number[] = [];
+  for (let b0 = -hop; b0 < n; b0 += hop) starts.push(b0);
+  const nb = starts.length;
+  const f0 = hum.fundamentalHz;
+  const binHz = sampleRate / block;
+  const amps = harmonics.map(() => ({
+    re: new Float64Array(nb),
+    im: new Float64Array(nb),
+    beside: new Float64Array(nb),
+  }));
+  for (let b = 0; b < nb; b++) {
+    harmonics.forEach((h, j) => {
+      const a = project(x, win, starts[b], h.number * f0, sampleRate);
+      amps[j].re[b] = a.re;
+      amps[j].im[b] = a.im;
+      let p = 0;
+      let count = 0;
+      for (const o of [-5, -4, -3, 3, 4, 5]) {
+        const hz = h.number * f0 + o * binHz;
+        if (hz <= 0 || hz >= sampleRate / 2) continue;
+        const q = project(x, win, starts[b], hz, sampleRate);
+        p += q.re * q.re + q.im * q.im;
+        count++;
+      }
+      amps[j].beside[b] = count ? p / count : 0;
+    });
+  }
+  // Phase track: the reference harmonic's block phases (unwrapped), pooled the same way, per fundamental cycle.
+  const refIndex = 0; // harmonics are in order; the first is the fundamental or the lowest one found
+  const refNumber = harmonics[refIndex].number;
+  const refPhase = new Float64Array(nb);
+  {
+    const ref = amps[refIndex];
+    const pooled = pool(ref.re, ref.im, ref.beside);
+    let prev = 0;
+    for (let b = 0; b < nb; b++) {
+      let ph = Math.atan2(pooled.im[b], pooled.re[b]);
+      if (b > 0) ph += 2 * Math.PI * Math.round((prev - ph) / (2 * Math.PI));
+      refPhase[b] = ph;
+      prev = ph;
     }
   }
-  const output = new Float32Array(n);
+  const removed = harmonics.map((h) => ({ hz: h.hz, sum: 0 }));
+  const est = new Float64Array(n);
+  harmonics.forEach((h, j) => {
+    const k = h.number / refNumber;
+    // Rotate each block onto the phase track, pool, rotate back.
+    const re = new Float64Array(nb);
+    const im = new Float64Array(nb);
+    for (let b = 0; b < nb; b++) {
+      const c = Math.cos(-k * refPhase[b]);
+      const s = Math.sin(-k * refPhase[b]);
+      re[b] = amps[j].re[b] * c - amps[j].im[b] * s;
+      im[b] = amps[j].re[b] * s + amps[j].im[b] * c;
+    }
+    const pooled = pool(re, im, amps[j].beside);
+    const w = (2 * Math.PI * h.number * f0) / sampleRate;
+    for (let b = 0; b < nb; b++) {
+      const c = Math.cos(k * refPhase[b]);
+      const s = Math.sin(k * refPhase[b]);
+      const ar = pooled.re[b] * c - pooled.im[b] * s;
+      const ai = pooled.re[b] * s + pooled.im[b] * c;
+      removed[j].sum += Math.hypot(ar, ai);
+      synthesise(est, win, starts[b], w, ar, ai);
+    }
+  });
   for (let i = 0; i < n; i++) output[i] = x[i] - est[i];
-  return {
-    output,
-    removed: removed.map((r) => ({ hz: r.hz, levelDb: gainToDb(r.blocks ? r.sum / r.blocks : 0) })),
-  };
+  return { output, removed: removed.map((r) => ({ hz: r.hz, levelDb: gainToDb(r.sum / nb) })) };
 }
 
 /**
- * Weighted least-squares fit of (a + b·t)·cos(wn) + (c + d·t)·sin(wn) over x[lo, hi) with weights win[n − b0]
- * (t centred on the block), added into est with the same window. Returns the fitted mean amplitude.
+ * Hann-weighted complex amplitude of x at `hz` over the block starting at b0 (the part inside x), phase
+ * referenced to absolute sample time: x ≈ Re(A·e^{iωn}).
  */
-function fitAndAdd(
+function project(
   x: Float32Array,
-  est: Float64Array,
   win: Float64Array,
   b0: number,
-  lo: number,
-  hi: number,
-  w: number,
-  block: number,
-): number {
-  const mid = b0 + block / 2;
-  const scaleT = 2 / block;
-  // Basis values by rotation from the first sample (phase referenced to absolute time, so blocks agree).
+  hz: number,
+  sampleRate: number,
+): { re: number; im: number } {
+  const w = (2 * Math.PI * hz) / sampleRate;
+  const lo = Math.max(0, b0);
+  const hi = Math.min(x.length, b0 + win.length);
   const cw = Math.cos(w);
   const sw = Math.sin(w);
   let c = Math.cos(w * lo);
   let s = Math.sin(w * lo);
-  const m = new Float64Array(16);
-  const r = new Float64Array(4);
-  const basis = new Float64Array(4);
-  for (let n = lo; n < hi; n++) {
-    const t = (n - mid) * scaleT;
-    basis[0] = c;
-    basis[1] = s;
-    basis[2] = t * c;
-    basis[3] = t * s;
-    const wt = win[n - b0];
-    const xv = x[n] * wt;
-    for (let i = 0; i < 4; i++) {
-      r[i] += xv * basis[i];
-      const bi = basis[i] * wt;
-      for (let j = 0; j <= i; j++) m[i * 4 + j] += bi * basis[j];
-    }
+  let re = 0;
+  let im = 0;
+  let wsum = 0;
+  for (let i = lo; i < hi; i++) {
+    const wt = win[i - b0];
+    const v = x[i] * wt;
+    re += v * c;
+    im -= v * s;
+    wsum += wt;
     const c2 = c * cw - s * sw;
     s = s * cw + c * sw;
     c = c2;
   }
-  for (let i = 0; i < 4; i++) for (let j = 0; j < i; j++) m[j * 4 + i] = m[i * 4 + j];
-  const coef = solve4(m, r);
-  if (!coef) return 0;
-  c = Math.cos(w * lo);
-  s = Math.sin(w * lo);
-  for (let n = lo; n < hi; n++) {
-    const t = (n - mid) * scaleT;
-    est[n] += win[n - b0] * ((coef[0] + coef[2] * t) * c + (coef[1] + coef[3] * t) * s);
-    const c2 = c * cw - s * sw;
-    s = s * cw + c * sw;
-    c = c2;
-  }
-  return Math.hypot(coef[0], coef[1]);
+  if (!(wsum > 0)) return { re: 0, im: 0 };
+  return { re: (2 * re) / wsum, im: (2 * im) / wsum };
 }
 
-/** Gaussian elimination with partial pivoting on a 4×4 system; null when singular. */
-function solve4(m: Float64Array, r: Float64Array): Float64Array | null {
-  const a = Float64Array.from(m);
-  const b = Float64Array.from(r);
-  for (let col = 0; col < 4; col++) {
-    let piv = col;
-    for (let i = col + 1; i < 4; i++) if (Math.abs(a[i * 4 + col]) > Math.abs(a[piv * 4 + col])) piv = i;
-    if (!(Math.abs(a[piv * 4 + col]) > 1e-30)) return null;
-    if (piv !== col) {
-      for (let j = 0; j < 4; j++) [a[col * 4 + j], a[piv * 4 + j]] = [a[piv * 4 + j], a[col * 4 + j]];
-      [b[col], b[piv]] = [b[piv], b[col]];
-    }
-    for (let i = col + 1; i < 4; i++) {
-      const f = a[i * 4 + col] / a[col * 4 + col];
-      for (let j = col; j < 4; j++) a[i * 4 + j] -= f * a[col * 4 + j];
-      b[i] -= f * b[col];
-    }
+/** Adds win[n − b0]·Re(A·e^{iωn}) over the block into est. */
+function synthesise(
+  est: Float64Array,
+  win: Float64Array,
+  b0: number,
+  w: number,
+  ar: number,
+  ai: number,
+): void {
+  const lo = Math.max(0, b0);
+  const hi = Math.min(est.length, b0 + win.length);
+  const cw = Math.cos(w);
+  const sw = Math.sin(w);
+  let c = Math.cos(w * lo);
+  let s = Math.sin(w * lo);
+  for (let i = lo; i < hi; i++) {
+    est[i] += win[i - b0] * (ar * c - ai * s);
+    const c2 = c * cw - s * sw;
+    s = s * cw + c * sw;
+    c = c2;
   }
-  const out = new Float64Array(4);
-  for (let i = 3; i >= 0; i--) {
-    let v = b[i];
-    for (let j = i + 1; j < 4; j++) v -= a[i * 4 + j] * out[j];
-    out[i] = v / a[i * 4 + i];
+}
+
+/** Triangular pooling over ±POOL blocks, each block weighted by 1 / (power beside the line). */
+function pool(
+  re: Float64Array,
+  im: Float64Array,
+  beside: Float64Array,
+): { re: Float64Array; im: Float64Array } {
+  const nb = re.length;
+  let floor = Number.POSITIVE_INFINITY;
+  for (let b = 0; b < nb; b++) if (beside[b] > 0) floor = Math.min(floor, beside[b]);
+  if (!Number.isFinite(floor)) floor = 1e-30;
+  const outRe = new Float64Array(nb);
+  const outIm = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) {
+    let sr = 0;
+    let si = 0;
+    let sw = 0;
+    for (let d = -POOL; d <= POOL; d++) {
+      const j = b + d;
+      if (j < 0 || j >= nb) continue;
+      const wt = (POOL + 1 - Math.abs(d)) / (beside[j] + floor);
+      sr += wt * re[j];
+      si += wt * im[j];
+      sw += wt;
+    }
+    outRe[b] = sr / sw;
+    outIm[b] = si / sw;
   }
-  return out;
+  return { re: outRe, im: outIm };
 }

@@ -7,7 +7,7 @@ import { gainToDb } from "../core/db.ts";
 import { measureDc } from "./dc.ts";
 import { type ClickEvent, type CrackleReport, crackleOf, detectClicks } from "./declick.ts";
 import { detectClipping } from "./declip.ts";
-import { detectHum, type HumReport } from "./dehum.ts";
+import { dehum, detectHum, type HumReport } from "./dehum.ts";
 import { measureNoiseFloor, NOISE_PROBLEM_DB } from "./denoise.ts";
 
 /** A click with the channel it is in. */
@@ -28,7 +28,7 @@ export interface ProblemReport {
   crackle: { count: number; perSecond: number; events: ChannelClickEvent[] };
   /** Mains hum (on the channels' average), or null. */
   hum: HumReport | null;
-  /** Noise floor of the noisiest channel; `found` when above −60 dBFS. */
+  /** Noise floor of the noisiest channel (under any hum); `found` when above −60 dBFS. */
   noise: { floorDb: number; found: boolean };
   /** Clipping summed over channels; `level` is the highest clip level (linear), `levelDb` in dBFS. */
   clipping: {
@@ -74,11 +74,15 @@ export function detectProblems(
   let floorDb = Number.NEGATIVE_INFINITY;
   const clip = { runs: 0, samples: 0, level: 0, spans: [] as [number, number, number][] };
   const dcs: number[] = [];
+  const mid = channels.length === 1 ? channels[0] : average(channels);
+  const hum = detectHum(mid, sampleRate);
   channels.forEach((x, c) => {
     const events = detectClicks(x, sampleRate, { sensitivity: options.sensitivity });
     for (const e of events) clicks.push({ ...e, channel: c });
     for (const e of crackleOf(events, frames, sampleRate).events) crackle.push({ ...e, channel: c });
-    floorDb = Math.max(floorDb, measureNoiseFloor(x, sampleRate).floorDb);
+    // The floor under the hum: hum is its own problem, and would otherwise read as the noise floor.
+    const quiet = hum ? dehum(x, sampleRate, hum).output : x;
+    floorDb = Math.max(floorDb, measureNoiseFloor(quiet, sampleRate).floorDb);
     const cl = detectClipping(x);
     clip.runs += cl.runs;
     clip.samples += cl.samples;
@@ -89,8 +93,6 @@ export function detectProblems(
   });
   clicks.sort((a, b) => a.start - b.start || a.channel - b.channel);
   crackle.sort((a, b) => a.start - b.start || a.channel - b.channel);
-  const mid = channels.length === 1 ? channels[0] : average(channels);
-  const hum = detectHum(mid, sampleRate);
   progress(1);
   const dc = dcs.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
   const dcDb = gainToDb(dc);
