@@ -13,33 +13,54 @@ import { FFT } from "../core/fft.ts";
 
 /** How noisy a channel is. */
 export interface NoiseReport {
-  /** RMS of the quietest tenth of 50 ms frames, dBFS (−Infinity for digital silence). */
+  /**
+   * Broadband noise floor, RMS dBFS (−Infinity for digital silence): the median over frequency of the power
+   * spectrum of the quietest tenth of the frames, as the level of a white noise with that spectral density.
+   * Steady tones (hum, a held note) occupy a few bins and do not count; hiss fills them all.
+   */
   floorDb: number;
 }
 
 /** Noise floors above this count as a problem worth a badge and (with `auto`) denoising, dBFS. */
 export const NOISE_PROBLEM_DB = -60;
 
-/** Measures the noise floor: the RMS (about each frame's mean, so DC does not count) over the quietest 10 % of 50 ms frames. */
+/** Measures the broadband noise floor (see NoiseReport.floorDb). */
 export function measureNoiseFloor(x: Float32Array, sampleRate: number): NoiseReport {
-  const frame = Math.max(1, Math.round(0.05 * sampleRate));
-  const powers: number[] = [];
-  for (let s = 0; s + frame <= x.length; s += frame) {
+  const size = fftSizeFor(sampleRate);
+  const frames = Math.floor(x.length / size);
+  if (frames === 0) return { floorDb: Number.NEGATIVE_INFINITY };
+  const energy: [number, number][] = [];
+  for (let f = 0; f < frames; f++) {
     let e = 0;
     let m = 0;
-    for (let i = s; i < s + frame; i++) {
+    for (let i = f * size; i < (f + 1) * size; i++) {
       e += x[i] * x[i];
       m += x[i];
     }
-    m /= frame;
-    powers.push(Math.max(0, e / frame - m * m));
+    m /= size;
+    energy.push([e / size - m * m, f]);
   }
-  if (powers.length === 0) return { floorDb: Number.NEGATIVE_INFINITY };
-  powers.sort((a, b) => a - b);
-  const k = Math.max(1, Math.floor(powers.length / 10));
-  let sum = 0;
-  for (let i = 0; i < k; i++) sum += powers[i];
-  return { floorDb: powerToDb(sum / k) };
+  energy.sort((u, v) => u[0] - v[0]);
+  const chosen = energy.slice(0, Math.max(1, Math.floor(frames / 10)));
+  const fft = new FFT(size);
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  const bins = size / 2;
+  const power = new Float64Array(bins);
+  let wp = 0;
+  for (let i = 0; i < size; i++) wp += (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size)) ** 2;
+  for (const [, f] of chosen) {
+    for (let i = 0; i < size; i++) {
+      re[i] = x[f * size + i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
+      im[i] = 0;
+    }
+    fft.forward(re, im);
+    for (let k = 1; k < bins; k++) power[k] += re[k] * re[k] + im[k] * im[k];
+  }
+  const sorted = Array.from(power.subarray(1)).sort((u, v) => u - v);
+  const median = sorted[sorted.length >> 1] / chosen.length;
+  // A white noise of variance σ² has E|X_k|² = σ²·Σw² in every bin.
+  return { floorDb: powerToDb(median / wp) };
 }
 
 /** Denoising settings. */
