@@ -56,16 +56,35 @@ export function detectClicks(
   sampleRate: number,
   options: ClickDetectionOptions = {},
 ): ClickEvent[] {
+  const events = findClicks(x, sampleRate, options);
+  measurePeaks(x, restoreClicks(x, sampleRate, events), events);
+  return events;
+}
+
+/** Samples per block of the detector (one AR model each, fitted over twice that around it). */
+const BLOCK = 2048;
+
+/**
+ * The detector itself: events without their peaks.
+ * @param only when given, only these blocks (index = sample / BLOCK) are searched.
+ */
+function findClicks(
+  x: Float32Array,
+  sampleRate: number,
+  options: ClickDetectionOptions,
+  only?: ReadonlySet<number>,
+): ClickEvent[] {
   const k = clickThreshold(options.sensitivity);
   const p = arOrderFor(sampleRate);
   const n = x.length;
   if (n < 8 * p) return [];
-  const block = 2048;
+  const block = BLOCK;
   const flagsF = new Uint8Array(n);
   const flagsB = new Uint8Array(n);
   const ef = new Float64Array(n);
   const eb = new Float64Array(n);
   for (let b0 = 0; b0 < n; b0 += block) {
+    if (only && !only.has(b0 / block)) continue;
     const b1 = Math.min(n, b0 + block);
     const a = estimateAr(x, b0 - block / 2, b1 + block / 2, p);
     forwardError(x, a, b0, b1, ef.subarray(b0, b1));
@@ -111,7 +130,6 @@ export function detectClicks(
     }
     i = last + 1;
   }
-  measurePeaks(x, sampleRate, events);
   return events;
 }
 
@@ -180,9 +198,7 @@ function localScale(e: Float64Array): Float32Array {
 }
 
 /** Fills in each event's peak: the largest difference between the input and its restoration. */
-function measurePeaks(x: Float32Array, sampleRate: number, events: ClickEvent[]): void {
-  if (events.length === 0) return;
-  const restored = restoreClicks(x, sampleRate, events);
+function measurePeaks(x: Float32Array, restored: Float32Array, events: ClickEvent[]): void {
   for (const ev of events) {
     let peak = 0;
     for (let i = ev.start; i < ev.start + ev.length; i++) peak = Math.max(peak, Math.abs(x[i] - restored[i]));
@@ -247,17 +263,27 @@ export interface DeclickResult {
   events: ClickEvent[];
 }
 
-/** Detects and restores clicks in one channel (two passes: the second finds what the first one's damaged models hid). */
+/**
+ * Detects and restores clicks in one channel, in two passes: the second searches again, in the blocks where
+ * the first found something, what the first pass's damaged models hid.
+ * @param options.events the first pass's events when already known (from `detectClicks` on this same `x`).
+ */
 export function declick(
   x: Float32Array,
   sampleRate: number,
-  options: ClickDetectionOptions = {},
+  options: ClickDetectionOptions & { events?: readonly ClickEvent[] } = {},
 ): DeclickResult {
-  const first = detectClicks(x, sampleRate, options);
+  const first = options.events ? options.events.map((e) => ({ ...e })) : findClicks(x, sampleRate, options);
   let output = restoreClicks(x, sampleRate, first);
-  const second = detectClicks(output, sampleRate, options);
+  const blocks = new Set<number>();
+  for (const e of first) {
+    const b = Math.floor(e.start / BLOCK);
+    for (let d = -1; d <= 1; d++) if (b + d >= 0) blocks.add(b + d);
+  }
+  const second = blocks.size ? findClicks(output, sampleRate, options, blocks) : [];
   if (second.length) output = restoreClicks(output, sampleRate, second);
   const events = mergeEvents(first, second);
+  measurePeaks(x, output, events);
   return { output, events };
 }
 

@@ -169,8 +169,11 @@ export function repairChannels(
         const events: (ClickEvent & { channel: number })[] = [];
         const sensitivity =
           fix === "decrackle" ? Math.max(CRACKLE_SENSITIVITY, options.sensitivity ?? 0) : options.sensitivity;
+        // The detection summary already searched the untouched input at this sensitivity: reuse its events.
+        const untouched = fix === "declick" && !fixes.includes("declip") && !fixes.includes("dc");
         work = work.map((x, c) => {
-          const r = declick(x, sampleRate, { sensitivity });
+          const known = untouched ? found.clicks.events.filter((e) => e.channel === c) : undefined;
+          const r = declick(x, sampleRate, { sensitivity, events: known });
           for (const e of r.events) events.push({ ...e, channel: c });
           step();
           return r.output;
