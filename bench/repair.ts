@@ -201,9 +201,9 @@ const n = clean.length - 37;
 
 rows.sort((x, y) => x.ours - x.theirs - (y.ours - y.theirs));
 console.log(
-  "| fault | input SNR dB | controlroom SNR dB | ffmpeg SNR dB | ffmpeg filter | controlroom × real time (CPU s) | ffmpeg × real time (CPU s) |",
+  "| fault | input SNR dB | controlroom SNR dB | ffmpeg SNR dB | ffmpeg filter | controlroom CLI × real time (CPU s) | the fix alone, × real time on one core | ffmpeg × real time (CPU s) |",
 );
-console.log("|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
   console.log(
     `| ${r.fault} | ${fmt(r.input)} | ${fmt(r.ours)} | ${fmt(r.theirs)}${r.theirsLag ? ` (after taking out its ${r.theirsLag}-sample latency)` : ""} | \`${r.filter}\` | ${fmt(r.oursX, 1)} (${fmt(r.oursCpu)}) | ${fmt(r.aloneX, 0)} | ${fmt(r.theirsX, 1)} (${fmt(r.theirsCpu)}) |`,
