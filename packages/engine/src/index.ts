@@ -12,6 +12,6 @@ export * from "./core/params.ts";
 export * from "./core/processor.ts";
 export * from "./core/smoother.ts";
 export * from "./dsp/chain.ts";
+export * from "./repair/index.ts";
 
 import "./dsp/processors.ts";
-export * from "./repair/index.ts";
