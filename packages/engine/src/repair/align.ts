@@ -87,6 +87,20 @@ export function alignRecordings(
       best = lag;
     }
   }
+  let ea = 0;
+  let eb = 0;
+  for (let i = 0; i < na; i++) ea += a[i] * a[i];
+  for (let i = 0; i < nb; i++) eb += b[i] * b[i];
+  if (!(bestAbs > 0 && ea > 0 && eb > 0)) {
+    // One of them is silent: nothing to align by.
+    return {
+      delaySamples: 0,
+      delayMs: 0,
+      inverted: false,
+      correlation: 0,
+      aligned: other.map((c) => new Float32Array(c)),
+    };
+  }
   const peak = at(best);
   const inverted = peak < 0;
   const y0 = Math.abs(at(best - 1));
@@ -96,10 +110,6 @@ export function alignRecordings(
   const frac = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / denom)) : 0;
   // Reported and applied to a hundredth of a sample: the parabola's own error is about that size.
   const delay = best + Math.round(frac * 100) / 100;
-  let ea = 0;
-  let eb = 0;
-  for (let i = 0; i < na; i++) ea += a[i] * a[i];
-  for (let i = 0; i < nb; i++) eb += b[i] * b[i];
   const correlation = ea > 0 && eb > 0 ? Math.min(1, Math.abs(peak) / Math.sqrt(ea * eb)) : 0;
   const aligned = other.map((c) => shift(c, delay, inverted ? -1 : 1));
   return {

@@ -175,6 +175,17 @@ describe("detection summary and repairChannels", () => {
     assert.ok(snrDb(clean, r.channels[0]) > 40);
   });
 
+  it("every fix copes with silence, a few samples and two channels", () => {
+    const all = ["declick", "decrackle", "dehum", "denoise", "declip", "dc"] as const;
+    for (const n of [0, 1, 100, 48000]) {
+      const silent = new Float32Array(n);
+      const r = repairChannels([silent, silent], RATE, { fixes: [...all] });
+      assert.equal(r.channels.length, 2);
+      assert.ok(r.channels.every((c) => c.length === n && c.every((v) => v === 0)));
+      if (n > 0) assert.equal(alignRecordings([silent], [clean.subarray(0, n)], RATE).correlation, 0);
+    }
+  });
+
   it("names an unknown fix", () => {
     assert.throws(() => parseFixes(["declick", "dewow"]), /unknown fix "dewow"/);
   });
