@@ -2,7 +2,8 @@
  * Declip: clipped runs are plateaus at the channel's extreme values (positive and negative levels found
  * separately, whatever they are); their samples are reconstructed by least-squares AR interpolation from the
  * unclipped samples around them, constrained to stay beyond the clip level with the plateau's sign (a clipped
- * sample was at least that loud). The result may exceed the old clip level; `fitGain` lowers the whole channel
+ * sample was at least that loud) — a least-squares problem with bounds, solved by an active set (samples held
+ * at the level while the fit wants them inside it, let go when it wants them further out). The result may exceed the old clip level; `fitGain` lowers the whole channel
  * set so it stays inside full scale.
  */
 import { gainToDb } from "../core/db.ts";
@@ -138,25 +139,81 @@ export function declip(x: Float32Array, sampleRate: number, clipping = detectCli
     for (let m = g; m <= h; m++)
       for (let i = spans[m][0]; i < spans[m][0] + spans[m][1]; i++) unknown.push(i);
     const u = Int32Array.from(unknown);
-    // Pin samples that came out inside the clip level to that level, and solve again for the rest.
-    const pin = (i: number, v: number): number | undefined => {
-      if (pos !== null && x[i] >= pos - LEVEL_TOLERANCE) return v < pos ? pos : undefined;
-      if (neg !== null && x[i] <= neg + LEVEL_TOLERANCE) return v > neg ? neg : undefined;
-      return undefined;
-    };
     // First model from the clipped signal itself (autocorrelation method: always a stable filter); then,
     // alternately, a model of the filled-in signal and a new fill from it (each model sees the peaks the
     // previous fill restored). Converges in about three fits.
     let a = estimateAr(x, s - context, e + context, p);
     for (let pass = 0; pass < REFITS; pass++) {
       for (const i of unknown) work[i] = x[i];
-      interpolateAr(work, u, () => a, s - p, e + p, pin, 8);
+      solveConstrained(work, x, u, a, s - p, e + p, pos, neg);
       if (pass + 1 < REFITS) a = estimateAr(work, s - context, e + context, p);
     }
     for (const i of unknown) out[i] = work[i];
     g = h + 1;
   }
   return { output: out, clipping, peakAfter: peak(out) };
+}
+
+/**
+ * Least squares under the clip constraints by an active set: samples that come out inside the clip level are
+ * held at it, and held samples whose hold costs prediction error (the gradient pulls them outwards) are let
+ * go again, until neither happens (at most 12 rounds).
+ */
+function solveConstrained(
+  work: Float64Array,
+  x: Float32Array,
+  u: Int32Array,
+  a: Float64Array,
+  rowStart: number,
+  rowEnd: number,
+  pos: number | null,
+  neg: number | null,
+): void {
+  const p = a.length;
+  const levelOf = (i: number): number =>
+    pos !== null && x[i] >= pos - LEVEL_TOLERANCE ? pos : (neg as number);
+  const held = new Uint8Array(u.length);
+  const c = new Float64Array(p + 1);
+  c[0] = 1;
+  for (let k = 1; k <= p; k++) c[k] = -a[k - 1];
+  for (let round = 0; round < 12; round++) {
+    const free: number[] = [];
+    for (let j = 0; j < u.length; j++) {
+      if (held[j]) work[u[j]] = levelOf(u[j]);
+      else free.push(u[j]);
+    }
+    interpolateAr(work, Int32Array.from(free), () => a, rowStart, rowEnd);
+    let changed = false;
+    for (let j = 0; j < u.length; j++) {
+      if (held[j]) continue;
+      const L = levelOf(u[j]);
+      if ((L > 0 && work[u[j]] < L) || (L < 0 && work[u[j]] > L)) {
+        held[j] = 1;
+        work[u[j]] = L;
+        changed = true;
+      }
+    }
+    if (changed) continue;
+    // Let go of held samples the objective wants further out than the level.
+    for (let j = 0; j < u.length; j++) {
+      if (!held[j]) continue;
+      const i = u[j];
+      let grad = 0;
+      for (let k = 0; k <= p; k++) {
+        const n = i + k;
+        if (n < Math.max(rowStart, p) || n >= Math.min(rowEnd, work.length)) continue;
+        let e = 0;
+        for (let m = 0; m <= p; m++) e += c[m] * work[n - m];
+        grad += c[k] * e;
+      }
+      const L = levelOf(i);
+      if ((L > 0 && grad < 0) || (L < 0 && grad > 0)) {
+        held[j] = 0;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
 }
 
 function peak(x: Float32Array): number {
