@@ -125,7 +125,7 @@ function findClicks(
     }
     // A lone flag in one direction only is the model's tail, not an event, unless it stands far out.
     if (firstF >= 0 && lastB >= 0) {
-      if (periodicity(ef, start, end, p, sampleRate) <= PERIODIC)
+      if (periodicity(ef, start, end, p, sampleRate) <= PERIODIC && !isOnset(x, start, end, sampleRate))
         events.push({ start, length: end - start + 1, peak: 0 });
     }
     i = last + 1;
@@ -164,6 +164,29 @@ function periodicity(e: Float64Array, start: number, end: number, p: number, sam
     }
   }
   return best;
+}
+
+/** A sound that goes on this much louder after an event than before it started there (dB). */
+const ONSET_DB = 12;
+
+/**
+ * True when the event starts a sound rather than interrupting one: the 5 ms after it (past a margin) are
+ * ONSET_DB louder than the 5 ms before it. A drum hit or a plucked note begins with a click-like edge; a click
+ * leaves the sound around it as it was.
+ */
+function isOnset(x: Float32Array, start: number, end: number, sampleRate: number): boolean {
+  const w = Math.max(16, Math.round(0.005 * sampleRate));
+  const margin = 2 + ((end - start + 1) >> 2);
+  const rms = (a: number, b: number) => {
+    const lo = Math.max(0, a);
+    const hi = Math.min(x.length, b);
+    let e = 0;
+    for (let i = lo; i < hi; i++) e += x[i] * x[i];
+    return hi > lo ? e / (hi - lo) : 0;
+  };
+  const before = rms(start - margin - w, start - margin);
+  const after = rms(end + 1 + margin, end + 1 + margin + w);
+  return after > before * 10 ** (ONSET_DB / 10);
 }
 
 /** Sub-block length for the local scale of the prediction error, samples. */

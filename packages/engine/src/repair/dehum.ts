@@ -94,8 +94,13 @@ function amplitudeAt(d: Decimated, hz: number, window: Float64Array, wsum: numbe
   return (2 * Math.hypot(re, im)) / wsum;
 }
 
-/** Segments a harmonic must stand out in; mains hum is there all the time, a sung note comes and goes. */
-const SEGMENTS = 4;
+/**
+ * A line is judged in segments of at least 1 s, at most 2 s (at least four); it must stand out in three
+ * quarters of them. Mains hum is there all the time; a sung or played note, even one that recurs in every
+ * phrase, comes and goes within seconds.
+ */
+const MIN_SEGMENTS = 4;
+const SEGMENT_SECONDS = 2;
 /** Offsets from a line where its surroundings are measured, Hz. */
 const OFFSETS = [-9, -7.5, -6, -4.5, -3, 3, 4.5, 6, 7.5, 9];
 
@@ -111,13 +116,15 @@ function hann(len: number): { window: Float64Array; wsum: number } {
 }
 
 /**
- * How far the line at `hz` stands above its surroundings in three quarters of the span at least (the
+ * How far the line at `hz` stands above its surroundings in three quarters of the segments at least (the
  * quarter where it stands out least is left out: a note passing right beside it may cover it there; the
  * whole span when shorter than 4 s), dB. Surroundings: the median level 3–9 Hz away on the quieter
  * side (a line beside a louder note still stands out on its clear side).
  */
 function standsOut(d: Decimated, hz: number): number {
-  const segments = d.y.length >= SEGMENTS * d.rate ? SEGMENTS : 1;
+  const seconds = d.y.length / d.rate;
+  const segments =
+    seconds >= MIN_SEGMENTS ? Math.max(MIN_SEGMENTS, Math.floor(seconds / SEGMENT_SECONDS)) : 1;
   const len = Math.floor(d.y.length / segments);
   const { window, wsum } = hann(len);
   const above: number[] = [];
@@ -131,7 +138,7 @@ function standsOut(d: Decimated, hz: number): number {
     above.push(gainToDb(at(hz)) - gainToDb(floor));
   }
   above.sort((u, v) => u - v);
-  return above[segments > 1 ? 1 : 0];
+  return above[Math.floor(segments / 4)];
 }
 
 /**

@@ -4,6 +4,7 @@
  * "clipped 1,145 runs") for showing beside a take.
  */
 import { gainToDb } from "../core/db.ts";
+import { arOrderFor } from "./ar-model.ts";
 import { measureDc } from "./dc.ts";
 import { type ClickEvent, type CrackleReport, crackleOf, detectClicks } from "./declick.ts";
 import { detectClipping } from "./declip.ts";
@@ -77,11 +78,15 @@ export function detectProblems(
   const mid = channels.length === 1 ? channels[0] : average(channels);
   const hum = detectHum(mid, sampleRate);
   channels.forEach((x, c) => {
-    const events = detectClicks(x, sampleRate, { sensitivity: options.sensitivity });
+    const cl = detectClipping(x);
+    // A clipped run upsets the prediction error around it like a click; it is clipping, counted as such.
+    const near = arOrderFor(sampleRate);
+    const events = detectClicks(x, sampleRate, { sensitivity: options.sensitivity }).filter(
+      (e) => !cl.spans.some(([s, l]) => e.start < s + l + near && s < e.start + e.length + near),
+    );
     for (const e of events) clicks.push({ ...e, channel: c });
     for (const e of crackleOf(events, frames, sampleRate).events) crackle.push({ ...e, channel: c });
     floorDb = Math.max(floorDb, measureNoiseFloor(x, sampleRate).floorDb);
-    const cl = detectClipping(x);
     clip.runs += cl.runs;
     clip.samples += cl.samples;
     clip.level = Math.max(clip.level, cl.level);

@@ -8,6 +8,7 @@ import { REPAIR_FIXES, type RepairFix } from "@controlroom/engine/repair/repair-
 import { type Command, InvalidArgumentError } from "commander";
 import { Progress } from "../cli/progress.ts";
 import { writeFileAtomic } from "../files/atomic-file.ts";
+import { probeAudioFile } from "../files/open.ts";
 import { AudioFileError } from "../files/types.ts";
 import { alignFiles } from "./align-file.ts";
 import { detectFile, repairFile } from "./repair-file.ts";
@@ -100,7 +101,12 @@ export function registerRepair(program: Command): void {
       try {
         if (o.detect) {
           if (output) throw new RangeError("--detect writes no audio; leave out the output file");
-          const probe = await detectFile(input, { sensitivity: o.sensitivity });
+          const info = await probeAudioFile(input);
+          const total = info.frames !== null ? info.frames / info.sampleRate : 0;
+          const probe = await detectFile(input, {
+            sensitivity: o.sensitivity,
+            onProgress: (f) => (total > 0 ? progress.update(f * total, total) : undefined),
+          });
           const duration = probe.frames / probe.sampleRate;
           progress.done();
           if (o.report) await writeReport(o.report, probe, o.force);
@@ -120,7 +126,8 @@ export function registerRepair(program: Command): void {
         }
         if (!output) throw new RangeError("give the output file (or --detect to only find problems)");
         if (o.report) await refuseExistingReport(o.report, o.force);
-        let duration = 0;
+        const info = await probeAudioFile(input);
+        const duration = info.frames !== null ? info.frames / info.sampleRate : 0;
         const r = await repairFile(input, output, {
           fixes: o.fix ?? "auto",
           noiseFrom: o.noiseFrom,
@@ -128,9 +135,8 @@ export function registerRepair(program: Command): void {
           sensitivity: o.sensitivity,
           bits: o.bits,
           force: o.force,
-          onProgress: (f) => progress.update(f * (duration || 1), duration || 1),
+          onProgress: (f) => (duration > 0 ? progress.update(f * duration, duration) : undefined),
         });
-        duration = r.durationSeconds;
         progress.done();
         if (o.report) await writeReport(o.report, r, true);
         console.log(`${output}: ${r.fixes.length ? r.fixes.join(", ") : "nothing to fix"}`);
