@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { alignRecordings, shift } from "../packages/engine/src/repair/align.ts";
+import { alignRecordings, shiftChannel } from "../packages/engine/src/repair/align.ts";
 import { removeDc } from "../packages/engine/src/repair/dc.ts";
 import { declick } from "../packages/engine/src/repair/declick.ts";
 import { declip } from "../packages/engine/src/repair/declip.ts";
@@ -117,7 +117,7 @@ function snrDb(ref: Float32Array, x: Float32Array): number {
 async function judge(ref: Float32Array, path: string): Promise<{ snr: number; lag: number }> {
   const x = await load(path);
   const lag = Math.round(alignRecordings([ref], [x], 48000).delaySamples);
-  return { snr: snrDb(ref, lag === 0 ? x : shift(x, lag, 1)), lag };
+  return { snr: snrDb(ref, lag === 0 ? x : shiftChannel(x, lag, 1)), lag };
 }
 
 const clean = await load(join(takes, "clean-vox.flac"));

@@ -111,7 +111,7 @@ export function alignRecordings(
   // Reported and applied to a hundredth of a sample: the parabola's own error is about that size.
   const delay = best + Math.round(frac * 100) / 100;
   const correlation = ea > 0 && eb > 0 ? Math.min(1, Math.abs(peak) / Math.sqrt(ea * eb)) : 0;
-  const aligned = other.map((c) => shift(c, delay, inverted ? -1 : 1));
+  const aligned = other.map((c) => shiftChannel(c, delay, inverted ? -1 : 1));
   return {
     delaySamples: delay,
     delayMs: Math.round(((delay * 1000) / sampleRate) * 1000) / 1000,
@@ -124,8 +124,13 @@ export function alignRecordings(
 /** Half-length of the fractional-delay interpolator, samples. */
 const SINC_HALF = 16;
 
-/** y[i] = sign · x[i + delay] (zeros beyond the ends); whole delays are exact copies. */
-export function shift(x: Float32Array, delay: number, sign: 1 | -1): Float32Array {
+/**
+ * A channel moved in time and optionally inverted: y[i] = sign · x[i + delay] (zeros beyond the ends). Whole
+ * delays are exact copies; fractions use a 32-tap Hann-windowed sinc.
+ * @param delay samples to advance by (negative delays); any real number.
+ * @param sign 1, or −1 to invert.
+ */
+export function shiftChannel(x: Float32Array, delay: number, sign: 1 | -1): Float32Array {
   const n = x.length;
   const out = new Float32Array(n);
   const whole = Math.floor(delay);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { alignRecordings, shift } from "./align.ts";
+import { alignRecordings, shiftChannel } from "./align.ts";
 import { measureDc, removeDc } from "./dc.ts";
 import { declick, detectClicks } from "./declick.ts";
 import { declip, detectClipping } from "./declip.ts";
@@ -152,7 +152,7 @@ describe("align", () => {
   });
 
   it("finds a fractional delay within a tenth of a sample", () => {
-    const late = shift(clean, -12.4, 1);
+    const late = shiftChannel(clean, -12.4, 1);
     const r = alignRecordings([clean], [late], RATE);
     assert.ok(Math.abs(r.delaySamples - 12.4) < 0.1, `${r.delaySamples}`);
     assert.equal(r.inverted, false);
