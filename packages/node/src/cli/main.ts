@@ -22,6 +22,8 @@ export const FAMILIES: CommandFamily[] = [
   [["render", "session"], async () => (await import("../session/commands.ts")).registerRenderCommands],
   [["master"], async () => (await import("../mastering/commands.ts")).registerMaster],
   [["qc"], async () => (await import("../qc/commands.ts")).registerQc],
+  [["repair"], async () => (await import("../repair/commands.ts")).registerRepair],
+  [["align"], async () => (await import("../repair/commands.ts")).registerAlign],
   [["deliver"], async () => (await import("../delivery/commands.ts")).registerDeliver],
   [["demo"], async () => (await import("./commands/demo.ts")).registerDemo],
 ];
