@@ -24,13 +24,13 @@ import { queueJob } from "../queue-job.ts";
 /** The fixes, in the order the engine applies them (the engine's REPAIR_FIXES; a test holds them equal). */
 export const REPAIR_FIX_NAMES = ["declip", "dc", "declick", "decrackle", "dehum", "denoise"] as const;
 
+/** A list of fixes. */
+const FixList = z
+  .array(z.enum(REPAIR_FIX_NAMES, { error: `must be one of ${REPAIR_FIX_NAMES.join(", ")}` }))
+  .min(1, "give at least one fix, or auto");
+
 /** The fixes to make: some of REPAIR_FIX_NAMES, or "auto" (those the detection finds a need for). */
-const Fixes = z.union([
-  z.literal("auto"),
-  z
-    .array(z.enum(REPAIR_FIX_NAMES, { error: `must be one of ${REPAIR_FIX_NAMES.join(", ")}` }))
-    .min(1, "give at least one fix, or auto"),
-]);
+const Fixes = z.union([z.literal("auto"), FixList], { error: 'must be "auto" or a list of fixes' });
 
 /** The body of `POST /api/takes/{takeId}/repair` and `POST /api/versions/{versionId}/repair`. */
 export const StartRepairBody = z.object({
@@ -246,6 +246,9 @@ async function addRepairedTake(
 
 /** The repair request checked against the file's length (when known). */
 function repairInput(body: unknown, durationSeconds: number | null) {
+  // A list is checked on its own first, so a bad entry is named (a union's error names only the union).
+  const fixes = (body as { fixes?: unknown } | null)?.fixes;
+  if (Array.isArray(fixes)) parseInput(z.object({ fixes: FixList }), { fixes });
   const v = parseInput(StartRepairBody, body);
   if (v.noiseFrom && durationSeconds !== null && v.noiseFrom[1] > durationSeconds)
     throw invalid(
