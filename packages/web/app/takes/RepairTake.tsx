@@ -83,12 +83,13 @@ export function RepairTake({
         <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Auto
         {found.length ? ` (${found.join(", ")})` : " (nothing found)"}
       </label>
-      <fieldset disabled={auto}>
+      <fieldset>
         <legend>Fixes</legend>
         {FIXES.map((f) => (
           <label key={f}>
             <input
               type="checkbox"
+              disabled={auto}
               checked={shown.includes(f)}
               onChange={(e) =>
                 setChosen((c) =>
@@ -117,7 +118,7 @@ export function RepairTake({
             id={`${id}-from`}
             type="number"
             min={0}
-            step={0.1}
+            step="any"
             value={noiseFrom}
             onChange={(e) => setNoiseFrom(e.target.value)}
           />
@@ -126,7 +127,7 @@ export function RepairTake({
             id={`${id}-to`}
             type="number"
             min={0}
-            step={0.1}
+            step="any"
             value={noiseTo}
             onChange={(e) => setNoiseTo(e.target.value)}
           />
