@@ -60,7 +60,7 @@ describe("response schemas", () => {
         }
         operations++;
       }
-    assert.equal(operations, 68);
+    assert.equal(operations, 71);
     // Shared shapes are named once and referred to.
     assert.deepEqual(doc.paths["/api/jobs/{jobId}"].get.responses["200"].content["application/json"].schema, {
       $ref: "#/components/schemas/Job",
