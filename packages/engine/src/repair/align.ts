@@ -8,7 +8,7 @@ import { FFT, nextPowerOfTwo } from "../core/fft.ts";
 
 /** Delay and polarity of one recording against another, and the second one aligned. */
 export interface AlignResult {
-  /** How late `other` is against `reference`, in samples (fractional; negative when it is early). */
+  /** How late `other` is against `reference`, in samples, to 0.01 (negative when it is early). */
   delaySamples: number;
   /** The same in milliseconds. */
   delayMs: number;
@@ -28,9 +28,14 @@ export interface AlignOptions {
   analysisSeconds?: number;
 }
 
+/** Sum of the channels over `length` samples, its mean removed (a DC offset says nothing about timing). */
 function monoSum(channels: Float32Array[], length: number): Float64Array {
   const out = new Float64Array(length);
   for (const c of channels) for (let i = 0; i < Math.min(length, c.length); i++) out[i] += c[i];
+  let mean = 0;
+  for (let i = 0; i < length; i++) mean += out[i];
+  mean /= Math.max(1, length);
+  for (let i = 0; i < length; i++) out[i] -= mean;
   return out;
 }
 
@@ -89,7 +94,8 @@ export function alignRecordings(
   const y2 = Math.abs(at(best + 1));
   const denom = y0 - 2 * y1 + y2;
   const frac = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / denom)) : 0;
-  const delay = best + frac;
+  // Reported and applied to a hundredth of a sample: the parabola's own error is about that size.
+  const delay = best + Math.round(frac * 100) / 100;
   let ea = 0;
   let eb = 0;
   for (let i = 0; i < na; i++) ea += a[i] * a[i];
@@ -97,7 +103,7 @@ export function alignRecordings(
   const correlation = ea > 0 && eb > 0 ? Math.min(1, Math.abs(peak) / Math.sqrt(ea * eb)) : 0;
   const aligned = other.map((c) => shift(c, delay, inverted ? -1 : 1));
   return {
-    delaySamples: Math.round(delay * 1000) / 1000,
+    delaySamples: delay,
     delayMs: Math.round(((delay * 1000) / sampleRate) * 1000) / 1000,
     inverted,
     correlation,
@@ -114,7 +120,7 @@ export function shift(x: Float32Array, delay: number, sign: 1 | -1): Float32Arra
   const out = new Float32Array(n);
   const whole = Math.floor(delay);
   const frac = delay - whole;
-  if (Math.abs(frac) < 1e-3 || Math.abs(frac - 1) < 1e-3) {
+  if (frac === 0) {
     const d = Math.round(delay);
     for (let i = 0; i < n; i++) {
       const j = i + d;

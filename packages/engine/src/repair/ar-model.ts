@@ -219,7 +219,12 @@ function solveLsar(
   const m = u.length;
   if (m === 0) return new Float64Array(0);
   const p = coefficients(u[0]).length;
-  const bw = p;
+  // Band width in unknowns: how many other unknowns lie within p samples before one (at most p).
+  let bw = 0;
+  for (let i = 0, j = 0; i < m; i++) {
+    while (u[i] - u[j] > p) j++;
+    bw = Math.max(bw, i - j);
+  }
   const stride = bw + 1;
   // band[i*stride + d] = T[i][i−d]
   const band = new Float64Array(m * stride);

@@ -6,7 +6,7 @@
  * set so it stays inside full scale.
  */
 import { gainToDb } from "../core/db.ts";
-import { arOrderFor, estimateAr, estimateArCovariance, interpolateAr } from "./ar-model.ts";
+import { arOrderFor, estimateAr, interpolateAr } from "./ar-model.ts";
 
 /** Clipping found in one channel. */
 export interface ClippingReport {
@@ -100,6 +100,9 @@ export interface DeclipResult {
   peakAfter: number;
 }
 
+/** Model fits per clipped stretch: one from the clipped signal, then refits on the filled-in signal. */
+const REFITS = 3;
+
 /** Longest stretch (samples) reconstructed in one solve; longer clipped passages are done in pieces. */
 const MAX_CHAIN = 4096;
 
@@ -115,7 +118,6 @@ export function declip(x: Float32Array, sampleRate: number, clipping = detectCli
   const n = x.length;
   const clipped = new Uint8Array(n);
   for (const [s, len] of spans) clipped.fill(1, s, s + len);
-  const isClipped = (i: number) => i < 0 || i >= n || clipped[i] === 1;
   const work = new Float64Array(x);
   const pos = clipping.positiveLevel;
   const neg = clipping.negativeLevel;
@@ -132,19 +134,25 @@ export function declip(x: Float32Array, sampleRate: number, clipping = detectCli
       h++;
     const s = spans[g][0];
     const e = spans[h][0] + spans[h][1];
-    const a =
-      estimateArCovariance(work, s - context, e + context, p, isClipped) ??
-      estimateAr(x, s - context, e + context, p);
     const unknown: number[] = [];
     for (let m = g; m <= h; m++)
       for (let i = spans[m][0]; i < spans[m][0] + spans[m][1]; i++) unknown.push(i);
+    const u = Int32Array.from(unknown);
     // Pin samples that came out inside the clip level to that level, and solve again for the rest.
     const pin = (i: number, v: number): number | undefined => {
       if (pos !== null && x[i] >= pos - LEVEL_TOLERANCE) return v < pos ? pos : undefined;
       if (neg !== null && x[i] <= neg + LEVEL_TOLERANCE) return v > neg ? neg : undefined;
       return undefined;
     };
-    interpolateAr(work, Int32Array.from(unknown), () => a, s - p, e + p, pin, 8);
+    // First model from the clipped signal itself (autocorrelation method: always a stable filter); then,
+    // alternately, a model of the filled-in signal and a new fill from it (each model sees the peaks the
+    // previous fill restored). Converges in about three fits.
+    let a = estimateAr(x, s - context, e + context, p);
+    for (let pass = 0; pass < REFITS; pass++) {
+      for (const i of unknown) work[i] = x[i];
+      interpolateAr(work, u, () => a, s - p, e + p, pin, 8);
+      if (pass + 1 < REFITS) a = estimateAr(work, s - context, e + context, p);
+    }
     for (const i of unknown) out[i] = work[i];
     g = h + 1;
   }

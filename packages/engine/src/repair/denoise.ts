@@ -1,8 +1,10 @@
 /**
  * Denoise: broadband stationary noise (hiss) removed by short-time spectral gain. The noise power spectrum is
  * learned from the quietest frames (or from a time range the caller says holds noise only); each bin's gain is
- * the Wiener gain ξ/(1+ξ) with the a-priori SNR ξ from the decision-directed estimate (Ephraim & Malah), which
- * smooths the gain over time so no "musical noise" twitters, and is floored at −amountDb.
+ * a Wiener gain ξ/(1+ξ) with the a-priori SNR ξ from the decision-directed estimate (Ephraim & Malah, α = 0.98),
+ * which smooths the gain over time so no "musical noise" twitters, smoothed over neighbouring bins, and
+ * refined by a second step from the current frame (Plapous's two-step noise reduction: removes the
+ * decision-directed one-frame lag at onsets); floored at −amountDb.
  * STFT: 2048 points at 48 kHz (scaled with the rate), hop ¼, √Hann analysis and synthesis windows.
  */
 
@@ -11,33 +13,54 @@ import { FFT } from "../core/fft.ts";
 
 /** How noisy a channel is. */
 export interface NoiseReport {
-  /** RMS of the quietest tenth of 50 ms frames, dBFS (−Infinity for digital silence). */
+  /**
+   * Broadband noise floor, RMS dBFS (−Infinity for digital silence): the median over frequency of the power
+   * spectrum of the quietest tenth of the frames, as the level of a white noise with that spectral density.
+   * Steady tones (hum, a held note) occupy a few bins and do not count; hiss fills them all.
+   */
   floorDb: number;
 }
 
 /** Noise floors above this count as a problem worth a badge and (with `auto`) denoising, dBFS. */
 export const NOISE_PROBLEM_DB = -60;
 
-/** Measures the noise floor: the RMS (about each frame's mean, so DC does not count) over the quietest 10 % of 50 ms frames. */
+/** Measures the broadband noise floor (see NoiseReport.floorDb). */
 export function measureNoiseFloor(x: Float32Array, sampleRate: number): NoiseReport {
-  const frame = Math.max(1, Math.round(0.05 * sampleRate));
-  const powers: number[] = [];
-  for (let s = 0; s + frame <= x.length; s += frame) {
+  const size = fftSizeFor(sampleRate);
+  const frames = Math.floor(x.length / size);
+  if (frames === 0) return { floorDb: Number.NEGATIVE_INFINITY };
+  const energy: [number, number][] = [];
+  for (let f = 0; f < frames; f++) {
     let e = 0;
     let m = 0;
-    for (let i = s; i < s + frame; i++) {
+    for (let i = f * size; i < (f + 1) * size; i++) {
       e += x[i] * x[i];
       m += x[i];
     }
-    m /= frame;
-    powers.push(Math.max(0, e / frame - m * m));
+    m /= size;
+    energy.push([e / size - m * m, f]);
   }
-  if (powers.length === 0) return { floorDb: Number.NEGATIVE_INFINITY };
-  powers.sort((a, b) => a - b);
-  const k = Math.max(1, Math.floor(powers.length / 10));
-  let sum = 0;
-  for (let i = 0; i < k; i++) sum += powers[i];
-  return { floorDb: powerToDb(sum / k) };
+  energy.sort((u, v) => u[0] - v[0]);
+  const chosen = energy.slice(0, Math.max(1, Math.floor(frames / 10)));
+  const fft = new FFT(size);
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  const bins = size / 2;
+  const power = new Float64Array(bins);
+  let wp = 0;
+  for (let i = 0; i < size; i++) wp += (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size)) ** 2;
+  for (const [, f] of chosen) {
+    for (let i = 0; i < size; i++) {
+      re[i] = x[f * size + i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
+      im[i] = 0;
+    }
+    fft.forward(re, im);
+    for (let k = 1; k < bins; k++) power[k] += re[k] * re[k] + im[k] * im[k];
+  }
+  const sorted = Array.from(power.subarray(1)).sort((u, v) => u - v);
+  const median = sorted[sorted.length >> 1] / chosen.length;
+  // A white noise of variance σ² has E|X_k|² = σ²·Σw² in every bin.
+  return { floorDb: powerToDb(median / wp) };
 }
 
 /** Denoising settings. */
@@ -140,21 +163,25 @@ export function denoise(x: Float32Array, sampleRate: number, options: DenoiseOpt
   const alpha = 0.98;
   const prevClean = new Float64Array(bins); // G²·|X|² of the previous frame
   const gain = new Float64Array(bins);
+  const gammas = new Float64Array(bins);
+  const xis = new Float64Array(bins);
   for (let f = 0; f < frames; f++) {
     spectrumOf(f);
     for (let k = 0; k < bins; k++) {
       const p = re[k] * re[k] + im[k] * im[k];
       const lambda = noise[k];
-      if (!(lambda > 0)) {
-        gain[k] = 1;
-        prevClean[k] = p;
-        continue;
-      }
-      const gamma = p / lambda;
-      const xi = alpha * (prevClean[k] / lambda) + (1 - alpha) * Math.max(gamma - 1, 0);
-      const g = Math.max(gMin, xi / (1 + xi));
+      const gamma = lambda > 0 ? p / lambda : 1e6;
+      gammas[k] = gamma;
+      xis[k] = lambda > 0 ? alpha * (prevClean[k] / lambda) + (1 - alpha) * Math.max(gamma - 1, 0) : 1e6;
+    }
+    for (let k = 0; k < bins; k++) {
+      // ξ smoothed over neighbouring bins (less variance, no isolated twittering bins), then the second step.
+      const xi = k > 0 && k < bins - 1 ? (xis[k - 1] + 2 * xis[k] + xis[k + 1]) / 4 : xis[k];
+      const g1 = xi / (1 + xi);
+      const xi2 = g1 * g1 * gammas[k];
+      const g = Math.max(gMin, xi2 / (1 + xi2));
       gain[k] = g;
-      prevClean[k] = g * g * p;
+      prevClean[k] = g * g * (re[k] * re[k] + im[k] * im[k]);
     }
     for (let k = 0; k < bins; k++) {
       re[k] *= gain[k];

