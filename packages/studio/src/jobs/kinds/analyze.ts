@@ -134,7 +134,7 @@ export const analyzeJob = defineJobKind({
 });
 
 /** Longest take scanned for problems, seconds (the scan holds the whole file in memory). */
-export const MAX_DETECT_SECONDS = 20 * 60;
+export const MAX_DETECT_SECONDS = 10 * 60;
 
 /** The repair detection on a take's file (read whole), or null when the take is longer than MAX_DETECT_SECONDS. */
 async function detectTakeProblems(
