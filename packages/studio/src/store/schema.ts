@@ -122,7 +122,7 @@ export interface TakesTable {
   duration_seconds: Generated<number | null>;
   /** The analyze job queued when the take got its file. */
   analysis_job_id: Generated<string | null>;
-  /** What the take analysis found to repair (migration 005): badges and counts (TakeProblems). */
+  /** What the take analysis found to repair (migration 007): badges and counts (TakeProblems). */
   problems: ColumnType<unknown, string | null | undefined, string | null>;
   /** A repaired take: the take it was repaired from (kept; null for an original or once it is deleted). */
   repaired_from_take_id: Generated<string | null>;

@@ -1,5 +1,5 @@
 /**
- * Migration 005: repair. A take's detected problems (the take analysis stores the repair detection's badges
+ * Migration 007: repair. A take's detected problems (the take analysis stores the repair detection's badges
  * and counts), and a repaired take's link to the take it was repaired from (which is kept) with the repair
  * job's report; version reports may also come from a repair job.
  */
