@@ -3,7 +3,11 @@
  * `controlroom master` (one command: measure, limit, re-measure) and with ffmpeg's two-pass `loudnorm`
  * (measure, then `linear=true` normalisation), and judges both outputs with ffmpeg's ebur128 filter
  * (peak=true, 4x true peak): distance from the target loudness, true peak against the ceiling, wall time.
- * Prints a Markdown table; asserts nothing. `--quick` skips the 10-minute file.
+ * Then memory: mastering from disk (what `controlroom master` does without a reference) against the whole
+ * programme in memory (how every master was made before), peak RSS and seconds per minute of audio, and the
+ * difference between their masters; `--long` adds a 60-minute programme (from disk only: in memory it would
+ * take about 5 GB). Prints Markdown tables; asserts nothing. `--quick` skips the 10-minute file,
+ * `--memory-only` the loudnorm comparison.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -31,6 +35,26 @@ if (process.argv[2] === "--run-ours") {
   process.exit(0);
 }
 
+// Child mode: the whole programme in memory, as every master was made before mastering from disk.
+if (process.argv[2] === "--run-memory") {
+  const [, , , input, output, lufs, tp, maxLimiting] = process.argv;
+  const { masterChannels, readForMastering, resolveTarget, writeChannels } = await import(
+    "../packages/node/src/mastering/master-file.ts"
+  );
+  const src = await readForMastering(input);
+  const m = await masterChannels(
+    src.channels,
+    src.info,
+    resolveTarget({ lufs: Number(lufs), tp: Number(tp) }),
+    {
+      maxLimitingDb: Number(maxLimiting),
+    },
+  );
+  await writeChannels(output, m.result.channels, m.sampleRate, 24);
+  console.log(JSON.stringify({ passes: m.result.passes.length, limitingDb: m.result.limitingDb }));
+  process.exit(0);
+}
+
 requireTool("ffmpeg");
 
 /** ffmpeg ebur128 (peak=true) as the neutral judge. */
@@ -53,12 +77,17 @@ function judge(file: string): { i: number; tp: number } {
   };
 }
 
-function ours(input: string, t: (typeof TARGETS)[number], out: string): Run & { passes: number } {
+function ours(
+  input: string,
+  t: (typeof TARGETS)[number],
+  out: string,
+  mode: "--run-ours" | "--run-memory" = "--run-ours",
+): Run & { passes: number } {
   const r = timed(process.execPath, [
     "--import",
     "tsx",
     join(repoRoot, "bench", "master.ts"),
-    "--run-ours",
+    mode,
     input,
     out,
     String(t.lufs),
@@ -114,7 +143,8 @@ const rows: string[] = [
   "| file | target | tool | integrated (LUFS) | off target (LU) | true peak (dBTP) | over ceiling | wall (s) | peak RSS (MiB) |",
   "|---|---|---|---|---|---|---|---|---|",
 ];
-for (const f of files) {
+// `--memory-only`: just the memory table below.
+for (const f of process.argv.includes("--memory-only") ? [] : files) {
   for (const t of TARGETS) {
     const a = join(outDir, "master-ours.wav");
     const b = join(outDir, "master-loudnorm.wav");
@@ -128,6 +158,40 @@ for (const f of files) {
     console.log(rows.slice(-2).join("\n"));
   }
 }
-rmSync(join(outDir, "master-ours.wav"), { force: true });
 rmSync(join(outDir, "master-loudnorm.wav"), { force: true });
 console.log(`\n${rows.join("\n")}`);
+
+// Memory: from disk against the whole programme in memory, one target (spotify), judged by ffmpeg.
+const spotify = TARGETS[0];
+const memoryRows: string[] = [
+  "| file | from disk: s (s/min), peak RSS MiB | in memory: s (s/min), peak RSS MiB | disk − memory: I (LU) / TP (dB) |",
+  "|---|---|---|---|",
+];
+const long = process.argv.includes("--long")
+  ? [{ label: "60-minute file", path: longWav(60), minutes: 60 }]
+  : [];
+for (const f of [
+  { label: "rough mix (64 s)", path: files[0].path, minutes: 64 / 60 },
+  ...(files[1] ? [{ label: "10-minute file", path: files[1].path, minutes: 10 }] : []),
+  ...long,
+]) {
+  const a = join(outDir, "master-disk.wav");
+  const b = join(outDir, "master-memory.wav");
+  const d = ours(f.path, spotify, a);
+  const jd = judge(a);
+  const cell = (r: Run) => `${fmt(r.seconds, 1)} (${fmt(r.seconds / f.minutes, 2)}), ${fmt(r.maxRssMiB, 0)}`;
+  if (f.minutes > 30) {
+    memoryRows.push(`| ${f.label} | ${cell(d)} | not run (≈5 GB) | — |`);
+  } else {
+    const m = ours(f.path, spotify, b, "--run-memory");
+    const jm = judge(b);
+    memoryRows.push(
+      `| ${f.label} | ${cell(d)} | ${cell(m)} | ${fmt(jd.i - jm.i, 2)} / ${fmt(jd.tp - jm.tp, 2)} |`,
+    );
+  }
+  console.log(memoryRows.at(-1));
+}
+rmSync(join(outDir, "master-ours.wav"), { force: true });
+rmSync(join(outDir, "master-disk.wav"), { force: true });
+rmSync(join(outDir, "master-memory.wav"), { force: true });
+console.log(`\n${memoryRows.join("\n")}`);

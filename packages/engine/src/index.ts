@@ -4,6 +4,7 @@
  */
 
 export * from "./analysis/index.ts";
+export * from "./brief/index.ts";
 export * from "./core/biquad.ts";
 export * from "./core/db.ts";
 export * from "./core/fft.ts";

@@ -113,6 +113,11 @@ for (const kind of DATABASES) {
       assert.equal((await call("GET", "/api/me", undefined, "token")).body.name, "Pat Producer");
       const none = await call("GET", "/api/me", undefined, "none");
       assert.equal(none.status, 401);
+      // What the app asks on load: no failed request when nobody is signed in.
+      const anon = await call("GET", "/api/auth/session", undefined, "none");
+      assert.deepEqual([anon.status, anon.body], [200, { user: null }]);
+      const mine = await call("GET", "/api/auth/session", undefined, "cookie");
+      assert.deepEqual([mine.status, mine.body.user.email], [200, "prod@example.com"]);
       assert.equal(
         (
           await call(
@@ -261,9 +266,16 @@ for (const kind of DATABASES) {
       assert.ok(doc.paths["/api/health"].get);
     });
 
-    test("every route but sign-up, sign-in, health and the document refuses a request without a session", async () => {
+    test("every route but sign-up, sign-in, the session check, health and the document refuses a request without a session", async () => {
       const doc = (await call("GET", "/api/openapi.json", undefined, "none")).body;
-      const open = ["/api/auth/register", "/api/auth/login", "/api/health", "/api/openapi.json"];
+      const open = [
+        "/api/auth/register",
+        "/api/auth/login",
+        "/api/auth/session",
+        "/api/invitation-links/{token}",
+        "/api/health",
+        "/api/openapi.json",
+      ];
       let checked = 0;
       for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
         if (open.includes(path)) continue;

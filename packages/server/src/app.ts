@@ -4,12 +4,14 @@
  * service layer for every call.
  */
 
+import { DEFAULT_LOGIN_LIMIT, type LoginLimit } from "@controlroom/studio/accounts/login-limit.ts";
 import type { Studio } from "@controlroom/studio/context.ts";
 import { StudioError } from "@controlroom/studio/errors.ts";
 import cookie from "@fastify/cookie";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
+import { originCheck } from "./origin-check.ts";
 import { Routes } from "./route.ts";
 import { registerRoutes } from "./routes/index.ts";
 
@@ -19,6 +21,13 @@ export interface ServerOptions {
   uploadLimitBytes?: number;
   /** Login attempts per client address per minute (default 10). */
   loginPerMinute?: number;
+  /** The per-account sign-in limit (default: 5 failures, then 30 s doubling up to 15 min). */
+  loginLimit?: Partial<LoginLimit>;
+  /**
+   * Origins, besides the server's own host, whose pages may send unsafe requests (POST, PUT, PATCH,
+   * DELETE) with the session cookie, e.g. `https://studio.example.com`. Others get 403.
+   */
+  allowedOrigins?: string[];
   /** Send the session cookie only over HTTPS (default false: the embedded server runs on 127.0.0.1). */
   secureCookies?: boolean;
   /** Fastify's logger (default off). */
@@ -38,11 +47,14 @@ export async function buildServer(studio: Studio, opts: ServerOptions = {}): Pro
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 2 * 1024 * 1024 });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  app.addHook("onRequest", originCheck(opts.allowedOrigins));
   await app.register(multipart, { limits: { files: 1, fileSize: (opts.uploadLimitBytes ?? 1024 ** 3) + 1 } });
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof StudioError) {
       const detail = err.detail && typeof err.detail === "object" ? err.detail : {};
+      const retry = (detail as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      if (typeof retry === "number") reply.header("retry-after", String(retry));
       return reply.code(err.status).send({ error: err.code, message: err.message, ...detail });
     }
     const e = err as Error & { statusCode?: number; code?: string };
@@ -65,6 +77,7 @@ export async function buildServer(studio: Studio, opts: ServerOptions = {}): Pro
   const options = {
     uploadLimitBytes: opts.uploadLimitBytes,
     loginPerMinute: opts.loginPerMinute ?? 10,
+    loginLimit: { ...DEFAULT_LOGIN_LIMIT, ...opts.loginLimit },
     secureCookies: opts.secureCookies ?? false,
   };
   registerRoutes(new Routes(app, studio, options, opts.checkResponses ?? testing()));

@@ -4,9 +4,12 @@
  * headers without its bytes. Both authorize like the download.
  */
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { mkdtemp, rm, stat } from "node:fs/promises";
+import { get as httpGet, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { login } from "@controlroom/studio/accounts/accounts.ts";
 import { BlobStore } from "@controlroom/studio/blobs/blob-store.ts";
@@ -220,6 +223,36 @@ for (const kind of DATABASES) {
         assert.equal((await app.inject({ method: "HEAD", url: `/api/blobs/${sha}` })).statusCode, 401);
       } finally {
         console.error = orig;
+      }
+      assert.deepEqual(errors, []);
+    });
+
+    test("a download the player abandons half-way ends quietly (no 500, no error logged)", async () => {
+      // A browser cancels downloads all the time (seeking, leaving the page, a decode that has enough). The
+      // stored file stands in for one that is still streaming when the listener hangs up.
+      const store = s.blobs as BlobStore;
+      const open = store.open;
+      const body = new PassThrough();
+      const closed = once(body, "close");
+      store.open = (async () => body) as unknown as BlobStore["open"];
+      const errors: unknown[] = [];
+      const orig = console.error;
+      console.error = (...a: unknown[]) => errors.push(a);
+      const url = await app.listen({ host: "127.0.0.1", port: 0 });
+      try {
+        body.write(bytes.subarray(0, 1024));
+        const req = httpGet(`${url}/api/blobs/${sha}`, { headers: auth("viewer") });
+        req.on("error", () => {});
+        const [res] = (await once(req, "response")) as [IncomingMessage];
+        assert.equal(res.statusCode, 200);
+        await once(res, "data");
+        req.destroy();
+        await closed;
+        // Whatever the route does after the hang-up runs in the same turn of the event loop.
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      } finally {
+        console.error = orig;
+        store.open = open;
       }
       assert.deepEqual(errors, []);
     });

@@ -126,6 +126,14 @@ export function openApiDocument(specs: AnyRouteSpec[]): OpenApiDocument {
             }),
         "404": { description: "not found" },
         "409": { description: "conflict; `current` holds the state now" },
+        ...(r.config
+          ? { "429": { description: "too many attempts; `Retry-After` says when to try again" } }
+          : {}),
+        ...(["POST", "PUT", "PATCH", "DELETE"].includes(r.method)
+          ? {
+              "403": { description: "not allowed for your roles, or sent from another site's page (Origin)" },
+            }
+          : {}),
       },
       ...(r.auth === false ? { security: [] } : {}),
     };

@@ -30,6 +30,9 @@ export const OK: Ok = { ok: true };
 export const User = shape("User", z.object({ id, email: z.string(), name: z.string() }));
 export type User = z.output<typeof User>;
 
+/** The session as the app reads it on load: the signed-in user, or null. */
+export const Session = shape("Session", z.object({ user: User.nullable() }));
+
 /** Signed in: the user, when the session ends, and (for `kind: "token"`) the bearer token, shown once. */
 export const SignedIn = shape(
   "SignedIn",
@@ -112,6 +115,41 @@ export const Member = shape(
   z.object({ userId: id, name: z.string(), email: z.string(), roles: z.array(z.string()) }),
 );
 export type Member = z.output<typeof Member>;
+
+export const Invitation = shape(
+  "Invitation",
+  z.object({
+    id,
+    projectId: id,
+    email: z.string(),
+    roles: z.array(z.string()),
+    invitedByName: z.string(),
+    createdAt: time,
+  }),
+);
+export type Invitation = z.output<typeof Invitation>;
+
+export const InviteResult = shape(
+  "InviteResult",
+  z.discriminatedUnion("status", [
+    z.object({ status: z.literal("added"), team: z.array(Member) }),
+    z.object({
+      status: z.literal("pending"),
+      invitation: Invitation,
+      token: z.string().describe("the invitation link's secret (shown once): /?invite=<token>"),
+    }),
+  ]),
+);
+
+export const InvitationPreview = shape(
+  "InvitationPreview",
+  z.object({
+    projectTitle: z.string(),
+    email: z.string(),
+    roles: z.array(z.string()),
+    invitedByName: z.string(),
+  }),
+);
 
 export const AuditEntry = shape(
   "AuditEntry",

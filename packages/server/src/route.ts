@@ -8,6 +8,7 @@
 import "@fastify/cookie";
 import { isDeepStrictEqual } from "node:util";
 import { authenticate, type User } from "@controlroom/studio/accounts/accounts.ts";
+import type { LoginLimit } from "@controlroom/studio/accounts/login-limit.ts";
 import type { Actor, Studio } from "@controlroom/studio/context.ts";
 import { parseInput } from "@controlroom/studio/errors.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -15,11 +16,14 @@ import { z } from "zod";
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "cr_session";
+/** The device cookie's name: marks a browser an account has signed in from (see login-limit.ts). */
+export const DEVICE_COOKIE = "cr_device";
 
 /** Settings some route modules need. */
 export interface RouteOptions {
   uploadLimitBytes?: number;
   loginPerMinute: number;
+  loginLimit: LoginLimit;
   secureCookies: boolean;
 }
 
@@ -203,7 +207,10 @@ export class Routes {
           studio,
           options,
         });
-        if (reply.sent) return reply;
+        // A file answer was sent through `reply` (awaiting the reply waits for its end). When the listener
+        // hung up half-way, the reply is neither ended nor sendable: there is nothing more to answer.
+        if (reply.sent || isFileResponse(spec.response) || reply.raw.headersSent || reply.raw.destroyed)
+          return reply;
         if (spec.status && reply.statusCode === 200) reply.code(spec.status);
         const body = out ?? { ok: true };
         const wrong = check && responseMismatch(check, body);

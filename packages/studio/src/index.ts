@@ -5,8 +5,10 @@
  * StudioError (with an HTTP status) on refusal.
  */
 export * from "./accounts/accounts.ts";
+export * from "./accounts/login-limit.ts";
 export * from "./audit/audit.ts";
 export * from "./blobs/blob-store.ts";
+export * from "./blobs/blob-sweep.ts";
 export * from "./blobs/peaks.ts";
 export * from "./blobs/sniff.ts";
 export * from "./blobs/uploads.ts";
@@ -45,6 +47,7 @@ export * from "./takes/take-repair-report.ts";
 export * from "./takes/takes.ts";
 export * from "./tasks/tasks.ts";
 export * from "./team/access.ts";
+export * from "./team/invitations.ts";
 export * from "./team/roles.ts";
 export * from "./versions/approvals.ts";
 export * from "./versions/comments.ts";

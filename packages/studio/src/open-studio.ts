@@ -24,6 +24,8 @@ export interface OpenStudioOptions {
   queue?: "in-process" | "pg-boss" | "none";
   /** With pg-boss: job workers to run inside this process too (default 1; 0 = only `controlroom worker`s). */
   localWorkers?: number;
+  /** In-process queue: jobs running at once (default 2). */
+  concurrency?: number;
 }
 
 /** An open studio with a close() for shutdown. */
@@ -43,7 +45,8 @@ export async function openStudio(o: OpenStudioOptions): Promise<OpenStudio> {
   const kind = o.queue ?? (o.databaseUrl ? "pg-boss" : "in-process");
   let jobs: JobQueue | undefined;
   let worker: { stop(): Promise<void> } | undefined;
-  if (kind === "in-process") jobs = await InProcessQueue.start(store.db, { blobRoot });
+  if (kind === "in-process")
+    jobs = await InProcessQueue.start(store.db, { blobRoot, concurrency: o.concurrency });
   else if (kind === "pg-boss") {
     if (!o.databaseUrl) throw new Error("queue: pg-boss needs --database-url (a PostgreSQL server)");
     const boss = { databaseUrl: o.databaseUrl, schema: o.schema ? `${o.schema}_boss` : undefined };

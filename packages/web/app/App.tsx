@@ -26,9 +26,9 @@ export function App() {
   const [user, setUser] = useState<Wire<User> | null>(null);
   const [checked, setChecked] = useState(false);
   useEffect(() => {
-    api.me().then(
-      (u) => {
-        setUser(u);
+    api.session().then(
+      (s) => {
+        setUser(s.user);
         setChecked(true);
       },
       () => setChecked(true),

@@ -34,6 +34,7 @@ export type Dashboard = R.Dashboard;
 export type DeliveryItem = R.DeliveryItem;
 export type Job = R.Job;
 export type Member = R.Member;
+export type Invitation = R.Invitation;
 export type MixVersion = R.MixVersion;
 export type Project = R.Project;
 export type Room = R.Room;
@@ -117,10 +118,13 @@ export type JobRequest = In<typeof S.SubmitJobInput>;
 
 /** The API: one entry per thing the app does, each calling the route the server declares for it. */
 export const api = {
-  register: (b: In<typeof S.RegisterInput>) => call("POST /api/auth/register", {}, b),
+  /** With `invite` (an invitation link's token): the new account joins that team. */
+  register: (b: In<typeof S.RegisterWithInviteInput>) => call("POST /api/auth/register", {}, b),
   login: (b: In<typeof S.LoginInput>) => call("POST /api/auth/login", {}, b),
   logout: () => call("POST /api/auth/logout", {}),
   me: () => call("GET /api/me", {}),
+  /** Who is signed in, or null (no 401: the first load of a signed-out browser logs no error). */
+  session: () => call("GET /api/auth/session", {}),
 
   workspaces: () => call("GET /api/workspaces", {}),
   createWorkspace: (name: string) => call("POST /api/workspaces", {}, { name }),
@@ -133,12 +137,27 @@ export const api = {
   project: (id: string) => call("GET /api/projects/{projectId}", { projectId: id }),
   dashboard: (id: string) => call("GET /api/projects/{projectId}/dashboard", { projectId: id }),
   team: (id: string) => call("GET /api/projects/{projectId}/team", { projectId: id }),
+  invitations: (id: string) => call("GET /api/projects/{projectId}/invitations", { projectId: id }),
+  /** Someone with an account joins at once; otherwise a pending invitation and its link's token. */
+  invite: (id: string, b: In<typeof S.InviteInput>) =>
+    call("POST /api/projects/{projectId}/invitations", { projectId: id }, b),
+  cancelInvitation: (id: string) => call("DELETE /api/invitations/{invitationId}", { invitationId: id }),
+  /** What an invitation link offers (no sign-in). */
+  invitationLink: (token: string) => call("GET /api/invitation-links/{token}", { token }),
   setRoles: (id: string, b: In<typeof S.SetRolesInput>) =>
     call("PUT /api/projects/{projectId}/team", { projectId: id }, b),
   bookings: (id: string) => call("GET /api/projects/{projectId}/bookings", { projectId: id }),
   createBooking: (id: string, b: In<typeof S.CreateBookingInput>) =>
     call("POST /api/projects/{projectId}/bookings", { projectId: id }, b),
   budget: (id: string) => call("GET /api/projects/{projectId}/budget", { projectId: id }),
+  addBudgetLine: (id: string, b: In<typeof S.CreateLineInput>) =>
+    call("POST /api/projects/{projectId}/budget/lines", { projectId: id }, b),
+  updateBudgetLine: (lineId: string, b: In<typeof S.UpdateLineInput>) =>
+    call("PATCH /api/budget/lines/{lineId}", { lineId }, b),
+  addInvoice: (id: string, b: In<typeof S.AddInvoiceInput>) =>
+    call("POST /api/projects/{projectId}/budget/invoices", { projectId: id }, b),
+  updateInvoice: (actualId: string, b: In<typeof S.UpdateInvoiceInput>) =>
+    call("PATCH /api/budget/actuals/{actualId}", { actualId }, b),
   tasks: (id: string, q: { open?: boolean; songId?: string } = {}) => {
     const qs = new URLSearchParams();
     if (q.open !== undefined) qs.set("open", String(q.open));

@@ -49,3 +49,25 @@ describe("a user in a form", () => {
     assert.equal((screen.getByLabelText("Label") as HTMLInputElement).value, "vocal up");
   });
 });
+
+describe("the app on its first load, signed out", () => {
+  it("asks who is signed in without a failed request (the browser logs every 4xx as a console error)", async () => {
+    const { App } = await import("./App.tsx");
+    const answered: [string, number][] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (input: RequestInfo | URL) => {
+      const url = String(input);
+      const status = url === "/api/auth/session" ? 200 : 401;
+      answered.push([url, status]);
+      const body = status === 200 ? { user: null } : { error: "unauthenticated", message: "sign in first" };
+      return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+    }) as typeof fetch;
+    try {
+      render(<App />);
+      await screen.findByRole("heading", { name: "Sign in" });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    assert.deepEqual(answered, [["/api/auth/session", 200]]);
+  });
+});

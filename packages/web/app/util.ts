@@ -62,6 +62,8 @@ export interface Notice {
   fail(err: unknown): void;
   /** Clears the error (before an action). */
   clearError(): void;
+  /** Clears what was said (an action that says nothing has started). */
+  clearNote(): void;
 }
 
 export function useNotice(): Notice {
@@ -73,5 +75,19 @@ export function useNotice(): Notice {
     say: (n) => setNote(n),
     fail: (e) => setError(messageOf(e)),
     clearError: () => setError(null),
+    clearNote: () => setNote(null),
   };
+}
+
+/**
+ * A moment as the studio shows it everywhere: in the reader's language, 24-hour clock ("7 Dec 2026, 14:05"
+ * in en-GB, "Dec 7, 2026, 14:05" in en-US). @param timeZone an IANA zone (default: the browser's).
+ */
+export function when(at: string | Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    hourCycle: "h23",
+    ...(timeZone ? { timeZone } : {}),
+  }).format(typeof at === "string" ? new Date(at) : at);
 }

@@ -109,8 +109,17 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
   });
 
   it("signs up and signs in", async () => {
+    // A signed-out first load logs nothing as an error (the session check answers 200 with no user).
+    const errors: string[] = [];
+    const onConsole = (m: { type(): string; text(): string }) => {
+      if (m.type() === "error") errors.push(m.text());
+    };
+    page.on("console", onConsole);
     await page.goto(server.url);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.waitForLoadState("networkidle");
+    page.off("console", onConsole);
+    assert.deepEqual(errors, []);
     await shot(page, "sign-in");
     await page.getByRole("button", { name: "Create an account" }).click();
     await page.getByLabel("E-mail").fill(people.producer.email);
@@ -163,6 +172,41 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     );
   });
 
+  it("invites someone without an account, who joins by signing up through the link", async () => {
+    const nia = { email: `nia.${stamp}@example.com`, name: "Nia Mixer" };
+    await page.getByLabel("Invite by e-mail").fill(nia.email);
+    await page.getByLabel(/^Role/).selectOption("mixing_engineer");
+    await page.getByRole("button", { name: "Invite", exact: true }).click();
+    await page.getByText(`${nia.email} has no account yet`, { exact: false }).waitFor();
+    const link = await page.getByLabel("Invitation link").inputValue();
+    assert.match(link, /\/\?invite=/);
+    await page
+      .getByRole("list", { name: "Pending invitations" })
+      .getByText(`${nia.email} — mixing engineer`)
+      .waitFor();
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(link);
+      await p.getByText(`Pat Producer invited ${nia.email} to “First Album” as mixing engineer.`).waitFor();
+      assert.equal(await p.getByLabel("E-mail").inputValue(), nia.email);
+      await p.getByLabel("Name", { exact: true }).fill(nia.name);
+      await p.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await p.getByRole("button", { name: "Create account" }).click();
+      await p.getByRole("heading", { name: "Projects", exact: true }).waitFor();
+      await p.getByRole("link", { name: /First Album/ }).waitFor();
+    } finally {
+      await ctx.close();
+    }
+    const r = await api(producer.request, "GET", `/api/projects/${projectId}/team`);
+    assert.ok(
+      r.body.some(
+        (m: { name: string; roles: string[] }) => m.name === nia.name && m.roles[0] === "mixing_engineer",
+      ),
+      JSON.stringify(r.body),
+    );
+  });
+
   it("moves a song by dragging it to another stage", async () => {
     // Grab the card by its edge (its middle holds the link and the stage menu).
     await page
@@ -200,7 +244,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       await page.getByRole("button", { name: "Book", exact: true }).click();
     };
     await book("Drums tracking", "10:00", "18:00");
-    await page.getByText(/Booked “Drums tracking” .* 10:00–18:00 \(hold\)/).waitFor();
+    await page.getByText(/Booked “Drums tracking” .* 10:00–18:00 (Europe\/Berlin )?\(hold\)/).waitFor();
     await book("Vocal overdubs", "16:00", "20:00");
     const alert = page.getByRole("alert").filter({ hasText: "Conflict" });
     await alert.waitFor();
@@ -208,6 +252,17 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.getByRole("table", { name: "Bookings, four weeks" }).getByText("Drums tracking").waitFor();
     // Budget: 2 × 400.00 planned, the hold is not an actual yet.
     await page.getByText(/Planned 800\.00 EUR · actual 0\.00 EUR/).waitFor();
+    // The producer records an invoice in the page; the chart and totals follow.
+    const invoice = page.getByRole("form", { name: "Record an invoice" });
+    await invoice.getByLabel("Category").selectOption("studio");
+    await invoice.getByLabel("Description").fill("Cables and strings");
+    await invoice.getByLabel("Invoice amount (EUR)").fill("120");
+    await invoice.getByRole("button", { name: "Record invoice" }).click();
+    await page.getByText(/Planned 800\.00 EUR · actual 120\.00 EUR/).waitFor();
+    await page
+      .getByRole("table", { name: "Actuals" })
+      .getByRole("cell", { name: "Cables and strings", exact: true })
+      .waitFor();
     await shot(page, "dashboard");
   });
 
@@ -283,6 +338,14 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.getByLabel("Comment at 0:01.5–0:02.4").fill("Bass note sharp");
     await page.getByRole("button", { name: "Add comment" }).click();
     await lane.getByRole("button", { name: "Comment at 0:01.5: Bass note sharp" }).waitFor();
+    // With no comment open, a shift-click makes a range from the playhead; the waveform keeps answering.
+    await wave.click({ position: { x: box.width * 0.5, y: box.height / 2 } });
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await wave.click({ position: { x: box.width * 0.75, y: box.height / 2 }, modifiers: ["Shift"] });
+    await page.getByLabel("Comment at 0:03.0–0:04.5").waitFor();
+    await wave.click({ position: { x: box.width * 0.25, y: box.height / 2 } });
+    await page.getByLabel("Comment at 0:01.5", { exact: true }).waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
     // Resolve one; it stays on the waveform, marked resolved.
     await page
       .getByRole("listitem")
@@ -523,7 +586,15 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
   it("masters to the streaming target and passes QC", async () => {
     await page.goto(`${songUrl}/mastering`);
     await page.getByRole("heading", { name: "Mastering" }).waitFor();
-    await page.getByLabel(/^Source version/).selectOption({ label: "mix v2 loud" });
+    // It starts with the approved mix (v2), not the newest render (the server render made after it).
+    const source = page.getByLabel(/^Source version/);
+    await source.locator("option", { hasText: "mix v2 loud (approved)" }).waitFor({ state: "attached" });
+    assert.equal(
+      await source.evaluate(
+        (el) => (el as unknown as { selectedOptions: { text: string }[] }).selectedOptions[0].text,
+      ),
+      "mix v2 loud (approved)",
+    );
     await page.getByRole("button", { name: "Master in the browser" }).click();
     await page.getByRole("heading", { name: "QC checklist" }).waitFor({ timeout: 60_000 });
     await page.getByText(/✓ Integrated loudness -1[34]\.\d LUFS within ±0\.5 LU of -14/).waitFor();

@@ -14,6 +14,7 @@ import {
   analyze,
   type LimiterRunner,
   type MasterResult,
+  type MasterSettings,
   masterAudio,
   runChain,
   serialLimiter,
@@ -140,6 +141,66 @@ export interface MasterPlanOutcome {
   warnings: string[];
 }
 
+/**
+ * The drive search's settings for a target: its loudness and ceiling, the preset's limiting allowance,
+ * mono bass and de-essing, the tonal correction and width.
+ * @param sampleRate of the programme as mastered, Hz.
+ * @param eqBands tonal correction (reference or album tone), none when empty.
+ * @param width stereo width (1 = unchanged).
+ */
+export function targetSettings(
+  target: ResolvedTarget,
+  sampleRate: number,
+  opts: Pick<MasterPlanOptions, "maxLimitingDb" | "onPass">,
+  eqBands: EqBand[],
+  width: number,
+): MasterSettings {
+  const preset = target.preset;
+  return {
+    sampleRate,
+    targetLufs: target.lufs,
+    ceilingDbtp: target.ceilingDbtp,
+    maxLimitingDb: opts.maxLimitingDb ?? preset?.maxLimitingDb ?? 6,
+    eqBands: eqBands.length ? eqBands : undefined,
+    width,
+    monoBelowHz: preset?.monoBelowHz ?? 0,
+    deEss: preset?.deEss ?? false,
+    onPass: opts.onPass,
+  };
+}
+
+/**
+ * Masters at `width` (at most 1 for vinyl), and for a target with a correlation floor (vinyl) narrows the
+ * image step by step until the measured master is above it (width scales the side, so correlation rises as
+ * it narrows), saying so in `warnings`; a master still below the floor gets a warning too.
+ * @param run masters the programme at a width and measures it.
+ */
+export async function masterWithCorrelationFloor<R extends { after: { correlation: number | null } }>(
+  preset: MasteringTarget | null,
+  width: number,
+  run: (width: number) => Promise<R>,
+  warnings: string[],
+): Promise<R> {
+  const minCorr = preset?.minCorrelation ?? null;
+  let w = preset?.name === "vinyl" ? Math.min(width, 1) : width;
+  let result = await run(w);
+  const below = () => minCorr !== null && (result.after.correlation ?? 1) < minCorr;
+  for (let k = 0; k < CORRELATION_STEPS && below(); k++) {
+    w *= 0.7;
+    warnings.push(
+      `correlation ${result.after.correlation?.toFixed(2)} below ${minCorr} (${preset?.name}): width narrowed to ${w.toFixed(2)}`,
+    );
+    result = await run(w);
+  }
+  const c = result.after.correlation;
+  if (minCorr !== null && c !== null && c < minCorr) {
+    warnings.push(
+      `correlation ${c.toFixed(2)} is below ${minCorr} (${preset?.name}): check for anti-phase content`,
+    );
+  }
+  return result;
+}
+
 /** Width narrowing steps a correlation floor may take (each × 0.7). */
 const CORRELATION_STEPS = 3;
 
@@ -217,56 +278,25 @@ export async function masterToTarget(
       eqBands: eq.bands.map((b) => ({ freq: round(b.freq, 1), gainDb: b.gainDb ?? 0, q: b.q ?? 1 })),
     };
   }
-  const minCorr = preset?.minCorrelation ?? null;
   const run = async (w: number) => {
     const runner = host.runner(x[0].length, rate);
     try {
       return await masterAudio(
         x,
-        {
-          sampleRate: rate,
-          targetLufs: target.lufs,
-          ceilingDbtp: target.ceilingDbtp,
-          maxLimitingDb: opts.maxLimitingDb ?? preset?.maxLimitingDb ?? 6,
-          eqBands: eqBands.length ? eqBands : undefined,
-          width: w,
-          monoBelowHz: preset?.monoBelowHz ?? 0,
-          deEss: preset?.deEss ?? false,
-          onPass: opts.onPass,
-          allocate: host.allocate,
-        },
+        { ...targetSettings(target, rate, opts, eqBands, w), allocate: host.allocate },
         runner,
       );
     } finally {
       await runner.close?.();
     }
   };
-  if (preset?.name === "vinyl") width = Math.min(width, 1);
-  let result = await run(width);
-  // A target with a correlation floor (vinyl): narrow the image step by step until the measured master is
-  // above it (width scales the side, so correlation rises as it narrows).
-  const below = () => minCorr !== null && (result.after.correlation ?? 1) < minCorr;
-  for (let k = 0; k < CORRELATION_STEPS && below(); k++) {
-    width *= 0.7;
-    warnings.push(
-      `correlation ${result.after.correlation?.toFixed(2)} below ${minCorr} (${preset?.name}): width narrowed to ${width.toFixed(2)}`,
-    );
-    result = await run(width);
-  }
+  const result = await masterWithCorrelationFloor(preset, width, run, warnings);
   let afterSpec: LongTermSpectrum | null = null;
   const spectrumAfter = () => {
     afterSpec ??= longTermSpectrum(result.channels, rate);
     return afterSpec;
   };
   if (reference) reference.distanceAfterDb = round(spectralDistanceDb(spectrumAfter(), reference.spectrum));
-  if (minCorr !== null) {
-    const c = result.after.correlation;
-    if (c !== null && c < minCorr) {
-      warnings.push(
-        `correlation ${c.toFixed(2)} is below ${minCorr} (${preset?.name}): check for anti-phase content`,
-      );
-    }
-  }
   return {
     result,
     spectra: {

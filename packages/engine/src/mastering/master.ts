@@ -57,9 +57,8 @@ export interface MasterPass {
   limitingDb: number;
 }
 
-export interface MasterResult {
-  /** The master, planar, same rate and channel count as the input. */
-  channels: Float32Array[];
+/** What mastering measured and did (the master itself stays where the programme keeps it). */
+export interface MasterMeasurements {
   /** The chain that made it, as JSON (pre-chain, then the limiter with its drive). */
   chain: ProcessorJSON[];
   before: AnalysisReport;
@@ -77,6 +76,11 @@ export interface MasterResult {
   /** Target and ceiling used. */
   targetLufs: number;
   ceilingDbtp: number;
+}
+
+export interface MasterResult extends MasterMeasurements {
+  /** The master, planar, same rate and channel count as the input. */
+  channels: Float32Array[];
 }
 
 /** The target cannot be met without more limiting than allowed. */
@@ -206,13 +210,9 @@ export function integratedLoudness(x: readonly Float32Array[], sampleRate: numbe
  * its own long-term spectrum), unless `withBands`.
  */
 export function analyze(x: readonly Float32Array[], sampleRate: number, withBands = false): AnalysisReport {
-  const a = new Analyzer({
-    sampleRate,
-    channels: x.length,
-    parts: { loudness: true, levels: true, phase: true, truePeak: true, overview: true, spectrum: withBands },
-  });
-  for (let pos = 0; pos < x[0].length; pos += 65536) {
-    const n = Math.min(65536, x[0].length - pos);
+  const a = masteringAnalyzer(sampleRate, x.length, withBands);
+  for (let pos = 0; pos < x[0].length; pos += ANALYSIS_BLOCK) {
+    const n = Math.min(ANALYSIS_BLOCK, x[0].length - pos);
     a.process(
       x.map((c) => c.subarray(pos, pos + n)),
       n,
@@ -221,6 +221,21 @@ export function analyze(x: readonly Float32Array[], sampleRate: number, withBand
   return a.finish();
 }
 
+/**
+ * The analyzer `analyze` runs, for a host feeding a programme block by block: fed in blocks of 65536 frames
+ * from the start, it reads exactly what `analyze` reads.
+ */
+export function masteringAnalyzer(sampleRate: number, channels: number, withBands = false): Analyzer {
+  return new Analyzer({
+    sampleRate,
+    channels,
+    parts: { loudness: true, levels: true, phase: true, truePeak: true, overview: true, spectrum: withBands },
+  });
+}
+
+/** Block length `analyze` feeds the analyzer, frames. */
+export const ANALYSIS_BLOCK = 65536;
+
 /** Peak gain reduction per 100 ms: drive·input peak over output peak in each window (aligned), dB. */
 function gainReductionSeries(
   pre: readonly Float32Array[],
@@ -228,27 +243,73 @@ function gainReductionSeries(
   out: readonly Float32Array[],
   sampleRate: number,
 ): Float32Array {
-  const step = Math.round(sampleRate / 10);
-  const frames = pre[0].length;
-  const n = Math.ceil(frames / step);
-  const gr = new Float32Array(n);
-  for (let w = 0; w < n; w++) {
-    let pin = 0;
-    let pout = 0;
-    const end = Math.min(frames, (w + 1) * step);
-    for (const [c, x] of pre.entries()) {
-      const y = out[c];
-      for (let i = w * step; i < end; i++) {
-        const a = Math.abs(x[i]);
-        if (a > pin) pin = a;
-        const b = Math.abs(y[i]);
-        if (b > pout) pout = b;
-      }
-    }
-    pin *= driveLin;
-    gr[w] = pin > 1e-5 && pout > 0 ? Math.max(0, 20 * Math.log10(pin / pout)) : 0;
+  const m = new GainReductionMeter(sampleRate, pre[0].length, driveLin);
+  m.process(pre, out, pre[0].length);
+  return m.result();
+}
+
+/**
+ * The limiter's peak gain reduction per 100 ms, fed the pre-limiter programme and the master block by block
+ * (aligned): drive × input peak over output peak in each window, dB (≥ 0).
+ */
+export class GainReductionMeter {
+  private readonly step: number;
+  private readonly gr: Float32Array;
+  private pos = 0;
+  private pin = 0;
+  private pout = 0;
+
+  /**
+   * @param sampleRate Hz.
+   * @param frames programme length, frames.
+   * @param driveLin the drive into the limiter, linear gain.
+   */
+  constructor(
+    sampleRate: number,
+    private readonly frames: number,
+    private readonly driveLin: number,
+  ) {
+    this.step = Math.round(sampleRate / 10);
+    this.gr = new Float32Array(Math.ceil(frames / this.step));
   }
-  return gr;
+
+  /** Adds the next `n` frames of the pre-limiter programme and of the master. */
+  process(pre: readonly Float32Array[], out: readonly Float32Array[], n: number): void {
+    let i = 0;
+    while (i < n) {
+      const w = Math.floor(this.pos / this.step);
+      const k = Math.min(n - i, (w + 1) * this.step - this.pos);
+      let pin = this.pin;
+      let pout = this.pout;
+      for (const [c, x] of pre.entries()) {
+        const y = out[c];
+        for (let j = i; j < i + k; j++) {
+          const a = Math.abs(x[j]);
+          if (a > pin) pin = a;
+          const b = Math.abs(y[j]);
+          if (b > pout) pout = b;
+        }
+      }
+      this.pin = pin;
+      this.pout = pout;
+      i += k;
+      this.pos += k;
+      if (this.pos % this.step === 0 || this.pos === this.frames) this.close(w);
+    }
+  }
+
+  /** The series, one value per 100 ms. */
+  result(): Float32Array {
+    return this.gr;
+  }
+
+  private close(w: number): void {
+    const pin = this.pin * this.driveLin;
+    const pout = this.pout;
+    this.gr[w] = pin > 1e-5 && pout > 0 ? Math.max(0, 20 * Math.log10(pin / pout)) : 0;
+    this.pin = 0;
+    this.pout = 0;
+  }
 }
 
 /** The 95th percentile of the non-zero-level windows' gain reduction, dB. */
@@ -274,6 +335,35 @@ export interface LimiterRunner {
 }
 
 /**
+ * Where a limiter pass reads the pre-limiter programme and writes the master: arrays in memory, or files a
+ * block at a time (long programmes). Both are called with whole blocks, in order.
+ */
+export interface LimiterIO {
+  /** Frames in the programme. */
+  readonly frames: number;
+  /** Channels in the programme. */
+  readonly channels: number;
+  /** Copies pre-limiter frames [pos, pos + n) into `into` (one array per channel); pos + n ≤ frames. */
+  read(pos: number, n: number, into: Float32Array[]): void;
+  /** Stores master frames [pos, pos + n) from `from[c][offset …]`. */
+  write(pos: number, n: number, from: Float32Array[], offset: number): void;
+}
+
+/** A LimiterIO over planar arrays. */
+export function arrayLimiterIO(pre: readonly Float32Array[], out: Float32Array[]): LimiterIO {
+  return {
+    frames: pre[0].length,
+    channels: pre.length,
+    read(pos, n, into) {
+      for (let c = 0; c < pre.length; c++) into[c].set(pre[c].subarray(pos, pos + n));
+    },
+    write(pos, n, from, offset) {
+      for (let c = 0; c < out.length; c++) out[c].set(from[c].subarray(offset, offset + n), pos);
+    },
+  };
+}
+
+/**
  * Limits the frames [from, to) of pre × drive into `out`, starting the limiter `warmFrames` earlier so its
  * gain has settled by `from` (the gain forgets the past within a few release times), and reading past `to`
  * for the lookahead. Pieces limited this way join up to the whole-programme result within float rounding
@@ -289,29 +379,43 @@ export function limitSegment(
   to: number,
   warmFrames: number,
 ): void {
-  const n = pre[0].length;
-  const chain = parseChain([limiter], { sampleRate, channels: pre.length }, "mastering limiter");
+  limitFrames(arrayLimiterIO(pre, out), driveDb, limiter, sampleRate, from, to, warmFrames);
+}
+
+/**
+ * `limitSegment` over any storage: the limiter's state (gain, lookahead delay line) carries from block to
+ * block, so a programme on disk is limited to the same samples as one in memory.
+ */
+export function limitFrames(
+  io: LimiterIO,
+  driveDb: number,
+  limiter: ProcessorJSON,
+  sampleRate: number,
+  from: number,
+  to: number,
+  warmFrames: number,
+): void {
+  const n = io.frames;
+  const chain = parseChain([limiter], { sampleRate, channels: io.channels }, "mastering limiter");
   const lat = chain.latency;
   const g = 10 ** (driveDb / 20);
   const start = Math.max(0, from - warmFrames);
   const end = to + lat;
-  const blk = pre.map(() => new Float32Array(BLOCK));
+  const blk = Array.from({ length: io.channels }, () => new Float32Array(BLOCK));
   for (let pos = start; pos < end; pos += BLOCK) {
     const k = Math.min(BLOCK, end - pos);
-    for (let c = 0; c < pre.length; c++) {
+    const avail = Math.max(0, Math.min(k, n - pos));
+    if (avail > 0) io.read(pos, avail, blk);
+    for (let c = 0; c < io.channels; c++) {
       const b = blk[c];
-      const x = pre[c];
-      const avail = Math.max(0, Math.min(k, n - pos));
-      for (let i = 0; i < avail; i++) b[i] = x[pos + i] * g;
+      for (let i = 0; i < avail; i++) b[i] *= g;
       if (avail < k) b.fill(0, avail, k);
     }
     const y = chain.process(blk, k);
     // Output i of this block is input (pos + i − lat).
     const o0 = Math.max(from, pos - lat);
     const o1 = Math.min(to, pos + k - lat);
-    for (let c = 0; c < out.length; c++) {
-      if (o1 > o0) out[c].set(y[c].subarray(o0 - (pos - lat), o1 - (pos - lat)), o0);
-    }
+    if (o1 > o0) io.write(o0, o1 - o0, y, o0 - (pos - lat));
   }
 }
 
@@ -322,15 +426,15 @@ export const serialLimiter: LimiterRunner = {
   },
 };
 
-function checkSettings(s: MasterSettings, input: readonly Float32Array[]): void {
-  if (!Array.isArray(input) || input.length < 1 || !(input[0] instanceof Float32Array)) {
-    throw new RangeError("master: input must be planar Float32Array channels");
-  }
-  if (input[0].length < s.sampleRate * 0.5) {
+function checkLength(s: MasterSettings, frames: number): void {
+  if (frames < s.sampleRate * 0.5) {
     throw new RangeError(
-      `master: input is ${(input[0].length / s.sampleRate).toFixed(2)} s long; at least 0.5 s is needed to measure loudness`,
+      `master: input is ${(frames / s.sampleRate).toFixed(2)} s long; at least 0.5 s is needed to measure loudness`,
     );
   }
+}
+
+function checkSettings(s: MasterSettings): void {
   const num = (name: string, v: unknown, lo: number, hi: number) => {
     if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) {
       throw new RangeError(`master ${name}: must be between ${lo} and ${hi}, got ${String(v)}`);
@@ -345,6 +449,89 @@ function checkSettings(s: MasterSettings, input: readonly Float32Array[]): void 
 }
 
 /**
+ * The programme being mastered and where its working copies live while the drive is searched: in memory
+ * (`MemoryProgramme`), or in files a block at a time for programmes too long to hold (the Node package's).
+ * Every method streams over the whole programme once.
+ */
+export interface MasteringProgramme {
+  readonly sampleRate: number;
+  readonly channels: number;
+  readonly frames: number;
+  /** Analysis of the input (`analyze`). */
+  analyzeInput(): Promise<AnalysisReport>;
+  /** Runs the pre-limiter chain over the input into the working copy; returns its integrated loudness, LUFS. */
+  preChain(chain: ProcessorJSON[]): Promise<number>;
+  /**
+   * One limiter pass: limiter(pre × 10^(driveDb/20)) into the master copy, aligned with the input.
+   * @returns its integrated loudness, LUFS, and the largest peak reduction in each 100 ms, dB.
+   */
+  limit(driveDb: number, limiter: ProcessorJSON): Promise<{ lufs: number; gainReduction: Float32Array }>;
+  /** Multiplies the master copy by 10^(gainDb/20) (no change for 0) and analyses it. */
+  trimAndAnalyze(gainDb: number): Promise<AnalysisReport>;
+}
+
+/** A programme held in memory: the input, the pre-limiter copy and the master as planar arrays. */
+export class MemoryProgramme implements MasteringProgramme {
+  readonly sampleRate: number;
+  readonly channels: number;
+  readonly frames: number;
+  /** The master (valid after `limit`). */
+  readonly out: Float32Array[];
+  private pre: Float32Array[] = [];
+
+  /**
+   * @param input planar input at `sampleRate`, Hz.
+   * @param runner how limiter passes run (this thread, or split over threads).
+   * @param allocate working buffers (`frames` samples each); shared memory for a threaded runner.
+   */
+  constructor(
+    private readonly input: readonly Float32Array[],
+    sampleRate: number,
+    private readonly runner: LimiterRunner = serialLimiter,
+    private readonly allocate: (frames: number) => Float32Array = (n) => new Float32Array(n),
+  ) {
+    if (!Array.isArray(input) || input.length < 1 || !(input[0] instanceof Float32Array)) {
+      throw new RangeError("master: input must be planar Float32Array channels");
+    }
+    this.sampleRate = sampleRate;
+    this.channels = input.length;
+    this.frames = input[0].length;
+    this.out = input.map(() => allocate(this.frames));
+  }
+
+  async analyzeInput(): Promise<AnalysisReport> {
+    return analyze(this.input, this.sampleRate);
+  }
+
+  async preChain(chain: ProcessorJSON[]): Promise<number> {
+    const ctx = { sampleRate: this.sampleRate, channels: this.channels };
+    this.pre = runChain(
+      parseChain(chain, ctx, "mastering chain"),
+      this.input,
+      this.input.map(() => this.allocate(this.frames)),
+    );
+    return integratedLoudness(this.pre, this.sampleRate);
+  }
+
+  async limit(
+    driveDb: number,
+    limiter: ProcessorJSON,
+  ): Promise<{ lufs: number; gainReduction: Float32Array }> {
+    await this.runner.run(this.pre, driveDb, limiter, this.out, this.sampleRate);
+    const gainReduction = gainReductionSeries(this.pre, 10 ** (driveDb / 20), this.out, this.sampleRate);
+    return { lufs: integratedLoudness(this.out, this.sampleRate), gainReduction };
+  }
+
+  async trimAndAnalyze(gainDb: number): Promise<AnalysisReport> {
+    if (gainDb !== 0) {
+      const g = 10 ** (gainDb / 20);
+      for (const y of this.out) for (let i = 0; i < y.length; i++) y[i] *= g;
+    }
+    return analyze(this.out, this.sampleRate);
+  }
+}
+
+/**
  * Masters planar audio to a loudness target and true-peak ceiling.
  * @throws MasteringRefusal when reaching the target needs more limiting than `maxLimitingDb`.
  * @throws RangeError for bad settings, silent or too-short input.
@@ -354,10 +541,25 @@ export async function masterAudio(
   s: MasterSettings,
   runner: LimiterRunner = serialLimiter,
 ): Promise<MasterResult> {
-  checkSettings(s, input);
-  const fs = s.sampleRate;
-  const ctx = { sampleRate: fs, channels: input.length };
-  const before = analyze(input, fs);
+  const programme = new MemoryProgramme(input, s.sampleRate, runner, s.allocate);
+  return { ...(await masterProgramme(programme, s)), channels: programme.out };
+}
+
+/**
+ * The drive search over a programme wherever it is stored (see `masterAudio`); the master is left in the
+ * programme's master copy.
+ * @throws MasteringRefusal when reaching the target needs more limiting than `maxLimitingDb`.
+ * @throws RangeError for bad settings, silent or too-short input.
+ */
+export async function masterProgramme(
+  programme: MasteringProgramme,
+  s: MasterSettings,
+): Promise<MasterMeasurements> {
+  // A programme on disk knows its length once it has been read.
+  if (programme.frames > 0) checkLength(s, programme.frames);
+  checkSettings(s);
+  const before = await programme.analyzeInput();
+  checkLength(s, programme.frames);
   if (!Number.isFinite(before.integratedLufs)) {
     throw new RangeError("master: the input is silent (below the −70 LUFS gate); there is nothing to master");
   }
@@ -366,14 +568,8 @@ export async function masterAudio(
   // A pass below the target is accepted within 0.2 LU (tol/2.5); one above it is turned down exactly.
   const aim = Math.min(0.2, tol / 2.5);
 
-  const preJson = planPreChain(s, before, input.length);
-  const alloc = s.allocate ?? ((n: number) => new Float32Array(n));
-  const pre = runChain(
-    parseChain(preJson, ctx, "mastering chain"),
-    input,
-    input.map(() => alloc(input[0].length)),
-  );
-  const preLufs = integratedLoudness(pre, fs);
+  const preJson = planPreChain(s, before, programme.channels);
+  const preLufs = await programme.preChain(preJson);
   if (!Number.isFinite(preLufs)) throw new RangeError("master: the processed signal is silent");
 
   // Loud targets release faster: the gain recovers between drum hits instead of sitting low.
@@ -385,15 +581,13 @@ export async function masterAudio(
     lookaheadMs: LIMITER_LOOKAHEAD_MS,
     truePeak: true,
   };
-  const out = input.map(() => alloc(input[0].length));
   const passes: MasterPass[] = [];
   let gr: Float32Array = new Float32Array(0);
 
   const pass = async (driveDb: number): Promise<MasterPass> => {
-    const g = 10 ** (driveDb / 20);
-    await runner.run(pre, driveDb, limiterJson, out, fs);
-    gr = gainReductionSeries(pre, g, out, fs);
-    const p: MasterPass = { driveDb, lufs: integratedLoudness(out, fs), limitingDb: percentile95(gr) };
+    const r = await programme.limit(driveDb, limiterJson);
+    gr = r.gainReduction;
+    const p: MasterPass = { driveDb, lufs: r.lufs, limitingDb: percentile95(gr) };
     passes.push(p);
     s.onPass?.(
       passes.length,
@@ -447,19 +641,14 @@ export async function masterAudio(
   }
   if (p.limitingDb > maxLimiting) await refuse(p);
 
-  const gainOut = (db: number) => {
-    const g = 10 ** (db / 20);
-    for (const y of out) for (let i = 0; i < y.length; i++) y[i] *= g;
-  };
+  // A pass above the target is turned down onto it (≤ 0 dB).
   let trimDb = p.lufs > s.targetLufs ? s.targetLufs - p.lufs : 0;
-  if (trimDb < 0) gainOut(trimDb);
-  let after = analyze(out, fs);
+  let after = await programme.trimAndAnalyze(trimDb);
   if (after.truePeakDbtp > s.ceilingDbtp) {
     // The limiter's detector and the meter disagreed by more than the margin: turn down the difference.
     const extra = s.ceilingDbtp - after.truePeakDbtp - 0.01;
-    gainOut(extra);
     trimDb += extra;
-    after = analyze(out, fs);
+    after = await programme.trimAndAnalyze(extra);
   }
   if (Math.abs(after.integratedLufs - s.targetLufs) > tol) {
     throw new RangeError(
@@ -467,7 +656,6 @@ export async function masterAudio(
     );
   }
   return {
-    channels: out,
     chain: [...preJson, { ...limiterJson, gainDb: Math.round(drive * 1000) / 1000 }],
     before,
     after,

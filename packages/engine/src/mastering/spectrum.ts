@@ -46,54 +46,103 @@ export function longTermSpectrum(
   sampleRate: number,
   smoothingOctaves = 1 / 3,
 ): LongTermSpectrum {
-  const n = fftSize(sampleRate);
-  const fft = new FFT(n);
-  const win = new Float64Array(n);
-  let wsum = 0;
-  for (let i = 0; i < n; i++) {
-    win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
-    wsum += win[i] * win[i];
+  const m = new LongTermSpectrumMeter(sampleRate, channels.length);
+  m.process(channels, channels[0]?.length ?? 0);
+  return m.result(smoothingOctaves);
+}
+
+/**
+ * `longTermSpectrum` fed block by block (a programme too long to hold): the same frames, the same result,
+ * whatever the block sizes.
+ */
+export class LongTermSpectrumMeter {
+  private readonly n: number;
+  private readonly fft: FFT;
+  private readonly win: Float64Array;
+  private wsum = 0;
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+  private readonly acc: Float64Array;
+  private count = 0;
+  /** The channels' mean of the frame being filled, and how many samples it has. */
+  private readonly frame: Float64Array;
+  private filled = 0;
+
+  /**
+   * @param sampleRate Hz.
+   * @param channels channel count of the blocks to come.
+   */
+  constructor(
+    private readonly sampleRate: number,
+    private readonly channels: number,
+  ) {
+    const n = fftSize(sampleRate);
+    this.n = n;
+    this.fft = new FFT(n);
+    this.win = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+      this.wsum += this.win[i] * this.win[i];
+    }
+    this.re = new Float64Array(n);
+    this.im = new Float64Array(n);
+    this.acc = new Float64Array(n / 2 + 1);
+    this.frame = new Float64Array(n);
   }
-  const re = new Float64Array(n);
-  const im = new Float64Array(n);
-  const acc = new Float64Array(n / 2 + 1);
-  let count = 0;
-  const len = channels[0]?.length ?? 0;
-  const k = channels.length;
-  // The channels' mean (the mid signal): one transform per frame. Hann frames without overlap are plenty
-  // for a long-term average (hundreds of frames per song).
-  for (let start = 0; start + n <= len; start += n) {
+
+  /** Adds `frames` frames of planar audio. */
+  process(input: readonly Float32Array[], frames: number): void {
+    const { n, frame } = this;
+    const k = this.channels;
+    // The channels' mean (the mid signal): one transform per frame. Hann frames without overlap are plenty
+    // for a long-term average (hundreds of frames per song).
+    for (let i = 0; i < frames; i++) {
+      let v = 0;
+      for (let c = 0; c < k; c++) v += input[c][i];
+      frame[this.filled++] = v / k;
+      if (this.filled === n) {
+        this.transform();
+        this.filled = 0;
+      }
+    }
+  }
+
+  private transform(): void {
+    const { n, re, im, win, frame } = this;
     let ms = 0;
     for (let i = 0; i < n; i++) {
-      let v = 0;
-      for (let c = 0; c < k; c++) v += channels[c][start + i];
-      v /= k;
+      const v = frame[i];
       re[i] = v;
       ms += v * v;
     }
-    if (ms / n < SILENT_POWER) continue;
+    if (ms / n < SILENT_POWER) return;
     for (let i = 0; i < n; i++) {
       re[i] *= win[i];
       im[i] = 0;
     }
-    fft.forward(re, im);
-    for (let j = 0; j <= n / 2; j++) acc[j] += re[j] * re[j] + im[j] * im[j];
-    count++;
+    this.fft.forward(re, im);
+    for (let j = 0; j <= n / 2; j++) this.acc[j] += re[j] * re[j] + im[j] * im[j];
+    this.count++;
   }
-  // Scale so a full-scale sine reads about 0 dB at its bin (window power normalised).
-  const scale = count > 0 ? 4 / (count * wsum * n) : 0;
-  const binHz = sampleRate / n;
-  const freqs = spectrumGrid();
-  const half = 2 ** (smoothingOctaves / 2);
-  const db = freqs.map((f) => {
-    const lo = Math.max(1, Math.floor(f / half / binHz));
-    const hi = Math.min(n / 2, Math.max(lo, Math.ceil((f * half) / binHz)));
-    let s = 0;
-    for (let k = lo; k <= hi; k++) s += acc[k];
-    const p = (s / (hi - lo + 1)) * scale;
-    return p > 0 ? 10 * Math.log10(p) : -200;
-  });
-  return { freqs, db };
+
+  /** The spectrum of what was added (a last partial frame is left out), smoothed over `smoothingOctaves`. */
+  result(smoothingOctaves = 1 / 3): LongTermSpectrum {
+    const { n, acc, count } = this;
+    // Scale so a full-scale sine reads about 0 dB at its bin (window power normalised).
+    const scale = count > 0 ? 4 / (count * this.wsum * n) : 0;
+    const binHz = this.sampleRate / n;
+    const freqs = spectrumGrid();
+    const half = 2 ** (smoothingOctaves / 2);
+    const db = freqs.map((f) => {
+      const lo = Math.max(1, Math.floor(f / half / binHz));
+      const hi = Math.min(n / 2, Math.max(lo, Math.ceil((f * half) / binHz)));
+      let s = 0;
+      for (let k = lo; k <= hi; k++) s += acc[k];
+      const p = (s / (hi - lo + 1)) * scale;
+      return p > 0 ? 10 * Math.log10(p) : -200;
+    });
+    return { freqs, db };
+  }
 }
 
 /** Band used for comparing tonal balance: the range a mastering EQ should act on, Hz. */

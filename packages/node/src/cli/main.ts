@@ -26,6 +26,7 @@ export const FAMILIES: CommandFamily[] = [
   [["align"], async () => (await import("../repair/commands.ts")).registerAlign],
   [["deliver"], async () => (await import("../delivery/commands.ts")).registerDeliver],
   [["demo"], async () => (await import("./commands/demo.ts")).registerDemo],
+  [["brief"], async () => (await import("../brief/commands.ts")).registerBrief],
 ];
 
 /**

@@ -18,6 +18,7 @@ import {
   normaliseIsrc,
   sequenceAlbum,
 } from "@controlroom/engine/mastering/index.ts";
+import type { MasterResult } from "@controlroom/engine/mastering/master.ts";
 import { AudioFileError } from "../files/types.ts";
 import {
   type MasterFileOptions,
@@ -152,7 +153,7 @@ export async function masterAlbum(files: string[], opts: AlbumOptions): Promise<
       maxGainDb: 3,
     };
   }
-  const outcomes: { outcome: MasterOutcome; out: string }[] = [];
+  const outcomes: { outcome: MasterOutcome<MasterResult>; out: string }[] = [];
   for (const [i, s] of songs.entries()) {
     const m = await masterChannels(
       s.channels,
@@ -167,7 +168,7 @@ export async function masterAlbum(files: string[], opts: AlbumOptions): Promise<
       out,
       s.info,
       { ...target, lufs: songTargets[i] },
-      m,
+      { ...m, frames: m.result.channels[0].length },
       bits,
     );
     outcomes.push({ outcome: { report, result: m.result, spectra: m.spectra }, out });
@@ -216,7 +217,7 @@ export async function masterAlbum(files: string[], opts: AlbumOptions): Promise<
 
 /** Sequences the mastered songs into `album.wav` (44.1 kHz, 16-bit, dithered) and `album.cue`. */
 async function writeCdImage(
-  outcomes: MasterOutcome[],
+  outcomes: MasterOutcome<MasterResult>[],
   opts: AlbumOptions,
 ): Promise<NonNullable<AlbumReport["cd"]>> {
   const md = opts.metadata ?? {};

@@ -3,24 +3,29 @@
  * loudness/ceiling, or a reference record), masters it in memory with the engine, writes the master
  * atomically and returns the report data.
  */
-import { access } from "node:fs/promises";
-import { extname } from "node:path";
+import { access, mkdtemp, rm } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
 import {
   integratedLoudness,
   type LimiterHost,
   type LongTermSpectrum,
+  type MasterMeasurements,
   type MasterPlanOutcome,
   type MasterResult,
   type MasterTargetChoice,
+  masterProgramme,
   masterToTarget,
+  masterWithCorrelationFloor,
   type ReferenceReport,
   type ResolvedTarget,
   resolveTarget,
   type TonalTarget,
+  targetSettings,
 } from "@controlroom/engine/mastering/index.ts";
-import { readWholeFile } from "../files/open.ts";
+import { probeAudioFile, readWholeFile } from "../files/open.ts";
 import { AudioFileError, type AudioFileInfo } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
+import { FileProgramme } from "./file-programme.ts";
 import { ParallelLimiter } from "./parallel-limiter.ts";
 
 export { type MasterTargetChoice, type ReferenceReport, type ResolvedTarget, resolveTarget };
@@ -74,9 +79,10 @@ export interface LevelSummary {
 }
 
 /** Everything a report (JSON, HTML, plots) is made from. */
-export interface MasterOutcome {
+export interface MasterOutcome<R extends MasterMeasurements = MasterMeasurements> {
   report: MasterReport;
-  result: MasterResult;
+  /** What mastering measured (with the master's samples when it was mastered in memory). */
+  result: R;
   spectra: { before: LongTermSpectrum; after: LongTermSpectrum; reference: LongTermSpectrum | null };
 }
 
@@ -167,6 +173,14 @@ export async function masterFile(
   opts: MasterFileOptions,
 ): Promise<MasterOutcome> {
   await refuseExisting(outPath, opts.force, opts.bits);
+  if (!opts.reference) {
+    // Without a reference to match and without resampling, the programme is mastered from disk: any length
+    // in bounded memory, the same master.
+    const info = await probeAudioFile(inPath);
+    const target = resolveTarget(opts);
+    const rate = target.preset?.sampleRate;
+    if (!rate || rate === info.sampleRate) return masterFileFromDisk(inPath, outPath, target, opts);
+  }
   const input = await readForMastering(inPath);
   const referenceAudio = opts.reference ? await readForMastering(opts.reference) : undefined;
   let fallback: number | undefined;
@@ -179,13 +193,66 @@ export async function masterFile(
   const m = await masterChannels(input.channels, input.info, target, { ...opts, referenceAudio });
   const bitDepth = opts.bits ?? target.preset?.bitDepth ?? 24;
   await writeChannels(outPath, m.result.channels, m.sampleRate, bitDepth, {
-    description: `Mastered by Control Room to ${target.lufs} LUFS / ${target.ceilingDbtp} dBTP (${target.name})`,
+    description: masterDescription(target),
   });
   return {
-    report: makeReport(inPath, outPath, input.info, target, m, bitDepth),
+    report: makeReport(
+      inPath,
+      outPath,
+      input.info,
+      target,
+      { ...m, frames: m.result.channels[0].length },
+      bitDepth,
+    ),
     result: m.result,
     spectra: m.spectra,
   };
+}
+
+const masterDescription = (t: ResolvedTarget) =>
+  `Mastered by Control Room to ${t.lufs} LUFS / ${t.ceilingDbtp} dBTP (${t.name})`;
+
+/**
+ * `masterFile` for a programme of any length (no reference, no resampling): working copies on disk in a
+ * folder beside the output (removed afterwards), the engine's drive search and correlation floor over
+ * them, the master written from its working file.
+ */
+async function masterFileFromDisk(
+  inPath: string,
+  outPath: string,
+  target: ResolvedTarget,
+  opts: MasterFileOptions,
+): Promise<MasterOutcome> {
+  const dir = await mkdtemp(join(dirname(outPath), `.${basename(outPath)}.work-`));
+  const programme = new FileProgramme(inPath, dir);
+  try {
+    await programme.analyzeInput();
+    const info = programme.info as AudioFileInfo;
+    const warnings: string[] = [];
+    const result = await masterWithCorrelationFloor(
+      target.preset,
+      1,
+      (w) => masterProgramme(programme, targetSettings(target, info.sampleRate, opts, [], w)),
+      warnings,
+    );
+    const bitDepth = opts.bits ?? target.preset?.bitDepth ?? 24;
+    await writeMaster(
+      outPath,
+      { sampleRate: info.sampleRate, channels: info.channels, bitDepth },
+      (write) => programme.forEachMasterBlock(write),
+      { description: masterDescription(target) },
+    );
+    const spectra = {
+      before: programme.spectrumBefore as LongTermSpectrum,
+      after: programme.spectrumAfter as LongTermSpectrum,
+      reference: null,
+    };
+    const m = { result, reference: null, sampleRate: info.sampleRate, warnings, frames: programme.frames };
+    return { report: makeReport(inPath, outPath, info, target, m, bitDepth), result, spectra };
+  } finally {
+    programme.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Writes planar audio atomically (16-bit with shaped dither at 44.1/48 kHz, else TPDF). */
@@ -196,9 +263,36 @@ export async function writeChannels(
   bitDepth: 16 | 24 | 32,
   bext?: { description: string },
 ): Promise<void> {
+  await writeMaster(
+    path,
+    { sampleRate, channels: channels.length, bitDepth },
+    async (write) => {
+      for (let pos = 0; pos < channels[0].length; pos += 65536) {
+        const n = Math.min(65536, channels[0].length - pos);
+        await write(
+          channels.map((c) => c.subarray(pos, pos + n)),
+          n,
+        );
+      }
+    },
+    bext,
+  );
+}
+
+/**
+ * Writes a master atomically from blocks `feed` hands over in order (dithered to `bitDepth`: TPDF for 16
+ * and 24 bits); nothing is left behind when feeding or writing fails.
+ */
+async function writeMaster(
+  path: string,
+  format: { sampleRate: number; channels: number; bitDepth: 16 | 24 | 32 },
+  feed: (write: (channels: Float32Array[], frames: number) => Promise<void>) => Promise<void>,
+  bext?: { description: string },
+): Promise<void> {
+  const { bitDepth } = format;
   const w = await createAudioWriter(path, {
-    sampleRate,
-    channels: channels.length,
+    sampleRate: format.sampleRate,
+    channels: format.channels,
     bitDepth,
     dither: bitDepth === 16 ? "tpdf" : bitDepth === 24 ? "tpdf" : "none",
     ditherSeed: 1,
@@ -208,13 +302,7 @@ export async function writeChannels(
         : undefined,
   });
   try {
-    for (let pos = 0; pos < channels[0].length; pos += 65536) {
-      const n = Math.min(65536, channels[0].length - pos);
-      await w.write(
-        channels.map((c) => c.subarray(pos, pos + n)),
-        n,
-      );
-    }
+    await feed((channels, frames) => w.write(channels, frames));
     await w.close();
   } catch (e) {
     await w.abort();
@@ -222,12 +310,19 @@ export async function writeChannels(
   }
 }
 
+/** What a report is made from: the mastering outcome and the master's length. */
+export type ReportSource = Pick<MasterPlanOutcome, "reference" | "sampleRate" | "warnings"> & {
+  result: MasterMeasurements;
+  /** Frames of the master. */
+  frames: number;
+};
+
 export function makeReport(
   inPath: string,
   outPath: string,
   info: AudioFileInfo,
   target: ResolvedTarget,
-  m: Awaited<ReturnType<typeof masterChannels>>,
+  m: ReportSource,
   bitDepth: number,
 ): MasterReport {
   const r = m.result;
@@ -246,7 +341,7 @@ export function makeReport(
     sampleRate: m.sampleRate,
     inputSampleRate: info.sampleRate,
     bitDepth,
-    durationSeconds: round(r.channels[0].length / m.sampleRate, 3),
+    durationSeconds: round(m.frames / m.sampleRate, 3),
     before: summary(r.before),
     after,
     passes: r.passes.map((p) => ({

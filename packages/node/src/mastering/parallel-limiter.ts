@@ -10,6 +10,7 @@ import type { ProcessorJSON } from "@controlroom/engine";
 import { type LimiterRunner, serialLimiter } from "@controlroom/engine/mastering/master.ts";
 import { startWorker } from "../workers/worker-entry.ts";
 import type { LimitJob } from "./limiter-worker.ts";
+import type { PlanarFiles } from "./planar-file.ts";
 
 /** Warm-up before each piece, seconds: 20 × the slowest release the mastering limiter uses (100 ms). */
 const WARM_SECONDS = 2;
@@ -28,12 +29,27 @@ export class ParallelLimiter implements LimiterRunner {
     );
   }
 
-  /** A runner for a programme of `frames` at `sampleRate`: parallel when worthwhile, else the serial one. */
-  static for(frames: number, sampleRate: number): LimiterRunner & { close(): Promise<void> } {
+  /**
+   * A runner for a programme of `frames` at `sampleRate`: parallel when worthwhile, else the serial one.
+   * @param minSeconds shortest programme limited on several threads, seconds (default 120; tests go lower).
+   */
+  static for(
+    frames: number,
+    sampleRate: number,
+    minSeconds = MIN_PARALLEL_SECONDS,
+  ): LimiterRunner & { close(): Promise<void> } {
+    const workers = ParallelLimiter.threadsFor(frames, sampleRate, minSeconds);
+    return workers ?? { run: serialLimiter.run, close: async () => {} };
+  }
+
+  /** Workers for a programme of `frames` at `sampleRate` when they pay off, else null (limit on this thread). */
+  static threadsFor(
+    frames: number,
+    sampleRate: number,
+    minSeconds = MIN_PARALLEL_SECONDS,
+  ): ParallelLimiter | null {
     const threads = Math.min(4, availableParallelism());
-    if (threads < 2 || frames < MIN_PARALLEL_SECONDS * sampleRate) {
-      return { run: serialLimiter.run, close: async () => {} };
-    }
+    if (threads < 2 || frames < minSeconds * sampleRate) return null;
     return new ParallelLimiter(threads);
   }
 
@@ -54,17 +70,37 @@ export class ParallelLimiter implements LimiterRunner {
       serialLimiter.run(pre, driveDb, limiter, out, sampleRate);
       return;
     }
-    const n = pre[0].length;
+    await this.dispatch(pre[0].length, sampleRate, {
+      pre: pre.map((a) => a.buffer as SharedArrayBuffer),
+      out: out.map((a) => a.buffer as SharedArrayBuffer),
+      driveDb,
+      limiter,
+      sampleRate,
+    });
+  }
+
+  /** The same over a programme's planar working files (each worker reads and writes its piece). */
+  async runFiles(
+    files: PlanarFiles,
+    driveDb: number,
+    limiter: ProcessorJSON,
+    sampleRate: number,
+  ): Promise<void> {
+    await this.dispatch(files.frames, sampleRate, { files, driveDb, limiter, sampleRate });
+  }
+
+  /** One piece per worker: `frames` cut evenly, each with the warm-up before it. */
+  private async dispatch(
+    frames: number,
+    sampleRate: number,
+    job: Omit<LimitJob, "from" | "to" | "warmFrames">,
+  ): Promise<void> {
     const k = this.workers.length;
     const jobs = this.workers.map((w, i) => {
-      const job: LimitJob = {
-        pre: pre.map((a) => a.buffer as SharedArrayBuffer),
-        out: out.map((a) => a.buffer as SharedArrayBuffer),
-        driveDb,
-        limiter,
-        sampleRate,
-        from: Math.floor((n * i) / k),
-        to: Math.floor((n * (i + 1)) / k),
+      const piece: LimitJob = {
+        ...job,
+        from: Math.floor((frames * i) / k),
+        to: Math.floor((frames * (i + 1)) / k),
         warmFrames: Math.round(WARM_SECONDS * sampleRate),
       };
       return new Promise<void>((resolve, reject) => {
@@ -79,7 +115,7 @@ export class ParallelLimiter implements LimiterRunner {
         };
         w.once("message", onMessage);
         w.once("error", onError);
-        w.postMessage(job);
+        w.postMessage(piece);
       });
     });
     await Promise.all(jobs);

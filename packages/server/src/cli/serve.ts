@@ -20,7 +20,12 @@ export function serveCommand(program: Command): void {
         "--queue <kind>",
         "job queue: in-process | pg-boss | none (default: in-process on the embedded database, pg-boss on PostgreSQL)",
       )
-      .option("--workers <n>", "with pg-boss: job workers inside the server process", "1"),
+      .option("--workers <n>", "with pg-boss: job workers inside the server process", "1")
+      .option(
+        "--allowed-origin <url...>",
+        "another origin whose pages may call the API with the session cookie (the server's own host always may)",
+      )
+      .option("--secure-cookies", "send cookies only over HTTPS (behind a TLS-terminating proxy)"),
     false,
   ).action(
     async (
@@ -30,6 +35,8 @@ export function serveCommand(program: Command): void {
         demo?: boolean;
         queue?: "in-process" | "pg-boss" | "none";
         workers: string;
+        allowedOrigin?: string[];
+        secureCookies?: boolean;
       },
     ) => {
       const port = Number(o.port);
@@ -48,7 +55,13 @@ export function serveCommand(program: Command): void {
             `demo: seeded "Night Drive EP" — sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`,
           );
       }
-      const app = await buildServer(studio);
+      for (const origin of o.allowedOrigin ?? [])
+        if (!/^https?:\/\/[^/]+\/?$/.test(origin))
+          throw new Error(`--allowed-origin: ${origin} is not an origin like https://studio.example.com`);
+      const app = await buildServer(studio, {
+        allowedOrigins: o.allowedOrigin,
+        secureCookies: o.secureCookies,
+      });
       // The web app, when it has been built (packages/web/dist), is served from the same origin.
       const web = await serveWebApp(app);
       closeOnSignal(async () => {

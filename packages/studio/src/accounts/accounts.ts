@@ -6,6 +6,14 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Actor, Studio } from "../context.ts";
 import { conflict, parseInput, StudioError, unauthenticated } from "../errors.ts";
+import {
+  admitLoginAttempt,
+  clearLoginFailures,
+  DEFAULT_LOGIN_LIMIT,
+  knownDeviceOwner,
+  type LoginLimit,
+  rememberDevice,
+} from "./login-limit.ts";
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from "./passwords.ts";
 
 /** Sign-up input. */
@@ -54,20 +62,40 @@ export async function register(s: Studio, input: unknown): Promise<User> {
   return row;
 }
 
-/** Checks e-mail and password and opens a session. @returns the session token (shown once) and the user. */
+/** Where a sign-in comes from, for the per-account limit (login-limit.ts). */
+export interface LoginFrom {
+  /** The device cookie the client sent, if any: a device the account signed in from before passes the lock. */
+  device?: string;
+  /** The per-account limit (default {@link DEFAULT_LOGIN_LIMIT}). */
+  limit?: LoginLimit;
+}
+
+/**
+ * Checks e-mail and password and opens a session. Failed attempts count against the account (429 while it
+ * is locked), except from a device the account has signed in from before.
+ * @returns the session token (shown once), the user, and (for cookie sessions) the device token to keep in
+ *   the device cookie.
+ */
 export async function login(
   s: Studio,
   input: unknown,
   kind: "cookie" | "token" = "cookie",
   label: string | null = null,
-): Promise<{ token: string; user: User; expiresAt: Date }> {
+  from: LoginFrom = {},
+): Promise<{ token: string; user: User; expiresAt: Date; device?: string }> {
   const { email, password } = parseInput(LoginInput, input);
+  const limit = from.limit ?? DEFAULT_LOGIN_LIMIT;
   const u = await s.db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirst();
+  const knownDevice = u !== undefined && (await knownDeviceOwner(s, from.device)) === u.id;
+  if (!knownDevice) await admitLoginAttempt(s, email, limit);
   // Spend the same time whether or not the e-mail exists, so timing does not reveal accounts.
   const ok = await verifyPassword(password, u?.password_hash ?? (await DUMMY_HASH_PROMISE));
   if (!u || !ok) throw new StudioError(401, "bad_credentials", "email or password is wrong");
+  if (!knownDevice) await clearLoginFailures(s, email, limit);
+  // Browsers keep a device cookie; scripts' tokens are not devices.
+  const device = kind === "cookie" ? await rememberDevice(s, u.id, from.device) : undefined;
   const { token, expiresAt } = await openSession(s, u.id, kind, label);
-  return { token, user: { id: u.id, email: u.email, name: u.name }, expiresAt };
+  return { token, user: { id: u.id, email: u.email, name: u.name }, expiresAt, device };
 }
 
 /** Opens a session for a user (used by login and by tools that mint script tokens). */

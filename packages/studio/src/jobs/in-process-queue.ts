@@ -36,7 +36,11 @@ export class InProcessQueue implements JobQueue {
 
   /** Starts the queue and re-queues jobs a previous run left unfinished. */
   static async start(db: Kysely<Database>, opts: InProcessQueueOptions): Promise<InProcessQueue> {
-    const q = new InProcessQueue(db, { concurrency: 2, maxAttempts: 3, ...opts });
+    const q = new InProcessQueue(db, {
+      blobRoot: opts.blobRoot,
+      concurrency: opts.concurrency ?? 2,
+      maxAttempts: opts.maxAttempts ?? 3,
+    });
     const left = await db
       .selectFrom("jobs")
       .select(["id", "kind"])

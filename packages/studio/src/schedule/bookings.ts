@@ -90,6 +90,13 @@ function local(d: Date, tz: string): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
+/** "2027-03-01 10:00–18:00" (the end's date only when it is another day), wall-clock time in `tz`. */
+function localSpan(start: Date, end: Date, tz: string): string {
+  const a = local(start, tz);
+  const b = local(end, tz);
+  return `${a}–${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b}`;
+}
+
 /** Bookings matching a filter, without an authorization check. */
 export async function readBookings(
   db: Kysely<Database>,
@@ -240,8 +247,8 @@ export async function createBooking(
         ...who.map((w) => w.name),
       ].join(", ");
       throw conflict(
-        `${what} already booked: conflicts with booking "${clash.title}" (${clash.id}), ` +
-          `${local(clash.starts_at, clash.time_zone)}–${local(clash.ends_at, clash.time_zone)} ${clash.time_zone}`,
+        `${what} already booked: conflicts with booking "${clash.title}", ` +
+          `${localSpan(clash.starts_at, clash.ends_at, clash.time_zone)} ${clash.time_zone}`,
         { conflictingBookingId: clash.id },
       );
     }

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { addInvoice, budgetSummary, createBudgetLine, updateBudgetLine } from "../budget/budget.ts";
+import {
+  addInvoice,
+  budgetSummary,
+  createBudgetLine,
+  updateBudgetLine,
+  updateInvoice,
+} from "../budget/budget.ts";
 import { formatMoney } from "../budget/money.ts";
 import type { Studio } from "../context.ts";
 import type { StudioError } from "../errors.ts";
@@ -79,7 +85,10 @@ for (const kind of DATABASES) {
         (e: StudioError) => {
           assert.equal(e.status, 409);
           assert.match(e.message, /session_musician already booked: conflicts with booking "Drums day"/);
-          assert.match(e.message, new RegExp(day.id));
+          // Named as the producer knows it (title and time), not by its id (which travels in the detail).
+          assert.match(e.message, /"Drums day", 2027-03-01 10:00–18:00 Europe\/Berlin$/);
+          assert.doesNotMatch(e.message, new RegExp(day.id));
+          assert.deepEqual(e.detail, { conflictingBookingId: day.id });
           return true;
         },
       );
@@ -235,6 +244,21 @@ for (const kind of DATABASES) {
       assert.deepEqual(sum.warnings, [
         "mixing: actual 5,100.00 EUR exceeds planned 5,000.00 EUR by 100.00 EUR",
       ]);
+      // A wrong invoice is corrected in place; a booking's cost is not an invoice; only producers correct.
+      const invoice = sum.actuals.find((a) => a.description === "Mixer invoice");
+      const booked = sum.actuals.find((a) => a.source === "booking");
+      assert.ok(invoice && booked);
+      await assert.rejects(updateInvoice(s, artist, invoice.id, { amountMinor: 1 }), { status: 403 });
+      await assert.rejects(updateInvoice(s, producer, booked.id, { amountMinor: 1 }), { status: 409 });
+      await assert.rejects(updateInvoice(s, producer, invoice.id, { amountMinor: 1.5 }), /amountMinor: /);
+      await updateInvoice(s, producer, invoice.id, {
+        amountMinor: 490000,
+        description: "Mixer invoice (corrected)",
+      });
+      sum = await budgetSummary(s, producer, p);
+      assert.equal(sum.byCategory.mixing.actualMinor, 490000);
+      assert.deepEqual(sum.warnings, []);
+      assert.ok(sum.actuals.some((a) => a.description === "Mixer invoice (corrected)"));
       const up = await updateBudgetLine(s, producer, mix.id, { version: mix.version, quantity: 11 });
       assert.equal(up.plannedMinor, 550000);
       await assert.rejects(updateBudgetLine(s, producer, mix.id, { version: mix.version, quantity: 12 }), {

@@ -4,14 +4,18 @@ import * as m001 from "./migrations/001-initial.ts";
 import * as m002 from "./migrations/002-dashboard-indexes.ts";
 import * as m003 from "./migrations/003-song-sessions.ts";
 import * as m004 from "./migrations/004-take-analysis.ts";
-import * as m005 from "./migrations/005-repair.ts";
+import * as m005 from "./migrations/005-login-throttle.ts";
+import * as m006 from "./migrations/006-invitations.ts";
+import * as m007 from "./migrations/007-repair.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
   "002-dashboard-indexes": m002,
   "003-song-sessions": m003,
   "004-take-analysis": m004,
-  "005-repair": m005,
+  "005-login-throttle": m005,
+  "006-invitations": m006,
+  "007-repair": m007,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -23,6 +23,20 @@ export interface SessionsTable {
   created_at: Stamp;
   expires_at: Stamp;
 }
+/** Failed sign-ins per e-mail (the per-account limit). */
+export interface LoginFailuresTable {
+  email: string;
+  failures: number;
+  last_attempt_at: Stamp;
+  locked_until: NullableStamp;
+}
+/** Devices an account has signed in from: the sha256 of the device cookie. */
+export interface KnownDevicesTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Stamp;
+  last_seen_at: Stamp;
+}
 export interface WorkspacesTable {
   id: string;
   name: string;
@@ -49,6 +63,20 @@ export interface ProjectRolesTable {
   project_id: string;
   user_id: string;
   role: string;
+}
+export interface InvitationsTable {
+  id: string;
+  project_id: string;
+  /** Lower-cased. */
+  email: string;
+  roles: Json<string[]>;
+  /** sha256 (hex) of the token in the invitation link. */
+  token_hash: string;
+  invited_by: string;
+  created_at: Stamp;
+  accepted_at: NullableStamp;
+  accepted_by: string | null;
+  cancelled_at: NullableStamp;
 }
 export interface SongsTable {
   id: string;
@@ -294,10 +322,13 @@ export interface VersionReportsTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  known_devices: KnownDevicesTable;
   workspaces: WorkspacesTable;
   workspace_members: WorkspaceMembersTable;
   projects: ProjectsTable;
   project_roles: ProjectRolesTable;
+  invitations: InvitationsTable;
   songs: SongsTable;
   song_performers: SongPerformersTable;
   recordings: RecordingsTable;

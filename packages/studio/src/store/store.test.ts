@@ -17,7 +17,15 @@ test("PGlite keeps its data folder across restarts; migrations are versioned and
       .execute();
     assert.deepEqual(
       applied.map((r) => (r as { name: string }).name),
-      ["001-initial", "002-dashboard-indexes", "003-song-sessions", "004-take-analysis", "005-repair"],
+      [
+        "001-initial",
+        "002-dashboard-indexes",
+        "003-song-sessions",
+        "004-take-analysis",
+        "005-login-throttle",
+        "006-invitations",
+        "007-repair",
+      ],
     );
     await a.db
       .insertInto("users")

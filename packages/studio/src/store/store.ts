@@ -20,7 +20,16 @@ export interface StoreOptions {
   schema?: string;
   /** PostgreSQL only: pool size (default 10). */
   poolSize?: number;
+  /**
+   * PGlite only: PostgreSQL's buffer cache, in MiB (default 16). It lives in PGlite's WebAssembly memory,
+   * which never shrinks, so every MiB of it that fills stays resident; pages beyond it are still cached by
+   * the operating system, which can give that memory back.
+   */
+  pgliteSharedBuffersMiB?: number;
 }
+
+/** PGlite's buffer cache by default, in MiB (PostgreSQL's own default, 128, costs ~60 MB resident at idle). */
+export const PGLITE_SHARED_BUFFERS_MIB = 16;
 
 /** An open, migrated studio database. */
 export interface Store {
@@ -69,6 +78,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
     const lite = new PGlite(opts.dataDir, {
       parsers: { [INT8]: (v: string) => Number(v) },
+      postgresqlconf: [`shared_buffers = ${opts.pgliteSharedBuffersMiB ?? PGLITE_SHARED_BUFFERS_MIB}MB`],
     });
     db = new Kysely<Database>({ dialect: new PGliteDialect(lite) });
   }

@@ -35,11 +35,14 @@ export function BookingForm({
   projectId,
   rooms,
   team,
+  defaultTimeZone,
   onBooked,
 }: {
   projectId: string;
   rooms: Wire<Room>[];
   team: Wire<Member>[];
+  /** The zone the studio books in (the latest booking's); else the browser's. */
+  defaultTimeZone?: string | null;
   onBooked(): void;
 }) {
   const [title, setTitle] = useState("");
@@ -47,7 +50,10 @@ export function BookingForm({
   const [people, setPeople] = useState<string[]>([]);
   const [start, setStart] = useState("");
   const [end, setEnd] = useState("");
-  const [tz, setTz] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const [tz, setTz] = useState<string | null>(null);
+  // Until the producer types a zone, follow the studio's (it may arrive after the form).
+  const zone = tz ?? defaultTimeZone ?? browserZone;
   const [status, setStatus] = useState<"hold" | "confirmed">("hold");
   const [msg, setMsg] = useState<{ text: string; conflict: boolean } | null>(null);
   return (
@@ -63,12 +69,14 @@ export function BookingForm({
             roomId: roomId || null,
             people,
             status,
-            startsAt: zonedToIso(start, tz),
-            endsAt: zonedToIso(end, tz),
-            timeZone: tz,
+            startsAt: zonedToIso(start, zone),
+            endsAt: zonedToIso(end, zone),
+            timeZone: zone,
           });
           setMsg({
-            text: `Booked “${b.title}” ${b.localStart}–${b.localEnd.slice(11)} (${b.status}).`,
+            text: `Booked “${b.title}” ${b.localStart}–${b.localEnd.slice(11)}${
+              zone === browserZone ? "" : ` ${zone}`
+            } (${b.status}).`,
             conflict: false,
           });
           setTitle("");
@@ -118,7 +126,12 @@ export function BookingForm({
       </label>
       <label>
         Time zone
-        <input required value={tz} onChange={(e) => setTz(e.target.value)} />
+        <input
+          required
+          value={zone}
+          title="Starts and ends are wall-clock time in this zone"
+          onChange={(e) => setTz(e.target.value)}
+        />
       </label>
       <label>
         Status

@@ -41,12 +41,17 @@ export function Calendar({ bookings, team }: { bookings: B[]; team: { userId: st
   const days = Array.from({ length: 28 }, (_, i) => new Date(start.getTime() + i * DAY));
   const nameOf = (id: string) => team.find((m) => m.userId === id)?.name ?? "someone";
   const byDay = new Map<string, B[]>();
+  // A booking sits on the days of its own zone's wall clock (a 00:30 Berlin start is on that Berlin day).
   for (const b of bookings) {
-    for (let t = Date.parse(b.startsAt); t < Date.parse(b.endsAt); t += DAY) {
+    const first = Date.parse(`${b.localStart.slice(0, 10)}T00:00:00Z`);
+    const last = Date.parse(`${b.localEnd.slice(0, 10)}T00:00:00Z`);
+    const endsAtMidnight = b.localEnd.slice(11) === "00:00" && last > first;
+    for (let t = first; t < last || (t === last && !endsAtMidnight); t += DAY) {
       const k = dayKey(new Date(t));
       byDay.set(k, [...(byDay.get(k) ?? []), b]);
     }
   }
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   return (
     <div>
       {conflicts.size > 0 && (
@@ -80,7 +85,9 @@ export function Calendar({ bookings, team }: { bookings: B[]; team: { userId: st
                           b.people.length ? ` · ${b.people.map(nameOf).join(", ")}` : ""
                         }`}
                       >
-                        {b.localStart.slice(11)} {b.title} <span className="small">({b.status})</span>
+                        {b.localStart.slice(11)}–{b.localEnd.slice(11)}
+                        {b.timeZone !== browserZone && <span className="small"> {b.timeZone}</span>} {b.title}{" "}
+                        <span className="small">({b.status})</span>
                         {clash && <div className="small">⚠ conflicts with {clash.join(", ")}</div>}
                       </div>
                     );

@@ -11,9 +11,16 @@ import { messageOf, useLoad, words } from "../util.ts";
 import { ActivityFeed } from "./ActivityFeed.tsx";
 import { BookingForm } from "./BookingForm.tsx";
 import { BudgetChart } from "./BudgetChart.tsx";
+import { BudgetEditor } from "./BudgetEditor.tsx";
 import { Calendar } from "./Calendar.tsx";
 import { StageBoard } from "./StageBoard.tsx";
 import { Team } from "./Team.tsx";
+
+/** The zone the studio books in: that of its latest booking (null with none). */
+function latestZone(bookings: Wire<Booking>[]): string | null {
+  const live = bookings.filter((b) => b.status !== "cancelled");
+  return live.length ? live[live.length - 1].timeZone : null;
+}
 
 export function DashboardPage({ projectId }: { projectId: string }) {
   const [dash, error, reload] = useLoad(() => api.dashboard(projectId), [projectId]);
@@ -24,7 +31,7 @@ export function DashboardPage({ projectId }: { projectId: string }) {
   );
   const roles = dash?.project.myRoles ?? [];
   const canBudget = allows(roles, "budget.read");
-  const [budget] = useLoad(
+  const [budget, , reloadBudget] = useLoad(
     () => (canBudget ? api.budget(projectId).catch(() => null) : Promise.resolve(null)),
     [projectId, canBudget],
   );
@@ -90,6 +97,7 @@ export function DashboardPage({ projectId }: { projectId: string }) {
               projectId={projectId}
               rooms={rooms ?? []}
               team={dash.team}
+              defaultTimeZone={latestZone(bookings ?? dash.upcomingBookings)}
               onBooked={() => {
                 reloadBookings();
                 reload();
@@ -100,7 +108,18 @@ export function DashboardPage({ projectId }: { projectId: string }) {
         <section className="card" aria-labelledby="budget-h">
           <h2 id="budget-h">Budget</h2>
           {budget ? (
-            <BudgetChart summary={budget} />
+            <>
+              <BudgetChart summary={budget} />
+              <BudgetEditor
+                projectId={projectId}
+                summary={budget}
+                canWrite={allows(roles, "budget.write")}
+                onChange={() => {
+                  reloadBudget();
+                  reload();
+                }}
+              />
+            </>
           ) : dash.budget ? (
             <p>
               Planned {dash.budget.total.plannedMinor} · actual {dash.budget.total.actualMinor}{" "}
@@ -125,7 +144,14 @@ export function DashboardPage({ projectId }: { projectId: string }) {
             </ul>
           )}
         </section>
-        <ActivityFeed entries={dash.recent} />
+        <ActivityFeed
+          entries={dash.recent}
+          names={{
+            songs: new Map([...dash.songs, ...(songs?.songs ?? [])].map((x) => [x.id, x.title])),
+            people: new Map(dash.team.map((m) => [m.userId, m.name])),
+            currency: dash.budget?.currency ?? budget?.currency ?? "",
+          }}
+        />
       </div>
       <Team
         projectId={projectId}

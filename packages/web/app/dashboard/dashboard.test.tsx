@@ -118,53 +118,132 @@ describe("Team", () => {
     assert.equal(screen.queryByLabelText("Invite by e-mail"), null);
   });
 
-  it("invites by e-mail with a role, keeping a member's other roles", async () => {
-    const calls = stub(api, { setRoles: async () => ({}) });
+  it("invites someone with an account by e-mail with a role (the server keeps their other roles)", async () => {
+    const calls = stub(api, {
+      invitations: async () => [],
+      invite: async () => ({ status: "added", team: TEAM }),
+    });
     let changed = 0;
     render(<Team projectId="p1" team={TEAM} canManage onChange={() => changed++} />);
     await userEvent.type(screen.getByLabelText("Invite by e-mail"), "Eve@example.com");
     await userEvent.selectOptions(screen.getByLabelText("Role"), "mixing_engineer");
     await userEvent.click(screen.getByRole("button", { name: "Invite" }));
     await screen.findByText("Invited Eve@example.com as mixing engineer.");
-    assert.deepEqual(calls.setRoles, [
-      ["p1", { email: "Eve@example.com", roles: ["engineer", "mixing_engineer"] }],
-    ]);
+    assert.deepEqual(calls.invite, [["p1", { email: "Eve@example.com", roles: ["mixing_engineer"] }]]);
     assert.equal(changed, 1);
   });
 
-  it("shows the server's refusal", async () => {
-    stub(api, {
-      setRoles: async () => {
-        throw new Error("email: no account for new@example.com");
+  it("invites someone without an account: a pending invitation and the link to send them", async () => {
+    const invitation = {
+      id: "i1",
+      projectId: "p1",
+      email: "new@example.com",
+      roles: ["engineer"],
+      invitedByName: "Pat Producer",
+      createdAt: "2025-03-01T12:00:00Z",
+    };
+    let pending: (typeof invitation)[] = [];
+    const calls = stub(api, {
+      invitations: async () => pending,
+      invite: async () => {
+        pending = [invitation];
+        return { status: "pending", invitation, token: "tok en" };
+      },
+      cancelInvitation: async () => {
+        pending = [];
+        return { ok: true };
       },
     });
     render(<Team projectId="p1" team={TEAM} canManage onChange={() => {}} />);
     await userEvent.type(screen.getByLabelText("Invite by e-mail"), "new@example.com");
     await userEvent.click(screen.getByRole("button", { name: "Invite" }));
-    await screen.findByText("email: no account for new@example.com");
+    await screen.findByText(
+      /^new@example\.com has no account yet: invited as engineer\. Send them this link/,
+    );
+    const link = screen.getByLabelText("Invitation link") as HTMLInputElement;
+    assert.equal(link.value, `${window.location.origin}/?invite=tok%20en`);
+    const list = await screen.findByRole("list", { name: "Pending invitations" });
+    within(list).getByText(/new@example\.com — engineer/);
+    await userEvent.click(within(list).getByRole("button", { name: "Cancel invitation" }));
+    await screen.findByText("Cancelled the invitation to new@example.com.");
+    assert.deepEqual(calls.cancelInvitation, [["i1"]]);
+    await waitFor(() => assert.equal(screen.queryByRole("list", { name: "Pending invitations" }), null));
+  });
+
+  it("shows the server's refusal", async () => {
+    stub(api, {
+      invitations: async () => [],
+      invite: async () => {
+        throw new Error("roles.0: Invalid option");
+      },
+    });
+    render(<Team projectId="p1" team={TEAM} canManage onChange={() => {}} />);
+    await userEvent.type(screen.getByLabelText("Invite by e-mail"), "new@example.com");
+    await userEvent.click(screen.getByRole("button", { name: "Invite" }));
+    await screen.findByText("roles.0: Invalid option");
   });
 });
 
 describe("ActivityFeed", () => {
-  it("lists who did what, at most 15", () => {
-    const entries = Array.from({ length: 20 }, (_, i) => ({
-      id: i,
-      actorId: "u1",
-      actorName: i === 0 ? null : "Pat Producer",
-      action: "song.status_change",
-      subjectId: null,
-      detail: {},
-      at: "2025-03-01T12:00:00Z",
-    }));
-    render(<ActivityFeed entries={entries} />);
-    const items = screen.getAllByRole("listitem");
-    assert.equal(items.length, 15);
-    assert.match(items[0].textContent ?? "", /system: song.status change$/);
-    assert.match(items[1].textContent ?? "", /Pat Producer: song.status change$/);
+  const names = {
+    songs: new Map([["s1", "City Hums"]]),
+    people: new Map([["u-eve", "Eve Engineer"]]),
+    currency: "EUR",
+  };
+  const entry = (action: string, detail: Record<string, unknown> = {}, subjectId: string | null = null) => ({
+    id: Math.random(),
+    actorId: "u1",
+    actorName: "Pat Producer",
+    action,
+    subjectId,
+    detail,
+    at: "2025-03-01T14:05:00Z",
   });
 
-  it("says who may see it when the user's roles do not", () => {
-    render(<ActivityFeed entries={null} />);
-    screen.getByText("The activity log is visible to producers and the label.");
+  it("lists who did what, at most 15", () => {
+    const entries = Array.from({ length: 20 }, (_, i) => ({
+      ...entry("song.status", { from: "idea", to: "pre_production" }, "s1"),
+      id: i,
+      actorName: i === 0 ? null : "Pat Producer",
+    }));
+    render(<ActivityFeed entries={entries} names={names} />);
+    const items = screen.getAllByRole("listitem");
+    assert.equal(items.length, 15);
+    assert.match(items[0].textContent ?? "", /The studio moved “City Hums” from idea to pre production\.$/);
+    assert.match(items[1].textContent ?? "", /Pat Producer moved “City Hums” from idea to pre production\.$/);
+  });
+
+  it("says what happened in words, never the raw event name", () => {
+    const entries = [
+      entry("credits.set", { count: 3 }, "s1"),
+      entry("mix.upload", { songId: "s1", number: 2 }),
+      entry("approval", { songId: "s1", state: "approved", note: "Ship it" }),
+      entry("budget.invoice", { category: "studio", amountMinor: 40000 }),
+      entry("team.roles", { before: [], after: ["engineer"] }, "u-eve"),
+      entry("booking.cancel", { fee: "50.00 EUR" }),
+    ];
+    render(<ActivityFeed entries={entries} names={names} />);
+    const text = screen
+      .getAllByRole("listitem")
+      .map((li) => li.textContent?.replace(/^.*?Pat Producer /, ""));
+    assert.deepEqual(text, [
+      "set the credits of “City Hums” (3).",
+      "uploaded mix v2 of “City Hums”.",
+      "approved a version of “City Hums”: “Ship it”.",
+      "recorded a studio invoice of 400.00 EUR.",
+      "made Eve Engineer engineer.",
+      "cancelled a booking (fee 50.00 EUR).",
+    ]);
+    for (const li of screen.getAllByRole("listitem"))
+      assert.doesNotMatch(li.textContent ?? "", /[a-z]\.[a-z]/);
+  });
+
+  it("shows times on a 24-hour clock", () => {
+    render(<ActivityFeed entries={[entry("credits.set", {}, "s1")]} names={names} />);
+    const shown = screen.getByRole("listitem").textContent ?? "";
+    assert.doesNotMatch(shown, /\b(AM|PM)\b/);
+    const local = new Date("2025-03-01T14:05:00Z");
+    const hh = String(local.getHours()).padStart(2, "0");
+    assert.match(shown, new RegExp(`${hh}:05`));
   });
 });

@@ -29,8 +29,15 @@ export function LineChart({
             {v}
           </text>
         ))}
-        {ticks.map((i) => (
-          <text key={i} x={x(i) - 10} y={H - 4} className="axis">
+        {/* The first label starts at its tick, the last ends at it, the others are centred: none runs off. */}
+        {ticks.map((i, k) => (
+          <text
+            key={i}
+            x={x(i)}
+            y={H - 4}
+            className="axis"
+            textAnchor={k === 0 ? "start" : k === ticks.length - 1 ? "end" : "middle"}
+          >
             {xLabel(i)}
           </text>
         ))}

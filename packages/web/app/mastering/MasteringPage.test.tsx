@@ -25,6 +25,20 @@ describe("which version is mastered", () => {
     assert.equal(masteringSource(withAudio([MASTER] as never), "")?.id, "v2");
     assert.equal(masteringSource([], ""), undefined);
   });
+
+  it("starts with the approved mix, not the newest render", () => {
+    const approved = version({
+      id: "a",
+      kind: "mix",
+      number: 2,
+      approvalState: "approved",
+      blobSha256: sha("a"),
+    });
+    const render = version({ id: "r", kind: "mix", number: 3, label: "mixer render", blobSha256: sha("r") });
+    const sources = withAudio([render, MASTER, approved, MIX] as never);
+    assert.equal(masteringSource(sources, "")?.id, "a");
+    assert.equal(masteringSource(sources, "r")?.id, "r");
+  });
 });
 
 function server(roles = ["producer"]) {

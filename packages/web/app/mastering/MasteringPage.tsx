@@ -81,6 +81,7 @@ export function MasteringPage({ songId }: { songId: string }) {
               {sources.map((v) => (
                 <option key={v.id} value={v.id}>
                   {v.kind} v{v.number} {v.label}
+                  {v.approvalState === "approved" ? " (approved)" : ""}
                 </option>
               ))}
             </select>

@@ -19,6 +19,7 @@ const reading = (peakDb: number, momentaryLufs: number) => ({
   peakDb,
   momentaryLufs,
   truePeakDb: peakDb + 0.1,
+  truePeakMaxDb: peakDb + 0.1,
   integratedLufs: momentaryLufs,
 });
 
@@ -251,11 +252,18 @@ describe("MixerPage with the song's mix session", () => {
     job.resolve(
       doneJob({ versionId: "v9", integratedLufs: -20.04, truePeakDbtp: -3.01, mix: { sha256: sha("f") } }),
     );
-    await screen.findAllByText("Render finished: the mix is in the version stack.", {}, { timeout: 2000 });
+    // Said once, on the session's card.
+    const said = await screen.findAllByText("Render finished: the mix is in the version stack.");
+    assert.equal(said.length, 1);
+    within(screen.getByRole("region", { name: "Mix session" })).getByText(/^Render finished/);
     assert.equal(screen.queryByText(/Rendering on the server/), null);
     const link = screen.getByRole("link", { name: "Download the server render" });
     assert.equal(link.getAttribute("href"), api.blobUrl(sha("f")));
     screen.getByText("-20.0 LUFS · true peak -3.0 dBTP");
+    // A browser render afterwards adds nothing to the versions: nothing says it did.
+    fireEvent.click(screen.getByRole("button", { name: "Render mix" }));
+    await screen.findByText("Rendering… 0%");
+    assert.equal(screen.queryByText(/version stack/), null);
   });
 
   it("shows why a server render failed", async () => {

@@ -64,6 +64,9 @@ export function MixerPage({ songId }: { songId: string }) {
   const graph = useMixGraph(audio, params);
   const browserRender = useBrowserRender(audio, params, notice.fail);
   const serverRender = useJob<VersionJobResult>();
+  // What the browser render last did (added to the versions or not): said on its own card only, so the
+  // session card's "Render finished" is neither repeated there nor left standing for a render that added nothing.
+  const [renderNote, setRenderNote] = useState<string | null>(null);
   const error = notice.error ?? serverRender.error;
 
   const roles = project?.myRoles ?? [];
@@ -106,7 +109,7 @@ export function MixerPage({ songId }: { songId: string }) {
       const b = await api.upload(project.id, blob, "render.wav");
       const v = await api.createVersion(songId, { kind: "mix", label: "mixer render", blobSha256: b.sha256 });
       notice.clearError();
-      notice.say(`Added mix v${v.number} to the version stack.`);
+      setRenderNote(`Added mix v${v.number} to the version stack.`);
     } catch (e) {
       notice.fail(e);
     }
@@ -174,9 +177,11 @@ export function MixerPage({ songId }: { songId: string }) {
             render={browserRender.render}
             songTitle={song.title}
             canAddVersion={allows(roles, "mix.upload")}
-            note={notice.note}
+            note={renderNote}
             onRender={() => {
               notice.clearError();
+              notice.clearNote();
+              setRenderNote(null);
               browserRender.start();
             }}
             onAddVersion={addVersion}

@@ -5,6 +5,7 @@
  */
 import { api, type SongSession, type VersionJobResult } from "../api.ts";
 import { JobProgress } from "../JobProgress.tsx";
+import { when } from "../util.ts";
 
 export interface SessionPanelProps {
   session: SongSession | null | undefined;
@@ -41,7 +42,7 @@ export function SessionPanel({
       {session ? (
         <p className="small muted">
           The song's mix session, version {session.version}{" "}
-          {`(saved ${new Date(session.updatedAt).toLocaleString()}): rendered on the server exactly as stored.`}
+          {`(saved ${when(session.updatedAt)}): rendered on the server exactly as stored.`}
         </p>
       ) : (
         <p className="small muted">

@@ -1,7 +1,7 @@
 /** A version's approval: its state, the producer's decision with a note, and the history of decisions. */
 import { useState } from "react";
 import { api } from "../api.ts";
-import { messageOf, useLoad, words } from "../util.ts";
+import { messageOf, useLoad, when, words } from "../util.ts";
 import type { V } from "./versions.ts";
 
 export function ApprovalPanel({
@@ -56,7 +56,7 @@ export function ApprovalPanel({
         <ul className="list small">
           {history.map((a) => (
             <li key={`${a.decidedAt}${a.state}`}>
-              {new Date(a.decidedAt).toLocaleString()} — {a.decidedByName}: {words(a.state)}
+              {when(a.decidedAt)} — {a.decidedByName}: {words(a.state)}
               {a.note && ` (“${a.note}”)`}
             </li>
           ))}

@@ -5,18 +5,22 @@ import { clock, messageOf } from "../util.ts";
 export function CommentForm({
   at,
   end,
+  body,
+  onBody,
   inputRef,
   onSubmit,
   onCancel,
 }: {
   at: number;
   end: number | null;
+  /** The text typed so far (kept by the player, so moving the comment's time never loses it). */
+  body: string;
+  onBody(body: string): void;
   inputRef: RefObject<HTMLTextAreaElement | null>;
   /** Saves the comment; a rejection is shown and the text kept. */
   onSubmit(body: string): Promise<void>;
   onCancel(): void;
 }) {
-  const [body, setBody] = useState("");
   const [err, setErr] = useState<string | null>(null);
   return (
     <form
@@ -24,8 +28,8 @@ export function CommentForm({
       onSubmit={async (ev) => {
         ev.preventDefault();
         try {
+          setErr(null);
           await onSubmit(body);
-          setBody("");
         } catch (e) {
           setErr(messageOf(e));
         }
@@ -34,7 +38,7 @@ export function CommentForm({
       <label>
         Comment at {clock(at)}
         {end != null ? `–${clock(end)}` : ""}
-        <textarea ref={inputRef} required value={body} onChange={(e) => setBody(e.target.value)} rows={2} />
+        <textarea ref={inputRef} required value={body} onChange={(e) => onBody(e.target.value)} rows={2} />
       </label>
       <button type="submit" className="primary">
         Add comment

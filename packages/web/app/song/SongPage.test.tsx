@@ -128,6 +128,81 @@ describe("SongPage: the player", () => {
     ]);
   });
 
+  it("a shift-click after the comment box closed makes a range from the playhead; clicks keep working", async () => {
+    const calls = stub(api, { addComment: async () => comment() });
+    const fake = audio();
+    renderPage(<SongPage songId="s1" />, { audio: fake });
+    await ready();
+    clickWaveform(0.25);
+    await userEvent.click(await screen.findByRole("button", { name: "Cancel" }));
+    clickWaveform(0.4, true);
+    await screen.findByLabelText("Comment at 0:01.5–0:02.4");
+    // The waveform still answers every click: a plain click moves the comment and the playhead.
+    clickWaveform(0.7);
+    await screen.findByLabelText("Comment at 0:04.2");
+    assert.ok(Math.abs(fake.players[0].time - 4.2) < 1e-9);
+    clickWaveform(0.9, true);
+    const box = await screen.findByLabelText("Comment at 0:04.2–0:05.4");
+    await userEvent.type(box, "Fade too early");
+    await userEvent.click(screen.getByRole("button", { name: "Add comment" }));
+    await waitFor(() => assert.equal(calls.addComment.length, 1));
+    assert.deepEqual(calls.addComment[0], [
+      "v2",
+      { body: "Fade too early", atSeconds: 4.2, endSeconds: 5.4 },
+    ]);
+  });
+
+  it("pointing at the waveform selects no text and leaves the comment box focused", async () => {
+    renderPage(<SongPage songId="s1" />, { audio: audio() });
+    await ready();
+    clickWaveform(0.25);
+    const box = await screen.findByLabelText("Comment at 0:01.5");
+    await waitFor(() => assert.equal(document.activeElement, box));
+    const down = new MouseEvent("mousedown", { bubbles: true, cancelable: true, shiftKey: true });
+    screen.getByTestId("waveform").dispatchEvent(down);
+    assert.equal(down.defaultPrevented, true);
+  });
+
+  it("keys typed after the comment box lost focus go into the comment, not to the shortcuts", async () => {
+    const calls = stub(api, { addComment: async () => comment() });
+    const fake = audio();
+    renderPage(<SongPage songId="s1" />, { audio: fake });
+    await ready();
+    clickWaveform(0.5);
+    const box = (await screen.findByLabelText("Comment at 0:03.0")) as HTMLTextAreaElement;
+    await waitFor(() => assert.equal(document.activeElement, box));
+    await userEvent.type(box, "Chorus vocal harsh 4");
+    act(() => box.blur());
+    assert.equal(document.activeElement, document.body);
+    // Space would play and c would open a new comment at the playhead: here they are text.
+    await userEvent.keyboard("k through here");
+    assert.equal(box.value, "Chorus vocal harsh 4k through here");
+    assert.equal(fake.players[0].playing, false);
+    screen.getByLabelText("Comment at 0:03.0");
+    await userEvent.click(screen.getByRole("button", { name: "Add comment" }));
+    await waitFor(() => assert.equal(calls.addComment.length, 1));
+    assert.deepEqual(calls.addComment[0], [
+      "v2",
+      { body: "Chorus vocal harsh 4k through here", atSeconds: 3, endSeconds: null },
+    ]);
+  });
+
+  it("no shortcut fires just after a text field had focus, until the user points at the page", async () => {
+    const fake = audio();
+    renderPage(<SongPage songId="s1" />, { audio: fake });
+    await ready();
+    const label = screen.getByLabelText("Label", { exact: true }) as HTMLInputElement;
+    await userEvent.type(label, "vocal up");
+    act(() => label.blur());
+    await userEvent.keyboard(" c");
+    assert.equal(fake.players[0].playing, false);
+    assert.equal(screen.queryByLabelText(/^Comment at/), null);
+    assert.equal(label.value, "vocal up");
+    await userEvent.click(screen.getByRole("heading", { level: 1 }));
+    await userEvent.keyboard(" ");
+    assert.equal(fake.players[0].playing, true);
+  });
+
   it("moves the playhead with the arrows and comments at it with c", async () => {
     const calls = stub(api, { addComment: async () => comment() });
     const fake = audio();
@@ -181,11 +256,17 @@ describe("SongPage: the player", () => {
     act(() => {
       p.time = 2.5;
     });
+    screen.getByRole("heading", { name: "A: mix v2 — loud" });
+    screen.getByRole("figure", { name: "Waveform of mix v2" });
     await userEvent.click(screen.getByRole("button", { name: "B: mix v1" }));
     assert.equal(p.active, 1);
     await waitFor(() =>
       assert.match(status.textContent ?? "", /^Hearing B \(mix v1\) at 0:02\.5, loudness-matched 0\.0 dB$/),
     );
+    // What is shown is what is heard: B's name and waveform.
+    screen.getByRole("heading", { name: "B: mix v1 — quiet" });
+    screen.getByRole("figure", { name: "Waveform of mix v1" });
+    assert.equal(screen.queryByRole("figure", { name: "Waveform of mix v2" }), null);
   });
 
   it("measures in the browser when the server has not", async () => {

@@ -1,6 +1,7 @@
 /**
  * One version on the song page: its waveform with the comments laid over it, the transport, A/B against
  * another version, the comment form and list, the approval, and "Measure loudness" when the server has not.
+ * What is shown is what is heard: while B plays, the heading, waveform, comments and approval are B's.
  */
 import { useRef, useState } from "react";
 import { allows, api } from "../api.ts";
@@ -30,8 +31,10 @@ export function VersionPlayer({
   onChange(): void;
 }) {
   const player = useABPlayer(version, compare);
-  const [comments, , reloadComments] = useLoad(() => api.comments(version.id), [version.id]);
+  const shown = player.side === 1 && compare ? compare : version;
+  const [comments, , reloadComments] = useLoad(() => api.comments(shown.id), [shown.id]);
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [body, setBody] = useState("");
   const input = useRef<HTMLTextAreaElement>(null);
   const canComment = allows(roles, "comment.write");
 
@@ -43,23 +46,31 @@ export function VersionPlayer({
     toggle: player.toggle,
     step: player.step,
     comment: () => startDraft({ at: player.time, end: null }),
+    typeInto:
+      canComment && draft
+        ? (text) => {
+            setBody((b) => b + text);
+            input.current?.focus();
+          }
+        : null,
   });
 
   return (
     <div className="player">
       <h3>
-        {version.kind} v{version.number} {version.label && `— ${version.label}`}
+        {compare && `${player.side === 1 ? "B" : "A"}: `}
+        {shown.kind} v{shown.number} {shown.label && `— ${shown.label}`}
       </h3>
       {player.error && <p className="error">{player.error}</p>}
       <Waveform
-        label={`Waveform of ${version.kind} v${version.number}`}
+        label={`Waveform of ${shown.kind} v${shown.number}`}
         peaks={player.peaks}
         duration={player.duration}
         time={player.time}
         comments={comments ?? []}
         pending={draft}
         onPick={(t, shift) => {
-          startDraft(pickOnWaveform(draft, t, shift));
+          startDraft(pickOnWaveform(draft, t, shift, player.time));
           player.seek(t);
         }}
         onCommentClick={(c) => player.playFrom(c.atSeconds ?? 0)}
@@ -89,22 +100,29 @@ export function VersionPlayer({
         )}
       </div>
       <p className="small muted">
-        Click the waveform to comment at that moment (shift-click a second point for a range). Keys: space
-        play/pause, ←/→ move 5 s, c comment at the playhead.
+        Click the waveform to comment at that moment; shift-click a second point for a range (from the first
+        point, or from the playhead). Keys: space play/pause, ←/→ move 5 s, c comment at the playhead — not
+        while a comment is being written.
       </p>
       {canComment && draft && (
         <CommentForm
           at={draft.at}
           end={draft.end}
+          body={body}
+          onBody={setBody}
           inputRef={input}
-          onCancel={() => setDraft(null)}
-          onSubmit={async (body) => {
-            await api.addComment(version.id, {
-              body,
+          onCancel={() => {
+            setDraft(null);
+            setBody("");
+          }}
+          onSubmit={async (text) => {
+            await api.addComment(shown.id, {
+              body: text,
               atSeconds: roundTime(draft.at),
               endSeconds: draft.end != null ? roundTime(draft.end) : null,
             });
             setDraft(null);
+            setBody("");
             reloadComments();
             onChange();
           }}
@@ -113,11 +131,11 @@ export function VersionPlayer({
       <CommentList
         comments={comments ?? []}
         canWrite={canComment}
-        versionId={version.id}
+        versionId={shown.id}
         onPlay={player.playFrom}
         onChange={reloadComments}
       />
-      <ApprovalPanel version={version} canDecide={allows(roles, "approval.decide")} onChange={onChange} />
+      <ApprovalPanel version={shown} canDecide={allows(roles, "approval.decide")} onChange={onChange} />
       {!version.integratedLufs && allows(roles, "job.run") && (
         <button
           type="button"

@@ -57,6 +57,10 @@ export function Waveform({
       <div
         className="wave-surface"
         data-testid="waveform"
+        // Pointing at the waveform neither selects page text (a shift-click would extend a selection, and a
+        // later click on selected text starts dragging it instead of clicking) nor takes focus away from the
+        // comment box being typed in.
+        onMouseDown={(ev) => ev.preventDefault()}
         onClick={(ev) => {
           const r = ev.currentTarget.getBoundingClientRect();
           onPick(((ev.clientX - r.left) / r.width) * duration, ev.shiftKey);

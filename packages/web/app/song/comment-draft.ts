@@ -8,12 +8,15 @@ export interface Draft {
 
 /**
  * Where a click on the waveform at `t` seconds puts the draft: a plain click starts one at `t`; a
- * shift-click with a draft open makes a range between the two points (a moment when they coincide).
+ * shift-click makes a range between `t` and the draft's start — or, with no draft open (just saved or
+ * cancelled), the playhead `anchor` (seconds), which the previous click put there. A range of zero length
+ * is a moment.
  */
-export function pickOnWaveform(draft: Draft | null, t: number, shift: boolean): Draft {
-  if (shift && draft) {
-    const a = Math.min(draft.at, t);
-    const b = Math.max(draft.at, t);
+export function pickOnWaveform(draft: Draft | null, t: number, shift: boolean, anchor?: number): Draft {
+  const from = draft?.at ?? anchor;
+  if (shift && from !== undefined) {
+    const a = Math.min(from, t);
+    const b = Math.max(from, t);
     return { at: a, end: b > a ? b : null };
   }
   return { at: t, end: null };

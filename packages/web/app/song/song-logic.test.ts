@@ -26,6 +26,13 @@ describe("which versions the song page shows", () => {
     assert.equal(currentVersion(sorted, "gone")?.id, "b");
     assert.equal(currentVersion([silent], null), null);
   });
+  it("stays on the mix when a master is made from it (the mix's comments stay in view)", () => {
+    const master = v({ id: "m", kind: "master", number: 1, createdAt: "2025-03-04T10:00:00Z" });
+    const withMaster = newestFirst([older, newer, master]);
+    assert.equal(currentVersion(withMaster, null)?.id, "b");
+    assert.equal(currentVersion(withMaster, "m")?.id, "m");
+    assert.equal(currentVersion([master], null)?.id, "m");
+  });
   it("compares with the picked other version, never with itself", () => {
     assert.equal(compareVersion(sorted, "a", newer)?.id, "a");
     assert.equal(compareVersion(sorted, "b", newer), null);
@@ -46,7 +53,9 @@ describe("the comment draft on the waveform", () => {
     assert.deepEqual(pickOnWaveform({ at: 2.4, end: null }, 1.5, true), { at: 1.5, end: 2.4 });
     assert.deepEqual(pickOnWaveform({ at: 2, end: null }, 2, true), { at: 2, end: null });
   });
-  it("a shift-click with no draft starts one", () => {
+  it("a shift-click with no draft open makes a range from the playhead (where the last click put it)", () => {
+    assert.deepEqual(pickOnWaveform(null, 2.4, true, 1.5), { at: 1.5, end: 2.4 });
+    assert.deepEqual(pickOnWaveform(null, 2, true, 2), { at: 2, end: null });
     assert.deepEqual(pickOnWaveform(null, 2, true), { at: 2, end: null });
   });
   it("stores times to the hundredth of a second", () => {

@@ -12,8 +12,9 @@ import { type LoudnessMatch, loudnessMatch } from "./loudness-match.ts";
 import type { V } from "./versions.ts";
 
 export interface ABPlayerState {
+  /** Peaks of the side heard (B's while hearing B). */
   peaks: number[][] | null;
-  /** Seconds. */
+  /** Length of the side heard, seconds. */
   duration: number;
   /** The playhead, seconds. */
   time: number;
@@ -37,8 +38,9 @@ export interface ABPlayerState {
 export function useABPlayer(version: V, compare: V | null): ABPlayerState {
   const audio = useAudio();
   const [player] = useState(() => audio.createPlayer());
-  const [peaks, setPeaks] = useState<number[][] | null>(null);
-  const [duration, setDuration] = useState(0);
+  // Per side: [A, B].
+  const [peaks, setPeaks] = useState<[number[][] | null, number[][] | null]>([null, null]);
+  const [duration, setDuration] = useState<[number, number]>([0, 0]);
   const [time, setTime] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [side, setSide] = useState<0 | 1>(0);
@@ -49,16 +51,22 @@ export function useABPlayer(version: V, compare: V | null): ABPlayerState {
   // Decode the version (and the one compared), and draw peaks: the server's if it has them.
   useEffect(() => {
     let live = true;
-    if (version.blobSha256)
-      api.peaks(version.blobSha256).then(
+    const sides = [version, compare] as const;
+    const put = <T>(set: (f: (old: [T, T]) => [T, T]) => void, i: number, value: T) =>
+      set((old) => (i === 0 ? [value, old[1]] : [old[0], value]));
+    setPeaks([null, null]);
+    sides.forEach((v, i) => {
+      if (!v?.blobSha256) return;
+      api.peaks(v.blobSha256).then(
         (pk) => {
           if (!live || !pk) return;
-          setPeaks(pk.peaks);
-          setDuration(pk.duration);
+          put(setPeaks, i, pk.peaks);
+          put(setDuration, i, pk.duration);
         },
         () => {},
       );
-    const urls = [version, compare].map((v) => (v?.blobSha256 ? api.blobUrl(v.blobSha256) : null));
+    });
+    const urls = sides.map((v) => (v?.blobSha256 ? api.blobUrl(v.blobSha256) : null));
     Promise.all(urls.map((u) => (u ? audio.decode(u) : Promise.resolve(null)))).then(
       ([a, b]) => {
         if (!live || !a) return;
@@ -68,8 +76,8 @@ export function useABPlayer(version: V, compare: V | null): ABPlayerState {
           { buffer: a, gainDb: m.gains[0] },
           b && compare ? { buffer: b, gainDb: m.gains[1] } : null,
         );
-        setDuration(a.duration);
-        setPeaks((old) => old ?? peaksOf(a));
+        setDuration([a.duration, b?.duration ?? 0]);
+        setPeaks((old) => [old[0] ?? peaksOf(a), old[1] ?? (b ? peaksOf(b) : null)]);
         setReady(true);
       },
       (e) => live && setError(messageOf(e)),
@@ -78,6 +86,14 @@ export function useABPlayer(version: V, compare: V | null): ABPlayerState {
       live = false;
     };
   }, [version, compare, audio, player]);
+
+  // Nothing to compare with: A is heard.
+  useEffect(() => {
+    if (!compare && side === 1) {
+      player.switchTo(0);
+      setSide(0);
+    }
+  }, [compare, side, player]);
 
   // Follow the playhead every frame; let go of the audio when the page goes.
   useEffect(() => {
@@ -94,13 +110,14 @@ export function useABPlayer(version: V, compare: V | null): ABPlayerState {
     };
   }, [player]);
 
+  const heard = compare ? side : 0;
   return {
-    peaks,
-    duration,
+    peaks: peaks[heard],
+    duration: duration[heard] || duration[0],
     time,
     playing,
     ready,
-    side,
+    side: heard,
     match,
     error,
     toggle() {

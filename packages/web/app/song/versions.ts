@@ -8,9 +8,17 @@ export function newestFirst(versions: V[]): V[] {
   return [...versions].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
-/** The version the player shows: the one picked, else the newest with audio. */
+/**
+ * The version the player shows: the one picked, else the newest mix with audio (where the comments are: a
+ * master made from it does not take its place), else the newest version with audio.
+ */
 export function currentVersion(sorted: V[], chosen: string | null): V | null {
-  return sorted.find((v) => v.id === chosen) ?? sorted.find((v) => v.blobSha256) ?? null;
+  return (
+    sorted.find((v) => v.id === chosen) ??
+    sorted.find((v) => v.blobSha256 && v.kind === "mix") ??
+    sorted.find((v) => v.blobSha256) ??
+    null
+  );
 }
 
 /** The version compared with the current one (B): the one picked, unless it is the current one. */
