@@ -42,6 +42,11 @@ export type Section = R.Section;
 export type Song = R.Song;
 export type SongDetail = R.SongDetail;
 export type Take = R.Take;
+/** What the take analysis found to repair in a take (badges and counts). */
+export type TakeProblems = R.TakeProblems;
+/** What a repair job leaves: the new take or version, what was found and done, the engine's report. */
+export type RepairResult = R.RepairResult;
+export type TakeRepairReport = R.TakeRepairReport;
 export type Task = R.Task;
 export type User = R.User;
 export type Workspace = R.Workspace;
@@ -200,6 +205,14 @@ export const api = {
     call("POST /api/songs/{songId}/takes", { songId }, b),
   decideTake: (id: string, b: In<typeof S.DecideTakeInput>) =>
     call("PATCH /api/takes/{takeId}", { takeId: id }, b),
+  /** Starts repairing a take into a new take linked to it (a job). */
+  repairTake: (takeId: string, b: In<typeof S.StartRepairBody>) =>
+    call("POST /api/takes/{takeId}/repair", { takeId }, b),
+  /** Starts repairing a version into a new version (a job). */
+  repairVersion: (versionId: string, b: In<typeof S.StartRepairBody>) =>
+    call("POST /api/versions/{versionId}/repair", { versionId }, b),
+  /** What the repair that made a take found and did. */
+  takeRepairReport: (takeId: string) => call("GET /api/takes/{takeId}/repair-report", { takeId }),
   credits: (songId: string) => call("GET /api/songs/{songId}/credits", { songId }),
   setCredits: (songId: string, b: In<typeof S.SetCreditsInput>) =>
     call("PUT /api/songs/{songId}/credits", { songId }, b),

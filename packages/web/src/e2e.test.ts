@@ -6,7 +6,8 @@
  * The steps run in order and share one studio: a producer signs up, creates a project, invites an engineer
  * and a viewer, books the studio (and is shown the conflict), uploads two mixes and two stems, comments on
  * the waveform, compares the mixes A/B, approves, renders the stems in the mixer and downloads the render,
- * masters, records a take from the fake microphone; then the viewer finds no approve button and is refused
+ * masters, records a take from the fake microphone, repairs a take with clicks and compares it A/B with the
+ * original; then the viewer finds no approve button and is refused
  * by the API.
  */
 import assert from "node:assert/strict";
@@ -697,6 +698,60 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       Math.abs(got - want) < 0.5,
       `take ${got.toFixed(2)} LUFS, microphone signal ${want.toFixed(2)} LUFS`,
     );
+  });
+
+  it("finds the clicks in a take, repairs it into a new take linked to it, and compares the two A/B", async () => {
+    // A guitar take with eight clicks (a 233 Hz note with two harmonics and faint hiss), logged through the API.
+    const x = new Float32Array(3 * RATE);
+    let seed = 11;
+    for (let i = 0; i < x.length; i++) {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      const ph = (2 * Math.PI * 233 * i) / RATE;
+      x[i] = 0.25 * Math.sin(ph) + 0.1 * Math.sin(2 * ph + 0.3) + 0.05 * Math.sin(3 * ph + 1);
+      x[i] += 0.002 * (seed / 2 ** 32 - 0.5);
+    }
+    for (let k = 0; k < 8; k++) x[Math.round(((k + 0.5) * x.length) / 8) + 31 * k] += k % 2 ? 0.6 : -0.6;
+    const path = join(scratchDir(), "guitar-clicks.wav");
+    writeWav(path, [x], RATE);
+    const up = await producer.request.post(`${server.url}/api/projects/${projectId}/uploads`, {
+      multipart: { file: { name: "guitar-clicks.wav", mimeType: "audio/wav", buffer: readFileSync(path) } },
+    });
+    assert.equal(up.status(), 201, await up.text());
+    const logged = await api(producer.request, "POST", `/api/songs/${songId}/takes`, {
+      part: "guitar",
+      performerName: "Gus",
+      blobSha256: (await up.json()).sha256,
+    });
+    assert.equal(logged.status, 201, JSON.stringify(logged.body));
+    // The take analysis (loudness and the repair detection) runs as a job.
+    for (let i = 0; i < 600; i++) {
+      const j = await api(producer.request, "GET", `/api/jobs/${logged.body.analysisJobId}`);
+      if (j.body.status === "done") break;
+      assert.ok(["queued", "running"].includes(j.body.status), JSON.stringify(j.body));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.goto(songUrl);
+    const row = page.locator('[data-take="guitar take 1"]');
+    await row.getByText("8 clicks", { exact: true }).waitFor();
+    await row.getByRole("button", { name: "Repair guitar take 1" }).click();
+    // Auto makes the fixes the analysis found a need for: declick among them.
+    await row.getByRole("checkbox", { name: /^Auto \(.*declick/ }).waitFor();
+    await row.getByRole("button", { name: "Repair", exact: true }).click();
+    await row.getByText(/^Repaired guitar take 1: declick: 8 events restored/).waitFor({ timeout: 120_000 });
+    // The repaired take is listed, linked to its original, with no clicks left.
+    const repaired = page.locator('[data-take="guitar take 2"]');
+    await repaired.getByText("repaired from guitar take 1").waitFor();
+    assert.equal(await repaired.getByText(/^\d[\d,]* clicks?$/).count(), 0);
+    await repaired.getByRole("button", { name: "Compare guitar take 2 with guitar take 1" }).click();
+    const status = page.getByTestId("repair-ab-status");
+    await status
+      .getByText(/^Hearing A \(original, guitar take 1\) at .*, loudness-matched -?\d+\.\d dB$/)
+      .waitFor();
+    await page.getByRole("img", { name: "Waveform of the original, guitar take 1" }).waitFor();
+    await page.getByRole("button", { name: "B: repaired" }).click();
+    await status.getByText(/^Hearing B \(repaired, guitar take 2\)/).waitFor();
+    await page.getByRole("img", { name: "Waveform of the repaired take, guitar take 2" }).waitFor();
+    await shot(page, "repair-ab");
   });
 
   it("the invited engineer signs in and finds the project and the song", async () => {

@@ -6,6 +6,7 @@ import * as m003 from "./migrations/003-song-sessions.ts";
 import * as m004 from "./migrations/004-take-analysis.ts";
 import * as m005 from "./migrations/005-login-throttle.ts";
 import * as m006 from "./migrations/006-invitations.ts";
+import * as m007 from "./migrations/007-repair.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "004-take-analysis": m004,
   "005-login-throttle": m005,
   "006-invitations": m006,
+  "007-repair": m007,
 };
 
 class StaticProvider implements MigrationProvider {

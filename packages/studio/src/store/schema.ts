@@ -150,6 +150,14 @@ export interface TakesTable {
   duration_seconds: Generated<number | null>;
   /** The analyze job queued when the take got its file. */
   analysis_job_id: Generated<string | null>;
+  /** What the take analysis found to repair (migration 007): badges and counts (TakeProblems). */
+  problems: ColumnType<unknown, string | null | undefined, string | null>;
+  /** A repaired take: the take it was repaired from (kept; null for an original or once it is deleted). */
+  repaired_from_take_id: Generated<string | null>;
+  /** The repair job that made this take. */
+  repair_job_id: Generated<string | null>;
+  /** That job's report (what was found and what was done). */
+  repair_report: ColumnType<unknown, string | null | undefined, string | null>;
 }
 export interface TasksTable {
   id: string;
@@ -305,7 +313,7 @@ export interface SongSessionsTable {
 export interface VersionReportsTable {
   mix_version_id: string;
   job_id: string;
-  kind: "render" | "master";
+  kind: "render" | "master" | "repair";
   report: Json<Record<string, unknown>>;
   created_at: Stamp;
 }

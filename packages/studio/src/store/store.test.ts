@@ -24,6 +24,7 @@ test("PGlite keeps its data folder across restarts; migrations are versioned and
         "004-take-analysis",
         "005-login-throttle",
         "006-invitations",
+        "007-repair",
       ],
     );
     await a.db

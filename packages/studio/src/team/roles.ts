@@ -58,6 +58,8 @@ export const PERMISSIONS = {
   "session.write": ["producer", "engineer", "mixing_engineer"],
   "render.run": ["producer", "engineer", "mixing_engineer"],
   "master.run": ["producer", "mastering_engineer"],
+  // Clean-up (clicks, hum, noise, clipping) is the engineers' job, and the producer's call.
+  "repair.run": ["producer", "engineer", "mixing_engineer"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;
 

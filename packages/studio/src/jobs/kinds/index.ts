@@ -24,10 +24,11 @@ import type { AnyJobKind } from "../job-kind.ts";
 import { analyzeJob } from "./analyze.ts";
 import { masterJob } from "./master.ts";
 import { renderJob } from "./render.ts";
+import { repairJob } from "./repair.ts";
 import { waitJob } from "./wait.ts";
 
 /** The kinds a worker runs. */
-export const JOB_KINDS = [analyzeJob, waitJob, renderJob, masterJob] as const;
+export const JOB_KINDS = [analyzeJob, waitJob, renderJob, masterJob, repairJob] as const;
 
 /** The kinds' names (the pg-boss queues). */
 export const JOB_KIND_NAMES: string[] = JOB_KINDS.map((k) => k.name);
