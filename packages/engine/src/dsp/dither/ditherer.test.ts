@@ -128,6 +128,49 @@ describe("Ditherer", () => {
     }
   });
 
+  it("quantizeBytes packs the same codes as quantize (grid samples passed, clipping, NaN found)", () => {
+    for (const bits of [16, 24] as const) {
+      const bytes = (bits / 8) as 2 | 3;
+      const n = 5000;
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = 1.3 * Math.sin(i * 0.011) * Math.exp(-i / 2000);
+      x.fill(0, 3000, 3500); // digital silence
+      for (let i = 3500; i < 3600; i++) x[i] = (i - 3550) / 2 ** (bits - 1); // on the output grid
+      x[10] = -1;
+      x[11] = 1;
+      const a = new Ditherer({ bits, kind: "tpdf", seed: 9 });
+      const b = new Ditherer({ bits, kind: "tpdf", seed: 9 });
+      const codes = new Int32Array(n);
+      const out = new Uint8Array(n * 2 * bytes).fill(0xaa);
+      // In two calls and interleaved (stride of two samples), as a stereo writer packs.
+      for (const [from, to] of [
+        [0, 1234],
+        [1234, n],
+      ]) {
+        a.quantize(x.subarray(from, to), codes.subarray(from, to), to - from);
+        assert.equal(
+          b.quantizeBytes(x.subarray(from, to), to - from, out, from * 2 * bytes, 2 * bytes, bytes, true),
+          -1,
+        );
+      }
+      const s = 2 ** (bits - 1);
+      for (let i = 0; i < n; i++) {
+        const t = x[i] * s;
+        const want = Number.isInteger(t) && t >= -s && t < s ? t : codes[i];
+        let got = out[i * 2 * bytes] | (out[i * 2 * bytes + 1] << 8);
+        if (bytes === 3) got |= out[i * 2 * bytes + 2] << 16;
+        got = (got << (32 - bits)) >> (32 - bits);
+        assert.equal(got, want, `${bits} bit, sample ${i}`);
+        assert.equal(out[i * 2 * bytes + bytes], 0xaa, "the other channel's bytes are left alone");
+      }
+      const bad = Float32Array.from([0.1, 0.2, Number.NaN, 0.3]);
+      assert.equal(b.quantizeBytes(bad, 4, out, 0, bytes, bytes, true), 2);
+      assert.throws(() =>
+        new Ditherer({ bits, kind: "shaped" }).quantizeBytes(bad, 1, out, 0, bytes, bytes, true),
+      );
+    }
+  });
+
   it("rejects bad options", () => {
     assert.throws(() => new Ditherer({ bits: 4, kind: "tpdf" }), /bits must be an integer between 8 and 32/);
     assert.throws(() => new Ditherer({ bits: 16, kind: "pink" as DitherKind }), /kind must be one of/);

@@ -114,6 +114,66 @@ export class Ditherer {
     }
   }
 
+  /**
+   * TPDF dither straight into little-endian PCM bytes (the WAV writer's hot loop: one pass, no code array):
+   * the same codes `quantize` gives with kind `tpdf`, from the same noise sequence. Only for kind `tpdf` and
+   * 16 or 24 bits.
+   * @param input float samples, full scale ±1.0.
+   * @param frames how many samples.
+   * @param out receives `bytes` bytes per sample, little-endian.
+   * @param at byte offset of the first sample in `out`.
+   * @param stride bytes from one sample to the next in `out` (channels × bytes for interleaved audio).
+   * @param bytes 2 (16-bit) or 3 (24-bit).
+   * @param passExact store samples already on the output grid unchanged instead of dithering them (the noise
+   *   sequence still advances).
+   * @returns the index of the first sample that is NaN or infinite (nothing from it on is written; the noise
+   *   state is then undefined), or −1.
+   */
+  quantizeBytes(
+    input: Float32Array,
+    frames: number,
+    out: Uint8Array,
+    at: number,
+    stride: number,
+    bytes: 2 | 3,
+    passExact: boolean,
+  ): number {
+    if (this.kind !== "tpdf" || (bytes === 2 ? this.bits !== 16 : this.bits !== 24)) {
+      throw new RangeError(
+        `quantizeBytes needs tpdf dither at 16 or 24 bits (this is ${this.kind}, ${this.bits})`,
+      );
+    }
+    const s = this.scale;
+    const hi = this.maxCode;
+    const lo = this.minCode;
+    let x = this.fast;
+    let p = at;
+    for (let i = 0; i < frames; i++, p += stride) {
+      const v = input[i];
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      // v − v is 0 for every finite number, NaN for NaN and ±Infinity.
+      if (v - v !== 0) {
+        this.fast = x;
+        return i;
+      }
+      const t = v * s;
+      let q: number;
+      // On the grid already (a whole number within range: |t| < 2^31, so t | 0 is t itself).
+      if (passExact && (t | 0) === t && t >= lo && t < s) q = t;
+      else {
+        q = Math.floor(t + tpdf(x >>> 0) + 0.5);
+        q = q > hi ? hi : q < lo ? lo : q;
+      }
+      out[p] = q;
+      out[p + 1] = q >> 8;
+      if (bytes === 3) out[p + 2] = q >> 16;
+    }
+    this.fast = x;
+    return -1;
+  }
+
   /** Restarts the noise sequence and clears the shaper's memory, as if newly made. */
   reset(): void {
     this.history.fill(0);
