@@ -108,6 +108,23 @@ export async function renderSessionToFiles(
   let prepared: PrepareResult | null = null;
   const starting = pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) });
   starting?.catch(() => {}); // awaited below; a failure is reported there
+  const sr = renderer.sampleRate;
+  const bitDepth = opts.bits ?? 24;
+  const zip = opts.stems?.toLowerCase().endsWith(".zip") ?? false;
+  const stemDir = opts.stems ? (zip ? `${opts.stems}.parts` : opts.stems) : null;
+  const stemSpecs: ThreadedFile[] = stemDir
+    ? renderer.stems.map((st, i) => ({
+        path: join(stemDir, stemFileName(i, st)),
+        options: { sampleRate: sr, channels: 2, bitDepth, ditherSeed: 2 + i },
+      }))
+    : [];
+  // Dithering and writing the stems costs more than rendering a plain session: on a second core it runs beside
+  // the render instead of after each block. The writer thread starts now, so it loads while the sources decode.
+  const stemThreadOpening =
+    stemDir && stemSpecs.length > 0 && (opts.threads ?? availableParallelism()) > 1
+      ? mkdir(stemDir, { recursive: true }).then(() => ThreadedWriters.open(stemSpecs))
+      : null;
+  stemThreadOpening?.catch(() => {}); // awaited below; a failure is reported there
   try {
     await loadSessionImpulseResponses(renderer, baseDir);
     if (cache) {
@@ -126,38 +143,28 @@ export async function renderSessionToFiles(
     pool?.setCacheFiles(cacheFiles);
   } catch (e) {
     await starting?.catch(() => {});
+    await stemThreadOpening?.then(
+      (w) => w.abort(),
+      () => {},
+    );
     await renderer.close();
     await pool?.close();
     throw e;
   }
-  const sr = renderer.sampleRate;
-  const bitDepth = opts.bits ?? 24;
   const writers: AudioWriter[] = [];
   const stemWriters: AudioWriter[] = [];
   let stemThread: ThreadedWriters | null = null;
-  const zip = opts.stems?.toLowerCase().endsWith(".zip") ?? false;
-  const stemDir = opts.stems ? (zip ? `${opts.stems}.parts` : opts.stems) : null;
-  const stemFiles: string[] = [];
+  const stemFiles = stemSpecs.map((f) => f.path);
   try {
+    if (stemThreadOpening) stemThread = await stemThreadOpening;
     const mix = await createAudioWriter(mixPath, { sampleRate: sr, channels: 2, bitDepth, ditherSeed: 1 });
     writers.push(mix);
-    if (stemDir) {
+    if (stemDir && !stemThread) {
       await mkdir(stemDir, { recursive: true });
-      const files: ThreadedFile[] = renderer.stems.map((st, i) => ({
-        path: join(stemDir, stemFileName(i, st)),
-        options: { sampleRate: sr, channels: 2, bitDepth, ditherSeed: 2 + i },
-      }));
-      stemFiles.push(...files.map((f) => f.path));
-      // Dithering and writing the stems costs more than rendering a plain session: on a second core, it runs
-      // beside the render instead of after each block.
-      if (files.length > 0 && (opts.threads ?? availableParallelism()) > 1) {
-        stemThread = await ThreadedWriters.open(files);
-      } else {
-        for (const f of files) {
-          const w = await createAudioWriter(f.path, f.options);
-          writers.push(w);
-          stemWriters.push(w);
-        }
+      for (const f of stemSpecs) {
+        const w = await createAudioWriter(f.path, f.options);
+        writers.push(w);
+        stemWriters.push(w);
       }
     }
     const total = renderer.frames / sr;
