@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { FFT } from "../../core/fft.ts";
 import { ParamError } from "../../core/params.ts";
 import { Dither } from "./dither-processor.ts";
-import { Ditherer, type DitherKind } from "./ditherer.ts";
+import { Ditherer, type DitherKind, xorshiftJump } from "./ditherer.ts";
 
 const FS = 48000;
 const N = 1 << 16;
@@ -168,6 +168,37 @@ describe("Ditherer", () => {
       assert.throws(() =>
         new Ditherer({ bits, kind: "shaped" }).quantizeBytes(bad, 1, out, 0, bytes, bytes, true),
       );
+    }
+  });
+
+  it("quantizeBytes jumps the noise over silent blocks to the state stepping would reach", () => {
+    const step = (x: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return x;
+    };
+    for (const n of [0, 1, 2, 3, 31, 4096, 16384, 100_003]) {
+      let x = 0x2545f491;
+      for (let i = 0; i < n; i++) x = step(x);
+      assert.equal(xorshiftJump(0x2545f491, n) >>> 0, x >>> 0, `${n} steps`);
+    }
+    // Silent calls, then music, then a silent call again: the same bytes as a loop that dithers every sample.
+    const a = new Ditherer({ bits: 24, kind: "tpdf", seed: 4 });
+    const b = new Ditherer({ bits: 24, kind: "tpdf", seed: 4 });
+    const music = Float32Array.from({ length: 3000 }, (_, i) => 0.5 * Math.sin(i / 9));
+    const parts = [new Float32Array(4096), new Float32Array(777), music, new Float32Array(100), music];
+    for (const x of parts) {
+      const codes = new Int32Array(x.length);
+      a.quantize(x, codes);
+      const out = new Uint8Array(x.length * 3);
+      assert.equal(b.quantizeBytes(x, x.length, out, 0, 3, 3, true), -1);
+      for (let i = 0; i < x.length; i++) {
+        const t = x[i] * 2 ** 23;
+        const want = Number.isInteger(t) ? t : codes[i]; // samples on the grid (silence too) pass unchanged
+        const got = ((out[i * 3] | (out[i * 3 + 1] << 8) | (out[i * 3 + 2] << 16)) << 8) >> 8;
+        assert.equal(got, want);
+      }
     }
   });
 

@@ -143,6 +143,17 @@ export class Ditherer {
         `quantizeBytes needs tpdf dither at 16 or 24 bits (this is ${this.kind}, ${this.bits})`,
       );
     }
+    if (passExact && isSilent(input, frames)) {
+      // Digital silence (a stem whose track rests, often half of it) is on the grid: zeros out, and the noise
+      // sequence jumps ahead by `frames` steps as if each had been drawn.
+      for (let i = 0, p = at; i < frames; i++, p += stride) {
+        out[p] = 0;
+        out[p + 1] = 0;
+        if (bytes === 3) out[p + 2] = 0;
+      }
+      this.fast = xorshiftJump(this.fast, frames);
+      return -1;
+    }
     const s = this.scale;
     const hi = this.maxCode;
     const lo = this.minCode;
@@ -180,6 +191,46 @@ export class Ditherer {
     this.random = new SeededRandom(this.seed);
     this.fast = this.random.nextUint32() | 1;
   }
+}
+
+/** True when the first `frames` samples are all zero (stops at the first that is not). */
+function isSilent(x: Float32Array, frames: number): boolean {
+  for (let i = 0; i < frames; i++) if (x[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * The xorshift32 step of `quantize` (x ^= x << 13; x ^= x >>> 17; x ^= x << 5) is linear over GF(2): a 32×32
+ * bit matrix, stored as the images of the 32 unit vectors. `XORSHIFT_POWERS[i]` is the matrix of 2^i steps
+ * (filled on first use).
+ */
+const XORSHIFT_POWERS: Int32Array[] = [];
+
+function xorshiftStep(x: number): number {
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  return x;
+}
+
+function applyMatrix(m: Int32Array, x: number): number {
+  let y = 0;
+  for (let j = 0; j < 32; j++) if ((x >>> j) & 1) y ^= m[j];
+  return y;
+}
+
+/** The xorshift32 state `n` steps after `x` (the same bits as stepping `n` times), in O(log n). */
+export function xorshiftJump(x: number, n: number): number {
+  if (XORSHIFT_POWERS.length === 0) {
+    let m = Int32Array.from({ length: 32 }, (_, j) => xorshiftStep(1 << j));
+    for (let i = 0; i < 53; i++) {
+      XORSHIFT_POWERS.push(m);
+      const prev = m;
+      m = Int32Array.from(prev, (col) => applyMatrix(prev, col));
+    }
+  }
+  for (let i = 0; n > 0; i++, n = Math.floor(n / 2)) if (n % 2 === 1) x = applyMatrix(XORSHIFT_POWERS[i], x);
+  return x;
 }
 
 /**
