@@ -24,7 +24,9 @@ export type WriterRequest =
   | { type: "abort" };
 
 /** Messages from the writer worker: each request is answered once, in order. */
-export type WriterReply = { type: "ok" } | { type: "error"; file: string | null; message: string };
+export type WriterReply =
+  /** Done; a `write` request's buffer comes back (transferred) to be filled again. */
+  { type: "ok"; data?: Float32Array } | { type: "error"; file: string | null; message: string };
 
 /** Blocks handed over and not yet written before `write` waits (bounds memory whatever the song's length). */
 const MAX_IN_FLIGHT = 8;
@@ -35,6 +37,8 @@ export class ThreadedWriters {
   /** Writes handed over whose answer is still to come. */
   private inFlight: Promise<void>[] = [];
   private readonly channels: number[];
+  /** Buffers the worker has written and handed back, reused for later blocks (no allocation per block). */
+  private readonly spare: Float32Array[] = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -71,7 +75,8 @@ export class ThreadedWriters {
     if (this.failed) throw this.failed;
     let total = 0;
     for (const c of this.channels) total += c * frames;
-    const data = new Float32Array(total);
+    let data = this.spare.pop();
+    if (!data || data.length < total) data = new Float32Array(total);
     let at = 0;
     for (const [i, chans] of blocks.entries()) {
       for (let c = 0; c < this.channels[i]; c++) {
@@ -106,7 +111,10 @@ export class ThreadedWriters {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       this.waiting.push((r) => {
-        if (r.type === "ok") return resolve();
+        if (r.type === "ok") {
+          if (r.data) this.spare.push(r.data);
+          return resolve();
+        }
         const e = r.file === null ? new Error(r.message) : new AudioFileError(r.file, r.message);
         this.failed ??= e;
         reject(e);

@@ -61,7 +61,9 @@ port.on("message", (m: WriterRequest) => {
     }
     try {
       await handle(m);
-      port.postMessage({ type: "ok" } satisfies WriterReply);
+      if (m.type === "write")
+        port.postMessage({ type: "ok", data: m.data } satisfies WriterReply, [m.data.buffer as ArrayBuffer]);
+      else port.postMessage({ type: "ok" } satisfies WriterReply);
     } catch (e) {
       const err = e as Error;
       failure = {
