@@ -192,6 +192,7 @@ const sixteen = (minutes: number): Case => ({
   seconds: minutes * 60,
   stems: false,
   async make(dir) {
+    mkdirSync(dir, { recursive: true });
     const path = join(dir, "session.json");
     writeFileSync(path, `${JSON.stringify(await benchSession(minutes), null, 1)}\n`);
     return path;
