@@ -297,30 +297,41 @@ console.log(
 console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   console.log(
-    `| ${r.name} | ${r.cache} | ${spread(
-      r.runs.map((f) => f.seconds),
-      2,
-    )} | **${spread(
-      r.runs.map((f) => r.audio / f.seconds),
-      1,
-    )}×** | ` +
-      `${spread(
+    [
+      `| ${r.name} | ${r.cache}`,
+      spread(
+        r.runs.map((f) => f.seconds),
+        2,
+      ),
+      `**${spread(
+        r.runs.map((f) => r.audio / f.seconds),
+        1,
+      )}×**`,
+      spread(
         r.runs.map((f) => f.cpuSeconds),
         2,
-      )} | ${spread(
+      ),
+      `${spread(
         r.runs.map((f) => r.audio / f.cpuSeconds),
         1,
-      )}× | ` +
-      `${spread(
+      )}×`,
+      spread(
         r.runs.map((f) => f.maxRssMB),
         0,
-      )} | ${spread(
+      ),
+      spread(
         r.reference.map((f) => f.seconds),
         2,
-      )} | ${spread(
+      ),
+      spread(
+        r.reference.map((f) => f.cpuSeconds),
+        2,
+      ),
+      `${spread(
         r.reference.map((f) => r.audio / f.seconds),
         1,
       )}× |`,
+    ].join(" | "),
   );
 }
 console.log(

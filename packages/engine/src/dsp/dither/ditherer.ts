@@ -175,6 +175,7 @@ export class Ditherer {
       if (passExact && (t | 0) === t && t >= lo && t < s) q = t;
       else {
         q = Math.floor(t + tpdf(x >>> 0) + 0.5);
+        // biome-ignore lint/complexity/useMathMinMax: the same clamp as quantize's, in the writer's hot loop
         q = q > hi ? hi : q < lo ? lo : q;
       }
       out[p] = q;
