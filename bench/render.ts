@@ -1,25 +1,33 @@
 /**
- * npm run bench:render — renders a 16-track, 4-minute 48 kHz session built from the corpus stems (each track
- * with EQ + compressor, sends to a reverb and a delay bus, volume automation on every track), then the same
- * session stretched to 60 minutes, with `controlroom render` as users run it (the CLI bundle and its worker
- * threads), under GNU time for wall time, CPU time and peak memory (max RSS). Each session renders twice into
- * one fresh decoded-audio cache: cold (the first render decodes the FLAC stems) and warm. Asserts nothing.
+ * npm run bench:render — `controlroom render` timed as users run it (process start to exit: the CLI bundle,
+ * its worker threads, the files written), under GNU time for wall time, CPU time (user + system, every thread)
+ * and peak memory, each case first into a fresh decoded-audio cache ("cold": the FLAC sources are decoded) and
+ * then again ("warm"), beside ffmpeg doing the nearest job it can (decode the same FLAC stems, mix them with
+ * `amix`, write the mix — and the stems, where the case writes stems — as 24-bit WAV). Cases:
  *
- *   npm run bench:render            both sessions
- *   npm run bench:render -- 4       only the 4-minute one
- *   BENCH_THREADS=1 npm run bench:render -- 4    one thread
+ * - song1: the session `controlroom session init --from-stems` makes of the corpus song1 (7 stems, 64 s:
+ *   faders and pans, no inserts), rendered with `--stems` into a new folder — the daily bounce.
+ * - 16 tracks, 4 minutes: 16 tracks from the corpus stems, EQ + compressor on each, reverb and delay buses,
+ *   volume automation on every track (the mix only).
+ * - the same 16 tracks stretched to 60 minutes (only with `--long`).
  *
- * Measured 2026-11-28 (2 cores, nothing else running; eleven / three runs; figures in README.md):
- *   4 min: cold 44–53x real time (median 50x), warm 54–59x (median 58x); peak RSS 179–197 / 120–139 MB
- *  60 min: cold 61–67x, warm 59–67x; peak RSS 201–212 / 146–169 MB
+ * Prints a table worst ratio to real time first. Asserts nothing; timing stays out of the tests.
+ *
+ *   npm run bench:render                   song1 and the 4-minute session, one run each
+ *   npm run bench:render -- --runs 3       three runs of each (median and range)
+ *   npm run bench:render -- --long         the 60-minute session too
+ *   npm run bench:render -- --only song1   one case (song1, 4, 60)
+ *   BENCH_THREADS=1 npm run bench:render   one thread
+ *
+ * Goals (issue 16): ≥ 50x real time for song1 with stems, cold and warm; ≥ 60x for the 4-minute session.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { sha256File } from "../packages/node/src/session/hash.ts";
-import { cli, corpus, fmt, outDir, timed } from "./lib.ts";
+import { cli, corpus, fmt, outDir, requireTool, timed } from "./lib.ts";
 
 /** Threads rendering tracks (default: one per core); `BENCH_THREADS=1` measures one core. */
 const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
@@ -94,42 +102,16 @@ async function benchSession(minutes: number): Promise<Session> {
   });
 }
 
-/**
- * Renders the `minutes` session with the CLI, as users run it (the prebuilt bundle, its own worker threads),
- * into a fresh decoded-audio cache (cold: the first render decodes the FLAC stems) and then again (warm).
- */
-async function measure(minutes: number): Promise<{ cold: Figures; warm: Figures }> {
-  const dir = join(outDir, `render-${minutes}min`);
-  mkdirSync(dir, { recursive: true });
-  const sessionPath = join(dir, "session.json");
-  writeFileSync(sessionPath, `${JSON.stringify(await benchSession(minutes), null, 1)}\n`);
-  const out = join(dir, "mix.wav");
-  const cacheDir = mkdtempSync(join(tmpdir(), "cr-bench-cache-"));
-  const args = [
-    cli,
-    "render",
-    sessionPath,
-    "-o",
-    out,
-    "--bits",
-    "24",
-    ...(threads ? ["--threads", String(threads)] : []),
-  ];
-  const env = { ...process.env, CONTROLROOM_CACHE_DIR: cacheDir };
-  try {
-    const run = (): Figures => {
-      rmSync(out, { force: true });
-      const r = timed(process.execPath, args, env);
-      if (r.status !== 0) throw new Error(`render of the ${minutes}-minute session failed:\n${r.stderr}`);
-      return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, maxRssMB: (r.maxRssMiB * 2 ** 20) / 1e6 };
-    };
-    const cold = run();
-    const warm = run();
-    return { cold, warm };
-  } finally {
-    rmSync(cacheDir, { recursive: true, force: true });
-    rmSync(out, { force: true });
-  }
+/** One benchmark case: how to make its session, and what the render writes. */
+interface Case {
+  name: string;
+  /** Audio seconds rendered. */
+  seconds: number;
+  /** Writes the session; returns its path. */
+  make: (dir: string) => Promise<string>;
+  stems: boolean;
+  /** The ffmpeg reference's arguments, writing into `out` (a fresh folder). */
+  reference: (out: string) => string[];
 }
 
 interface Figures {
@@ -138,25 +120,220 @@ interface Figures {
   maxRssMB: number;
 }
 
-const arg = process.argv[2];
-const sizes = arg ? [Number(arg)] : [4, 60];
-const results: Record<number, { cold: Figures; warm: Figures }> = {};
-console.log(
-  `16 tracks (EQ + compressor each), reverb + delay buses, volume automation; \`controlroom render\`, threads ${threads ?? "one per core"}`,
+const argValue = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const runs = Math.max(1, Math.floor(Number(argValue("--runs") ?? 1)));
+const only = argValue("--only");
+
+requireTool("ffmpeg");
+if (!existsSync(join(SONG, "kick.flac"))) {
+  console.error(`bench:render needs the corpus (${SONG}); see ../shared/corpus/README`);
+  process.exit(2);
+}
+
+/** ffmpeg: decode `inputs` (each `[args before -i, file]`), mix them with amix, write a 24-bit WAV (and stems). */
+function ffmpegMix(
+  inputs: { pre: string[]; file: string }[],
+  seconds: number,
+  out: string,
+  stems: boolean,
+): string[] {
+  const args = ["-hide_banner", "-loglevel", "error", "-y"];
+  for (const x of inputs) args.push(...x.pre, "-i", x.file);
+  const n = inputs.length;
+  const chains: string[] = [];
+  const mixIn: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (stems) {
+      chains.push(`[${i}:a]aformat=channel_layouts=stereo,asplit[m${i}][s${i}]`);
+      mixIn.push(`[m${i}]`);
+    } else mixIn.push(`[${i}:a]`);
+  }
+  chains.push(`${mixIn.join("")}amix=inputs=${n}:normalize=0:duration=longest[mix]`);
+  args.push(
+    "-filter_complex",
+    chains.join(";"),
+    "-map",
+    "[mix]",
+    "-t",
+    String(seconds),
+    "-c:a",
+    "pcm_s24le",
+    join(out, "mix.wav"),
+  );
+  if (stems)
+    for (let i = 0; i < n; i++)
+      args.push("-map", `[s${i}]`, "-t", String(seconds), "-c:a", "pcm_s24le", join(out, `stem${i + 1}.wav`));
+  return args;
+}
+
+const song1: Case = {
+  name: "song1 (7 stems, 64 s), with stems",
+  seconds: STEM_SECONDS,
+  stems: true,
+  async make(dir) {
+    const r = timed(process.execPath, [cli, "session", "init", dir, "--from-stems", SONG]);
+    if (r.status !== 0) throw new Error(`session init --from-stems failed:\n${r.stderr}`);
+    return join(dir, "session.json");
+  },
+  reference: (out) =>
+    ffmpegMix(
+      STEMS.map((s) => ({ pre: [], file: join(SONG, `${s}.flac`) })),
+      STEM_SECONDS,
+      out,
+      true,
+    ),
+};
+
+const sixteen = (minutes: number): Case => ({
+  name: `16 tracks, ${minutes} min (EQ + comp, 2 buses)`,
+  seconds: minutes * 60,
+  stems: false,
+  async make(dir) {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, "session.json");
+    writeFileSync(path, `${JSON.stringify(await benchSession(minutes), null, 1)}\n`);
+    return path;
+  },
+  reference: (out) =>
+    ffmpegMix(
+      Array.from({ length: 16 }, (_, i) => ({
+        pre: ["-stream_loop", "-1"],
+        file: join(SONG, `${STEMS[i % STEMS.length]}.flac`),
+      })),
+      minutes * 60,
+      out,
+      false,
+    ),
+});
+
+const cases = [song1, sixteen(4), ...(process.argv.includes("--long") ? [sixteen(60)] : [])].filter(
+  (c) => !only || (only === "song1" ? c === song1 : c.name.includes(`${only} min`)),
 );
-for (const m of sizes) {
-  const res = await measure(m);
-  results[m] = res;
-  const audio = m * 60;
-  for (const [name, f] of Object.entries(res)) {
-    console.log(
-      `${String(m).padStart(2)} min, ${name} cache: ${fmt(f.seconds, 2)} s, ${fmt(audio / f.seconds, 1)}x real time ` +
-        `(${fmt(audio / f.cpuSeconds, 1)}x per CPU-second), peak RSS ${fmt(f.maxRssMB, 0)} MB`,
-    );
+
+/** Renders `c` with the CLI into a fresh cache (cold), then again (warm); then times the ffmpeg reference. */
+async function measure(c: Case): Promise<{ cold: Figures; warm: Figures; reference: Figures }> {
+  const dir = mkdtempSync(join(outDir, "render-"));
+  const cacheDir = mkdtempSync(join(tmpdir(), "cr-bench-cache-"));
+  try {
+    const session = await c.make(join(dir, "session"));
+    const env = { ...process.env, CONTROLROOM_CACHE_DIR: cacheDir };
+    let k = 0;
+    const render = (): Figures => {
+      // Into a new folder every time, as a user bouncing a mix and stems would.
+      const out = join(dir, `out${k++}`);
+      mkdirSync(out);
+      const args = [cli, "render", session, "-o", join(out, "mix.wav"), "--bits", "24"];
+      if (c.stems) args.push("--stems", join(out, "stems"));
+      if (threads) args.push("--threads", String(threads));
+      const r = timed(process.execPath, args, env);
+      if (r.status !== 0) throw new Error(`render of ${c.name} failed:\n${r.stderr}`);
+      rmSync(out, { recursive: true, force: true });
+      return figures(r);
+    };
+    const cold = render();
+    const warm = render();
+    const refOut = join(dir, "ffmpeg");
+    mkdirSync(refOut);
+    const r = timed("ffmpeg", c.reference(refOut));
+    if (r.status !== 0) throw new Error(`ffmpeg reference for ${c.name} failed:\n${r.stderr}`);
+    return { cold, warm, reference: figures(r) };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
-if (results[4] && results[60]) {
+
+function figures(r: ReturnType<typeof timed>): Figures {
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, maxRssMB: (r.maxRssMiB * 2 ** 20) / 1e6 };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+/** `median (min–max)` of `xs`, or the one value. */
+const spread = (xs: number[], d: number) =>
+  xs.length === 1
+    ? fmt(xs[0], d)
+    : `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)})`;
+
+mkdirSync(outDir, { recursive: true });
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+console.log(
+  `bench:render — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpus().length} × ${cpu}, node ${process.version}`,
+);
+console.log(
+  `load average at start ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")} (figures mean little unless the machine is otherwise idle)`,
+);
+console.log(
+  `controlroom render --bits 24, threads ${threads ?? "one per core"}, process start to exit (GNU time); ${runs} run(s) per case: ` +
+    "each a fresh decoded-audio cache (cold), then again (warm); ffmpeg reference: decode the same FLAC stems, amix, write 24-bit WAV (+ the stems where the case writes stems)\n",
+);
+const rows: { name: string; cache: string; audio: number; runs: Figures[]; reference: Figures[] }[] = [];
+for (const c of cases) {
+  const all = { cold: [] as Figures[], warm: [] as Figures[], reference: [] as Figures[] };
+  for (let k = 0; k < runs; k++) {
+    const m = await measure(c);
+    all.cold.push(m.cold);
+    all.warm.push(m.warm);
+    all.reference.push(m.reference);
+    process.stderr.write(
+      `  ${c.name}, run ${k + 1}: cold ${fmt(m.cold.seconds)} s, warm ${fmt(m.warm.seconds)} s, ffmpeg ${fmt(m.reference.seconds)} s\n`,
+    );
+  }
+  for (const cache of ["cold", "warm"] as const)
+    rows.push({ name: c.name, cache, audio: c.seconds, runs: all[cache], reference: all.reference });
+}
+const ratio = (row: (typeof rows)[number]) => median(row.runs.map((f) => row.audio / f.seconds));
+rows.sort((a, b) => ratio(a) - ratio(b));
+console.log(
+  "| case | cache | wall s | × real time | CPU s | × per CPU-second | peak RSS MB | ffmpeg wall s | ffmpeg CPU s | ffmpeg × real time |",
+);
+console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of rows) {
   console.log(
-    `60-min / 4-min peak RSS (cold): ${fmt(results[60].cold.maxRssMB / results[4].cold.maxRssMB, 2)}x`,
+    [
+      `| ${r.name} | ${r.cache}`,
+      spread(
+        r.runs.map((f) => f.seconds),
+        2,
+      ),
+      `**${spread(
+        r.runs.map((f) => r.audio / f.seconds),
+        1,
+      )}×**`,
+      spread(
+        r.runs.map((f) => f.cpuSeconds),
+        2,
+      ),
+      `${spread(
+        r.runs.map((f) => r.audio / f.cpuSeconds),
+        1,
+      )}×`,
+      spread(
+        r.runs.map((f) => f.maxRssMB),
+        0,
+      ),
+      spread(
+        r.reference.map((f) => f.seconds),
+        2,
+      ),
+      spread(
+        r.reference.map((f) => f.cpuSeconds),
+        2,
+      ),
+      `${spread(
+        r.reference.map((f) => r.audio / f.seconds),
+        1,
+      )}× |`,
+    ].join(" | "),
   );
 }
+console.log(
+  `\nworst: ${rows[0].name}, ${rows[0].cache} cache, ${fmt(ratio(rows[0]), 1)}× real time (median of ${runs})`,
+);

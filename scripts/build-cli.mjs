@@ -41,6 +41,7 @@ export async function buildCli() {
       "analysis-worker": join(nodeSrc, "analysis", "analysis-worker.ts"),
       "track-worker": join(nodeSrc, "render", "track-worker.ts"),
       "decode-worker": join(nodeSrc, "render", "decode-worker.ts"),
+      "writer-worker": join(nodeSrc, "files", "writer-worker.ts"),
       "limiter-worker": join(nodeSrc, "mastering", "limiter-worker.ts"),
       "chain-worker": join(nodeSrc, "processing", "chain-worker.ts"),
     },

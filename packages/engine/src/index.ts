@@ -14,3 +14,4 @@ export * from "./core/processor.ts";
 export * from "./core/smoother.ts";
 export * from "./dsp/chain.ts";
 export * from "./dsp/processors.ts";
+export * from "./repair/index.ts";

@@ -272,6 +272,7 @@ for (const kind of DATABASES) {
         "/api/auth/register",
         "/api/auth/login",
         "/api/auth/session",
+        "/api/invitation-links/{token}",
         "/api/health",
         "/api/openapi.json",
       ];

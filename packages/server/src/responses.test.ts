@@ -236,6 +236,11 @@ for (const kind of DATABASES) {
       );
       const budget = await call("GET", `/api/projects/${p.id}/budget`);
       assert.equal(budget.byCategory.mixing.over, true);
+      const invoice = budget.actuals.find((a: { description: string }) => a.description === "invoice 1");
+      assert.deepEqual(await call("PATCH", `/api/budget/actuals/${invoice.id}`, { amountMinor: 240000 }), {
+        ok: true,
+      });
+      assert.ok((await call("GET", "/api/auth/session")).user.id);
       const credits = await call("PUT", `/api/songs/${song.id}/credits`, {
         credits: [
           { kind: "writer", name: "Pat", sharePercent: 100 },

@@ -116,6 +116,41 @@ export const Member = shape(
 );
 export type Member = z.output<typeof Member>;
 
+export const Invitation = shape(
+  "Invitation",
+  z.object({
+    id,
+    projectId: id,
+    email: z.string(),
+    roles: z.array(z.string()),
+    invitedByName: z.string(),
+    createdAt: time,
+  }),
+);
+export type Invitation = z.output<typeof Invitation>;
+
+export const InviteResult = shape(
+  "InviteResult",
+  z.discriminatedUnion("status", [
+    z.object({ status: z.literal("added"), team: z.array(Member) }),
+    z.object({
+      status: z.literal("pending"),
+      invitation: Invitation,
+      token: z.string().describe("the invitation link's secret (shown once): /?invite=<token>"),
+    }),
+  ]),
+);
+
+export const InvitationPreview = shape(
+  "InvitationPreview",
+  z.object({
+    projectTitle: z.string(),
+    email: z.string(),
+    roles: z.array(z.string()),
+    invitedByName: z.string(),
+  }),
+);
+
 export const AuditEntry = shape(
   "AuditEntry",
   z.object({
@@ -272,6 +307,25 @@ export const Recording = shape(
 );
 export type Recording = z.output<typeof Recording>;
 
+export const TakeProblems = shape(
+  "TakeProblems",
+  z.object({
+    summary: z.array(z.string()).describe('badges, one per problem found ("12 clicks", "hum 50 Hz −30 dB")'),
+    clicks: z.number().describe("impulsive clicks, all channels (crackle bursts included)"),
+    crackle: z.number().describe("crackle bursts"),
+    hum: z
+      .object({ fundamentalHz: z.number(), levelDb: z.number().describe("dBFS") })
+      .nullable()
+      .describe("mains hum, or null"),
+    clippedRuns: z.number(),
+    clippedSamples: z.number(),
+    noiseFloorDb: z.number().nullable().describe("dBFS, noisiest channel"),
+    dcDb: z.number().nullable().describe("largest DC offset, dBFS"),
+    fixes: z.array(z.string()).describe('what a repair with "auto" would fix, in order'),
+  }),
+);
+export type TakeProblems = z.output<typeof TakeProblems>;
+
 export const Take = shape(
   "Take",
   z.object({
@@ -291,11 +345,49 @@ export const Take = shape(
     truePeakDbtp: z.number().nullable(),
     durationSeconds: z.number().nullable(),
     analysisJobId: z.string().nullable(),
+    problems: TakeProblems.nullable().describe("what the take analysis found to repair; null until analysed"),
+    repairedFromTakeId: z.string().nullable().describe("a repaired take: the take it was repaired from"),
+    repairJobId: z.string().nullable().describe("the repair job that made this take"),
     version: z.number(),
     createdAt: time,
   }),
 );
 export type Take = z.output<typeof Take>;
+
+export const RepairResult = shape(
+  "RepairResult",
+  z.object({
+    takeId: z.string().nullable().describe("the new take (a take was repaired)"),
+    versionId: z.string().nullable().describe("the new version (a version was repaired)"),
+    sourceTakeId: z.string().nullable(),
+    sourceVersionId: z.string().nullable(),
+    songId: id,
+    label: z.string().nullable(),
+    repaired: z.object({ sha256: z.string(), size: z.number(), format: z.string() }),
+    integratedLufs: z.number().describe("of the repaired file, LUFS"),
+    truePeakDbtp: z.number().nullable(),
+    durationSeconds: z.number(),
+    fixes: z.array(z.string()).describe("the fixes made, in order"),
+    found: z.array(z.string()).describe("the original's badges"),
+    done: z.array(z.string()).describe("one line per fix made"),
+    problemsAfter: TakeProblems.nullable().describe("what is still found in a repaired take"),
+    report: z
+      .record(z.string(), z.unknown())
+      .describe("the engine's repair report: found (positions, severity), actions, gain"),
+  }),
+);
+export type RepairResult = z.output<typeof RepairResult>;
+
+export const TakeRepairReport = shape(
+  "TakeRepairReport",
+  z.object({
+    takeId: id,
+    repairedFromTakeId: z.string().nullable(),
+    jobId: id,
+    report: RepairResult,
+  }),
+);
+export type TakeRepairReport = z.output<typeof TakeRepairReport>;
 
 export const Task = shape(
   "Task",
@@ -457,7 +549,7 @@ export const VersionReport = shape(
   z.object({
     versionId: id,
     jobId: id,
-    kind: z.string().describe("render | master"),
+    kind: z.string().describe("render | master | repair"),
     report: z.unknown().describe("the job's result (see the render and master job kinds)"),
     createdAt: time,
   }),

@@ -34,6 +34,7 @@ export type Dashboard = R.Dashboard;
 export type DeliveryItem = R.DeliveryItem;
 export type Job = R.Job;
 export type Member = R.Member;
+export type Invitation = R.Invitation;
 export type MixVersion = R.MixVersion;
 export type Project = R.Project;
 export type Room = R.Room;
@@ -41,6 +42,11 @@ export type Section = R.Section;
 export type Song = R.Song;
 export type SongDetail = R.SongDetail;
 export type Take = R.Take;
+/** What the take analysis found to repair in a take (badges and counts). */
+export type TakeProblems = R.TakeProblems;
+/** What a repair job leaves: the new take or version, what was found and done, the engine's report. */
+export type RepairResult = R.RepairResult;
+export type TakeRepairReport = R.TakeRepairReport;
 export type Task = R.Task;
 export type User = R.User;
 export type Workspace = R.Workspace;
@@ -112,7 +118,8 @@ export type JobRequest = In<typeof S.SubmitJobInput>;
 
 /** The API: one entry per thing the app does, each calling the route the server declares for it. */
 export const api = {
-  register: (b: In<typeof S.RegisterInput>) => call("POST /api/auth/register", {}, b),
+  /** With `invite` (an invitation link's token): the new account joins that team. */
+  register: (b: In<typeof S.RegisterWithInviteInput>) => call("POST /api/auth/register", {}, b),
   login: (b: In<typeof S.LoginInput>) => call("POST /api/auth/login", {}, b),
   logout: () => call("POST /api/auth/logout", {}),
   me: () => call("GET /api/me", {}),
@@ -130,12 +137,27 @@ export const api = {
   project: (id: string) => call("GET /api/projects/{projectId}", { projectId: id }),
   dashboard: (id: string) => call("GET /api/projects/{projectId}/dashboard", { projectId: id }),
   team: (id: string) => call("GET /api/projects/{projectId}/team", { projectId: id }),
+  invitations: (id: string) => call("GET /api/projects/{projectId}/invitations", { projectId: id }),
+  /** Someone with an account joins at once; otherwise a pending invitation and its link's token. */
+  invite: (id: string, b: In<typeof S.InviteInput>) =>
+    call("POST /api/projects/{projectId}/invitations", { projectId: id }, b),
+  cancelInvitation: (id: string) => call("DELETE /api/invitations/{invitationId}", { invitationId: id }),
+  /** What an invitation link offers (no sign-in). */
+  invitationLink: (token: string) => call("GET /api/invitation-links/{token}", { token }),
   setRoles: (id: string, b: In<typeof S.SetRolesInput>) =>
     call("PUT /api/projects/{projectId}/team", { projectId: id }, b),
   bookings: (id: string) => call("GET /api/projects/{projectId}/bookings", { projectId: id }),
   createBooking: (id: string, b: In<typeof S.CreateBookingInput>) =>
     call("POST /api/projects/{projectId}/bookings", { projectId: id }, b),
   budget: (id: string) => call("GET /api/projects/{projectId}/budget", { projectId: id }),
+  addBudgetLine: (id: string, b: In<typeof S.CreateLineInput>) =>
+    call("POST /api/projects/{projectId}/budget/lines", { projectId: id }, b),
+  updateBudgetLine: (lineId: string, b: In<typeof S.UpdateLineInput>) =>
+    call("PATCH /api/budget/lines/{lineId}", { lineId }, b),
+  addInvoice: (id: string, b: In<typeof S.AddInvoiceInput>) =>
+    call("POST /api/projects/{projectId}/budget/invoices", { projectId: id }, b),
+  updateInvoice: (actualId: string, b: In<typeof S.UpdateInvoiceInput>) =>
+    call("PATCH /api/budget/actuals/{actualId}", { actualId }, b),
   tasks: (id: string, q: { open?: boolean; songId?: string } = {}) => {
     const qs = new URLSearchParams();
     if (q.open !== undefined) qs.set("open", String(q.open));
@@ -183,6 +205,14 @@ export const api = {
     call("POST /api/songs/{songId}/takes", { songId }, b),
   decideTake: (id: string, b: In<typeof S.DecideTakeInput>) =>
     call("PATCH /api/takes/{takeId}", { takeId: id }, b),
+  /** Starts repairing a take into a new take linked to it (a job). */
+  repairTake: (takeId: string, b: In<typeof S.StartRepairBody>) =>
+    call("POST /api/takes/{takeId}/repair", { takeId }, b),
+  /** Starts repairing a version into a new version (a job). */
+  repairVersion: (versionId: string, b: In<typeof S.StartRepairBody>) =>
+    call("POST /api/versions/{versionId}/repair", { versionId }, b),
+  /** What the repair that made a take found and did. */
+  takeRepairReport: (takeId: string) => call("GET /api/takes/{takeId}/repair-report", { takeId }),
   credits: (songId: string) => call("GET /api/songs/{songId}/credits", { songId }),
   setCredits: (songId: string, b: In<typeof S.SetCreditsInput>) =>
     call("PUT /api/songs/{songId}/credits", { songId }, b),

@@ -6,7 +6,8 @@
  * The steps run in order and share one studio: a producer signs up, creates a project, invites an engineer
  * and a viewer, books the studio (and is shown the conflict), uploads two mixes and two stems, comments on
  * the waveform, compares the mixes A/B, approves, renders the stems in the mixer and downloads the render,
- * masters, records a take from the fake microphone; then the viewer finds no approve button and is refused
+ * masters, records a take from the fake microphone, repairs a take with clicks and compares it A/B with the
+ * original; then the viewer finds no approve button and is refused
  * by the API.
  */
 import assert from "node:assert/strict";
@@ -108,8 +109,17 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
   });
 
   it("signs up and signs in", async () => {
+    // A signed-out first load logs nothing as an error (the session check answers 200 with no user).
+    const errors: string[] = [];
+    const onConsole = (m: { type(): string; text(): string }) => {
+      if (m.type() === "error") errors.push(m.text());
+    };
+    page.on("console", onConsole);
     await page.goto(server.url);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.waitForLoadState("networkidle");
+    page.off("console", onConsole);
+    assert.deepEqual(errors, []);
     await shot(page, "sign-in");
     await page.getByRole("button", { name: "Create an account" }).click();
     await page.getByLabel("E-mail").fill(people.producer.email);
@@ -162,6 +172,41 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     );
   });
 
+  it("invites someone without an account, who joins by signing up through the link", async () => {
+    const nia = { email: `nia.${stamp}@example.com`, name: "Nia Mixer" };
+    await page.getByLabel("Invite by e-mail").fill(nia.email);
+    await page.getByLabel(/^Role/).selectOption("mixing_engineer");
+    await page.getByRole("button", { name: "Invite", exact: true }).click();
+    await page.getByText(`${nia.email} has no account yet`, { exact: false }).waitFor();
+    const link = await page.getByLabel("Invitation link").inputValue();
+    assert.match(link, /\/\?invite=/);
+    await page
+      .getByRole("list", { name: "Pending invitations" })
+      .getByText(`${nia.email} — mixing engineer`)
+      .waitFor();
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(link);
+      await p.getByText(`Pat Producer invited ${nia.email} to “First Album” as mixing engineer.`).waitFor();
+      assert.equal(await p.getByLabel("E-mail").inputValue(), nia.email);
+      await p.getByLabel("Name", { exact: true }).fill(nia.name);
+      await p.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await p.getByRole("button", { name: "Create account" }).click();
+      await p.getByRole("heading", { name: "Projects", exact: true }).waitFor();
+      await p.getByRole("link", { name: /First Album/ }).waitFor();
+    } finally {
+      await ctx.close();
+    }
+    const r = await api(producer.request, "GET", `/api/projects/${projectId}/team`);
+    assert.ok(
+      r.body.some(
+        (m: { name: string; roles: string[] }) => m.name === nia.name && m.roles[0] === "mixing_engineer",
+      ),
+      JSON.stringify(r.body),
+    );
+  });
+
   it("moves a song by dragging it to another stage", async () => {
     // Grab the card by its edge (its middle holds the link and the stage menu).
     await page
@@ -199,7 +244,7 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       await page.getByRole("button", { name: "Book", exact: true }).click();
     };
     await book("Drums tracking", "10:00", "18:00");
-    await page.getByText(/Booked “Drums tracking” .* 10:00–18:00 \(hold\)/).waitFor();
+    await page.getByText(/Booked “Drums tracking” .* 10:00–18:00 (Europe\/Berlin )?\(hold\)/).waitFor();
     await book("Vocal overdubs", "16:00", "20:00");
     const alert = page.getByRole("alert").filter({ hasText: "Conflict" });
     await alert.waitFor();
@@ -207,6 +252,17 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.getByRole("table", { name: "Bookings, four weeks" }).getByText("Drums tracking").waitFor();
     // Budget: 2 × 400.00 planned, the hold is not an actual yet.
     await page.getByText(/Planned 800\.00 EUR · actual 0\.00 EUR/).waitFor();
+    // The producer records an invoice in the page; the chart and totals follow.
+    const invoice = page.getByRole("form", { name: "Record an invoice" });
+    await invoice.getByLabel("Category").selectOption("studio");
+    await invoice.getByLabel("Description").fill("Cables and strings");
+    await invoice.getByLabel("Invoice amount (EUR)").fill("120");
+    await invoice.getByRole("button", { name: "Record invoice" }).click();
+    await page.getByText(/Planned 800\.00 EUR · actual 120\.00 EUR/).waitFor();
+    await page
+      .getByRole("table", { name: "Actuals" })
+      .getByRole("cell", { name: "Cables and strings", exact: true })
+      .waitFor();
     await shot(page, "dashboard");
   });
 
@@ -282,6 +338,14 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
     await page.getByLabel("Comment at 0:01.5–0:02.4").fill("Bass note sharp");
     await page.getByRole("button", { name: "Add comment" }).click();
     await lane.getByRole("button", { name: "Comment at 0:01.5: Bass note sharp" }).waitFor();
+    // With no comment open, a shift-click makes a range from the playhead; the waveform keeps answering.
+    await wave.click({ position: { x: box.width * 0.5, y: box.height / 2 } });
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await wave.click({ position: { x: box.width * 0.75, y: box.height / 2 }, modifiers: ["Shift"] });
+    await page.getByLabel("Comment at 0:03.0–0:04.5").waitFor();
+    await wave.click({ position: { x: box.width * 0.25, y: box.height / 2 } });
+    await page.getByLabel("Comment at 0:01.5", { exact: true }).waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
     // Resolve one; it stays on the waveform, marked resolved.
     await page
       .getByRole("listitem")
@@ -522,7 +586,15 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
   it("masters to the streaming target and passes QC", async () => {
     await page.goto(`${songUrl}/mastering`);
     await page.getByRole("heading", { name: "Mastering" }).waitFor();
-    await page.getByLabel(/^Source version/).selectOption({ label: "mix v2 loud" });
+    // It starts with the approved mix (v2), not the newest render (the server render made after it).
+    const source = page.getByLabel(/^Source version/);
+    await source.locator("option", { hasText: "mix v2 loud (approved)" }).waitFor({ state: "attached" });
+    assert.equal(
+      await source.evaluate(
+        (el) => (el as unknown as { selectedOptions: { text: string }[] }).selectedOptions[0].text,
+      ),
+      "mix v2 loud (approved)",
+    );
     await page.getByRole("button", { name: "Master in the browser" }).click();
     await page.getByRole("heading", { name: "QC checklist" }).waitFor({ timeout: 60_000 });
     await page.getByText(/✓ Integrated loudness -1[34]\.\d LUFS within ±0\.5 LU of -14/).waitFor();
@@ -626,6 +698,60 @@ describe("web app in Chromium", { skip, concurrency: false }, () => {
       Math.abs(got - want) < 0.5,
       `take ${got.toFixed(2)} LUFS, microphone signal ${want.toFixed(2)} LUFS`,
     );
+  });
+
+  it("finds the clicks in a take, repairs it into a new take linked to it, and compares the two A/B", async () => {
+    // A guitar take with eight clicks (a 233 Hz note with two harmonics and faint hiss), logged through the API.
+    const x = new Float32Array(3 * RATE);
+    let seed = 11;
+    for (let i = 0; i < x.length; i++) {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      const ph = (2 * Math.PI * 233 * i) / RATE;
+      x[i] = 0.25 * Math.sin(ph) + 0.1 * Math.sin(2 * ph + 0.3) + 0.05 * Math.sin(3 * ph + 1);
+      x[i] += 0.002 * (seed / 2 ** 32 - 0.5);
+    }
+    for (let k = 0; k < 8; k++) x[Math.round(((k + 0.5) * x.length) / 8) + 31 * k] += k % 2 ? 0.6 : -0.6;
+    const path = join(scratchDir(), "guitar-clicks.wav");
+    writeWav(path, [x], RATE);
+    const up = await producer.request.post(`${server.url}/api/projects/${projectId}/uploads`, {
+      multipart: { file: { name: "guitar-clicks.wav", mimeType: "audio/wav", buffer: readFileSync(path) } },
+    });
+    assert.equal(up.status(), 201, await up.text());
+    const logged = await api(producer.request, "POST", `/api/songs/${songId}/takes`, {
+      part: "guitar",
+      performerName: "Gus",
+      blobSha256: (await up.json()).sha256,
+    });
+    assert.equal(logged.status, 201, JSON.stringify(logged.body));
+    // The take analysis (loudness and the repair detection) runs as a job.
+    for (let i = 0; i < 600; i++) {
+      const j = await api(producer.request, "GET", `/api/jobs/${logged.body.analysisJobId}`);
+      if (j.body.status === "done") break;
+      assert.ok(["queued", "running"].includes(j.body.status), JSON.stringify(j.body));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.goto(songUrl);
+    const row = page.locator('[data-take="guitar take 1"]');
+    await row.getByText("8 clicks", { exact: true }).waitFor();
+    await row.getByRole("button", { name: "Repair guitar take 1" }).click();
+    // Auto makes the fixes the analysis found a need for: declick among them.
+    await row.getByRole("checkbox", { name: /^Auto \(.*declick/ }).waitFor();
+    await row.getByRole("button", { name: "Repair", exact: true }).click();
+    await row.getByText(/^Repaired guitar take 1: declick: 8 events restored/).waitFor({ timeout: 120_000 });
+    // The repaired take is listed, linked to its original, with no clicks left.
+    const repaired = page.locator('[data-take="guitar take 2"]');
+    await repaired.getByText("repaired from guitar take 1").waitFor();
+    assert.equal(await repaired.getByText(/^\d[\d,]* clicks?$/).count(), 0);
+    await repaired.getByRole("button", { name: "Compare guitar take 2 with guitar take 1" }).click();
+    const status = page.getByTestId("repair-ab-status");
+    await status
+      .getByText(/^Hearing A \(original, guitar take 1\) at .*, loudness-matched -?\d+\.\d dB$/)
+      .waitFor();
+    await page.getByRole("img", { name: "Waveform of the original, guitar take 1" }).waitFor();
+    await page.getByRole("button", { name: "B: repaired" }).click();
+    await status.getByText(/^Hearing B \(repaired, guitar take 2\)/).waitFor();
+    await page.getByRole("img", { name: "Waveform of the repaired take, guitar take 2" }).waitFor();
+    await shot(page, "repair-ab");
   });
 
   it("the invited engineer signs in and finds the project and the song", async () => {

@@ -117,6 +117,14 @@ export class TruePeakMeter {
     this.kernels = kernels;
   }
 
+  /**
+   * How far the interpolated points trail the input, in frames: the points found while a frame is fed lie
+   * up to this many frames before it (the centre of the interpolation filter). 0 without oversampling.
+   */
+  get delayFrames(): number {
+    return this.phases.length ? Math.ceil((TAPS_PER_PHASE - 1) / 2) : 0;
+  }
+
   /** Per-channel true peaks so far, linear (1.0 = full scale). */
   get channelPeaks(): number[] {
     return Array.from(this.peaks);
@@ -232,6 +240,14 @@ export class TruePeakMeter {
       mem.copyWithin(0, m, m + H);
     }
     return peak;
+  }
+
+  /**
+   * Forgets the peaks found so far but not the signal's recent history, so the next reading is the true
+   * peak of what is fed from now on, interpolated across the boundary (a live meter's window).
+   */
+  clearPeaks(): void {
+    this.peaks.fill(0);
   }
 
   reset(): void {

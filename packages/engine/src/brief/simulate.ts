@@ -6,7 +6,6 @@
  */
 import type { ProcessorJSON } from "../core/processor.ts";
 import { parseChain } from "../dsp/chain.ts";
-import "../dsp/processors.ts";
 import type { EqBand } from "../dsp/eq/band.ts";
 import { bandSections, cascadeResponse } from "../dsp/eq/design.ts";
 import { monoPan, stereoBalance } from "../render/pan.ts";

@@ -4,6 +4,14 @@ import { AudioFileError, type AudioFileInfo, type AudioReader } from "./types.ts
 /** Bytes fed to a decoder per step: small enough to keep memory flat, large enough that awaiting the reads does not
  * show (64 KB left the decoding thread idle a sixth of the time). */
 const CHUNK_BYTES = 256 * 1024;
+/**
+ * The first step's size, and the smallest. A few bytes of FLAC can stand for 65,535 samples of silence (a 30 KB
+ * file can hold half an hour), so a step starts small and grows (×4 per step) only while what the last one
+ * decoded to stays under {@link STEP_OUTPUT_BYTES}: memory follows what is read, not what the file claims.
+ */
+const MIN_CHUNK_BYTES = 256;
+/** Decoded bytes (float samples, all channels) one step aims to stay under. */
+const STEP_OUTPUT_BYTES = 8 * 1024 * 1024;
 /** Decoder complaints kept as warnings (the rest are counted). */
 const MAX_WARNINGS = 5;
 
@@ -54,6 +62,8 @@ export class DecodedReader implements AudioReader {
   private out: Float32Array[] = [];
   private errorCount = 0;
   private closed = false;
+  /** Bytes the next decoder step is fed (see MIN_CHUNK_BYTES). */
+  private chunkBytes = MIN_CHUNK_BYTES;
 
   constructor(
     private readonly src: FileSource,
@@ -137,6 +147,7 @@ export class DecodedReader implements AudioReader {
     this.headUsed = 0;
     this.queued = 0;
     this.position = frame;
+    this.chunkBytes = MIN_CHUNK_BYTES;
   }
 
   /** Moves `n` queued frames into `out` (or drops them when `out` is null). */
@@ -168,9 +179,10 @@ export class DecodedReader implements AudioReader {
     const at = this.filePos;
     try {
       if (this.filePos < this.src.size) {
-        const bytes = await this.src.readAt(this.filePos, CHUNK_BYTES);
+        const bytes = await this.src.readAt(this.filePos, this.chunkBytes);
         this.filePos += bytes.length;
         result = await this.decoder.decode(bytes);
+        this.chunkBytes = nextChunkBytes(this.chunkBytes, bytes.length, result.channels);
       } else {
         result = await this.decoder.flush();
         this.ended = true;
@@ -210,6 +222,19 @@ export class DecodedReader implements AudioReader {
       }
     }
   }
+}
+
+/**
+ * The size of the next decoder step: ×4 while the last step's output stays well under STEP_OUTPUT_BYTES,
+ * smaller when it decoded to more (scaled by its bytes-out per byte-in), within MIN_CHUNK_BYTES … CHUNK_BYTES;
+ * unchanged after a step that decoded nothing.
+ */
+export function nextChunkBytes(current: number, fed: number, decoded: Float32Array[]): number {
+  const out = (decoded[0]?.length ?? 0) * decoded.length * 4;
+  // Nothing out yet (decoders hold back the first few KB): no evidence the next step is safe to enlarge.
+  if (fed === 0 || out === 0) return current;
+  const fits = Math.floor((STEP_OUTPUT_BYTES * fed) / Math.max(out, 1));
+  return Math.max(MIN_CHUNK_BYTES, Math.min(CHUNK_BYTES, current * 4, fits));
 }
 
 /** What a WebAssembly decoder (mpg123-decoder, @wasm-audio-decoders/*) returns for a chunk. */

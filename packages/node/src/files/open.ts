@@ -82,7 +82,10 @@ export async function readWholeFile(
         `too long: ${n} frames (${seconds(n, info.sampleRate)}), at most ${maxFrames} (${seconds(maxFrames, info.sampleRate)}) accepted here`,
       );
     if (info.frames !== null && info.frames > maxFrames) throw tooLong(info.frames);
-    let cap = Math.min(maxFrames, info.frames ?? 65536);
+    // A WAV's length is its data size, checked against the file; a compressed file's header can claim any
+    // length, so its buffers start at most a few MB and grow with what really decodes.
+    const trusted = info.format === "wav" || info.format === "rf64";
+    let cap = Math.min(maxFrames, trusted ? (info.frames ?? 65536) : Math.min(info.frames ?? 65536, 1 << 18));
     let out = Array.from({ length: info.channels }, () => new Float32Array(cap));
     let n = 0;
     for (;;) {

@@ -95,7 +95,7 @@ class WavWriter implements AudioWriter {
           checkFinite(this.path, c, x, k, this.frames + at);
           for (let i = 0, o = p; i < k; i++, o += stride) view.setFloat32(o, x[i], true);
         } else {
-          const bad = packCodes(this.quantizer, c, x, k, out, p, stride, bps);
+          const bad = this.quantizer.pack(c, x, k, out, p, stride, bps as 2 | 3);
           if (bad >= 0) checkFinite(this.path, c, x.subarray(bad), k - bad, this.frames + at + bad);
         }
       }
@@ -240,38 +240,4 @@ function latin1(s: string): Uint8Array {
 function setU64(v: DataView, at: number, n: number): void {
   v.setUint32(at, n % 2 ** 32, true);
   v.setUint32(at + 4, Math.floor(n / 2 ** 32), true);
-}
-
-/**
- * Dithers channel `c` and packs its codes into `out` (little-endian, `bps` bytes, every `stride` bytes
- * from `p`), putting samples already on the grid back exactly and checking for NaN and infinities in the
- * same pass (one pass instead of three: this runs on the busiest thread of every render). Returns the
- * first non-finite sample's index, or −1.
- */
-function packCodes(
-  quantizer: Quantizer,
-  c: number,
-  x: Float32Array,
-  k: number,
-  out: Uint8Array,
-  p: number,
-  stride: number,
-  bps: number,
-): number {
-  const q = quantizer.dither(c, x, k);
-  const s = quantizer.exactScale;
-  for (let i = 0; i < k; i++, p += stride) {
-    const v0 = x[i];
-    // v − v is 0 for every finite number, NaN for NaN and ±Infinity.
-    if (v0 - v0 !== 0) return i;
-    let v = q[i];
-    if (s !== 0) {
-      const t = v0 * s;
-      if (t === Math.floor(t) && t >= -s && t < s) v = t;
-    }
-    out[p] = v & 0xff;
-    out[p + 1] = (v >> 8) & 0xff;
-    if (bps === 3) out[p + 2] = (v >> 16) & 0xff;
-  }
-  return -1;
 }

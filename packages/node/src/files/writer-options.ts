@@ -66,6 +66,39 @@ export class Quantizer {
     return this.codes;
   }
 
+  /**
+   * Dithers channel `c` and packs its codes into `out` (little-endian, `bps` bytes, every `stride` bytes from
+   * `p`), samples already on the grid stored unchanged, checking for NaN and infinities in the same pass.
+   * @returns the first non-finite sample's index (the file is then unusable), or −1.
+   */
+  pack(
+    c: number,
+    x: Float32Array,
+    k: number,
+    out: Uint8Array,
+    p: number,
+    stride: number,
+    bps: 2 | 3,
+  ): number {
+    const d = this.ditherers[c];
+    if (d.kind === "tpdf") return d.quantizeBytes(x, k, out, p, stride, bps, this.passExact);
+    const q = this.dither(c, x, k);
+    const s = this.exactScale;
+    for (let i = 0; i < k; i++, p += stride) {
+      const v0 = x[i];
+      if (v0 - v0 !== 0) return i;
+      let v = q[i];
+      if (s !== 0) {
+        const t = v0 * s;
+        if (t === Math.floor(t) && t >= -s && t < s) v = t;
+      }
+      out[p] = v & 0xff;
+      out[p + 1] = (v >> 8) & 0xff;
+      if (bps === 3) out[p + 2] = (v >> 16) & 0xff;
+    }
+    return -1;
+  }
+
   /** 2^(bits−1) when samples on the output grid pass unchanged (x·scale, when whole), else 0. */
   get exactScale(): number {
     return this.passExact ? this.scale : 0;

@@ -110,7 +110,7 @@ export function registerMaster(program: Command): void {
           return;
         }
         if (!input) throw new Error("give the mix to master, or --album <songs...>");
-        const outcome = await masterFile(input, o.output, common);
+        const outcome = await masterFile(input, o.output, { ...common, spectra: Boolean(o.report) });
         const written = await writeMasterReports(outcome, { htmlPath: o.report });
         const r = outcome.report;
         console.log(

@@ -42,7 +42,7 @@ describe("mastering from disk (any length, bounded memory)", () => {
       const input = tmp.path(`${target}-in.wav`);
       await writeChannels(input, mix(6, antiPhase), RATE, 32);
       // From disk: what masterFile does without a reference or resampling.
-      const disk = await masterFile(input, tmp.path(`${target}-disk.wav`), { target });
+      const disk = await masterFile(input, tmp.path(`${target}-disk.wav`), { target, spectra: true });
       // In memory, as before.
       const src = await readForMastering(input);
       const m = await masterChannels(src.channels, src.info, resolveTarget({ target }), {});
@@ -83,7 +83,7 @@ describe("mastering from disk (any length, bounded memory)", () => {
     // From disk, the same pieces.
     const dir = tmp.path("parallel-work");
     mkdirSync(dir);
-    const programme = new FileProgramme(input, dir, 1);
+    const programme = new FileProgramme(input, dir, { parallelFromSeconds: 1 });
     try {
       const disk = await masterProgramme(programme, settings);
       assert.deepEqual(disk.passes, memory.passes);
@@ -97,7 +97,7 @@ describe("mastering from disk (any length, bounded memory)", () => {
         assert.ok(Buffer.from(got[c].buffer).equals(Buffer.from(x.buffer)), `channel ${c} differs`);
       }
     } finally {
-      programme.close();
+      await programme.close();
     }
   });
 });

@@ -33,22 +33,26 @@ export class FileProgramme implements MasteringProgramme {
   frames = 0;
   /** What the input file's header says (valid after `analyzeInput`). */
   info: AudioFileInfo | null = null;
-  /** Long-term spectra of the input and of the master as last analysed. */
+  /** Long-term spectra of the input and of the master as last analysed (with `opts.spectra`). */
   spectrumBefore: LongTermSpectrum | null = null;
   spectrumAfter: LongTermSpectrum | null = null;
   private input: PlanarFile | null = null;
   private pre: PlanarFile | null = null;
   private out: PlanarFile | null = null;
+  /** The limiter's worker threads (null: this thread), from the first pass on. */
+  private workers: ParallelLimiter | null | undefined;
 
   /**
    * @param path the audio file to master.
    * @param dir a folder for the working files (three of 4 bytes per sample each); the caller removes it.
-   * @param parallelFromSeconds shortest programme limited on worker threads, seconds (default as in memory).
+   * @param opts.spectra measure the long-term spectra of the input and the master (an FFT per 170 ms of
+   * audio on each; default false).
+   * @param opts.parallelFromSeconds shortest programme limited on worker threads, s (default as in memory).
    */
   constructor(
     readonly path: string,
     private readonly dir: string,
-    private readonly parallelFromSeconds?: number,
+    private readonly opts: { spectra?: boolean; parallelFromSeconds?: number } = {},
   ) {}
 
   private before: AnalysisReport | null = null;
@@ -72,14 +76,14 @@ export class FileProgramme implements MasteringProgramme {
       const file = PlanarFile.create(join(this.dir, "input.f32"), 0, info.channels);
       this.input = file;
       const analyzer = masteringAnalyzer(info.sampleRate, info.channels);
-      const spectrum = new LongTermSpectrumMeter(info.sampleRate, info.channels);
+      const spectrum = this.opts.spectra ? new LongTermSpectrumMeter(info.sampleRate, info.channels) : null;
       // Whole blocks of ANALYSIS_BLOCK frames (the decoders return what they like), as `analyze` is fed.
       const block = Array.from({ length: info.channels }, () => new Float32Array(ANALYSIS_BLOCK));
       let filled = 0;
       const flush = () => {
         const view = block.map((b) => b.subarray(0, filled));
         analyzer.process(view, filled);
-        spectrum.process(view, filled);
+        spectrum?.process(view, filled);
         file.append(block, filled);
         filled = 0;
       };
@@ -95,7 +99,7 @@ export class FileProgramme implements MasteringProgramme {
       if (filled > 0) flush();
       file.flush();
       this.frames = file.frames;
-      this.spectrumBefore = spectrum.result();
+      this.spectrumBefore = spectrum?.result() ?? null;
       return analyzer.finish();
     } finally {
       await reader.close();
@@ -144,20 +148,20 @@ export class FileProgramme implements MasteringProgramme {
     const pre = this.opened(this.pre);
     if (!this.out) this.out = PlanarFile.create(join(this.dir, "master.f32"), this.frames, this.channels);
     const out = this.out;
-    const workers = ParallelLimiter.threadsFor(this.frames, this.sampleRate, this.parallelFromSeconds);
+    // Workers start once per programme (each compiles the engine on start) and serve every pass.
+    if (this.workers === undefined) {
+      this.workers = ParallelLimiter.threadsFor(this.frames, this.sampleRate, this.opts.parallelFromSeconds);
+    }
+    const workers = this.workers;
     if (workers) {
       // The workers write the master file themselves: nothing of it may sit in this side's buffers.
-      out.flush();
-      try {
-        await workers.runFiles(
-          { pre: pre.path, out: out.path, frames: this.frames, channels: this.channels },
-          driveDb,
-          limiter,
-          this.sampleRate,
-        );
-      } finally {
-        await workers.close();
-      }
+      out.forget();
+      await workers.runFiles(
+        { pre: pre.path, out: out.path, frames: this.frames, channels: this.channels },
+        driveDb,
+        limiter,
+        this.sampleRate,
+      );
       out.forget();
     } else {
       limitFrames(PlanarFile.limiterIO(pre, out), driveDb, limiter, this.sampleRate, 0, this.frames, 0);
@@ -175,7 +179,7 @@ export class FileProgramme implements MasteringProgramme {
   async trimAndAnalyze(gainDb: number): Promise<AnalysisReport> {
     const out = this.opened(this.out);
     const analyzer = masteringAnalyzer(this.sampleRate, this.channels);
-    const spectrum = new LongTermSpectrumMeter(this.sampleRate, this.channels);
+    const spectrum = this.opts.spectra ? new LongTermSpectrumMeter(this.sampleRate, this.channels) : null;
     const g = 10 ** (gainDb / 20);
     this.scan([out], ([y], n, pos) => {
       if (gainDb !== 0) {
@@ -183,10 +187,10 @@ export class FileProgramme implements MasteringProgramme {
         out.write(pos, n, y);
       }
       analyzer.process(y, n);
-      spectrum.process(y, n);
+      spectrum?.process(y, n);
     });
     out.flush();
-    this.spectrumAfter = spectrum.result();
+    this.spectrumAfter = spectrum?.result() ?? null;
     return analyzer.finish();
   }
 
@@ -204,10 +208,12 @@ export class FileProgramme implements MasteringProgramme {
     }
   }
 
-  /** Closes the working files (the caller removes the folder). */
-  close(): void {
+  /** Stops the limiter's workers and closes the working files (the caller removes the folder). */
+  async close(): Promise<void> {
     for (const f of [this.input, this.pre, this.out]) f?.close();
     this.input = this.pre = this.out = null;
+    await this.workers?.close();
+    this.workers = undefined;
   }
 
   /** Reads files side by side in blocks of `ANALYSIS_BLOCK` frames from the start. */

@@ -42,6 +42,11 @@ export interface MasterFileOptions extends MasterTargetChoice {
   force?: boolean;
   /** Output word length (default: the target's, else 24). */
   bits?: 16 | 24 | 32;
+  /**
+   * Measure the long-term spectra of the input and the master (the HTML report's plot). From disk that is an
+   * FFT per 170 ms of audio on each, so only when asked; in memory they are measured when first read.
+   */
+  spectra?: boolean;
   /** Progress lines. */
   onPass?: (pass: number, message: string) => void;
 }
@@ -223,8 +228,19 @@ async function masterFileFromDisk(
   target: ResolvedTarget,
   opts: MasterFileOptions,
 ): Promise<MasterOutcome> {
-  const dir = await mkdtemp(join(dirname(outPath), `.${basename(outPath)}.work-`));
-  const programme = new FileProgramme(inPath, dir);
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(dirname(outPath), `.${basename(outPath)}.work-`));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AudioFileError(
+      outPath,
+      code === "ENOENT"
+        ? "its folder does not exist"
+        : `cannot write the working files beside it (${code ?? (e as Error).message})`,
+    );
+  }
+  const programme = new FileProgramme(inPath, dir, { spectra: opts.spectra });
   try {
     await programme.analyzeInput();
     const info = programme.info as AudioFileInfo;
@@ -242,15 +258,24 @@ async function masterFileFromDisk(
       (write) => programme.forEachMasterBlock(write),
       { description: masterDescription(target) },
     );
+    const measured = (s: LongTermSpectrum | null) => {
+      if (!s) throw new Error("the spectra were not measured (master with spectra: true)");
+      return s;
+    };
+    const { spectrumBefore, spectrumAfter } = programme;
     const spectra = {
-      before: programme.spectrumBefore as LongTermSpectrum,
-      after: programme.spectrumAfter as LongTermSpectrum,
+      get before() {
+        return measured(spectrumBefore);
+      },
+      get after() {
+        return measured(spectrumAfter);
+      },
       reference: null,
     };
     const m = { result, reference: null, sampleRate: info.sampleRate, warnings, frames: programme.frames };
     return { report: makeReport(inPath, outPath, info, target, m, bitDepth), result, spectra };
   } finally {
-    programme.close();
+    await programme.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

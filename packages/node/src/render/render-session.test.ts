@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -45,6 +46,19 @@ function decode(path: string, channels: number): Float64Array[] {
     return x;
   });
 }
+
+/** sha256 (first 16 hex digits) of a 24-bit render of 30–34 s with stems and of a 16-bit mix of it. */
+const PINNED: Record<string, string> = {
+  "pin-stems/01-bass.wav": "0a2d8feb9bcff999",
+  "pin-stems/02-hats.wav": "fb7078a9cd7ece7e",
+  "pin-stems/03-keys.wav": "f4d9987971e7558d",
+  "pin-stems/04-kick.wav": "ae17590e7d56bf0a",
+  "pin-stems/05-lead.wav": "09865b62cba92e5d",
+  "pin-stems/06-snare.wav": "24a887f632c3dfaa",
+  "pin-stems/07-vox.wav": "db8dd4db83294b8e",
+  "pin16.wav": "de168c08d7f21ea4",
+  "pin24.wav": "494811e3f19f912f",
+};
 
 interface RoughMix {
   tracks: Record<string, { gainDb: number; pan: number }>;
@@ -265,6 +279,34 @@ describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") },
     for (const f of ["short.wav", "warm.wav", "unwritable.wav"]) {
       assert.deepEqual(readFileSync(join(dir, f)), expected, f);
     }
+  });
+
+  it("renders the same bytes as before (mix and stems pinned by sha256; speed work must keep them)", async () => {
+    const opts = { start: 30, end: 34, verifyHashes: false, threads: 2 };
+    await renderSessionToFiles(session, dir, join(dir, "pin24.wav"), {
+      ...opts,
+      stems: join(dir, "pin-stems"),
+    });
+    await renderSessionToFiles(session, dir, join(dir, "pin16.wav"), { ...opts, bits: 16 });
+    const files = [
+      "pin24.wav",
+      "pin16.wav",
+      ...readdirSync(join(dir, "pin-stems"))
+        .sort()
+        .map((f) => `pin-stems/${f}`),
+    ];
+    const hashes = Object.fromEntries(
+      files
+        .filter((f) => f.endsWith(".wav"))
+        .map((f) => [
+          f,
+          createHash("sha256")
+            .update(readFileSync(join(dir, f)))
+            .digest("hex")
+            .slice(0, 16),
+        ]),
+    );
+    assert.deepEqual(hashes, PINNED);
   });
 
   it("keeps session saves atomic and versioned", async () => {

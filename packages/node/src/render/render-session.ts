@@ -4,6 +4,7 @@
  * final names.
  */
 import { mkdir, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type RenderOptions, SessionRenderer, type StemInfo } from "@controlroom/engine/render/renderer.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
@@ -12,6 +13,7 @@ import { TempoMap } from "@controlroom/engine/session/tempo-map.ts";
 import { writeFileAtomic } from "../files/atomic-file.ts";
 import type { AudioWriter } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
+import { type ThreadedFile, ThreadedWriters } from "../files/writer-thread.ts";
 import { checkAudioFiles } from "../session/audio-check.ts";
 import { type DecodeCacheOption, decodeCacheSettings } from "./decode-cache-settings.ts";
 import {
@@ -35,7 +37,8 @@ export interface RenderFilesOptions
   stems?: string;
   /**
    * Threads rendering tracks (the main thread counts as one; default: one per core for 4 tracks or more).
-   * The result is bit-identical whatever the number.
+   * More than one (or the default on a machine with several cores) also writes the stems on a thread of
+   * their own. The result is bit-identical whatever the number.
    */
   threads?: number;
   /** Check sha256 of every audio file first (default true). */
@@ -105,6 +108,23 @@ export async function renderSessionToFiles(
   let prepared: PrepareResult | null = null;
   const starting = pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) });
   starting?.catch(() => {}); // awaited below; a failure is reported there
+  const sr = renderer.sampleRate;
+  const bitDepth = opts.bits ?? 24;
+  const zip = opts.stems?.toLowerCase().endsWith(".zip") ?? false;
+  const stemDir = opts.stems ? (zip ? `${opts.stems}.parts` : opts.stems) : null;
+  const stemSpecs: ThreadedFile[] = stemDir
+    ? renderer.stems.map((st, i) => ({
+        path: join(stemDir, stemFileName(i, st)),
+        options: { sampleRate: sr, channels: 2, bitDepth, ditherSeed: 2 + i },
+      }))
+    : [];
+  // Dithering and writing the stems costs more than rendering a plain session: on a second core it runs beside
+  // the render instead of after each block. The writer thread starts now, so it loads while the sources decode.
+  const stemThreadOpening =
+    stemDir && stemSpecs.length > 0 && (opts.threads ?? availableParallelism()) > 1
+      ? mkdir(stemDir, { recursive: true }).then(() => ThreadedWriters.open(stemSpecs))
+      : null;
+  stemThreadOpening?.catch(() => {}); // awaited below; a failure is reported there
   try {
     await loadSessionImpulseResponses(renderer, baseDir);
     if (cache) {
@@ -123,40 +143,44 @@ export async function renderSessionToFiles(
     pool?.setCacheFiles(cacheFiles);
   } catch (e) {
     await starting?.catch(() => {});
+    await stemThreadOpening?.then(
+      (w) => w.abort(),
+      () => {},
+    );
     await renderer.close();
     await pool?.close();
     throw e;
   }
-  const sr = renderer.sampleRate;
-  const bitDepth = opts.bits ?? 24;
   const writers: AudioWriter[] = [];
   const stemWriters: AudioWriter[] = [];
-  const zip = opts.stems?.toLowerCase().endsWith(".zip") ?? false;
-  const stemDir = opts.stems ? (zip ? `${opts.stems}.parts` : opts.stems) : null;
-  const stemFiles: string[] = [];
+  let stemThread: ThreadedWriters | null = null;
+  const stemFiles = stemSpecs.map((f) => f.path);
   try {
+    if (stemThreadOpening) stemThread = await stemThreadOpening;
     const mix = await createAudioWriter(mixPath, { sampleRate: sr, channels: 2, bitDepth, ditherSeed: 1 });
     writers.push(mix);
-    if (stemDir) {
+    if (stemDir && !stemThread) {
       await mkdir(stemDir, { recursive: true });
-      for (const [i, st] of renderer.stems.entries()) {
-        const file = join(stemDir, stemFileName(i, st));
-        const w = await createAudioWriter(file, { sampleRate: sr, channels: 2, bitDepth, ditherSeed: 2 + i });
+      for (const f of stemSpecs) {
+        const w = await createAudioWriter(f.path, f.options);
         writers.push(w);
         stemWriters.push(w);
-        stemFiles.push(file);
       }
     }
     const total = renderer.frames / sr;
     for (let b = await renderer.next(); b; b = await renderer.next()) {
       if (opts.cancelled?.()) throw new RenderCancelledError();
-      await mix.write(b.mix, b.frames);
+      // The stems first: the writer thread works on them while this thread writes the mix.
+      if (stemThread) await stemThread.write(b.stems, b.frames);
       for (const [i, w] of stemWriters.entries()) await w.write(b.stems[i], b.frames);
+      await mix.write(b.mix, b.frames);
       opts.onProgress?.(renderer.position / sr, total);
     }
     if (opts.cancelled?.()) throw new RenderCancelledError();
     // Stems first, the mix last: a mix file under its name means the whole render finished.
     for (const w of stemWriters) await w.close();
+    await stemThread?.close();
+    stemThread = null;
     if (stemDir) {
       const manifest = stemsManifest(s, renderer, bitDepth);
       if (zip) {
@@ -182,6 +206,7 @@ export async function renderSessionToFiles(
     };
   } catch (e) {
     for (const w of writers) await w.abort().catch(() => {});
+    await stemThread?.abort().catch(() => {});
     // A zip's stems are scratch files: nothing of a failed render stays.
     if (zip && stemDir) await rm(stemDir, { recursive: true, force: true });
     throw e;

@@ -51,7 +51,7 @@ test("studio commands work on an embedded database through the service layer", a
     );
     await assert.rejects(
       run("budget", "show", p.id, ...d, "--as", "nobody@example.com"),
-      /email: no account/,
+      /--as: no account for nobody@example\.com in --data .*cr-cli-.* \(create one with `controlroom user create`/,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

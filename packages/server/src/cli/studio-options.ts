@@ -51,7 +51,15 @@ export async function withStudio<T>(
 ): Promise<T> {
   const s = await openStudio({ dataDir: resolve(o.data), databaseUrl: o.databaseUrl, queue: "none" });
   try {
-    const u = await userByEmail(s, o.as ?? DEMO_LOGIN.email);
+    const email = o.as ?? DEMO_LOGIN.email;
+    const u = await userByEmail(s, email).catch((e: unknown) => {
+      if ((e as { status?: number }).status !== 404) throw e;
+      // Name the option and the store, and say how to get an account there.
+      const where = o.databaseUrl ? "the database at --database-url" : `--data ${o.data}`;
+      throw new Error(
+        `--as: no account for ${email} in ${where} (create one with \`controlroom user create\`, or run \`controlroom serve\` once for the demo)`,
+      );
+    });
     return await fn(s, { userId: u.id });
   } finally {
     await s.close();

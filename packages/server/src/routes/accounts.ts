@@ -14,14 +14,22 @@ const rateLimit = (o: RouteOptions) => ({ rateLimit: { max: o.loginPerMinute, ti
 
 export const accountRoutes = [
   route("POST /api/auth/register", {
-    summary: "Create an account",
+    summary:
+      "Create an account (with `invite`, the token of an invitation link for this e-mail: join that team)",
     tag: "accounts",
     auth: false,
     status: 201,
-    body: S.RegisterInput,
+    body: S.RegisterWithInviteInput,
     response: User,
     config: rateLimit,
-    handler: async ({ studio, body }) => S.register(studio, body),
+    handler: async ({ studio, body }) => {
+      // Through an invitation link: the invitation is checked before the account is made, accepted after.
+      const { invite, email } = S.parseInput(S.RegisterWithInviteInput, body);
+      if (invite) await S.checkInvitation(studio, invite, email);
+      const user = await S.register(studio, body);
+      if (invite) await S.acceptInvitation(studio, user, invite);
+      return user;
+    },
   }),
   route("POST /api/auth/login", {
     summary:

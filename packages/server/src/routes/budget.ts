@@ -38,4 +38,14 @@ export const budgetRoutes = [
       return OK;
     },
   }),
+  route("PATCH /api/budget/actuals/{actualId}", {
+    summary: "Correct a recorded invoice (a booking's cost follows its booking: 409)",
+    tag: "budget",
+    body: S.UpdateInvoiceInput,
+    response: Ok,
+    handler: async ({ studio, actor, params, body }) => {
+      await S.updateInvoice(studio, actor, params.actualId, body);
+      return OK;
+    },
+  }),
 ];

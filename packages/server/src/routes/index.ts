@@ -16,6 +16,7 @@ import { masteringRoutes } from "./mastering.ts";
 import { projectRoutes } from "./projects.ts";
 import { recordingRoutes } from "./recordings.ts";
 import { renderRoutes } from "./renders.ts";
+import { repairRoutes } from "./repair.ts";
 import { scheduleRoutes } from "./schedule.ts";
 import { songRoutes } from "./songs.ts";
 import { soundNoteRoutes } from "./sound-notes.ts";
@@ -47,6 +48,7 @@ const RESOURCE_ROUTES = [
   ...jobRoutes,
   ...renderRoutes,
   ...masteringRoutes,
+  ...repairRoutes,
 ];
 
 /** Last: the document describes every route, itself included. */

@@ -38,7 +38,7 @@ export const versionRoutes = [
   }),
   route("GET /api/versions/{versionId}/report", {
     summary:
-      "The render or mastering report of a version made by a job (loudness before/after, true peak, QC)",
+      "The render, mastering or repair report of a version made by a job (loudness before/after, true peak, QC; what a repair found and did)",
     tag: "renders",
     response: VersionReport,
     handler: async ({ studio, actor, params }) => S.getVersionReport(studio, actor, params.versionId),

@@ -7,19 +7,13 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { audit } from "../audit/audit.ts";
 import type { Actor, Studio } from "../context.ts";
-import { invalid, notFound, parseInput } from "../errors.ts";
+import { invalid, notFound, parseInput, StudioError } from "../errors.ts";
 import { updateVersioned } from "../store/versioned.ts";
 import { authorize } from "../team/access.ts";
+import { BUDGET_CATEGORIES } from "./categories.ts";
 import { formatMoney } from "./money.ts";
 
-export const BUDGET_CATEGORIES = [
-  "tracking",
-  "session_musicians",
-  "mixing",
-  "mastering",
-  "studio",
-  "other",
-] as const;
+export { BUDGET_CATEGORIES };
 
 export const CreateLineInput = z.object({
   category: z.enum(BUDGET_CATEGORIES),
@@ -206,6 +200,49 @@ export async function addInvoice(s: Studio, actor: Actor, projectId: string, inp
     await audit(trx, actor, projectId, "budget.invoice", id, {
       category: v.category,
       amountMinor: v.amountMinor,
+    });
+  });
+}
+
+export const UpdateInvoiceInput = z.object({
+  category: z.enum(BUDGET_CATEGORIES).optional(),
+  description: z.string().trim().min(1).max(500).optional(),
+  amountMinor: z.number().int().min(-1e12).max(1e12).optional(),
+});
+
+/**
+ * Corrects a recorded invoice (producers). A booking's cost is not an invoice: it follows its booking,
+ * so it is refused here (409).
+ */
+export async function updateInvoice(
+  s: Studio,
+  actor: Actor,
+  actualId: string,
+  input: unknown,
+): Promise<void> {
+  const v = parseInput(UpdateInvoiceInput, input);
+  const row = await s.db
+    .selectFrom("budget_actuals")
+    .select(["project_id", "source", "amount_minor"])
+    .where("id", "=", actualId)
+    .executeTakeFirst();
+  if (!row) throw notFound(`invoice ${actualId}`);
+  await authorize(s.db, actor, row.project_id, "budget.write");
+  if (row.source !== "invoice")
+    throw new StudioError(409, "conflict", "invoice: a booking's cost changes with its booking, not here");
+  await s.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("budget_actuals")
+      .set({
+        ...(v.category !== undefined ? { category: v.category } : {}),
+        ...(v.description !== undefined ? { description: v.description } : {}),
+        ...(v.amountMinor !== undefined ? { amount_minor: v.amountMinor } : {}),
+      })
+      .where("id", "=", actualId)
+      .execute();
+    await audit(trx, actor, row.project_id, "budget.invoice.update", actualId, {
+      before: row.amount_minor,
+      after: v.amountMinor ?? row.amount_minor,
     });
   });
 }

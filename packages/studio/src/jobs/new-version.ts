@@ -1,5 +1,5 @@
 /**
- * What recording a render or mastering result adds, inside the transaction that stores it (see markDone):
+ * What recording a render, mastering or repair result adds, inside the transaction that stores it (see markDone):
  * the files' blob rows, and the new "mix" or "master" version of the song with its loudness, the job's report,
  * an "in review" approval and an audit entry. The version id comes from the worker's result, so the job's
  * result names the version it made.
@@ -29,6 +29,8 @@ export interface JobVersion {
   blobSha256: string;
   integratedLufs: number;
   report: Record<string, unknown>;
+  /** What made it, as its report's kind and in the audit action (default: render for a mix, master for a master). */
+  madeBy?: "render" | "master" | "repair";
 }
 
 /** Adds the version (nothing when the song was deleted while the job ran, or the job has no author). */
@@ -59,7 +61,7 @@ export async function addJobVersion(
     .insertInto("approvals")
     .values({ mix_version_id: v.id, state: "in_review", decided_by: job.createdBy, note: `${v.kind} by job` })
     .execute();
-  const made = v.kind === "mix" ? "render" : "master";
+  const made = v.madeBy ?? (v.kind === "mix" ? "render" : "master");
   await trx
     .insertInto("version_reports")
     .values({ mix_version_id: v.id, job_id: job.id, kind: made, report: JSON.stringify(v.report) })

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { addInvoice, budgetSummary, createBudgetLine, updateBudgetLine } from "../budget/budget.ts";
+import {
+  addInvoice,
+  budgetSummary,
+  createBudgetLine,
+  updateBudgetLine,
+  updateInvoice,
+} from "../budget/budget.ts";
 import { formatMoney } from "../budget/money.ts";
 import type { Studio } from "../context.ts";
 import type { StudioError } from "../errors.ts";
@@ -238,6 +244,21 @@ for (const kind of DATABASES) {
       assert.deepEqual(sum.warnings, [
         "mixing: actual 5,100.00 EUR exceeds planned 5,000.00 EUR by 100.00 EUR",
       ]);
+      // A wrong invoice is corrected in place; a booking's cost is not an invoice; only producers correct.
+      const invoice = sum.actuals.find((a) => a.description === "Mixer invoice");
+      const booked = sum.actuals.find((a) => a.source === "booking");
+      assert.ok(invoice && booked);
+      await assert.rejects(updateInvoice(s, artist, invoice.id, { amountMinor: 1 }), { status: 403 });
+      await assert.rejects(updateInvoice(s, producer, booked.id, { amountMinor: 1 }), { status: 409 });
+      await assert.rejects(updateInvoice(s, producer, invoice.id, { amountMinor: 1.5 }), /amountMinor: /);
+      await updateInvoice(s, producer, invoice.id, {
+        amountMinor: 490000,
+        description: "Mixer invoice (corrected)",
+      });
+      sum = await budgetSummary(s, producer, p);
+      assert.equal(sum.byCategory.mixing.actualMinor, 490000);
+      assert.deepEqual(sum.warnings, []);
+      assert.ok(sum.actuals.some((a) => a.description === "Mixer invoice (corrected)"));
       const up = await updateBudgetLine(s, producer, mix.id, { version: mix.version, quantity: 11 });
       assert.equal(up.plannedMinor, 550000);
       await assert.rejects(updateBudgetLine(s, producer, mix.id, { version: mix.version, quantity: 12 }), {

@@ -5,7 +5,9 @@ import * as m002 from "./migrations/002-dashboard-indexes.ts";
 import * as m003 from "./migrations/003-song-sessions.ts";
 import * as m004 from "./migrations/004-take-analysis.ts";
 import * as m005 from "./migrations/005-login-throttle.ts";
-import * as m006 from "./migrations/006-sound-notes.ts";
+import * as m006 from "./migrations/006-invitations.ts";
+import * as m007 from "./migrations/007-repair.ts";
+import * as m008 from "./migrations/008-sound-notes.ts";
 
 const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
@@ -13,7 +15,9 @@ const MIGRATIONS: Record<string, Migration> = {
   "003-song-sessions": m003,
   "004-take-analysis": m004,
   "005-login-throttle": m005,
-  "006-sound-notes": m006,
+  "006-invitations": m006,
+  "007-repair": m007,
+  "008-sound-notes": m008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -64,6 +64,20 @@ export interface ProjectRolesTable {
   user_id: string;
   role: string;
 }
+export interface InvitationsTable {
+  id: string;
+  project_id: string;
+  /** Lower-cased. */
+  email: string;
+  roles: Json<string[]>;
+  /** sha256 (hex) of the token in the invitation link. */
+  token_hash: string;
+  invited_by: string;
+  created_at: Stamp;
+  accepted_at: NullableStamp;
+  accepted_by: string | null;
+  cancelled_at: NullableStamp;
+}
 export interface SongsTable {
   id: string;
   project_id: string;
@@ -136,6 +150,14 @@ export interface TakesTable {
   duration_seconds: Generated<number | null>;
   /** The analyze job queued when the take got its file. */
   analysis_job_id: Generated<string | null>;
+  /** What the take analysis found to repair (migration 007): badges and counts (TakeProblems). */
+  problems: ColumnType<unknown, string | null | undefined, string | null>;
+  /** A repaired take: the take it was repaired from (kept; null for an original or once it is deleted). */
+  repaired_from_take_id: Generated<string | null>;
+  /** The repair job that made this take. */
+  repair_job_id: Generated<string | null>;
+  /** That job's report (what was found and what was done). */
+  repair_report: ColumnType<unknown, string | null | undefined, string | null>;
 }
 export interface TasksTable {
   id: string;
@@ -188,7 +210,7 @@ export interface CommentsTable {
   resolved_by: string | null;
   version: Counter;
   created_at: Stamp;
-  /** Marked as a sound note (migration 006). */
+  /** Marked as a sound note (migration 008). */
   sound_note: Generated<boolean>;
 }
 export interface RoomsTable {
@@ -293,12 +315,12 @@ export interface SongSessionsTable {
 export interface VersionReportsTable {
   mix_version_id: string;
   job_id: string;
-  kind: "render" | "master";
+  kind: "render" | "master" | "repair";
   report: Json<Record<string, unknown>>;
   created_at: Stamp;
 }
 
-/** A sound note's proposal and what became of it (migration 006); `id` is the comment's. */
+/** A sound note's proposal and what became of it (migration 008); `id` is the comment's. */
 export interface SoundNoteProposalsTable {
   id: string;
   song_id: string;
@@ -331,6 +353,7 @@ export interface Database {
   workspace_members: WorkspaceMembersTable;
   projects: ProjectsTable;
   project_roles: ProjectRolesTable;
+  invitations: InvitationsTable;
   songs: SongsTable;
   song_performers: SongPerformersTable;
   recordings: RecordingsTable;

@@ -23,7 +23,9 @@ test("PGlite keeps its data folder across restarts; migrations are versioned and
         "003-song-sessions",
         "004-take-analysis",
         "005-login-throttle",
-        "006-sound-notes",
+        "006-invitations",
+        "007-repair",
+        "008-sound-notes",
       ],
     );
     await a.db

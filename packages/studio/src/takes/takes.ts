@@ -9,6 +9,7 @@ import { insertJob } from "../jobs/queue-job.ts";
 import type { Database } from "../store/schema.ts";
 import { updateVersioned } from "../store/versioned.ts";
 import { authorizeSong } from "../team/access.ts";
+import type { TakeProblems } from "./take-problems.ts";
 
 export const TAKE_DECISIONS = ["keep", "comp", "redo"] as const;
 
@@ -59,13 +60,44 @@ export interface Take {
   durationSeconds: number | null;
   /** The analyze job queued when the take got its file (poll GET /api/jobs/{id}); null when none. */
   analysisJobId: string | null;
+  /** What the take analysis (or, for a repaired take, the repair) found to repair; null until analysed. */
+  problems: TakeProblems | null;
+  /** A repaired take: the take it was repaired from (kept); null for an original. */
+  repairedFromTakeId: string | null;
+  /** The repair job that made this take (its report: GET /api/takes/{takeId}/repair); null for an original. */
+  repairJobId: string | null;
   version: number;
   createdAt: Date;
 }
 
+/** Every column the API shows (not the repair report, which can be long: see take-repair-report.ts). */
+const TAKE_COLUMNS = [
+  "id",
+  "song_id",
+  "part",
+  "number",
+  "performer_id",
+  "performer_name",
+  "section_id",
+  "recording_id",
+  "rating",
+  "notes",
+  "decision",
+  "blob_sha256",
+  "integrated_lufs",
+  "true_peak_dbtp",
+  "duration_seconds",
+  "analysis_job_id",
+  "problems",
+  "repaired_from_take_id",
+  "repair_job_id",
+  "version",
+  "created_at",
+] as const;
+
 type TakeRow = Awaited<ReturnType<typeof readRow>>;
 async function readRow(s: Studio, id: string) {
-  return s.db.selectFrom("takes").selectAll().where("id", "=", id).executeTakeFirst();
+  return s.db.selectFrom("takes").select(TAKE_COLUMNS).where("id", "=", id).executeTakeFirst();
 }
 function toTake(r: NonNullable<TakeRow>): Take {
   return {
@@ -85,6 +117,9 @@ function toTake(r: NonNullable<TakeRow>): Take {
     truePeakDbtp: r.true_peak_dbtp,
     durationSeconds: r.duration_seconds,
     analysisJobId: r.analysis_job_id,
+    problems: (r.problems as TakeProblems | null) ?? null,
+    repairedFromTakeId: r.repaired_from_take_id,
+    repairJobId: r.repair_job_id,
     version: r.version,
     createdAt: r.created_at,
   };
@@ -180,7 +215,7 @@ export async function listTakes(s: Studio, actor: Actor, songId: string): Promis
   await authorizeSong(s.db, actor, songId, "project.read");
   const rows = await s.db
     .selectFrom("takes")
-    .selectAll()
+    .select(TAKE_COLUMNS)
     .where("song_id", "=", songId)
     .orderBy("part")
     .orderBy("number")

@@ -12,6 +12,7 @@ import { getCredits, setCredits, setDeliveryItem } from "../credits/credits.ts";
 import type { StudioError } from "../errors.ts";
 import { startMaster } from "../jobs/kinds/master.ts";
 import { startRender } from "../jobs/kinds/render.ts";
+import { startTakeRepair } from "../jobs/kinds/repair.ts";
 import { getProject, setMemberRoles, updateProject } from "../projects/projects.ts";
 import { getSongSession, putSongSession } from "../renders/song-session.ts";
 import { createBooking, listBookings } from "../schedule/bookings.ts";
@@ -43,6 +44,7 @@ for (const kind of DATABASES) {
     let takeId: string;
     let roomId: string;
     let mixWithFileId: string;
+    let takeWithFileId: string;
     let slot = 0;
     /** A one-track session over a blob row (no audio file: the matrix only checks who may start jobs). */
     const session = {
@@ -79,6 +81,9 @@ for (const kind of DATABASES) {
         .execute();
       await putSongSession(s, p, songId, { session });
       mixWithFileId = (await createVersion(s, p, songId, { kind: "mix", blobSha256: "a".repeat(64) })).id;
+      takeWithFileId = (
+        await createTake(s, p, songId, { part: "vox", performerName: "V", blobSha256: "a".repeat(64) })
+      ).id;
       roomId = (
         await createRoom(s, p, team.workspaceId, { name: "Room", hourlyRateMinor: 1000, currency: "EUR" })
       ).id;
@@ -138,6 +143,7 @@ for (const kind of DATABASES) {
         putSongSession(s, a, songId, { version: (await getSongSession(s, P(), songId)).version, session }),
       "render.run": (a) => startRender(s, a, songId, {}),
       "master.run": (a) => startMaster(s, a, { versionId: mixWithFileId, target: "apple" }),
+      "repair.run": (a) => startTakeRepair(s, a, takeWithFileId, { fixes: ["declick"] }),
       "soundnote.mark": async (a) => {
         const c = await addComment(s, P(), versionId, { body: "vocal a touch brighter", atSeconds: 0.2 });
         return markSoundNote(s, a, c.id);

@@ -58,6 +58,8 @@ export const PERMISSIONS = {
   "session.write": ["producer", "engineer", "mixing_engineer"],
   "render.run": ["producer", "engineer", "mixing_engineer"],
   "master.run": ["producer", "mastering_engineer"],
+  // Clean-up (clicks, hum, noise, clipping) is the engineers' job, and the producer's call.
+  "repair.run": ["producer", "engineer", "mixing_engineer"],
   // A sound note is the producer's (or the artist's, or A&R's) words about the sound; the engineers who own
   // the mix session decide what it becomes (the producer-engineer holds both chairs).
   "soundnote.mark": ["producer", "artist", "label"],

@@ -1,8 +1,15 @@
-/** Sign in, or create an account. */
-import { useState } from "react";
+/**
+ * Sign in, or create an account. Opened from an invitation link (`/?invite=<token>`): says who invited
+ * whom to what, and creating the account (with the invited e-mail) joins that team.
+ */
+import { useEffect, useState } from "react";
 import { api } from "../api.ts";
+import { navigate } from "../router.tsx";
 import { useSession } from "../session.tsx";
-import { messageOf } from "../util.ts";
+import { messageOf, useLoad, words } from "../util.ts";
+
+/** The invitation token in the address, if any. */
+const inviteInUrl = () => new URLSearchParams(window.location.search).get("invite");
 
 export function SignInPage() {
   const { setUser } = useSession();
@@ -12,15 +19,29 @@ export function SignInPage() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [invite] = useState(inviteInUrl);
+  const [offer, offerError] = useLoad(
+    () => (invite ? api.invitationLink(invite) : Promise.resolve(null)),
+    [invite],
+  );
+  // An invitation: create the account, with the address it was sent to.
+  useEffect(() => {
+    if (!offer) return;
+    setMode("up");
+    setEmail(offer.email);
+  }, [offer]);
 
   async function submit(ev: React.FormEvent) {
     ev.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      if (mode === "up") await api.register({ email, name, password });
+      if (mode === "up")
+        await api.register({ email, name, password, ...(offer && invite ? { invite } : {}) });
       await api.login({ email, password });
-      setUser(await api.me());
+      const me = await api.me();
+      if (offer) navigate("/");
+      setUser(me);
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -31,6 +52,17 @@ export function SignInPage() {
   return (
     <section className="card narrow">
       <h1>{mode === "in" ? "Sign in" : "Create an account"}</h1>
+      {offer && (
+        <p role="status" className="notice">
+          {offer.invitedByName} invited {offer.email} to “{offer.projectTitle}” as{" "}
+          {offer.roles.map(words).join(", ")}. Create your account with that address to join.
+        </p>
+      )}
+      {invite && offerError && (
+        <p role="alert" className="error">
+          {offerError}
+        </p>
+      )}
       <form onSubmit={submit}>
         <label>
           E-mail

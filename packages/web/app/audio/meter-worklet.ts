@@ -1,8 +1,8 @@
 /**
  * AudioWorklet processor: meters what passes through it with the engine's BS.1770 meters (`LiveMeter`, the
- * same meter the pages use) on the audio thread, and posts a reading every 100 ms: sample peak of that
- * window (dBFS), momentary loudness (LUFS), true peak held since the start (dBTP) and integrated loudness so
- * far (LUFS). Outputs silence.
+ * same meter the pages use) on the audio thread, and posts a reading every 100 ms: sample peak, true peak
+ * and momentary loudness of the last 400 ms, the highest true peak since the start, and the integrated
+ * loudness so far. Outputs silence.
  * Bundled separately (imported with `?worker&url`), so the engine code runs inside the worklet scope.
  */
 import { LiveMeter } from "./meter.ts";

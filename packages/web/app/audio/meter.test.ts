@@ -26,6 +26,7 @@ describe("LiveMeter on a known input", () => {
   const { m, readings } = meterInBlocks(x);
 
   it("reads the sample peak of each window: −12.0 dBFS", () => {
+    assert.ok(readings.length > 20);
     for (const r of readings.slice(1))
       assert.ok(Math.abs(r.peakDb - 20 * Math.log10(0.25)) < 0.01, `${r.peakDb}`);
   });
@@ -39,20 +40,46 @@ describe("LiveMeter on a known input", () => {
     assert.ok(Math.abs(last.integratedLufs - want) < 0.05, `${last.integratedLufs} vs ${want}`);
   });
 
-  it("holds the true peak at or just above the sample peak", () => {
+  it("reads the true peak at or just above the sample peak, and holds the highest", () => {
     const r = m.reading();
     assert.ok(r.truePeakDb >= -12.05 && r.truePeakDb < -11.9, `${r.truePeakDb}`);
+    assert.ok(r.truePeakDb >= r.peakDb);
+    assert.equal(r.truePeakMaxDb, r.truePeakDb);
   });
 
-  it("the peak is of the window since the last reading: silence after the sine reads −∞", () => {
+  it("peak, true peak and momentary loudness are of the same 400 ms: silence after the sine reads −∞ in all three", () => {
     const meter = new LiveMeter(RATE, 1);
-    meter.push([x.subarray(0, 4800)]);
-    assert.ok(meter.reading().peakDb > -12.1);
-    meter.push([new Float32Array(4800)]);
+    meter.push([x.subarray(0, RATE)]);
+    const on = meter.reading();
+    assert.ok(on.peakDb > -12.1 && on.truePeakDb > -12.1 && on.momentaryLufs > -16);
+    // 300 ms of silence: the window still holds 100 ms of the sine, in every figure.
+    meter.push([new Float32Array(14400)]);
+    const partly = meter.reading();
+    assert.ok(partly.peakDb > -12.1 && partly.truePeakDb > -12.1, JSON.stringify(partly));
+    assert.ok(partly.momentaryLufs < on.momentaryLufs - 5 && partly.momentaryLufs > -30);
+    // Half a second of silence (past the ringing of the cut in the K-weighting and the interpolation): all
+    // silent together; the highest true peak is held apart.
+    meter.push([new Float32Array(9600)]);
     const after = meter.reading();
-    assert.equal(after.peakDb, Number.NEGATIVE_INFINITY);
-    // The true peak is held.
-    assert.ok(after.truePeakDb > -12.1);
+    assert.deepEqual(
+      [after.peakDb, after.truePeakDb, after.momentaryLufs],
+      [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    );
+    assert.ok(after.truePeakMaxDb > -12.1);
+  });
+
+  it("reads the same however the blocks are cut", () => {
+    const a = new LiveMeter(RATE, 1);
+    const b = new LiveMeter(RATE, 1);
+    a.push([x.subarray(0, 30000)]);
+    for (let i = 0; i < 30000; i += 2048) b.push([x.subarray(i, Math.min(30000, i + 2048))]);
+    const [ra, rb] = [a.reading(), b.reading()];
+    assert.deepEqual(
+      [ra.peakDb, ra.truePeakDb, ra.truePeakMaxDb],
+      [rb.peakDb, rb.truePeakDb, rb.truePeakMaxDb],
+    );
+    assert.ok(Math.abs(ra.momentaryLufs - rb.momentaryLufs) < 1e-9);
+    assert.ok(Math.abs(ra.integratedLufs - rb.integratedLufs) < 1e-9);
   });
 
   it("starts again from nothing after a reset", () => {

@@ -13,8 +13,11 @@ class Tap extends AudioWorkletProcessor {
     this.buf = Array.from({ length: this.channels }, () => new Float32Array(this.size));
     this.fill = 0;
     this.start = 0;
+    this.stopped = false;
+    this.port.onmessage = () => { this.stopped = true; };
   }
   process(inputs) {
+    if (this.stopped) return false;
     const input = inputs[0];
     const n = input && input.length ? input[0].length : 128;
     if (this.fill === 0) this.start = currentFrame;
@@ -61,7 +64,7 @@ export function createTap(
   ctx: AudioContext,
   channels: number,
   onBlock: (b: TapBlock) => void,
-): AudioWorkletNode {
+): AudioWorkletNode & { release(): void } {
   const node = new AudioWorkletNode(ctx, "controlroom-tap", {
     numberOfInputs: 1,
     numberOfOutputs: 1,
@@ -72,5 +75,14 @@ export function createTap(
   const silent = ctx.createGain();
   silent.gain.value = 0;
   node.connect(silent).connect(ctx.destination);
-  return node;
+  // Released: no block is delivered any more, and the processor stops (a disconnected worklet would
+  // otherwise go on posting blocks of silence to whoever listened).
+  return Object.assign(node, {
+    release() {
+      node.port.onmessage = null;
+      node.port.postMessage("stop");
+      node.disconnect();
+      silent.disconnect();
+    },
+  });
 }

@@ -125,8 +125,13 @@ export function BookingForm({
         <input type="datetime-local" required value={end} onChange={(e) => setEnd(e.target.value)} />
       </label>
       <label>
-        Time zone (starts and ends are wall-clock time there)
-        <input required value={zone} onChange={(e) => setTz(e.target.value)} />
+        Time zone
+        <input
+          required
+          value={zone}
+          title="Starts and ends are wall-clock time in this zone"
+          onChange={(e) => setTz(e.target.value)}
+        />
       </label>
       <label>
         Status

@@ -11,6 +11,7 @@ import { messageOf, useLoad, words } from "../util.ts";
 import { ActivityFeed } from "./ActivityFeed.tsx";
 import { BookingForm } from "./BookingForm.tsx";
 import { BudgetChart } from "./BudgetChart.tsx";
+import { BudgetEditor } from "./BudgetEditor.tsx";
 import { Calendar } from "./Calendar.tsx";
 import { StageBoard } from "./StageBoard.tsx";
 import { Team } from "./Team.tsx";
@@ -30,7 +31,7 @@ export function DashboardPage({ projectId }: { projectId: string }) {
   );
   const roles = dash?.project.myRoles ?? [];
   const canBudget = allows(roles, "budget.read");
-  const [budget] = useLoad(
+  const [budget, , reloadBudget] = useLoad(
     () => (canBudget ? api.budget(projectId).catch(() => null) : Promise.resolve(null)),
     [projectId, canBudget],
   );
@@ -107,7 +108,18 @@ export function DashboardPage({ projectId }: { projectId: string }) {
         <section className="card" aria-labelledby="budget-h">
           <h2 id="budget-h">Budget</h2>
           {budget ? (
-            <BudgetChart summary={budget} />
+            <>
+              <BudgetChart summary={budget} />
+              <BudgetEditor
+                projectId={projectId}
+                summary={budget}
+                canWrite={allows(roles, "budget.write")}
+                onChange={() => {
+                  reloadBudget();
+                  reload();
+                }}
+              />
+            </>
           ) : dash.budget ? (
             <p>
               Planned {dash.budget.total.plannedMinor} · actual {dash.budget.total.actualMinor}{" "}

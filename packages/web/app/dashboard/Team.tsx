@@ -1,8 +1,15 @@
-/** The project's team with their roles; those who manage the team invite by e-mail with a role. */
+/**
+ * The project's team with their roles. Those who manage the team invite by e-mail with a role: someone
+ * with an account joins at once; someone without one gets a pending invitation, and the producer a link to
+ * send them (they join by creating their account through it). Pending invitations are listed, to cancel.
+ */
 import { ROLES } from "@controlroom/studio/team/roles.ts";
 import { useState } from "react";
 import { api } from "../api.ts";
-import { messageOf, words } from "../util.ts";
+import { messageOf, useLoad, words } from "../util.ts";
+
+/** The link that opens the sign-up for an invitation. */
+export const inviteLink = (token: string) => `${window.location.origin}/?invite=${encodeURIComponent(token)}`;
 
 export function Team({
   projectId,
@@ -18,6 +25,11 @@ export function Team({
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("engineer");
   const [msg, setMsg] = useState<string | null>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const [pending, , reloadPending] = useLoad(
+    () => (canManage ? api.invitations(projectId).catch(() => []) : Promise.resolve([])),
+    [projectId, canManage],
+  );
   return (
     <section className="card" aria-labelledby="team-h">
       <h2 id="team-h">Team</h2>
@@ -28,19 +40,53 @@ export function Team({
           </li>
         ))}
       </ul>
+      {canManage && (pending ?? []).length > 0 && (
+        <>
+          <h3>Invited, no account yet</h3>
+          <ul className="list" aria-label="Pending invitations">
+            {(pending ?? []).map((i) => (
+              <li key={i.id}>
+                {i.email} — {i.roles.map(words).join(", ")}{" "}
+                <button
+                  type="button"
+                  onClick={async () => {
+                    try {
+                      await api.cancelInvitation(i.id);
+                      setMsg(`Cancelled the invitation to ${i.email}.`);
+                      setLink(null);
+                    } catch (e) {
+                      setMsg(messageOf(e));
+                    }
+                    reloadPending();
+                  }}
+                >
+                  Cancel invitation
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {canManage && (
         <form
           className="row"
           onSubmit={async (ev) => {
             ev.preventDefault();
             setMsg(null);
+            setLink(null);
             try {
-              const existing = team.find((m) => m.email === email.toLowerCase());
-              const roles = [...new Set([...(existing?.roles ?? []), role])];
-              await api.setRoles(projectId, { email, roles: roles as never });
-              setMsg(`Invited ${email} as ${words(role)}.`);
+              const r = await api.invite(projectId, { email, roles: [role as never] });
+              if (r.status === "added") {
+                setMsg(`Invited ${email} as ${words(role)}.`);
+                onChange();
+              } else {
+                setMsg(
+                  `${email} has no account yet: invited as ${words(role)}. Send them this link to join — it works once, with that address:`,
+                );
+                setLink(inviteLink(r.token));
+                reloadPending();
+              }
               setEmail("");
-              onChange();
             } catch (e) {
               setMsg(messageOf(e));
             }
@@ -64,6 +110,15 @@ export function Team({
         </form>
       )}
       {msg && <p role="status">{msg}</p>}
+      {link && (
+        <input
+          readOnly
+          aria-label="Invitation link"
+          value={link}
+          onFocus={(e) => e.currentTarget.select()}
+          className="wide"
+        />
+      )}
     </section>
   );
 }

@@ -72,6 +72,10 @@ export function describeActivity(entry: Entry, names: ActivityNames): string {
       return `changed a budget line from ${money(d.before, names.currency)} to ${money(d.after, names.currency)}`;
     case "budget.invoice":
       return `recorded a ${words(str("category"))} invoice of ${money(d.amountMinor, names.currency)}`;
+    case "budget.invoice.update":
+      return `corrected an invoice from ${money(d.before, names.currency)} to ${money(d.after, names.currency)}`;
+    case "invitation.cancel":
+      return "cancelled an invitation";
     case "team.roles": {
       const who = entry.subjectId ? names.people.get(entry.subjectId) : undefined;
       const after = Array.isArray(d.after) ? (d.after as string[]).map(words).join(", ") : "";

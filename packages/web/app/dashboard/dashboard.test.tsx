@@ -118,30 +118,69 @@ describe("Team", () => {
     assert.equal(screen.queryByLabelText("Invite by e-mail"), null);
   });
 
-  it("invites by e-mail with a role, keeping a member's other roles", async () => {
-    const calls = stub(api, { setRoles: async () => ({}) });
+  it("invites someone with an account by e-mail with a role (the server keeps their other roles)", async () => {
+    const calls = stub(api, {
+      invitations: async () => [],
+      invite: async () => ({ status: "added", team: TEAM }),
+    });
     let changed = 0;
     render(<Team projectId="p1" team={TEAM} canManage onChange={() => changed++} />);
     await userEvent.type(screen.getByLabelText("Invite by e-mail"), "Eve@example.com");
     await userEvent.selectOptions(screen.getByLabelText("Role"), "mixing_engineer");
     await userEvent.click(screen.getByRole("button", { name: "Invite" }));
     await screen.findByText("Invited Eve@example.com as mixing engineer.");
-    assert.deepEqual(calls.setRoles, [
-      ["p1", { email: "Eve@example.com", roles: ["engineer", "mixing_engineer"] }],
-    ]);
+    assert.deepEqual(calls.invite, [["p1", { email: "Eve@example.com", roles: ["mixing_engineer"] }]]);
     assert.equal(changed, 1);
   });
 
-  it("shows the server's refusal", async () => {
-    stub(api, {
-      setRoles: async () => {
-        throw new Error("email: no account for new@example.com");
+  it("invites someone without an account: a pending invitation and the link to send them", async () => {
+    const invitation = {
+      id: "i1",
+      projectId: "p1",
+      email: "new@example.com",
+      roles: ["engineer"],
+      invitedByName: "Pat Producer",
+      createdAt: "2025-03-01T12:00:00Z",
+    };
+    let pending: (typeof invitation)[] = [];
+    const calls = stub(api, {
+      invitations: async () => pending,
+      invite: async () => {
+        pending = [invitation];
+        return { status: "pending", invitation, token: "tok en" };
+      },
+      cancelInvitation: async () => {
+        pending = [];
+        return { ok: true };
       },
     });
     render(<Team projectId="p1" team={TEAM} canManage onChange={() => {}} />);
     await userEvent.type(screen.getByLabelText("Invite by e-mail"), "new@example.com");
     await userEvent.click(screen.getByRole("button", { name: "Invite" }));
-    await screen.findByText("email: no account for new@example.com");
+    await screen.findByText(
+      /^new@example\.com has no account yet: invited as engineer\. Send them this link/,
+    );
+    const link = screen.getByLabelText("Invitation link") as HTMLInputElement;
+    assert.equal(link.value, `${window.location.origin}/?invite=tok%20en`);
+    const list = await screen.findByRole("list", { name: "Pending invitations" });
+    within(list).getByText(/new@example\.com — engineer/);
+    await userEvent.click(within(list).getByRole("button", { name: "Cancel invitation" }));
+    await screen.findByText("Cancelled the invitation to new@example.com.");
+    assert.deepEqual(calls.cancelInvitation, [["i1"]]);
+    await waitFor(() => assert.equal(screen.queryByRole("list", { name: "Pending invitations" }), null));
+  });
+
+  it("shows the server's refusal", async () => {
+    stub(api, {
+      invitations: async () => [],
+      invite: async () => {
+        throw new Error("roles.0: Invalid option");
+      },
+    });
+    render(<Team projectId="p1" team={TEAM} canManage onChange={() => {}} />);
+    await userEvent.type(screen.getByLabelText("Invite by e-mail"), "new@example.com");
+    await userEvent.click(screen.getByRole("button", { name: "Invite" }));
+    await screen.findByText("roles.0: Invalid option");
   });
 });
 

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ApiError, api } from "../api.ts";
-import { render, screen, userEvent, waitFor } from "../testing/render.tsx";
+import { render, screen, userEvent, waitFor, within } from "../testing/render.tsx";
 import { stub } from "../testing/stub.ts";
 import { BookingForm, zonedToIso } from "./BookingForm.tsx";
-import { BudgetChart } from "./BudgetChart.tsx";
+import { axisMax, BudgetChart } from "./BudgetChart.tsx";
+import { BudgetEditor } from "./BudgetEditor.tsx";
 import { Calendar, conflictsOf } from "./Calendar.tsx";
+import { parseMoney } from "./money.ts";
 
 const ROOMS = [{ id: "r1", name: "Studio A", hourlyRateMinor: 5000, currency: "EUR" }] as never[];
 const TEAM = [{ userId: "u2", name: "Eve Engineer", email: "eve@example.com", roles: ["engineer"] }];
@@ -213,7 +215,151 @@ describe("BudgetChart", () => {
     assert.equal(bars.length, 7);
     assert.equal(chart.querySelectorAll("g rect.over").length, 2);
     screen.getByText("session musicians");
+    // Each bar says its amount; the axis runs from 0 to a round 1,000 EUR.
+    const values = [...chart.querySelectorAll("text.value")].map((t) => t.textContent);
+    assert.deepEqual(values, ["800.00 EUR", "200.00 EUR", "100.00 EUR", "150.00 EUR"]);
+    const ticks = [...chart.querySelectorAll(".x-axis text.tick")].map((t) => t.textContent);
+    assert.deepEqual(ticks, ["0", "500", "1k"]);
+    within(chart).getByText("EUR");
     screen.getByText("Planned 900.00 EUR · actual 350.00 EUR · remaining 550.00 EUR");
     screen.getByText("⚠ session musicians is 50.00 EUR over plan");
+  });
+});
+
+describe("budget amounts", () => {
+  it("reads amounts as people type them, in the currency's minor units", () => {
+    assert.equal(parseMoney("1,250.50", "EUR"), 125050);
+    assert.equal(parseMoney("400", "EUR"), 40000);
+    assert.equal(parseMoney("12.5", "EUR"), 1250);
+    assert.equal(parseMoney("-20.00", "EUR"), -2000);
+    assert.equal(parseMoney("1500", "JPY"), 1500);
+    assert.equal(parseMoney("12.345", "EUR"), null);
+    assert.equal(parseMoney("12.5", "JPY"), null);
+    assert.equal(parseMoney("ten", "EUR"), null);
+  });
+  it("rounds the axis up to 1, 2 or 5 × a power of ten", () => {
+    assert.equal(axisMax(90000, "EUR"), 100000);
+    assert.equal(axisMax(130000, "EUR"), 200000);
+    assert.equal(axisMax(4_100_000, "EUR"), 5_000_000);
+  });
+});
+
+describe("BudgetEditor", () => {
+  const SUMMARY = {
+    currency: "EUR",
+    lines: [
+      {
+        id: "l1",
+        category: "tracking",
+        description: "Tracking days",
+        songId: null,
+        quantity: 2,
+        unitMinor: 40000,
+        plannedMinor: 80000,
+        version: 3,
+      },
+    ],
+    actuals: [
+      {
+        id: "a1",
+        category: "studio",
+        source: "booking",
+        bookingId: "b1",
+        description: "Drums tracking",
+        amountMinor: 48000,
+      },
+    ],
+    byCategory: {},
+    total: { plannedMinor: 80000, actualMinor: 48000, remainingMinor: 32000, over: false },
+    warnings: [],
+  } as never;
+
+  it("lists the lines and actuals with their amounts", () => {
+    render(<BudgetEditor projectId="p1" summary={SUMMARY} canWrite={false} onChange={() => {}} />);
+    const lines = screen.getByRole("table", { name: "Budget lines" });
+    assert.match(lines.textContent ?? "", /trackingTracking days2400\.00 EUR800\.00 EUR/);
+    assert.match(
+      screen.getByRole("table", { name: "Actuals" }).textContent ?? "",
+      /studioDrums trackingbooking480\.00 EUR/,
+    );
+    // Reading only: no forms, no edit buttons.
+    assert.equal(screen.queryByRole("button", { name: /^Edit/ }), null);
+    assert.equal(screen.queryByRole("form", { name: "New budget line" }), null);
+  });
+
+  it("adds a line, edits one, and records an invoice, in the currency's units", async () => {
+    const calls = stub(api, {
+      addBudgetLine: async () => ({}),
+      updateBudgetLine: async () => ({}),
+      addInvoice: async () => ({ ok: true }),
+    });
+    let changed = 0;
+    render(<BudgetEditor projectId="p1" summary={SUMMARY} canWrite onChange={() => changed++} />);
+    const add = screen.getByRole("form", { name: "New budget line" });
+    await userEvent.selectOptions(within(add).getByLabelText("Category"), "mixing");
+    await userEvent.type(within(add).getByLabelText("Description"), "Mix, per song");
+    await userEvent.clear(within(add).getByLabelText("Quantity"));
+    await userEvent.type(within(add).getByLabelText("Quantity"), "10");
+    await userEvent.type(within(add).getByLabelText("Unit price (EUR)"), "1,250.50");
+    await userEvent.click(within(add).getByRole("button", { name: "Add line" }));
+    await screen.findByText("Added “Mix, per song”: 12,505.00 EUR planned.");
+    assert.deepEqual(calls.addBudgetLine, [
+      ["p1", { category: "mixing", description: "Mix, per song", quantity: 10, unitMinor: 125050 }],
+    ]);
+
+    await userEvent.click(screen.getByRole("button", { name: "Edit Tracking days" }));
+    const price = screen.getByLabelText("Unit price (EUR)", { selector: "td input" }) as HTMLInputElement;
+    assert.equal(price.value, "400.00");
+    await userEvent.clear(price);
+    await userEvent.type(price, "450");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    await screen.findByText("Changed “Tracking days”.");
+    assert.deepEqual(calls.updateBudgetLine, [
+      ["l1", { version: 3, description: "Tracking days", quantity: 2, unitMinor: 45000 }],
+    ]);
+
+    const inv = screen.getByRole("form", { name: "Record an invoice" });
+    await userEvent.selectOptions(within(inv).getByLabelText("Category"), "mastering");
+    await userEvent.type(within(inv).getByLabelText("Description"), "Mastering house");
+    await userEvent.type(within(inv).getByLabelText("Invoice amount (EUR)"), "12.345");
+    await userEvent.click(within(inv).getByRole("button", { name: "Record invoice" }));
+    await screen.findByText("invoice amount: not an amount in EUR");
+    await userEvent.clear(within(inv).getByLabelText("Invoice amount (EUR)"));
+    await userEvent.type(within(inv).getByLabelText("Invoice amount (EUR)"), "600");
+    await userEvent.click(within(inv).getByRole("button", { name: "Record invoice" }));
+    await screen.findByText("Recorded the invoice “Mastering house”: 600.00 EUR.");
+    assert.deepEqual(calls.addInvoice, [
+      ["p1", { category: "mastering", description: "Mastering house", amountMinor: 60000 }],
+    ]);
+    assert.equal(changed, 3);
+  });
+
+  it("corrects a recorded invoice; a booking's cost is not editable here", async () => {
+    const withInvoice = {
+      ...(SUMMARY as object),
+      actuals: [
+        ...(SUMMARY as { actuals: object[] }).actuals,
+        {
+          id: "a2",
+          category: "mixing",
+          source: "invoice",
+          bookingId: null,
+          description: "Mixer",
+          amountMinor: 51000,
+        },
+      ],
+    } as never;
+    const calls = stub(api, { updateInvoice: async () => ({ ok: true }) });
+    render(<BudgetEditor projectId="p1" summary={withInvoice} canWrite onChange={() => {}} />);
+    const actuals = screen.getByRole("table", { name: "Actuals" });
+    assert.equal(within(actuals).queryByRole("button", { name: "Edit Drums tracking" }), null);
+    await userEvent.click(within(actuals).getByRole("button", { name: "Edit Mixer" }));
+    const amount = within(actuals).getByLabelText("Amount (EUR)") as HTMLInputElement;
+    assert.equal(amount.value, "510.00");
+    await userEvent.clear(amount);
+    await userEvent.type(amount, "490");
+    await userEvent.click(within(actuals).getByRole("button", { name: "Save" }));
+    await screen.findByText("Corrected the invoice “Mixer”: 490.00 EUR.");
+    assert.deepEqual(calls.updateInvoice, [["a2", { description: "Mixer", amountMinor: 49000 }]]);
   });
 });

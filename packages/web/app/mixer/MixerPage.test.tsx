@@ -19,6 +19,7 @@ const reading = (peakDb: number, momentaryLufs: number) => ({
   peakDb,
   momentaryLufs,
   truePeakDb: peakDb + 0.1,
+  truePeakMaxDb: peakDb + 0.1,
   integratedLufs: momentaryLufs,
 });
 

@@ -116,7 +116,13 @@ describe("MixerStrip", () => {
     const { rerender } = render(<Strip />);
     const strip = screen.getByRole("group", { name: "Track drums" });
     within(strip).getByText("−∞ dBFS · −∞ LUFS");
-    const reading = { peakDb: -23.0103, momentaryLufs: -26.04, truePeakDb: -23, integratedLufs: -26 };
+    const reading = {
+      peakDb: -23.0103,
+      momentaryLufs: -26.04,
+      truePeakDb: -23,
+      truePeakMaxDb: -23,
+      integratedLufs: -26,
+    };
     rerender(<Strip reading={reading} />);
     within(strip).getByText("-23.0 dBFS · -26.0 LUFS");
     const bar = strip.querySelector(".meter > div") as HTMLElement;

@@ -1,4 +1,7 @@
-/** The recording input's meter: a level bar over −60…0 dBFS and peak, momentary loudness and true peak. */
+/**
+ * The recording input's meter: a level bar over −60…0 dBFS, and the peak, momentary loudness and true peak
+ * of the same last 400 ms (one reading, so they agree), with the highest true peak so far.
+ */
 import { db, type MeterReading } from "../audio/meter.ts";
 
 const SILENCE = Number.NEGATIVE_INFINITY;
@@ -19,7 +22,8 @@ export function InputMeter({ reading }: { reading: MeterReading | null }) {
       />
       <p className="readout" data-testid="input-meter">
         Input peak {db(reading?.peakDb ?? SILENCE)} dBFS · momentary {db(reading?.momentaryLufs ?? SILENCE)}{" "}
-        LUFS · true peak {db(reading?.truePeakDb ?? SILENCE)} dBTP
+        LUFS · true peak {db(reading?.truePeakDb ?? SILENCE)} dBTP · highest{" "}
+        {db(reading?.truePeakMaxDb ?? SILENCE)} dBTP
       </p>
     </>
   );

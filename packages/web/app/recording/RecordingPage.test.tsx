@@ -35,25 +35,56 @@ async function enable() {
 describe("RecordingPage: the input meter", () => {
   beforeEach(() => server());
 
-  it("reads the microphone with the engine's meter: 1 kHz at peak 0.25 is −12.0 dBFS", async () => {
+  it("one meter before and while recording: a 1 kHz sine at −18 dBFS reads −18.0 dBFS, −21.0 LUFS, −18.0 dBTP, and so does the take", async () => {
     const audio = fakeAudio();
+    const calls = stub(api, {
+      upload: async () => ({ sha256: sha("c"), size: 1, format: "wav" }),
+      createTake: async () => take({ id: "t9", part: "lead vocal", number: 1, blobSha256: sha("c") }),
+    });
     renderPage(<RecordingPage songId="s1" />, { audio });
     await enable();
-    screen.getByText("Input peak −∞ dBFS · momentary −∞ LUFS · true peak −∞ dBTP");
-    // What the audio-thread meter posts after a second of the fake microphone.
+    const readout = screen.getByTestId("input-meter");
+    assert.equal(
+      readout.textContent,
+      "Input peak −∞ dBFS · momentary −∞ LUFS · true peak −∞ dBTP · highest −∞ dBTP",
+    );
+    // BS.1770's calibration: a 1 kHz sine at full scale reads −3.01 LUFS (mono), so at −18 dBFS: −21.0.
+    const amp = 10 ** (-18 / 20);
+    const steady = "Input peak -18.0 dBFS · momentary -21.0 LUFS · true peak -18.0 dBTP · highest -18.0 dBTP";
+    const rec = audio.recorder;
+    act(() => rec.play(sine(1000, amp, 1, RATE), 0));
+    await waitFor(() => assert.equal(readout.textContent, steady));
+    assert.equal(Number(screen.getByLabelText("Input level").getAttribute("value")).toFixed(2), "-18.00");
+    // Half a second of silence: every figure of the window falls silent together; the highest is held.
+    act(() => rec.play(new Float32Array(RATE / 2), RATE));
+    await waitFor(() =>
+      assert.equal(
+        readout.textContent,
+        "Input peak −∞ dBFS · momentary −∞ LUFS · true peak −∞ dBTP · highest -18.0 dBTP",
+      ),
+    );
+    // Recording: the same meter on the same blocks reads the same, and the saved take measures the same.
+    await userEvent.clear(screen.getByLabelText(/^Count-in bars/));
+    await userEvent.type(screen.getByLabelText(/^Count-in bars/), "0");
+    await userEvent.click(screen.getByRole("button", { name: "● Record" }));
+    await screen.findByText("Recording…");
+    const startFrame = Math.round((rec.schedules[0].at + 0.025) * RATE);
+    act(() => rec.play(sine(1000, amp, 2, RATE), startFrame));
+    await waitFor(() => assert.equal(readout.textContent, steady));
+    await userEvent.click(screen.getByRole("button", { name: "■ Stop" }));
+    await screen.findByText("Saved lead vocal take 1: 2.0 s, -21.0 LUFS integrated.");
+    assert.equal(calls.upload.length, 1);
+  });
+
+  it("the meter's figures are of one window: the engine's meter on a known input", () => {
     const meter = new LiveMeter(RATE, 1);
     meter.push([MIC.subarray(0, RATE)]);
     const r = meter.reading();
-    act(() => audio.recorder.input?.onReading(r));
-    const readout = await screen.findByText(/^Input peak -12\.0 dBFS/);
     const ref = new LoudnessMeter(RATE, 1);
     ref.process([MIC.subarray(0, RATE)], RATE);
-    assert.equal(
-      readout.textContent,
-      `Input peak -12.0 dBFS · momentary ${r.momentaryLufs.toFixed(1)} LUFS · true peak ${r.truePeakDb.toFixed(1)} dBTP`,
-    );
+    assert.ok(Math.abs(r.peakDb - 20 * Math.log10(0.25)) < 1e-9);
+    assert.ok(r.truePeakDb >= r.peakDb && r.truePeakDb - r.peakDb < 0.05);
     assert.ok(Math.abs(r.momentaryLufs - ref.result().integratedLufs) < 0.1);
-    assert.equal(Number(screen.getByLabelText("Input level").getAttribute("value")), r.peakDb);
   });
 
   it("says why the microphone could not be opened", async () => {

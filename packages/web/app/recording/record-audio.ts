@@ -1,10 +1,8 @@
 /**
- * The recording page's Web Audio: the microphone (unprocessed), its meter and tap on the audio thread, the
+ * The recording page's Web Audio: the microphone (unprocessed) and its tap on the audio thread, the
  * context's clock and latency, and scheduling the count-in and the play-along to the sample.
  */
 import { audioContext } from "../audio/context.ts";
-import type { MeterReading } from "../audio/meter.ts";
-import { createMeter, loadMeter } from "../audio/meter-node.ts";
 import { type ClipAudio, scheduleClips } from "../audio/mix-graph.ts";
 import { createTap, loadTap, type TapBlock } from "../audio/tap.ts";
 import type { Click } from "./count-in.ts";
@@ -25,12 +23,11 @@ export interface TakeSchedule {
 export interface RecorderAudio {
   /** Opens an input (the default when `deviceId` is empty) without echo cancellation, noise suppression or gain control. */
   openInput(deviceId: string): Promise<{ stream: MediaStream; devices: MediaDeviceInfo[]; deviceId: string }>;
-  /** Meters the input and copies its blocks. @returns a function that stops listening. */
-  listen(
-    stream: MediaStream,
-    onReading: (r: MeterReading) => void,
-    onBlock: (b: TapBlock) => void,
-  ): () => void;
+  /**
+   * Copies the input's blocks (the meter and the take are both made of them, so what the meter shows is
+   * what is recorded). @returns a function that stops listening: no block arrives after it.
+   */
+  listen(stream: MediaStream, onBlock: (b: TapBlock) => void): () => void;
   /** The context's clock: now (seconds), its sample rate, and its output latency (seconds). */
   clock(): { now: number; sampleRate: number; outputLatency: number };
   /** Starts the count-in and play-along. @returns a function that stops them. */
@@ -52,23 +49,23 @@ export const webRecorderAudio: RecorderAudio = {
     return { stream, devices, deviceId: stream.getAudioTracks()[0]?.getSettings().deviceId ?? id };
   },
 
-  listen(stream, onReading, onBlock) {
+  listen(stream, onBlock) {
     const ctx = audioContext();
-    let nodes: AudioNode[] = [];
+    let stop: (() => void) | null = null;
     let live = true;
-    Promise.all([loadTap(ctx), loadMeter(ctx)]).then(() => {
+    loadTap(ctx).then(() => {
       if (!live) return;
       const src = ctx.createMediaStreamSource(stream);
-      // The input meter runs the engine on the audio thread; the tap copies samples for the take.
-      const meter = createMeter(ctx, 1, onReading);
-      src.connect(meter);
       const tap = createTap(ctx, 1, onBlock);
       src.connect(tap);
-      nodes = [src, tap, meter];
+      stop = () => {
+        src.disconnect();
+        tap.release();
+      };
     });
     return () => {
       live = false;
-      for (const n of nodes) n.disconnect();
+      stop?.();
     };
   },
 

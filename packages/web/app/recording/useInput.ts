@@ -1,9 +1,12 @@
 /**
  * The recording input: the microphone once enabled (or another input picked), the inputs to pick from, and
  * what its meter reads (ten times a second). While the input is on, its blocks go to `onBlock`.
+ *
+ * One source of truth: the meter reads the very blocks the take is made of (the input's tap), with the
+ * engine's meter, before and while recording alike; a new input starts a new meter.
  */
 import { useEffect, useRef, useState } from "react";
-import type { MeterReading } from "../audio/meter.ts";
+import { LiveMeter, type MeterReading } from "../audio/meter.ts";
 import { useAudio } from "../audio/services.tsx";
 import type { TapBlock } from "../audio/tap.ts";
 import { useMeterFeed } from "../meters/useMeterFeed.ts";
@@ -45,13 +48,13 @@ export function useInput(onBlock: (b: TapBlock) => void, onError: (e: unknown) =
   // biome-ignore lint/correctness/useExhaustiveDependencies: the meter's feed is a ref
   useEffect(() => {
     if (!stream) return;
-    return recorder.listen(
-      stream,
-      (r) => {
-        meter.feed.current = r;
-      },
-      (b) => blockSink.current(b),
-    );
+    const live = new LiveMeter(recorder.clock().sampleRate, 1);
+    meter.feed.current = null;
+    return recorder.listen(stream, (b) => {
+      live.push(b.data.slice(0, 1));
+      meter.feed.current = live.reading();
+      blockSink.current(b);
+    });
   }, [stream, recorder]);
 
   // Let go of the microphone when it changes or the page goes.

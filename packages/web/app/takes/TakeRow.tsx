@@ -6,6 +6,8 @@
 import { useState } from "react";
 import { api, type Take, type Wire } from "../api.ts";
 import { messageOf } from "../util.ts";
+import { ProblemBadges } from "./ProblemBadges.tsx";
+import { RepairTake } from "./RepairTake.tsx";
 
 /** What the producer decides about a take. */
 export type TakeDecisionPatch = {
@@ -14,18 +16,30 @@ export type TakeDecisionPatch = {
   notes?: string;
 };
 
+/** A take's name in the list ("lead vocal take 2"). */
+export const takeName = (t: Pick<Take, "part" | "number">) => `${t.part} take ${t.number}`;
+
 export function TakeRow({
   take,
   canDecide,
+  canRepair = false,
+  repairedFrom = null,
+  onCompare,
   onChange,
 }: {
   take: Wire<Take>;
   canDecide: boolean;
+  /** May start a repair (the role table's repair.run). */
+  canRepair?: boolean;
+  /** A repaired take: the take it was repaired from (when still listed). */
+  repairedFrom?: Wire<Take> | null;
+  /** A repaired take: opens the A/B against the original. */
+  onCompare?(): void;
   onChange(): void;
 }) {
   const [notes, setNotes] = useState(take.notes);
   const [err, setErr] = useState<string | null>(null);
-  const name = `${take.part} take ${take.number}`;
+  const name = takeName(take);
   const save = async (patch: TakeDecisionPatch) => {
     setErr(null);
     try {
@@ -46,6 +60,27 @@ export function TakeRow({
         ) : (
           <span className="muted">no audio</span>
         )}
+      </td>
+      <td>
+        <ProblemBadges problems={take.problems} name={name} />
+        {take.repairedFromTakeId && (
+          <p className="small">
+            repaired from {repairedFrom ? takeName(repairedFrom) : "a take no longer listed"}
+            {repairedFrom?.blobSha256 && onCompare && (
+              <>
+                {" "}
+                <button
+                  type="button"
+                  onClick={onCompare}
+                  aria-label={`Compare ${name} with ${takeName(repairedFrom)}`}
+                >
+                  A/B with original
+                </button>
+              </>
+            )}
+          </p>
+        )}
+        {canRepair && take.blobSha256 && <RepairTake take={take} name={name} onRepaired={onChange} />}
       </td>
       <td>
         <select

@@ -6,7 +6,6 @@
  */
 import type { Side } from "../audio/ab-player.ts";
 import type { LiveMix, MixMeterSink } from "../audio/live-mix.ts";
-import type { MeterReading } from "../audio/meter.ts";
 import type { TrackAudio, TrackParams } from "../audio/mix-graph.ts";
 import type { AudioServices, Player } from "../audio/services.tsx";
 import type { TapBlock } from "../audio/tap.ts";
@@ -104,15 +103,15 @@ export class FakeRecorderAudio implements RecorderAudio {
   devices = [{ deviceId: "mic-1", kind: "audioinput", label: "Desk mic" }] as MediaDeviceInfo[];
   /** Set to refuse the microphone with this message. */
   refuse: string | null = null;
-  input: { onReading(r: MeterReading): void; onBlock(b: TapBlock): void } | null = null;
+  input: { onBlock(b: TapBlock): void } | null = null;
   schedules: TakeSchedule[] = [];
   stops = 0;
   async openInput(deviceId: string) {
     if (this.refuse) throw new Error(this.refuse);
     return { stream: fakeStream(deviceId || "mic-1"), devices: this.devices, deviceId: deviceId || "mic-1" };
   }
-  listen(_stream: MediaStream, onReading: (r: MeterReading) => void, onBlock: (b: TapBlock) => void) {
-    this.input = { onReading, onBlock };
+  listen(_stream: MediaStream, onBlock: (b: TapBlock) => void) {
+    this.input = { onBlock };
     return () => {
       this.input = null;
     };

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { FFT } from "../../core/fft.ts";
 import { ParamError } from "../../core/params.ts";
 import { Dither } from "./dither-processor.ts";
-import { Ditherer, type DitherKind } from "./ditherer.ts";
+import { Ditherer, type DitherKind, xorshiftJump } from "./ditherer.ts";
 
 const FS = 48000;
 const N = 1 << 16;
@@ -125,6 +125,80 @@ describe("Ditherer", () => {
       new Ditherer({ bits: 16, kind }).quantize(x, q);
       assert.equal(Math.max(...q), 32767);
       assert.equal(Math.min(...q), -32768);
+    }
+  });
+
+  it("quantizeBytes packs the same codes as quantize (grid samples passed, clipping, NaN found)", () => {
+    for (const bits of [16, 24] as const) {
+      const bytes = (bits / 8) as 2 | 3;
+      const n = 5000;
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = 1.3 * Math.sin(i * 0.011) * Math.exp(-i / 2000);
+      x.fill(0, 3000, 3500); // digital silence
+      for (let i = 3500; i < 3600; i++) x[i] = (i - 3550) / 2 ** (bits - 1); // on the output grid
+      x[10] = -1;
+      x[11] = 1;
+      const a = new Ditherer({ bits, kind: "tpdf", seed: 9 });
+      const b = new Ditherer({ bits, kind: "tpdf", seed: 9 });
+      const codes = new Int32Array(n);
+      const out = new Uint8Array(n * 2 * bytes).fill(0xaa);
+      // In two calls and interleaved (stride of two samples), as a stereo writer packs.
+      for (const [from, to] of [
+        [0, 1234],
+        [1234, n],
+      ]) {
+        a.quantize(x.subarray(from, to), codes.subarray(from, to), to - from);
+        assert.equal(
+          b.quantizeBytes(x.subarray(from, to), to - from, out, from * 2 * bytes, 2 * bytes, bytes, true),
+          -1,
+        );
+      }
+      const s = 2 ** (bits - 1);
+      for (let i = 0; i < n; i++) {
+        const t = x[i] * s;
+        const want = Number.isInteger(t) && t >= -s && t < s ? t : codes[i];
+        let got = out[i * 2 * bytes] | (out[i * 2 * bytes + 1] << 8);
+        if (bytes === 3) got |= out[i * 2 * bytes + 2] << 16;
+        got = (got << (32 - bits)) >> (32 - bits);
+        assert.equal(got, want, `${bits} bit, sample ${i}`);
+        assert.equal(out[i * 2 * bytes + bytes], 0xaa, "the other channel's bytes are left alone");
+      }
+      const bad = Float32Array.from([0.1, 0.2, Number.NaN, 0.3]);
+      assert.equal(b.quantizeBytes(bad, 4, out, 0, bytes, bytes, true), 2);
+      assert.throws(() =>
+        new Ditherer({ bits, kind: "shaped" }).quantizeBytes(bad, 1, out, 0, bytes, bytes, true),
+      );
+    }
+  });
+
+  it("quantizeBytes jumps the noise over silent blocks to the state stepping would reach", () => {
+    const step = (x: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return x;
+    };
+    for (const n of [0, 1, 2, 3, 31, 4096, 16384, 100_003]) {
+      let x = 0x2545f491;
+      for (let i = 0; i < n; i++) x = step(x);
+      assert.equal(xorshiftJump(0x2545f491, n) >>> 0, x >>> 0, `${n} steps`);
+    }
+    // Silent calls, then music, then a silent call again: the same bytes as a loop that dithers every sample.
+    const a = new Ditherer({ bits: 24, kind: "tpdf", seed: 4 });
+    const b = new Ditherer({ bits: 24, kind: "tpdf", seed: 4 });
+    const music = Float32Array.from({ length: 3000 }, (_, i) => 0.5 * Math.sin(i / 9));
+    const parts = [new Float32Array(4096), new Float32Array(777), music, new Float32Array(100), music];
+    for (const x of parts) {
+      const codes = new Int32Array(x.length);
+      a.quantize(x, codes);
+      const out = new Uint8Array(x.length * 3);
+      assert.equal(b.quantizeBytes(x, x.length, out, 0, 3, 3, true), -1);
+      for (let i = 0; i < x.length; i++) {
+        const t = x[i] * 2 ** 23;
+        const want = Number.isInteger(t) ? t : codes[i]; // samples on the grid (silence too) pass unchanged
+        const got = ((out[i * 3] | (out[i * 3 + 1] << 8) | (out[i * 3 + 2] << 16)) << 8) >> 8;
+        assert.equal(got, want);
+      }
     }
   });
 

@@ -114,12 +114,124 @@ export class Ditherer {
     }
   }
 
+  /**
+   * TPDF dither straight into little-endian PCM bytes (the WAV writer's hot loop: one pass, no code array):
+   * the same codes `quantize` gives with kind `tpdf`, from the same noise sequence. Only for kind `tpdf` and
+   * 16 or 24 bits.
+   * @param input float samples, full scale ±1.0.
+   * @param frames how many samples.
+   * @param out receives `bytes` bytes per sample, little-endian.
+   * @param at byte offset of the first sample in `out`.
+   * @param stride bytes from one sample to the next in `out` (channels × bytes for interleaved audio).
+   * @param bytes 2 (16-bit) or 3 (24-bit).
+   * @param passExact store samples already on the output grid unchanged instead of dithering them (the noise
+   *   sequence still advances).
+   * @returns the index of the first sample that is NaN or infinite (nothing from it on is written; the noise
+   *   state is then undefined), or −1.
+   */
+  quantizeBytes(
+    input: Float32Array,
+    frames: number,
+    out: Uint8Array,
+    at: number,
+    stride: number,
+    bytes: 2 | 3,
+    passExact: boolean,
+  ): number {
+    if (this.kind !== "tpdf" || (bytes === 2 ? this.bits !== 16 : this.bits !== 24)) {
+      throw new RangeError(
+        `quantizeBytes needs tpdf dither at 16 or 24 bits (this is ${this.kind}, ${this.bits})`,
+      );
+    }
+    if (passExact && isSilent(input, frames)) {
+      // Digital silence (a stem whose track rests, often half of it) is on the grid: zeros out, and the noise
+      // sequence jumps ahead by `frames` steps as if each had been drawn.
+      for (let i = 0, p = at; i < frames; i++, p += stride) {
+        out[p] = 0;
+        out[p + 1] = 0;
+        if (bytes === 3) out[p + 2] = 0;
+      }
+      this.fast = xorshiftJump(this.fast, frames);
+      return -1;
+    }
+    const s = this.scale;
+    const hi = this.maxCode;
+    const lo = this.minCode;
+    let x = this.fast;
+    let p = at;
+    for (let i = 0; i < frames; i++, p += stride) {
+      const v = input[i];
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      // v − v is 0 for every finite number, NaN for NaN and ±Infinity.
+      if (v - v !== 0) {
+        this.fast = x;
+        return i;
+      }
+      const t = v * s;
+      let q: number;
+      // On the grid already (a whole number within range: |t| < 2^31, so t | 0 is t itself).
+      if (passExact && (t | 0) === t && t >= lo && t < s) q = t;
+      else {
+        q = Math.floor(t + tpdf(x >>> 0) + 0.5);
+        // biome-ignore lint/complexity/useMathMinMax: the same clamp as quantize's, in the writer's hot loop
+        q = q > hi ? hi : q < lo ? lo : q;
+      }
+      out[p] = q;
+      out[p + 1] = q >> 8;
+      if (bytes === 3) out[p + 2] = q >> 16;
+    }
+    this.fast = x;
+    return -1;
+  }
+
   /** Restarts the noise sequence and clears the shaper's memory, as if newly made. */
   reset(): void {
     this.history.fill(0);
     this.random = new SeededRandom(this.seed);
     this.fast = this.random.nextUint32() | 1;
   }
+}
+
+/** True when the first `frames` samples are all zero (stops at the first that is not). */
+function isSilent(x: Float32Array, frames: number): boolean {
+  for (let i = 0; i < frames; i++) if (x[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * The xorshift32 step of `quantize` (x ^= x << 13; x ^= x >>> 17; x ^= x << 5) is linear over GF(2): a 32×32
+ * bit matrix, stored as the images of the 32 unit vectors. `XORSHIFT_POWERS[i]` is the matrix of 2^i steps
+ * (filled on first use).
+ */
+const XORSHIFT_POWERS: Int32Array[] = [];
+
+function xorshiftStep(x: number): number {
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  return x;
+}
+
+function applyMatrix(m: Int32Array, x: number): number {
+  let y = 0;
+  for (let j = 0; j < 32; j++) if ((x >>> j) & 1) y ^= m[j];
+  return y;
+}
+
+/** The xorshift32 state `n` steps after `x` (the same bits as stepping `n` times), in O(log n). */
+export function xorshiftJump(x: number, n: number): number {
+  if (XORSHIFT_POWERS.length === 0) {
+    let m = Int32Array.from({ length: 32 }, (_, j) => xorshiftStep(1 << j));
+    for (let i = 0; i < 53; i++) {
+      XORSHIFT_POWERS.push(m);
+      const prev = m;
+      m = Int32Array.from(prev, (col) => applyMatrix(prev, col));
+    }
+  }
+  for (let i = 0; n > 0; i++, n = Math.floor(n / 2)) if (n % 2 === 1) x = applyMatrix(XORSHIFT_POWERS[i], x);
+  return x;
 }
 
 /**

@@ -1,12 +1,15 @@
 /**
  * The "analyze" job: measures a stored audio file (loudness, loudness range, true and sample peak) — a mix or
  * master version's file, whose integrated loudness is then stored on the version for loudness-matched A/B,
- * or a take's, whose integrated loudness, true peak and length are stored on the take. Submitted through the
+ * or a take's, whose integrated loudness, true peak and length are stored on the take together with what the
+ * repair detection finds in it (clicks, crackle, hum, noise, clipping, DC: badges and counts, TakeProblems).
+ * Submitted through the
  * generic jobs route (`{kind: "analyze", input: {versionId} | {takeId}}`); creating a take with a file
  * queues one by itself (takes/takes.ts).
  */
 import { z } from "zod";
 import { invalid } from "../../errors.ts";
+import { type TakeProblems, takeProblemsOf } from "../../takes/take-problems.ts";
 import { blobFile } from "../job-blobs.ts";
 import { defineJobKind } from "../job-kind.ts";
 
@@ -35,6 +38,11 @@ export interface AnalyzeJobResult {
   loudnessRangeLu: number;
   truePeakDbtp: number | null;
   samplePeakDbfs: number | null;
+  /**
+   * A take's detected problems (takes only; null when the file is too long to scan whole — the detection
+   * holds it in memory).
+   */
+  problems?: TakeProblems | null;
 }
 
 const finite = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
@@ -78,12 +86,20 @@ export const analyzeJob = defineJobKind({
           .execute();
     },
   },
-  async run({ blobSha256 }, env): Promise<AnalyzeJobResult> {
+  async run({ blobSha256, takeId }, env): Promise<AnalyzeJobResult> {
     const { analyzeFile } = await import("@controlroom/node/analysis/analyze-file.ts");
-    const a = await analyzeFile(blobFile(env.blobRoot, blobSha256), {
-      onProgress: (done, total) => total && env.progress(Math.min(1, done / total)),
+    const file = blobFile(env.blobRoot, blobSha256);
+    // A take's file is also scanned for problems to repair: loudness is the first half of the work then.
+    const share = takeId ? 0.5 : 1;
+    const a = await analyzeFile(file, {
+      onProgress: (done, total) => total && env.progress(share * Math.min(1, done / total)),
     });
     const r = a.report;
+    let problems: TakeProblems | null | undefined;
+    if (takeId)
+      problems = await detectTakeProblems(file, a.info.frames, a.info.sampleRate, (f) =>
+        env.progress(0.5 + 0.5 * f),
+      );
     return {
       sampleRate: a.info.sampleRate,
       channels: a.info.channels,
@@ -92,6 +108,7 @@ export const analyzeJob = defineJobKind({
       loudnessRangeLu: r.loudnessRangeLu,
       truePeakDbtp: r.truePeakDbtp ?? null,
       samplePeakDbfs: r.samplePeakDbfs ?? null,
+      ...(takeId ? { problems } : {}),
     };
   },
   async record(trx, job, result) {
@@ -103,6 +120,7 @@ export const analyzeJob = defineJobKind({
           integrated_lufs: finite(result.integratedLufs),
           true_peak_dbtp: finite(result.truePeakDbtp),
           duration_seconds: finite(result.durationSeconds),
+          ...(result.problems !== undefined ? { problems: JSON.stringify(result.problems) } : {}),
         })
         .where("id", "=", takeId)
         .execute();
@@ -114,3 +132,20 @@ export const analyzeJob = defineJobKind({
         .execute();
   },
 });
+
+/** Longest take scanned for problems, seconds (the scan holds the whole file in memory). */
+export const MAX_DETECT_SECONDS = 10 * 60;
+
+/** The repair detection on a take's file (read whole), or null when the take is longer than MAX_DETECT_SECONDS. */
+async function detectTakeProblems(
+  file: string,
+  frames: number | null,
+  sampleRate: number,
+  progress: (fraction: number) => void,
+): Promise<TakeProblems | null> {
+  if (frames === null || frames > MAX_DETECT_SECONDS * sampleRate) return null;
+  const { detectFile } = await import("@controlroom/node/repair/repair-file.ts");
+  const { fixesFor } = await import("@controlroom/engine/repair/repair-channels.ts");
+  const found = await detectFile(file, { onProgress: progress });
+  return takeProblemsOf(found, fixesFor(found));
+}

@@ -24,6 +24,7 @@ import type { AnyJobKind } from "../job-kind.ts";
 import { analyzeJob } from "./analyze.ts";
 import { masterJob } from "./master.ts";
 import { renderJob } from "./render.ts";
+import { repairJob } from "./repair.ts";
 import { soundNoteJob } from "./sound-note.ts";
 import { soundNoteRenderJob } from "./sound-note-render.ts";
 import { waitJob } from "./wait.ts";
@@ -34,6 +35,7 @@ export const JOB_KINDS = [
   waitJob,
   renderJob,
   masterJob,
+  repairJob,
   soundNoteJob,
   soundNoteRenderJob,
 ] as const;

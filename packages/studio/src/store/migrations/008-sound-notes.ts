@@ -1,5 +1,5 @@
 /**
- * Migration 006: sound notes — a comment marked as a producer's note about the sound ("Bridge vocal: more
+ * Migration 008: sound notes — a comment marked as a producer's note about the sound ("Bridge vocal: more
  * air, less push"), and its proposal: the moves the sound-note job proposed against the song's session, the
  * engineer's decision (accepted with the moves as edited, or rejected with a reply), the session version the
  * accepted moves were saved as, and the render job and mix version they became, with the measured numbers.
