@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseSession } from "@controlroom/engine/session/load.ts";
@@ -161,7 +161,11 @@ describe("rendering song1 from its stems", { skip: !existsSync(SONG) && "corpus 
     ]);
     const manifest = new TextDecoder().decode(files["manifest.txt"]);
     assert.match(manifest, /\*07-vox\.wav\ttrack\tvox\tmaster\tyes/);
-    assert.ok(!existsSync(`${zipPath}.parts`), "scratch stems removed");
+    assert.deepEqual(
+      readdirSync(dirname(zipPath)).filter((n) => n.startsWith(`.${basename(zipPath)}.`)),
+      [],
+      "scratch stems removed",
+    );
     rmSync(join(dir, "unz"), { recursive: true, force: true });
     mkdirSync(join(dir, "unz"));
     for (const n of names) writeFileSync(join(dir, "unz", n), files[n]);
