@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStudio } from "@controlroom/studio/open-studio.ts";
-import { sql } from "kysely";
+import pg from "pg";
 import { buildServer } from "../app.ts";
 
 const kind = process.argv[2] as "pglite" | "postgres";
@@ -26,11 +26,11 @@ const stop = async () => {
   await app.close();
   await studio.close();
   if (kind === "postgres") {
-    const { openStore } = await import("@controlroom/studio/store/store.ts");
-    const s = await openStore({ databaseUrl: url });
-    await sql.raw(`drop schema if exists ${schema} cascade`).execute(s.db);
-    await sql.raw(`drop schema if exists ${schema}_boss cascade`).execute(s.db);
-    await s.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.query(`drop schema if exists ${schema}_boss cascade`);
+    await client.end();
   }
   await rm(dir, { recursive: true, force: true });
   process.exit(0);
