@@ -4,10 +4,11 @@
  * asked; every file is written atomically (temporary name, renamed when complete).
  */
 import { createHash } from "node:crypto";
-import { access, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { resampleChannels } from "@controlroom/engine/dsp/resample/index.ts";
 import { analyzeFile } from "../analysis/analyze-file.ts";
+import { removeStaleTemps, tempPathBeside, writeFileAtomic } from "../files/atomic-file.ts";
 import { readWholeFile } from "../files/open.ts";
 import { AudioFileError } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
@@ -173,73 +174,89 @@ export async function deliver(master: string, opts: DeliverOptions): Promise<Del
     }
     return x;
   };
-  const deliverables: Deliverable[] = [];
-  for (const [i, f] of formats.entries()) {
-    const path = join(opts.toDir, names[i]);
-    const rate = f.sampleRate ?? info.sampleRate;
-    const x = at(rate);
-    if (f.container === "mp3") {
-      await writeMp3(path, x, rate, { kbps: f.kbps, tags });
-    } else {
-      const bits = f.bitDepth;
-      const history = `A=PCM,F=${rate},W=${bits},M=${x.length === 2 ? "stereo" : x.length === 1 ? "mono" : "multi"},T=Control Room deliver${rate !== info.sampleRate ? `; SRC ${info.sampleRate}->${rate}` : ""}; dither ${bits < (info.bitDepth ?? 32) || info.sampleFormat === "float" ? f.dither : "none"}\r\n`;
-      const w = await createAudioWriter(path, {
-        sampleRate: rate,
-        channels: x.length,
-        bitDepth: bits,
-        dither: f.dither === "shaped" && (rate === 44100 || rate === 48000) ? "shaped" : "tpdf",
-        ditherSeed: 1,
-        tags: f.container === "flac" ? upperTags(tags) : undefined,
-        bext:
-          f.container === "wav"
-            ? {
-                description:
-                  [md.artist, md.title].filter(Boolean).join(" - ").slice(0, 256) || basename(master),
-                originator: "Control Room",
-                originatorReference: md.isrc ?? "",
-                originationDate: new Date().toISOString().slice(0, 10),
-                originationTime: new Date().toISOString().slice(11, 19),
-                codingHistory: history,
-              }
-            : undefined,
-      });
-      try {
-        for (let pos = 0; pos < x[0].length; pos += 65536) {
-          const n = Math.min(65536, x[0].length - pos);
-          await w.write(
-            x.map((c) => c.subarray(pos, pos + n)),
-            n,
-          );
-        }
-        await w.close();
-      } catch (e) {
-        await w.abort();
-        throw e;
-      }
-    }
-    const bytes = await readFile(path);
-    const a = await analyzeFile(path, { parallel: false });
-    deliverables.push({
-      format: f.name,
-      file: names[i],
-      sampleRate: a.info.sampleRate,
-      bitDepth: a.info.bitDepth,
-      bytes: bytes.length,
-      sha256: createHash("sha256").update(bytes).digest("hex"),
-      integratedLufs: Math.round(a.report.integratedLufs * 100) / 100,
-      truePeakDbtp: Math.round(a.report.truePeakDbtp * 100) / 100,
-    });
+  // Everything is written into a hidden staging folder and moved into place only when all of it is done, so
+  // a kill leaves no deliverable without the rest and its manifest (and no refusal to deliver again); the
+  // next delivery removes a killed one's staging folder.
+  const staging = tempPathBeside(join(opts.toDir, stem), "staging");
+  removeStaleTemps(join(opts.toDir, stem));
+  await mkdir(staging);
+  try {
+    const report = await writeDeliverables();
+    for (const n of [...names, manifestName, `${stem}.delivery.json`])
+      await rename(join(staging, n), join(opts.toDir, n));
+    return report;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
-  // `sha256sum -c` format, written atomically.
-  const manifest = join(opts.toDir, manifestName);
-  const tmp = join(opts.toDir, `.${manifestName}.partial`);
-  await writeFile(tmp, deliverables.map((d) => `${d.sha256}  ${d.file}\n`).join(""));
-  await rename(tmp, manifest);
-  const report: DeliveryReport = { master, toDir: opts.toDir, metadata: md, deliverables, manifest };
-  const jsonTmp = join(opts.toDir, `.${stem}.delivery.json.partial`);
-  await writeFile(jsonTmp, `${JSON.stringify(report, null, 2)}\n`);
-  await rename(jsonTmp, join(opts.toDir, `${stem}.delivery.json`));
-  return report;
+
+  async function writeDeliverables(): Promise<DeliveryReport> {
+    const deliverables: Deliverable[] = [];
+    for (const [i, f] of formats.entries()) {
+      const path = join(staging, names[i]);
+      const rate = f.sampleRate ?? info.sampleRate;
+      const x = at(rate);
+      if (f.container === "mp3") {
+        await writeMp3(path, x, rate, { kbps: f.kbps, tags });
+      } else {
+        const bits = f.bitDepth;
+        const history = `A=PCM,F=${rate},W=${bits},M=${x.length === 2 ? "stereo" : x.length === 1 ? "mono" : "multi"},T=Control Room deliver${rate !== info.sampleRate ? `; SRC ${info.sampleRate}->${rate}` : ""}; dither ${bits < (info.bitDepth ?? 32) || info.sampleFormat === "float" ? f.dither : "none"}\r\n`;
+        const w = await createAudioWriter(path, {
+          sampleRate: rate,
+          channels: x.length,
+          bitDepth: bits,
+          dither: f.dither === "shaped" && (rate === 44100 || rate === 48000) ? "shaped" : "tpdf",
+          ditherSeed: 1,
+          tags: f.container === "flac" ? upperTags(tags) : undefined,
+          bext:
+            f.container === "wav"
+              ? {
+                  description:
+                    [md.artist, md.title].filter(Boolean).join(" - ").slice(0, 256) || basename(master),
+                  originator: "Control Room",
+                  originatorReference: md.isrc ?? "",
+                  originationDate: new Date().toISOString().slice(0, 10),
+                  originationTime: new Date().toISOString().slice(11, 19),
+                  codingHistory: history,
+                }
+              : undefined,
+        });
+        try {
+          for (let pos = 0; pos < x[0].length; pos += 65536) {
+            const n = Math.min(65536, x[0].length - pos);
+            await w.write(
+              x.map((c) => c.subarray(pos, pos + n)),
+              n,
+            );
+          }
+          await w.close();
+        } catch (e) {
+          await w.abort();
+          throw e;
+        }
+      }
+      const bytes = await readFile(path);
+      const a = await analyzeFile(path, { parallel: false });
+      deliverables.push({
+        format: f.name,
+        file: names[i],
+        sampleRate: a.info.sampleRate,
+        bitDepth: a.info.bitDepth,
+        bytes: bytes.length,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        integratedLufs: Math.round(a.report.integratedLufs * 100) / 100,
+        truePeakDbtp: Math.round(a.report.truePeakDbtp * 100) / 100,
+      });
+    }
+    // `sha256sum -c` format.
+    const manifest = join(opts.toDir, manifestName);
+    await writeFileAtomic(
+      join(staging, manifestName),
+      deliverables.map((d) => `${d.sha256}  ${d.file}\n`).join(""),
+    );
+    const report: DeliveryReport = { master, toDir: opts.toDir, metadata: md, deliverables, manifest };
+    await writeFileAtomic(join(staging, `${stem}.delivery.json`), `${JSON.stringify(report, null, 2)}\n`);
+    return report;
+  }
 }
 
 /** Vorbis comment field names are conventionally upper case; UPC goes in as BARCODE too. */

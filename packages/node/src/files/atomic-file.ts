@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { writeSync } from "node:fs";
+import { readdirSync, rmSync, writeSync } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { osError } from "./file-source.ts";
@@ -27,8 +27,9 @@ export class AtomicFile {
     this.handle = handle;
   }
 
-  /** Creates the temporary file beside `path`. */
+  /** Creates the temporary file beside `path` (removing those a killed process left for the same name). */
   static async create(path: string): Promise<AtomicFile> {
+    removeStaleTemps(path);
     const temp = tempPathBeside(path, "partial");
     try {
       return new AtomicFile(path, temp, await open(temp, "wx"));
@@ -101,6 +102,7 @@ export class AtomicFile {
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const abs = resolve(path);
+  removeStaleTemps(abs);
   const temp = tempPathBeside(abs, "tmp");
   const fh = await open(temp, "wx");
   try {
@@ -114,9 +116,44 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await syncFolder(abs);
 }
 
-/** A hidden, random temporary name in the folder of `path` (a rename within one folder is atomic). */
+/**
+ * A hidden, random temporary name in the folder of `path` (a rename within one folder is atomic):
+ * `.<name>.<pid>-<random>.<suffix>`, so a later writer can tell a killed process's leftovers from a live one's.
+ */
 export function tempPathBeside(path: string, suffix: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.${suffix}`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString("hex")}.${suffix}`);
+}
+
+/** True while process `pid` exists on this machine (one we may not signal exists too). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temporary files (and staging folders) that processes no longer running left beside `path` (a
+ * write killed before its rename). Those of live processes, and names this module did not make, are left alone.
+ */
+export function removeStaleTemps(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]{8}\.(partial|tmp|staging)$/.exec(n.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    try {
+      rmSync(join(dirname(path), n), { recursive: true, force: true });
+    } catch {}
+  }
 }
 
 /** Flushes and closes the temporary file, then renames it over the final name. */

@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { Zip, ZipPassThrough } from "fflate";
-import { tempPathBeside } from "./atomic-file.ts";
+import { removeStaleTemps, tempPathBeside } from "./atomic-file.ts";
 
 /** One entry: `text` (stored as UTF-8) or the bytes of the file at `file`, read 1 MiB at a time. */
 export type ZipEntry = { name: string; text: string } | { name: string; file: string };
@@ -21,6 +21,7 @@ export function writeStoredZip(
   cannotOpen: (file: string, error: unknown) => unknown = (_file, error) => error,
 ): void {
   const abs = resolve(zipPath);
+  removeStaleTemps(abs);
   const temp = tempPathBeside(abs, "tmp");
   const fd = openSync(temp, "wx");
   try {

@@ -1,7 +1,8 @@
 /** Writing the mastering report: JSON always, HTML with inline SVG plots (and PNG copies) on request. */
-import { writeFile } from "node:fs/promises";
+
 import { basename, dirname, extname, join } from "node:path";
 import type { AnalysisReport } from "@controlroom/engine";
+import { writeFileAtomic } from "../files/atomic-file.ts";
 import { loudnessPlotSvg } from "../plots/loudness-plot.ts";
 import { writePlot } from "../plots/render.ts";
 import { esc } from "../plots/svg.ts";
@@ -106,15 +107,15 @@ export async function writeMasterReports(
 ): Promise<string[]> {
   const written: string[] = [];
   const json = opts.jsonPath ?? jsonReportPath(o.report.output);
-  await writeFile(json, `${reportJson(o.report)}\n`);
+  await writeFileAtomic(json, `${reportJson(o.report)}\n`);
   written.push(json);
   if (opts.htmlPath) {
     const plots = reportPlots(o);
-    await writeFile(opts.htmlPath, reportHtml(o.report, plots));
+    await writeFileAtomic(opts.htmlPath, reportHtml(o.report, plots));
     written.push(opts.htmlPath);
     const stem = join(dirname(opts.htmlPath), basename(opts.htmlPath, extname(opts.htmlPath)));
     for (const [name, svg] of Object.entries(plots)) {
-      await writeFile(`${stem}.${name}.svg`, svg);
+      await writeFileAtomic(`${stem}.${name}.svg`, svg);
       await writePlot(`${stem}.${name}.png`, svg);
       written.push(`${stem}.${name}.svg`, `${stem}.${name}.png`);
     }

@@ -1,5 +1,5 @@
-import { rename, writeFile } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { extname } from "node:path";
+import { writeFileAtomic } from "../files/atomic-file.ts";
 
 /**
  * Writes an SVG document to `.svg`, or rasterised to `.png` (resvg, system fonts). Atomic: temp file + rename.
@@ -20,7 +20,5 @@ export async function writePlot(path: string, svg: string): Promise<void> {
   } else {
     throw new Error(`${path}: plot must end in .png or .svg`);
   }
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  await writeFileAtomic(path, data);
 }

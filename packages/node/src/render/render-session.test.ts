@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import { SessionError } from "@controlroom/engine/session/problems.ts";
@@ -173,7 +173,11 @@ describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") },
     ]);
     const manifest = new TextDecoder().decode(files["manifest.txt"]);
     assert.match(manifest, /\*07-vox\.wav\ttrack\tvox\tmaster\tyes/);
-    assert.ok(!existsSync(`${zipPath}.parts`), "scratch stems removed");
+    assert.deepEqual(
+      readdirSync(dirname(zipPath)).filter((n) => n.startsWith(`.${basename(zipPath)}.`)),
+      [],
+      "scratch stems removed",
+    );
     rmSync(join(dir, "unz"), { recursive: true, force: true });
     mkdirSync(join(dir, "unz"));
     for (const n of names) writeFileSync(join(dir, "unz", n), files[n]);

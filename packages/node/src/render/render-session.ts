@@ -10,7 +10,7 @@ import { type RenderOptions, SessionRenderer, type StemInfo } from "@controlroom
 import { SessionError } from "@controlroom/engine/session/problems.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { TempoMap } from "@controlroom/engine/session/tempo-map.ts";
-import { writeFileAtomic } from "../files/atomic-file.ts";
+import { removeStaleTemps, tempPathBeside, writeFileAtomic } from "../files/atomic-file.ts";
 import type { AudioWriter } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
 import { type ThreadedFile, ThreadedWriters } from "../files/writer-thread.ts";
@@ -111,7 +111,10 @@ export async function renderSessionToFiles(
   const sr = renderer.sampleRate;
   const bitDepth = opts.bits ?? 24;
   const zip = opts.stems?.toLowerCase().endsWith(".zip") ?? false;
-  const stemDir = opts.stems ? (zip ? `${opts.stems}.parts` : opts.stems) : null;
+  // A zip's stems are written first into a hidden folder beside it (`.<name>.<pid>-<random>.staging`), which a
+  // later render removes if this one is killed.
+  if (zip) removeStaleTemps(opts.stems as string);
+  const stemDir = opts.stems ? (zip ? tempPathBeside(opts.stems, "staging") : opts.stems) : null;
   const stemSpecs: ThreadedFile[] = stemDir
     ? renderer.stems.map((st, i) => ({
         path: join(stemDir, stemFileName(i, st)),

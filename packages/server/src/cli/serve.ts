@@ -48,6 +48,16 @@ export function serveCommand(program: Command): void {
         queue: o.queue,
         localWorkers: Number(o.workers),
       });
+      // What a crash or kill left in the blob store over an hour ago: temporary files, job scratch folders,
+      // files whose row was never added (blob-sweep.ts). In the background: the server starts at once.
+      void S.sweepBlobStore(studio)
+        .then((r) => {
+          if (r.temporaryRemoved || r.orphansRemoved)
+            console.log(
+              `blob store: removed ${r.temporaryRemoved} temporary files and ${r.orphansRemoved} files without a row (left by a crash)`,
+            );
+        })
+        .catch((e) => console.error(`blob store: sweep failed: ${(e as Error).message}`));
       if (o.demo) {
         const seeded = await seedDemo(studio);
         if (seeded)

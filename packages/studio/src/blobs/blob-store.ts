@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream, type ReadStream } from "node:fs";
-import { mkdir, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { StudioError } from "../errors.ts";
 import { type AudioFormat, SNIFF_BYTES, sniffAudio } from "./sniff.ts";
@@ -100,6 +100,14 @@ export class BlobStore {
       out.end();
       await once(out, "finish");
       const sha256 = hash.digest("hex");
+      // On disk before it gets its name (and, after this returns, its row): a power cut cannot leave a row
+      // naming a short file.
+      const fh = await open(tmp, "r+");
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       const dest = this.pathOf(sha256);
       if (await this.has(sha256)) {
         await unlink(tmp);
