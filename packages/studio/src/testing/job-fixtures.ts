@@ -17,6 +17,7 @@ import { readJob } from "../jobs/job-row.ts";
 import { submitJob } from "../jobs/jobs.ts";
 import { startMaster } from "../jobs/kinds/master.ts";
 import { startRender } from "../jobs/kinds/render.ts";
+import { startVersionRepair } from "../jobs/kinds/repair.ts";
 import { putSongSession } from "../renders/song-session.ts";
 import { createSong } from "../songs/songs.ts";
 import { addComment } from "../versions/comments.ts";
@@ -85,6 +86,12 @@ export const KIND_FIXTURES: Record<string, KindFixture> = {
         target: "spotify",
         maxLimitingDb: 12,
       }),
+    results: (s, _fx, job) => versionsBy(s, job),
+  },
+  repair: {
+    // A version repaired into a new version (a take's repair runs the same worker into a new take).
+    start: (s, fx) =>
+      startVersionRepair(s, fx.team.actors.engineer, fx.mixVersionId, { fixes: ["dc", "declick"] }),
     results: (s, _fx, job) => versionsBy(s, job),
   },
   "sound-note": {
