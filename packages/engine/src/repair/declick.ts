@@ -197,12 +197,14 @@ const SUSTAIN_FROM_SECONDS = 0.005;
 const SUSTAIN_TO_SECONDS = 0.03;
 
 /**
- * True when the event starts a sound rather than interrupting one: the sound right after it (its first 5 ms,
- * past a margin) and the sound that follows (5 to 30 ms after it) are both ONSET_DB louder than the 25 ms
- * before it, and the event's own departure from the restored signal is no larger than the RMS of that new
- * sound. A drum hit or a struck note begins with a broadband, click-like edge, but its energy goes on at once
- * as a decaying tone of which the edge is a part; a click is over within a millisecond or two and stands out
- * of whatever follows it, even when it falls where a phrase begins.
+ * True when the event starts a sound rather than interrupting one. A new sound: the 5 to 30 ms after the event
+ * are ONSET_DB louder than the 25 ms before it (and so is its first 5 ms), or they are ONSET_DB less
+ * predictable by the AR model of those 25 ms than the 25 ms themselves (a new note over the ringing of the
+ * old ones: not much louder, but other pitches). And the event's own departure from the restored signal is
+ * no larger than the RMS of that new sound. A drum hit or a struck note begins with a broadband, click-like
+ * edge, but its energy goes on at once as a decaying tone of which the edge is a part; a click is over within
+ * a millisecond or two, leaves the sound around it as it was (taking it out by interpolation leaves a
+ * consistent signal), and stands out of whatever follows it even when it falls where a phrase begins.
  */
 function isOnset(x: Float32Array, e: ClickEvent, sampleRate: number): boolean {
   const from = Math.round(SUSTAIN_FROM_SECONDS * sampleRate);
@@ -216,10 +218,28 @@ function isOnset(x: Float32Array, e: ClickEvent, sampleRate: number): boolean {
     for (let i = lo; i < hi; i++) sum += x[i] * x[i];
     return hi > lo ? sum / (hi - lo) : 0;
   };
-  const louder = ms(e.start - margin - (to - from), e.start - margin) * 10 ** (ONSET_DB / 10);
+  const rise = 10 ** (ONSET_DB / 10);
+  const b1 = e.start - margin;
+  const b0 = Math.max(0, b1 - (to - from));
   const right = ms(end + 1 + margin, end + 1 + margin + from);
   const sustained = ms(end + 1 + from, end + 1 + to);
-  return right > louder && sustained > louder && e.peak * e.peak <= Math.max(right, sustained);
+  if (!(e.peak * e.peak <= Math.max(right, sustained))) return false;
+  const before = ms(b0, b1);
+  if (right > before * rise && sustained > before * rise) return true;
+  // Prediction from the sound before.
+  const p = arOrderFor(sampleRate);
+  const s0 = end + 1 + from;
+  const s1 = Math.min(x.length, end + 1 + to);
+  if (b1 - b0 < 4 * p || s1 - s0 < p) return false;
+  const a = estimateAr(x, b0, b1, p);
+  const predictionMs = (lo: number, hi: number) => {
+    const err = new Float64Array(hi - lo);
+    forwardError(x, a, lo, hi, err);
+    let sum = 0;
+    for (let i = 0; i < err.length; i++) sum += err[i] * err[i];
+    return sum / err.length;
+  };
+  return predictionMs(s0, s1) > predictionMs(b0 + p, b1) * rise;
 }
 
 /** Sub-block length for the local scale of the prediction error, samples. */
