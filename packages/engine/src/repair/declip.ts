@@ -33,8 +33,34 @@ const LEVEL_TOLERANCE = 2 ** -20;
 const MIN_LEVEL = 0.01;
 
 /**
- * Finds clipped runs: a side (positive or negative) is clipped when its extreme value is held for two or more
- * consecutive samples somewhere and reached at least three times in all.
+ * How far past the plateau level a run's edges point (linear): the slopes of the two samples before the run
+ * and the two after it, extended to the run's middle — the smaller of the two. A clipped wave was cut off on
+ * its way up and comes back down as steeply, so this is a good part of what was cut; a natural peak (a slow
+ * sine quantised, its top value held for a few samples) has edges a quantisation step or two apart, so this
+ * is a step or two.
+ */
+function overshoot(x: Float32Array, start: number, length: number, sign: 1 | -1): number {
+  if (start < 2 || start + length + 2 > x.length) return 0;
+  const level = sign * x[start];
+  const half = (length + 1) / 2;
+  const up = sign * (x[start - 1] - x[start - 2]);
+  const down = sign * (x[start + length] - x[start + length + 1]);
+  const left = sign * x[start - 1] + up * half - level;
+  const right = sign * x[start + length] + down * half - level;
+  return Math.max(0, Math.min(left, right));
+}
+
+/** A run is cut off when its edges point this far beyond its level (0.1 dB of the level). */
+const CUT_FRACTION = 10 ** (0.1 / 20) - 1;
+/** Runs cut off (by `overshoot`) needed before a side counts as clipped. */
+const MIN_CUT_RUNS = 3;
+
+/**
+ * Finds clipped runs: a side (positive or negative) is clipped when its extreme value (the channel's own
+ * absolute peak on that side) is held for two or more consecutive samples in at least three places where the
+ * wave was visibly cut off — the edges of the run point more than 0.1 dB beyond the level. Repeated sample
+ * values at slow, quantised peaks below full scale are not clipping: their edges are flat. Once a side is
+ * clipped, every sample at its level is counted.
  */
 export function detectClipping(x: Float32Array): ClippingReport {
   let max = 0;
@@ -46,17 +72,20 @@ export function detectClipping(x: Float32Array): ClippingReport {
   }
   const side = (level: number, sign: 1 | -1): number | null => {
     if (sign * level < MIN_LEVEL) return null;
+    const cut = sign * level * CUT_FRACTION;
     let count = 0;
     let run = 0;
-    let plateau = false;
-    for (let i = 0; i < x.length; i++) {
-      if (sign * x[i] >= sign * level - LEVEL_TOLERANCE) {
+    let cutRuns = 0;
+    for (let i = 0; i <= x.length; i++) {
+      if (i < x.length && sign * x[i] >= sign * level - LEVEL_TOLERANCE) {
         count++;
         run++;
-        if (run >= 2) plateau = true;
-      } else run = 0;
+      } else {
+        if (run >= 2 && overshoot(x, i - run, run, sign) > cut) cutRuns++;
+        run = 0;
+      }
     }
-    return plateau && count >= 3 ? level : null;
+    return cutRuns >= MIN_CUT_RUNS && count >= 3 ? level : null;
   };
   const pos = side(max, 1);
   const neg = side(min, -1);

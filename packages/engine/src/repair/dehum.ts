@@ -31,6 +31,15 @@ export interface HumReport {
 
 /** A harmonic counts when it stands this far above its surroundings in three quarters of the span, dB. */
 const ABOVE_DB = 12;
+/** Quietest hum line taken (peak, dBFS): below it a "line" is quantisation distortion or inaudible. */
+export const MIN_HUM_DB = -80;
+/** Most a hum line's level may vary between the quieter and louder quarter of the segments, dB (mains hum is steady). */
+const STEADY_DB = 6;
+/** A line off the mains grid by more than this is a note's, not the mains', Hz. */
+const OFF_GRID_HZ = 2;
+/** Partials of a suspected note that are compared with a hum line. */
+const NOTE_PARTIALS = 6;
+
 /** Highest harmonic frequency considered, Hz. */
 const MAX_HZ = 1000;
 
@@ -121,13 +130,14 @@ function hann(len: number): { window: Float64Array; wsum: number } {
  * whole span when shorter than 4 s), dB. Surroundings: the median level 3–9 Hz away on the quieter
  * side (a line beside a louder note still stands out on its clear side).
  */
-function standsOut(d: Decimated, hz: number): number {
+function standsOut(d: Decimated, hz: number): { above: number; spreadDb: number } {
   const seconds = d.y.length / d.rate;
   const segments =
     seconds >= MIN_SEGMENTS ? Math.max(MIN_SEGMENTS, Math.floor(seconds / SEGMENT_SECONDS)) : 1;
   const len = Math.floor(d.y.length / segments);
   const { window, wsum } = hann(len);
   const above: number[] = [];
+  const levels: number[] = [];
   for (let s = 0; s < segments; s++) {
     const at = (f: number) => amplitudeAt(d, f, window, wsum, s * len);
     const side = (list: number[]) => {
@@ -135,10 +145,14 @@ function standsOut(d: Decimated, hz: number): number {
       return v[v.length >> 1];
     };
     const floor = Math.min(side(OFFSETS.filter((o) => o < 0)), side(OFFSETS.filter((o) => o > 0)));
-    above.push(gainToDb(at(hz)) - gainToDb(floor));
+    const a = at(hz);
+    levels.push(gainToDb(a));
+    above.push(gainToDb(a) - gainToDb(floor));
   }
   above.sort((u, v) => u - v);
-  return above[Math.floor(segments / 4)];
+  levels.sort((u, v) => u - v);
+  const q = Math.floor(segments / 4);
+  return { above: above[q], spreadDb: levels[segments - 1 - q] - levels[q] };
 }
 
 /**
@@ -183,23 +197,58 @@ export function detectHum(x: Float32Array, sampleRate: number): HumReport | null
   }
   const f0 = best;
   const harmonics: HumHarmonic[] = [];
+  // The note check needs a few seconds only.
+  const head: Decimated = { y: d.y.subarray(0, Math.min(d.y.length, Math.round(10 * d.rate))), rate: d.rate };
+  const headWindow = hann(head.y.length);
   for (let k = 1; k * f0 <= Math.min(MAX_HZ, d.rate / 2.5); k++) {
     const a = amplitudeAt(d, k * f0, window, wsum);
-    if (!(a > 0)) continue;
-    const above = standsOut(d, k * f0);
-    if (above >= ABOVE_DB) harmonics.push({ number: k, hz: k * f0, levelDb: gainToDb(a), aboveDb: above });
+    if (!(a > 0) || gainToDb(a) < MIN_HUM_DB) continue;
+    const out = standsOut(d, k * f0);
+    if (out.above < ABOVE_DB || out.spreadDb > STEADY_DB) continue;
+    if (partialOfNote(head, headWindow, k * f0, f0)) continue;
+    harmonics.push({ number: k, hz: k * f0, levelDb: gainToDb(a), aboveDb: out.above });
   }
   const fundamental = harmonics.find((h) => h.number === 1);
   // Mains hum always has its fundamental or (rectifier buzz) its second harmonic; a sung note whose partials
   // happen to fall on multiples of 49–51 Hz has neither.
   const low = harmonics.some((h) => h.number <= 2);
-  if (!low || (harmonics.length < 2 && !(fundamental && fundamental.aboveDb >= 20))) return null;
+  if (harmonics.length === 0 || !low || (harmonics.length < 2 && !(fundamental && fundamental.aboveDb >= 20)))
+    return null;
   const strongest = harmonics.reduce((m, h) => (h.levelDb > m.levelDb ? h : m));
   return {
     fundamentalHz: Math.round(f0 * 1000) / 1000,
     levelDb: (fundamental ?? strongest).levelDb,
     harmonics,
   };
+}
+
+/**
+ * True when the line at `hz` is better explained as a partial of a musical note than as a mains harmonic: for
+ * some note fundamental g = hz / m (m = 2 … 6) off the mains grid of `f0`, the note's own partials beside it
+ * (its fundamental, the partials next to this one) that are off the grid stand clear of their surroundings and
+ * are louder than this line. A 220 Hz note's third partial sits on 60 Hz × 11 but belongs to the note.
+ */
+function partialOfNote(
+  d: Decimated,
+  { window, wsum }: { window: Float64Array; wsum: number },
+  hz: number,
+  f0: number,
+): boolean {
+  const line = amplitudeAt(d, hz, window, wsum);
+  for (let m = 2; m <= NOTE_PARTIALS; m++) {
+    const g = hz / m;
+    if (g < 40) break;
+    for (const j of new Set([1, m - 1, m + 1])) {
+      const f = j * g;
+      if (j < 1 || f >= d.rate / 2.5) continue;
+      if (Math.abs(f - Math.round(f / f0) * f0) <= OFF_GRID_HZ) continue;
+      const a = amplitudeAt(d, f, window, wsum);
+      if (a <= line) continue;
+      const around = [-6, -3, 3, 6].map((o) => amplitudeAt(d, f + o, window, wsum)).sort((u, v) => u - v);
+      if (gainToDb(a) - gainToDb(around[1]) >= ABOVE_DB) return true;
+    }
+  }
+  return false;
 }
 
 /** What dehumming one channel removed. */
