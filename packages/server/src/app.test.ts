@@ -8,22 +8,10 @@ import type { Studio } from "@controlroom/studio/context.ts";
 import { DATABASES, openTestStudio, type TestStudio } from "@controlroom/studio/testing/test-studio.ts";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "./app.ts";
+import { pcm16MonoWav } from "./testing/pcm-wav.ts";
 
 function wav(frames: number): Buffer {
-  const b = Buffer.alloc(44 + frames * 2);
-  b.write("RIFF", 0);
-  b.writeUInt32LE(36 + frames * 2, 4);
-  b.write("WAVEfmt ", 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(44100, 24);
-  b.writeUInt32LE(88200, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36);
-  b.writeUInt32LE(frames * 2, 40);
-  return b;
+  return pcm16MonoWav(frames, 44100);
 }
 
 function multipart(name: string, content: Buffer) {

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { pcm16MonoWav } from "./testing/pcm-wav.ts";
 import { type ServerFixture, sessionNumbered } from "./testing/server-host.ts";
 
 const HOST = fileURLToPath(new URL("./testing/server-host.ts", import.meta.url));
@@ -94,22 +95,7 @@ function tmpBytes(data: string): number {
 
 /** An 8 MB WAV (mono 16-bit, 48 kHz, 83 s of a sawtooth), distinct per `seed`. */
 function bigWav(seed: number): Buffer {
-  const n = 4_000_000;
-  const b = Buffer.alloc(44 + n * 2);
-  b.write("RIFF", 0);
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write("WAVEfmt ", 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(48000, 24);
-  b.writeUInt32LE(96000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36);
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) b.writeInt16LE(((i * 7 + seed) % 20000) - 10000, 44 + 2 * i);
-  return b;
+  return pcm16MonoWav(4_000_000, 48000, (i) => ((i * 7 + seed) % 20000) - 10000);
 }
 
 /**

@@ -7,6 +7,7 @@
  * job must finish. The server's resident memory is sampled from /proc while it runs.
  */
 import { readFileSync } from "node:fs";
+import { pcm16MonoWav } from "../testing/pcm-wav.ts";
 
 /** What to run. */
 export interface SoakOptions {
@@ -53,23 +54,10 @@ export interface SoakResult {
 
 /** A mono 16-bit WAV of `frames` samples at 48 kHz, its content set by `seed` (so each upload is new bytes). */
 export function soakWav(seed: number, frames = 24000): Buffer {
-  const b = Buffer.alloc(44 + frames * 2);
-  b.write("RIFF", 0);
-  b.writeUInt32LE(36 + frames * 2, 4);
-  b.write("WAVEfmt ", 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(48000, 24);
-  b.writeUInt32LE(96000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36);
-  b.writeUInt32LE(frames * 2, 40);
   const f = 200 + (seed % 1000);
-  for (let i = 0; i < frames; i++)
-    b.writeInt16LE(Math.round(6000 * Math.sin((2 * Math.PI * f * i) / 48000) + (seed % 7)), 44 + 2 * i);
-  return b;
+  return pcm16MonoWav(frames, 48000, (i) =>
+    Math.round(6000 * Math.sin((2 * Math.PI * f * i) / 48000) + (seed % 7)),
+  );
 }
 
 const percentile = (sorted: number[], p: number) =>

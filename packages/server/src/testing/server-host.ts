@@ -16,6 +16,7 @@ import { putSongSession } from "@controlroom/studio/renders/song-session.ts";
 import { createSong } from "@controlroom/studio/songs/songs.ts";
 import { seedTeam } from "@controlroom/studio/testing/test-studio.ts";
 import { buildServer } from "../app.ts";
+import { pcm16MonoWav } from "./pcm-wav.ts";
 
 /** What the tests work on. */
 export interface ServerFixture {
@@ -28,23 +29,7 @@ export interface ServerFixture {
 
 /** A one-second 1 kHz mono 16-bit WAV at 48 kHz. */
 export function toneWav(): Buffer {
-  const n = 48000;
-  const b = Buffer.alloc(44 + n * 2);
-  b.write("RIFF", 0);
-  b.writeUInt32LE(36 + n * 2, 4);
-  b.write("WAVEfmt ", 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(48000, 24);
-  b.writeUInt32LE(96000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write("data", 36);
-  b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++)
-    b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 48000)), 44 + 2 * i);
-  return b;
+  return pcm16MonoWav(48000, 48000, (i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 48000)));
 }
 
 /** The session saved as its `n`-th save: track gain −n/100 dB marks which save it is. */
