@@ -148,7 +148,7 @@ export function removeStaleTemps(path: string): void {
   }
   for (const n of names) {
     if (!n.startsWith(prefix)) continue;
-    const m = /^(\d+)-[0-9a-f]{8}\.(partial|tmp|staging)$/.exec(n.slice(prefix.length));
+    const m = /^(\d+)-[0-9a-f]{8}\.(partial|tmp|staging|work)$/.exec(n.slice(prefix.length));
     if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     try {
       rmSync(join(dirname(path), n), { recursive: true, force: true });

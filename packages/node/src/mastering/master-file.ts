@@ -3,8 +3,8 @@
  * loudness/ceiling, or a reference record), masters it in memory with the engine, writes the master
  * atomically and returns the report data.
  */
-import { access, mkdtemp, rm } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { access, mkdir, rm } from "node:fs/promises";
+import { extname, join } from "node:path";
 import {
   integratedLoudness,
   type LimiterHost,
@@ -22,6 +22,7 @@ import {
   type TonalTarget,
   targetSettings,
 } from "@controlroom/engine/mastering/index.ts";
+import { removeStaleTemps, tempPathBeside } from "../files/atomic-file.ts";
 import { probeAudioFile, readWholeFile } from "../files/open.ts";
 import { AudioFileError, type AudioFileInfo } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
@@ -230,7 +231,10 @@ async function masterFileFromDisk(
 ): Promise<MasterOutcome> {
   let dir: string;
   try {
-    dir = await mkdtemp(join(dirname(outPath), `.${basename(outPath)}.work-`));
+    // Named by process (`.<name>.<pid>-<hex>.work`), so a later master removes what a killed one left.
+    removeStaleTemps(outPath);
+    dir = tempPathBeside(outPath, "work");
+    await mkdir(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new AudioFileError(
