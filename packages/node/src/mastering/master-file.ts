@@ -4,7 +4,7 @@
  * atomically and returns the report data.
  */
 import { access, mkdir, rm } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { extname } from "node:path";
 import {
   integratedLoudness,
   type LimiterHost,
