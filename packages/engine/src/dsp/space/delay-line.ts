@@ -7,7 +7,8 @@ import { nextPowerOfTwo } from "../../core/fft.ts";
  * looks one sample ahead).
  */
 export class DelayLine {
-  readonly buffer: Float32Array;
+  /** The samples; replaced only through `useStorage`. */
+  buffer: Float32Array;
   /** buffer.length − 1 (the length is a power of two). */
   readonly mask: number;
   /**
@@ -21,6 +22,19 @@ export class DelayLine {
     const size = nextPowerOfTwo(Math.max(4, Math.ceil(maxDelay) + 4));
     this.buffer = new Float32Array(size);
     this.mask = size - 1;
+  }
+
+  /**
+   * Moves the line into `storage` (same length, e.g. a view of a WebAssembly kernel's memory), keeping its
+   * contents.
+   */
+  useStorage(storage: Float32Array): void {
+    if (storage.length !== this.buffer.length)
+      throw new RangeError(
+        `delay line storage must hold ${this.buffer.length} samples, got ${storage.length}`,
+      );
+    storage.set(this.buffer);
+    this.buffer = storage;
   }
 
   /** Appends one sample; values below 1e-25 in magnitude are stored as 0 so recirculating tails end in 0. */

@@ -1,5 +1,6 @@
 import { designAbsorption } from "./absorption.ts";
 import { DelayLine } from "./delay-line.ts";
+import { FdnKernel } from "./fdn-kernel.ts";
 import { allpass } from "./plate-tank.ts";
 import { GlidingLengths, GlidingTank } from "./tank.ts";
 
@@ -64,8 +65,14 @@ export class FdnTank extends GlidingTank {
   private readonly xr: Float64Array;
   private readonly t1: Float64Array;
   private readonly t2: Float64Array;
+  /** The fused loop as WebAssembly (null: the TypeScript `fused8`), holding the delay buffers. */
+  private readonly kernel: FdnKernel | null = null;
 
-  constructor(sampleRate: number, design: FdnDesign, size: number) {
+  /**
+   * @param useKernel false keeps the fused loop in TypeScript (the reference the WebAssembly kernel is
+   * tested against); the output is the same either way.
+   */
+  constructor(sampleRate: number, design: FdnDesign, size: number, useKernel = true) {
     super();
     const n = design.linesMs.length;
     if (n < 2 || (n & (n - 1)) !== 0) throw new RangeError(`FDN line count must be a power of two, got ${n}`);
@@ -92,6 +99,16 @@ export class FdnTank extends GlidingTank {
     this.t2 = new Float64Array(this.chunk);
     this.size = size;
     this.len.set(this.targets(size), true);
+    const ds = this.diffL.length;
+    if (useKernel && n === 8 && this.diffR.length === ds && (ds === 2 || ds === 4)) {
+      const all = [...this.lines, ...this.diffL, ...this.diffR];
+      this.kernel = FdnKernel.create(
+        all.map((l) => l.buffer.length),
+        ds,
+        this.chunk,
+      );
+      if (this.kernel) all.forEach((l, i) => l.useStorage(this.kernel!.buffers[i]));
+    }
   }
 
   protected targets(size: number): number[] {
@@ -154,6 +171,10 @@ export class FdnTank extends GlidingTank {
     const xl = this.xl;
     const xr = this.xr;
     const ds = dL.length;
+    if (this.kernel) {
+      this.fusedKernel(this.kernel, inL, inR, outL, outR, start, count);
+      return;
+    }
     if (N === 8 && dR.length === ds && (ds === 2 || ds === 4)) {
       this.fused8(inL, inR, outL, outR, start, count);
       return;
@@ -216,6 +237,58 @@ export class FdnTank extends GlidingTank {
       for (let j = 0; j < count; j++) Y[o + j] = Y[o + j] * norm + (neg ? -x[j] : x[j]);
     }
     for (let k = 0; k < N; k++) lines[k].writeBlock(Y, k * stride, count);
+  }
+
+  /** `fused8` run by the WebAssembly kernel: positions and states in, the run through, states back. */
+  private fusedKernel(
+    kernel: FdnKernel,
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    start: number,
+    count: number,
+  ): void {
+    const f = kernel.f64;
+    const h = kernel.i32;
+    const cur = this.len.current;
+    const aY = this.absY;
+    const lines = this.lines;
+    for (let k = 0; k < 8; k++) {
+      const l = lines[k];
+      f[k] = this.absG[k];
+      f[8 + k] = this.absB[k];
+      f[16 + k] = aY[k];
+      h[48 + k] = l.pos;
+      h[56 + k] = (l.pos - cur[k]) | 0;
+    }
+    const ds = this.diffL.length;
+    for (let k = 0; k < ds; k++) {
+      const a = this.diffL[k];
+      const b = this.diffR[k];
+      h[64 + k] = a.pos;
+      h[72 + k] = (a.pos - cur[8 + k]) | 0;
+      h[68 + k] = b.pos;
+      h[76 + k] = (b.pos - cur[8 + ds + k]) | 0;
+    }
+    const io = kernel.io;
+    const ch = kernel.chunk;
+    f.set(inL.subarray(start, start + count), io);
+    f.set(inR.subarray(start, start + count), io + ch);
+    kernel.process(count);
+    outL.set(f.subarray(io + 2 * ch, io + 2 * ch + count), start);
+    outR.set(f.subarray(io + 3 * ch, io + 3 * ch + count), start);
+    for (let k = 0; k < 8; k++) {
+      aY[k] = f[16 + k];
+      const l = lines[k];
+      l.pos = (l.pos + count) & l.mask;
+    }
+    for (let k = 0; k < ds; k++) {
+      const a = this.diffL[k];
+      const b = this.diffR[k];
+      a.pos = (a.pos + count) & a.mask;
+      b.pos = (b.pos + count) & b.mask;
+    }
   }
 
   /**
