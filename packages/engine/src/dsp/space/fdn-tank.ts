@@ -102,12 +102,13 @@ export class FdnTank extends GlidingTank {
     const ds = this.diffL.length;
     if (useKernel && n === 8 && this.diffR.length === ds && (ds === 2 || ds === 4)) {
       const all = [...this.lines, ...this.diffL, ...this.diffR];
-      this.kernel = FdnKernel.create(
+      const kernel = FdnKernel.create(
         all.map((l) => l.buffer.length),
         ds,
         this.chunk,
       );
-      if (this.kernel) all.forEach((l, i) => l.useStorage(this.kernel!.buffers[i]));
+      if (kernel) for (let i = 0; i < all.length; i++) all[i].useStorage(kernel.buffers[i]);
+      this.kernel = kernel;
     }
   }
 
