@@ -39,6 +39,8 @@ export const HALL_DESIGN: FdnDesign = {
 };
 
 const DIFFUSION = 0.6;
+/** Longest run the WebAssembly kernel takes per call, samples. */
+const KERNEL_RUN = 4096;
 /** Largest `size`. */
 export const FDN_MAX_SIZE = 2;
 /** Smallest `size`. */
@@ -65,8 +67,15 @@ export class FdnTank extends GlidingTank {
   private readonly xr: Float64Array;
   private readonly t1: Float64Array;
   private readonly t2: Float64Array;
-  /** The fused loop as WebAssembly (null: the TypeScript `fused8`), holding the delay buffers. */
+  /** The fused loop as WebAssembly (null: the TypeScript `fused8`), with its own copy of the delay buffers. */
   private readonly kernel: FdnKernel | null = null;
+  /**
+   * True when the kernel's buffers hold the lines' state (static lengths), false when the `DelayLine`s do
+   * (gliding, or just cleared). The state moves over when the path changes: a size change or a reset, not
+   * per block. (The lines keep their own ordinary buffers: V8 ran every delay line's loops several times
+   * slower once some lines' buffers were views of WebAssembly memory.)
+   */
+  private stateInKernel = false;
 
   /**
    * @param useKernel false keeps the fused loop in TypeScript (the reference the WebAssembly kernel is
@@ -105,9 +114,8 @@ export class FdnTank extends GlidingTank {
       const kernel = FdnKernel.create(
         all.map((l) => l.buffer.length),
         ds,
-        this.chunk,
+        KERNEL_RUN,
       );
-      if (kernel) for (let i = 0; i < all.length; i++) all[i].useStorage(kernel.buffers[i]);
       this.kernel = kernel;
     }
   }
@@ -141,13 +149,18 @@ export class FdnTank extends GlidingTank {
     for (const l of this.lines) l.clear();
     for (const l of this.diffL) l.clear();
     for (const l of this.diffR) l.clear();
+    this.stateInKernel = false;
     this.absY.fill(0);
     this.len.set(this.len.target, true);
   }
 
-  /** The shortest line at the smallest size (at most 256), whatever the size now. */
+  /**
+   * The shortest line at the smallest size (at most 256), whatever the size now; with the kernel, its
+   * capacity.
+   */
   protected chunkLength(): number {
-    return this.chunk;
+    // The fused loop goes sample by sample, so a run may be longer than a line: the kernel takes whole blocks.
+    return this.kernel ? KERNEL_RUN : this.chunk;
   }
 
   /**
@@ -250,6 +263,10 @@ export class FdnTank extends GlidingTank {
     start: number,
     count: number,
   ): void {
+    if (!this.stateInKernel) {
+      this.eachBuffer((line, storage) => storage.set(line.buffer));
+      this.stateInKernel = true;
+    }
     const f = kernel.f64;
     const h = kernel.i32;
     const cur = this.len.current;
@@ -290,6 +307,15 @@ export class FdnTank extends GlidingTank {
       a.pos = (a.pos + count) & a.mask;
       b.pos = (b.pos + count) & b.mask;
     }
+  }
+
+  /** Each delay line (lines, left diffusers, right diffusers) with its buffer in the kernel. */
+  private eachBuffer(fn: (line: DelayLine, storage: Float32Array) => void): void {
+    const kb = (this.kernel as FdnKernel).buffers;
+    let i = 0;
+    for (const l of this.lines) fn(l, kb[i++]);
+    for (const l of this.diffL) fn(l, kb[i++]);
+    for (const l of this.diffR) fn(l, kb[i++]);
   }
 
   /**
@@ -531,6 +557,10 @@ export class FdnTank extends GlidingTank {
     start: number,
     count: number,
   ): void {
+    if (this.stateInKernel) {
+      this.eachBuffer((line, storage) => line.buffer.set(storage));
+      this.stateInKernel = false;
+    }
     const N = this.n;
     const lines = this.lines;
     const len = this.len;
