@@ -72,8 +72,7 @@ export class FdnTank extends GlidingTank {
   /**
    * True when the kernel's buffers hold the lines' state (static lengths), false when the `DelayLine`s do
    * (gliding, or just cleared). The state moves over when the path changes: a size change or a reset, not
-   * per block. (The lines keep their own ordinary buffers: V8 ran every delay line's loops several times
-   * slower once some lines' buffers were views of WebAssembly memory.)
+   * per block, so `DelayLine` stays one plain class for every other user.
    */
   private stateInKernel = false;
 
