@@ -88,6 +88,19 @@ describe("FDN WebAssembly kernel", () => {
     }
   }
 
+  test("clear() empties the kernel's copy of the lines too: a cleared tank repeats a fresh one", () => {
+    const n = 20000;
+    const l = signal(n, 11);
+    const r = signal(n, 13);
+    const used = new FdnTank(48000, HALL_DESIGN, 1);
+    run(used, l, r, [512]);
+    used.clear();
+    const again = run(used, l, r, [512]);
+    const fresh = run(new FdnTank(48000, HALL_DESIGN, 1, false), l, r, [512]);
+    assert.equal(firstDifference(again[0], fresh[0]), -1);
+    assert.equal(firstDifference(again[1], fresh[1]), -1);
+  });
+
   test("pinned: the hall's wet output for a short signal hashes to the same value as before the kernel", () => {
     const rate = 48000;
     const n = 24000;
