@@ -19,7 +19,7 @@ const COST: Record<string, number> = {
   multiband: 7,
   limiter: 14,
   delay: 1.1,
-  reverb: 3,
+  reverb: 4,
   saturation: 25,
   pitch: 33,
   dither: 0.5,
