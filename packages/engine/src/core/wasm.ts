@@ -81,6 +81,53 @@ export class Code {
   i32LtU(): this {
     return this.op(0x49);
   }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+  i32And(): this {
+    return this.op(0x71);
+  }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  i32LtS(): this {
+    return this.op(0x48);
+  }
+  /** i32 at address + offset. */
+  i32Load(offset: number, align = 2): this {
+    return this.op(0x28).op(align).uleb(offset);
+  }
+  /** f32 at address + offset. */
+  f32Load(offset: number, align = 2): this {
+    return this.op(0x2a).op(align).uleb(offset);
+  }
+  /** f64 at address + offset. */
+  f64Load(offset: number, align = 3): this {
+    return this.op(0x2b).op(align).uleb(offset);
+  }
+  f32Store(offset: number, align = 2): this {
+    return this.op(0x38).op(align).uleb(offset);
+  }
+  f64Store(offset: number, align = 3): this {
+    return this.op(0x39).op(align).uleb(offset);
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f64Abs(): this {
+    return this.op(0x99);
+  }
+  f64Lt(): this {
+    return this.op(0x63);
+  }
+  /** Rounds to float32 (to nearest, ties to even: what a Float32Array store does). */
+  f32DemoteF64(): this {
+    return this.op(0xb6);
+  }
+  /** `c ? a : b` for operands a, b, c (i32) on the stack. */
+  select(): this {
+    return this.op(0x1b);
+  }
   f32Max(): this {
     return this.op(0x97);
   }

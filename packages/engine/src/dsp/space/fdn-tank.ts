@@ -1,5 +1,6 @@
 import { designAbsorption } from "./absorption.ts";
 import { DelayLine } from "./delay-line.ts";
+import { FdnKernel } from "./fdn-kernel.ts";
 import { allpass } from "./plate-tank.ts";
 import { GlidingLengths, GlidingTank } from "./tank.ts";
 
@@ -38,6 +39,8 @@ export const HALL_DESIGN: FdnDesign = {
 };
 
 const DIFFUSION = 0.6;
+/** Longest run the WebAssembly kernel takes per call, samples. */
+const KERNEL_RUN = 4096;
 /** Largest `size`. */
 export const FDN_MAX_SIZE = 2;
 /** Smallest `size`. */
@@ -64,8 +67,20 @@ export class FdnTank extends GlidingTank {
   private readonly xr: Float64Array;
   private readonly t1: Float64Array;
   private readonly t2: Float64Array;
+  /** The fused loop as WebAssembly (null: the TypeScript `fused8`), with its own copy of the delay buffers. */
+  private readonly kernel: FdnKernel | null = null;
+  /**
+   * True when the kernel's buffers hold the lines' state (static lengths), false when the `DelayLine`s do
+   * (gliding, or just cleared). The state moves over when the path changes: a size change or a reset, not
+   * per block, so `DelayLine` stays one plain class for every other user.
+   */
+  private stateInKernel = false;
 
-  constructor(sampleRate: number, design: FdnDesign, size: number) {
+  /**
+   * @param useKernel false keeps the fused loop in TypeScript (the reference the WebAssembly kernel is
+   * tested against); the output is the same either way.
+   */
+  constructor(sampleRate: number, design: FdnDesign, size: number, useKernel = true) {
     super();
     const n = design.linesMs.length;
     if (n < 2 || (n & (n - 1)) !== 0) throw new RangeError(`FDN line count must be a power of two, got ${n}`);
@@ -92,6 +107,16 @@ export class FdnTank extends GlidingTank {
     this.t2 = new Float64Array(this.chunk);
     this.size = size;
     this.len.set(this.targets(size), true);
+    const ds = this.diffL.length;
+    if (useKernel && n === 8 && this.diffR.length === ds && (ds === 2 || ds === 4)) {
+      const all = [...this.lines, ...this.diffL, ...this.diffR];
+      const kernel = FdnKernel.create(
+        all.map((l) => l.buffer.length),
+        ds,
+        KERNEL_RUN,
+      );
+      this.kernel = kernel;
+    }
   }
 
   protected targets(size: number): number[] {
@@ -123,13 +148,18 @@ export class FdnTank extends GlidingTank {
     for (const l of this.lines) l.clear();
     for (const l of this.diffL) l.clear();
     for (const l of this.diffR) l.clear();
+    this.stateInKernel = false;
     this.absY.fill(0);
     this.len.set(this.len.target, true);
   }
 
-  /** The shortest line at the smallest size (at most 256), whatever the size now. */
+  /**
+   * The shortest line at the smallest size (at most 256), whatever the size now; with the kernel, its
+   * capacity.
+   */
   protected chunkLength(): number {
-    return this.chunk;
+    // The fused loop goes sample by sample, so a run may be longer than a line: the kernel takes whole blocks.
+    return this.kernel ? KERNEL_RUN : this.chunk;
   }
 
   /**
@@ -154,6 +184,10 @@ export class FdnTank extends GlidingTank {
     const xl = this.xl;
     const xr = this.xr;
     const ds = dL.length;
+    if (this.kernel) {
+      this.fusedKernel(this.kernel, inL, inR, outL, outR, start, count);
+      return;
+    }
     if (N === 8 && dR.length === ds && (ds === 2 || ds === 4)) {
       this.fused8(inL, inR, outL, outR, start, count);
       return;
@@ -216,6 +250,71 @@ export class FdnTank extends GlidingTank {
       for (let j = 0; j < count; j++) Y[o + j] = Y[o + j] * norm + (neg ? -x[j] : x[j]);
     }
     for (let k = 0; k < N; k++) lines[k].writeBlock(Y, k * stride, count);
+  }
+
+  /** `fused8` run by the WebAssembly kernel: positions and states in, the run through, states back. */
+  private fusedKernel(
+    kernel: FdnKernel,
+    inL: Float64Array,
+    inR: Float64Array,
+    outL: Float64Array,
+    outR: Float64Array,
+    start: number,
+    count: number,
+  ): void {
+    if (!this.stateInKernel) {
+      this.eachBuffer((line, storage) => storage.set(line.buffer));
+      this.stateInKernel = true;
+    }
+    const f = kernel.f64;
+    const h = kernel.i32;
+    const cur = this.len.current;
+    const aY = this.absY;
+    const lines = this.lines;
+    for (let k = 0; k < 8; k++) {
+      const l = lines[k];
+      f[k] = this.absG[k];
+      f[8 + k] = this.absB[k];
+      f[16 + k] = aY[k];
+      h[48 + k] = l.pos;
+      h[56 + k] = (l.pos - cur[k]) | 0;
+    }
+    const ds = this.diffL.length;
+    for (let k = 0; k < ds; k++) {
+      const a = this.diffL[k];
+      const b = this.diffR[k];
+      h[64 + k] = a.pos;
+      h[72 + k] = (a.pos - cur[8 + k]) | 0;
+      h[68 + k] = b.pos;
+      h[76 + k] = (b.pos - cur[8 + ds + k]) | 0;
+    }
+    const io = kernel.io;
+    const ch = kernel.chunk;
+    f.set(inL.subarray(start, start + count), io);
+    f.set(inR.subarray(start, start + count), io + ch);
+    kernel.process(count);
+    outL.set(f.subarray(io + 2 * ch, io + 2 * ch + count), start);
+    outR.set(f.subarray(io + 3 * ch, io + 3 * ch + count), start);
+    for (let k = 0; k < 8; k++) {
+      aY[k] = f[16 + k];
+      const l = lines[k];
+      l.pos = (l.pos + count) & l.mask;
+    }
+    for (let k = 0; k < ds; k++) {
+      const a = this.diffL[k];
+      const b = this.diffR[k];
+      a.pos = (a.pos + count) & a.mask;
+      b.pos = (b.pos + count) & b.mask;
+    }
+  }
+
+  /** Each delay line (lines, left diffusers, right diffusers) with its buffer in the kernel. */
+  private eachBuffer(fn: (line: DelayLine, storage: Float32Array) => void): void {
+    const kb = (this.kernel as FdnKernel).buffers;
+    let i = 0;
+    for (const l of this.lines) fn(l, kb[i++]);
+    for (const l of this.diffL) fn(l, kb[i++]);
+    for (const l of this.diffR) fn(l, kb[i++]);
   }
 
   /**
@@ -457,6 +556,10 @@ export class FdnTank extends GlidingTank {
     start: number,
     count: number,
   ): void {
+    if (this.stateInKernel) {
+      this.eachBuffer((line, storage) => line.buffer.set(storage));
+      this.stateInKernel = false;
+    }
     const N = this.n;
     const lines = this.lines;
     const len = this.len;
