@@ -9,7 +9,7 @@ import { measureDc, removeDc } from "./dc.ts";
 import { declick, detectClicks } from "./declick.ts";
 import { declip, detectClipping } from "./declip.ts";
 import { dehum, detectHum } from "./dehum.ts";
-import { denoise } from "./denoise.ts";
+import { denoise, expint1, logSpectralAmplitudeGain } from "./denoise.ts";
 import { detectProblems } from "./detect.ts";
 import { parseFixes, repairChannels } from "./repair-channels.ts";
 import { componentAt, gaussian, snrDb, sungSignal } from "./test-signal.test.ts";
@@ -124,6 +124,30 @@ describe("denoise", () => {
     const noisy = clean.map((v, i) => v + noise[i]);
     const out = denoise(noisy, RATE).output;
     assert.ok(snrDb(clean, out) > snrDb(clean, noisy) + 3);
+  });
+
+  it("exponential integral E1 matches tabulated values (Abramowitz & Stegun 5.1)", () => {
+    // E1(0.01), E1(0.1), E1(0.5), E1(1), E1(2), E1(5), E1(10)
+    const table: [number, number][] = [
+      [0.01, 4.037929576538114],
+      [0.1, 1.82292395841939],
+      [0.5, 0.5597735947761608],
+      [1, 0.2193839343955203],
+      [2, 0.04890051070806112],
+      [5, 0.001148295591275326],
+      [10, 4.156968929685324e-6],
+    ];
+    for (const [v, e] of table) assert.ok(Math.abs(expint1(v) / e - 1) < 1e-9, `E1(${v}) = ${expint1(v)}`);
+  });
+
+  it("the log-spectral-amplitude gain tends to the Wiener gain at high SNR and exceeds it at low γ", () => {
+    // v = ξγ/(1+ξ) large: exp(½E1(v)) → 1.
+    assert.ok(Math.abs(logSpectralAmplitudeGain(100, 1000) - 100 / 101) < 1e-3);
+    // Low a-posteriori SNR: the LSA gain is above the Wiener gain ξ/(1+ξ) and below 1.
+    const g = logSpectralAmplitudeGain(1, 0.5);
+    assert.ok(g > 0.5 && g < 1, `${g}`);
+    // Gain falls as ξ falls.
+    assert.ok(logSpectralAmplitudeGain(0.01, 1) < logSpectralAmplitudeGain(0.1, 1));
   });
 
   it("refuses a noise range outside the audio", () => {
