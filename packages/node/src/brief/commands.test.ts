@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { corpusPath, skipWithoutCorpus } from "../files/test-support.ts";
 import { loadSessionFile } from "../session/session-file.ts";
 
 const bin = fileURLToPath(new URL("../../bin/controlroom.js", import.meta.url));
-const SONG = resolve(import.meta.dirname, "../../../../../shared/corpus/song1");
+const SONG = corpusPath("song1");
 
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
@@ -107,7 +108,7 @@ describe("controlroom brief: bad input", () => {
   }
 });
 
-describe("controlroom brief on song1", { skip: !existsSync(SONG) && "corpus missing" }, () => {
+describe("controlroom brief on song1", { skip: skipWithoutCorpus("song1") }, () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "brief-cli-"));

@@ -4,10 +4,9 @@
  * while the features in its `bounds` stay within them.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   applyProposal,
@@ -19,11 +18,11 @@ import {
   proposeMoves,
 } from "@controlroom/engine/brief/index.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
+import { corpusPath, skipWithoutCorpus } from "../files/test-support.ts";
 import { sessionFromStems } from "../session/from-stems.ts";
-
 import { type RenderedSpan, renderSpan } from "./measure-session.ts";
 
-const SONG = resolve(import.meta.dirname, "../../../../../shared/corpus/song1");
+const SONG = corpusPath("song1");
 /** 6 s of the chorus: every part plays. */
 const SPAN = { start: 34, end: 40 };
 
@@ -57,7 +56,7 @@ const CASES: { note: string; descriptor: string; direction: "more" | "less" }[] 
 ];
 
 describe("every descriptor's move, rendered and measured on song1", {
-  skip: !existsSync(SONG) && "corpus missing",
+  skip: skipWithoutCorpus("song1"),
 }, () => {
   let dir: string;
   let session: Session;

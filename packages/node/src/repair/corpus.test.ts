@@ -4,10 +4,9 @@
  * without failing it; the numbers are printed either way.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { ThirdOctaveAnalyzer } from "@controlroom/engine/analysis/third-octave.ts";
 import { alignRecordings } from "@controlroom/engine/repair/align.ts";
 import { measureDc } from "@controlroom/engine/repair/dc.ts";
@@ -15,9 +14,10 @@ import { detectClipping } from "@controlroom/engine/repair/declip.ts";
 import { detectProblems } from "@controlroom/engine/repair/detect.ts";
 import { repairChannels } from "@controlroom/engine/repair/repair-channels.ts";
 import { readWholeFile } from "../files/open.ts";
+import { corpusPath, skipWithoutCorpus } from "../files/test-support.ts";
 
-const corpus = fileURLToPath(new URL("../../../../../shared/corpus/", import.meta.url));
-const noCorpus = existsSync(join(corpus, "takes", "clean-vox.flac")) ? false : "../shared/corpus is not here";
+const corpus = corpusPath();
+const noCorpus = skipWithoutCorpus("takes", "clean-vox.flac");
 const RATE = 48000;
 
 async function take(name: string): Promise<Float32Array> {
