@@ -474,3 +474,21 @@ export function loudPartDb(audio: Float32Array[]): number {
   levels.sort((a, b) => b - a);
   return levels.length ? Math.round(10 * levels[Math.floor(levels.length * 0.1)]) / 10 : -60;
 }
+
+/** The loudest `seconds` of planar audio (mean square, 1 s steps), or all of it when shorter. */
+export function loudestWindow(audio: Float32Array[], sampleRate: number, seconds: number): Float32Array[] {
+  const n = audio[0].length;
+  const w = Math.round(seconds * sampleRate);
+  if (n <= w) return audio;
+  let best = 0;
+  let bestE = -1;
+  for (let s = 0; s + w <= n; s += sampleRate) {
+    let e = 0;
+    for (const ch of audio) for (let i = s; i < s + w; i += 4) e += ch[i] * ch[i];
+    if (e > bestE) {
+      bestE = e;
+      best = s;
+    }
+  }
+  return audio.map((c) => c.subarray(best, best + w));
+}

@@ -15,6 +15,7 @@ import {
   type FeatureName,
   type Features,
   featureUnit,
+  loudestWindow,
   loudPartDb,
   powerSpectrum,
   round2,
@@ -149,24 +150,6 @@ const fmt = (v: number, f?: FeatureName) =>
 /** Seconds of the target's loudest stretch used to size processors (the final prediction uses all of it). */
 const SIZING_SECONDS = 3;
 
-/** The loudest `SIZING_SECONDS` of planar audio (1 s steps), or all of it when shorter. */
-function loudestExcerpt(audio: Float32Array[], sampleRate: number): Float32Array[] {
-  const n = audio[0].length;
-  const w = Math.round(SIZING_SECONDS * sampleRate);
-  if (n <= w) return audio;
-  let best = 0;
-  let bestE = -1;
-  for (let s = 0; s + w <= n; s += sampleRate) {
-    let e = 0;
-    for (const ch of audio) for (let i = s; i < s + w; i += 4) e += ch[i] * ch[i];
-    if (e > bestE) {
-      bestE = e;
-      best = s;
-    }
-  }
-  return audio.map((c) => c.subarray(best, best + w));
-}
-
 /**
  * Sizes a processor parameter whose effect is only known by running it: tries `grid` values (ordered from
  * the gentlest) on the loudest few seconds, and interpolates where the feature change reaches `want`; the
@@ -179,7 +162,7 @@ function sizeBySimulation(
   grid: readonly number[],
   make: (x: number) => ProcessorJSON[],
 ): { x: number; inserts: ProcessorJSON[] } {
-  const input = loudestExcerpt(insertInput(ctx), ctx.sampleRate);
+  const input = loudestWindow(insertInput(ctx), ctx.sampleRate, SIZING_SECONDS);
   const base = quickFeature(ctx, input, feature);
   let prevX = 0;
   let prevD = 0;
