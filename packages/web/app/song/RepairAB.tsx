@@ -12,6 +12,7 @@ import { peaksOf } from "../audio/peaks.ts";
 import { useAudio } from "../audio/services.tsx";
 import { clock, messageOf } from "../util.ts";
 import { bufferLufs, type LoudnessMatch } from "./loudness-match.ts";
+import { usePlayerClock } from "./usePlayerClock.ts";
 
 /** One side: a take's name, file and (when the server measured it) integrated loudness. */
 export interface RepairSide {
@@ -63,8 +64,7 @@ export function RepairAB({
   const [buffers, setBuffers] = useState<[AudioBuffer, AudioBuffer] | null>(null);
   const [match, setMatch] = useState<LoudnessMatch | null>(null);
   const [side, setSide] = useState<0 | 1>(0);
-  const [playing, setPlaying] = useState(false);
-  const [time, setTime] = useState(0);
+  const { time, playing, setPlaying } = usePlayerClock(player);
   const [error, setError] = useState<string | null>(null);
 
   // Keyed on what the sides are, not on the objects (the list passes new ones on every render).
@@ -94,21 +94,6 @@ export function RepairAB({
       live = false;
     };
   }, [key, audio, player]);
-
-  // Follow the playhead every frame; let go of the audio when the comparison closes.
-  useEffect(() => {
-    player.onEnded = () => setPlaying(false);
-    let raf = 0;
-    const tick = () => {
-      setTime(player.time);
-      raf = requestAnimationFrame(tick);
-    };
-    raf = requestAnimationFrame(tick);
-    return () => {
-      cancelAnimationFrame(raf);
-      player.dispose();
-    };
-  }, [player]);
 
   const peaks = useMemo(
     () => buffers && ([peaksOf(buffers[0], COLUMNS), peaksOf(buffers[1], COLUMNS)] as const),

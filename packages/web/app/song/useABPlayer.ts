@@ -9,6 +9,7 @@ import { peaksOf } from "../audio/peaks.ts";
 import { useAudio } from "../audio/services.tsx";
 import { messageOf } from "../util.ts";
 import { type LoudnessMatch, loudnessMatch } from "./loudness-match.ts";
+import { usePlayerClock } from "./usePlayerClock.ts";
 import type { V } from "./versions.ts";
 
 export interface ABPlayerState {
@@ -41,8 +42,7 @@ export function useABPlayer(version: V, compare: V | null): ABPlayerState {
   // Per side: [A, B].
   const [peaks, setPeaks] = useState<[number[][] | null, number[][] | null]>([null, null]);
   const [duration, setDuration] = useState<[number, number]>([0, 0]);
-  const [time, setTime] = useState(0);
-  const [playing, setPlaying] = useState(false);
+  const { time, setTime, playing, setPlaying } = usePlayerClock(player);
   const [side, setSide] = useState<0 | 1>(0);
   const [ready, setReady] = useState(false);
   const [match, setMatch] = useState<LoudnessMatch>({ gains: [0, 0], how: "server" });
@@ -94,21 +94,6 @@ export function useABPlayer(version: V, compare: V | null): ABPlayerState {
       setSide(0);
     }
   }, [compare, side, player]);
-
-  // Follow the playhead every frame; let go of the audio when the page goes.
-  useEffect(() => {
-    player.onEnded = () => setPlaying(false);
-    let raf = 0;
-    const tick = () => {
-      setTime(player.time);
-      raf = requestAnimationFrame(tick);
-    };
-    raf = requestAnimationFrame(tick);
-    return () => {
-      cancelAnimationFrame(raf);
-      player.dispose();
-    };
-  }, [player]);
 
   const heard = compare ? side : 0;
   return {
