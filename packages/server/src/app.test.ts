@@ -9,21 +9,10 @@ import { DATABASES, openTestStudio, type TestStudio } from "@controlroom/studio/
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "./app.ts";
 import { pcm16MonoWav } from "./testing/pcm-wav.ts";
+import { uploadForm } from "./testing/upload-form.ts";
 
 function wav(frames: number): Buffer {
   return pcm16MonoWav(frames, 44100);
-}
-
-function multipart(name: string, content: Buffer) {
-  const boundary = "----controlroomtest";
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: audio/wav\r\n\r\n`,
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
 }
 
 for (const kind of DATABASES) {
@@ -176,7 +165,7 @@ for (const kind of DATABASES) {
     });
 
     test("uploads: audio by content is stored; non-audio and oversize refused; download streams the bytes", async () => {
-      const good = multipart("take.wav", wav(1000));
+      const good = uploadForm(wav(1000), "take.wav");
       const up = await app.inject({
         method: "POST",
         url: `/api/projects/${projectId}/uploads`,
@@ -187,7 +176,7 @@ for (const kind of DATABASES) {
       const blob = JSON.parse(up.body);
       assert.equal(blob.format, "wav");
       assert.equal(blob.size, 2044);
-      const fake = multipart("song.wav", Buffer.from("MZ\x90\x00 this is an executable, not a song"));
+      const fake = uploadForm(Buffer.from("MZ\x90\x00 this is an executable, not a song"), "song.wav");
       const r415 = await app.inject({
         method: "POST",
         url: `/api/projects/${projectId}/uploads`,
@@ -196,7 +185,7 @@ for (const kind of DATABASES) {
       });
       assert.equal(r415.statusCode, 415);
       assert.match(JSON.parse(r415.body).message, /^file: not an audio file/);
-      const big = multipart("long.wav", wav(60_000));
+      const big = uploadForm(wav(60_000), "long.wav");
       const r413 = await app.inject({
         method: "POST",
         url: `/api/projects/${projectId}/uploads`,

@@ -26,6 +26,7 @@ import {
 } from "@controlroom/studio/testing/test-studio.ts";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "./app.ts";
+import { uploadForm } from "./testing/upload-form.ts";
 
 const RATE = 48000;
 const FRAMES = 3 * RATE + 17;
@@ -54,20 +55,6 @@ function wav(x: Int16Array): Buffer {
   b.writeUInt32LE(x.length * 2, 40);
   for (let i = 0; i < x.length; i++) b.writeInt16LE(x[i], 44 + 2 * i);
   return b;
-}
-
-function multipart(content: Buffer) {
-  const boundary = "----controlroompeaks";
-  return {
-    payload: Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
-      ),
-      content,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]),
-    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-  };
 }
 
 for (const kind of DATABASES) {
@@ -101,8 +88,8 @@ for (const kind of DATABASES) {
       const up = await app.inject({
         method: "POST",
         url: `/api/projects/${team.projectId}/uploads`,
-        ...multipart(bytes),
-        headers: { ...multipart(Buffer.alloc(0)).headers, ...auth("producer") },
+        ...uploadForm(bytes),
+        headers: { ...uploadForm(Buffer.alloc(0)).headers, ...auth("producer") },
       });
       assert.equal(up.statusCode, 201, up.body);
       sha = JSON.parse(up.body).sha256;

@@ -23,6 +23,7 @@ import {
 } from "@controlroom/studio/testing/test-studio.ts";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "./app.ts";
+import { uploadForm } from "./testing/upload-form.ts";
 
 const SR = 48000;
 
@@ -35,18 +36,6 @@ async function sineWav(dir: string, name: string, freq: number): Promise<Buffer>
   await w.write([x], x.length);
   await w.close();
   return readFile(path);
-}
-
-function multipart(content: Buffer) {
-  const boundary = "----controlroomrender";
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
 }
 
 for (const kind of DATABASES) {
@@ -116,8 +105,8 @@ for (const kind of DATABASES) {
         const up = await app.inject({
           method: "POST",
           url: `/api/projects/${team.projectId}/uploads`,
-          ...multipart(await sineWav(dir, name, f)),
-          headers: { ...multipart(Buffer.alloc(0)).headers, authorization: `Bearer ${tokens.engineer}` },
+          ...uploadForm(await sineWav(dir, name, f)),
+          headers: { ...uploadForm(Buffer.alloc(0)).headers, authorization: `Bearer ${tokens.engineer}` },
         });
         assert.equal(up.statusCode, 201, up.body);
         shas.push(JSON.parse(up.body).sha256);

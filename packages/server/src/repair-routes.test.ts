@@ -25,6 +25,7 @@ import {
 } from "@controlroom/studio/testing/test-studio.ts";
 import type { FastifyInstance } from "fastify";
 import { buildServer } from "./app.ts";
+import { uploadForm } from "./testing/upload-form.ts";
 
 const SR = 48000;
 const CLICKS = 6;
@@ -49,18 +50,6 @@ async function clickedWav(dir: string): Promise<Buffer> {
   await w.write([x], x.length);
   await w.close();
   return readFile(path);
-}
-
-function multipart(content: Buffer) {
-  const boundary = "----controlroomrepair";
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
 }
 
 for (const kind of DATABASES) {
@@ -120,8 +109,8 @@ for (const kind of DATABASES) {
       const up = await app.inject({
         method: "POST",
         url: `/api/projects/${team.projectId}/uploads`,
-        ...multipart(await clickedWav(dir)),
-        headers: { ...multipart(Buffer.alloc(0)).headers, authorization: `Bearer ${tokens.engineer}` },
+        ...uploadForm(await clickedWav(dir)),
+        headers: { ...uploadForm(Buffer.alloc(0)).headers, authorization: `Bearer ${tokens.engineer}` },
       });
       assert.equal(up.statusCode, 201, up.body);
       const sha = JSON.parse(up.body).sha256;
