@@ -135,6 +135,15 @@ for (const kind of DATABASES) {
       });
       assert.equal(raw.statusCode, 400);
       assert.match(JSON.parse(raw.body).message, /^body: /);
+      // An empty body that claims to be JSON names the body too.
+      const empty = await app.inject({
+        method: "POST",
+        url: "/api/workspaces",
+        headers: { cookie, "content-type": "application/json" },
+        payload: "",
+      });
+      assert.equal(empty.statusCode, 400);
+      assert.match(JSON.parse(empty.body).message, /^body: .*empty/i);
       const badQuery = await call("GET", `/api/projects/${projectId}/songs?limit=0`);
       assert.match(badQuery.body.message, /^query.limit: /);
       const song = await call(
