@@ -4,97 +4,37 @@
  * report; bad input is a 4xx naming the field; the routes are in the OpenAPI document.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { createAudioWriter } from "@controlroom/node/files/write.ts";
-import { login } from "@controlroom/studio/accounts/accounts.ts";
-import { BlobStore } from "@controlroom/studio/blobs/blob-store.ts";
-import type { Studio } from "@controlroom/studio/context.ts";
-import { InProcessQueue } from "@controlroom/studio/jobs/in-process-queue.ts";
 import { createSong } from "@controlroom/studio/songs/songs.ts";
-import {
-  DATABASES,
-  openTestStudio,
-  seedTeam,
-  type TeamFixture,
-  type TestStudio,
-} from "@controlroom/studio/testing/test-studio.ts";
-import type { FastifyInstance } from "fastify";
-import { buildServer } from "./app.ts";
-import { uploadForm } from "./testing/upload-form.ts";
+import { DATABASES } from "@controlroom/studio/testing/test-studio.ts";
+import { monoWav, openRouteTestStudio, type RouteTestStudio } from "./testing/route-test-studio.ts";
 
 const SR = 48000;
 
 /** A 2-second mono sine as 24-bit WAV bytes. */
-async function sineWav(dir: string, name: string, freq: number): Promise<Buffer> {
+function sineWav(dir: string, name: string, freq: number): Promise<Buffer> {
   const x = new Float32Array(2 * SR);
   for (let i = 0; i < x.length; i++) x[i] = 0.3 * Math.sin((2 * Math.PI * freq * i) / SR);
-  const path = join(dir, name);
-  const w = await createAudioWriter(path, { sampleRate: SR, channels: 1, bitDepth: 24, ditherSeed: 1 });
-  await w.write([x], x.length);
-  await w.close();
-  return readFile(path);
+  return monoWav(dir, name, x, SR);
 }
 
 for (const kind of DATABASES) {
   describe(`render and master routes on ${kind}`, () => {
-    let t: TestStudio;
-    let s: Studio;
-    let app: FastifyInstance;
-    let dir: string;
-    let queue: InProcessQueue;
-    let team: TeamFixture;
+    let r: RouteTestStudio;
     let songId: string;
-    const tokens: Record<string, string> = {};
-    const call = async (who: string, method: string, url: string, body?: unknown) => {
-      const r = await app.inject({
-        method: method as "GET",
-        url,
-        headers: { authorization: `Bearer ${tokens[who]}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-      const json = r.headers["content-type"]?.toString().startsWith("application/json");
-      return {
-        status: r.statusCode,
-        body: json ? JSON.parse(r.body) : null,
-        raw: r.rawPayload,
-        headers: r.headers,
-      };
-    };
-    const settle = async (who: string, jobId: string) => {
-      for (let i = 0; i < 2400; i++) {
-        const j = await call(who, "GET", `/api/jobs/${jobId}`);
-        if (!["queued", "running"].includes(j.body.status)) return j.body;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`job ${jobId} did not finish`);
-    };
+    const call: RouteTestStudio["call"] = (...a) => r.call(...a);
+    const settle: RouteTestStudio["settle"] = (...a) => r.settle(...a);
 
     before(async () => {
-      t = await openTestStudio(kind);
-      dir = await mkdtemp(join(tmpdir(), "cr-render-api-"));
-      queue = await InProcessQueue.start(t.studio.db, { blobRoot: join(dir, "blobs") });
-      s = { ...t.studio, blobs: new BlobStore(join(dir, "blobs")), jobs: queue };
-      app = await buildServer(s, { loginPerMinute: 100 });
-      team = await seedTeam(s);
-      for (const who of ["producer", "engineer", "mastering_engineer", "viewer"] as const) {
-        const u = await s.db
-          .selectFrom("users")
-          .select("email")
-          .where("id", "=", team.actors[who].userId)
-          .executeTakeFirstOrThrow();
-        tokens[who] = (await login(s, { email: u.email, password: "correct horse battery" }, "token")).token;
-      }
-      songId = (await createSong(s, team.actors.producer, team.projectId, { title: "Over HTTP" })).id;
+      r = await openRouteTestStudio(
+        kind,
+        ["producer", "engineer", "mastering_engineer", "viewer"],
+        "cr-render-api-",
+      );
+      songId = (await createSong(r.studio, r.team.actors.producer, r.team.projectId, { title: "Over HTTP" }))
+        .id;
     });
-    after(async () => {
-      await app.close();
-      await queue.close();
-      await t.cleanup();
-      await rm(dir, { recursive: true, force: true });
-    });
+    after(() => r.close());
 
     test("upload, save a session, render a mix, master it; 4xx name the field", async () => {
       const shas: string[] = [];
@@ -102,14 +42,7 @@ for (const kind of DATABASES) {
         ["low.wav", 200],
         ["high.wav", 500],
       ] as const) {
-        const up = await app.inject({
-          method: "POST",
-          url: `/api/projects/${team.projectId}/uploads`,
-          ...uploadForm(await sineWav(dir, name, f)),
-          headers: { ...uploadForm(Buffer.alloc(0)).headers, authorization: `Bearer ${tokens.engineer}` },
-        });
-        assert.equal(up.statusCode, 201, up.body);
-        shas.push(JSON.parse(up.body).sha256);
+        shas.push(await r.upload("engineer", await sineWav(r.dir, name, f)));
       }
       const ref = (sha: string) => ({
         sha256: sha,

@@ -6,32 +6,16 @@
  * document.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { createAudioWriter } from "@controlroom/node/files/write.ts";
-import { login } from "@controlroom/studio/accounts/accounts.ts";
-import { BlobStore } from "@controlroom/studio/blobs/blob-store.ts";
-import type { Studio } from "@controlroom/studio/context.ts";
-import { InProcessQueue } from "@controlroom/studio/jobs/in-process-queue.ts";
 import { createSong } from "@controlroom/studio/songs/songs.ts";
-import {
-  DATABASES,
-  openTestStudio,
-  seedTeam,
-  type TeamFixture,
-  type TestStudio,
-} from "@controlroom/studio/testing/test-studio.ts";
-import type { FastifyInstance } from "fastify";
-import { buildServer } from "./app.ts";
-import { uploadForm } from "./testing/upload-form.ts";
+import { DATABASES } from "@controlroom/studio/testing/test-studio.ts";
+import { monoWav, openRouteTestStudio, type RouteTestStudio } from "./testing/route-test-studio.ts";
 
 const SR = 48000;
 const CLICKS = 6;
 
 /** 1.5 s of a 220 Hz tone with two harmonics and faint hiss, with six clicks: 24-bit WAV bytes. */
-async function clickedWav(dir: string): Promise<Buffer> {
+function clickedWav(dir: string): Promise<Buffer> {
   const x = new Float32Array(1.5 * SR);
   let seed = 3;
   for (let i = 0; i < x.length; i++) {
@@ -45,75 +29,29 @@ async function clickedWav(dir: string): Promise<Buffer> {
   }
   for (let k = 0; k < CLICKS; k++)
     x[Math.round(((k + 0.5) * x.length) / CLICKS) + 29 * k] += k % 2 ? 0.5 : -0.5;
-  const path = join(dir, "clicked.wav");
-  const w = await createAudioWriter(path, { sampleRate: SR, channels: 1, bitDepth: 24, ditherSeed: 1 });
-  await w.write([x], x.length);
-  await w.close();
-  return readFile(path);
+  return monoWav(dir, "clicked.wav", x, SR);
 }
 
 for (const kind of DATABASES) {
   describe(`repair routes on ${kind}`, () => {
-    let t: TestStudio;
-    let s: Studio;
-    let app: FastifyInstance;
-    let dir: string;
-    let queue: InProcessQueue;
-    let team: TeamFixture;
+    let r: RouteTestStudio;
     let songId: string;
-    const tokens: Record<string, string> = {};
-    const call = async (who: string, method: string, url: string, body?: unknown) => {
-      const r = await app.inject({
-        method: method as "GET",
-        url,
-        headers: { authorization: `Bearer ${tokens[who]}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-      const json = r.headers["content-type"]?.toString().startsWith("application/json");
-      return { status: r.statusCode, body: json ? JSON.parse(r.body) : null };
-    };
-    const settle = async (who: string, jobId: string) => {
-      for (let i = 0; i < 2400; i++) {
-        const j = await call(who, "GET", `/api/jobs/${jobId}`);
-        if (!["queued", "running"].includes(j.body.status)) return j.body;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`job ${jobId} did not finish`);
-    };
+    const call: RouteTestStudio["call"] = (...a) => r.call(...a);
+    const settle: RouteTestStudio["settle"] = (...a) => r.settle(...a);
 
     before(async () => {
-      t = await openTestStudio(kind);
-      dir = await mkdtemp(join(tmpdir(), "cr-repair-api-"));
-      queue = await InProcessQueue.start(t.studio.db, { blobRoot: join(dir, "blobs") });
-      s = { ...t.studio, blobs: new BlobStore(join(dir, "blobs")), jobs: queue };
-      app = await buildServer(s, { loginPerMinute: 100 });
-      team = await seedTeam(s);
-      for (const who of ["producer", "engineer", "mastering_engineer", "viewer"] as const) {
-        const u = await s.db
-          .selectFrom("users")
-          .select("email")
-          .where("id", "=", team.actors[who].userId)
-          .executeTakeFirstOrThrow();
-        tokens[who] = (await login(s, { email: u.email, password: "correct horse battery" }, "token")).token;
-      }
-      songId = (await createSong(s, team.actors.producer, team.projectId, { title: "Repair over HTTP" })).id;
+      r = await openRouteTestStudio(
+        kind,
+        ["producer", "engineer", "mastering_engineer", "viewer"],
+        "cr-repair-api-",
+      );
+      const p = r.team.actors.producer;
+      songId = (await createSong(r.studio, p, r.team.projectId, { title: "Repair over HTTP" })).id;
     });
-    after(async () => {
-      await app.close();
-      await queue.close();
-      await t.cleanup();
-      await rm(dir, { recursive: true, force: true });
-    });
+    after(() => r.close());
 
     test("a take's badges, a repair into a linked take, its report; a version's repair; 4xx name the field", async () => {
-      const up = await app.inject({
-        method: "POST",
-        url: `/api/projects/${team.projectId}/uploads`,
-        ...uploadForm(await clickedWav(dir)),
-        headers: { ...uploadForm(Buffer.alloc(0)).headers, authorization: `Bearer ${tokens.engineer}` },
-      });
-      assert.equal(up.statusCode, 201, up.body);
-      const sha = JSON.parse(up.body).sha256;
+      const sha = await r.upload("engineer", await clickedWav(r.dir));
       const logged = await call("engineer", "POST", `/api/songs/${songId}/takes`, {
         part: "guitar",
         performerName: "G",
@@ -162,13 +100,9 @@ for (const kind of DATABASES) {
       assert.equal(report.body.repairedFromTakeId, take.id);
       assert.equal(report.body.jobId, job.id);
       assert.ok(report.body.report.found.includes(`${CLICKS} clicks`));
-      const wav = await app.inject({
-        method: "GET",
-        url: `/api/blobs/${repaired.blobSha256}`,
-        headers: { authorization: `Bearer ${tokens.viewer}` },
-      });
-      assert.equal(wav.statusCode, 200);
-      assert.equal(wav.rawPayload.subarray(0, 4).toString(), "RIFF");
+      const wav = await call("viewer", "GET", `/api/blobs/${repaired.blobSha256}`);
+      assert.equal(wav.status, 200);
+      assert.equal(wav.raw.subarray(0, 4).toString(), "RIFF");
 
       // A version repairs into a new version with a repair report.
       const mix = await call("producer", "POST", `/api/songs/${songId}/versions`, {

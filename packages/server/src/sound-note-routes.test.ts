@@ -5,32 +5,17 @@
  * are in the OpenAPI document.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { createAudioWriter } from "@controlroom/node/files/write.ts";
-import { login } from "@controlroom/studio/accounts/accounts.ts";
-import { BlobStore } from "@controlroom/studio/blobs/blob-store.ts";
-import type { Studio } from "@controlroom/studio/context.ts";
-import { InProcessQueue } from "@controlroom/studio/jobs/in-process-queue.ts";
 import { putSongSession } from "@controlroom/studio/renders/song-session.ts";
 import { createSong } from "@controlroom/studio/songs/songs.ts";
-import {
-  openTestStudio,
-  seedTeam,
-  type TeamFixture,
-  type TestStudio,
-} from "@controlroom/studio/testing/test-studio.ts";
 import { createVersion } from "@controlroom/studio/versions/mix-versions.ts";
-import type { FastifyInstance } from "fastify";
-import { buildServer } from "./app.ts";
+import { monoWav, openRouteTestStudio, type RouteTestStudio } from "./testing/route-test-studio.ts";
 
 const SR = 48000;
 const SECONDS = 4;
 
 /** A mono stem as 24-bit WAV bytes: a 220 Hz tone with harmonics and a little noise (so EQ has something). */
-async function stemWav(dir: string, name: string, f0: number): Promise<Buffer> {
+function stemWav(dir: string, name: string, f0: number): Promise<Buffer> {
   const x = new Float32Array(SECONDS * SR);
   let seed = 1;
   for (let i = 0; i < x.length; i++) {
@@ -39,66 +24,31 @@ async function stemWav(dir: string, name: string, f0: number): Promise<Buffer> {
     for (let h = 1; h < 30; h++) v += Math.sin((2 * Math.PI * f0 * h * i) / SR) / h;
     x[i] = 0.15 * v + 0.01 * (seed / 0x7fffffff - 0.5);
   }
-  const path = join(dir, name);
-  const w = await createAudioWriter(path, { sampleRate: SR, channels: 1, bitDepth: 24, ditherSeed: 1 });
-  await w.write([x], x.length);
-  await w.close();
-  return readFile(path);
+  return monoWav(dir, name, x, SR);
 }
 
 describe("sound-note routes", () => {
-  let t: TestStudio;
-  let s: Studio;
-  let app: FastifyInstance;
-  let dir: string;
-  let queue: InProcessQueue;
-  let team: TeamFixture;
+  let r: RouteTestStudio;
   let songId: string;
   let versionId: string;
-  const tokens: Record<string, string> = {};
-  const call = async (who: string, method: string, url: string, body?: unknown) => {
-    const r = await app.inject({
-      method: method as "GET",
-      url,
-      headers: { authorization: `Bearer ${tokens[who]}` },
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
-    return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : null };
-  };
+  const call: RouteTestStudio["call"] = (...a) => r.call(...a);
 
   before(async () => {
-    t = await openTestStudio("pglite");
-    dir = await mkdtemp(join(tmpdir(), "cr-sound-note-api-"));
-    queue = await InProcessQueue.start(t.studio.db, { blobRoot: join(dir, "blobs") });
-    s = { ...t.studio, blobs: new BlobStore(join(dir, "blobs")), jobs: queue };
-    app = await buildServer(s, { loginPerMinute: 100 });
-    team = await seedTeam(s);
-    for (const who of ["producer", "engineer", "artist", "viewer"] as const) {
-      const u = await s.db
-        .selectFrom("users")
-        .select("email")
-        .where("id", "=", team.actors[who].userId)
-        .executeTakeFirstOrThrow();
-      tokens[who] = (await login(s, { email: u.email, password: "correct horse battery" }, "token")).token;
-    }
-    const p = team.actors.producer;
-    songId = (await createSong(s, p, team.projectId, { title: "Notes" })).id;
+    r = await openRouteTestStudio(
+      "pglite",
+      ["producer", "engineer", "artist", "viewer"],
+      "cr-sound-note-api-",
+    );
+    const s = r.studio;
+    const p = r.team.actors.producer;
+    songId = (await createSong(s, p, r.team.projectId, { title: "Notes" })).id;
     const shas: string[] = [];
     for (const [name, f] of [
       ["bass.wav", 55],
       ["vocal.wav", 220],
     ] as const) {
-      const bytes = await stemWav(dir, name, f);
-      const sha = await (s.blobs as BlobStore).put(
-        (async function* () {
-          yield new Uint8Array(bytes);
-        })(),
-      );
-      await s.db
-        .insertInto("blobs")
-        .values({ sha256: sha.sha256, size: bytes.length, format: "wav" })
-        .execute();
-      shas.push(sha.sha256);
+      const bytes = await stemWav(r.dir, name, f);
+      shas.push(await r.upload("producer", bytes, name));
     }
     const ref = (sha: string, path: string) => ({
       sha256: sha,
@@ -129,12 +79,7 @@ describe("sound-note routes", () => {
     });
     versionId = (await createVersion(s, p, songId, { kind: "mix", label: "first" })).id;
   });
-  after(async () => {
-    await app.close();
-    await queue.close();
-    await t.cleanup();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => r.close());
 
   test("mark, propose, refuse bad decisions, accept: a session version and a mix linked to the note", async () => {
     const c = await call("artist", "POST", `/api/versions/${versionId}/comments`, {
@@ -151,7 +96,7 @@ describe("sound-note routes", () => {
     assert.equal(marked.body.state, "proposing");
     assert.deepEqual(marked.body.span, { start: 1, end: 3 });
     assert.equal((await call("artist", "POST", `/api/comments/${c.body.id}/sound-note`)).status, 409);
-    await queue.idle();
+    await r.queue.idle();
     const n = (await call("viewer", "GET", `/api/comments/${c.body.id}/sound-note`)).body;
     assert.equal(n.state, "proposed", n.job?.error);
     assert.equal(n.moves[0].target.id, "vocal");
@@ -181,7 +126,7 @@ describe("sound-note routes", () => {
     assert.equal(ok.status, 200, ok.body?.message);
     assert.equal(ok.body.state, "accepted");
     assert.equal(ok.body.acceptedSessionVersion, 2);
-    await queue.idle();
+    await r.queue.idle();
     const done = (await call("artist", "GET", `/api/comments/${c.body.id}/sound-note`)).body;
     assert.equal(done.render.status, "done", done.render.error);
     assert.equal(done.doneIn.number, 2);
