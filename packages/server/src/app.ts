@@ -61,9 +61,7 @@ export async function buildServer(studio: Studio, opts: ServerOptions = {}): Pro
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       // Fastify's own 4xx (malformed JSON, body too large, rate limit…): keep its status and message.
       const message =
-        e.code?.startsWith("FST_ERR_CTP_") || /JSON/i.test(e.message)
-          ? `body: ${e.message}`
-          : e.message;
+        e.code?.startsWith("FST_ERR_CTP_") || /JSON/i.test(e.message) ? `body: ${e.message}` : e.message;
       return reply.code(e.statusCode).send({ error: e.code ?? "bad_request", message });
     }
     req.log.error(err);
