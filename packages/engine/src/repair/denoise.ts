@@ -248,7 +248,7 @@ export function logSpectralAmplitudeGain(xi: number, gamma: number): number {
  * time and everything else — the fine structure that noise alone makes — a lot; back in the spectral domain this
  * is a speech power estimate that keeps the harmonics and onsets with almost no random peaks between them.
  */
-class TemporalCepstrumSmoother {
+export class TemporalCepstrumSmoother {
   /** Floor of the maximum-likelihood a-priori SNR before the logarithm (−25 dB). */
   private static readonly XI_MIN = 10 ** (-25 / 10);
   /** Smoothing of the per-quefrency smoothing constant itself (keeps a pitch change from snapping). */

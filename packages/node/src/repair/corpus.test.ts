@@ -147,7 +147,7 @@ describe("repair on the corpus takes", { skip: noCorpus }, () => {
 
   let noiseGain = Number.NaN;
   it("noise: SNR improvement ≥ 8 dB (goal)", {
-    todo: "measured +6.64 dB at the default 12 dB amount (+7.09 at 15, +7.39 at 20); see the README",
+    todo: "measured +6.64 dB at the default 12 dB amount (+7.09 at 15, +7.39 at 20); the Wiener gain with the true speech power gives +7.51 at 12 dB, averaged over 3 frames × 3 bins +7.98 at 20 (npm run bench:denoise-limits); see the README",
   }, () => {
     assert.ok(noiseGain >= 8, `+${noiseGain.toFixed(2)} dB`);
   });
