@@ -100,7 +100,7 @@ export async function processFile(
       opts.parallel === false || !Array.isArray(opts.chain)
         ? null
         : chooseCut(opts.chain, info.frames, info.sampleRate);
-    if (cut !== null) pipeline = new PipelinedChain(ctx, chain, opts.chain as unknown[], cut);
+    if (cut !== null) pipeline = new PipelinedChain(ctx, chain, opts.chain as unknown[], cut, block);
     const run = async (input: Float32Array[], n: number) => {
       if (pipeline) await pipeline.process(input, n, emit);
       else await emit(chain.process(input, n), n);
