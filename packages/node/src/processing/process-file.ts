@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { type Chain, ParamError, parseChain } from "@controlroom/engine";
 import { Resampler } from "@controlroom/engine/dsp/resample/index.ts";
 import { openAudioFile, readWholeFile } from "../files/open.ts";
-import type { AudioFileInfo, AudioWriter } from "../files/types.ts";
+import type { AudioFileInfo, AudioReader, AudioWriter } from "../files/types.ts";
 import { createAudioWriter } from "../files/write.ts";
 import { chooseCut, PipelinedChain } from "./pipelined-chain.ts";
 
@@ -100,14 +100,14 @@ export async function processFile(
       opts.parallel === false || !Array.isArray(opts.chain)
         ? null
         : chooseCut(opts.chain, info.frames, info.sampleRate);
-    if (cut !== null) pipeline = new PipelinedChain(ctx, chain, opts.chain as unknown[], cut);
+    if (cut !== null) pipeline = new PipelinedChain(ctx, chain, opts.chain as unknown[], cut, block);
     const run = async (input: Float32Array[], n: number) => {
       if (pipeline) await pipeline.process(input, n, emit);
       else await emit(chain.process(input, n), n);
     };
-    for (;;) {
+    for (const next = readAhead(reader, block); ; ) {
       if (opts.cancelled?.()) throw new CancelledError();
-      const chunk = await reader.read(block);
+      const chunk = await next();
       if (!chunk) break;
       const n = chunk[0].length;
       read += n;
@@ -134,6 +134,29 @@ export async function processFile(
     await pipeline?.close();
     await reader.close();
   }
+}
+
+/**
+ * Blocks of `reader`, each read while the one before it is processed: the read (a trip through the I/O thread
+ * pool) overlaps this thread's work instead of idling it. Two sets of buffers take turns, so a block stays
+ * intact until the next one is asked for. Readers without `readInto` are read one block at a time.
+ * @returns a function giving the next block (null at the end).
+ */
+function readAhead(reader: AudioReader, block: number): () => Promise<Float32Array[] | null> {
+  if (!reader.readInto) return () => reader.read(block);
+  const readInto = reader.readInto.bind(reader);
+  const sets = [0, 1].map(() => Array.from({ length: reader.info.channels }, () => new Float32Array(block)));
+  let turn = 0;
+  let ahead = readInto(sets[0]);
+  return async () => {
+    const n = await ahead;
+    if (n === 0) return null;
+    const got = sets[turn];
+    turn ^= 1;
+    ahead = readInto(sets[turn]);
+    ahead.catch(() => {}); // a failure is thrown by the next call
+    return n === block ? got : got.map((c) => c.subarray(0, n));
+  };
 }
 
 /** The user pressed Ctrl-C (or a job was cancelled): the output was abandoned. */
