@@ -18,6 +18,7 @@ import { checkAudioFiles } from "../session/audio-check.ts";
 import { type DecodeCacheOption, decodeCacheSettings } from "./decode-cache-settings.ts";
 import {
   audioIdsInRange,
+  audioReadOnceWhole,
   framesReadByAudio,
   type PrepareResult,
   prepareDecodedSources,
@@ -64,7 +65,7 @@ export interface RenderFilesResult {
   /** Stem files written (absolute paths or names inside the zip). */
   stemFiles: string[];
   /** What the decoded-audio cache did (null when it was off). */
-  decodeCache: Omit<PrepareResult, "files"> | null;
+  decodeCache: Omit<PrepareResult, "files" | "fills"> | null;
 }
 
 /** Seconds of timeline around the render's span whose cached sources are looked up too (latency compensation). */
@@ -135,6 +136,7 @@ export async function renderSessionToFiles(
       const near = { start: span.start - PREPARE_MARGIN_SECONDS, end: span.end + PREPARE_MARGIN_SECONDS };
       prepared = await prepareDecodedSources(s, baseDir, cache, audioIdsInRange(s, near), {
         framesRead: framesReadByAudio(s, span),
+        fillWhileRendering: audioReadOnceWhole(s, span),
         onProgress: opts.onPrepareProgress,
         cancelled: opts.cancelled,
       });
@@ -142,8 +144,10 @@ export async function renderSessionToFiles(
     await starting;
     if (opts.cancelled?.()) throw new RenderCancelledError();
     const cacheFiles = prepared?.files ?? {};
+    const fills = prepared?.fills ?? {};
     provider.setCacheFiles(cacheFiles);
-    pool?.setCacheFiles(cacheFiles);
+    provider.setFills(fills);
+    pool?.setCacheFiles(cacheFiles, fills);
   } catch (e) {
     await starting?.catch(() => {});
     await stemThreadOpening?.then(
@@ -201,6 +205,7 @@ export async function renderSessionToFiles(
       stemFiles: zip ? stemFiles.map((f) => f.slice(stemDir!.length + 1)) : stemFiles,
       decodeCache: prepared && {
         decoded: prepared.decoded,
+        filling: prepared.filling,
         reused: prepared.reused,
         uncached: prepared.uncached,
         direct: prepared.direct,
