@@ -37,8 +37,6 @@ export interface FlacDecoded {
 const NEED_MORE = 1 as const;
 /** Zero bytes kept after the data (a frame header is at most 16 bytes; the bit reader looks 4 ahead). */
 const PAD = 32;
-/** Samples per channel the first output allocation of a push guesses at most. */
-const MAX_GUESS = 1 << 18;
 /** Raised inside a frame for anything this decoder leaves to libFLAC. */
 const UNSUPPORTED = 2 as const;
 
@@ -125,8 +123,8 @@ export class FlacFrameDecoder {
   private lastBlock = false;
   private gaveUp = false;
   private readonly bits = new Bits();
-  /** Per channel decoded integers of the frame being decoded (grown to the largest block size met). */
-  private work: Int32Array[] = [];
+  /** Per channel, the integers decoded in this push (reused by later pushes, grown as needed). */
+  private decoded: Int32Array[] = [];
   private residual = new Int32Array(0);
   private readonly coefs = new Float64Array(32);
 
@@ -165,12 +163,10 @@ export class FlacFrameDecoder {
     const buf = this.pending;
     const end = this.pendingLength;
     let at = this.skipMetadata(buf, end);
-    let out: Float32Array[] = [];
     let total = 0;
     let rest: Uint8Array | null = null;
-    const scale = this.scale;
     while (this.phase === 2 && at < end) {
-      const r = this.frame(buf, at, end, final);
+      const r = this.frame(buf, at, end, final, total);
       if (r === NEED_MORE) break;
       if (r === UNSUPPORTED) {
         rest = buf.slice(at, end);
@@ -178,30 +174,35 @@ export class FlacFrameDecoder {
         at = end;
         break;
       }
-      const n = r.blockSize;
-      if (out.length === 0 || out[0].length < total + n) {
-        // Room for what the bytes still pending would decode to at this frame's ratio (within reason: a frame
-        // of silence takes a few bytes), doubling when that was too little.
-        const ahead = Math.min(MAX_GUESS, Math.ceil(((end - r.next) / Math.max(1, r.next - at)) * n));
-        const guess = Math.max(2 * (total + n), total + n + ahead);
-        out = this.work.map((_, c) => {
-          const o = new Float32Array(guess);
-          if (total > 0) o.set(out[c].subarray(0, total));
-          return o;
-        });
-      }
-      for (let c = 0; c < out.length; c++) {
-        const o = out[c];
-        const x = this.work[c];
-        for (let i = 0; i < n; i++) o[total + i] = x[i] * scale;
-      }
-      total += n;
+      total += r.blockSize;
       at = r.next;
     }
     // Keep the unfinished frame for the next push.
     buf.copyWithin(0, at, end);
     this.pendingLength = end - at;
-    return { channels: total > 0 ? out.map((o) => o.subarray(0, total)) : [], rest };
+    if (total === 0) return { channels: [], rest };
+    const out: Float32Array[] = [];
+    for (const x of this.decoded) {
+      const o = new Float32Array(total);
+      scaleInto(o, 0, x, total, this.scale);
+      out.push(o);
+    }
+    return { channels: out, rest };
+  }
+
+  /** Per channel, room in `decoded` for samples `at … at + n`; returns views of it for the frame to fill. */
+  private room(at: number, n: number): Int32Array[] {
+    const chans = this.shape.channels;
+    if (this.decoded.length === 0 || this.decoded[0].length < at + n) {
+      // Grows by doubling, keeping what this push decoded so far; kept for later pushes.
+      const size = Math.max(at + n, 2 * (this.decoded[0]?.length ?? 0), 1 << 16);
+      this.decoded = Array.from({ length: chans }, (_, c) => {
+        const g = new Int32Array(size);
+        if (at > 0) g.set(this.decoded[c].subarray(0, at));
+        return g;
+      });
+    }
+    return this.decoded.map((d) => d.subarray(at, at + n));
   }
 
   private append(bytes: Uint8Array): void {
@@ -244,12 +245,16 @@ export class FlacFrameDecoder {
     return at;
   }
 
-  /** Decodes the frame at byte `at` into `this.work`; NEED_MORE or UNSUPPORTED when it cannot. */
+  /**
+   * Decodes the frame at byte `at` into `this.decoded` from sample `into` on; NEED_MORE or UNSUPPORTED when it
+   * cannot.
+   */
   private frame(
     buf: Uint8Array,
     at: number,
     end: number,
     final: boolean,
+    into: number,
   ): { blockSize: number; next: number } | 1 | 2 {
     const shape = this.shape;
     // A header takes at most 16 bytes; at the end of the file the zeros after the data stand in for missing ones.
@@ -300,10 +305,8 @@ export class FlacFrameDecoder {
     if (rate !== shape.sampleRate || bps !== shape.bitDepth || channels !== shape.channels)
       return UNSUPPORTED;
     // Subframes.
-    if (this.work.length !== channels || this.work[0].length < blockSize) {
-      this.work = Array.from({ length: channels }, () => new Int32Array(blockSize));
-      this.residual = new Int32Array(blockSize);
-    }
+    if (this.residual.length < blockSize) this.residual = new Int32Array(blockSize);
+    const work = this.room(into, blockSize);
     const bits = this.bits;
     bits.buf = buf;
     bits.end = end;
@@ -311,7 +314,7 @@ export class FlacFrameDecoder {
     try {
       for (let c = 0; c < channels; c++) {
         const side = (chCode === 8 && c === 1) || (chCode === 9 && c === 0) || (chCode === 10 && c === 1);
-        const r = this.subframe(this.work[c], blockSize, bps + (side ? 1 : 0));
+        const r = this.subframe(work[c], blockSize, bps + (side ? 1 : 0));
         if (r !== 0) return r;
         if (bits.pos > end * 8) return NEED_MORE;
       }
@@ -322,10 +325,8 @@ export class FlacFrameDecoder {
     // Byte alignment, then CRC-16 of everything before it.
     const crcAt = (bits.pos + 7) >>> 3;
     if (crcAt + 2 > end) return NEED_MORE;
-    let c16 = 0;
-    for (let i = at; i < crcAt; i++) c16 = ((c16 << 8) & 0xffff) ^ CRC16[(c16 >> 8) ^ buf[i]];
-    if (c16 !== ((buf[crcAt] << 8) | buf[crcAt + 1])) return UNSUPPORTED;
-    decorrelate(this.work, chCode, blockSize);
+    if (crc16(buf, at, crcAt) !== ((buf[crcAt] << 8) | buf[crcAt + 1])) return UNSUPPORTED;
+    decorrelate(work, chCode, blockSize);
     return { blockSize, next: crcAt + 2 };
   }
 
@@ -395,6 +396,38 @@ export class FlacFrameDecoder {
     }
     return 0;
   }
+}
+
+/** o[at + i] = x[i] · scale for i < n. */
+function scaleInto(o: Float32Array, at: number, x: Int32Array, n: number, scale: number): void {
+  for (let i = 0; i < n; i++) o[at + i] = x[i] * scale;
+}
+
+/**
+ * CRC-16 (polynomial 0x8005) of `b[from … to)`, two bytes a step: with a 16-bit CRC, the table of the 65536
+ * two-byte values gives the next CRC directly from (CRC ^ next two bytes), halving the chain of lookups.
+ */
+function crc16(b: Uint8Array, from: number, to: number): number {
+  const t = crc16Pairs();
+  let c = 0;
+  let i = from;
+  for (; i + 1 < to; i += 2) c = t[c ^ ((b[i] << 8) | b[i + 1])];
+  if (i < to) c = ((c << 8) & 0xffff) ^ CRC16[(c >> 8) ^ b[i]];
+  return c;
+}
+
+let pairs: Uint16Array | null = null;
+
+/** The two-byte CRC-16 table, made on first use from the one-byte table. */
+function crc16Pairs(): Uint16Array {
+  if (pairs) return pairs;
+  const t = new Uint16Array(65536);
+  for (let v = 0; v < 65536; v++) {
+    const c = CRC16[v >> 8];
+    t[v] = ((c << 8) & 0xffff) ^ CRC16[(c >> 8) ^ (v & 0xff)];
+  }
+  pairs = t;
+  return t;
 }
 
 /** Rice-coded residuals `res[i … stop)` with parameter `k`; returns `stop`. */
