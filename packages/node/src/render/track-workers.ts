@@ -31,6 +31,8 @@ export class TrackWorkers implements RemoteTracks {
   /** Set once a worker failed: every later request fails at once. */
   private failed: Error | null = null;
   private readonly workers: Worker[] = [];
+  /** Set by the first `close` (later calls wait for the same). */
+  private closing: Promise<void> | null = null;
   private constructor(
     /** Shared memory the renderer must be built with. */
     readonly memory: SharedArrayBuffer,
@@ -148,10 +150,13 @@ export class TrackWorkers implements RemoteTracks {
    * Stops the workers, once each has closed its sources (a cache file filled while rendering is published
    * then; see decode-cache-fill.ts).
    */
-  async close(): Promise<void> {
-    const closed = this.workers.map((_, w) => this.reply(w).catch(() => {}));
-    for (const w of this.workers) w.postMessage({ close: true });
-    await Promise.all(closed);
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = this.workers.map((_, w) => this.reply(w).catch(() => {}));
+      for (const w of this.workers) w.postMessage({ close: true });
+      await Promise.all(closed);
+      await Promise.all(this.workers.map((w) => w.terminate()));
+    })();
+    return this.closing;
   }
 }
