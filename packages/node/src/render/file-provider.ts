@@ -81,14 +81,14 @@ export class ReaderSource implements AudioSource {
 
 /** Opens session audio from files, resolving path hints against the session's folder. */
 export class FileSourceProvider implements SourceProvider {
+  /** Cache files to fill while rendering (audio id → file), each taken by the first open of its id. */
+  private fills: Record<string, CacheFill> = {};
+
   /**
    * @param baseDir folder relative audio paths are resolved against (the session file's folder).
    * @param cacheFiles audio id → decoded-cache file to read instead of decoding (from
    * `prepareDecodedSources`); an id whose file is missing or does not check out is decoded as usual.
    */
-  /** Cache files to fill while rendering (audio id → file), each taken by the first open of its id. */
-  private fills: Record<string, CacheFill> = {};
-
   constructor(
     private readonly baseDir: string,
     private cacheFiles: Readonly<Record<string, string>> = {},
