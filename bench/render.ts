@@ -1,7 +1,8 @@
 /**
  * npm run bench:render — `controlroom render` timed as users run it (process start to exit: the CLI bundle,
  * its worker threads, the files written), under GNU time for wall time, CPU time (user + system, every thread)
- * and peak memory, each case first into a fresh decoded-audio cache ("cold": the FLAC sources are decoded) and
+ * and peak memory, each case first into a fresh decoded-audio cache ("cold": the FLAC sources are decoded, into the cache
+ * before the render or by it while it plays them) and
  * then again ("warm"), beside ffmpeg doing the nearest job it can (decode the same FLAC stems, mix them with
  * `amix`, write the mix — and the stems, where the case writes stems — as 24-bit WAV). Cases:
  *

@@ -1,6 +1,7 @@
 import { FLACDecoder } from "@wasm-audio-decoders/flac";
-import { type ChunkDecoder, DecodedReader, quietly } from "./decoded-reader.ts";
+import { type ChunkDecoder, type DecodedChunk, DecodedReader, quietly } from "./decoded-reader.ts";
 import type { FileSource } from "./file-source.ts";
+import { type FlacDecoded, FlacFrameDecoder, type FlacStreamShape } from "./flac-decoder.ts";
 import { locateFrame } from "./flac-frames.ts";
 import { readFlacHeader } from "./flac-header.ts";
 import type { AudioFileInfo } from "./types.ts";
@@ -24,7 +25,10 @@ export async function openFlac(src: FileSource, base = 0): Promise<DecodedReader
   if (base > 0) info.warnings.push(`ID3 tag of ${base} bytes in front of the FLAC stream skipped`);
   // Seeking jumps to the frame before the target (found by bisection over frame headers) and decodes from there.
   const locate = (frame: number) => locateFrame(src, frame, h);
-  return new DecodedReader(src, info, () => makeFlacDecoder(h.bitDepth), base, locate);
+  const shape = { sampleRate: h.sampleRate, channels: h.channels, bitDepth: h.bitDepth };
+  const decoder =
+    h.bitDepth >= 4 && h.bitDepth <= 24 ? () => frameDecoder(shape) : () => makeFlacDecoder(h.bitDepth);
+  return new DecodedReader(src, info, decoder, base, locate);
 }
 
 /**
@@ -40,6 +44,47 @@ function recoverIntegers(x: Float32Array, up: number, down: number): void {
 /** 1.5·2^52: x + ROUNDER − ROUNDER is x rounded to the nearest integer, for |x| < 2^51. */
 const ROUNDER = 6755399441055744;
 const NO_ERRORS: string[] = [];
+
+/**
+ * The TypeScript frame decoder (flac-decoder.ts), handing over to libFLAC from the first frame it does not take
+ * (damage, tags after the audio, an unfinished last frame): libFLAC reports and conceals those as before.
+ */
+async function frameDecoder(shape: FlacStreamShape): Promise<ChunkDecoder> {
+  const fast = new FlacFrameDecoder(shape);
+  let lib: ChunkDecoder | null = null;
+  /** `r`'s samples, then what libFLAC makes of the bytes the frame decoder left (and `flush` at the end). */
+  const handOver = async (r: FlacDecoded, flush: boolean): Promise<DecodedChunk> => {
+    if (!r.rest && !flush) return { channels: r.channels, errors: NO_ERRORS, fresh: true };
+    if (r.rest && !lib) lib = await makeFlacDecoder(shape.bitDepth);
+    const parts: DecodedChunk[] = [];
+    if (lib && r.rest) parts.push(await lib.decode(r.rest));
+    if (lib && flush) parts.push(await lib.flush());
+    let channels = r.channels;
+    let errors = NO_ERRORS;
+    for (const x of parts) {
+      if (x.errors.length > 0) errors = [...errors, ...x.errors];
+      if ((x.channels[0]?.length ?? 0) > 0)
+        channels = channels.length === 0 ? x.channels : concat(channels, x.channels);
+    }
+    return { channels, errors, fresh: true };
+  };
+  return {
+    decode: async (bytes) => (lib ? lib.decode(bytes) : handOver(fast.push(bytes), false)),
+    flush: async () => (lib ? lib.flush() : handOver(fast.end(), true)),
+    free: () => lib?.free(),
+  };
+}
+
+/** Channel-wise concatenation. */
+function concat(a: Float32Array[], b: Float32Array[]): Float32Array[] {
+  return a.map((x, c) => {
+    const y = b[c] ?? new Float32Array(b[0].length);
+    const o = new Float32Array(x.length + y.length);
+    o.set(x);
+    o.set(y, x.length);
+    return o;
+  });
+}
 
 async function makeFlacDecoder(bits: number): Promise<ChunkDecoder> {
   const d = new FLACDecoder();

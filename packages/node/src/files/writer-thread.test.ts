@@ -56,6 +56,26 @@ describe("ThreadedWriters", () => {
     }
   });
 
+  it("writes the same bytes whatever the block sizes (blocks are gathered into batches)", async () => {
+    const data = signals();
+    mkdirSync(tmp.path("uneven"));
+    const names = ["a.wav", "b.wav", "c.wav"];
+    const w = await ThreadedWriters.open(
+      names.map((n, i) => ({ path: tmp.path(`uneven/${n}`), options: OPTIONS[i] })),
+    );
+    // Smaller than a batch, one larger than a batch, one that does not fit the batch's rest, single frames.
+    const sizes = [1000, 4096, 20_000, 7, 1, 16_000, 3000];
+    for (let at = 0, k = 0; at < FRAMES; k++) {
+      const n = Math.min(sizes[k % sizes.length], FRAMES - at);
+      await w.write(block(data, at, n), n);
+      at += n;
+    }
+    await w.close();
+    for (const n of names) {
+      assert.deepEqual(readFileSync(tmp.path(`uneven/${n}`)), readFileSync(tmp.path(`here/${n}`)), n);
+    }
+  });
+
   it("reports a bad sample naming its file, and leaves no file behind", async () => {
     const dir = tmp.path("bad");
     mkdirSync(dir);

@@ -13,13 +13,13 @@ let files: ThreadedFile[] = [];
 let writers: AudioWriter[] = [];
 let failure: WriterReply | null = null;
 
-/** Planar views of one `write` request's data: per file, its channels. */
-function split(data: Float32Array, frames: number): Float32Array[][] {
+/** Planar views of one `write` request's data: per file, its channels (`stride` floats apart). */
+function split(data: Float32Array, frames: number, stride: number): Float32Array[][] {
   let at = 0;
   return files.map((f) =>
     Array.from({ length: f.options.channels }, () => {
       const x = data.subarray(at, at + frames);
-      at += frames;
+      at += stride;
       return x;
     }),
   );
@@ -32,7 +32,7 @@ async function handle(m: WriterRequest): Promise<void> {
       for (const f of files) writers.push(await createAudioWriter(f.path, f.options));
       return;
     case "write": {
-      const blocks = split(m.data, m.frames);
+      const blocks = split(m.data, m.frames, m.stride);
       for (const [i, w] of writers.entries()) await w.write(blocks[i], m.frames);
       return;
     }

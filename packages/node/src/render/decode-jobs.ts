@@ -52,6 +52,8 @@ export interface DecodeJobsOptions {
   threads?: number;
   /** The decode worker's module (tests start failing workers with it; default decode-worker.ts). */
   workerModule?: URL;
+  /** Temporary files other writers fill meanwhile → their full size, bytes (counted when making room). */
+  reserved?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -115,7 +117,7 @@ export async function decodeJobs(
     return Atomics.load(cancelFlag, 0) !== 0;
   };
   /** Temporary file → bytes reserved for it, for the jobs running. */
-  const running = new Map<string, number>();
+  const running = new Map<string, number>(opts.reserved ?? []);
   let lock: Promise<unknown> = Promise.resolve();
   /** The next job, with room made for it (in turn: room for one is made knowing the others' reservations). */
   const take = (): Promise<DecodeJob | null> => {

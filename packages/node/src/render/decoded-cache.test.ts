@@ -22,6 +22,7 @@ import { openAudioFile, readWholeFile } from "../files/open.ts";
 import { CORPUS, skipWithoutCorpus } from "../files/test-support.ts";
 import { sha256File } from "../session/hash.ts";
 import {
+  audioReadOnceWhole,
   CACHE_HEADER_BYTES,
   CachedSource,
   cacheFileName,
@@ -472,6 +473,86 @@ describe("decoded-audio cache", { skip: skipWithoutCorpus("song1", "keys.flac") 
     for (let i = 1; i < calls.length; i++)
       assert.ok(calls[i][0] >= calls[i - 1][0], "progress never goes back");
     assert.deepEqual(calls.at(-1), [total, total]);
+  });
+
+  it("leaves to the render the sources one clip reads whole, and fills their cache files in passing", async () => {
+    const audio = await refsOf([VOX, VOX_DC, TAKES[1], TAKES[2]], "a");
+    // a0 read whole by one clip; a1 read whole twice (two tracks); a2 from 0.5 s on; a3 only its first 9 s.
+    const session = clipSession(audio, [
+      { a0: [[1, 0, 10]], a1: [[0, 0, 10]], a2: [[0, 0.5, 9.5]] },
+      { a1: [[20, 0, 10]], a3: [[0, 0, 9]] },
+    ]);
+    assert.deepEqual([...audioReadOnceWhole(session)], ["a0"]);
+    assert.deepEqual(
+      [...audioReadOnceWhole(session, { start: 0, end: 10 })],
+      ["a1"],
+      "the range ends inside a0's clip, and leaves out a1's second",
+    );
+    assert.deepEqual([...audioReadOnceWhole(session, { start: 1, end: 11 })], ["a0"]);
+
+    const settings = freshCache();
+    const p = await prepareDecodedSources(session, CORPUS, settings, undefined, {
+      framesRead: framesReadByAudio(session),
+      fillWhileRendering: audioReadOnceWhole(session),
+    });
+    assert.deepEqual(
+      [p.filling, p.decoded, p.direct, Object.keys(p.fills), Object.keys(p.files)],
+      [1, 1, 2, ["a0"], ["a1"]],
+    );
+    const fill = p.fills.a0;
+    // Read through the provider as a clip does (uneven blocks, from before the start to past the end) …
+    const provider = new FileSourceProvider(CORPUS);
+    provider.setFills(p.fills);
+    const src = await provider.open("a0", audio.a0, 48_000);
+    for (let t = -3000; t < audio.a0.frames + 5000; t += 7001) await readAt(src, t, 7001);
+    await src.close();
+    // … publishes the file decodeToCache would have written, byte for byte.
+    const other = freshCache();
+    const st = statSync(VOX, { bigint: true });
+    const expected = join(other.dir, cacheFileName(audio.a0.sha256, Number(st.size), st.mtimeNs));
+    assert.equal(
+      await decodeToCache(VOX, audio.a0, expected, other, new Set(), {
+        size: Number(st.size),
+        mtimeNs: st.mtimeNs,
+      }),
+      "cached",
+    );
+    assert.deepEqual(readFileSync(fill.file), readFileSync(expected));
+    assert.ok(!existsSync(fill.temp));
+    // The next render reuses it.
+    const again = await prepareDecodedSources(session, CORPUS, settings, undefined, {
+      framesRead: framesReadByAudio(session),
+      fillWhileRendering: audioReadOnceWhole(session),
+    });
+    assert.deepEqual([again.filling, again.reused], [0, 2]);
+  });
+
+  it("abandons a cache file being filled when the reads jump or stop early", async () => {
+    const ref = await refOf(VOX);
+    const session = clipSession({ v: ref }, [{ v: [[0, 0, 10]] }]);
+    for (const reads of [
+      [
+        [0, 48_000],
+        [96_000, 48_000],
+      ], // a jump forward: a seek
+      [
+        [0, 48_000],
+        [0, 48_000],
+      ], // back to the start
+      [[0, 400_000]], // the render stops before the end
+    ]) {
+      const settings = freshCache();
+      const p = await prepareDecodedSources(session, CORPUS, settings, undefined, {
+        fillWhileRendering: audioReadOnceWhole(session),
+      });
+      assert.equal(p.filling, 1);
+      const provider = new FileSourceProvider(CORPUS);
+      provider.setFills(p.fills);
+      const src = await provider.open("v", ref, 48_000);
+      for (const [start, frames] of reads) await readAt(src, start, frames);
+      await src.close();
+      assert.deepEqual(readdirSync(settings.dir), [], JSON.stringify(reads));
+    }
   });
 
   it("decodes a source directly when its worker fails, and here when no worker starts", async (t) => {

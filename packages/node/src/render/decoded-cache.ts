@@ -13,14 +13,16 @@
  * one source in decode-to-cache.ts, several at once on worker threads in decode-jobs.ts, eviction in
  * decode-cache-eviction.ts.
  */
-import { type FileHandle, open, stat, utimes } from "node:fs/promises";
-import { join } from "node:path";
+import { type FileHandle, mkdir, open, stat, utimes } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { playbackItems } from "@controlroom/engine/render/track-player.ts";
 import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
 import { tempPathBeside } from "../files/atomic-file.ts";
 import { SNIFF_BYTES, sniff } from "../files/sniff.ts";
 import { audioPath } from "../session/audio-check.ts";
-import { cacheFileName, usable } from "./decode-cache-file.ts";
+import { makeRoom } from "./decode-cache-eviction.ts";
+import { cacheFileBytes, cacheFileName, usable } from "./decode-cache-file.ts";
+import type { CacheFill } from "./decode-cache-fill.ts";
 import type { DecodeCacheSettings } from "./decode-cache-settings.ts";
 import { type DecodeJob, type DecodeJobsOptions, decodeJobs } from "./decode-jobs.ts";
 
@@ -87,12 +89,53 @@ export function framesReadByAudio(
   return reads;
 }
 
+/**
+ * Audio ids one clip of the render reads from the source's first frame to its last, and no other clip reads:
+ * decoding such a source into the cache before the render would only delay the first block, so the clip decodes
+ * it and fills the cache file in passing (`PrepareOptions.fillWhileRendering`). Sources at another rate than the
+ * session's are left out (the resampler's reads overlap).
+ * @param session the session as rendered (its `sampleRate` is the render's rate).
+ * @param range timeline seconds the render reads (`end` may be Infinity).
+ */
+export function audioReadOnceWhole(session: Session, range?: { start: number; end: number }): Set<string> {
+  const sr = session.sampleRate;
+  const lo = range ? Math.round(range.start * sr) : Number.NEGATIVE_INFINITY;
+  const hi = range ? Math.round(range.end * sr) : Number.POSITIVE_INFINITY;
+  const readers = new Map<string, number>();
+  const whole = new Set<string>();
+  for (const t of session.tracks) {
+    for (const it of playbackItems(t, sr)) {
+      const from = Math.max(lo, it.readFrom);
+      const to = Math.min(hi, it.readTo);
+      if (to <= from) continue;
+      readers.set(it.audio, (readers.get(it.audio) ?? 0) + 1);
+      const ref = session.audio[it.audio];
+      if (
+        ref &&
+        ref.sampleRate === sr &&
+        it.sourceStart + (from - it.start) <= 0 &&
+        it.sourceStart + (to - it.start) >= ref.frames
+      )
+        whole.add(it.audio);
+    }
+  }
+  for (const id of whole) if (readers.get(id) !== 1) whole.delete(id);
+  return whole;
+}
+
 /** What preparing the sources of a render did. */
 export interface PrepareResult {
   /** Audio id → cache file to read it from (ids without one are decoded as before). */
   files: Record<string, string>;
   /** Sources decoded into the cache now. */
   decoded: number;
+  /**
+   * Audio id → cache file its clip fills while the render decodes it (`PrepareOptions.fillWhileRendering`);
+   * room in the folder is made for them.
+   */
+  fills: Record<string, CacheFill>;
+  /** Sources whose cache file the render fills in passing (`fills`). */
+  filling: number;
   /** Sources found in the cache from an earlier render. */
   reused: number;
   /** Compressed sources left to the decoder (too large for the cap, disk full, folder unwritable). */
@@ -109,6 +152,11 @@ export interface PrepareResult {
 /** Options of `prepareDecodedSources` (see there). */
 export interface PrepareOptions extends DecodeJobsOptions {
   framesRead?: ReadonlyMap<string, number>;
+  /**
+   * Audio ids whose one clip reads the whole source (`audioReadOnceWhole`): when not cached yet, they are not
+   * decoded now but filled while the render decodes them (`PrepareResult.fills`).
+   */
+  fillWhileRendering?: ReadonlySet<string>;
 }
 
 /**
@@ -134,7 +182,16 @@ export async function prepareDecodedSources(
   opts: PrepareOptions = {},
 ): Promise<PrepareResult> {
   const t0 = performance.now();
-  const result: PrepareResult = { files: {}, decoded: 0, reused: 0, uncached: 0, direct: 0, seconds: 0 };
+  const result: PrepareResult = {
+    files: {},
+    fills: {},
+    decoded: 0,
+    filling: 0,
+    reused: 0,
+    uncached: 0,
+    direct: 0,
+    seconds: 0,
+  };
   // Sources of one file under several ids are decoded once.
   const byKey = new Map<
     string,
@@ -155,6 +212,10 @@ export async function prepareDecodedSources(
   }
   const keep = new Set<string>();
   const missing: typeof byKey = new Map();
+  /** Sources to fill while rendering (`opts.fillWhileRendering`). */
+  const toFill: typeof byKey = new Map();
+  /** Temporary files of the fills → their size, bytes: room is made for each counting the others. */
+  const reserved = new Map<string, number>();
   for (const [name, e] of byKey) {
     const file = join(settings.dir, name);
     if (await usable(file, e.ref, e)) {
@@ -167,7 +228,28 @@ export async function prepareDecodedSources(
     } else if (opts.framesRead && readFrames(opts.framesRead, e.ids) < e.ref.frames) {
       // Read less than once: decoding the whole source first would only add to the render's work.
       if (await isCompressed(e.path)) result.direct++;
+    } else if (e.ids.length === 1 && opts.fillWhileRendering?.has(e.ids[0]) && (await isCompressed(e.path))) {
+      toFill.set(name, e);
     } else missing.set(name, e);
+  }
+  // Room for the fills once every file this render reuses is known (and kept).
+  for (const [name, e] of toFill) {
+    const file = join(settings.dir, name);
+    if (!(await makeRoomFor(settings, file, e.ref, keep, reserved))) {
+      missing.set(name, e);
+      continue;
+    }
+    keep.add(file);
+    const fill: CacheFill = {
+      file,
+      temp: tempPathBeside(file, "partial"),
+      ref: e.ref,
+      size: e.size,
+      mtimeNs: e.mtimeNs,
+    };
+    result.fills[e.ids[0]] = fill;
+    reserved.set(fill.temp, cacheFileBytes(e.ref.channels, Math.max(1, e.ref.frames)));
+    result.filling++;
   }
   const jobs = [...missing].map(([name, e]) => {
     const file = join(settings.dir, name);
@@ -188,7 +270,7 @@ export async function prepareDecodedSources(
     jobs.map((j) => j.job),
     settings,
     keep,
-    opts,
+    { ...opts, reserved },
   );
   for (const { job, ids } of jobs) {
     const r = outcomes.get(job);
@@ -199,6 +281,24 @@ export async function prepareDecodedSources(
   }
   result.seconds = (performance.now() - t0) / 1000;
   return result;
+}
+
+/** Makes room in the cache folder for `file` (counting `reserved`); false when it cannot be had. */
+async function makeRoomFor(
+  settings: DecodeCacheSettings,
+  file: string,
+  ref: AudioRef,
+  keep: ReadonlySet<string>,
+  reserved: ReadonlyMap<string, number>,
+): Promise<boolean> {
+  const need = cacheFileBytes(ref.channels, Math.max(1, ref.frames));
+  if (need > settings.maxBytes) return false;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    return await makeRoom(settings, need, new Set([...keep, file]), reserved);
+  } catch {
+    return false;
+  }
 }
 
 /** Frames read from one file under any of its ids. */

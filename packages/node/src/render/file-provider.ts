@@ -10,6 +10,7 @@ import type { AudioRef } from "@controlroom/engine/session/schema.ts";
 import { openAudioFile } from "../files/open.ts";
 import { AudioFileError, type AudioReader } from "../files/types.ts";
 import { CachedSource } from "./cached-source.ts";
+import { type CacheFill, CacheFiller } from "./decode-cache-fill.ts";
 
 /** Reads frames from an AudioReader at any position, seeking only when a read does not follow the last. */
 export class ReaderSource implements AudioSource {
@@ -24,9 +25,13 @@ export class ReaderSource implements AudioSource {
   private carryLen = 0;
   private closed = false;
 
+  /**
+   * @param filler receives every chunk the reader hands over (it fills a cache file; see decode-cache-fill.ts).
+   */
   constructor(
     private readonly reader: AudioReader,
     frames: number,
+    private readonly filler: CacheFiller | null = null,
   ) {
     this.sampleRate = reader.info.sampleRate;
     this.channels = reader.info.channels;
@@ -56,6 +61,7 @@ export class ReaderSource implements AudioSource {
       const chunk = await this.reader.read(Math.max(b - a, 4096));
       if (!chunk || chunk[0].length === 0) break; // shorter than its header said: the rest stays silent
       const n = chunk[0].length;
+      this.filler?.chunk(this.pos, chunk, n);
       // Kept by reference, not copied: a reader's arrays stay valid until its next call, and the carry is only
       // read before that call (it is replaced right after it).
       this.carry = chunk;
@@ -69,11 +75,15 @@ export class ReaderSource implements AudioSource {
     if (this.closed) return;
     this.closed = true;
     await this.reader.close();
+    await this.filler?.close();
   }
 }
 
 /** Opens session audio from files, resolving path hints against the session's folder. */
 export class FileSourceProvider implements SourceProvider {
+  /** Cache files to fill while rendering (audio id → file), each taken by the first open of its id. */
+  private fills: Record<string, CacheFill> = {};
+
   /**
    * @param baseDir folder relative audio paths are resolved against (the session file's folder).
    * @param cacheFiles audio id → decoded-cache file to read instead of decoding (from
@@ -83,6 +93,14 @@ export class FileSourceProvider implements SourceProvider {
     private readonly baseDir: string,
     private cacheFiles: Readonly<Record<string, string>> = {},
   ) {}
+
+  /**
+   * Sources to decode while rendering and write into the cache in passing (`PrepareResult.fills`): the first
+   * clip to open one fills its file, and publishes it if it reads the source from start to end.
+   */
+  setFills(fills: Readonly<Record<string, CacheFill>>): void {
+    this.fills = { ...fills };
+  }
 
   /**
    * The decoded-cache files, when they are known only after the provider was made (sources are decoded while
@@ -111,7 +129,13 @@ export class FileSourceProvider implements SourceProvider {
         `audio "${id}" changed: the session expects ${ref.channels} ch at ${ref.sampleRate} Hz, the file has ${info.channels} ch at ${info.sampleRate} Hz`,
       );
     }
-    const src = new ReaderSource(reader, info.frames ?? ref.frames);
+    const fill = Object.hasOwn(this.fills, id) ? this.fills[id] : undefined;
+    let filler: CacheFiller | null = null;
+    if (fill && info.frames !== null && info.format !== "wav" && info.format !== "rf64") {
+      delete this.fills[id];
+      filler = new CacheFiller(fill, info.channels, info.sampleRate, info.frames);
+    }
+    const src = new ReaderSource(reader, info.frames ?? ref.frames, filler);
     return info.sampleRate === sampleRate ? src : new ResampledSource(src, sampleRate);
   }
 }

@@ -197,7 +197,11 @@ describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") },
     const broken = structuredClone(session);
     broken.audio.kick.path = "nowhere/kick.flac";
     broken.audio.vox.sha256 = "f".repeat(64);
-    await assert.rejects(renderSessionToFiles(broken, dir, join(dir, "never.wav")), (e: unknown) => {
+    const never = renderSessionToFiles(broken, dir, join(dir, "never.wav"), {
+      stems: join(dir, "never-stems"),
+      threads: 2,
+    });
+    await assert.rejects(never, (e: unknown) => {
       assert.ok(e instanceof SessionError);
       assert.equal(e.problems.length, 2);
       assert.match(e.problems[0].path, /^audio\.kick$/);
@@ -209,6 +213,7 @@ describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") },
       return true;
     });
     assert.ok(!existsSync(join(dir, "never.wav")));
+    assert.ok(!existsSync(join(dir, "never-stems")), "no stem folder either");
   });
 
   it("leaves no file under the final name when cancelled", async () => {

@@ -18,6 +18,7 @@ import { checkAudioFiles } from "../session/audio-check.ts";
 import { type DecodeCacheOption, decodeCacheSettings } from "./decode-cache-settings.ts";
 import {
   audioIdsInRange,
+  audioReadOnceWhole,
   framesReadByAudio,
   type PrepareResult,
   prepareDecodedSources,
@@ -64,7 +65,7 @@ export interface RenderFilesResult {
   /** Stem files written (absolute paths or names inside the zip). */
   stemFiles: string[];
   /** What the decoded-audio cache did (null when it was off). */
-  decodeCache: Omit<PrepareResult, "files"> | null;
+  decodeCache: Omit<PrepareResult, "files" | "fills"> | null;
 }
 
 /** Seconds of timeline around the render's span whose cached sources are looked up too (latency compensation). */
@@ -88,8 +89,14 @@ export async function renderSessionToFiles(
   mixPath: string,
   opts: RenderFilesOptions = {},
 ): Promise<RenderFilesResult> {
-  const problems = await checkAudioFiles(session, baseDir, { verifyHash: opts.verifyHashes ?? true });
-  if (problems.length) throw new SessionError(problems, "session audio");
+  // The audio files are checked (hashed) while the renderers and threads start; missing or changed audio is
+  // still what is reported first, and stops everything started.
+  const checking = checkAudioFiles(session, baseDir, { verifyHash: opts.verifyHashes ?? true });
+  checking.catch(() => {}); // awaited below
+  const audioProblems = async () => {
+    const problems = await checking;
+    if (problems.length) throw new SessionError(problems, "session audio");
+  };
   const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
   const threads = opts.threads ?? defaultThreads(s.tracks.length);
   const pool = TrackWorkers.plan(s, threads, opts.blockFrames);
@@ -100,11 +107,17 @@ export async function renderSessionToFiles(
   // decoding. Renderers open sources only when their clips start, so the track workers can start (load, build
   // their renderers) while the sources decode; both learn the cache files before the first block.
   const provider = new FileSourceProvider(baseDir);
-  const renderer = await SessionRenderer.create(s, provider, {
-    ...opts,
-    stems: Boolean(opts.stems),
-    ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
-  });
+  let renderer: SessionRenderer;
+  try {
+    renderer = await SessionRenderer.create(s, provider, {
+      ...opts,
+      stems: Boolean(opts.stems),
+      ...(pool ? { trackMemory: pool.memory, remoteTracks: pool } : {}),
+    });
+  } catch (e) {
+    await audioProblems();
+    throw e;
+  }
   let prepared: PrepareResult | null = null;
   const starting = pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) });
   starting?.catch(() => {}); // awaited below; a failure is reported there
@@ -123,18 +136,25 @@ export async function renderSessionToFiles(
     : [];
   // Dithering and writing the stems costs more than rendering a plain session: on a second core it runs beside
   // the render instead of after each block. The writer thread starts now, so it loads while the sources decode.
+  // (Once the audio is found sound: a render that stops there leaves no stem folder.)
   const stemThreadOpening =
     stemDir && stemSpecs.length > 0 && (opts.threads ?? availableParallelism()) > 1
-      ? mkdir(stemDir, { recursive: true }).then(() => ThreadedWriters.open(stemSpecs))
+      ? checking.then((problems) =>
+          problems.length > 0
+            ? null
+            : mkdir(stemDir, { recursive: true }).then(() => ThreadedWriters.open(stemSpecs)),
+        )
       : null;
   stemThreadOpening?.catch(() => {}); // awaited below; a failure is reported there
   try {
+    await audioProblems();
     await loadSessionImpulseResponses(renderer, baseDir);
     if (cache) {
       const span = readSpan(s, opts);
       const near = { start: span.start - PREPARE_MARGIN_SECONDS, end: span.end + PREPARE_MARGIN_SECONDS };
       prepared = await prepareDecodedSources(s, baseDir, cache, audioIdsInRange(s, near), {
         framesRead: framesReadByAudio(s, span),
+        fillWhileRendering: audioReadOnceWhole(s, span),
         onProgress: opts.onPrepareProgress,
         cancelled: opts.cancelled,
       });
@@ -142,12 +162,14 @@ export async function renderSessionToFiles(
     await starting;
     if (opts.cancelled?.()) throw new RenderCancelledError();
     const cacheFiles = prepared?.files ?? {};
+    const fills = prepared?.fills ?? {};
     provider.setCacheFiles(cacheFiles);
-    pool?.setCacheFiles(cacheFiles);
+    provider.setFills(fills);
+    pool?.setCacheFiles(cacheFiles, fills);
   } catch (e) {
     await starting?.catch(() => {});
     await stemThreadOpening?.then(
-      (w) => w.abort(),
+      (w) => w?.abort(),
       () => {},
     );
     await renderer.close();
@@ -201,6 +223,7 @@ export async function renderSessionToFiles(
       stemFiles: zip ? stemFiles.map((f) => f.slice(stemDir!.length + 1)) : stemFiles,
       decodeCache: prepared && {
         decoded: prepared.decoded,
+        filling: prepared.filling,
         reused: prepared.reused,
         uncached: prepared.uncached,
         direct: prepared.direct,

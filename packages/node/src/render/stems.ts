@@ -4,7 +4,6 @@ import { rm } from "node:fs/promises";
 import { basename } from "node:path";
 import type { SessionRenderer, StemInfo } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
-import { writeStoredZip } from "../files/zip-file.ts";
 
 /** `01-kick.wav`: order, then the track or bus id. */
 export function stemFileName(index: number, stem: StemInfo): string {
@@ -48,6 +47,8 @@ export async function writeStemsZip(
   partsDir: string,
 ): Promise<void> {
   try {
+    // Loaded here: a render without a zip of stems does not compile the zip writer (fflate).
+    const { writeStoredZip } = await import("../files/zip-file.ts");
     writeStoredZip(zipPath, [
       { name: "manifest.txt", text: manifest },
       ...files.map((file) => ({ name: basename(file), file })),

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type RenderOptions, SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
+import type { CacheFill } from "./decode-cache-fill.ts";
 import { FileSourceProvider } from "./file-provider.ts";
 import { loadSessionImpulseResponses } from "./impulse-responses.ts";
 
@@ -40,15 +41,23 @@ try {
   let chain = Promise.resolve();
   port.on(
     "message",
-    (m: { k: number; n: number } | { close: true } | { cacheFiles: Record<string, string> }) => {
+    (
+      m:
+        | { k: number; n: number }
+        | { close: true }
+        | { cacheFiles: Record<string, string>; fills: Record<string, CacheFill> },
+    ) => {
       chain = chain.then(async () => {
         if ("cacheFiles" in m) {
-          // Sources decoded while this worker started; sent before the first block.
+          // Sources decoded while this worker started, and those to fill while rendering; before the first block.
           provider.setCacheFiles(m.cacheFiles);
+          provider.setFills(m.fills);
           return;
         }
         if ("close" in m) {
-          await renderer.close();
+          // Closing the sources publishes the cache files filled here; the main thread waits for this reply.
+          await renderer.close().catch(() => {});
+          port.postMessage({ done: true });
           port.close();
           return;
         }

@@ -5,6 +5,7 @@ import type { RemoteTracks, RenderOptions } from "@controlroom/engine/render/ren
 import { DEFAULT_BLOCK, SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { startWorker } from "../workers/worker-entry.ts";
+import type { CacheFill } from "./decode-cache-fill.ts";
 import type { TrackWorkerData } from "./track-worker.ts";
 
 /** What the main thread's own work costs, in tracks: per bus, and for the master (see `TrackWorkers.plan`). */
@@ -30,6 +31,8 @@ export class TrackWorkers implements RemoteTracks {
   /** Set once a worker failed: every later request fails at once. */
   private failed: Error | null = null;
   private readonly workers: Worker[] = [];
+  /** Set by the first `close` (later calls wait for the same). */
+  private closing: Promise<void> | null = null;
   private constructor(
     /** Shared memory the renderer must be built with. */
     readonly memory: SharedArrayBuffer,
@@ -129,9 +132,12 @@ export class TrackWorkers implements RemoteTracks {
     for (const queue of this.waiting) for (const f of queue.splice(0)) f({ error: message });
   }
 
-  /** Tells every worker the decoded-cache files (before the first block; see FileSourceProvider.setCacheFiles). */
-  setCacheFiles(cacheFiles: Record<string, string>): void {
-    for (const worker of this.workers) worker.postMessage({ cacheFiles });
+  /**
+   * Tells every worker the decoded-cache files and the ones to fill while rendering (before the first block;
+   * see FileSourceProvider.setCacheFiles and setFills).
+   */
+  setCacheFiles(cacheFiles: Record<string, string>, fills: Record<string, CacheFill> = {}): void {
+    for (const worker of this.workers) worker.postMessage({ cacheFiles, fills });
   }
 
   async run(k: number, n: number): Promise<void> {
@@ -140,9 +146,17 @@ export class TrackWorkers implements RemoteTracks {
     await Promise.all(replies);
   }
 
-  /** Stops the workers. */
-  async close(): Promise<void> {
-    for (const w of this.workers) w.postMessage({ close: true });
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  /**
+   * Stops the workers, once each has closed its sources (a cache file filled while rendering is published
+   * then; see decode-cache-fill.ts).
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = this.workers.map((_, w) => this.reply(w).catch(() => {}));
+      for (const w of this.workers) w.postMessage({ close: true });
+      await Promise.all(closed);
+      await Promise.all(this.workers.map((w) => w.terminate()));
+    })();
+    return this.closing;
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -90,8 +90,13 @@ describe("session commands", { skip: skipWithoutCorpus("song1") }, () => {
     assert.match(r.out, /\(705600 frames at 44100 Hz\)/);
   });
 
-  it("render shows a progress line while decoding sources into the cache, then the render's", async () => {
+  it("render fills the cache while rendering sources read once, and decodes first (with a progress line) those read again", async () => {
     const s = join(dir, "s", "session.json");
+    // The same song with the kick played by a second track: that source is read twice.
+    const twice = JSON.parse(readFileSync(s, "utf8"));
+    twice.tracks.push({ ...twice.tracks[0], id: "kick-again" });
+    const looped = join(dir, "s", "twice.json");
+    writeFileSync(looped, JSON.stringify(twice));
     // As on a terminal: progress drawn, and captured.
     const interactive = Progress.interactive;
     const write = process.stderr.write;
@@ -102,30 +107,39 @@ describe("session commands", { skip: skipWithoutCorpus("song1") }, () => {
       drawn += String(chunk);
       return true;
     }) as typeof process.stderr.write;
-    process.env.CONTROLROOM_CACHE_DIR = join(dir, "cache");
+    const cached = (d: string) => readdirSync(d).filter((f) => f.endsWith(".f32")).length;
     try {
-      // The whole song reads every stem in full: all seven are decoded into the (cold) cache first.
+      // The whole song reads every stem once, in full: the render decodes them and fills the (cold) cache.
+      process.env.CONTROLROOM_CACHE_DIR = join(dir, "cache");
       const cold = await run("render", s, "-o", join(dir, "whole.wav"));
       const coldDrawn = drawn;
       drawn = "";
-      // Warm: nothing to decode, no decoding line.
+      // Warm: nothing to decode.
       const warm = await run("render", s, "-o", join(dir, "whole2.wav"));
+      const warmDrawn = drawn;
+      drawn = "";
+      // Into a fresh cache, the kick read twice is decoded before the render, the other six while rendering.
+      process.env.CONTROLROOM_CACHE_DIR = join(dir, "cache2");
+      const first = await run("render", looped, "-o", join(dir, "twice.wav"));
+      const firstDrawn = drawn;
       Progress.interactive = interactive;
       process.stderr.write = write;
-      for (const r of [cold, warm]) {
+      for (const r of [cold, warm, first]) {
         assert.equal(r.code, 0, r.err);
-        assert.match(r.out, /whole2?\.wav: 1:04 \(3072000 frames at 48000 Hz\)/);
+        assert.match(r.out, /(whole2?|twice)\.wav: 1:04 \(3072000 frames at 48000 Hz\)/);
         assert.doesNotMatch(r.out + r.err + coldDrawn + drawn, /\n\s+at /, "no stack trace");
       }
-      assert.equal(readdirSync(join(dir, "cache")).filter((f) => f.endsWith(".f32")).length, 7);
-      assert.match(coldDrawn, /\rdecoding sources \[[█░]{24}\] +\d+%/);
+      assert.equal(cached(join(dir, "cache")), 7);
+      assert.equal(cached(join(dir, "cache2")), 7);
+      assert.doesNotMatch(coldDrawn + warmDrawn, /decoding sources/);
       assert.match(coldDrawn, /\r\S*whole\.wav \[[█░]{24}\] +\d+%/);
+      assert.match(warmDrawn, /whole2\.wav \[/);
+      assert.match(firstDrawn, /\rdecoding sources \[[█░]{24}\] +\d+%/);
       // Decoding comes first, and its line is cleared before the render's is drawn.
-      const firstRender = coldDrawn.search(/\r\S*whole\.wav \[/);
-      assert.ok(coldDrawn.lastIndexOf("decoding sources") < firstRender);
-      assert.ok(coldDrawn.slice(0, firstRender).endsWith("\r\x1b[K"), "decoding line cleared");
-      assert.doesNotMatch(drawn, /decoding sources/);
-      assert.match(drawn, /whole2\.wav \[/);
+      const firstRender = firstDrawn.search(/\r\S*twice\.wav \[/);
+      assert.ok(firstRender > 0);
+      assert.ok(firstDrawn.lastIndexOf("decoding sources") < firstRender);
+      assert.ok(firstDrawn.slice(0, firstRender).endsWith("\r\x1b[K"), "decoding line cleared");
       assert.deepEqual(readFileSync(join(dir, "whole.wav")), readFileSync(join(dir, "whole2.wav")));
     } finally {
       Progress.interactive = interactive;

@@ -15,8 +15,6 @@ import { AudioFileError } from "../files/types.ts";
 import { FileSourceProvider } from "../render/file-provider.ts";
 import { RenderCancelledError, renderSessionToFiles } from "../render/render-session.ts";
 import { checkAudioFiles } from "./audio-check.ts";
-import { exportDawproject, importDawproject } from "./dawproject.ts";
-import { sessionFromStems } from "./from-stems.ts";
 import { loadSessionFile, saveSessionFile } from "./session-file.ts";
 
 function parseBits(v: string): 16 | 24 | 32 {
@@ -156,6 +154,8 @@ export function registerRenderCommands(program: Command): void {
     .action(async (dir: string, opts: { fromStems: string }) => {
       try {
         await mkdir(dir, { recursive: true });
+        // Loaded by the commands that use them: `render` starts without compiling these (or the zip library).
+        const { sessionFromStems } = await import("./from-stems.ts");
         const s = await sessionFromStems(opts.fromStems, dir);
         const path = join(dir, "session.json");
         await saveSessionFile(path, s);
@@ -198,6 +198,7 @@ export function registerRenderCommands(program: Command): void {
     .action(async (sessionPath: string, opts: { output: string }) => {
       try {
         const { session: s, dir } = await loadSessionFile(sessionPath);
+        const { exportDawproject } = await import("./dawproject.ts");
         await exportDawproject(s, dir, opts.output);
         console.log(`${opts.output}: ${s.tracks.length} tracks, ${Object.keys(s.audio).length} audio files`);
       } catch (e) {
@@ -213,6 +214,7 @@ export function registerRenderCommands(program: Command): void {
     .action(async (file: string, dir: string) => {
       try {
         await mkdir(dir, { recursive: true });
+        const { importDawproject } = await import("./dawproject.ts");
         const s = await importDawproject(file, dir);
         console.log(`${resolve(dir, "session.json")}: ${s.tracks.length} tracks, ${s.buses.length} buses`);
       } catch (e) {
