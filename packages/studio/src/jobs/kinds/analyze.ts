@@ -144,7 +144,7 @@ async function detectTakeProblems(
   progress: (fraction: number) => void,
 ): Promise<TakeProblems | null> {
   if (frames === null || frames > MAX_DETECT_SECONDS * sampleRate) return null;
-  const { detectFile } = await import("@controlroom/node/repair/repair-file.ts");
+  const { detectFile } = await import("@controlroom/node/repair/detect-file.ts");
   const { fixesFor } = await import("@controlroom/engine/repair/repair-channels.ts");
   const found = await detectFile(file, { onProgress: progress });
   return takeProblemsOf(found, fixesFor(found));
