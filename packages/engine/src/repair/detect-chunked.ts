@@ -31,8 +31,10 @@ import {
   type ProblemReport,
 } from "./detect.ts";
 
-/** Default core length of a chunk, s. */
+/** Default core length of a chunk, s … */
 export const DEFAULT_CHUNK_SECONDS = 60;
+/** … but no more samples than this (60 s at 48 kHz), so memory does not grow with the sample rate. */
+export const MAX_DEFAULT_CHUNK_FRAMES = 60 * 48000;
 
 /** How much of the recording hum is judged on, s (as `detectHum`). */
 const HUM_SECONDS = 60;
@@ -47,7 +49,10 @@ export interface DetectChunk {
 
 /** Options for `ChunkedDetection`. */
 export interface ChunkedDetectOptions extends DetectOptions {
-  /** Core length of a chunk, s (default 60; rounded up to whole click-detector blocks). */
+  /**
+   * Core length of a chunk, s (default 60, at most MAX_DEFAULT_CHUNK_FRAMES samples; rounded up to whole
+   * click-detector blocks).
+   */
   chunkSeconds?: number;
 }
 
@@ -93,10 +98,15 @@ export class ChunkedDetection {
     private readonly options: ChunkedDetectOptions = {},
   ) {
     if (!(channels >= 1)) throw new RangeError("ChunkedDetection: no channels");
-    const seconds = options.chunkSeconds ?? DEFAULT_CHUNK_SECONDS;
-    if (!(seconds > 0)) throw new RangeError(`chunkSeconds must be > 0, got ${seconds}`);
+    const seconds = options.chunkSeconds;
+    if (seconds !== undefined && !(seconds > 0))
+      throw new RangeError(`chunkSeconds must be > 0, got ${seconds}`);
     const blocks = (n: number) => Math.max(1, Math.ceil(n / CLICK_BLOCK)) * CLICK_BLOCK;
-    this.chunkFrames = blocks(seconds * sampleRate);
+    this.chunkFrames = blocks(
+      seconds !== undefined
+        ? seconds * sampleRate
+        : Math.min(DEFAULT_CHUNK_SECONDS * sampleRate, MAX_DEFAULT_CHUNK_FRAMES),
+    );
     this.noiseSize = noiseFrameSize(sampleRate);
     // The noise frames must fit in the margin too (a frame is summed where its first sample's core is).
     this.margin = blocks(Math.max(clickReach(sampleRate), this.noiseSize));

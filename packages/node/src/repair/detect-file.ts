@@ -19,7 +19,7 @@ export interface DetectFileOptions {
   sensitivity?: number;
   /** Called with the fraction done, 0 … 1. */
   onProgress?: (fraction: number) => void;
-  /** Core length of a chunk, s (default 60). */
+  /** Core length of a chunk, s (default 60, at most 60 s at 48 kHz in samples). */
   chunkSeconds?: number;
 }
 
