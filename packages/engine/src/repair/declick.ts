@@ -84,8 +84,22 @@ function clicksAmong(x: Float32Array, sampleRate: number, events: ClickEvent[]):
   });
 }
 
-/** Samples per block of the detector (one AR model each, fitted over twice that around it). */
-const BLOCK = 2048;
+/**
+ * Samples per block of the detector (one AR model each, fitted over twice that around it). A scan of part of
+ * a channel finds the same events as the whole channel's scan only when it starts on a multiple of this.
+ */
+export const CLICK_BLOCK = 2048;
+const BLOCK = CLICK_BLOCK;
+
+/**
+ * How far (samples) the detection of an event reaches into the signal around it: the AR fit of its block and
+ * the next (2 blocks), the local scale (±2 sub-blocks of 256), the periodicity check (±20 ms), the onset check
+ * (30 ms after) and the restoration context (1024). Beyond this the samples do not change what is found.
+ * Rounded up generously: a chunked scan uses it as its margin.
+ */
+export function clickReach(sampleRate: number): number {
+  return 2 * BLOCK + 3 * SCALE_BLOCK + 1024 + Math.ceil(0.06 * sampleRate);
+}
 
 /**
  * The detector itself: events without their peaks.

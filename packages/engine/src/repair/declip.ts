@@ -28,9 +28,9 @@ export interface ClippingReport {
 }
 
 /** Values within this of the extreme count as on the plateau (a 20-bit step: allows for requantisation). */
-const LEVEL_TOLERANCE = 2 ** -20;
+export const LEVEL_TOLERANCE = 2 ** -20;
 /** The quietest level taken for clipping (−40 dBFS); below it a flat top is silence or a synthetic shape. */
-const MIN_LEVEL = 0.01;
+export const MIN_LEVEL = 0.01;
 
 /**
  * How far past the plateau level a run's edges point (linear): the slopes of the two samples before the run
@@ -41,19 +41,43 @@ const MIN_LEVEL = 0.01;
  */
 function overshoot(x: Float32Array, start: number, length: number, sign: 1 | -1): number {
   if (start < 2 || start + length + 2 > x.length) return 0;
-  const level = sign * x[start];
+  return overshootOf(
+    x[start - 2],
+    x[start - 1],
+    x[start],
+    x[start + length],
+    x[start + length + 1],
+    length,
+    sign,
+  );
+}
+
+/**
+ * `overshoot` from the five samples it looks at: the two before the run (`b2`, `b1`), the run's first (`first`)
+ * and the two after it (`a0`, `a1`).
+ */
+export function overshootOf(
+  b2: number,
+  b1: number,
+  first: number,
+  a0: number,
+  a1: number,
+  length: number,
+  sign: 1 | -1,
+): number {
+  const level = sign * first;
   const half = (length + 1) / 2;
-  const up = sign * (x[start - 1] - x[start - 2]);
-  const down = sign * (x[start + length] - x[start + length + 1]);
-  const left = sign * x[start - 1] + up * half - level;
-  const right = sign * x[start + length] + down * half - level;
+  const up = sign * (b1 - b2);
+  const down = sign * (a0 - a1);
+  const left = sign * b1 + up * half - level;
+  const right = sign * a0 + down * half - level;
   return Math.max(0, Math.min(left, right));
 }
 
 /** A run is cut off when its edges point this far beyond its level (0.1 dB of the level). */
-const CUT_FRACTION = 10 ** (0.1 / 20) - 1;
+export const CUT_FRACTION = 10 ** (0.1 / 20) - 1;
 /** Runs cut off (by `overshoot`) needed before a side counts as clipped. */
-const MIN_CUT_RUNS = 3;
+export const MIN_CUT_RUNS = 3;
 
 /**
  * Finds clipped runs: a side (positive or negative) is clipped when its extreme value (the channel's own

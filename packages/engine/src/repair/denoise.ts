@@ -40,30 +40,73 @@ export function measureNoiseFloor(x: Float32Array, sampleRate: number): NoiseRep
       e += x[i] * x[i];
       m += x[i];
     }
-    m /= size;
-    energy.push([e / size - m * m, f]);
+    energy.push(frameEnergy(e, m, size, f));
   }
+  const chosen = quietestFrames(energy);
+  const spectra = new NoiseSpectrum(size);
+  for (const f of chosen) spectra.add(x, f * size);
+  return { floorDb: spectra.floorDb() };
+}
+
+/**
+ * One frame's entry for `quietestFrames`: [variance, frame index].
+ * @param sum Σx² over the frame, in sample order; @param sumX Σx; @param size frame length, samples.
+ */
+export function frameEnergy(sum: number, sumX: number, size: number, frame: number): [number, number] {
+  const m = sumX / size;
+  return [sum / size - m * m, frame];
+}
+
+/** The frames the noise floor is measured on: the quietest tenth (at least one), quietest first. */
+export function quietestFrames(energy: [number, number][]): number[] {
   energy.sort((u, v) => u[0] - v[0]);
-  const chosen = energy.slice(0, Math.max(1, Math.floor(frames / 10)));
-  const fft = new FFT(size);
-  const re = new Float64Array(size);
-  const im = new Float64Array(size);
-  const bins = size / 2;
-  const power = new Float64Array(bins);
-  let wp = 0;
-  for (let i = 0; i < size; i++) wp += (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size)) ** 2;
-  for (const [, f] of chosen) {
+  return energy.slice(0, Math.max(1, Math.floor(energy.length / 10))).map(([, f]) => f);
+}
+
+/** Frame length of the noise measurement (the denoiser's FFT size), samples. */
+export function noiseFrameSize(sampleRate: number): number {
+  return fftSizeFor(sampleRate);
+}
+
+/** Sums the Hann-windowed power spectra of frames and turns them into a floor (see NoiseReport.floorDb). */
+export class NoiseSpectrum {
+  private readonly fft: FFT;
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+  private readonly power: Float64Array;
+  private readonly wp: number;
+  private frames = 0;
+
+  /** @param size frame length, samples (`noiseFrameSize`). */
+  constructor(private readonly size: number) {
+    this.fft = new FFT(size);
+    this.re = new Float64Array(size);
+    this.im = new Float64Array(size);
+    this.power = new Float64Array(size / 2);
+    let wp = 0;
+    for (let i = 0; i < size; i++) wp += (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size)) ** 2;
+    this.wp = wp;
+  }
+
+  /** Adds the frame x[from, from + size). */
+  add(x: ArrayLike<number>, from: number): void {
+    const { size, re, im, power } = this;
     for (let i = 0; i < size; i++) {
-      re[i] = x[f * size + i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
+      re[i] = x[from + i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
       im[i] = 0;
     }
-    fft.forward(re, im);
-    for (let k = 1; k < bins; k++) power[k] += re[k] * re[k] + im[k] * im[k];
+    this.fft.forward(re, im);
+    for (let k = 1; k < power.length; k++) power[k] += re[k] * re[k] + im[k] * im[k];
+    this.frames++;
   }
-  const sorted = Array.from(power.subarray(1)).sort((u, v) => u - v);
-  const median = sorted[sorted.length >> 1] / chosen.length;
-  // A white noise of variance σ² has E|X_k|² = σ²·Σw² in every bin.
-  return { floorDb: powerToDb(median / wp) };
+
+  /** The floor of the frames added, dBFS. */
+  floorDb(): number {
+    const sorted = Array.from(this.power.subarray(1)).sort((u, v) => u - v);
+    const median = sorted[sorted.length >> 1] / this.frames;
+    // A white noise of variance σ² has E|X_k|² = σ²·Σw² in every bin.
+    return powerToDb(median / this.wp);
+  }
 }
 
 /** Denoising settings. */

@@ -11,7 +11,8 @@ import { writeFileAtomic } from "../files/atomic-file.ts";
 import { probeAudioFile } from "../files/open.ts";
 import { AudioFileError } from "../files/types.ts";
 import { alignFiles } from "./align-file.ts";
-import { detectFile, repairFile } from "./repair-file.ts";
+import { detectFile } from "./detect-file.ts";
+import { repairFile } from "./repair-file.ts";
 
 /** Parses `--fix`: "auto" or a comma-separated list of fixes. */
 export function parseFixArg(v: string): RepairFix[] | "auto" {

@@ -2,7 +2,6 @@
  * Repairing and scanning files: read whole, repair in the engine, write atomically (temporary file beside the
  * target, renamed into place only when complete), so a failure or Ctrl-C leaves nothing under the output name.
  */
-import { detectProblems, type ProblemReport } from "@controlroom/engine/repair/detect.ts";
 import {
   type RepairFix,
   type RepairReport,
@@ -100,13 +99,4 @@ export async function repairFile(
     bits,
     ...result.report,
   };
-}
-
-/** Scans a file for every problem the repair tools know. */
-export async function detectFile(
-  inputPath: string,
-  options: { sensitivity?: number; onProgress?: (fraction: number) => void } = {},
-): Promise<ProblemReport & { input: string }> {
-  const { info, channels } = await readForRepair(inputPath);
-  return { input: inputPath, ...detectProblems(channels, info.sampleRate, options) };
 }

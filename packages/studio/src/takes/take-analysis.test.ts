@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { ChunkedDetection } from "@controlroom/engine/repair/detect-chunked.ts";
 import { createAudioWriter } from "@controlroom/node/files/write.ts";
 import { BlobStore } from "../blobs/blob-store.ts";
 import { uploadAudio } from "../blobs/uploads.ts";
@@ -94,6 +95,43 @@ for (const kind of DATABASES) {
       );
     });
 
+    test("a take longer than a detection chunk (the scan goes in chunks) gets its problem badges", async () => {
+      // Any length is scanned since the detection works in chunks; 70 s (16 kHz mono, to keep the test quick)
+      // is two chunks of a minute: every click is counted once, including one on the chunk edge.
+      const rate = 16000;
+      const x = new Float32Array(70 * rate);
+      for (let i = 0; i < x.length; i++)
+        x[i] =
+          0.25 * Math.sin((2 * Math.PI * 197 * i) / rate) +
+          0.1 * Math.sin((2 * Math.PI * 394 * i) / rate + 1);
+      const { chunkFrames } = new ChunkedDetection(rate, 1);
+      const clicks = [rate * 5, chunkFrames, chunkFrames + rate * 4, x.length - rate];
+      for (const p of clicks) x[p] += 0.5;
+      const path = join(dir, "long-take.wav");
+      const w = await createAudioWriter(path, {
+        sampleRate: rate,
+        channels: 1,
+        bitDepth: 24,
+        dither: "none",
+      });
+      await w.write([x]);
+      await w.close();
+      const blob = (await uploadAudio(s, team.actors.engineer, team.projectId, createReadStream(path)))
+        .sha256;
+      const take = await createTake(s, team.actors.engineer, songId, {
+        part: "live",
+        performerName: "Band",
+        blobSha256: blob,
+      });
+      assert.ok(take.analysisJobId);
+      const job = await settle(s, take.analysisJobId);
+      assert.equal(job.status, "done", job.error ?? "");
+      const listed = (await listTakes(s, team.actors.viewer, songId)).find((t) => t.id === take.id);
+      assert.equal(listed?.durationSeconds, 70);
+      assert.equal(listed?.problems?.clicks, clicks.length, JSON.stringify(listed?.problems));
+      assert.ok(listed?.problems?.summary.includes(`${clicks.length} clicks`));
+    });
+
     test("a take without a file queues nothing; analyze can be asked for by take id", async () => {
       const bare = await createTake(s, team.actors.engineer, songId, { part: "vocal", performerName: "V" });
       assert.equal(bare.analysisJobId, null);
@@ -105,7 +143,7 @@ for (const kind of DATABASES) {
         submitJob(s, team.actors.engineer, team.projectId, { kind: "analyze", input: { takeId: "nope" } }),
         { status: 400 },
       );
-      const withFile = (await listTakes(s, team.actors.engineer, songId)).find((x) => x.blobSha256);
+      const withFile = (await listTakes(s, team.actors.engineer, songId)).find((x) => x.blobSha256 === sha);
       assert.ok(withFile);
       const job = await submitJob(s, team.actors.engineer, team.projectId, {
         kind: "analyze",

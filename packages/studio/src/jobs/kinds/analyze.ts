@@ -39,8 +39,8 @@ export interface AnalyzeJobResult {
   truePeakDbtp: number | null;
   samplePeakDbfs: number | null;
   /**
-   * A take's detected problems (takes only; null when the file is too long to scan whole — the detection
-   * holds it in memory).
+   * A take's detected problems (takes only; any length since 2026-12-07 — null in results stored before,
+   * for takes longer than 10 minutes, which were not scanned).
    */
   problems?: TakeProblems | null;
 }
@@ -96,10 +96,7 @@ export const analyzeJob = defineJobKind({
     });
     const r = a.report;
     let problems: TakeProblems | null | undefined;
-    if (takeId)
-      problems = await detectTakeProblems(file, a.info.frames, a.info.sampleRate, (f) =>
-        env.progress(0.5 + 0.5 * f),
-      );
+    if (takeId) problems = await detectTakeProblems(file, (f) => env.progress(0.5 + 0.5 * f));
     return {
       sampleRate: a.info.sampleRate,
       channels: a.info.channels,
@@ -133,18 +130,12 @@ export const analyzeJob = defineJobKind({
   },
 });
 
-/** Longest take scanned for problems, seconds (the scan holds the whole file in memory). */
-export const MAX_DETECT_SECONDS = 10 * 60;
-
-/** The repair detection on a take's file (read whole), or null when the take is longer than MAX_DETECT_SECONDS. */
-async function detectTakeProblems(
-  file: string,
-  frames: number | null,
-  sampleRate: number,
-  progress: (fraction: number) => void,
-): Promise<TakeProblems | null> {
-  if (frames === null || frames > MAX_DETECT_SECONDS * sampleRate) return null;
-  const { detectFile } = await import("@controlroom/node/repair/repair-file.ts");
+/**
+ * The repair detection on a take's file, for any length: files longer than a minute are scanned in chunks
+ * (node/repair/detect-file.ts), in bounded memory — a 45-minute live recording gets its badges too.
+ */
+async function detectTakeProblems(file: string, progress: (fraction: number) => void): Promise<TakeProblems> {
+  const { detectFile } = await import("@controlroom/node/repair/detect-file.ts");
   const { fixesFor } = await import("@controlroom/engine/repair/repair-channels.ts");
   const found = await detectFile(file, { onProgress: progress });
   return takeProblemsOf(found, fixesFor(found));

@@ -115,7 +115,8 @@ export const repairJob = defineJobKind({
   name: "repair",
   input: RepairJobInput,
   async run(input, env): Promise<RepairJobResult> {
-    const { repairFile, detectFile } = await import("@controlroom/node/repair/repair-file.ts");
+    const { repairFile } = await import("@controlroom/node/repair/repair-file.ts");
+    const { detectFile } = await import("@controlroom/node/repair/detect-file.ts");
     const { analyzeFile } = await import("@controlroom/node/analysis/analyze-file.ts");
     const { fixesFor } = await import("@controlroom/engine/repair/repair-channels.ts");
     const { takeProblemsOf } = await import("../../takes/take-problems.ts");
