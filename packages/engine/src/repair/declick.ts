@@ -172,6 +172,13 @@ function findClicks(
 
 /** Events whose prediction error correlates more than this with itself a period away are voice, not clicks. */
 const PERIODIC = 0.5;
+/**
+ * A period away, a voice's next pulse carries about the energy of this one; a click's surroundings carry far
+ * less. Lags whose window holds less than this share of the event's energy are not a repeat of it: over a
+ * thousand lags of noise-like prediction error, some correlate above PERIODIC by chance alone (a short
+ * window's normalised correlation spreads as 1/√length), which hid clicks in hiss.
+ */
+const PARTNER_ENERGY = 0.1;
 
 /**
  * How closely the prediction error around an event repeats one pitch period earlier or later (normalised
@@ -197,7 +204,7 @@ function periodicity(e: Float64Array, start: number, end: number, p: number, sam
         cross += e[m] * e[m + d];
         other += e[m + d] * e[m + d];
       }
-      if (other > 0) best = Math.max(best, cross / Math.sqrt(own * other));
+      if (other > PARTNER_ENERGY * own) best = Math.max(best, cross / Math.sqrt(own * other));
     }
   }
   return best;
