@@ -89,8 +89,10 @@ export class ThirdOctaveAnalyzer {
       i += n;
       if (this.sinceLast >= this.hop && this.filled === FRAME) {
         this.analyse();
+        // The ring still holds the last frame: when the hop is shorter than a frame (rates under FRAME
+        // samples a second at the default 1 s hop, such as 8 kHz), the next frame overlaps this one. Emptying
+        // it here left a ring that could never fill again within a hop, and the loop above took no samples.
         this.sinceLast = 0;
-        this.filled = 0;
       }
     }
   }
