@@ -372,15 +372,22 @@ export class Analyzer {
       this.closeRun(c);
       return;
     }
+    // The open run in locals: read back from the arrays on every sample, they cost more than the test.
+    let run = this.openRun[c];
+    let start = this.openStart[c];
     for (let i = 0; i < frames; i++) {
-      const v = x[i];
-      if (Math.abs(v) >= level) {
-        if (this.openRun[c] === 0) this.openStart[c] = this.frames + i;
-        this.openRun[c]++;
-      } else if (this.openRun[c] > 0) {
+      if (Math.abs(x[i]) >= level) {
+        if (run === 0) start = this.frames + i;
+        run++;
+      } else if (run > 0) {
+        this.openRun[c] = run;
+        this.openStart[c] = start;
         this.closeRun(c);
+        run = 0;
       }
     }
+    this.openRun[c] = run;
+    this.openStart[c] = start;
   }
 
   private closeRun(c: number): void {
