@@ -275,20 +275,14 @@ export class Analyzer {
     let blockPeak = 0;
     let sq = 0;
     let s = 0;
-    let first = -1;
-    let last = -1;
     for (let i = 0; i < frames; i++) {
       const v = x[i];
       const a = Math.abs(v);
       if (a > blockPeak) blockPeak = a;
       sq += v * v;
       s += v;
-      if (a > SILENCE_LEVEL) {
-        if (first < 0) first = i;
-        last = i;
-      }
     }
-    this.addLevels(c, x, frames, blockPeak, sq, s, first, last);
+    this.addLevels(c, x, frames, blockPeak, sq, s);
   }
 
   /**
@@ -299,13 +293,9 @@ export class Analyzer {
     let peakX = 0;
     let sqX = 0;
     let sX = 0;
-    let firstX = -1;
-    let lastX = -1;
     let peakY = 0;
     let sqY = 0;
     let sY = 0;
-    let firstY = -1;
-    let lastY = -1;
     for (let i = 0; i < frames; i++) {
       const v = x[i];
       const w = y[i];
@@ -317,17 +307,9 @@ export class Analyzer {
       sqY += w * w;
       sX += v;
       sY += w;
-      if (a > SILENCE_LEVEL) {
-        if (firstX < 0) firstX = i;
-        lastX = i;
-      }
-      if (b > SILENCE_LEVEL) {
-        if (firstY < 0) firstY = i;
-        lastY = i;
-      }
     }
-    this.addLevels(c, x, frames, peakX, sqX, sX, firstX, lastX);
-    this.addLevels(c + 1, y, frames, peakY, sqY, sY, firstY, lastY);
+    this.addLevels(c, x, frames, peakX, sqX, sX);
+    this.addLevels(c + 1, y, frames, peakY, sqY, sY);
   }
 
   /** Adds one channel's block sums to the running levels, then looks for clipping. */
@@ -338,12 +320,29 @@ export class Analyzer {
     blockPeak: number,
     sq: number,
     s: number,
-    first: number,
-    last: number,
   ): void {
     if (blockPeak > this.peak[c]) this.peak[c] = blockPeak;
     this.sumSq[c] += sq;
     this.sum[c] += s;
+    // The first and last samples above the silence level, searched from each end: on programme material
+    // both searches stop within a few samples, where a test per sample in the loops above cost a third of
+    // their time.
+    let first = -1;
+    let last = -1;
+    if (blockPeak > SILENCE_LEVEL) {
+      for (let i = 0; i < frames; i++) {
+        if (Math.abs(x[i]) > SILENCE_LEVEL) {
+          first = i;
+          break;
+        }
+      }
+      for (let i = frames - 1; i >= first; i--) {
+        if (Math.abs(x[i]) > SILENCE_LEVEL) {
+          last = i;
+          break;
+        }
+      }
+    }
     if (first >= 0) {
       if (this.firstLoud < 0 || this.frames + first < this.firstLoud) this.firstLoud = this.frames + first;
       this.lastLoud = Math.max(this.lastLoud, this.frames + last);
