@@ -113,6 +113,8 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
   const rest = phases.map((h, p) =>
     h.reduce((sum, v, j) => (central[p].includes(j) ? sum : sum + Math.abs(v)), 0),
   );
+  // Per branch, Σ|h| with the same margin as the meter's chunk bound (rounding of the bound and the sums).
+  const gains = phases.map((h) => h.reduce((sum, v) => sum + Math.abs(v), 0) * (1 + TEST_MARGIN));
   // Each branch's exact sums run as a loop over its longest run of non-zero taps (all but the prototype's
   // zero tail); taps outside it (none for the meter's filters) are added before and after, in tap order.
   const runs = phases.map(nonZeroRun);
@@ -139,12 +141,13 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
   const PTR = 4; // scratch address of the output pairs being interpolated
   const SP = 5; // the tap loop's scratch address: x[n − j]
   const CP = 6; // the tap loop's coefficient address
-  const CUR = 7; // this chunk's max |x|
-  const MX = 8; // max |x| over the chunk's taps
-  const PV = 9; // peak as two lanes, while interpolating
-  const M = 10;
-  const C = 11; // the tap loop's coefficient pair
-  const TC = 12; // TC + i: the test's coefficient pairs
+  const ON = 7; // ON + p: branch p can reach the peak somewhere in this chunk
+  const CUR = ON + P; // this chunk's max |x|
+  const MX = CUR + 1; // max |x| over the chunk's taps
+  const PV = MX + 1; // peak as two lanes, while interpolating
+  const M = PV + 1;
+  const C = M + 1; // the tap loop's coefficient pair
+  const TC = C + 1; // TC + i: the test's coefficient pairs
   const THR = TC + TEST_TAPS; // THR + p: per branch, the largest |central sum| that cannot beat the peak
   const ACC = THR + P; // ACC + v
   const b = new Code();
@@ -176,6 +179,15 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
       .f64x2Splat()
       .localSet(THR + p);
   }
+  // Per branch, the chunk's bound with that branch's own gain: the branch next to the input samples has a
+  // gain of about 1, so on material at a steady level (a sine) it is left out here, tests and all.
+  for (let p = 0; p < P; p++)
+    b.localGet(MX)
+      .f64Const(gains[p])
+      .f64Mul()
+      .localGet(PEAK)
+      .f64Gt()
+      .localSet(ON + p);
   // The chunk's taps in doubles: scratch[k] = x at sample address AT + 4k, k < H + chunk.
   for (let k = 0; k < H + chunk; k += 2) {
     b.i32Const(0)
@@ -194,6 +206,7 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
     // the branch's exact sums run only when some output's bound beats the peak. Branch by branch, so a
     // branch that cannot reach the peak (on a sine, the one next to the input samples) is skipped while
     // the others run.
+    b.localGet(ON + p).if();
     for (let i = 0; i < central[p].length; i++)
       b.i32Const(0)
         .v128Load(testAt[p][i], 4)
@@ -264,6 +277,7 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
         .f64x2Pmax()
         .localSet(PV);
     b.end(); // if (test)
+    b.end(); // if (branch on in this chunk)
   }
   b.localGet(PTR)
     .i32Const(16 * V)
@@ -290,7 +304,7 @@ function generate(phases: readonly Float64Array[], bound: number, chunk: number)
     params: [I32, F64, F64],
     results: [F64],
     locals: [
-      [4, I32],
+      [4 + P, I32],
       [2, F64],
       [3 + TEST_TAPS + P + V, V128],
     ],
