@@ -4,6 +4,11 @@ import { TruePeakMeter } from "./true-peak.ts";
 
 /** Level under which a sample counts as silence for head/tail measurement: −60 dBFS. */
 const SILENCE_LEVEL = 0.001;
+/**
+ * Frames per span of a block whose peak the levels loop keeps: the clipping scan skips spans that stay
+ * below the plateau (on a full-scale sine nearly all of them).
+ */
+const SPAN = 512;
 /** Relative tolerance for "at the clip level": just over one 16-bit step, so +32767 and −32768 both count. */
 const CLIP_TOLERANCE = 4e-5;
 /** A plateau of at least this many equal peak samples is the mark of clipping (a sine can touch its peak twice). */
@@ -185,6 +190,8 @@ export class Analyzer {
   private clipRuns: ClipRun[] = [];
   private readonly openRun: Int32Array;
   private readonly openStart: Float64Array;
+  /** Per span of the block being measured, its peak (two arrays: the channels of a pair). */
+  private spans: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
   // Phase (channels 1 and 2).
   private sumLR = 0;
   private sumLL = 0;
@@ -272,23 +279,22 @@ export class Analyzer {
   }
 
   private levelsOne(c: number, x: Float32Array, frames: number): void {
-    let blockPeak = 0;
+    const peaks = this.spanPeaks(0, frames);
     let sq = 0;
     let s = 0;
-    let first = -1;
-    let last = -1;
-    for (let i = 0; i < frames; i++) {
-      const v = x[i];
-      const a = Math.abs(v);
-      if (a > blockPeak) blockPeak = a;
-      sq += v * v;
-      s += v;
-      if (a > SILENCE_LEVEL) {
-        if (first < 0) first = i;
-        last = i;
+    for (let k = 0, i = 0; i < frames; k++) {
+      let peak = 0;
+      const end = Math.min(frames, i + SPAN);
+      for (; i < end; i++) {
+        const v = x[i];
+        const a = Math.abs(v);
+        if (a > peak) peak = a;
+        sq += v * v;
+        s += v;
       }
+      peaks[k] = peak;
     }
-    this.addLevels(c, x, frames, blockPeak, sq, s, first, last);
+    this.addLevels(c, x, frames, peaks, sq, s);
   }
 
   /**
@@ -296,38 +302,40 @@ export class Analyzer {
    * numbers to the last bit), with two independent chains of additions instead of one at a time.
    */
   private levelsPair(c: number, x: Float32Array, y: Float32Array, frames: number): void {
-    let peakX = 0;
+    const peaksX = this.spanPeaks(0, frames);
+    const peaksY = this.spanPeaks(1, frames);
     let sqX = 0;
     let sX = 0;
-    let firstX = -1;
-    let lastX = -1;
-    let peakY = 0;
     let sqY = 0;
     let sY = 0;
-    let firstY = -1;
-    let lastY = -1;
-    for (let i = 0; i < frames; i++) {
-      const v = x[i];
-      const w = y[i];
-      const a = Math.abs(v);
-      const b = Math.abs(w);
-      if (a > peakX) peakX = a;
-      if (b > peakY) peakY = b;
-      sqX += v * v;
-      sqY += w * w;
-      sX += v;
-      sY += w;
-      if (a > SILENCE_LEVEL) {
-        if (firstX < 0) firstX = i;
-        lastX = i;
+    for (let k = 0, i = 0; i < frames; k++) {
+      let peakX = 0;
+      let peakY = 0;
+      const end = Math.min(frames, i + SPAN);
+      for (; i < end; i++) {
+        const v = x[i];
+        const w = y[i];
+        const a = Math.abs(v);
+        const b = Math.abs(w);
+        if (a > peakX) peakX = a;
+        if (b > peakY) peakY = b;
+        sqX += v * v;
+        sqY += w * w;
+        sX += v;
+        sY += w;
       }
-      if (b > SILENCE_LEVEL) {
-        if (firstY < 0) firstY = i;
-        lastY = i;
-      }
+      peaksX[k] = peakX;
+      peaksY[k] = peakY;
     }
-    this.addLevels(c, x, frames, peakX, sqX, sX, firstX, lastX);
-    this.addLevels(c + 1, y, frames, peakY, sqY, sY, firstY, lastY);
+    this.addLevels(c, x, frames, peaksX, sqX, sX);
+    this.addLevels(c + 1, y, frames, peaksY, sqY, sY);
+  }
+
+  /** Scratch for the peaks of a block's spans (`which` 0 or 1: the two channels of a pair). */
+  private spanPeaks(which: number, frames: number): Float64Array {
+    const n = Math.ceil(frames / SPAN);
+    if (this.spans[which].length < n) this.spans[which] = new Float64Array(n);
+    return this.spans[which];
   }
 
   /** Adds one channel's block sums to the running levels, then looks for clipping. */
@@ -335,20 +343,39 @@ export class Analyzer {
     c: number,
     x: Float32Array,
     frames: number,
-    blockPeak: number,
+    peaks: Float64Array,
     sq: number,
     s: number,
-    first: number,
-    last: number,
   ): void {
+    let blockPeak = 0;
+    for (let k = 0; k * SPAN < frames; k++) if (peaks[k] > blockPeak) blockPeak = peaks[k];
     if (blockPeak > this.peak[c]) this.peak[c] = blockPeak;
     this.sumSq[c] += sq;
     this.sum[c] += s;
+    // The first and last samples above the silence level, searched from each end: on programme material
+    // both searches stop within a few samples, where a test per sample in the loops above cost a third of
+    // their time.
+    let first = -1;
+    let last = -1;
+    if (blockPeak > SILENCE_LEVEL) {
+      for (let i = 0; i < frames; i++) {
+        if (Math.abs(x[i]) > SILENCE_LEVEL) {
+          first = i;
+          break;
+        }
+      }
+      for (let i = frames - 1; i >= first; i--) {
+        if (Math.abs(x[i]) > SILENCE_LEVEL) {
+          last = i;
+          break;
+        }
+      }
+    }
     if (first >= 0) {
       if (this.firstLoud < 0 || this.frames + first < this.firstLoud) this.firstLoud = this.frames + first;
       this.lastLoud = Math.max(this.lastLoud, this.frames + last);
     }
-    this.clipping(c, x, frames, blockPeak);
+    this.clipping(c, x, frames, blockPeak, peaks);
   }
 
   /**
@@ -356,7 +383,7 @@ export class Analyzer {
    * clipped by a preamp at −6 dBFS is still clipped). The plateau follows the running peak; when the
    * peak rises, the runs found at the old level are forgotten.
    */
-  private clipping(c: number, x: Float32Array, frames: number, blockPeak: number): void {
+  private clipping(c: number, x: Float32Array, frames: number, blockPeak: number, peaks: Float64Array): void {
     const tol = this.clipStep || this.clipLevel * CLIP_TOLERANCE;
     if (blockPeak > this.clipLevel + tol) {
       // A new, higher level: restart every channel's plateau tracking at it.
@@ -372,15 +399,37 @@ export class Analyzer {
       this.closeRun(c);
       return;
     }
-    for (let i = 0; i < frames; i++) {
-      const v = x[i];
-      if (Math.abs(v) >= level) {
-        if (this.openRun[c] === 0) this.openStart[c] = this.frames + i;
-        this.openRun[c]++;
-      } else if (this.openRun[c] > 0) {
-        this.closeRun(c);
+    // Only spans whose peak reaches the level are scanned: every sample of the others is below it, so a
+    // run open at such a span's start ends there. The open run stays in locals (read back from the arrays
+    // on every sample, they cost more than the test).
+    let run = this.openRun[c];
+    let start = this.openStart[c];
+    for (let k = 0; k * SPAN < frames; k++) {
+      const from = k * SPAN;
+      const to = Math.min(frames, from + SPAN);
+      if (!(peaks[k] >= level)) {
+        if (run > 0) {
+          this.openRun[c] = run;
+          this.openStart[c] = start;
+          this.closeRun(c);
+          run = 0;
+        }
+        continue;
+      }
+      for (let i = from; i < to; i++) {
+        if (Math.abs(x[i]) >= level) {
+          if (run === 0) start = this.frames + i;
+          run++;
+        } else if (run > 0) {
+          this.openRun[c] = run;
+          this.openStart[c] = start;
+          this.closeRun(c);
+          run = 0;
+        }
       }
     }
+    this.openRun[c] = run;
+    this.openStart[c] = start;
   }
 
   private closeRun(c: number): void {
@@ -456,10 +505,34 @@ export class Analyzer {
       if (this.buckets === MAX_OVERVIEW_BUCKETS) this.halveOverview();
       const n = Math.min(frames - i, this.bucketFrames - this.bucketFill);
       const b = this.buckets;
-      for (let c = 0; c < this.channels; c++) {
+      const fresh = this.bucketFill === 0;
+      let c = 0;
+      // Channels in pairs, one loop for both (−18 % against one loop per channel; each channel's own
+      // comparisons are the same, in the same order).
+      for (; c + 1 < this.channels; c += 2) {
         const x = input[c];
-        let lo = this.bucketFill ? this.ovMin[c][b] : Number.POSITIVE_INFINITY;
-        let hi = this.bucketFill ? this.ovMax[c][b] : Number.NEGATIVE_INFINITY;
+        const y = input[c + 1];
+        let lo = fresh ? Number.POSITIVE_INFINITY : this.ovMin[c][b];
+        let hi = fresh ? Number.NEGATIVE_INFINITY : this.ovMax[c][b];
+        let lo2 = fresh ? Number.POSITIVE_INFINITY : this.ovMin[c + 1][b];
+        let hi2 = fresh ? Number.NEGATIVE_INFINITY : this.ovMax[c + 1][b];
+        for (let k = i; k < i + n; k++) {
+          const v = x[k];
+          const w = y[k];
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+          if (w < lo2) lo2 = w;
+          if (w > hi2) hi2 = w;
+        }
+        this.ovMin[c][b] = lo;
+        this.ovMax[c][b] = hi;
+        this.ovMin[c + 1][b] = lo2;
+        this.ovMax[c + 1][b] = hi2;
+      }
+      if (c < this.channels) {
+        const x = input[c];
+        let lo = fresh ? Number.POSITIVE_INFINITY : this.ovMin[c][b];
+        let hi = fresh ? Number.NEGATIVE_INFINITY : this.ovMax[c][b];
         for (let k = i; k < i + n; k++) {
           const v = x[k];
           if (v < lo) lo = v;

@@ -73,15 +73,15 @@ export class ThirdOctaveAnalyzer {
         this.filled = 0;
         continue;
       }
+      // At most FRAME samples here (the skip above leaves no more than a frame before the next point): up
+      // to the ring's end, then from its start.
       const n = Math.min(frames - i, untilNext);
+      const head = Math.min(n, FRAME - this.writePos);
       for (let c = 0; c < this.channels; c++) {
         const r = this.ring[c];
         const x = input[c];
-        let w = this.writePos;
-        for (let k = 0; k < n; k++) {
-          r[w] = x[i + k];
-          w = w + 1 === FRAME ? 0 : w + 1;
-        }
+        r.set(x.subarray(i, i + head), this.writePos);
+        if (n > head) r.set(x.subarray(i + head, i + n), 0);
       }
       this.writePos = (this.writePos + n) % FRAME;
       this.filled = Math.min(FRAME, this.filled + n);
@@ -103,12 +103,16 @@ export class ThirdOctaveAnalyzer {
     for (let c = 0; c < this.channels; c += 2) {
       const a = this.ring[c];
       const b = c + 1 < this.channels ? this.ring[c + 1] : null;
-      for (let k = 0; k < FRAME; k++) {
-        const idx = (this.writePos + k) % FRAME;
-        const w = this.window[k];
-        re[k] = a[idx] * w;
-        im[k] = b ? b[idx] * w : 0;
-      }
+      // Oldest sample first: the ring from writePos to its end, then from its start (two plain loops, no
+      // index arithmetic per sample).
+      const win = this.window;
+      const split = FRAME - this.writePos;
+      for (let k = 0, idx = this.writePos; k < split; k++, idx++) re[k] = a[idx] * win[k];
+      for (let k = split, idx = 0; k < FRAME; k++, idx++) re[k] = a[idx] * win[k];
+      if (b) {
+        for (let k = 0, idx = this.writePos; k < split; k++, idx++) im[k] = b[idx] * win[k];
+        for (let k = split, idx = 0; k < FRAME; k++, idx++) im[k] = b[idx] * win[k];
+      } else im.fill(0);
       this.fft.forward(re, im);
       // Separate the two real spectra: A = (Z[k] + conj Z[N−k]) / 2, B = (Z[k] − conj Z[N−k]) / 2i.
       for (let k = 0; k <= FRAME / 2; k++) {

@@ -168,6 +168,10 @@ export class Code {
   v128Load(offset: number, align = 2): this {
     return this.simd(0x00).op(align).uleb(offset);
   }
+  /** Stores 16 bytes at address + offset (address, then value, on the stack). */
+  v128Store(offset: number, align = 2): this {
+    return this.simd(0x0b).op(align).uleb(offset);
+  }
   /** Two f32 at address + offset into the low half, high half zero. */
   v128Load64Zero(offset: number, align = 2): this {
     return this.simd(0x5d).op(align).uleb(offset);
@@ -238,6 +242,8 @@ export interface KernelSpec {
   body: readonly number[];
   /** Linear memory, 64 KiB pages. */
   memoryPages: number;
+  /** Bytes the memory starts with at a byte offset (constant tables), else all zero. */
+  data?: { offset: number; bytes: Uint8Array };
 }
 
 /** The binary module for `spec`: function export "run", memory export "memory". */
@@ -272,6 +278,12 @@ export function buildKernelModule(spec: KernelSpec): Uint8Array {
   const code = new Code().uleb(1).uleb(fn.bytes.length);
   for (const b of fn.bytes) code.bytes.push(b);
   section(10, code);
+  if (spec.data) {
+    // One active segment in memory 0: flags 0, offset expression `i32.const offset; end`, the bytes.
+    const data = new Code().uleb(1).uleb(0).i32Const(spec.data.offset).end().uleb(spec.data.bytes.length);
+    for (const b of spec.data.bytes) data.bytes.push(b);
+    section(11, data);
+  }
   return new Uint8Array(out.bytes);
 }
 
