@@ -29,7 +29,8 @@ describe("1/3-octave band levels", () => {
       const ref = analyse(rate, x, 4096);
       const band = ref.find((b) => b.centerHz === 1000);
       assert.ok(band && Math.abs(band.levelDb - -3.01) < 0.05, `${band?.levelDb} dB`);
-      for (const b of ref) if (Math.abs(b.centerHz - 1000) > 300) assert.ok(b.levelDb < -40, `${b.centerHz} Hz`);
+      for (const b of ref)
+        if (Math.abs(b.centerHz - 1000) > 300) assert.ok(b.levelDb < -40, `${b.centerHz} Hz`);
       for (const block of [1, 100, 8191, 8192, 20000])
         assert.deepEqual(analyse(rate, x, block), ref, `block ${block}`);
     });
