@@ -1,10 +1,10 @@
 /**
- * Kill tests for the commands that write files: `process`, `render` (a mix and its stems), `master` and
- * `deliver`, each run as a user runs it and killed with SIGKILL at two points — as soon as its first
- * temporary file appears, and when what it has written reaches half of a finished run's size. After a kill
- * nothing may be under an output's name (only hidden temporary files); running the same command again in the
- * same folder must succeed, write what an uninterrupted run writes, and leave no temporary file behind (the
- * next write removes those of processes no longer running).
+ * Kill tests for the commands that write files: `process`, `render` (a mix and its stems, zipped or in a folder),
+ * `master` and `deliver`, each run as a user runs it and killed with SIGKILL at two points — as soon as its first
+ * temporary file appears, and when what it has written reaches half of a finished run's size. After a kill nothing
+ * may be under an output's name (only hidden temporary files); running the same command again in the same folder
+ * must succeed, write what an uninterrupted run writes, and leave no temporary file behind (the next write removes
+ * those of processes no longer running).
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -51,6 +51,12 @@ const CASES: Case[] = [
     name: "render (mix and stems)",
     args: (d) => ["render", session, "-o", join(d, "mix.wav"), "--stems", join(d, "stems.zip")],
     outputs: ["mix.wav", "stems.zip"],
+    same: ["mix.wav"],
+  },
+  {
+    name: "render (mix and a stems folder)",
+    args: (d) => ["render", session, "-o", join(d, "mix.wav"), "--stems", join(d, "stems")],
+    outputs: ["mix.wav", "stems"],
     same: ["mix.wav"],
   },
   {

@@ -25,7 +25,7 @@ import {
 } from "./decoded-cache.ts";
 import { FileSourceProvider } from "./file-provider.ts";
 import { loadSessionImpulseResponses } from "./impulse-responses.ts";
-import { stemFileName, stemsManifest, writeStemsZip } from "./stems.ts";
+import { checkStemFolder, publishStemFolder, stemFileName, stemsManifest, writeStemsZip } from "./stems.ts";
 import { defaultThreads, TrackWorkers } from "./track-workers.ts";
 
 export interface RenderFilesOptions
@@ -124,10 +124,14 @@ export async function renderSessionToFiles(
   const sr = renderer.sampleRate;
   const bitDepth = opts.bits ?? 24;
   const zip = opts.stems?.toLowerCase().endsWith(".zip") ?? false;
-  // A zip's stems are written first into a hidden folder beside it (`.<name>.<pid>-<random>.staging`), which a
-  // later render removes if this one is killed.
-  if (zip) removeStaleTemps(opts.stems as string);
-  const stemDir = opts.stems ? (zip ? tempPathBeside(opts.stems, "staging") : opts.stems) : null;
+  // Stems are written first into a hidden folder beside their destination (`.<name>.<pid>-<random>.staging`),
+  // which a later render removes if this one is killed: a zip is made from it, a folder moved into place once
+  // every stem and the manifest are complete — a killed render leaves no stem folder that looks finished.
+  if (opts.stems) {
+    if (!zip) checkStemFolder(opts.stems);
+    removeStaleTemps(opts.stems);
+  }
+  const stemDir = opts.stems ? tempPathBeside(opts.stems, "staging") : null;
   const stemSpecs: ThreadedFile[] = stemDir
     ? renderer.stems.map((st, i) => ({
         path: join(stemDir, stemFileName(i, st)),
@@ -172,6 +176,7 @@ export async function renderSessionToFiles(
       (w) => w?.abort(),
       () => {},
     );
+    if (stemDir) await rm(stemDir, { recursive: true, force: true });
     await renderer.close();
     await pool?.close();
     throw e;
@@ -212,6 +217,7 @@ export async function renderSessionToFiles(
         await writeStemsZip(opts.stems!, stemFiles, manifest, stemDir);
       } else {
         await writeFileAtomic(join(stemDir, "manifest.txt"), manifest);
+        await publishStemFolder(stemDir, opts.stems!);
       }
     }
     await mix.close();
@@ -220,7 +226,10 @@ export async function renderSessionToFiles(
       sampleRate: sr,
       latency: renderer.latency,
       stems: renderer.stems,
-      stemFiles: zip ? stemFiles.map((f) => f.slice(stemDir!.length + 1)) : stemFiles,
+      stemFiles: stemFiles.map((f) => {
+        const name = f.slice(stemDir!.length + 1);
+        return zip ? name : join(opts.stems!, name);
+      }),
       decodeCache: prepared && {
         decoded: prepared.decoded,
         filling: prepared.filling,
@@ -233,8 +242,8 @@ export async function renderSessionToFiles(
   } catch (e) {
     for (const w of writers) await w.abort().catch(() => {});
     await stemThread?.abort().catch(() => {});
-    // A zip's stems are scratch files: nothing of a failed render stays.
-    if (zip && stemDir) await rm(stemDir, { recursive: true, force: true });
+    // The staged stems are scratch files: nothing of a failed render stays.
+    if (stemDir) await rm(stemDir, { recursive: true, force: true });
     throw e;
   } finally {
     await renderer.close();

@@ -1,9 +1,11 @@
 /** Stem files: names, the text manifest, and the zip of stems (streamed, stored without compression). */
 
-import { rm } from "node:fs/promises";
-import { basename } from "node:path";
+import { statSync } from "node:fs";
+import { readdir, rename, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { SessionRenderer, StemInfo } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
+import { AudioFileError } from "../files/types.ts";
 
 /** `01-kick.wav`: order, then the track or bus id. */
 export function stemFileName(index: number, stem: StemInfo): string {
@@ -56,4 +58,31 @@ export async function writeStemsZip(
   } finally {
     await rm(partsDir, { recursive: true, force: true });
   }
+}
+
+/** Refuses a stems folder path that names something other than a folder, before anything is rendered. */
+export function checkStemFolder(folder: string): void {
+  const st = statSync(folder, { throwIfNoEntry: false });
+  if (st && !st.isDirectory())
+    throw new AudioFileError(folder, "is not a folder (stems go into a folder or a .zip)");
+}
+
+/**
+ * Moves a complete staging folder (every stem and manifest.txt) into place as `folder`. A folder that does not
+ * exist yet, or is empty, is replaced in one rename, so a render killed before this leaves no stem folder at all.
+ * Into a folder that already holds files, the old manifest goes first, then the stems replace their namesakes
+ * one by one and the new manifest comes last: a manifest marks a finished set.
+ */
+export async function publishStemFolder(staging: string, folder: string): Promise<void> {
+  try {
+    await rename(staging, folder);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw e;
+  }
+  await rm(join(folder, "manifest.txt"), { force: true });
+  const names = (await readdir(staging)).filter((n) => n !== "manifest.txt");
+  for (const n of [...names, "manifest.txt"]) await rename(join(staging, n), join(folder, n));
+  await rm(staging, { recursive: true, force: true });
 }
