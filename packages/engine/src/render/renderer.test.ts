@@ -500,7 +500,8 @@ describe("renderer", () => {
 
   it("skips silent blocks into chains at rest without changing a bit (fades, latency, sends, stems)", async () => {
     // Sources with digital silence: whole blocks of it, and silence starting mid-block while a compressor is
-    // still releasing and an EQ still ringing (those blocks must not be skipped).
+    // still releasing and an EQ still ringing (those blocks must not be skipped). The slow track's chain puts
+    // out silence for blocks while its compressor recovers (fader, pan and sends skipped, the chain not).
     const M = 30000;
     const gappy = (seed: number) => {
       const x = noise(M, seed);
@@ -538,6 +539,22 @@ describe("renderer", () => {
           inserts: [{ type: "compressor", thresholdDb: -20, lookaheadMs: 1 }],
           sends: [{ bus: "fx", levelDb: -12 }],
           takes: [{ id: "1", clips: [clip("g2", 0, M / SR)] }],
+        },
+        {
+          id: "slow",
+          pan: -0.4,
+          inserts: [{ type: "compressor", thresholdDb: -30, ratio: 4, releaseMs: 2000 }],
+          sends: [{ bus: "fx", levelDb: -10, pre: true }],
+          automation: [
+            {
+              target: "volume",
+              points: [
+                { time: 0, value: 0 },
+                { time: M / SR, value: -12 },
+              ],
+            },
+          ],
+          takes: [{ id: "1", clips: [clip("g1", 0, M / SR)] }],
         },
       ],
     });

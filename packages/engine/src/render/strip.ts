@@ -136,6 +136,8 @@ export class Strip {
   private readonly silence: Float32Array[];
   /** `input` as 32-bit words: a block of +0 is all zero words. */
   private readonly inputBits: Int32Array[];
+  /** 32-bit views of the chain's output buffers (see bitsOf). */
+  private readonly wordViews = new Map<Float32Array, Int32Array>();
   /** Set by prepare for emit: the chain's output, the pan and the fader's timeline position. */
   private pending: {
     x0: Float32Array;
@@ -216,6 +218,7 @@ export class Strip {
     const p = this.runChain(inp, k + origin - this.inArrival, n);
     const pc = Math.min(2, this.chain.outputChannels);
     const tf = k + origin - this.outArrival; // timeline time at the fader
+    if (this.silentOutput(p[0], p[pc - 1], tf, n)) return;
     const x0 = p[0];
     const x1 = p[pc - 1];
     // Pan: constant gains, or per-sample gains in gl/gr.
@@ -283,6 +286,33 @@ export class Strip {
     const z = this.silence[0];
     this.pending = { x0: z, x1: z, panConst: true, pl: 1, pr: 1, tf, silent: true };
     return true;
+  }
+
+  /**
+   * The chain put out silence (+0) throughout — a source between phrases while a compressor still recovers, or
+   * once a filter's tail has been flushed to zero: the fader, the pan and every send (all gains ≥ 0) would turn
+   * it into +0 again, which adds nothing anywhere, so they are skipped as for a silent block into a chain at
+   * rest. Returns true when skipped (post is zeros, emit adds nothing).
+   */
+  private silentOutput(x0: Float32Array, x1: Float32Array, tf: number, n: number): boolean {
+    if (!this.skipSilence) return false;
+    if (!isPlusZero(this.bitsOf(x0), n) || (x1 !== x0 && !isPlusZero(this.bitsOf(x1), n))) return false;
+    this.post[0].fill(0, 0, n);
+    this.post[1].fill(0, 0, n);
+    const z = this.silence[0];
+    this.pending = { x0: z, x1: z, panConst: true, pl: 1, pr: 1, tf, silent: true };
+    return true;
+  }
+
+  /** `x` as 32-bit words (views kept per buffer: a chain hands out the same few buffers every block). */
+  private bitsOf(x: Float32Array): Int32Array {
+    let b = this.wordViews.get(x);
+    if (!b) {
+      if (this.wordViews.size >= 8) this.wordViews.clear(); // buffers replaced: drop the old views
+      b = new Int32Array(x.buffer, x.byteOffset, x.length);
+      this.wordViews.set(x, b);
+    }
+    return b;
   }
 
   /** The second half of `process`: pre-fader sends, post-fader sends and the output, in that order. */

@@ -310,4 +310,30 @@ describe("compressor fast paths", () => {
       }
     }
   });
+
+  test("the mono fast path gives the bits of the stereo one fed the same channel twice", () => {
+    const n = 3 * 4096 + 5;
+    const v = noise(n, 11, 0.9);
+    // Loud, quiet and silent (+0) stretches: attack, release in sound, release through silence.
+    for (let i = 0; i < n; i++) v[i] = i < 3000 ? v[i] : i < 6000 ? v[i] * 0.02 : i < 9000 ? 0 : v[i];
+    for (const lookaheadMs of [0, 1.5]) {
+      const params = { thresholdDb: -24, ratio: 3, attackMs: 10, releaseMs: 120, makeupDb: 1, lookaheadMs };
+      const one = new Compressor(mono, params);
+      const two = new Compressor(stereo, params);
+      const y1 = new Float32Array(n);
+      const y2 = [new Float32Array(n), new Float32Array(n)];
+      for (let at = 0; at < n; at += 1000) {
+        const m = Math.min(1000, n - at);
+        const x = v.subarray(at, at + m);
+        one.process([x], [y1.subarray(at, at + m)], m);
+        two.process(
+          [x, x],
+          y2.map((y) => y.subarray(at, at + m)),
+          m,
+        );
+      }
+      assert.deepEqual(y1, y2[0], `lookahead ${lookaheadMs} ms`);
+      assert.equal(one.gainReductionDb, two.gainReductionDb);
+    }
+  });
 });

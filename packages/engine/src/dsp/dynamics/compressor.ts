@@ -389,6 +389,22 @@ export class Compressor extends Processor<CompressorParams> {
       this.delayPos = pos;
       audio = this.delayed;
     }
+    if (this.channels === 1) {
+      this.reduction[0] = peakHardKneeApplyMono(
+        b0,
+        audio[0],
+        output[0],
+        frames,
+        this.reduction[0],
+        thresholdBits,
+        T,
+        this.slope.value,
+        this.makeup.value,
+        this.attackCoeff,
+        this.releaseCoeff,
+      );
+      return true;
+    }
     const last = this.channels - 1;
     this.reduction[0] = peakHardKneeApply(
       b0,
@@ -642,6 +658,46 @@ function peakHardKneeApply(
     const v1 = x1[i];
     y0[i] = v0 * g;
     y1[i] = v1 * g;
+  }
+  return y;
+}
+
+/**
+ * peakHardKneeApply for one channel: the same arithmetic without the second channel's reads, compare and
+ * writes (most tracks are mono; passing the same arrays twice did all of it twice).
+ */
+function peakHardKneeApplyMono(
+  b: Int32Array,
+  x: Float32Array,
+  out: Float32Array,
+  frames: number,
+  reduction: number,
+  thresholdBits: number,
+  T: number,
+  S: number,
+  makeup: number,
+  aA: number,
+  aR: number,
+): number {
+  const exp = fastExp;
+  const log = fastLogAbsF32Bits;
+  const kA = 2 * LN_POWER_TO_DB;
+  const kG = DB_TO_LN;
+  const makeupGain = exp(makeup * kG);
+  const bA = 1 - aA;
+  const bR = 1 - aR;
+  let y = reduction;
+  for (let i = 0; i < frames; i++) {
+    // As in peakHardKneeApply (the louder of a channel and itself is the channel).
+    const f = Math.min(b[i] & 0x7fffffff, 0x7f7fffff);
+    const over = f > thresholdBits ? log(f) * kA - T : 0;
+    const target = S * Math.max(over, 0);
+    const ya = aA * y + bA * target;
+    const yr = aR * y + bR * target;
+    y = Math.max(ya, yr);
+    if (y < GR_FLOOR_DB) y = 0;
+    const g = y === 0 ? makeupGain : exp((makeup - y) * kG);
+    out[i] = x[i] * g;
   }
   return y;
 }
