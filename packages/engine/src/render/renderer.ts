@@ -35,7 +35,9 @@ export interface RenderOptions {
   blockFrames?: number;
   /**
    * Memory for the tracks' outputs and stems (`SessionRenderer.trackMemoryBytes` bytes), e.g. a SharedArrayBuffer
-   * that worker threads rendering some of the tracks write into. Allocated when not given.
+   * that worker threads rendering some of the tracks write into. Allocated (TRACK_MEMORY_SLOTS slots) when not
+   * given; otherwise it holds as many slots as fit (see `trackMemoryBytes`), the same for every renderer sharing
+   * it.
    */
   trackMemory?: ArrayBufferLike;
   /** Tracks rendered elsewhere (worker threads): the renderer skips them and awaits `run` each block. */
@@ -73,7 +75,7 @@ export interface RemoteTracks {
   prefix?: number;
   /**
    * Renders those tracks for processing clock `k`, `n` frames; resolves when their buffers are written. Blocks
-   * are asked for up to TRACK_MEMORY_SLOTS − 1 ahead, before earlier ones resolved: render them in order.
+   * are asked for up to (slots in track memory) − 1 ahead, before earlier ones resolved: render them in order.
    */
   run(k: number, n: number): Promise<void>;
 }
@@ -104,7 +106,10 @@ export interface RenderedBlock {
  */
 export const DEFAULT_BLOCK = 4096;
 
-/** Blocks of track memory: remote threads may render up to this many blocks minus one ahead of the mixer. */
+/**
+ * Blocks of track memory by default: remote threads may render up to the slots there are minus one blocks ahead
+ * of the mixer.
+ */
 export const TRACK_MEMORY_SLOTS = 3;
 
 /** One slot of track memory: every track's edge outputs and stem, and the partial sums, for one block. */
@@ -138,7 +143,7 @@ export class SessionRenderer {
   private stemBufs: Float32Array[][];
   /** The current slot's track stems. */
   private trackStems: Float32Array[][];
-  /** Track memory is cut into TRACK_MEMORY_SLOTS slots; block k uses slot (k / blockFrames) mod slots. */
+  /** Track memory is cut into slots; block k uses slot (k / blockFrames) mod slots. */
   private readonly slots: MemorySlot[];
   /** Session index of each bus strip (they run in dependency order). */
   private readonly busIndices: number[];
@@ -169,7 +174,7 @@ export class SessionRenderer {
   private emitted = 0;
   /**
    * Remote blocks asked for and not yet used, by processing clock: the remote threads work up to
-   * TRACK_MEMORY_SLOTS − 1 blocks ahead (each block in its own slot), so neither side waits for the other's
+   * slots − 1 blocks ahead (each block in its own slot), so neither side waits for the other's
    * slowest block.
    */
   private readonly inflight = new Map<number, Promise<void>>();
@@ -325,11 +330,12 @@ export class SessionRenderer {
     }
     // Track outputs (one stereo buffer per edge), track stems and the partial sums live in one block of memory,
     // once per slot.
-    const bytes = SessionRenderer.trackMemoryBytes(session, block);
-    const memory = opts.trackMemory ?? new ArrayBuffer(bytes);
+    const bytes = SessionRenderer.trackMemoryBytes(session, block, 1);
+    const memory = opts.trackMemory ?? new ArrayBuffer(bytes * TRACK_MEMORY_SLOTS);
     if (memory.byteLength < bytes) {
       throw new RangeError(`trackMemory must hold ${bytes} bytes, got ${memory.byteLength}`);
     }
+    const slotCount = Math.floor(memory.byteLength / bytes);
     let at = 0;
     const view = () => {
       const v = new Float32Array(memory, at, block);
@@ -338,7 +344,7 @@ export class SessionRenderer {
     };
     this.destInputs = [...this.busStrips.map((s) => s.input), this.masterInput];
     const busStems = this.busStrips.map(() => [new Float32Array(block), new Float32Array(block)]);
-    this.slots = Array.from({ length: TRACK_MEMORY_SLOTS }, () => {
+    this.slots = Array.from({ length: slotCount }, () => {
       const targets: Float32Array[][][] = [];
       const stems = this.trackStrips.map((s) => {
         targets.push([s.output, ...s.sends].map(() => [view(), view()]));
@@ -407,16 +413,19 @@ export class SessionRenderer {
     return new SessionRenderer(session, provider, opts);
   }
 
-  /** Bytes of track memory a session needs at a block size (see `RenderOptions.trackMemory`). */
-  static trackMemoryBytes(session: Session, blockFrames = DEFAULT_BLOCK): number {
+  /**
+   * Bytes of track memory a session needs at a block size (see `RenderOptions.trackMemory`).
+   * @param slots blocks it holds at once: how far (slots − 1 blocks) remote threads may run ahead.
+   */
+  static trackMemoryBytes(session: Session, blockFrames = DEFAULT_BLOCK, slots = TRACK_MEMORY_SLOTS): number {
     let buffers = 2 * (session.buses.length + 1); // partial sums: every bus and the master
     for (const t of session.tracks) buffers += 2 * (2 + t.sends.length);
-    return TRACK_MEMORY_SLOTS * buffers * blockFrames * 4;
+    return slots * buffers * blockFrames * 4;
   }
 
   /** Points the tracks' outputs, stems, partial sums and sums at the slot of processing clock `k`. */
   private useSlot(k: number): void {
-    const slot = this.slots[Math.floor(k / this.block) % TRACK_MEMORY_SLOTS];
+    const slot = this.slots[Math.floor(k / this.block) % this.slots.length];
     this.trackStems = slot.stems;
     this.partial = slot.partial;
     this.sums = slot.sums;
@@ -533,7 +542,7 @@ export class SessionRenderer {
       // sums are done and the caller has used its stems), then wait for this one only.
       for (
         let j = this.issued + n;
-        j <= k + (TRACK_MEMORY_SLOTS - 1) * n && j - this.discard < this.frames;
+        j <= k + (this.slots.length - 1) * n && j - this.discard < this.frames;
         j += n
       ) {
         const done = this.remote.run(j, n);

@@ -99,7 +99,7 @@ export async function renderSessionToFiles(
   };
   const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
   const threads = opts.threads ?? defaultThreads(s.tracks.length);
-  const pool = TrackWorkers.plan(s, threads, opts.blockFrames);
+  const pool = TrackWorkers.plan(s, threads, opts.blockFrames, Boolean(opts.stems));
   // Compressed sources the render reads at least their whole length of (loops, comps, reused takes) are decoded
   // once, before any renderer (main or worker) opens them; sources already cached are used whatever the range.
   const cache = decodeCacheSettings(opts.decodeCache);

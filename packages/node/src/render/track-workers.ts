@@ -2,11 +2,19 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { RemoteTracks, RenderOptions } from "@controlroom/engine/render/renderer.ts";
-import { DEFAULT_BLOCK, SessionRenderer } from "@controlroom/engine/render/renderer.ts";
+import { DEFAULT_BLOCK, SessionRenderer, TRACK_MEMORY_SLOTS } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { startWorker } from "../workers/worker-entry.ts";
 import type { CacheFill } from "./decode-cache-fill.ts";
 import type { TrackWorkerData } from "./track-worker.ts";
+
+/**
+ * Track memory the workers may run ahead in (see `TrackWorkers.plan`): bytes of buffers written (the others, e.g.
+ * the stems of a render without stems, are never touched, so they take address space, not memory), and the
+ * most blocks (64 of 4096 frames: 5.5 s at 48 kHz).
+ */
+const SLOT_BUDGET = 8 * 2 ** 20;
+const MAX_SLOTS = 64;
 
 /** What the main thread's own work costs, in tracks: per bus, and for the master (see `TrackWorkers.plan`). */
 const BUS_LOAD = 1.5;
@@ -51,11 +59,15 @@ export class TrackWorkers implements RemoteTracks {
    * runs. Returns null when one thread is all there is to use. Build the renderer with `memory` and this pool,
    * then `start` it.
    */
-  static plan(session: Session, threads: number, blockFrames = DEFAULT_BLOCK): TrackWorkers | null {
+  static plan(
+    session: Session,
+    threads: number,
+    blockFrames = DEFAULT_BLOCK,
+    stems = true,
+  ): TrackWorkers | null {
     const n = session.tracks.length;
     const t = Math.max(1, Math.min(threads, n));
     if (t <= 1) return null;
-    const memory = new SharedArrayBuffer(SessionRenderer.trackMemoryBytes(session, blockFrames));
     // Loads in track-equivalents (measured with bench/render.ts: a bus with an effect costs about 1.5
     // tracks, the master with dither and file writing about half of one).
     const extra = BUS_LOAD * session.buses.length + MASTER_LOAD;
@@ -68,6 +80,19 @@ export class TrackWorkers implements RemoteTracks {
       groups.push(Array.from({ length: size }, (_, j) => at + j));
       at += size;
     }
+    // As many blocks of track memory as the budget allows (at most MAX_SLOTS), so the workers can run well ahead
+    // of the main thread through a passage where its own tracks are the busier ones (sources fall silent in
+    // turns), and it catches up later: with 3 blocks each side waited for the other 11–15 % of the time
+    // in bench/render.ts's 16-track session. Written per block: the partial sums, the stems (when made) and the
+    // edges of the tracks past the first worker's.
+    const stored = groups.slice(1).flat();
+    let written = 2 * (session.buses.length + 1) + (stems ? 2 * n : 0);
+    for (const i of stored) written += 2 * (1 + session.tracks[i].sends.length);
+    const slots = Math.max(
+      TRACK_MEMORY_SLOTS,
+      Math.min(MAX_SLOTS, Math.floor(SLOT_BUDGET / (written * blockFrames * 4))),
+    );
+    const memory = new SharedArrayBuffer(SessionRenderer.trackMemoryBytes(session, blockFrames, slots));
     return new TrackWorkers(memory, groups, session, blockFrames);
   }
 
