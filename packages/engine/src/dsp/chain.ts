@@ -41,6 +41,11 @@ export class Chain {
   readonly sampleRate: number;
   readonly channels: number;
   private buffers: Float32Array[][] = [];
+  /**
+   * Pass over a processor at rest (`quiescent`) whose input is silence (+0), writing silence (default false; the
+   * output is the same either way): a filter whose tail has died out ahead of a compressor still recovering.
+   */
+  skipSilentInput = false;
 
   constructor(ctx: ProcessorContext, processors: Processor[]) {
     this.sampleRate = ctx.sampleRate;
@@ -83,7 +88,10 @@ export class Chain {
     for (let k = 0; k < this.processors.length; k++) {
       const p = this.processors[k];
       const out = this.buffer(k, p.outputChannels, frames);
-      p.process(cur, out, frames);
+      if (this.skipSilentInput && p.quiescent && plusZero(cur, frames)) {
+        for (const x of out) x.fill(0, 0, frames);
+        p.skip(frames);
+      } else p.process(cur, out, frames);
       cur = out;
     }
     if (this.processors.length === 0) {
@@ -110,6 +118,14 @@ export class Chain {
     }
     return b;
   }
+}
+
+/** True when every channel's first `frames` samples are +0 (−0 is not: a skip would turn it into +0). */
+function plusZero(x: readonly Float32Array[], frames: number): boolean {
+  for (const c of x) for (let i = 0; i < frames; i++) if (c[i] !== 0) return false;
+  // Only zeros: now rule out −0, a pass that runs on silent blocks only.
+  for (const c of x) for (let i = 0; i < frames; i++) if (1 / c[i] < 0) return false;
+  return true;
 }
 
 /**

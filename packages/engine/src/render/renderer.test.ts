@@ -501,7 +501,8 @@ describe("renderer", () => {
   it("skips silent blocks into chains at rest without changing a bit (fades, latency, sends, stems)", async () => {
     // Sources with digital silence: whole blocks of it, and silence starting mid-block while a compressor is
     // still releasing and an EQ still ringing (those blocks must not be skipped). The slow track's chain puts
-    // out silence for blocks while its compressor recovers (fader, pan and sends skipped, the chain not).
+    // out silence for blocks while its compressor recovers (fader, pan and sends skipped, and its EQ once at
+    // rest, the compressor not).
     const M = 30000;
     const gappy = (seed: number) => {
       const x = noise(M, seed);
@@ -543,7 +544,10 @@ describe("renderer", () => {
         {
           id: "slow",
           pan: -0.4,
-          inserts: [{ type: "compressor", thresholdDb: -30, ratio: 4, releaseMs: 2000 }],
+          inserts: [
+            { type: "eq", bands: [{ kind: "highpass", freq: 80, slope: 12 }] },
+            { type: "compressor", thresholdDb: -30, ratio: 4, releaseMs: 2000 },
+          ],
           sends: [{ bus: "fx", levelDb: -10, pre: true }],
           automation: [
             {

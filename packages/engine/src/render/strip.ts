@@ -165,6 +165,7 @@ export class Strip {
     this.chainOut = buf(Math.max(1, cfg.chain.outputChannels));
     this.silence = buf(2);
     this.skipSilence = cfg.skipSilence ?? true;
+    this.chain.skipSilentInput = this.skipSilence;
     this.inputBits = this.input.map((x) => new Int32Array(x.buffer, x.byteOffset, x.length));
     for (let i = 0; i < 6; i++) this.fuseOut.push(this.post[i & 1]);
     this.vol = new Float32Array(n);
