@@ -16,19 +16,17 @@
  * more than the margin is cut at the core's edge), clipping run for run, DC, hum — except the noise floor,
  * whose spectra are summed in file order rather than quietest-first (it agrees to rounding).
  */
-import { gainToDb } from "../core/db.ts";
 import { arOrderFor } from "./ar-model.ts";
 import { ClippingRuns } from "./clipping-runs.ts";
-import { CLICK_BLOCK, type CrackleReport, clickReach, crackleOf, detectClicks } from "./declick.ts";
+import { CLICK_BLOCK, clickReach, crackleOf, detectClicks } from "./declick.ts";
 import { detectHum } from "./dehum.ts";
-import { frameEnergy, NOISE_PROBLEM_DB, NoiseSpectrum, noiseFrameSize, quietestFrames } from "./denoise.ts";
+import { frameEnergy, NoiseSpectrum, noiseFrameSize, quietestFrames } from "./denoise.ts";
 import {
-  badges,
   type ChannelClickEvent,
-  DC_PROBLEM_DB,
   type DetectOptions,
   detectProblems,
   type ProblemReport,
+  problemReport,
 } from "./detect.ts";
 
 /** Default core length of a chunk, s … */
@@ -259,30 +257,18 @@ export class ChunkedDetection {
       for (const [s, l] of cl.spans) clip.spans.push([c, s, l]);
       dcs.push(m.sum / frames);
     });
-    clicks.sort((a, b) => a.start - b.start || a.channel - b.channel);
-    crackle.sort((a, b) => a.start - b.start || a.channel - b.channel);
     const hum = detectHum(this.humMid.subarray(0, Math.min(frames, this.humMid.length)), sampleRate);
-    const dc = dcs.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
-    const dcDb = gainToDb(dc);
-    const seconds = frames / sampleRate;
-    const crackleReport: CrackleReport = {
-      count: crackle.length,
-      perSecond: seconds > 0 ? crackle.length / seconds : 0,
-      events: crackle,
-    };
-    const report: ProblemReport = {
+    const report = problemReport({
       sampleRate,
       frames,
       channels: this.channels,
-      clicks: { count: clicks.length, events: clicks },
-      crackle: { ...crackleReport, events: crackle },
+      clicks,
+      crackle,
       hum,
-      noise: { floorDb, found: floorDb > NOISE_PROBLEM_DB },
-      clipping: { ...clip, levelDb: gainToDb(clip.level) },
-      dc: { offset: dc, db: dcDb, found: dcDb > DC_PROBLEM_DB, perChannel: dcs },
-      summary: [],
-    };
-    report.summary = badges(report);
+      floorDb,
+      clip,
+      dcs,
+    });
     this.options.onProgress?.(1);
     return report;
   }

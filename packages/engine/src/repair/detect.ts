@@ -6,7 +6,7 @@
 import { gainToDb } from "../core/db.ts";
 import { arOrderFor } from "./ar-model.ts";
 import { measureDc } from "./dc.ts";
-import { type ClickEvent, type CrackleReport, crackleOf, detectClicks } from "./declick.ts";
+import { type ClickEvent, crackleOf, detectClicks } from "./declick.ts";
 import { detectClipping } from "./declip.ts";
 import { detectHum, type HumReport } from "./dehum.ts";
 import { measureNoiseFloor, NOISE_PROBLEM_DB } from "./denoise.ts";
@@ -94,26 +94,58 @@ export function detectProblems(
     dcs.push(measureDc(x).offset);
     progress((c + 1) / steps);
   });
-  clicks.sort((a, b) => a.start - b.start || a.channel - b.channel);
-  crackle.sort((a, b) => a.start - b.start || a.channel - b.channel);
   progress(1);
-  const dc = dcs.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
-  const dcDb = gainToDb(dc);
-  const seconds = frames / sampleRate;
-  const crackleReport: CrackleReport = {
-    count: crackle.length,
-    perSecond: seconds > 0 ? crackle.length / seconds : 0,
-    events: crackle,
-  };
-  const report: ProblemReport = {
+  return problemReport({
     sampleRate,
     frames,
     channels: channels.length,
-    clicks: { count: clicks.length, events: clicks },
-    crackle: { ...crackleReport, events: crackle },
+    clicks,
+    crackle,
     hum,
+    floorDb,
+    clip,
+    dcs,
+  });
+}
+
+/** What every channel's scan found, before it is put together as a report. */
+export interface ProblemFindings {
+  sampleRate: number;
+  frames: number;
+  channels: number;
+  /** Clicks and crackle bursts of every channel, in any order. */
+  clicks: ChannelClickEvent[];
+  crackle: ChannelClickEvent[];
+  hum: HumReport | null;
+  /** The noisiest channel's noise floor, dBFS. */
+  floorDb: number;
+  /** Clipping summed over channels (`level` linear, the highest). */
+  clip: { runs: number; samples: number; level: number; spans: [number, number, number][] };
+  /** Each channel's DC offset, linear. */
+  dcs: number[];
+}
+
+/** The report of what was found (events in time order, the largest DC, the badges): one for every scan. */
+export function problemReport(f: ProblemFindings): ProblemReport {
+  const { clicks, crackle, dcs, floorDb } = f;
+  clicks.sort((a, b) => a.start - b.start || a.channel - b.channel);
+  crackle.sort((a, b) => a.start - b.start || a.channel - b.channel);
+  const dc = dcs.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
+  const dcDb = gainToDb(dc);
+  const seconds = f.frames / f.sampleRate;
+  const report: ProblemReport = {
+    sampleRate: f.sampleRate,
+    frames: f.frames,
+    channels: f.channels,
+    clicks: { count: clicks.length, events: clicks },
+    crackle: {
+      count: crackle.length,
+      perSecond: seconds > 0 ? crackle.length / seconds : 0,
+      events: crackle,
+    },
+    hum: f.hum,
     noise: { floorDb, found: floorDb > NOISE_PROBLEM_DB },
-    clipping: { ...clip, levelDb: gainToDb(clip.level) },
+    clipping: { ...f.clip, levelDb: gainToDb(f.clip.level) },
     dc: { offset: dc, db: dcDb, found: dcDb > DC_PROBLEM_DB, perChannel: dcs },
     summary: [],
   };
