@@ -1,5 +1,6 @@
 import { ParamError, type ParamSpecs } from "../core/params.ts";
 import type { Processor, ProcessorContext, ProcessorJSON } from "../core/processor.ts";
+import { isPlusZero } from "../core/silence.ts";
 import { BUILT_IN_PROCESSORS } from "./processors.ts";
 
 /** How a processor type is made from its JSON. */
@@ -120,11 +121,9 @@ export class Chain {
   }
 }
 
-/** True when every channel's first `frames` samples are +0 (−0 is not: a skip would turn it into +0). */
+/** True when every channel's first `frames` samples are +0, as the renderer's silence test reads it. */
 function plusZero(x: readonly Float32Array[], frames: number): boolean {
-  for (const c of x) for (let i = 0; i < frames; i++) if (c[i] !== 0) return false;
-  // Only zeros: now rule out −0, a pass that runs on silent blocks only.
-  for (const c of x) for (let i = 0; i < frames; i++) if (1 / c[i] < 0) return false;
+  for (const c of x) if (!isPlusZero(new Int32Array(c.buffer, c.byteOffset, frames), frames)) return false;
   return true;
 }
 
