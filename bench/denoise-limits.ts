@@ -16,8 +16,10 @@
  * material (RMS over the 20 ms frames above −50 dBFS, the corpus's definition): ours against the Wiener gain
  * with the true speech power. Every gain is floored at −amount dB. Prints Markdown; asserts nothing.
  */
+
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { snrDb } from "../packages/engine/src/analysis/signal-to-noise.ts";
 import { FFT } from "../packages/engine/src/core/fft.ts";
 import {
   denoise,
@@ -91,16 +93,6 @@ function sqrtHann(): Float64Array {
   const w = new Float64Array(SIZE);
   for (let i = 0; i < SIZE; i++) w[i] = Math.sqrt(0.5 - 0.5 * Math.cos((2 * Math.PI * i) / SIZE));
   return w;
-}
-
-function snrDb(ref: ArrayLike<number>, x: ArrayLike<number>): number {
-  let s = 0;
-  let e = 0;
-  for (let i = 0; i < ref.length; i++) {
-    s += ref[i] * ref[i];
-    e += (x[i] - ref[i]) ** 2;
-  }
-  return 10 * Math.log10(s / e);
 }
 
 type Spec = { re: Float64Array[]; im: Float64Array[] };

@@ -6,8 +6,10 @@
  * take has no ffmpeg counterpart and is timed alone. Prints a Markdown table, worst margin over ffmpeg first;
  * asserts nothing. Needs ../shared/corpus and ffmpeg.
  */
+
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { snrDb } from "../packages/engine/src/analysis/signal-to-noise.ts";
 import { alignRecordings, shiftChannel } from "../packages/engine/src/repair/align.ts";
 import { removeDc } from "../packages/engine/src/repair/dc.ts";
 import { declick } from "../packages/engine/src/repair/declick.ts";
@@ -98,16 +100,6 @@ function cpuOf(f: () => unknown): number {
 
 async function load(path: string): Promise<Float32Array> {
   return (await readWholeFile(path, { maxFrames: 20 * 48000 })).channels[0];
-}
-
-function snrDb(ref: Float32Array, x: Float32Array): number {
-  let s = 0;
-  let e = 0;
-  for (let i = 0; i < ref.length; i++) {
-    s += ref[i] * ref[i];
-    e += (x[i] - ref[i]) ** 2;
-  }
-  return 10 * Math.log10(s / e);
 }
 
 /**

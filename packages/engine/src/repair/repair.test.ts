@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { snrDb, toneAmplitude } from "../analysis/signal-to-noise.ts";
 import { alignRecordings, shiftChannel } from "./align.ts";
 import { measureDc, removeDc } from "./dc.ts";
 import { declick, detectClicks } from "./declick.ts";
@@ -12,7 +13,7 @@ import { dehum, detectHum } from "./dehum.ts";
 import { denoise, expint1, logSpectralAmplitudeGain } from "./denoise.ts";
 import { detectProblems } from "./detect.ts";
 import { parseFixes, repairChannels } from "./repair-channels.ts";
-import { componentAt, gaussian, snrDb, sungSignal } from "./test-signal.test.ts";
+import { gaussian, sungSignal } from "./test-signal.test.ts";
 
 const RATE = 48000;
 const clean = sungSignal(RATE);
@@ -126,7 +127,7 @@ describe("dehum", () => {
     const out = dehum(dirty, RATE, h).output;
     const residual = out.map((v, i) => v - clean[i]);
     for (const [k, a] of parts) {
-      const left = componentAt(residual, k * f0, RATE);
+      const left = toneAmplitude(residual, k * f0, RATE);
       assert.ok(
         20 * Math.log10(left / a) < -30,
         `${k * f0} Hz down ${(20 * Math.log10(left / a)).toFixed(1)} dB`,

@@ -29,29 +29,6 @@ export function sungSignal(sampleRate: number, seconds = 4, seed = 7): Float32Ar
   return out;
 }
 
-/** SNR of `x` against `ref`, dB. */
-export function snrDb(ref: ArrayLike<number>, x: ArrayLike<number>): number {
-  let s = 0;
-  let e = 0;
-  for (let i = 0; i < ref.length; i++) {
-    s += ref[i] * ref[i];
-    e += (x[i] - ref[i]) ** 2;
-  }
-  return 10 * Math.log10(s / e);
-}
-
-/** Amplitude (peak, linear) of the component of `x` at `hz` over the whole array. */
-export function componentAt(x: ArrayLike<number>, hz: number, sampleRate: number): number {
-  let re = 0;
-  let im = 0;
-  const w = (2 * Math.PI * hz) / sampleRate;
-  for (let i = 0; i < x.length; i++) {
-    re += x[i] * Math.cos(w * i);
-    im += x[i] * Math.sin(w * i);
-  }
-  return (2 * Math.hypot(re, im)) / x.length;
-}
-
 /** Gaussian noise, seeded. */
 export function gaussian(n: number, rms: number, seed = 3): Float32Array {
   const rng = new SeededRandom(seed);

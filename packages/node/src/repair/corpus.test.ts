@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { snrDb, toneAmplitude } from "@controlroom/engine/analysis/signal-to-noise.ts";
 import { ThirdOctaveAnalyzer } from "@controlroom/engine/analysis/third-octave.ts";
 import { alignRecordings } from "@controlroom/engine/repair/align.ts";
 import { measureDc } from "@controlroom/engine/repair/dc.ts";
@@ -29,28 +30,6 @@ function truth(name: string): Record<string, unknown> {
     JSON.parse(readFileSync(join(corpus, "takes", "truth.json"), "utf8"))[name] ??
     JSON.parse(readFileSync(join(corpus, "takes", name.replace(/\.flac$/, ".json")), "utf8"))
   );
-}
-
-function snrDb(ref: ArrayLike<number>, x: ArrayLike<number>): number {
-  let s = 0;
-  let e = 0;
-  for (let i = 0; i < ref.length; i++) {
-    s += ref[i] * ref[i];
-    e += (x[i] - ref[i]) ** 2;
-  }
-  return 10 * Math.log10(s / e);
-}
-
-/** Amplitude (peak) of the component at `hz` over the whole array. */
-function componentAt(x: ArrayLike<number>, hz: number): number {
-  let re = 0;
-  let im = 0;
-  const w = (2 * Math.PI * hz) / RATE;
-  for (let i = 0; i < x.length; i++) {
-    re += x[i] * Math.cos(w * i);
-    im += x[i] * Math.sin(w * i);
-  }
-  return (2 * Math.hypot(re, im)) / x.length;
 }
 
 /** Long-term 1/3-octave band levels (8192-point frames, one every 8192 samples). */
@@ -100,7 +79,9 @@ describe("repair on the corpus takes", { skip: noCorpus }, () => {
     const { channels } = repairChannels([dirty], RATE, { fixes: ["dehum"] });
     const out = channels[0];
     const left = out.map((v, i) => v - clean[i]);
-    const downs = t.partials.map((p) => 20 * Math.log10(componentAt(left, p.hz) / 10 ** (p.peakDbfs / 20)));
+    const downs = t.partials.map(
+      (p) => 20 * Math.log10(toneAmplitude(left, p.hz, RATE) / 10 ** (p.peakDbfs / 20)),
+    );
     log(
       `hum: components down ${t.partials.map((p, i) => `${p.hz} Hz ${(-downs[i]).toFixed(1)} dB`).join(", ")}`,
     );
