@@ -153,6 +153,10 @@ export class TrackPlayer {
   private readonly idle: { audio: string; src: AudioSource }[] = [];
   private scratch: Float32Array[] = [];
   private gains: Float32Array;
+  /** Blocks ending at or before this timeline sample need no bookkeeping (see `advance`). */
+  private steadyUntil = Number.NEGATIVE_INFINITY;
+  /** Start of the last block filled: a block before it (a step back) runs the bookkeeping. */
+  private lastStart = Number.NEGATIVE_INFINITY;
   /** Timeline sample where the last clip ends. */
   readonly end: number;
 
@@ -181,6 +185,33 @@ export class TrackPlayer {
   /** Fills `out[c][0 … frames)` (the track's channels) with timeline samples `t0 … t0 + frames`. */
   async fill(t0: number, frames: number, out: Float32Array[]): Promise<void> {
     const t1 = t0 + frames;
+    // Clips start, end and open at a few points of a song: the bookkeeping runs only for a block that reaches
+    // one (or for a step back in time), which also keeps this function small for the optimising compiler.
+    if (t1 > this.steadyUntil || t0 < this.lastStart) await this.advance(t0, t1);
+    this.lastStart = t0;
+    // The usual block: one clip covers all of it at a steady gain, channels as the track's. Read straight into
+    // the output and scale there: the same values as adding into silence (but for the sign of a source's −0),
+    // one pass instead of three. (A steady gain means inside the read range, so the source is open.)
+    if (this.live.size === 1) {
+      const [it] = this.live;
+      const src = this.open.get(it);
+      if (src && it.start <= t0 && it.end >= t1 && src.channels === out.length && flatOver(it, t0, t1)) {
+        const views = frames === out[0].length ? out : out.map((o) => o.subarray(0, frames));
+        await src.read(it.sourceStart + (t0 - it.start), frames, views);
+        const g = it.gain;
+        if (g !== 1) for (const o of out) for (let i = 0; i < frames; i++) o[i] *= g;
+        return;
+      }
+    }
+    await this.mixLive(t0, frames, out);
+  }
+
+  /**
+   * Brings the live items and open sources up to the block t0 … t1: items starting in it join, those ended
+   * leave, sources whose read range has ended are closed (kept idle for a later clip of the same audio), those
+   * whose read range starts are opened. Then works out `steadyUntil`.
+   */
+  private async advance(t0: number, t1: number): Promise<void> {
     for (; this.next < this.items.length && this.items[this.next].start < t1; this.next++) {
       const it = this.items[this.next];
       if (it.end > t0) this.live.add(it);
@@ -204,20 +235,21 @@ export class TrackPlayer {
           : await this.provider.open(it.audio, ref, this.session.sampleRate);
       this.open.set(it, src);
     }
-    // The usual block: one clip covers all of it at a steady gain, channels as the track's. Read straight into
-    // the output and scale there: the same values as adding into silence (but for the sign of a source's −0),
-    // one pass instead of three. (A steady gain means inside the read range, so the source is open.)
-    if (this.live.size === 1) {
-      const [it] = this.live;
-      const src = this.open.get(it);
-      if (src && it.start <= t0 && it.end >= t1 && src.channels === out.length && flatOver(it, t0, t1)) {
-        const views = frames === out[0].length ? out : out.map((o) => o.subarray(0, frames));
-        await src.read(it.sourceStart + (t0 - it.start), frames, views);
-        const g = it.gain;
-        if (g !== 1) for (const o of out) for (let i = 0; i < frames; i++) o[i] *= g;
-        return;
-      }
+    // Until the first of these nothing above would change for a later block ending there: the next item's
+    // start (it would join), a live item's end (it would leave), an open source's read end (it would close), a
+    // live item's read start still ahead (it would open). Live items hold every open source.
+    let steady = this.next < this.items.length ? this.items[this.next].start : Number.POSITIVE_INFINITY;
+    for (const it of this.live) {
+      steady = Math.min(steady, it.end);
+      if (this.open.has(it)) steady = Math.min(steady, it.readTo);
+      else if (it.readFrom >= t1 && it.readFrom < it.readTo) steady = Math.min(steady, it.readFrom);
     }
+    this.steadyUntil = steady;
+  }
+
+  /** Every live item's part of the block, with its gains, added into `out` (cleared first). */
+  private async mixLive(t0: number, frames: number, out: Float32Array[]): Promise<void> {
+    const t1 = t0 + frames;
     for (const o of out) o.fill(0, 0, frames);
     for (const it of this.live) {
       const src = this.open.get(it);
@@ -254,6 +286,7 @@ export class TrackPlayer {
     this.open.clear();
     this.live.clear();
     this.idle.length = 0;
+    this.steadyUntil = Number.NEGATIVE_INFINITY;
   }
 }
 
