@@ -193,6 +193,20 @@ describe("controlroom analyze", () => {
     assert.deepEqual(JSON.parse(src.out), arr);
   });
 
+  test("usage errors exit 2 with commander's line and the help; help and version exit 0", () => {
+    for (const args of [["analyze", "--bogus", "x.wav"], ["analyze"], ["render", "s.json"], ["nosuch"]]) {
+      const r = run(args);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);
+      assert.match(r.err, /^error: /, args.join(" "));
+      assert.match(r.err, /Usage: controlroom/);
+      assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+    }
+    assert.equal(run(["--version"]).code, 0);
+    const help = run(["analyze", "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /Usage: controlroom analyze/);
+  });
+
   test("--plot writes a PNG and an SVG with axis labels", () => {
     const dir = mkdtempSync(join(tmpdir(), "cr-plot-"));
     const demo = run(["demo", "--out", dir]);

@@ -3,7 +3,7 @@
  * families and the studio's (from @controlroom/server); this package's own `bin/controlroom.js` runs the audio
  * commands alone. Importing this module does nothing by itself.
  */
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 
 /** Adds one family's commands to the program. */
 export type Register = (program: Command) => void | Promise<void>;
@@ -44,7 +44,10 @@ export async function runControlroom(families: readonly CommandFamily[]): Promis
     .name("controlroom")
     .description("Control Room: analyse, process, render and master audio; run the studio.")
     .version("0.1.0")
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (an unknown option, a missing argument) exit with 2, as a bad option value does in every
+    // command; commander has already printed its one line and the help. Help and version exit with 0.
+    .exitOverride();
   try {
     const named = process.argv.slice(2).find((a) => !a.startsWith("-"));
     const chosen = families.filter(([names]) => named !== undefined && names.includes(named));
@@ -52,6 +55,10 @@ export async function runControlroom(families: readonly CommandFamily[]): Promis
     if (!versionOnly) for (const [, load] of chosen.length ? chosen : families) await (await load())(program);
     await program.parseAsync(process.argv);
   } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
     // A file's error names the file (AudioFileError prints as `path: problem`).
     if (process.env.CONTROLROOM_DEBUG) console.error(e);
     else {

@@ -5,6 +5,7 @@
 import { MasteringRefusal } from "@controlroom/engine/mastering/master.ts";
 import { TARGET_NAMES } from "@controlroom/engine/mastering/targets.ts";
 import { type Command, InvalidArgumentError } from "commander";
+import { parseTargetPreset } from "../cli/target-option.ts";
 import { loadMetadata, masterAlbum } from "./master-album.ts";
 import { masterFile } from "./master-file.ts";
 import { writeMasterReports } from "./report.ts";
@@ -48,7 +49,7 @@ export function registerMaster(program: Command): void {
     .argument("[in]", "the mix to master (omit with --album)")
     .option("-o, --output <path>", "output file (.wav/.flac), or the output folder with --album")
     .option("--album <files...>", "album mode: master these songs together, keeping their relative loudness")
-    .option("--target <preset>", `delivery target: ${TARGET_NAMES.join(", ")}`)
+    .option("--target <preset>", `delivery target: ${TARGET_NAMES.join(", ")}`, parseTargetPreset)
     .option("--lufs <LUFS>", "integrated loudness target, −40 … −3 LUFS", number(-40, -3, "--lufs"))
     .option("--tp <dBTP>", "true-peak ceiling, −12 … 0 dBTP", number(-12, 0, "--tp"))
     .option("--reference <file>", "match this record's tonal balance, loudness and width")

@@ -1,6 +1,8 @@
 /** `controlroom qc <file> [--target <preset>] [--json]`. */
+
 import { TARGET_NAMES } from "@controlroom/engine/mastering/targets.ts";
 import type { Command } from "commander";
+import { parseTargetPreset } from "../cli/target-option.ts";
 import { type QcReport, qcFile } from "./qc-file.ts";
 
 const MARK = { pass: "PASS", warn: "WARN", fail: "FAIL" } as const;
@@ -24,7 +26,11 @@ export function registerQc(program: Command): void {
       "Quality-check a master: loudness, true peak, clipping, DC, phase, silence, format, MP3 overs; exit 1 on any fail",
     )
     .argument("<file>", "master to check")
-    .option("--target <preset>", `check against a delivery target (${TARGET_NAMES.join(", ")})`)
+    .option(
+      "--target <preset>",
+      `check against a delivery target (${TARGET_NAMES.join(", ")})`,
+      parseTargetPreset,
+    )
     .option("--json", "print the report as JSON")
     .option("--no-lossy", "skip the MP3 encode-and-measure check")
     .action(async (file: string, opts: { target?: string; json?: boolean; lossy: boolean }) => {
