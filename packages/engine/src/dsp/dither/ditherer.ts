@@ -146,11 +146,7 @@ export class Ditherer {
     if (passExact && isSilent(input, frames)) {
       // Digital silence (a stem whose track rests, often half of it) is on the grid: zeros out, and the noise
       // sequence jumps ahead by `frames` steps as if each had been drawn.
-      for (let i = 0, p = at; i < frames; i++, p += stride) {
-        out[p] = 0;
-        out[p + 1] = 0;
-        if (bytes === 3) out[p + 2] = 0;
-      }
+      clearSamples(out, at, stride, frames, bytes);
       this.fast = xorshiftJump(this.fast, frames);
       return -1;
     }
@@ -175,6 +171,18 @@ export class Ditherer {
 function isSilent(x: Float32Array, frames: number): boolean {
   for (let i = 0; i < frames; i++) if (x[i] !== 0) return false;
   return true;
+}
+
+/**
+ * Zeros `frames` samples of `bytes` bytes, `stride` bytes apart from `at`. Apart from `quantizeBytes`: a loop
+ * there was compiled on the stack and thrown away at the property access after it, call after call.
+ */
+function clearSamples(out: Uint8Array, at: number, stride: number, frames: number, bytes: number): void {
+  for (let i = 0, p = at; i < frames; i++, p += stride) {
+    out[p] = 0;
+    out[p + 1] = 0;
+    if (bytes === 3) out[p + 2] = 0;
+  }
 }
 
 /** Where `pack16` / `pack24` put the index of the first sample that is not finite (−1: none). */
