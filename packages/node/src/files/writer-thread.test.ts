@@ -101,6 +101,32 @@ describe("ThreadedWriters", () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
+  it("stops a write waiting for room once the worker has failed (no hang, the file named)", async () => {
+    const dir = tmp.path("bad-early");
+    mkdirSync(dir);
+    const data = signals();
+    data[0][0][100] = Number.POSITIVE_INFINITY;
+    const w = await ThreadedWriters.open(
+      ["a.wav", "b.wav", "c.wav"].map((n, i) => ({ path: `${dir}/${n}`, options: OPTIONS[i] })),
+    );
+    // Far more batches than the ring holds: once it is full, `write` waits for a slot that never frees.
+    let writes = 0;
+    const err = await (async () => {
+      try {
+        for (; writes < 400; writes++) await w.write(block(data, (writes * BLOCK) % 40_000, BLOCK), BLOCK);
+      } catch (e) {
+        await w.abort();
+        return e;
+      }
+      return null;
+    })();
+    assert.ok(err instanceof AudioFileError, String(err));
+    assert.equal(err.file, `${dir}/a.wav`);
+    assert.match(err.message, /channel 0 sample 100 is Infinity/);
+    assert.ok(writes < 400, "write reported it");
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   it("leaves nothing when aborted, and names a file it cannot create", async () => {
     const dir = tmp.path("aborted");
     mkdirSync(dir);

@@ -1,41 +1,71 @@
 /**
  * The worker thread of `ThreadedWriters` (writer-thread.ts): owns a group of audio writers and writes the
- * blocks the main thread hands over, answering every request in order. After the first failure every file is
- * abandoned (temporary files removed) and each later request is answered with that failure.
+ * batches the main thread puts in the shared ring, in order, until it is told the ring is closing (every batch
+ * written) or aborting. Requests (open, close, abort) are answered in order; close and abort only once the
+ * ring is done with. After the first failure every file is abandoned (temporary files removed), the failure
+ * is posted, and each later request is answered with it.
  */
 import { parentPort } from "node:worker_threads";
 import { AudioFileError, type AudioWriter } from "./types.ts";
 import { createAudioWriter } from "./write.ts";
-import type { ThreadedFile, WriterReply, WriterRequest } from "./writer-thread.ts";
+import {
+  RING_ABORTING,
+  RING_CLOSING,
+  RING_END,
+  RING_FAILED,
+  RING_FRAMES,
+  RING_POSTED,
+  RING_SIGNAL,
+  RING_WRITTEN,
+  type WriterReply,
+  type WriterRequest,
+  type WriterRing,
+} from "./writer-thread.ts";
 
 const port = parentPort!;
-let files: ThreadedFile[] = [];
 let writers: AudioWriter[] = [];
 let failure: WriterReply | null = null;
 
-/** Planar views of one `write` request's data: per file, its channels (`stride` floats apart). */
-function split(data: Float32Array, frames: number, stride: number): Float32Array[][] {
-  let at = 0;
-  return files.map((f) =>
-    Array.from({ length: f.options.channels }, () => {
-      const x = data.subarray(at, at + frames);
-      at += stride;
-      return x;
-    }),
-  );
+/** Writes every batch handed over, in order, until the ring closes or aborts (or a write fails). */
+async function pump(ring: WriterRing, channels: number[]): Promise<void> {
+  const control = new Int32Array(ring.control);
+  const audio = new Float32Array(ring.audio);
+  // Per slot, per file: its channels' views (full slot length; a batch may fill only part of them).
+  const views = Array.from({ length: ring.slots }, (_, slot) => {
+    let at = slot * ring.capacity * ring.channels;
+    return channels.map((n) =>
+      Array.from({ length: n }, () => {
+        const x = audio.subarray(at, at + ring.capacity);
+        at += ring.capacity;
+        return x;
+      }),
+    );
+  });
+  for (let written = 0; ; ) {
+    // Read before the tests: a hand-over or an end after them changes it, so the wait below returns at once.
+    const signal = Atomics.load(control, RING_SIGNAL);
+    const end = Atomics.load(control, RING_END);
+    if (end === RING_ABORTING) return;
+    if (Atomics.load(control, RING_POSTED) > written) {
+      const slot = written % ring.slots;
+      const frames = control[RING_FRAMES + slot];
+      for (const [i, w] of writers.entries()) await w.write(views[slot][i], frames);
+      written++;
+      Atomics.store(control, RING_WRITTEN, written);
+      Atomics.notify(control, RING_WRITTEN);
+      continue;
+    }
+    if (end === RING_CLOSING) return;
+    // Nothing else to do meanwhile: requests come only after RING_END is set.
+    Atomics.wait(control, RING_SIGNAL, signal);
+  }
 }
 
 async function handle(m: WriterRequest): Promise<void> {
   switch (m.type) {
     case "open":
-      files = m.files;
-      for (const f of files) writers.push(await createAudioWriter(f.path, f.options));
+      for (const f of m.files) writers.push(await createAudioWriter(f.path, f.options));
       return;
-    case "write": {
-      const blocks = split(m.data, m.frames, m.stride);
-      for (const [i, w] of writers.entries()) await w.write(blocks[i], m.frames);
-      return;
-    }
     case "close":
       for (const w of writers) await w.close();
       return;
@@ -50,7 +80,16 @@ async function abortAll(): Promise<void> {
   writers = [];
 }
 
-// Requests run one after another, in the order they came.
+function failureOf(e: unknown): WriterReply & { type: "error" } {
+  const err = e as Error;
+  return {
+    type: "error",
+    file: err instanceof AudioFileError ? err.file : null,
+    message: err?.message ?? String(e),
+  };
+}
+
+// Requests run one after another, in the order they came; the ring is pumped between `open` and the next.
 let chain = Promise.resolve();
 port.on("message", (m: WriterRequest) => {
   chain = chain.then(async () => {
@@ -61,18 +100,28 @@ port.on("message", (m: WriterRequest) => {
     }
     try {
       await handle(m);
-      if (m.type === "write")
-        port.postMessage({ type: "ok", data: m.data } satisfies WriterReply, [m.data.buffer as ArrayBuffer]);
-      else port.postMessage({ type: "ok" } satisfies WriterReply);
+      port.postMessage({ type: "ok" } satisfies WriterReply);
     } catch (e) {
-      const err = e as Error;
-      failure = {
-        type: "error",
-        file: err instanceof AudioFileError ? err.file : null,
-        message: err?.message ?? String(e),
-      };
+      failure = failureOf(e);
       await abortAll();
       port.postMessage(failure);
+      return;
+    }
+    if (m.type !== "open") return;
+    try {
+      await pump(
+        m.ring,
+        m.files.map((f) => f.options.channels),
+      );
+    } catch (e) {
+      const f = failureOf(e);
+      failure = f;
+      await abortAll();
+      port.postMessage({ ...f, type: "failed" } satisfies WriterReply);
+      // After the message: the main thread, finding the flag, waits for the message naming the file.
+      const control = new Int32Array(m.ring.control);
+      Atomics.store(control, RING_FAILED, 1);
+      Atomics.notify(control, RING_WRITTEN);
     }
   });
 });

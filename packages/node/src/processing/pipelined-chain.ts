@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { Chain, type ProcessorContext } from "@controlroom/engine";
-import { startWorker } from "../workers/worker-entry.ts";
+import { startWorker, waitAsync } from "../workers/worker-entry.ts";
 
 /**
  * Rough cost of each processor type per stereo frame at 48 kHz (ns, from `npm run bench:dsp`), used only to
@@ -61,18 +61,6 @@ export function chooseCut(json: unknown[], frames: number | null, sampleRate: nu
   if (json.slice(best).some((p) => (p as { type?: unknown }).type === "convolution")) return null;
   return best;
 }
-
-/** `Atomics.waitAsync` (in Node since 16; typed from ES2024 on, past this project's ES2022 library). */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(
-      a: Int32Array,
-      index: number,
-      value: number,
-      timeoutMs: number,
-    ): { async: boolean; value: Promise<string> | string };
-  }
-).waitAsync;
 
 type Emit = (out: Float32Array[], frames: number) => Promise<void>;
 

@@ -14,3 +14,18 @@ export function startWorker(module: URL, bundledName: string, options: WorkerOpt
     argv: [...(options.argv ?? []), module.href],
   });
 }
+
+/**
+ * `Atomics.waitAsync` (in Node since 16; typed from ES2024 on, past this project's ES2022 library): waits on
+ * a shared Int32 word without blocking the thread.
+ */
+export const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      a: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs?: number,
+    ): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;

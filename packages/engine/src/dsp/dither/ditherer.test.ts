@@ -202,6 +202,53 @@ describe("Ditherer", () => {
     }
   });
 
+  it("quantizeBytes gives the bytes it always has (pinned: files written before stay reproducible)", () => {
+    // FNV-1a over the packed bytes, and a few codes, recorded from the first implementation: any change to
+    // the noise sequence, the rounding, the grid pass, the silence jump or the clipping shows here.
+    const fnv1a = (b: Uint8Array) => {
+      let h = 0x811c9dc5;
+      for (const v of b) h = Math.imul(h ^ v, 0x01000193);
+      return h >>> 0;
+    };
+    const pinned = {
+      16: { hash: 0xc4f77bd2, codes: [-3157, -3017, -2877, -2737, -2595, -2452, -2309, -2165] },
+      24: {
+        hash: 0x1d96d2b3,
+        codes: [-808337, -772585, -736645, -700523, -664223, -627751, -591113, -554314],
+      },
+    };
+    for (const bits of [16, 24] as const) {
+      const bytes = (bits / 8) as 2 | 3;
+      const n = 100_000;
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = 1.2 * Math.sin(i * 0.0123) * Math.sin(i * 0.00031); // clips too
+      for (let i = 5000; i < 6000; i++) x[i] = Math.round(x[i] * 2 ** (bits - 1)) / 2 ** (bits - 1); // on the grid
+      x.fill(0, 8192, 12288); // a silent block
+      // Full scale and the codes next to it, both signs (the clip's edges).
+      for (let i = 14000; i < 14400; i++) x[i] = (i & 1 ? 1 : -1) * (1 - ((i % 40) * 0.37) / 2 ** (bits - 1));
+      x[7] = -0;
+      const d = new Ditherer({ bits, kind: "tpdf", seed: 12345 });
+      const out = new Uint8Array(n * 2 * bytes);
+      for (let at = 0; at < n; at += 4096) {
+        const k = Math.min(4096, n - at);
+        assert.equal(
+          d.quantizeBytes(x.subarray(at, at + k), k, out, at * 2 * bytes, 2 * bytes, bytes, true),
+          -1,
+        );
+      }
+      assert.equal(fnv1a(out).toString(16), pinned[bits].hash.toString(16), `${bits} bit`);
+      const one = new Uint8Array(n * bytes);
+      new Ditherer({ bits, kind: "tpdf", seed: 12345 }).quantizeBytes(x, n, one, 0, bytes, bytes, true);
+      const codes = [];
+      for (let i = 1000; i < 1008; i++) {
+        let c = one[i * bytes] | (one[i * bytes + 1] << 8);
+        if (bytes === 3) c |= one[i * bytes + 2] << 16;
+        codes.push((c << (32 - bits)) >> (32 - bits));
+      }
+      assert.deepEqual(codes, pinned[bits].codes, `${bits} bit`);
+    }
+  });
+
   it("rejects bad options", () => {
     assert.throws(() => new Ditherer({ bits: 4, kind: "tpdf" }), /bits must be an integer between 8 and 32/);
     assert.throws(() => new Ditherer({ bits: 16, kind: "pink" as DitherKind }), /kind must be one of/);

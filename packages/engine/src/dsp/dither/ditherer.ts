@@ -146,46 +146,17 @@ export class Ditherer {
     if (passExact && isSilent(input, frames)) {
       // Digital silence (a stem whose track rests, often half of it) is on the grid: zeros out, and the noise
       // sequence jumps ahead by `frames` steps as if each had been drawn.
-      for (let i = 0, p = at; i < frames; i++, p += stride) {
-        out[p] = 0;
-        out[p + 1] = 0;
-        if (bytes === 3) out[p + 2] = 0;
-      }
+      clearSamples(out, at, stride, frames, bytes);
       this.fast = xorshiftJump(this.fast, frames);
       return -1;
     }
-    const s = this.scale;
-    const hi = this.maxCode;
-    const lo = this.minCode;
-    let x = this.fast;
-    let p = at;
-    for (let i = 0; i < frames; i++, p += stride) {
-      const v = input[i];
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      // v − v is 0 for every finite number, NaN for NaN and ±Infinity.
-      if (v - v !== 0) {
-        this.fast = x;
-        return i;
-      }
-      const t = v * s;
-      let q: number;
-      // On the grid already: a whole number within range. Math.floor first (one instruction, and the test
-      // that fails on most samples): the same samples pass as with `(t | 0) === t` first, for 15 % less of
-      // this loop.
-      if (Math.floor(t) === t && passExact && t >= lo && t < s) q = t;
-      else {
-        q = Math.floor(t + tpdf(x >>> 0) + 0.5);
-        // biome-ignore lint/complexity/useMathMinMax: the same clamp as quantize's, in the writer's hot loop
-        q = q > hi ? hi : q < lo ? lo : q;
-      }
-      out[p] = q;
-      out[p + 1] = q >> 8;
-      if (bytes === 3) out[p + 2] = q >> 16;
-    }
-    this.fast = x;
-    return -1;
+    // The loops are free functions that take and return the noise state: with no property access in or
+    // after them, the first (on-stack) compilation of a loop is also its last.
+    NOT_FINITE[0] = -1;
+    const gridLo = passExact ? this.minCode : Number.POSITIVE_INFINITY;
+    const pack = bytes === 3 ? pack24 : pack16;
+    this.fast = pack(input, frames, out, at, stride, this.fast, this.scale, gridLo);
+    return NOT_FINITE[0];
   }
 
   /** Restarts the noise sequence and clears the shaper's memory, as if newly made. */
@@ -200,6 +171,118 @@ export class Ditherer {
 function isSilent(x: Float32Array, frames: number): boolean {
   for (let i = 0; i < frames; i++) if (x[i] !== 0) return false;
   return true;
+}
+
+/**
+ * Zeros `frames` samples of `bytes` bytes, `stride` bytes apart from `at`. Apart from `quantizeBytes`: a loop
+ * there was compiled on the stack and thrown away at the property access after it, call after call.
+ */
+function clearSamples(out: Uint8Array, at: number, stride: number, frames: number, bytes: number): void {
+  for (let i = 0, p = at; i < frames; i++, p += stride) {
+    out[p] = 0;
+    out[p + 1] = 0;
+    if (bytes === 3) out[p + 2] = 0;
+  }
+}
+
+/** Where `pack16` / `pack24` put the index of the first sample that is not finite (−1: none). */
+const NOT_FINITE = new Int32Array(1);
+
+/*
+ * TPDF dither into 16- or 24-bit little-endian bytes, the hot loop of every WAV/AIFF write: one xorshift32
+ * step per sample, codes as `quantize` makes them (floor(v·scale + tpdf + 0.5), clipped). A sample already on
+ * the grid (a whole v·scale in [gridLo, scale)) is stored unchanged; gridLo = +Infinity turns that off. Returns
+ * the noise state after the last sample; at a NaN or infinite sample it stops and sets NOT_FINITE[0] to its
+ * index. The two differ only in the third byte (a width test per sample cost more than the copy).
+ *
+ * Measured choices (ns per sample, 24-bit stereo, 10 → 4.9 with all of them): both codes are made and one
+ * kept by a mask, without a branch, since at 24 bits whether a loud sample is on the grid is a coin toss
+ * (−7 %); NaN and ±Infinity (never on the grid, v − v ≠ 0) are caught on the rare way out of range instead of
+ * by a test per sample; the parameters are made numbers once (`| 0`, `+`) before the loop, not checked in
+ * every iteration (−10 %).
+ */
+function pack24(
+  input: Float32Array,
+  frames: number,
+  out: Uint8Array,
+  at: number,
+  stride: number,
+  x: number,
+  scale: number,
+  gridLo: number,
+): number {
+  const n = frames | 0;
+  const step = stride | 0;
+  const s = +scale;
+  const g = +gridLo;
+  const hi = s - 1;
+  const lo = -s;
+  x |= 0;
+  for (let i = 0, p = at | 0; i < n; i++, p += step) {
+    const v = input[i];
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const t = v * s;
+    let d = Math.floor(t + ((x & 0xffff) - (x >>> 16)) * (1 / 65536) + 0.5);
+    if (!(d <= hi && d >= lo)) {
+      if (v - v !== 0) {
+        NOT_FINITE[0] = i;
+        return x;
+      }
+      d = d > hi ? hi : lo;
+    }
+    const exact = t | 0;
+    const keep = -(+(exact === t) & +(t >= g) & +(t < s));
+    const dithered = d | 0;
+    const code = dithered ^ ((dithered ^ exact) & keep);
+    out[p] = code;
+    out[p + 1] = code >> 8;
+    out[p + 2] = code >> 16;
+  }
+  return x;
+}
+
+/** `pack24` for 16-bit codes (two bytes per sample). */
+function pack16(
+  input: Float32Array,
+  frames: number,
+  out: Uint8Array,
+  at: number,
+  stride: number,
+  x: number,
+  scale: number,
+  gridLo: number,
+): number {
+  const n = frames | 0;
+  const step = stride | 0;
+  const s = +scale;
+  const g = +gridLo;
+  const hi = s - 1;
+  const lo = -s;
+  x |= 0;
+  for (let i = 0, p = at | 0; i < n; i++, p += step) {
+    const v = input[i];
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const t = v * s;
+    let d = Math.floor(t + ((x & 0xffff) - (x >>> 16)) * (1 / 65536) + 0.5);
+    if (!(d <= hi && d >= lo)) {
+      if (v - v !== 0) {
+        NOT_FINITE[0] = i;
+        return x;
+      }
+      d = d > hi ? hi : lo;
+    }
+    const exact = t | 0;
+    const keep = -(+(exact === t) & +(t >= g) & +(t < s));
+    const dithered = d | 0;
+    const code = dithered ^ ((dithered ^ exact) & keep);
+    out[p] = code;
+    out[p + 1] = code >> 8;
+  }
+  return x;
 }
 
 /**
