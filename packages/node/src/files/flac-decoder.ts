@@ -410,10 +410,12 @@ export class FlacFrameDecoder {
       const unit = 2 ** -shift;
       const coefs = this.coefs;
       for (let i = 0; i < order; i++) coefs[i] = bits.readSigned(precision) * unit;
+      // Zeros up to the shared loop's order (see lpcRestorer).
+      for (let i = order; i < SHARED_ORDER; i++) coefs[i] = 0;
       if (this.readResidual(n, order) !== 0) return UNSUPPORTED;
       // Floor by rounding (see lpcRestorer): S + d rounds to ⌊S⌋ for any multiple S of 2^−shift.
       const d = -0.5 + 2 ** -(shift + 1);
-      const peak = lpcRestorer(order)(x, this.residual, n, coefs, d, f, fo, fs);
+      const peak = lpcRestorer(order)(order, x, this.residual, n, coefs, d, f, fo, fs);
       // Samples outside `bps` bits: not a valid stream (and prediction from them would not be exact).
       if (!(peak <= 2 ** (bps - 1))) return UNSUPPORTED;
     } else return UNSUPPORTED;
@@ -583,6 +585,7 @@ function restoreFixed(
  * largest |x[i]| made (NaN if a sum overflowed).
  */
 type LpcRestore = (
+  order: number,
   x: Int32Array,
   res: Int32Array,
   n: number,
@@ -594,6 +597,8 @@ type LpcRestore = (
 ) => number;
 
 const lpcRestorers: LpcRestore[] = [];
+/** Orders up to this share one restoration loop (see lpcRestorer). */
+const SHARED_ORDER = 12;
 
 /**
  * The restoration loop for one predictor order, made once per order: the sum unrolled with the coefficients
@@ -606,6 +611,10 @@ const lpcRestorers: LpcRestore[] = [];
  * than Math.floor and an add (the loop is bound by that chain).
  */
 function lpcRestorer(order: number): LpcRestore {
+  // Orders up to 12 (all that `flac -8` uses) share one loop of order 12, the unused coefficients zero: the
+  // loop is bound by its dependency chain, not by the number of products, so the padding costs little, and
+  // one function warms up and compiles instead of twelve (a cold render decodes every song once).
+  if (order <= SHARED_ORDER) order = SHARED_ORDER;
   let f = lpcRestorers[order];
   if (f) return f;
   const js = (k: (j: number) => string, sep: string) =>
@@ -616,10 +625,10 @@ function lpcRestorer(order: number): LpcRestore {
     b - a <= 1 ? (b > a ? `c${a} * x${a}` : "0") : `(${tree(a, (a + b) >> 1)} + ${tree((a + b) >> 1, b)})`;
   const body = `
     ${js((j) => `const c${j} = coefs[${j}];`, " ")}
-    ${js((j) => `let x${j} = x[${order - 1 - j}];`, " ")}
-    for (let i = 0; i < ${order}; i++) f[fo + i] = x[i] * fs;
+    ${js((j) => `let x${j} = ${j} < order ? x[order - ${1 + j}] : 0;`, " ")}
+    for (let i = 0; i < order; i++) f[fo + i] = x[i] * fs;
     let peak = 0;
-    for (let i = ${order}; i < n; i++) {
+    for (let i = order; i < n; i++) {
       const v = c0 * x0 + (${tree(1, order)} + d) + (6755399441055744 + res[i]) - 6755399441055744;
       x[i] = v;
       f[fo + i] = v * fs;
@@ -628,7 +637,7 @@ function lpcRestorer(order: number): LpcRestore {
       x0 = v;
     }
     return peak;`;
-  f = new Function("x", "res", "n", "coefs", "d", "f", "fo", "fs", body) as LpcRestore;
+  f = new Function("order", "x", "res", "n", "coefs", "d", "f", "fo", "fs", body) as LpcRestore;
   lpcRestorers[order] = f;
   return f;
 }
