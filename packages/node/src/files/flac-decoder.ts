@@ -74,8 +74,39 @@ const CRC16_5 = crc16Shifted(CRC16_4);
 const CRC16_6 = crc16Shifted(CRC16_5);
 const CRC16_7 = crc16Shifted(CRC16_6);
 
-const SAMPLE_RATES = [0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000];
+/** Sample rate codes 1 … 11 (0 and 12 … 14 are worked out in `frame`; 15 is invalid). */
+const SAMPLE_RATES = new Int32Array([
+  0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000, 0, 0, 0, 0,
+]);
+/** Block size codes 1 … 5 and 8 … 15 (6 and 7 are worked out in `frame`; 0 is reserved). */
+const BLOCK_SIZES = new Int32Array(16);
+for (let c = 1; c < 16; c++)
+  BLOCK_SIZES[c] = c === 1 ? 192 : c <= 5 ? 576 << (c - 2) : c >= 8 ? 256 << (c - 8) : 0;
+/** Bytes after the first of a UTF-8-style coded frame/sample number, by the first byte; -1: invalid. */
+const UTF8_EXTRA = new Int8Array(256);
+for (let v = 0; v < 256; v++) {
+  UTF8_EXTRA[v] =
+    v < 0x80
+      ? 0
+      : v < 0xc0
+        ? -1
+        : v < 0xe0
+          ? 1
+          : v < 0xf0
+            ? 2
+            : v < 0xf8
+              ? 3
+              : v < 0xfc
+                ? 4
+                : v < 0xfe
+                  ? 5
+                  : v === 0xfe
+                    ? 6
+                    : -1;
+}
 const SAMPLE_SIZES = [0, 8, 12, -1, 16, 20, 24, 32];
+/** By channel assignment code, the channel holding the side signal (one bit wider), or -1. */
+const SIDE_CHANNEL = new Int8Array([-1, -1, -1, -1, -1, -1, -1, -1, 1, 0, 1, -1, -1, -1, -1, -1]);
 
 /**
  * Bit reader over one buffer (`view` sees the same bytes, from byte 0). Reads a big-endian 32-bit word at a
@@ -149,6 +180,8 @@ export class FlacFrameDecoder {
   private readonly bits = new Bits();
   /** Per channel, the current frame's integers (the stereo modes need both channels' before the floats). */
   private ints: Int32Array[];
+  /** Per channel, the current frame's wasted bits. */
+  private readonly wasted = new Int32Array(8);
   /** Per channel, the floats decoded in this push (reused by later pushes, grown as needed). */
   private floats: Float32Array[];
   private residual = new Int32Array(0);
@@ -292,35 +325,33 @@ export class FlacFrameDecoder {
     const ssCode = (buf[at + 3] >> 1) & 7;
     if (bsCode === 0 || srCode === 15 || chCode > 10 || ssCode === 3 || (buf[at + 3] & 1) !== 0)
       return FRAME_UNSUPPORTED;
+    // The rarer codes (frame numbers from 128 on, the last frame's explicit block size, odd rates) first turn
+    // up after `frame` has been optimised: taken as branches they deoptimised it. So every field's candidates
+    // are computed on every frame (all within the 16 bytes) and picked by table or by a select.
     let p = at + 4;
-    const first = buf[p++];
-    let extra = 0;
-    if (first < 0x80) extra = 0;
-    else if ((first & 0xe0) === 0xc0) extra = 1;
-    else if ((first & 0xf0) === 0xe0) extra = 2;
-    else if ((first & 0xf8) === 0xf0) extra = 3;
-    else if ((first & 0xfc) === 0xf8) extra = 4;
-    else if ((first & 0xfe) === 0xfc) extra = 5;
-    else if (first === 0xfe) extra = 6;
-    else return FRAME_UNSUPPORTED;
-    for (let i = 0; i < extra; i++) if ((buf[p++] & 0xc0) !== 0x80) return FRAME_UNSUPPORTED;
-    let blockSize = 0;
-    if (bsCode === 1) blockSize = 192;
-    else if (bsCode <= 5) blockSize = 576 << (bsCode - 2);
-    else if (bsCode === 6) blockSize = buf[p++] + 1;
-    else if (bsCode === 7) {
-      blockSize = ((buf[p] << 8) | buf[p + 1]) + 1;
-      p += 2;
-    } else blockSize = 256 << (bsCode - 8);
-    let rate = srCode === 0 ? shape.sampleRate : srCode < 12 ? SAMPLE_RATES[srCode] : 0;
-    if (srCode === 12) rate = buf[p++] * 1000;
-    else if (srCode === 13) {
-      rate = (buf[p] << 8) | buf[p + 1];
-      p += 2;
-    } else if (srCode === 14) {
-      rate = ((buf[p] << 8) | buf[p + 1]) * 10;
-      p += 2;
-    }
+    const extra = UTF8_EXTRA[buf[p++]];
+    if (extra < 0) return FRAME_UNSUPPORTED;
+    let cont = 0;
+    for (let i = 0; i < 6; i++) cont |= i < extra ? (buf[p + i] & 0xc0) ^ 0x80 : 0;
+    if (cont !== 0) return FRAME_UNSUPPORTED;
+    p += extra;
+    const b8 = buf[p];
+    const b16 = (b8 << 8) | buf[p + 1];
+    const blockSize = bsCode === 6 ? b8 + 1 : bsCode === 7 ? b16 + 1 : BLOCK_SIZES[bsCode];
+    p += bsCode === 6 ? 1 : bsCode === 7 ? 2 : 0;
+    const r8 = buf[p];
+    const r16 = (r8 << 8) | buf[p + 1];
+    const rate =
+      srCode === 0
+        ? shape.sampleRate
+        : srCode === 12
+          ? r8 * 1000
+          : srCode === 13
+            ? r16
+            : srCode === 14
+              ? r16 * 10
+              : SAMPLE_RATES[srCode];
+    p += srCode === 12 ? 1 : srCode === 13 || srCode === 14 ? 2 : 0;
     let crc = 0;
     for (let i = at; i < p; i++) crc = CRC8[crc ^ buf[i]];
     if (crc !== buf[p]) return FRAME_UNSUPPORTED;
@@ -336,11 +367,10 @@ export class FlacFrameDecoder {
     bits.view = this.view;
     bits.end = end;
     bits.pos = p * 8;
-    const stereo = chCode >= 8;
     try {
       for (let c = 0; c < channels; c++) {
-        const side = (chCode === 8 && c === 1) || (chCode === 9 && c === 0) || (chCode === 10 && c === 1);
-        const r = this.subframe(this.ints[c], this.floats[c], into, blockSize, bps + (side ? 1 : 0), stereo);
+        const side = c === SIDE_CHANNEL[chCode] ? 1 : 0;
+        const r = this.subframe(c, this.floats[c], into, blockSize, bps + side);
         if (r !== 0) return FRAME_UNSUPPORTED;
         if (bits.pos > end * 8) return FRAME_NEED_MORE;
       }
@@ -353,23 +383,18 @@ export class FlacFrameDecoder {
     const crcAt = (bits.pos + 7) >>> 3;
     if (crcAt + 2 > end) return FRAME_NEED_MORE;
     if (crc16(this.view, buf, at, crcAt) !== ((buf[crcAt] << 8) | buf[crcAt + 1])) return FRAME_UNSUPPORTED;
-    if (stereo) decorrelate(this.ints, this.floats, into, chCode, blockSize, this.scale);
+    if (chCode >= 8) decorrelate(this.ints, this.wasted, this.floats, into, chCode, blockSize, this.scale);
     this.blockSize = blockSize;
     return crcAt + 2;
   }
 
   /**
-   * Decodes one subframe of `n` samples, `bps` bits, into `x` and (scaled) into `f` from `fo` on; with
-   * `stereo`, `x` ends up holding the samples with their wasted bits restored. 0, or UNSUPPORTED.
+   * Decodes channel `c`'s subframe of `n` samples, `bps` bits, into floats (scaled) in `f` from `fo` on;
+   * its integers (wasted bits still removed) go to `ints[c]`, the count of wasted bits to `wasted[c]`.
+   * 0, or UNSUPPORTED.
    */
-  private subframe(
-    x: Int32Array,
-    f: Float32Array,
-    fo: number,
-    n: number,
-    bps: number,
-    stereo: boolean,
-  ): 0 | typeof UNSUPPORTED {
+  private subframe(c: number, f: Float32Array, fo: number, n: number, bps: number): 0 | typeof UNSUPPORTED {
+    const x = this.ints[c];
     const bits = this.bits;
     const head = bits.read(8);
     if (head & 0x80) return UNSUPPORTED;
@@ -419,7 +444,7 @@ export class FlacFrameDecoder {
       // Samples outside `bps` bits: not a valid stream (and prediction from them would not be exact).
       if (!(peak <= 2 ** (bps - 1))) return UNSUPPORTED;
     } else return UNSUPPORTED;
-    if (stereo && wasted > 0) for (let i = 0; i < n; i++) x[i] <<= wasted;
+    this.wasted[c] = wasted;
     return 0;
   }
 
@@ -643,11 +668,13 @@ function lpcRestorer(order: number): LpcRestore {
 }
 
 /**
- * Undoes left/side (8), side/right (9) and mid/side (10) stereo in `w` (with 32-bit wrap-around, as libFLAC)
- * and writes both channels' floats (times `scale`) from `fo` on.
+ * Undoes left/side (8), side/right (9) and mid/side (10) stereo in `w` (with 32-bit wrap-around, as libFLAC),
+ * first putting back each channel's `wasted` bits, and writes both channels' floats (times `scale`) from `fo`
+ * on. (The shifts live here, not in `subframe`, which then has no code only stereo streams reach.)
  */
 function decorrelate(
   w: Int32Array[],
+  wasted: Int32Array,
   fl: Float32Array[],
   fo: number,
   chCode: number,
@@ -656,24 +683,26 @@ function decorrelate(
 ): void {
   const a = w[0];
   const b = w[1];
+  const wa = wasted[0];
+  const wb = wasted[1];
   const fa = fl[0];
   const fb = fl[1];
   if (chCode === 8) {
     for (let i = 0; i < n; i++) {
-      const l = a[i];
+      const l = a[i] << wa;
       fa[fo + i] = l * scale;
-      fb[fo + i] = ((l - b[i]) | 0) * scale;
+      fb[fo + i] = ((l - (b[i] << wb)) | 0) * scale;
     }
   } else if (chCode === 9) {
     for (let i = 0; i < n; i++) {
-      const r = b[i];
-      fa[fo + i] = ((a[i] + r) | 0) * scale;
+      const r = b[i] << wb;
+      fa[fo + i] = (((a[i] << wa) + r) | 0) * scale;
       fb[fo + i] = r * scale;
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const side = b[i];
-      const mid = (a[i] << 1) | (side & 1);
+      const side = b[i] << wb;
+      const mid = ((a[i] << wa) << 1) | (side & 1);
       fa[fo + i] = ((mid + side) >> 1) * scale;
       fb[fo + i] = ((mid - side) >> 1) * scale;
     }
