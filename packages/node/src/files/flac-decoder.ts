@@ -83,27 +83,14 @@ const BLOCK_SIZES = new Int32Array(16);
 for (let c = 1; c < 16; c++)
   BLOCK_SIZES[c] = c === 1 ? 192 : c <= 5 ? 576 << (c - 2) : c >= 8 ? 256 << (c - 8) : 0;
 /** Bytes after the first of a UTF-8-style coded frame/sample number, by the first byte; -1: invalid. */
-const UTF8_EXTRA = new Int8Array(256);
-for (let v = 0; v < 256; v++) {
-  UTF8_EXTRA[v] =
-    v < 0x80
-      ? 0
-      : v < 0xc0
-        ? -1
-        : v < 0xe0
-          ? 1
-          : v < 0xf0
-            ? 2
-            : v < 0xf8
-              ? 3
-              : v < 0xfc
-                ? 4
-                : v < 0xfe
-                  ? 5
-                  : v === 0xfe
-                    ? 6
-                    : -1;
-}
+const UTF8_EXTRA = new Int8Array(256).fill(-1);
+UTF8_EXTRA.fill(0, 0x00, 0x80);
+UTF8_EXTRA.fill(1, 0xc0, 0xe0);
+UTF8_EXTRA.fill(2, 0xe0, 0xf0);
+UTF8_EXTRA.fill(3, 0xf0, 0xf8);
+UTF8_EXTRA.fill(4, 0xf8, 0xfc);
+UTF8_EXTRA.fill(5, 0xfc, 0xfe);
+UTF8_EXTRA[0xfe] = 6;
 const SAMPLE_SIZES = [0, 8, 12, -1, 16, 20, 24, 32];
 /** By channel assignment code, the channel holding the side signal (one bit wider), or -1. */
 const SIDE_CHANNEL = new Int8Array([-1, -1, -1, -1, -1, -1, -1, -1, 1, 0, 1, -1, -1, -1, -1, -1]);
