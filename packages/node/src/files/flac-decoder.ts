@@ -314,29 +314,34 @@ export class FlacFrameDecoder {
       return FRAME_UNSUPPORTED;
     // The rarer codes (frame numbers from 128 on, the last frame's explicit block size, odd rates) first turn
     // up after `frame` has been optimised: taken as branches they deoptimised it. So every field's candidates
-    // are computed on every frame (all within the 16 bytes) and picked by table or by a select.
+    // are computed on every frame (all within the 16 bytes) and picked by table or by selects between values
+    // already computed (an operation inside a select is skipped like a branch, and deoptimised the same way).
     let p = at + 4;
     const extra = UTF8_EXTRA[buf[p++]];
     if (extra < 0) return FRAME_UNSUPPORTED;
     let cont = 0;
-    for (let i = 0; i < 6; i++) cont |= i < extra ? (buf[p + i] & 0xc0) ^ 0x80 : 0;
+    for (let i = 0; i < 6; i++) cont |= ((buf[p + i] & 0xc0) ^ 0x80) & (i < extra ? 0xff : 0);
     if (cont !== 0) return FRAME_UNSUPPORTED;
     p += extra;
     const b8 = buf[p];
     const b16 = (b8 << 8) | buf[p + 1];
-    const blockSize = bsCode === 6 ? b8 + 1 : bsCode === 7 ? b16 + 1 : BLOCK_SIZES[bsCode];
+    const bs6 = b8 + 1;
+    const bs7 = b16 + 1;
+    const blockSize = bsCode === 6 ? bs6 : bsCode === 7 ? bs7 : BLOCK_SIZES[bsCode];
     p += bsCode === 6 ? 1 : bsCode === 7 ? 2 : 0;
     const r8 = buf[p];
     const r16 = (r8 << 8) | buf[p + 1];
+    const rate12 = r8 * 1000;
+    const rate14 = r16 * 10;
     const rate =
       srCode === 0
         ? shape.sampleRate
         : srCode === 12
-          ? r8 * 1000
+          ? rate12
           : srCode === 13
             ? r16
             : srCode === 14
-              ? r16 * 10
+              ? rate14
               : SAMPLE_RATES[srCode];
     p += srCode === 12 ? 1 : srCode === 13 || srCode === 14 ? 2 : 0;
     let crc = 0;
@@ -510,33 +515,42 @@ function readRice(bits: Bits, res: Int32Array, i: number, stop: number, k: numbe
       u = (z << k) | ((w >>> (31 - z - k)) & mask);
       p += z + 1 + k;
     } else {
-      // Long quotient (or the end of the data): byte by byte.
-      let q = 0;
-      for (;;) {
-        const jj = p >>> 3;
-        if (jj >= end) throw NEED_MORE;
-        const x = (b[jj] << (p & 7)) & 0xff;
-        if (x !== 0) {
-          const zz = Math.clz32(x) - 24;
-          q += zz;
-          p += zz + 1;
-          break;
-        }
-        q += 8 - (p & 7);
-        p = (jj + 1) << 3;
-      }
-      u = q;
-      if (k > 0) {
-        bits.pos = p;
-        u = (q << k) | (bits.readLong(k) | 0);
-        p += k;
-      }
+      bits.pos = p;
+      u = riceSlow(bits, k);
+      p = bits.pos;
     }
     // Zigzag, as libFLAC's 32-bit unsigned arithmetic does it.
     res[i] = (u >>> 1) ^ -(u & 1);
   }
   bits.pos = p;
   return stop;
+}
+
+/**
+ * One Rice code with parameter `k` (≤ 30) at `bits.pos`, byte by byte: for long quotients and the end of the
+ * data. Returns the folded (unsigned) value.
+ */
+function riceSlow(bits: Bits, k: number): number {
+  const b = bits.buf;
+  const end = bits.end;
+  let p = bits.pos;
+  let q = 0;
+  // Every operation runs on every step (a zero byte and the byte with the one bit differ only in a select),
+  // so the first long quotient after the caller is optimised does not meet code without type feedback.
+  for (;;) {
+    const j = p >>> 3;
+    if (j >= end) throw NEED_MORE;
+    const x = (b[j] << (p & 7)) & 0xff;
+    const z = Math.clz32(x) - 24; // 8 for a zero byte
+    const left = 8 - (p & 7);
+    const found = z < left;
+    const step = found ? z : left;
+    q += step;
+    p += step;
+    if (found) break;
+  }
+  bits.pos = p + 1;
+  return (q << k) | (bits.readLong(k) | 0);
 }
 
 /**
@@ -635,9 +649,12 @@ function lpcRestorer(order: number): LpcRestore {
   // chain from one sample to the next is then one multiply and the adds instead of `order` adds in a row.
   const tree = (a: number, b: number): string =>
     b - a <= 1 ? (b > a ? `c${a} * x${a}` : "0") : `(${tree(a, (a + b) >> 1)} + ${tree((a + b) >> 1, b)})`;
+  // The history is read without a branch per slot (selects between values already read): slots past a lower
+  // order are never read otherwise, and the first order-12 subframe then deoptimised the loop.
   const body = `
     ${js((j) => `const c${j} = coefs[${j}];`, " ")}
-    ${js((j) => `let x${j} = ${j} < order ? x[order - ${1 + j}] : 0;`, " ")}
+    ${js((j) => `const k${j} = order - ${1 + j}; const w${j} = x[k${j} < 0 ? 0 : k${j}];`, " ")}
+    ${js((j) => `let x${j} = k${j} < 0 ? 0 : w${j};`, " ")}
     for (let i = 0; i < order; i++) f[fo + i] = x[i] * fs;
     let peak = 0;
     for (let i = order; i < n; i++) {
