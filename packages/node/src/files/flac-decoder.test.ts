@@ -278,6 +278,57 @@ describe("FLAC frame decoder", () => {
     assert.equal(firstDifference(hurt.subarray(0, before), clean.subarray(0, before)), -1);
   });
 
+  it("an LPC frame whose samples leave their bit depth (CRCs valid): handed to libFLAC, not decoded", () => {
+    // One frame of low-passed noise (LPC, no wasted bits), 16-bit mono.
+    const wav = signalWav("lpc-overflow", { rate: 48000, channels: 1, bits: 16 });
+    const flac = tmp.path("lpc-overflow.flac");
+    execFileSync("flac", ["-s", "-f", "-8", "-b", "4096", "--no-padding", "--until=4096", "-o", flac, wav], {
+      stdio: "pipe",
+    });
+    const bytes = new Uint8Array(readFileSync(flac));
+    // The first frame starts after "fLaC" and the metadata blocks.
+    let at = 4;
+    for (let last = false; !last; ) {
+      last = (bytes[at] & 0x80) !== 0;
+      at += 4 + ((bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]);
+    }
+    const frame = at;
+    const shape = { sampleRate: 48000, channels: 1, bitDepth: 16 };
+    assert.equal(new FlacFrameDecoder(shape).push(bytes).rest, null, "the clean file is decoded");
+    // Header of 6 bytes (frame 0; block size 4096 and rate 48 kHz from their codes), then the subframe header.
+    assert.equal(bytes[frame + 2], 0xca);
+    const head = bytes[frame + 6];
+    const order = ((head >> 1) & 0x3f) - 31;
+    assert.ok(order >= 1 && (head & 1) === 0, "an LPC subframe without wasted bits");
+    // Every coefficient set to the largest its precision holds: the prediction grows without bound.
+    let bit = (frame + 7) * 8 + order * 16;
+    const field = (n: number) => {
+      let v = 0;
+      for (let i = 0; i < n; i++, bit++) v = (v << 1) | ((bytes[bit >> 3] >> (7 - (bit & 7))) & 1);
+      return v;
+    };
+    const precision = field(4) + 1;
+    field(5);
+    const largest = 2 ** (precision - 1) - 1;
+    for (let c = 0; c < order; c++) {
+      for (let i = precision - 1; i >= 0; i--, bit++) {
+        const mask = 0x80 >> (bit & 7);
+        bytes[bit >> 3] = (largest >> i) & 1 ? bytes[bit >> 3] | mask : bytes[bit >> 3] & ~mask;
+      }
+    }
+    // CRC-16 of the frame (it is the file's last), so only the prediction is wrong.
+    let crc = 0;
+    for (let i = frame; i < bytes.length - 2; i++) {
+      crc ^= bytes[i] << 8;
+      for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x8005) & 0xffff : (crc << 1) & 0xffff;
+    }
+    bytes[bytes.length - 2] = crc >> 8;
+    bytes[bytes.length - 1] = crc & 0xff;
+    const r = new FlacFrameDecoder(shape).push(bytes);
+    assert.equal(r.channels.length, 0);
+    assert.equal(r.rest?.length, bytes.length - frame, "handed over from the frame on");
+  });
+
   it("a truncated file: the whole frames, the unfinished one handed over", async () => {
     const wav = signalWav("cut", { rate: 48000, channels: 2, bits: 16 });
     const flac = tmp.path("whole.flac");
