@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, rmSync, writeSync } from "node:fs";
+import { fdatasync, readdirSync, rmSync, writeSync } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { osError } from "./file-source.ts";
@@ -10,12 +10,50 @@ const TURN_MS = 20;
 let lastTurn = 0;
 
 /**
+ * Bytes written between two background flushes of a file (see `BackgroundFlush`). Small enough that the final
+ * fsync has little left to write, large enough that a flush is a few calls per file.
+ */
+export const FLUSH_EVERY_BYTES = 4 * 2 ** 20;
+
+/**
+ * Flushes a file being written to disk in the background, a few MB at a time, so that the fsync that makes it
+ * durable before its rename finds little left to write. Without it a render's files (mix, stems, decoded cache:
+ * 245 MB for song1 cold) were all flushed at the very end, one after another on the 4 threads of libuv's pool,
+ * ~0.1–0.2 s of waiting on the disk after the last block. fdatasync runs on the pool while the writing thread
+ * goes on (writes and syncs of one descriptor may overlap); at most one is in flight per file, and its failure
+ * is left to the final fsync to report.
+ */
+export class BackgroundFlush {
+  private pending = 0;
+  private flushing: Promise<void> | null = null;
+
+  /** Counts `bytes` just written to `fd`; starts a flush once FLUSH_EVERY_BYTES have gathered. */
+  wrote(fd: number, bytes: number): void {
+    this.pending += bytes;
+    if (this.pending < FLUSH_EVERY_BYTES || this.flushing) return;
+    this.pending = 0;
+    this.flushing = new Promise<void>((resolve) =>
+      fdatasync(fd, () => {
+        this.flushing = null;
+        resolve();
+      }),
+    );
+  }
+
+  /** Waits for the flush in flight (before the final fsync, or before closing the descriptor). */
+  async settle(): Promise<void> {
+    await this.flushing;
+  }
+}
+
+/**
  * A file written under a temporary name beside its target and renamed into place only when complete
  * (after fsync), so a crash or kill never leaves a half-written file under the final name.
  */
 export class AtomicFile {
   private handle: FileHandle | null;
   private done = false;
+  private readonly flush = new BackgroundFlush();
 
   private constructor(
     /** The final name. */
@@ -65,6 +103,7 @@ export class AtomicFile {
     } catch (e) {
       throw osError(this.path, e);
     }
+    this.flush.wrote(this.handle.fd, bytes.length);
   }
 
   /** Flushes to disk, closes, and renames over the final name. */
@@ -74,6 +113,7 @@ export class AtomicFile {
     if (!h) throw new AudioFileError(this.path, "close after abort");
     try {
       this.handle = null;
+      await this.flush.settle();
       await publish(h, this.tempPath, this.path);
       this.done = true;
     } catch (e) {
@@ -90,6 +130,7 @@ export class AtomicFile {
     this.done = true;
     const h = this.handle;
     this.handle = null;
+    await this.flush.settle();
     if (h) await h.close().catch(() => {});
     await unlink(this.tempPath).catch(() => {});
   }

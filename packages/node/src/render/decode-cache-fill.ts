@@ -9,6 +9,7 @@
 import { closeSync, fsync, openSync, writeSync } from "node:fs";
 import { rename, unlink } from "node:fs/promises";
 import type { AudioRef } from "@controlroom/engine/session/schema.ts";
+import { BackgroundFlush } from "../files/atomic-file.ts";
 import { CACHE_HEADER_BYTES, encodeHeader } from "./decode-cache-file.ts";
 
 /** A cache file to fill while rendering (structured-clonable: sent to track workers). */
@@ -30,6 +31,8 @@ export class CacheFiller {
   private written = 0;
   private finishing: Promise<void> | null = null;
   private done = false;
+  /** Flushes the file as it fills, so publishing it at the end has little left to write. */
+  private readonly flush = new BackgroundFlush();
 
   /**
    * @param frames the source's length as its header declares it (the file holds exactly this many).
@@ -61,6 +64,7 @@ export class CacheFiller {
           CACHE_HEADER_BYTES + (c * this.frames + start) * 4,
         );
       }
+      this.flush.wrote(this.fd, n * 4 * this.channels);
     } catch {
       this.abandon();
       return;
@@ -79,9 +83,14 @@ export class CacheFiller {
     if (this.done) return;
     this.done = true;
     if (this.fd !== null) {
-      closeSync(this.fd);
+      const fd = this.fd;
       this.fd = null;
-      this.finishing = unlink(this.fill.temp).catch(() => {});
+      // Not closed under a flush in flight (the descriptor number could be reused by then).
+      this.finishing = this.flush
+        .settle()
+        .then(() => closeSync(fd))
+        .then(() => unlink(this.fill.temp))
+        .catch(() => {});
     }
   }
 
@@ -105,6 +114,7 @@ export class CacheFiller {
         0,
       );
       // On the thread pool: the render goes on while the disk catches up.
+      await this.flush.settle();
       await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
     } catch {
       closeSync(fd);
