@@ -1,6 +1,8 @@
 /**
- * Decoding several sources into the cache at once: on this thread and on worker threads (decode-worker.ts),
- * longest first, room in the folder made for each job before it starts; a failing worker costs only its job.
+ * Decoding several sources into the cache at once: on this thread and on other threads — the render's own
+ * track workers when it lends them (they are loaded and idle until the sources are ready), decode workers
+ * (decode-worker.ts) otherwise — longest first, room in the folder made for each job before it starts; a
+ * failing thread costs only its job.
  */
 import { mkdir, unlink } from "node:fs/promises";
 import { availableParallelism } from "node:os";
@@ -41,15 +43,45 @@ export interface DecodeWorkerData {
   cancelFlag: Int32Array;
 }
 
+/**
+ * A thread that decode jobs run on besides this one: a decode worker started for them, or a thread the caller
+ * lends (a track worker, which otherwise waits for the sources).
+ */
+export interface DecodeThread {
+  /** Resolves once the thread takes jobs; rejects when it cannot start. */
+  ready: Promise<void>;
+  /**
+   * Runs one job (room made) on the thread.
+   * @param onProgress audio seconds of this job decoded so far.
+   * @param cancelFlag nonzero once the render is cancelled (the job then stops, publishing nothing).
+   * @returns the job's outcome; rejects when the thread failed (it then takes no more jobs).
+   */
+  decode(
+    job: DecodeJob,
+    onProgress: (doneSeconds: number) => void,
+    cancelFlag: Int32Array,
+  ): Promise<DecodeOutcome>;
+  /** False once the thread failed (a job taken for it then goes back to the queue). */
+  alive(): boolean;
+  /** No more jobs come: a decode worker ends, a lent thread is left to its own work. */
+  release(): void;
+}
+
 /** How `decodeJobs` runs (see `PrepareOptions`). */
 export interface DecodeJobsOptions {
   onProgress?: (doneSeconds: number, totalSeconds: number) => void;
   cancelled?: () => boolean;
   /**
-   * Sources decoded at once (default one per core): one on this thread, the others on worker threads;
+   * Sources decoded at once (default one per core): one on this thread, the others on other threads;
    * 1 decodes them one after another here.
    */
   threads?: number;
+  /**
+   * Threads the caller lends (the render's track workers, see `TrackWorkers.decodeThreads`), used before any
+   * decode worker is started: they are loaded already, and a decode worker would be one more thread to load
+   * on the same cores.
+   */
+  lentThreads?: readonly DecodeThread[];
   /** The decode worker's module (tests start failing workers with it; default decode-worker.ts). */
   workerModule?: URL;
   /** Temporary files other writers fill meanwhile → their full size, bytes (counted when making room). */
@@ -78,11 +110,12 @@ export function runDecodeJob(
 }
 
 /**
- * Runs decode jobs, several at once: on this thread and on `threads - 1` worker threads (default one thread
- * per core, at most one per job). Longest first, so the last one to finish is short.
+ * Runs decode jobs, several at once: on this thread and on `threads - 1` other threads (default one thread
+ * per core, at most one per job): the lent ones first, decode workers for the rest. Longest first, so the last
+ * one to finish is short.
  * Room in the folder is made here, one job at a time, before a job starts, counting the bytes of the jobs
- * still running as taken (they are written concurrently). A worker that fails costs only the job it was on
- * ("failed": that source is decoded by its clips); jobs no worker can take are decoded here.
+ * still running as taken (they are written concurrently). A thread that fails costs only the job it was on
+ * ("failed": that source is decoded by its clips); jobs no thread can take are decoded here.
  * @returns each job's outcome; jobs not run (cancelled) are absent.
  */
 export async function decodeJobs(
@@ -110,7 +143,7 @@ export async function decodeJobs(
     for (const x of progress.values()) done += x;
     opts.onProgress?.(done, total);
   };
-  // Workers cannot call `opts.cancelled`; they poll this flag, raised here whenever it is found true.
+  // Other threads cannot call `opts.cancelled`; they poll this flag, raised here whenever it is found true.
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   const cancelled = () => {
     if (opts.cancelled?.()) Atomics.store(cancelFlag, 0, 1);
@@ -136,7 +169,7 @@ export async function decodeJobs(
     lock = next.catch(() => {});
     return next;
   };
-  /** A job taken by a worker that ended before it could start it: back to the front of the queue. */
+  /** A job taken by a thread that ended before it could start it: back to the front of the queue. */
   const giveBack = (j: DecodeJob) => {
     running.delete(j.temp);
     queue.unshift(j);
@@ -154,15 +187,23 @@ export async function decodeJobs(
   };
   const threads = Math.min(Math.max(1, Math.floor(opts.threads ?? availableParallelism())), jobs.length);
   const module = opts.workerModule ?? new URL("./decode-worker.ts", import.meta.url);
-  const loops = Array.from({ length: threads - 1 }, () =>
-    decodeOnWorker(module, { take, giveBack, finish, report, cancelled, cancelFlag }),
+  const lent = opts.lentThreads ?? [];
+  const loops = Array.from({ length: threads - 1 }, (_, i) =>
+    decodeOnThread(lent[i] ?? startDecodeWorker(module, cancelFlag), {
+      take,
+      giveBack,
+      finish,
+      report,
+      cancelled,
+      cancelFlag,
+    }),
   );
-  // This thread decodes too: it starts at once, while a worker spends its first 0.2-0.3 s loading the decoders.
+  // This thread decodes too: it starts at once, while another thread may still spend 0.1-0.3 s loading.
   await decodeHere();
-  // Nothing is left to hand out: workers still starting would only add their start-up to the wait.
+  // Nothing is left to hand out: threads still starting would only add their start-up to the wait.
   for (const l of loops) l.stopIfIdle();
   await Promise.all(loops.map((l) => l.ended));
-  // Jobs a failing worker gave back after this thread had run out of work.
+  // Jobs a failing thread gave back after this thread had run out of work.
   await decodeHere();
   return outcomes;
 }
@@ -181,66 +222,120 @@ interface JobScheduler {
 }
 
 /**
- * Runs jobs on one worker thread until none is left. A worker that fails (cannot start, crashes, exits) ends
- * its loop: its current job is "failed" (its clips decode that source), a job it was about to get goes back
- * to the queue.
- * @returns `ended`, resolved once the worker is done with; `stopIfIdle` ends it now unless it is decoding.
+ * Runs jobs on one thread until none is left. A thread that fails (cannot start, crashes, exits) ends its
+ * loop: its current job is "failed" (its clips decode that source), a job it was about to get goes back to
+ * the queue.
+ * @returns `ended`, resolved once the thread is done with (released); `stopIfIdle` ends it now unless it is
+ * decoding.
  */
-function decodeOnWorker(
-  module: URL,
+function decodeOnThread(
+  thread: DecodeThread,
   { take, giveBack, finish, report, cancelled, cancelFlag }: JobScheduler,
 ): { ended: Promise<void>; stopIfIdle: () => void } {
-  let stopIfIdle = () => {};
+  let decoding = false;
+  let over = false;
+  let resolveEnded = () => {};
   const ended = new Promise<void>((resolve) => {
-    let worker: Worker;
+    resolveEnded = resolve;
+  });
+  const end = () => {
+    if (over) return;
+    over = true;
+    thread.release();
+    resolveEnded();
+  };
+  const loop = async () => {
+    try {
+      await thread.ready;
+    } catch {
+      return end();
+    }
+    while (!over) {
+      const j = await take();
+      if (over || !thread.alive()) {
+        if (j) giveBack(j);
+        return end();
+      }
+      if (!j) return end();
+      decoding = true;
+      let r: DecodeOutcome;
+      try {
+        r = await thread.decode(
+          j,
+          (s) => {
+            cancelled(); // raises the flag the thread polls
+            report(j, s);
+          },
+          cancelFlag,
+        );
+      } catch {
+        // What the thread was writing is debris now.
+        await unlink(j.temp).catch(() => {});
+        finish(j, "failed");
+        return end();
+      } finally {
+        decoding = false;
+      }
+      finish(j, r);
+    }
+  };
+  void loop();
+  return {
+    ended,
+    stopIfIdle: () => {
+      if (!decoding) end();
+    },
+  };
+}
+
+/** A decode worker (decode-worker.ts) as a DecodeThread; it polls `cancelFlag`, given at its start. */
+function startDecodeWorker(module: URL, cancelFlag: Int32Array): DecodeThread {
+  let worker: Worker | null = null;
+  let failed: Error | null = null;
+  let job: {
+    resolve: (r: DecodeOutcome) => void;
+    reject: (e: Error) => void;
+    onProgress: (s: number) => void;
+  } | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    const fail = (e: Error) => {
+      failed ??= e;
+      reject(e);
+      job?.reject(e);
+      job = null;
+    };
     try {
       worker = startWorker(module, "decode-worker", {
         workerData: { cancelFlag } satisfies DecodeWorkerData,
       });
-    } catch {
-      resolve();
+    } catch (e) {
+      fail(e as Error);
       return;
     }
-    let current: DecodeJob | null = null;
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      if (current) {
-        // What the worker was writing is debris now.
-        unlink(current.temp).catch(() => {});
-        finish(current, "failed");
-      }
-      current = null;
-      worker.terminate().catch(() => {});
-      resolve();
-    };
-    stopIfIdle = () => {
-      if (!current) end();
-    };
-    const feed = async () => {
-      const j = await take();
-      if (ended) {
-        if (j) giveBack(j);
-        return;
-      }
-      if (!j) return end();
-      current = j;
-      worker.postMessage(j);
-    };
     worker.on("message", (m: DecodeWorkerMessage) => {
-      if (m.type === "ready") void feed();
-      else if (m.type === "progress" && current) {
-        cancelled(); // raises the flag the worker polls
-        report(current, m.seconds);
-      } else if (m.type === "done" && current) {
-        finish(current, m.result);
-        current = null;
-        void feed();
+      if (m.type === "ready") resolve();
+      else if (m.type === "progress") job?.onProgress(m.seconds);
+      else if (m.type === "done") {
+        const j = job;
+        job = null;
+        j?.resolve(m.result);
       }
     });
-    worker.on("error", end);
-    worker.on("exit", end);
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`decode worker stopped (exit code ${code})`)));
   });
-  return { ended, stopIfIdle: () => stopIfIdle() };
+  ready.catch(() => {}); // the loop awaits it; a worker released unused must not leave it unhandled
+  return {
+    ready,
+    decode: (j, onProgress) =>
+      new Promise((resolve, reject) => {
+        if (failed || !worker) return reject(failed ?? new Error("decode worker not started"));
+        job = { resolve, reject, onProgress };
+        worker.postMessage(j);
+      }),
+    alive: () => !failed,
+    release: () => {
+      void worker?.terminate().catch(() => {});
+    },
+  };
 }

@@ -21,6 +21,7 @@ import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
 import { openAudioFile, readWholeFile } from "../files/open.ts";
 import { CORPUS, skipWithoutCorpus } from "../files/test-support.ts";
 import { sha256File } from "../session/hash.ts";
+import type { DecodeThread } from "./decode-jobs.ts";
 import {
   audioReadOnceWhole,
   CACHE_HEADER_BYTES,
@@ -30,6 +31,7 @@ import {
   decodeToCache,
   framesReadByAudio,
   prepareDecodedSources,
+  runDecodeJob,
 } from "./decoded-cache.ts";
 import { FileSourceProvider, ReaderSource } from "./file-provider.ts";
 
@@ -597,6 +599,69 @@ parentPort.postMessage({ type: "ready" });
       workerModule: pathToFileURL(broken),
     });
     assert.deepEqual([p2.decoded, p2.uncached], [TAKES.length, 0]);
+  });
+
+  it("decodes on the threads it is lent instead of starting decode workers; a failing one costs its job", async () => {
+    const audio = await refsOf(TAKES.slice(0, 5), "l");
+    // Were a decode worker started, it would leave this mark.
+    const mark = join(dir, "decode-worker-started");
+    const marking = join(dir, "marking-worker.mjs");
+    writeFileSync(
+      marking,
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(mark)}, "");\n`,
+    );
+    // Lent threads that run their jobs here (as a track worker runs them on its own thread).
+    const taken: string[] = [];
+    const lent: DecodeThread = {
+      ready: Promise.resolve(),
+      decode: (job, onProgress, cancelFlag) => {
+        taken.push(job.path);
+        return runDecodeJob(job, onProgress, () => Atomics.load(cancelFlag, 0) !== 0);
+      },
+      alive: () => true,
+      release: () => {},
+    };
+    const settings = freshCache();
+    const p1 = await prepareDecodedSources(sessionOf(audio), CORPUS, settings, undefined, {
+      threads: 3,
+      lentThreads: [lent, lent],
+      workerModule: pathToFileURL(marking),
+    });
+    assert.deepEqual([p1.decoded, p1.uncached], [5, 0]);
+    assert.ok(taken.length >= 2, `${taken.length} jobs on the lent threads`);
+    for (const [i, path] of TAKES.slice(0, 5).entries()) {
+      const whole = await readWholeFile(path, { maxFrames: 4_000_000 });
+      assert.deepEqual(bits(cacheChannels(p1.files[`l${i}`], 1)[0]), bits(whole.channels[0]), path);
+    }
+    assert.ok(!existsSync(mark), "no decode worker started");
+
+    // One that fails in the middle of its first job (after writing part of it): that source is left to the
+    // clips, its temporary file removed, and the thread gets no other job.
+    let jobs = 0;
+    let gone = false;
+    const failing: DecodeThread = {
+      ready: Promise.resolve(),
+      decode: async (job) => {
+        jobs++;
+        writeFileSync(job.temp, "part of a file");
+        gone = true;
+        throw new Error("track worker: crashed");
+      },
+      alive: () => !gone,
+      release: () => {},
+    };
+    const settings2 = freshCache();
+    const p2 = await prepareDecodedSources(sessionOf(audio), CORPUS, settings2, undefined, {
+      threads: 2,
+      lentThreads: [failing],
+      workerModule: pathToFileURL(marking),
+    });
+    assert.deepEqual([jobs, p2.decoded, p2.uncached], [1, 4, 1]);
+    assert.deepEqual(
+      readdirSync(settings2.dir).filter((f) => !f.endsWith(".f32")),
+      [],
+    );
+    assert.ok(!existsSync(mark), "no decode worker started");
   });
 
   it("stops decoding when the render is cancelled, leaving no temporary files", async () => {

@@ -290,6 +290,44 @@ describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") },
     }
   });
 
+  it("renders looped sources bit-identically from a cold cache (decoded on this thread and the track workers), a warm one and none", async () => {
+    // kick and snare on four tracks each: over 16 s, every source is read 64 s, its whole length, so it is
+    // decoded into the cache before the render.
+    const tracks = ["kick", "snare"].flatMap((id) =>
+      [1, 2, 3, 4].map((k) => ({
+        ...structuredClone(session.tracks.find((t) => t.id === id)!),
+        id: `${id}${k}`,
+      })),
+    );
+    const looped: Session = { ...session, tracks };
+    const opts = { bits: 32 as const, end: 16, verifyHashes: false };
+    const cache = { dir: join(dir, "loop-cache") };
+    const cold = await renderSessionToFiles(looped, dir, join(dir, "loop-cold.wav"), {
+      ...opts,
+      threads: 3,
+      decodeCache: cache,
+    });
+    assert.deepEqual([cold.decodeCache?.decoded, cold.decodeCache?.uncached], [2, 0]);
+    assert.deepEqual(
+      readdirSync(cache.dir).filter((f) => !f.endsWith(".f32")),
+      [],
+    );
+    const warm = await renderSessionToFiles(looped, dir, join(dir, "loop-warm.wav"), {
+      ...opts,
+      threads: 3,
+      decodeCache: cache,
+    });
+    assert.deepEqual([warm.decodeCache?.decoded, warm.decodeCache?.reused], [0, 2]);
+    await renderSessionToFiles(looped, dir, join(dir, "loop-off.wav"), {
+      ...opts,
+      threads: 1,
+      decodeCache: false,
+    });
+    const expected = readFileSync(join(dir, "loop-off.wav"));
+    for (const f of ["loop-cold.wav", "loop-warm.wav"])
+      assert.deepEqual(readFileSync(join(dir, f)), expected, f);
+  });
+
   it("renders the same bytes as before (mix and stems pinned by sha256; speed work must keep them)", async () => {
     const opts = { start: 30, end: 34, verifyHashes: false, threads: 2 };
     await renderSessionToFiles(session, dir, join(dir, "pin24.wav"), {

@@ -159,6 +159,8 @@ export async function renderSessionToFiles(
       prepared = await prepareDecodedSources(s, baseDir, cache, audioIdsInRange(s, near), {
         framesRead: framesReadByAudio(s, span),
         fillWhileRendering: audioReadOnceWhole(s, span),
+        // The track workers, loaded meanwhile, would only wait for the sources: they decode some of them.
+        lentThreads: pool?.decodeThreads(),
         onProgress: opts.onPrepareProgress,
         cancelled: opts.cancelled,
       });

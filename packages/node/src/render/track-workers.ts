@@ -6,7 +6,9 @@ import { DEFAULT_BLOCK, SessionRenderer, TRACK_MEMORY_SLOTS } from "@controlroom
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { startWorker } from "../workers/worker-entry.ts";
 import type { CacheFill } from "./decode-cache-fill.ts";
-import type { TrackWorkerData } from "./track-worker.ts";
+import type { DecodeJob, DecodeThread } from "./decode-jobs.ts";
+import type { DecodeOutcome } from "./decode-to-cache.ts";
+import type { TrackWorkerData, TrackWorkerRequest } from "./track-worker.ts";
 
 /**
  * Track memory the workers may run ahead in (see `TrackWorkers.plan`): bytes of buffers written (the others, e.g.
@@ -20,6 +22,13 @@ const MAX_SLOTS = 64;
 const BUS_LOAD = 1.5;
 const MASTER_LOAD = 0.5;
 
+/** What a track worker posts: a block's or a close's `done`, `ready` once started, a decode job's progress and end. */
+export type TrackWorkerReply =
+  | { done: true }
+  | { ready: true }
+  | { error: string }
+  | { decodeProgress: number }
+  | { decoded: DecodeOutcome };
 type Reply = { done: true } | { ready: true } | { error: string };
 
 /** Threads to use by default: one per core, at most one per track, and none for fewer than 4 tracks. */
@@ -39,6 +48,14 @@ export class TrackWorkers implements RemoteTracks {
   /** Set once a worker failed: every later request fails at once. */
   private failed: Error | null = null;
   private readonly workers: Worker[] = [];
+  /** Per worker, its first reply (`ready`), set by `start`. */
+  private started: Promise<void>[] = [];
+  /** Per worker, the decode job it runs (see `decodeThreads`). */
+  private decoding: ({
+    resolve: (r: DecodeOutcome) => void;
+    reject: (e: Error) => void;
+    onProgress: (doneSeconds: number) => void;
+  } | null)[] = [];
   /** Set by the first `close` (later calls wait for the same). */
   private closing: Promise<void> | null = null;
   private constructor(
@@ -124,11 +141,13 @@ export class TrackWorkers implements RemoteTracks {
         });
         this.workers.push(worker);
         this.waiting.push([]);
-        worker.on("message", (r: Reply) => this.answer(w, r));
+        this.decoding.push(null);
+        worker.on("message", (r: TrackWorkerReply) => this.answer(w, r));
         worker.on("error", (e) => this.fail(e.message));
         worker.on("exit", (code) => this.fail(`track worker stopped (exit code ${code})`));
       }
-      await Promise.all(this.workers.map((_, w) => this.reply(w)));
+      this.started = this.workers.map((_, w) => this.reply(w));
+      await Promise.all(this.started);
     } catch (e) {
       await this.close();
       throw e;
@@ -146,8 +165,13 @@ export class TrackWorkers implements RemoteTracks {
     });
   }
 
-  private answer(w: number, r: Reply): void {
-    if ("error" in r) this.fail(r.error);
+  private answer(w: number, r: TrackWorkerReply): void {
+    if ("decodeProgress" in r) this.decoding[w]?.onProgress(r.decodeProgress);
+    else if ("decoded" in r) {
+      const job = this.decoding[w];
+      this.decoding[w] = null;
+      job?.resolve(r.decoded);
+    } else if ("error" in r) this.fail(r.error);
     else this.waiting[w].shift()?.(r);
   }
 
@@ -155,6 +179,29 @@ export class TrackWorkers implements RemoteTracks {
   private fail(message: string): void {
     this.failed ??= new Error(`track worker: ${message}`);
     for (const queue of this.waiting) for (const f of queue.splice(0)) f({ error: message });
+    for (const [w, job] of this.decoding.entries()) {
+      this.decoding[w] = null;
+      job?.reject(this.failed);
+    }
+  }
+
+  /**
+   * The workers lent to decoding the render's sources into the cache (see `decodeJobs`): once started they
+   * wait for the cache files anyway, and decoding there saves loading a decode worker on the same cores. One
+   * job at a time each, before the first block; call after `start`.
+   */
+  decodeThreads(): DecodeThread[] {
+    return this.workers.map((worker, w) => ({
+      ready: this.started[w],
+      decode: (job: DecodeJob, onProgress: (doneSeconds: number) => void, cancelFlag: Int32Array) =>
+        new Promise<DecodeOutcome>((resolve, reject) => {
+          if (this.failed) return reject(this.failed);
+          this.decoding[w] = { resolve, reject, onProgress };
+          worker.postMessage({ decode: job, cancelFlag } satisfies TrackWorkerRequest);
+        }),
+      alive: () => !this.failed,
+      release: () => {},
+    }));
   }
 
   /**
@@ -162,12 +209,12 @@ export class TrackWorkers implements RemoteTracks {
    * see FileSourceProvider.setCacheFiles and setFills).
    */
   setCacheFiles(cacheFiles: Record<string, string>, fills: Record<string, CacheFill> = {}): void {
-    for (const worker of this.workers) worker.postMessage({ cacheFiles, fills });
+    for (const worker of this.workers) worker.postMessage({ cacheFiles, fills } satisfies TrackWorkerRequest);
   }
 
   async run(k: number, n: number): Promise<void> {
     const replies = this.workers.map((_, w) => this.reply(w));
-    for (const worker of this.workers) worker.postMessage({ k, n });
+    for (const worker of this.workers) worker.postMessage({ k, n } satisfies TrackWorkerRequest);
     await Promise.all(replies);
   }
 
@@ -178,7 +225,7 @@ export class TrackWorkers implements RemoteTracks {
   close(): Promise<void> {
     this.closing ??= (async () => {
       const closed = this.workers.map((_, w) => this.reply(w).catch(() => {}));
-      for (const w of this.workers) w.postMessage({ close: true });
+      for (const w of this.workers) w.postMessage({ close: true } satisfies TrackWorkerRequest);
       await Promise.all(closed);
       await Promise.all(this.workers.map((w) => w.terminate()));
     })();
