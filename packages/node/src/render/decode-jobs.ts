@@ -13,7 +13,7 @@ import { startWorker } from "../workers/worker-entry.ts";
 import { makeRoom } from "./decode-cache-eviction.ts";
 import { cacheFileBytes } from "./decode-cache-file.ts";
 import type { DecodeCacheSettings } from "./decode-cache-settings.ts";
-import { type DecodeOutcome, decodeToCache } from "./decode-to-cache.ts";
+import { type DecodeOutcome, decodeToCache, publishCacheFile } from "./decode-to-cache.ts";
 
 /** One source to decode into the cache, as sent to a decode worker (structured-clonable). */
 export interface DecodeJob {
@@ -90,8 +90,10 @@ export interface DecodeJobsOptions {
 
 /**
  * Decodes one job whose room in the folder the scheduler already made (`decodeJobs`); in a worker or here.
+ * The file is left complete under `job.temp` ("written"): the scheduler publishes it (`publishCacheFile`)
+ * while the thread goes on with its next job.
  * @param onProgress audio seconds decoded so far.
- * @param cancelled polled between blocks; true stops the job (nothing is published).
+ * @param cancelled polled between blocks; true stops the job (nothing is left).
  */
 export function runDecodeJob(
   job: DecodeJob,
@@ -106,6 +108,7 @@ export function runDecodeJob(
     roomMade: true,
     onProgress,
     cancelled,
+    publishLater: true,
   });
 }
 
@@ -174,10 +177,19 @@ export async function decodeJobs(
     running.delete(j.temp);
     queue.unshift(j);
   };
+  /** Files being published (fsync, rename) while their threads decode the next jobs. */
+  const publishing: Promise<void>[] = [];
   const finish = (j: DecodeJob, r: DecodeOutcome) => {
+    // A complete temporary file is counted at its size on disk from here on (see makeRoom).
     running.delete(j.temp);
-    outcomes.set(j, r);
     report(j, seconds(j));
+    if (r !== "written") {
+      outcomes.set(j, r);
+      return;
+    }
+    publishing.push(
+      publishCacheFile(j.temp, j.file).then((ok) => void outcomes.set(j, ok ? "cached" : "failed")),
+    );
   };
   const decodeHere = async () => {
     for (let j = await take(); j; j = await take()) {
@@ -205,6 +217,7 @@ export async function decodeJobs(
   await Promise.all(loops.map((l) => l.ended));
   // Jobs a failing thread gave back after this thread had run out of work.
   await decodeHere();
+  await Promise.all(publishing);
   return outcomes;
 }
 

@@ -16,14 +16,15 @@ import type { DecodeCacheSettings } from "./decode-cache-settings.ts";
 const DECODE_FRAMES = 65536;
 
 /** See `decodeToCache`. */
-export type DecodeOutcome = "cached" | "skipped" | "failed";
+export type DecodeOutcome = "cached" | "written" | "skipped" | "failed";
 
 /**
  * Decodes the compressed file `path` into the cache file `file` (temporary name, fsync, rename: readers
  * and concurrent writers only ever see complete files; two writers of one source both publish identical data).
- * @returns "cached"; "skipped" for PCM files and sources whose format the session does not expect (the
- * normal path reports those); "failed" when the cache could not take it (size cap, disk, permissions, a
- * decode error — the normal path then decodes, or reports the error).
+ * @returns "cached"; "written" when `source.publishLater` (complete under `source.temp`, not yet published);
+ * "skipped" for PCM files and sources whose format the session does not expect (the normal path reports
+ * those); "failed" when the cache could not take it (size cap, disk, permissions, a decode error — the normal
+ * path then decodes, or reports the error).
  */
 export async function decodeToCache(
   path: string,
@@ -40,6 +41,11 @@ export async function decodeToCache(
     roomMade?: boolean;
     onProgress?: (doneSeconds: number) => void;
     cancelled?: () => boolean;
+    /**
+     * Leave the complete file under `temp` for the caller to publish (`publishCacheFile`), so this thread can
+     * go on decoding while the disk catches up with the fsync.
+     */
+    publishLater?: boolean;
   },
 ): Promise<DecodeOutcome> {
   let reader: AudioReader;
@@ -111,6 +117,12 @@ export async function decodeToCache(
       }),
       0,
     );
+    if (source.publishLater) {
+      await fh.close();
+      fh = null;
+      temp = "";
+      return "written";
+    }
     await fh.sync();
     await fh.close();
     fh = null;
@@ -123,6 +135,27 @@ export async function decodeToCache(
     await reader.close().catch(() => {});
     if (fh) await fh.close().catch(() => {});
     if (temp) await unlink(temp).catch(() => {});
+  }
+}
+
+/**
+ * Publishes a cache file that `decodeToCache` left complete under `temp` (`publishLater`) as `file`: fsync,
+ * then rename, as `decodeToCache` does itself.
+ * @returns false when that failed (the temporary file is removed).
+ */
+export async function publishCacheFile(temp: string, file: string): Promise<boolean> {
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(temp, "r+");
+    await fh.sync();
+    await fh.close();
+    fh = null;
+    await rename(temp, file);
+    return true;
+  } catch {
+    await fh?.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    return false;
   }
 }
 

@@ -8,6 +8,7 @@ import { CORPUS, skipWithoutCorpus } from "../files/test-support.ts";
 import { audioPath } from "../session/audio-check.ts";
 import { sessionFromStems } from "../session/from-stems.ts";
 import type { DecodeJob } from "./decode-jobs.ts";
+import { publishCacheFile } from "./decode-to-cache.ts";
 import { cacheFileName, runDecodeJob } from "./decoded-cache.ts";
 import { TrackWorkers } from "./track-workers.ts";
 
@@ -49,14 +50,16 @@ describe("track workers", { skip: skipWithoutCorpus("song1", "kick.flac") }, () 
       const flag = new Int32Array(new SharedArrayBuffer(4));
       const progress: number[] = [];
       const there = jobOf("kick", "worker");
-      assert.equal(await thread.decode(there, (s) => progress.push(s), flag), "cached");
+      assert.equal(await thread.decode(there, (s) => progress.push(s), flag), "written");
+      assert.ok(await publishCacheFile(there.temp, there.file));
       assert.ok(
         progress.length > 1 && progress.every((s, i) => i === 0 || s > progress[i - 1]),
         "progress grows",
       );
       assert.equal(progress.at(-1), 64);
       const here = jobOf("kick", "here");
-      assert.equal(await runDecodeJob(here), "cached");
+      assert.equal(await runDecodeJob(here), "written");
+      assert.ok(await publishCacheFile(here.temp, here.file));
       assert.deepEqual(readFileSync(there.file), readFileSync(here.file));
       assert.ok(!existsSync(there.temp));
 
