@@ -137,7 +137,8 @@ export async function decodeJobs(
   }
   const seconds = (j: DecodeJob) => j.ref.frames / j.ref.sampleRate;
   const bytes = (j: DecodeJob) => cacheFileBytes(j.ref.channels, Math.max(1, j.ref.frames));
-  const queue = [...jobs].sort((a, b) => bytes(b) - bytes(a));
+  // Among sources of one decoded size, the larger compressed file takes longer to decode.
+  const queue = [...jobs].sort((a, b) => bytes(b) - bytes(a) || b.size - a.size);
   const total = jobs.reduce((t, j) => t + seconds(j), 0);
   const progress = new Map<DecodeJob, number>();
   const report = (j: DecodeJob, s: number) => {

@@ -4,13 +4,14 @@
  * worker, and in later renders) reads that file directly instead of running the decoder again. Only what pays
  * off is decoded into it: a source the render reads at least its own length of (loops, comps, reused takes);
  * a source read less (a short range) is decoded by its clips directly, unless a cache file for it already
- * exists. Sources are decoded several at once, on this thread and on worker threads (decode-worker.ts).
+ * exists. Sources are decoded several at once, on this thread and on others (the render's track workers, or
+ * decode workers: decode-worker.ts).
  * The cache is an optimisation only: any failure (unwritable folder, full disk, a source too large
  * for the cap, a bad cache file) falls back to decoding as before, silently.
  *
  * This module is the policy (which sources to decode into the cache for a render); the file format is in
  * decode-cache-file.ts, reading it in cached-source.ts, the settings in decode-cache-settings.ts, decoding
- * one source in decode-to-cache.ts, several at once on worker threads in decode-jobs.ts, eviction in
+ * one source in decode-to-cache.ts, several at once on several threads in decode-jobs.ts, eviction in
  * decode-cache-eviction.ts.
  */
 import { type FileHandle, mkdir, open, stat, utimes } from "node:fs/promises";
@@ -169,8 +170,9 @@ export interface PrepareOptions extends DecodeJobsOptions {
  * source without a cache file is decoded into the cache only if the render reads at least its length from it
  * (summed over the ids that name the same file); otherwise its clips decode it directly (`direct`). A source
  * already in the cache is always used. Without it, every missing source is decoded into the cache.
- * Missing sources are decoded several at once, on this thread and on worker threads (`opts.threads`); a worker
- * that fails leaves its source to the clips' decoders (`uncached`).
+ * Missing sources are decoded several at once, on this thread and on others (`opts.threads`; the threads in
+ * `opts.lentThreads` first, decode workers for the rest); a thread that fails leaves its source to the clips'
+ * decoders (`uncached`).
  * @param opts.onProgress called while decoding: audio seconds decoded so far, of how many to decode.
  * @param opts.cancelled polled while decoding; when true, preparing stops (the render's own check then stops it).
  */

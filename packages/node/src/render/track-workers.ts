@@ -145,8 +145,10 @@ export class TrackWorkers implements RemoteTracks {
         worker.on("message", (r: TrackWorkerReply) => this.answer(w, r));
         worker.on("error", (e) => this.fail(e.message));
         worker.on("exit", (code) => this.fail(`track worker stopped (exit code ${code})`));
+        const ready = this.reply(w);
+        ready.catch(() => {}); // awaited below, and by the decode loops (see decodeThreads)
+        this.started.push(ready);
       }
-      this.started = this.workers.map((_, w) => this.reply(w));
       await Promise.all(this.started);
     } catch (e) {
       await this.close();
