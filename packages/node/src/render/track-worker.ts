@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { type RenderOptions, SessionRenderer } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import type { CacheFill } from "./decode-cache-fill.ts";
-import { type DecodeJob, runDecodeJob } from "./decode-jobs.ts";
+import type { DecodeJob } from "./decode-jobs.ts";
 import { FileSourceProvider } from "./file-provider.ts";
 import { loadSessionImpulseResponses } from "./impulse-responses.ts";
 import type { TrackWorkerReply } from "./track-workers.ts";
@@ -55,6 +55,8 @@ try {
     chain = chain.then(async () => {
       if ("decode" in m) {
         const { cancelFlag } = m;
+        // Loaded with the first job: the workers of a render whose sources are cached never decode into it.
+        const { runDecodeJob } = await import("./decode-jobs.ts");
         const result = await runDecodeJob(
           m.decode,
           (seconds) => post({ decodeProgress: seconds }),
