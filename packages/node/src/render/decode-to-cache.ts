@@ -5,7 +5,7 @@
 import { readSync, writeSync } from "node:fs";
 import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import type { AudioRef } from "@controlroom/engine/session/schema.ts";
-import { tempPathBeside } from "../files/atomic-file.ts";
+import { BackgroundFlush, tempPathBeside } from "../files/atomic-file.ts";
 import { openAudioFile } from "../files/open.ts";
 import type { AudioReader } from "../files/types.ts";
 import { makeRoom } from "./decode-cache-eviction.ts";
@@ -56,6 +56,8 @@ export async function decodeToCache(
   }
   let fh: FileHandle | null = null;
   let temp = "";
+  // The file goes to disk while it is decoded, so the fsync that publishes it has little left to write.
+  const flush = new BackgroundFlush();
   try {
     const info = reader.info;
     if (info.format === "wav" || info.format === "rf64") return "skipped";
@@ -96,6 +98,7 @@ export async function decodeToCache(
           CACHE_HEADER_BYTES + (c * stride + n) * 4,
         );
       }
+      flush.wrote(fh.fd, k * 4 * channels);
       n += k;
       source.onProgress?.(n / info.sampleRate);
     }
@@ -117,6 +120,8 @@ export async function decodeToCache(
       }),
       0,
     );
+    // Not closed under a flush in flight (the descriptor number could be reused by then).
+    await flush.settle();
     if (source.publishLater) {
       await fh.close();
       fh = null;
@@ -133,7 +138,10 @@ export async function decodeToCache(
     return "failed";
   } finally {
     await reader.close().catch(() => {});
-    if (fh) await fh.close().catch(() => {});
+    if (fh) {
+      await flush.settle();
+      await fh.close().catch(() => {});
+    }
     if (temp) await unlink(temp).catch(() => {});
   }
 }
