@@ -21,6 +21,36 @@ export async function makeRoom(
   keep: ReadonlySet<string>,
   running: ReadonlyMap<string, number> = new Map(),
 ): Promise<boolean> {
+  const { total: taken, files } = await scanFolder(settings, keep, running);
+  let total = taken;
+  files.sort((a, b) => a.used - b.used);
+  for (const f of files) {
+    if (total + need <= settings.maxBytes) break;
+    await unlink(f.path).catch(() => {});
+    total -= f.size;
+  }
+  return total + need <= settings.maxBytes;
+}
+
+/**
+ * True when `need` more bytes fit under the cap as the folder is, without evicting anything (counting
+ * `running` as `makeRoom` does); also deletes temporary files a crashed writer left.
+ */
+export async function hasRoom(
+  settings: DecodeCacheSettings,
+  need: number,
+  running: ReadonlyMap<string, number> = new Map(),
+): Promise<boolean> {
+  const { total } = await scanFolder(settings, new Set(), running);
+  return total + need <= settings.maxBytes;
+}
+
+/** Bytes the folder's cache files and temporary files take (plus `running`), and the files that may be evicted. */
+async function scanFolder(
+  settings: DecodeCacheSettings,
+  keep: ReadonlySet<string>,
+  running: ReadonlyMap<string, number>,
+): Promise<{ total: number; files: { path: string; size: number; used: number }[] }> {
   const files: { path: string; size: number; used: number }[] = [];
   let total = 0;
   for (const n of running.values()) total += n;
@@ -42,11 +72,5 @@ export async function makeRoom(
       if (!keep.has(path)) files.push({ path, size: st.size, used: st.mtimeMs });
     } catch {}
   }
-  files.sort((a, b) => a.used - b.used);
-  for (const f of files) {
-    if (total + need <= settings.maxBytes) break;
-    await unlink(f.path).catch(() => {});
-    total -= f.size;
-  }
-  return total + need <= settings.maxBytes;
+  return { total, files };
 }

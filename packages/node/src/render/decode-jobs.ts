@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import type { Worker } from "node:worker_threads";
 import type { AudioRef } from "@controlroom/engine/session/schema.ts";
 import { startWorker } from "../workers/worker-entry.ts";
-import { makeRoom } from "./decode-cache-eviction.ts";
+import { hasRoom, makeRoom } from "./decode-cache-eviction.ts";
 import { cacheFileBytes } from "./decode-cache-file.ts";
 import type { DecodeCacheSettings } from "./decode-cache-settings.ts";
 import { type DecodeOutcome, decodeToCache, publishCacheFile } from "./decode-to-cache.ts";
@@ -155,6 +155,13 @@ export async function decodeJobs(
   };
   /** Temporary file → bytes reserved for it, for the jobs running. */
   const running = new Map<string, number>(opts.reserved ?? []);
+  // When the folder has room for every job without evicting anything (the usual case), one look at it does
+  // instead of one per job, which kept each thread waiting between its jobs.
+  const roomForAll = await hasRoom(
+    settings,
+    queue.reduce((t, j) => t + bytes(j), 0),
+    running,
+  ).catch(() => false);
   let lock: Promise<unknown> = Promise.resolve();
   /** The next job, with room made for it (in turn: room for one is made knowing the others' reservations). */
   const take = (): Promise<DecodeJob | null> => {
@@ -162,7 +169,10 @@ export async function decodeJobs(
       for (let j = queue.shift(); j; j = queue.shift()) {
         if (cancelled()) return null;
         const need = bytes(j);
-        if (need <= settings.maxBytes && (await makeRoom(settings, need, keep, running).catch(() => false))) {
+        if (
+          need <= settings.maxBytes &&
+          (roomForAll || (await makeRoom(settings, need, keep, running).catch(() => false)))
+        ) {
           running.set(j.temp, need);
           return j;
         }
