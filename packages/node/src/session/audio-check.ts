@@ -2,7 +2,7 @@
 import { stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import type { SessionProblem } from "@controlroom/engine/session/problems.ts";
-import type { Session } from "@controlroom/engine/session/schema.ts";
+import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
 import { sha256File } from "./hash.ts";
 
 /** Where a reference points, relative paths against the session's folder. */
@@ -22,28 +22,30 @@ export async function checkAudioFiles(
   baseDir: string,
   opts: { verifyHash?: boolean } = {},
 ): Promise<SessionProblem[]> {
-  const problems: SessionProblem[] = [];
-  for (const [id, ref] of Object.entries(session.audio)) {
-    const path = audioPath(baseDir, ref.path);
-    const at = `audio.${id}`;
-    try {
-      const st = await stat(path);
-      if (!st.isFile()) {
-        problems.push({ path: at, message: `${path} is not a file (expected sha256 ${ref.sha256})` });
-        continue;
-      }
-    } catch {
-      problems.push({ path: at, message: `missing file ${path} (expected sha256 ${ref.sha256})` });
-      continue;
-    }
-    if (opts.verifyHash === false) continue;
-    const actual = await sha256File(path);
-    if (actual !== ref.sha256) {
-      problems.push({
-        path: at,
-        message: `${path} has changed: sha256 ${actual}, expected ${ref.sha256}`,
-      });
-    }
+  // Every file at once (reads overlap on the thread pool, hashing takes turns on this thread): seven 2 MB stems
+  // took 40–70 ms one after another, on the path to a render's first block. Problems keep the session's order.
+  const found = await Promise.all(
+    Object.entries(session.audio).map(([id, ref]) => checkAudioFile(`audio.${id}`, ref, baseDir, opts)),
+  );
+  return found.filter((p): p is SessionProblem => p !== null);
+}
+
+/** One reference's problem (see checkAudioFiles), or null when its file is there and unchanged. */
+async function checkAudioFile(
+  at: string,
+  ref: AudioRef,
+  baseDir: string,
+  opts: { verifyHash?: boolean },
+): Promise<SessionProblem | null> {
+  const path = audioPath(baseDir, ref.path);
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return { path: at, message: `${path} is not a file (expected sha256 ${ref.sha256})` };
+  } catch {
+    return { path: at, message: `missing file ${path} (expected sha256 ${ref.sha256})` };
   }
-  return problems;
+  if (opts.verifyHash === false) return null;
+  const actual = await sha256File(path);
+  if (actual === ref.sha256) return null;
+  return { path: at, message: `${path} has changed: sha256 ${actual}, expected ${ref.sha256}` };
 }
