@@ -3,7 +3,9 @@
  * families and the studio's (from @controlroom/server); this package's own `bin/controlroom.js` runs the audio
  * commands alone. Importing this module does nothing by itself.
  */
+import { availableParallelism } from "node:os";
 import { Command, CommanderError } from "commander";
+import { prestartWorkers, stopPrestartedWorkers } from "../workers/prestart.ts";
 
 /** Adds one family's commands to the program. */
 export type Register = (program: Command) => void | Promise<void>;
@@ -52,6 +54,7 @@ export async function runControlroom(families: readonly CommandFamily[]): Promis
     const named = process.argv.slice(2).find((a) => !a.startsWith("-"));
     const chosen = families.filter(([names]) => named !== undefined && names.includes(named));
     const versionOnly = named === undefined && process.argv.some((a) => a === "-V" || a === "--version");
+    if (named === "render") prestartForRender(process.argv);
     if (!versionOnly) for (const [, load] of chosen.length ? chosen : families) await (await load())(program);
     await program.parseAsync(process.argv);
   } catch (e) {
@@ -68,5 +71,22 @@ export async function runControlroom(families: readonly CommandFamily[]): Promis
       );
     }
     process.exitCode = process.exitCode || 1;
+  } finally {
+    await stopPrestartedWorkers();
   }
+}
+
+/**
+ * `render` starts its worker threads now, while it loads its code and the session (see workers/prestart.ts):
+ * the track workers a render on this machine would use (one per core past the first, at most 7; a session of
+ * fewer than 4 tracks uses none and stops them), and the stem writer with `--stems`. `--threads 1` starts none.
+ */
+function prestartForRender(argv: readonly string[]): void {
+  const at = argv.findIndex((a) => a === "--threads" || a.startsWith("--threads="));
+  const given = at < 0 ? Number.NaN : Number(argv[at].includes("=") ? argv[at].split("=")[1] : argv[at + 1]);
+  const threads =
+    Number.isInteger(given) && given >= 1 ? Math.min(given, 64) : Math.min(availableParallelism(), 8);
+  if (threads < 2) return;
+  prestartWorkers("track-worker", threads - 1);
+  if (argv.some((a) => a === "--stems" || a.startsWith("--stems="))) prestartWorkers("writer-worker", 1);
 }

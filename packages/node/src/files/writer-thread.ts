@@ -12,6 +12,7 @@
  * a failure.
  */
 import type { Worker } from "node:worker_threads";
+import { takePrestartedWorker } from "../workers/prestart.ts";
 import { startWorker, waitAsync } from "../workers/worker-entry.ts";
 import { AudioFileError, type AudioWriterOptions } from "./types.ts";
 
@@ -128,7 +129,9 @@ export class ThreadedWriters {
       capacity: BATCH_FRAMES,
       channels,
     };
-    const worker = startWorker(new URL("./writer-worker.ts", import.meta.url), "writer-worker");
+    const worker =
+      takePrestartedWorker("writer-worker") ??
+      startWorker(new URL("./writer-worker.ts", import.meta.url), "writer-worker");
     const w = new ThreadedWriters(worker, files, ring);
     try {
       await w.request({ type: "open", files, ring });

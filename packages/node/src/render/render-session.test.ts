@@ -20,6 +20,7 @@ import { unzipSync } from "fflate";
 import { CORPUS, skipWithoutCorpus } from "../files/test-support.ts";
 import { sessionFromStems } from "../session/from-stems.ts";
 import { loadSessionFile, saveSessionFile } from "../session/session-file.ts";
+import { prestartWorkers, stopPrestartedWorkers, takePrestartedWorker } from "../workers/prestart.ts";
 import { prepareDecodedSources } from "./decoded-cache.ts";
 import { RenderCancelledError, renderSessionToFiles } from "./render-session.ts";
 
@@ -248,6 +249,23 @@ describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") },
     await renderSessionToFiles(session, dir, join(dir, "t1.wav"), { ...opts, threads: 1 });
     await renderSessionToFiles(session, dir, join(dir, "t3.wav"), { ...opts, threads: 3 });
     assert.deepEqual(readFileSync(join(dir, "t1.wav")), readFileSync(join(dir, "t3.wav")));
+  });
+
+  it("uses worker threads started ahead of it (as `controlroom render` starts them), with the same result", async () => {
+    const opts = { bits: 24 as const, start: 30, end: 34, verifyHashes: false, threads: 2 };
+    const plain = join(dir, "ahead-plain");
+    await renderSessionToFiles(session, dir, `${plain}.wav`, { ...opts, stems: `${plain}-stems` });
+    prestartWorkers("track-worker", 2);
+    prestartWorkers("writer-worker", 1);
+    const ahead = join(dir, "ahead");
+    await renderSessionToFiles(session, dir, `${ahead}.wav`, { ...opts, stems: `${ahead}-stems` });
+    assert.deepEqual(readFileSync(`${ahead}.wav`), readFileSync(`${plain}.wav`));
+    for (const f of readdirSync(`${plain}-stems`))
+      assert.deepEqual(readFileSync(join(`${ahead}-stems`, f)), readFileSync(join(`${plain}-stems`, f)), f);
+    // The render took one track worker and the writer; the second track worker was not needed and is stopped.
+    assert.equal(takePrestartedWorker("writer-worker"), null);
+    await stopPrestartedWorkers();
+    assert.equal(takePrestartedWorker("track-worker"), null);
   });
 
   it("renders bit-identically with and without the decoded-audio cache", async () => {

@@ -36,8 +36,13 @@ export type TrackWorkerRequest =
   /** A source to decode into the cache (room made); `cancelFlag` nonzero once the render is cancelled. */
   | { decode: DecodeJob; cancelFlag: Int32Array };
 
-const data = workerData as TrackWorkerData;
 const port = parentPort!;
+// Started ahead of its render (workers/prestart.ts): the data comes as the first message.
+const data =
+  (workerData as TrackWorkerData | null) ??
+  (await new Promise<TrackWorkerData>((resolve) =>
+    port.once("message", (m: { init: TrackWorkerData }) => resolve(m.init)),
+  ));
 const post = (r: TrackWorkerReply) => port.postMessage(r);
 try {
   // The decoded-cache files come by message before the first block (the sources are decoded while this starts,

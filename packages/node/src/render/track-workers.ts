@@ -4,6 +4,7 @@ import type { Worker } from "node:worker_threads";
 import type { RemoteTracks, RenderOptions } from "@controlroom/engine/render/renderer.ts";
 import { DEFAULT_BLOCK, SessionRenderer, TRACK_MEMORY_SLOTS } from "@controlroom/engine/render/renderer.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
+import { takePrestartedWorker } from "../workers/prestart.ts";
 import { startWorker } from "../workers/worker-entry.ts";
 import type { CacheFill } from "./decode-cache-fill.ts";
 import type { DecodeJob, DecodeThread } from "./decode-jobs.ts";
@@ -136,9 +137,14 @@ export class TrackWorkers implements RemoteTracks {
           sums: w === 0,
           memory: this.memory,
         };
-        const worker = startWorker(new URL("./track-worker.ts", import.meta.url), "track-worker", {
-          workerData: data,
-        });
+        // One started ahead (see workers/prestart.ts) gets its data as its first message.
+        const early = takePrestartedWorker("track-worker");
+        early?.postMessage({ init: data });
+        const worker =
+          early ??
+          startWorker(new URL("./track-worker.ts", import.meta.url), "track-worker", {
+            workerData: data,
+          });
         this.workers.push(worker);
         this.waiting.push([]);
         this.decoding.push(null);
