@@ -91,6 +91,33 @@ describe("FLAC reader", () => {
     await r.close();
   });
 
+  it("reads of any size, small and larger than a decoder step, hand out the right frames (queue reuse)", async () => {
+    const f = stem;
+    const want = referenceFloats(f, "s32le"); // interleaved stereo
+    const r = await openAudioFile(f);
+    let at = 0;
+    let seed = 3;
+    for (let k = 0; k < 400 && at < 64 * 48000; k++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      // Mostly render-block sizes, now and then far more than one decoder step gives (up to 5 s).
+      const n = k % 17 === 5 ? 240000 : 1 + (seed % 9000);
+      if (k === 200) {
+        at -= 12345; // a step back: the queue starts over from a reopened decoder
+        await r.seek(at);
+      }
+      const b = await r.read(n);
+      assert.ok(b, `read ${k} at ${at}`);
+      const m = b[0].length;
+      for (let i = 0; i < m; i += 997) {
+        assert.equal(b[0][i], want[2 * (at + i)], `read ${k}: frame ${at + i} left`);
+        assert.equal(b[1][i], want[2 * (at + i) + 1], `read ${k}: frame ${at + i} right`);
+      }
+      assert.equal(b[0][m - 1], want[2 * (at + m - 1)], `read ${k}: last frame`);
+      at += m;
+    }
+    await r.close();
+  });
+
   it("random seeks in a 64 s stereo stem are exact (frame located by bisection over headers)", async (t) => {
     const f = stem;
     const want = referenceFloats(f, "s32le");

@@ -37,11 +37,6 @@ export interface DecodedChunk {
   channels: Float32Array[];
   /** Error messages from the decoder. */
   errors: string[];
-  /**
-   * True when `channels` are new arrays the decoder never touches again: the reader then keeps them as they
-   * are instead of copying (decoders that reuse their output memory leave this unset).
-   */
-  fresh?: boolean;
 }
 
 /**
@@ -53,13 +48,17 @@ export class DecodedReader implements AudioReader {
   private decoder: ChunkDecoder | null = null;
   private filePos = 0;
   private ended = false;
-  /** Decoded chunks not yet handed out; `headUsed` frames of the first one are gone. */
-  private queue: Float32Array[][] = [];
-  private headUsed = 0;
+  /**
+   * Decoded frames not yet handed out: `queued` frames from `head` of each channel's buffer. Each decoder step is
+   * copied in (decoders may reuse their output memory, and a fresh array per step was ~100 MB of short-lived
+   * allocations and their garbage collections for a cold render of song1's stems); the buffers grow only when a
+   * step does not fit, and move what is queued to their start when the space behind it runs out.
+   */
+  private buf: Float32Array[] = [];
+  private head = 0;
   private queued = 0;
   /** Frames handed out or skipped so far. */
   private position = 0;
-  private out: Float32Array[] = [];
   private errorCount = 0;
   private closed = false;
   /** Bytes the next decoder step is fed (see MIN_CHUNK_BYTES). */
@@ -85,20 +84,11 @@ export class DecodedReader implements AudioReader {
     while (this.queued < want && !this.ended) await this.fill();
     const n = Math.min(want, this.queued);
     if (n <= 0) return null;
-    const head = this.queue[0];
-    if (head[0].length - this.headUsed >= n) {
-      // Queued chunks are never written again, so views into them are safe to hand out: no copy.
-      const at = this.headUsed;
-      const views = head.map((c) => c.subarray(at, at + n));
-      this.take(n, null);
-      return views;
-    }
-    if (this.out.length === 0 || this.out[0].length < n) {
-      this.out = Array.from({ length: this.info.channels }, () => new Float32Array(n));
-    }
-    this.take(n, this.out);
-    if (this.out[0].length === n) return this.out;
-    return this.out.map((o) => o.subarray(0, n));
+    // Views of the queue, valid until the next call (AudioReader.read's contract): the next step may move them.
+    const at = this.head;
+    const views = this.buf.map((c) => c.subarray(at, at + n));
+    this.take(n);
+    return views;
   }
 
   async seek(frame: number): Promise<void> {
@@ -124,7 +114,7 @@ export class DecodedReader implements AudioReader {
         await this.fill();
         continue;
       }
-      this.take(Math.min(frame - this.position, this.queued), null);
+      this.take(Math.min(frame - this.position, this.queued));
     }
   }
 
@@ -133,7 +123,7 @@ export class DecodedReader implements AudioReader {
     this.closed = true;
     this.decoder?.free();
     this.decoder = null;
-    this.queue = [];
+    this.buf = [];
     await this.src.close();
   }
 
@@ -143,33 +133,41 @@ export class DecodedReader implements AudioReader {
     this.decoder = null;
     this.filePos = byte;
     this.ended = false;
-    this.queue = [];
-    this.headUsed = 0;
+    this.head = 0;
     this.queued = 0;
     this.position = frame;
     this.chunkBytes = MIN_CHUNK_BYTES;
   }
 
-  /** Moves `n` queued frames into `out` (or drops them when `out` is null). */
-  private take(n: number, out: Float32Array[] | null): void {
-    let done = 0;
-    while (done < n) {
-      const head = this.queue[0];
-      const avail = head[0].length - this.headUsed;
-      const k = Math.min(avail, n - done);
-      if (out) {
-        for (let c = 0; c < out.length; c++)
-          out[c].set(head[c].subarray(this.headUsed, this.headUsed + k), done);
-      }
-      done += k;
-      this.headUsed += k;
-      if (this.headUsed === head[0].length) {
-        this.queue.shift();
-        this.headUsed = 0;
-      }
-    }
+  /** Hands out (or drops) the first `n` queued frames. */
+  private take(n: number): void {
+    this.head += n;
     this.queued -= n;
     this.position += n;
+    if (this.queued === 0) this.head = 0;
+  }
+
+  /** Appends a decoder step's `got` frames of `chans` to the queue. */
+  private enqueue(chans: readonly Float32Array[], got: number): void {
+    const cap = this.buf[0]?.length ?? 0;
+    if (this.head + this.queued + got > cap) {
+      const need = this.queued + got;
+      if (need > cap || this.buf.length !== chans.length) {
+        // Grows (to twice what is needed: steps vary in size) and moves what is queued to the start.
+        const size = Math.max(2 * need, 1 << 16);
+        this.buf = chans.map((_, c) => {
+          const g = new Float32Array(size);
+          if (this.queued > 0) g.set(this.buf[c].subarray(this.head, this.head + this.queued));
+          return g;
+        });
+      } else {
+        for (const b of this.buf) b.copyWithin(0, this.head, this.head + this.queued);
+      }
+      this.head = 0;
+    }
+    const at = this.head + this.queued;
+    for (let c = 0; c < chans.length; c++) this.buf[c].set(chans[c].subarray(0, got), at);
+    this.queued += got;
   }
 
   /** Decodes the next chunk of the file (or flushes at its end). */
@@ -204,10 +202,7 @@ export class DecodedReader implements AudioReader {
           `decoder produced ${result.channels.length} channels, header says ${this.info.channels}`,
         );
       }
-      const chans = result.channels.slice(0, this.info.channels);
-      // Copy unless fresh: decoders may reuse their output memory.
-      this.queue.push(result.fresh ? chans : chans.map((c) => c.slice()));
-      this.queued += got;
+      this.enqueue(result.channels.slice(0, this.info.channels), got);
     }
     if (this.ended && this.position + this.queued === 0 && this.src.size > this.startOffset) {
       if (!this.info.warnings.some((w) => w.startsWith("file ends early"))) {

@@ -87,7 +87,7 @@ async function decodeAll(path: string): Promise<Float32Array> {
     const k = 1 + (seed % 70000);
     const r = d.push(bytes.subarray(at, at + k));
     assert.equal(r.rest, null, `${path}: handed over at byte ${at}`);
-    chunks.push(r.channels);
+    chunks.push(r.channels.map((c) => c.slice())); // views, valid until the next push
     at += k;
   }
   const r = d.end();
@@ -336,7 +336,8 @@ describe("FLAC frame decoder", () => {
     const bytes = new Uint8Array(readFileSync(flac));
     const d = new FlacFrameDecoder({ sampleRate: 48000, channels: 2, bitDepth: 16 });
     const cut = bytes.subarray(0, bytes.length - 100);
-    const a = d.push(cut);
+    const pushed = d.push(cut);
+    const a = { ...pushed, channels: pushed.channels.map((c) => c.slice()) }; // views until the next call
     const b = d.end();
     assert.equal(a.rest, null);
     assert.ok(b.rest !== null && b.rest.length > 100);

@@ -28,7 +28,7 @@ export interface FlacStreamShape {
 
 /** One `push`'s result. */
 export interface FlacDecoded {
-  /** Planar samples of the whole frames decoded (fresh arrays), possibly empty. */
+  /** Planar samples of the whole frames decoded, possibly empty: views valid until the next push or end. */
   channels: Float32Array[];
   /**
    * The bytes from the first frame this decoder does not take onwards (all the caller's later bytes belong
@@ -234,7 +234,8 @@ export class FlacFrameDecoder {
     this.pendingLength = end - at;
     if (total === 0) return { channels: [], rest };
     const out: Float32Array[] = [];
-    for (const f of this.floats) out.push(f.slice(0, total));
+    // Views of the decoder's own buffers (the reader copies them into its queue): no allocation per step.
+    for (const f of this.floats) out.push(f.subarray(0, total));
     return { channels: out, rest };
   }
 

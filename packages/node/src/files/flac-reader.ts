@@ -54,7 +54,7 @@ async function frameDecoder(shape: FlacStreamShape): Promise<ChunkDecoder> {
   let lib: ChunkDecoder | null = null;
   /** `r`'s samples, then what libFLAC makes of the bytes the frame decoder left (and `flush` at the end). */
   const handOver = async (r: FlacDecoded, flush: boolean): Promise<DecodedChunk> => {
-    if (!r.rest && !flush) return { channels: r.channels, errors: NO_ERRORS, fresh: true };
+    if (!r.rest && !flush) return { channels: r.channels, errors: NO_ERRORS };
     if (r.rest && !lib) lib = await makeFlacDecoder(shape.bitDepth);
     const parts: DecodedChunk[] = [];
     if (lib && r.rest) parts.push(await lib.decode(r.rest));
@@ -66,7 +66,7 @@ async function frameDecoder(shape: FlacStreamShape): Promise<ChunkDecoder> {
       if ((x.channels[0]?.length ?? 0) > 0)
         channels = channels.length === 0 ? x.channels : concat(channels, x.channels);
     }
-    return { channels, errors, fresh: true };
+    return { channels, errors };
   };
   return {
     decode: async (bytes) => (lib ? lib.decode(bytes) : handOver(fast.push(bytes), false)),
@@ -96,7 +96,7 @@ async function makeFlacDecoder(bits: number): Promise<ChunkDecoder> {
   const wrap = (r: { channelData: Float32Array[]; errors: { message: string }[] }) => {
     if (bits <= 24) for (const x of r.channelData) recoverIntegers(x, up, down);
     const errors = r.errors.length === 0 ? NO_ERRORS : r.errors.map((e) => e.message);
-    return { channels: r.channelData, errors, fresh: true };
+    return { channels: r.channelData, errors };
   };
   return {
     decode: async (bytes) => wrap(await quietly(() => d.decode(bytes))),
