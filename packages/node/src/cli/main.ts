@@ -87,6 +87,10 @@ function prestartForRender(argv: readonly string[]): void {
   const threads =
     Number.isInteger(given) && given >= 1 ? Math.min(given, 64) : Math.min(availableParallelism(), 8);
   if (threads < 2) return;
-  prestartWorkers("track-worker", threads - 1);
-  if (argv.some((a) => a === "--stems" || a.startsWith("--stems="))) prestartWorkers("writer-worker", 1);
+  try {
+    prestartWorkers("track-worker", threads - 1);
+    if (argv.some((a) => a === "--stems" || a.startsWith("--stems="))) prestartWorkers("writer-worker", 1);
+  } catch {
+    // Only a head start: the render starts its workers itself, and reports there what keeps them from starting.
+  }
 }
