@@ -4,10 +4,10 @@
  * the file measures them — and runs crossing from one stretch into the next are carried over, so the result
  * is the whole channel's, run for run.
  */
-import { gainToDb } from "../core/db.ts";
 import {
   type ClippingReport,
   CUT_FRACTION,
+  clippingReport,
   LEVEL_TOLERANCE,
   MIN_CUT_RUNS,
   MIN_LEVEL,
@@ -128,17 +128,6 @@ export class ClippingRuns {
     const spans = [...(pos !== null ? this.pos.spans : []), ...(neg !== null ? this.neg.spans : [])].sort(
       (a, b) => a[0] - b[0],
     );
-    let samples = 0;
-    for (const [, l] of spans) samples += l;
-    const level = Math.max(pos ?? 0, -(neg ?? 0));
-    return {
-      runs: spans.length,
-      samples,
-      level,
-      levelDb: gainToDb(level),
-      positiveLevel: pos,
-      negativeLevel: neg,
-      spans,
-    };
+    return clippingReport(pos, neg, spans);
   }
 }

@@ -114,7 +114,6 @@ export function detectClipping(x: Float32Array): ClippingReport {
   const pos = side(max, 1);
   const neg = side(min, -1);
   const spans: [number, number][] = [];
-  let samples = 0;
   if (pos !== null || neg !== null) {
     let start = -1;
     let sign = 0;
@@ -123,15 +122,26 @@ export function detectClipping(x: Float32Array): ClippingReport {
       const s =
         pos !== null && v >= pos - LEVEL_TOLERANCE ? 1 : neg !== null && v <= neg + LEVEL_TOLERANCE ? -1 : 0;
       if (s !== sign) {
-        if (sign !== 0) {
-          spans.push([start, i - start]);
-          samples += i - start;
-        }
+        if (sign !== 0) spans.push([start, i - start]);
         start = i;
         sign = s;
       }
     }
   }
+  return clippingReport(pos, neg, spans);
+}
+
+/**
+ * The report of a channel's clipping from its clip levels (null: that side is not clipped) and its clipped runs
+ * in time order — as `detectClipping` finds them, and as `ClippingRuns` (clipping-runs.ts) gathers them in pieces.
+ */
+export function clippingReport(
+  pos: number | null,
+  neg: number | null,
+  spans: [start: number, length: number][],
+): ClippingReport {
+  let samples = 0;
+  for (const [, length] of spans) samples += length;
   const level = Math.max(pos ?? 0, -(neg ?? 0));
   return {
     runs: spans.length,
