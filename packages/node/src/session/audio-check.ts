@@ -22,13 +22,24 @@ export async function checkAudioFiles(
   baseDir: string,
   opts: { verifyHash?: boolean } = {},
 ): Promise<SessionProblem[]> {
-  // Every file at once (reads overlap on the thread pool, hashing takes turns on this thread): seven 2 MB stems
-  // took 40–70 ms one after another, on the path to a render's first block. Problems keep the session's order.
-  const found = await Promise.all(
-    Object.entries(session.audio).map(([id, ref]) => checkAudioFile(`audio.${id}`, ref, baseDir, opts)),
-  );
+  // A few files at a time (reads overlap on the thread pool, hashing takes turns on this thread): seven 2 MB
+  // stems took 40–70 ms one after another, on the path to a render's first block. Bounded, so a session of
+  // hundreds of takes does not open and buffer them all at once. Problems keep the session's order.
+  const refs = Object.entries(session.audio);
+  const found: (SessionProblem | null)[] = refs.map(() => null);
+  let next = 0;
+  const checker = async () => {
+    for (let i = next++; i < refs.length; i = next++) {
+      const [id, ref] = refs[i];
+      found[i] = await checkAudioFile(`audio.${id}`, ref, baseDir, opts);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, refs.length) }, checker));
   return found.filter((p): p is SessionProblem => p !== null);
 }
+
+/** Files checked at once: libuv's thread pool (its 4 threads read them) is full with these. */
+const CHECKS_AT_ONCE = 4;
 
 /** One reference's problem (see checkAudioFiles), or null when its file is there and unchanged. */
 async function checkAudioFile(
