@@ -176,6 +176,27 @@ describe("MixerPage without a mix session", () => {
     await screen.findByText(/The song's mix session, version 1/);
   });
 
+  it("keeps the session it created when the first load of the session answers late", async () => {
+    // The Create button shows while the song's session is still being asked for; "none yet" arriving after the
+    // new session was saved must not hide it again.
+    const late = deferred<never>();
+    stub(optional, {
+      session: () => late.promise,
+      saveSession: async () => songSession(1, sessionDoc()),
+    });
+    const wav = encodeWav([sine(100, 0.1, 1)], 48000, 24).arrayBuffer();
+    stub(globalThis, { fetch: async () => new Response(await wav) });
+    renderPage(<MixerPage songId="s1" />);
+    fireEvent.click(await screen.findByRole("button", { name: "Create the mix session from 2 tracks" }));
+    await screen.findByText(/The song's mix session, version 1/);
+    await act(async () => {
+      late.reject(new (await import("../api.ts")).ApiError(404, "no session", null));
+      await late.promise.catch(() => {});
+    });
+    screen.getByText(/The song's mix session, version 1/);
+    assert.equal(screen.queryByText(/No mix session yet/), null);
+  });
+
   it("refuses to make a session of files it cannot read the header of", async () => {
     stub(optional, { saveSession: async () => assert.fail("must not save") });
     stub(globalThis, { fetch: async () => new Response(new Uint8Array(100)) });

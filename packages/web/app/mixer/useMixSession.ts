@@ -4,7 +4,7 @@
  * and the version it was based on (a stale save is refused by the server with a 409).
  */
 import type { Session } from "@controlroom/engine/session/schema.ts";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiError, api, optional, type SongSession, type Take, type Wire } from "../api.ts";
 import type { TrackParams } from "../audio/mix-graph.ts";
 import { probeAudio } from "../audio/probe.ts";
@@ -32,18 +32,39 @@ export function useMixSession(
   onError: (e: unknown) => void,
 ): MixSession {
   const [session, setSession] = useState<SongSession | null | undefined>(undefined);
+  // Set once this page created or saved the session: a load answered after that is older than what it shows
+  // (the Create button is there while the load is under way; its "none yet" must not hide the new session).
+  const wrote = useRef(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: onError is the caller's setter
   useEffect(() => {
     if (hasRoute === undefined) return;
+    wrote.current = false;
     if (!hasRoute) {
       setSession(null);
       return;
     }
-    optional.session(songId).then(setSession, (e) => {
-      if (e instanceof ApiError && e.status === 404) setSession(null);
-      else onError(e);
-    });
+    let current = true;
+    optional.session(songId).then(
+      (s) => {
+        if (current && !wrote.current) setSession(s);
+      },
+      (e) => {
+        if (!current || wrote.current) return;
+        if (e instanceof ApiError && e.status === 404) setSession(null);
+        else onError(e);
+      },
+    );
+    return () => {
+      current = false;
+    };
   }, [hasRoute, songId]);
+
+  /** What the server answered to this page's own create or save. */
+  const written = (s: SongSession): SongSession => {
+    wrote.current = true;
+    setSession(s);
+    return s;
+  };
 
   async function create(title: string, bpm: number | null, takes: Wire<Take>[]): Promise<number> {
     const stems: StemSource[] = [];
@@ -54,16 +75,14 @@ export function useMixSession(
       stems.push({ name: t.part, sha256: t.blobSha256 as string, facts });
     }
     const doc = sessionFromStems(title, bpm, stems);
-    setSession(await optional.saveSession(songId, { version: 0, session: doc }));
+    written(await optional.saveSession(songId, { version: 0, session: doc }));
     return stems.length;
   }
 
   async function save(params: TrackParams[], edited?: Session): Promise<SongSession> {
     if (!session) throw new Error("the song has no mix session to save");
     const doc = withStripSettings(edited ?? documentOf(session), params);
-    const s = await optional.saveSession(songId, { version: session.version, session: doc });
-    setSession(s);
-    return s;
+    return written(await optional.saveSession(songId, { version: session.version, session: doc }));
   }
 
   return { session, create, save };
