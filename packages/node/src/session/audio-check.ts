@@ -29,9 +29,10 @@ export async function checkAudioFiles(
   const found: (SessionProblem | null)[] = refs.map(() => null);
   let next = 0;
   const checker = async () => {
+    const scratch = new Uint8Array(HASH_READ_BYTES);
     for (let i = next++; i < refs.length; i = next++) {
       const [id, ref] = refs[i];
-      found[i] = await checkAudioFile(`audio.${id}`, ref, baseDir, opts);
+      found[i] = await checkAudioFile(`audio.${id}`, ref, baseDir, opts, scratch);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, refs.length) }, checker));
@@ -40,6 +41,8 @@ export async function checkAudioFiles(
 
 /** Files checked at once: libuv's thread pool (its 4 threads read them) is full with these. */
 const CHECKS_AT_ONCE = 4;
+/** Each checker's read buffer (reused from file to file). */
+const HASH_READ_BYTES = 1 << 20;
 
 /** One reference's problem (see checkAudioFiles), or null when its file is there and unchanged. */
 async function checkAudioFile(
@@ -47,6 +50,7 @@ async function checkAudioFile(
   ref: AudioRef,
   baseDir: string,
   opts: { verifyHash?: boolean },
+  scratch: Uint8Array,
 ): Promise<SessionProblem | null> {
   const path = audioPath(baseDir, ref.path);
   try {
@@ -56,7 +60,7 @@ async function checkAudioFile(
     return { path: at, message: `missing file ${path} (expected sha256 ${ref.sha256})` };
   }
   if (opts.verifyHash === false) return null;
-  const actual = await sha256File(path);
+  const actual = await sha256File(path, scratch);
   if (actual === ref.sha256) return null;
   return { path: at, message: `${path} has changed: sha256 ${actual}, expected ${ref.sha256}` };
 }
