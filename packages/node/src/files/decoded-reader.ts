@@ -11,12 +11,12 @@ const CHUNK_BYTES = 256 * 1024;
  */
 const MIN_CHUNK_BYTES = 256;
 /**
- * Decoded bytes (float samples, all channels) one step aims to stay under. The decoder's output buffers and the
- * queue are sized by it and every page of them is touched: at 8 MB a cold render of song1's seven stems faulted in
- * ~90 MB for them (sparse FLAC decodes to 10x its size); 1 MB keeps a step in the core's cache while it is copied
- * on, and costs one more awaited read per megabyte.
+ * Decoded bytes (float samples, all channels) one step aims to stay under; the FLAC frame decoder holds frames
+ * back beyond it (ChunkDecoder `more`). A decoder's output buffers grow to its largest step and every page of
+ * them is touched: at 8 MB and no hold-back, a cold render of song1's seven stems faulted in ~50 MB for them
+ * (sparse FLAC decodes to 10x its size and more). 512 KB keeps a step in the core's cache while it is used.
  */
-const STEP_OUTPUT_BYTES = 1024 * 1024;
+export const STEP_OUTPUT_BYTES = 512 * 1024;
 /** Decoder complaints kept as warnings (the rest are counted). */
 const MAX_WARNINGS = 5;
 
@@ -41,11 +41,18 @@ export interface ChunkDecoder {
 
 /** One decoder step's output. */
 export interface DecodedChunk {
-  /** Planar channels, possibly empty. */
+  /**
+   * Planar channels, possibly empty. May be views of the decoder's own memory: the reader uses them before it
+   * calls the decoder again.
+   */
   channels: Float32Array[];
   /** Error messages from the decoder. */
   errors: string[];
+  /** Whole frames held back (the step reached its size): call `decode` again, with no bytes, before feeding more. */
+  more?: boolean;
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * AudioReader over a compressed file: feeds the file to a decoder in 64 KB chunks and hands out frames.
@@ -57,14 +64,18 @@ export class DecodedReader implements AudioReader {
   private filePos = 0;
   private ended = false;
   /**
-   * Decoded frames not yet handed out: `queued` frames from `head` of each channel's buffer. Each decoder step is
-   * copied in (decoders may reuse their output memory, and a fresh array per step was ~100 MB of short-lived
-   * allocations and their garbage collections for a cold render of song1's stems); the buffers grow only when a
-   * step does not fit, and move what is queued to their start when the space behind it runs out.
+   * The last decoder step's output (the decoder's own memory, valid until it is called again): frames `head …
+   * stepFrames` of it are not handed out yet. Reads within a step are views of it; a read across steps gathers
+   * into `carry`. (Copying every step into a queue of our own was every decoded sample copied once more, and the
+   * queue's pages — up to 8 MB a source — faulted in.)
    */
-  private buf: Float32Array[] = [];
+  private step: Float32Array[] = [];
   private head = 0;
-  private queued = 0;
+  private stepFrames = 0;
+  /** Per channel, where a read spanning two steps is gathered (as long as the longest such read). */
+  private carry: Float32Array[] = [];
+  /** The decoder held whole frames back: the next step decodes them before any more bytes are read. */
+  private more = false;
   /** Frames handed out or skipped so far. */
   private position = 0;
   private errorCount = 0;
@@ -91,14 +102,35 @@ export class DecodedReader implements AudioReader {
     if (!(maxFrames > 0)) throw new RangeError(`read: maxFrames must be positive, got ${maxFrames}`);
     let want = Math.floor(maxFrames);
     if (this.info.frames !== null) want = Math.min(want, this.info.frames - this.position);
-    while (this.queued < want && !this.ended) await this.fill();
-    const n = Math.min(want, this.queued);
-    if (n <= 0) return null;
-    // Views of the queue, valid until the next call (AudioReader.read's contract): the next step may move them.
-    const at = this.head;
-    const views = this.buf.map((c) => c.subarray(at, at + n));
-    this.take(n);
-    return views;
+    if (want <= 0) return null;
+    // Views, valid until the next call (AudioReader.read's contract): of the decoder's step while it holds them
+    // all, else of `carry`.
+    if (this.queued === 0 && !this.ended) await this.fill();
+    if (this.queued >= want) {
+      const at = this.head;
+      this.take(want);
+      return this.step.map((c) => c.subarray(at, at + want));
+    }
+    const channels = this.info.channels;
+    if (this.carry.length !== channels || this.carry[0].length < want) {
+      this.carry = Array.from({ length: channels }, () => new Float32Array(want));
+    }
+    let got = 0;
+    while (got < want) {
+      if (this.queued === 0) {
+        if (this.ended) break;
+        await this.fill();
+        continue;
+      }
+      const k = Math.min(want - got, this.queued);
+      for (let c = 0; c < channels; c++) {
+        this.carry[c].set(this.step[c].subarray(this.head, this.head + k), got);
+      }
+      this.take(k);
+      got += k;
+    }
+    if (got === 0) return null;
+    return this.carry.map((c) => c.subarray(0, got));
   }
 
   async seek(frame: number): Promise<void> {
@@ -133,7 +165,8 @@ export class DecodedReader implements AudioReader {
     this.closed = true;
     this.decoder?.free();
     this.decoder = null;
-    this.buf = [];
+    this.step = [];
+    this.carry = [];
     this.readBuf = new Uint8Array(0);
     await this.src.close();
   }
@@ -144,50 +177,40 @@ export class DecodedReader implements AudioReader {
     this.decoder = null;
     this.filePos = byte;
     this.ended = false;
+    this.step = [];
     this.head = 0;
-    this.queued = 0;
+    this.stepFrames = 0;
+    this.more = false;
     this.position = frame;
     this.chunkBytes = MIN_CHUNK_BYTES;
   }
 
-  /** Hands out (or drops) the first `n` queued frames. */
+  /** Frames of the current step not handed out yet. */
+  private get queued(): number {
+    return this.stepFrames - this.head;
+  }
+
+  /** Hands out (or drops) the next `n` frames of the current step. */
   private take(n: number): void {
     this.head += n;
-    this.queued -= n;
     this.position += n;
-    if (this.queued === 0) this.head = 0;
   }
 
-  /** Appends a decoder step's `got` frames of `chans` to the queue. */
-  private enqueue(chans: readonly Float32Array[], got: number): void {
-    const cap = this.buf[0]?.length ?? 0;
-    if (this.head + this.queued + got > cap) {
-      const need = this.queued + got;
-      if (need > cap || this.buf.length !== chans.length) {
-        // Grows (to twice what is needed: steps vary in size) and moves what is queued to the start.
-        const size = Math.max(2 * need, 1 << 16);
-        this.buf = chans.map((_, c) => {
-          const g = new Float32Array(size);
-          if (this.queued > 0) g.set(this.buf[c].subarray(this.head, this.head + this.queued));
-          return g;
-        });
-      } else {
-        for (const b of this.buf) b.copyWithin(0, this.head, this.head + this.queued);
-      }
-      this.head = 0;
-    }
-    const at = this.head + this.queued;
-    for (let c = 0; c < chans.length; c++) this.buf[c].set(chans[c].subarray(0, got), at);
-    this.queued += got;
-  }
-
-  /** Decodes the next chunk of the file (or flushes at its end). */
+  /**
+   * Decodes the next step (the frames the decoder held back, the next chunk of the file, or what it keeps at
+   * the end), replacing the current one — which must have been handed out: its memory may be reused.
+   */
   private async fill(): Promise<void> {
     if (!this.decoder) this.decoder = await this.makeDecoder();
+    this.step = [];
+    this.head = 0;
+    this.stepFrames = 0;
     let result: DecodedChunk;
     const at = this.filePos;
     try {
-      if (this.filePos < this.src.size) {
+      if (this.more) {
+        result = await this.decoder.decode(NO_BYTES);
+      } else if (this.filePos < this.src.size) {
         if (this.readBuf.length < this.chunkBytes) this.readBuf = new Uint8Array(this.chunkBytes);
         const bytes = await this.src.readAt(this.filePos, this.chunkBytes, this.readBuf);
         this.filePos += bytes.length;
@@ -197,6 +220,7 @@ export class DecodedReader implements AudioReader {
         result = await this.decoder.flush();
         this.ended = true;
       }
+      this.more = result.more === true && !this.ended;
     } catch (e) {
       if (e instanceof AudioFileError) throw e;
       // The WebAssembly decoders throw plain errors (even ReferenceErrors) on some corrupt input.
@@ -214,7 +238,8 @@ export class DecodedReader implements AudioReader {
           `decoder produced ${result.channels.length} channels, header says ${this.info.channels}`,
         );
       }
-      this.enqueue(result.channels.slice(0, this.info.channels), got);
+      this.step = result.channels.slice(0, this.info.channels);
+      this.stepFrames = got;
     }
     if (this.ended && this.position + this.queued === 0 && this.src.size > this.startOffset) {
       if (!this.info.warnings.some((w) => w.startsWith("file ends early"))) {

@@ -354,4 +354,43 @@ describe("FLAC frame decoder", () => {
     }
     assert.equal(firstDifference(got, want.subarray(0, n * 2)), -1);
   });
+
+  it("a push stops starting frames at maxFrames (more: true) and the frames held back come with the next pushes, bit for bit", async () => {
+    const wav = signalWav("held-back", { rate: 48000, channels: 2, bits: 24 });
+    const flac = tmp.path("held-back.flac");
+    // Digital silence in the signal: constant subframes, a few bytes for 4096 samples.
+    execFileSync("flac", ["-s", "-f", "-5", "-o", flac, wav], { stdio: "pipe" });
+    const bytes = new Uint8Array(readFileSync(flac));
+    const whole = await decodeAll(flac);
+    const d = new FlacFrameDecoder({ sampleRate: 48000, channels: 2, bitDepth: 24 });
+    const max = 10000;
+    const got = new Float32Array(whole.length);
+    let k = 0;
+    let heldBack = 0;
+    const keep = (r: { channels: Float32Array[] }) => {
+      const m = r.channels[0]?.length ?? 0;
+      for (let i = 0; i < m; i++, k++) {
+        got[2 * k] = r.channels[0][i];
+        got[2 * k + 1] = r.channels[1][i];
+      }
+      return m;
+    };
+    // Everything in one push: it gives at most max + one frame (4096) at a time.
+    let r = d.push(bytes, max);
+    for (;;) {
+      assert.equal(r.rest, null);
+      const m = keep(r);
+      assert.ok(m <= max + 4096, `a push gave ${m} frames`);
+      if (!r.more) break;
+      assert.ok(m >= max, "held back before reaching maxFrames");
+      heldBack++;
+      r = d.push(new Uint8Array(0), max);
+    }
+    const e = d.end();
+    assert.equal(e.more, false);
+    keep(e);
+    assert.ok(heldBack >= 10, `only ${heldBack} pushes held frames back`);
+    assert.equal(k * 2, whole.length);
+    assert.equal(firstDifference(got, whole), -1);
+  });
 });

@@ -35,6 +35,11 @@ export interface FlacDecoded {
    * after them), or null when it took everything so far.
    */
   rest: Uint8Array | null;
+  /**
+   * True when whole frames were held back because the push reached its `maxFrames`: push again (with no new
+   * bytes, or more) to decode them. Never set by `end`, which decodes everything.
+   */
+  more: boolean;
 }
 
 /** Thrown inside a frame when the bytes so far end before it does. */
@@ -190,11 +195,14 @@ export class FlacFrameDecoder {
   /**
    * Decodes the whole frames `bytes` completes (with what earlier pushes left). After a non-null `rest` the
    * decoder is done: further pushes return their bytes as `rest`.
+   * @param maxFrames stop starting new frames once this many samples per channel are decoded (the output is
+   *   then at most this plus one frame, and `more` is true): a few bytes of FLAC can stand for a minute of
+   *   silence, and the output buffers, grown to the largest push, stay that size.
    */
-  push(bytes: Uint8Array): FlacDecoded {
-    if (this.gaveUp) return { channels: [], rest: bytes };
+  push(bytes: Uint8Array, maxFrames = Number.POSITIVE_INFINITY): FlacDecoded {
+    if (this.gaveUp) return { channels: [], rest: bytes, more: false };
     this.append(bytes);
-    return this.run(false);
+    return this.run(false, maxFrames);
   }
 
   /**
@@ -202,22 +210,27 @@ export class FlacFrameDecoder {
    * for libFLAC to report on.
    */
   end(): FlacDecoded {
-    if (this.gaveUp) return { channels: [], rest: null };
-    const r = this.run(true);
+    if (this.gaveUp) return { channels: [], rest: null, more: false };
+    const r = this.run(true, Number.POSITIVE_INFINITY);
     this.gaveUp = true;
     if (r.rest === null && this.pendingLength > 0) r.rest = this.pending.slice(0, this.pendingLength);
     this.pendingLength = 0;
     return r;
   }
 
-  /** Decodes the frames in `pending`; `final`: no more bytes will come. */
-  private run(final: boolean): FlacDecoded {
+  /** Decodes the frames in `pending` (up to `maxFrames`, see push); `final`: no more bytes will come. */
+  private run(final: boolean, maxFrames: number): FlacDecoded {
     const buf = this.pending;
     const end = this.pendingLength;
     let at = this.skipMetadata(buf, end);
     let total = 0;
     let rest: Uint8Array | null = null;
+    let more = false;
     while (this.phase === 2 && at < end) {
+      if (total >= maxFrames) {
+        more = true;
+        break;
+      }
       const next = this.frame(buf, at, end, final, total);
       if (next === FRAME_NEED_MORE) break;
       if (next === FRAME_UNSUPPORTED) {
@@ -232,11 +245,11 @@ export class FlacFrameDecoder {
     // Keep the unfinished frame for the next push.
     buf.copyWithin(0, at, end);
     this.pendingLength = end - at;
-    if (total === 0) return { channels: [], rest };
+    if (total === 0) return { channels: [], rest, more };
     const out: Float32Array[] = [];
     // Views of the decoder's own buffers (the reader copies them into its queue): no allocation per step.
     for (const f of this.floats) out.push(f.subarray(0, total));
-    return { channels: out, rest };
+    return { channels: out, rest, more };
   }
 
   /** Room for a frame of `n` samples whose floats go at `at … at + n` (keeping the floats before `at`). */

@@ -1,5 +1,11 @@
 import { FLACDecoder } from "@wasm-audio-decoders/flac";
-import { type ChunkDecoder, type DecodedChunk, DecodedReader, quietly } from "./decoded-reader.ts";
+import {
+  type ChunkDecoder,
+  type DecodedChunk,
+  DecodedReader,
+  quietly,
+  STEP_OUTPUT_BYTES,
+} from "./decoded-reader.ts";
 import type { FileSource } from "./file-source.ts";
 import { type FlacDecoded, FlacFrameDecoder, type FlacStreamShape } from "./flac-decoder.ts";
 import { locateFrame } from "./flac-frames.ts";
@@ -51,10 +57,12 @@ const NO_ERRORS: string[] = [];
  */
 async function frameDecoder(shape: FlacStreamShape): Promise<ChunkDecoder> {
   const fast = new FlacFrameDecoder(shape);
+  // A step's output, as the reader aims for it, whatever the bytes fed stand for.
+  const maxFrames = Math.max(1, Math.floor(STEP_OUTPUT_BYTES / (4 * shape.channels)));
   let lib: ChunkDecoder | null = null;
   /** `r`'s samples, then what libFLAC makes of the bytes the frame decoder left (and `flush` at the end). */
   const handOver = async (r: FlacDecoded, flush: boolean): Promise<DecodedChunk> => {
-    if (!r.rest && !flush) return { channels: r.channels, errors: NO_ERRORS };
+    if (!r.rest && !flush) return { channels: r.channels, errors: NO_ERRORS, more: r.more };
     if (r.rest && !lib) lib = await makeFlacDecoder(shape.bitDepth);
     const parts: DecodedChunk[] = [];
     if (lib && r.rest) parts.push(await lib.decode(r.rest));
@@ -69,7 +77,7 @@ async function frameDecoder(shape: FlacStreamShape): Promise<ChunkDecoder> {
     return { channels, errors };
   };
   return {
-    decode: async (bytes) => (lib ? lib.decode(bytes) : handOver(fast.push(bytes), false)),
+    decode: async (bytes) => (lib ? lib.decode(bytes) : handOver(fast.push(bytes, maxFrames), false)),
     flush: async () => (lib ? lib.flush() : handOver(fast.end(), true)),
     free: () => lib?.free(),
   };
