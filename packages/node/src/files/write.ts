@@ -26,3 +26,13 @@ export async function createAudioWriter(path: string, opts: AudioWriterOptions):
     `cannot tell the output format from the extension "${ext || "(none)"}"; use .wav or .flac, or set format`,
   );
 }
+
+/**
+ * Closes `writers` together (their fsyncs overlap on the thread pool); once every close has settled, throws the
+ * first failure in their order, if any.
+ */
+export async function closeWriters(writers: readonly AudioWriter[]): Promise<void> {
+  const done = await Promise.allSettled(writers.map((w) => w.close()));
+  const failed = done.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+}

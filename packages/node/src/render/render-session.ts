@@ -12,7 +12,7 @@ import type { Session } from "@controlroom/engine/session/schema.ts";
 import { TempoMap } from "@controlroom/engine/session/tempo-map.ts";
 import { removeStaleTemps, tempPathBeside, writeFileAtomic } from "../files/atomic-file.ts";
 import type { AudioWriter } from "../files/types.ts";
-import { createAudioWriter } from "../files/write.ts";
+import { closeWriters, createAudioWriter } from "../files/write.ts";
 import { type ThreadedFile, ThreadedWriters } from "../files/writer-thread.ts";
 import { checkAudioFiles } from "../session/audio-check.ts";
 import { type DecodeCacheOption, decodeCacheSettings } from "./decode-cache-settings.ts";
@@ -210,7 +210,7 @@ export async function renderSessionToFiles(
     }
     if (opts.cancelled?.()) throw new RenderCancelledError();
     // Stems first, the mix last: a mix file under its name means the whole render finished.
-    for (const w of stemWriters) await w.close();
+    await closeWriters(stemWriters);
     await stemThread?.close();
     stemThread = null;
     if (stemDir) {
