@@ -93,6 +93,66 @@ export class Code {
   i32LtS(): this {
     return this.op(0x48);
   }
+  i32Xor(): this {
+    return this.op(0x73);
+  }
+  i32ShrS(): this {
+    return this.op(0x75);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
+  i32Eqz(): this {
+    return this.op(0x45);
+  }
+  /** Stores the low byte of an i32 at address + offset (address, then value, on the stack). */
+  i32Store8(offset: number, align = 0): this {
+    return this.op(0x3a).op(align).uleb(offset);
+  }
+  /** Stores the low two bytes of an i32, little-endian, at address + offset. */
+  i32Store16(offset: number, align = 0): this {
+    return this.op(0x3b).op(align).uleb(offset);
+  }
+  i32Store(offset: number, align = 2): this {
+    return this.op(0x36).op(align).uleb(offset);
+  }
+  /** Truncates toward zero; traps when the value is NaN or outside the i32 range. */
+  i32TruncF64S(): this {
+    return this.op(0xaa);
+  }
+  /** Truncates toward zero, saturating at the i32 range (NaN → 0); never traps. */
+  i32TruncSatF64S(): this {
+    return this.op(0xfc).uleb(0x02);
+  }
+  f64ConvertI32S(): this {
+    return this.op(0xb7);
+  }
+  f64Floor(): this {
+    return this.op(0x9c);
+  }
+  f64Eq(): this {
+    return this.op(0x61);
+  }
+  f64Ne(): this {
+    return this.op(0x62);
+  }
+  f64Le(): this {
+    return this.op(0x65);
+  }
+  f64Ge(): this {
+    return this.op(0x66);
+  }
+  /** `block` with no result; `br(0)` / `brIf(0)` inside it jumps to its end. */
+  block(): this {
+    return this.op(0x02).op(0x40);
+  }
+  br(depth: number): this {
+    return this.op(0x0c).uleb(depth);
+  }
+  /** Returns from the function with the value(s) on the stack. */
+  return(): this {
+    return this.op(0x0f);
+  }
   /** i32 at address + offset. */
   i32Load(offset: number, align = 2): this {
     return this.op(0x28).op(align).uleb(offset);

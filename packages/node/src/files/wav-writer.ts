@@ -81,9 +81,23 @@ class WavWriter implements AudioWriter {
     const ch = this.opts.channels;
     const bps = this.bytesPerSample;
     const block = 16384;
+    // 16/24-bit tpdf: all channels of a block are packed by a WebAssembly kernel into its own memory, and
+    // that memory goes to the file (no copy out).
+    const kernel = this.quantizer?.frameKernel(block) ?? null;
     for (let at = 0; at < n; at += block) {
       const k = Math.min(block, n - at);
       const nb = k * ch * bps;
+      if (kernel && this.quantizer) {
+        const inputs = channels.map((x) => x.subarray(at, at + k));
+        const bad = this.quantizer.packFrames(kernel, inputs, k);
+        if (bad >= 0) {
+          checkFinite(this.path, bad, inputs[bad], k, this.frames + at);
+          throw new AudioFileError(this.path, `write: channel ${bad} has a sample that is not finite`);
+        }
+        await this.file.writeAt(kernel.output.subarray(0, nb), this.header.bytes.length + this.dataBytes);
+        this.dataBytes += nb;
+        continue;
+      }
       if (this.buf.length < nb) this.buf = new Uint8Array(nb);
       const out = this.buf;
       const view = new DataView(out.buffer, 0, nb);

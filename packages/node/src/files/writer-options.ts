@@ -1,4 +1,5 @@
 import { Ditherer } from "@controlroom/engine/dsp/dither/ditherer.ts";
+import { PackKernel } from "@controlroom/engine/dsp/dither/pack-kernel.ts";
 import { AudioFileError, type AudioWriterOptions } from "./types.ts";
 
 /** Checks writer options; every problem names the option. */
@@ -34,6 +35,8 @@ export class Quantizer {
   private codes = new Int32Array(0);
 
   private readonly passExact: boolean;
+  /** The WebAssembly packer, made on first use; null when there is none (not tpdf, or no WebAssembly). */
+  private kernel: PackKernel | null | undefined;
 
   constructor(channels: number, bits: number, dither: "tpdf" | "shaped" | "none", seed: number) {
     this.scale = 2 ** (bits - 1);
@@ -97,6 +100,31 @@ export class Quantizer {
       if (bps === 3) out[p + 2] = (v >> 16) & 0xff;
     }
     return -1;
+  }
+
+  /**
+   * The WebAssembly packer for blocks of up to `capacity` frames (made once per quantizer, so per file:
+   * its memory holds one block's input and output), or null when packing goes channel by channel through
+   * `pack` (dither other than tpdf, or a host without WebAssembly).
+   */
+  frameKernel(capacity: number): PackKernel | null {
+    if (this.kernel === undefined) {
+      const d = this.ditherers[0];
+      this.kernel =
+        d.kind === "tpdf" && (d.bits === 16 || d.bits === 24)
+          ? PackKernel.create(d.bits === 16 ? 2 : 3, this.ditherers.length, capacity)
+          : null;
+    }
+    return this.kernel && this.kernel.inputs[0].length >= capacity ? this.kernel : null;
+  }
+
+  /**
+   * Dithers and packs `frames` frames of every channel into `kernel.output` (from `frameKernel`),
+   * interleaved, the same bytes `pack` gives channel by channel.
+   * @returns the first channel with a sample that is NaN or infinite (the file is then unusable), or −1.
+   */
+  packFrames(kernel: PackKernel, inputs: readonly Float32Array[], frames: number): number {
+    return Ditherer.quantizeFramesWith(kernel, this.ditherers, inputs, frames, this.passExact);
   }
 
   /** 2^(bits−1) when samples on the output grid pass unchanged (x·scale, when whole), else 0. */

@@ -1,3 +1,4 @@
+import type { PackKernel } from "./pack-kernel.ts";
 import { SeededRandom } from "./random.ts";
 
 /** How word length is reduced. */
@@ -157,6 +158,68 @@ export class Ditherer {
     const pack = bytes === 3 ? pack24 : pack16;
     this.fast = pack(input, frames, out, at, stride, this.fast, this.scale, gridLo);
     return NOT_FINITE[0];
+  }
+
+  /**
+   * `quantizeBytes` for every channel of a block at once, through a WebAssembly {@link PackKernel}: the
+   * inputs are copied into the kernel's memory and packed, interleaved, into `kernel.output` (which the
+   * caller hands on as is). The same bytes and noise states as `quantizeBytes` channel after channel into
+   * `kernel.output` (at c × bytes, stride channels × bytes); a block where every channel is silent is
+   * skipped the same way, and a block with a NaN or infinity is packed again by `quantizeBytes`, which
+   * finds it.
+   * @param kernel made for these ditherers' width (2 bytes for 16 bits, 3 for 24) and their number.
+   * @param ditherers one per channel, kind `tpdf`.
+   * @param inputs one per channel, at least `frames` samples each.
+   * @param frames at most the kernel's capacity.
+   * @returns the first channel with a sample that is NaN or infinite (the file is then unusable), or −1.
+   */
+  static quantizeFramesWith(
+    kernel: PackKernel,
+    ditherers: readonly Ditherer[],
+    inputs: readonly Float32Array[],
+    frames: number,
+    passExact: boolean,
+  ): number {
+    const bytes = kernel.bytes;
+    const channels = ditherers.length;
+    const stride = channels * bytes;
+    if (kernel.inputs.length !== channels || inputs.length !== channels) {
+      throw new RangeError(
+        `quantizeFramesWith: ${channels} ditherers, ${inputs.length} inputs, kernel for ${kernel.inputs.length}`,
+      );
+    }
+    for (const d of ditherers) {
+      if (d.kind !== "tpdf" || d.bits !== bytes * 8) {
+        throw new RangeError(
+          `quantizeFramesWith needs tpdf dither at ${bytes * 8} bits (this is ${d.kind}, ${d.bits})`,
+        );
+      }
+    }
+    if (passExact && inputs.every((x) => isSilent(x, frames))) {
+      // A silent block (a resting stem) costs no copy; a block where only some channels are silent goes
+      // through the kernel whole: zeros are on the grid, so it stores zeros and steps their noise alike.
+      kernel.output.fill(0, 0, frames * stride);
+      for (const d of ditherers) d.fast = xorshiftJump(d.fast, frames);
+      return -1;
+    }
+    for (let c = 0; c < channels; c++) {
+      const x = inputs[c];
+      kernel.inputs[c].set(frames === x.length ? x : x.subarray(0, frames));
+      kernel.states[c] = ditherers[c].fast;
+    }
+    if (kernel.pack(frames, passExact ? -(2 ** (bytes * 8 - 1)) : Number.POSITIVE_INFINITY)) {
+      for (let c = 0; c < channels; c++) ditherers[c].fast = kernel.states[c];
+      return -1;
+    }
+    // Rare (the write fails): the TypeScript path, channel by channel from the states before, says where.
+    for (let c = 0; c < channels; c++) {
+      if (
+        ditherers[c].quantizeBytes(inputs[c], frames, kernel.output, c * bytes, stride, bytes, passExact) >= 0
+      ) {
+        return c;
+      }
+    }
+    return -1;
   }
 
   /** Restarts the noise sequence and clears the shaper's memory, as if newly made. */
