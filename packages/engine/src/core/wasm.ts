@@ -232,9 +232,80 @@ export class Code {
   v128Store(offset: number, align = 2): this {
     return this.simd(0x0b).op(align).uleb(offset);
   }
-  /** Two f32 at address + offset into the low half, high half zero. */
+  /** Two 32-bit values (f32 or i32) at address + offset into the low half, high half zero. */
   v128Load64Zero(offset: number, align = 2): this {
     return this.simd(0x5d).op(align).uleb(offset);
+  }
+  /** One 32-bit value at address + offset into lane 0, the other lanes zero. */
+  v128Load32Zero(offset: number, align = 2): this {
+    return this.simd(0x5c).op(align).uleb(offset);
+  }
+  /** Replaces 32-bit lane `lane` of a vector with the value at address + offset (address, then vector). */
+  v128Load32Lane(offset: number, lane: number, align = 2): this {
+    return this.simd(0x56).op(align).uleb(offset).op(lane);
+  }
+  i32x4Splat(): this {
+    return this.simd(0x11);
+  }
+  i32x4ExtractLane(lane: number): this {
+    return this.simd(0x1b).op(lane);
+  }
+  /** Lane-wise shift left by an i32 count (vector, then count). */
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
+  i32x4ShrU(): this {
+    return this.simd(0xad);
+  }
+  i32x4Sub(): this {
+    return this.simd(0xb1);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  v128Xor(): this {
+    return this.simd(0x51);
+  }
+  /** Bits of a where the mask c is set, else of b (a, b, c on the stack). */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  /** i32 1 when every 64-bit lane is non-zero. */
+  i64x2AllTrue(): this {
+    return this.simd(0xc3);
+  }
+  /** The two low i32 lanes as doubles. */
+  f64x2ConvertLowI32x4S(): this {
+    return this.simd(0xfe);
+  }
+  /** Lane-wise truncation to i32 (saturating, NaN → 0) into lanes 0 and 1; lanes 2 and 3 zero. */
+  i32x4TruncSatF64x2SZero(): this {
+    return this.simd(0xfc);
+  }
+  f64x2Floor(): this {
+    return this.simd(0x75);
+  }
+  f64x2Eq(): this {
+    return this.simd(0x47);
+  }
+  f64x2Ne(): this {
+    return this.simd(0x48);
+  }
+  f64x2Lt(): this {
+    return this.simd(0x49);
+  }
+  f64x2Le(): this {
+    return this.simd(0x4b);
+  }
+  f64x2Ge(): this {
+    return this.simd(0x4c);
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
+  }
+  /** Lane-wise `b < a ? b : a`. */
+  f64x2Pmin(): this {
+    return this.simd(0xf6);
   }
   /** Two doubles, both `v`. */
   f64x2Const(v: number): this {

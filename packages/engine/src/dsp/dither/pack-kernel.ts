@@ -1,4 +1,12 @@
-import { buildKernelModule, Code, type CompiledKernel, compileKernel, F64, I32 } from "../../core/wasm.ts";
+import {
+  buildKernelModule,
+  Code,
+  type CompiledKernel,
+  compileKernel,
+  F64,
+  I32,
+  V128,
+} from "../../core/wasm.ts";
 
 /** Byte address of the noise states, one i32 per channel. */
 const STATES_AT = 16;
@@ -84,52 +92,120 @@ function layoutOf(bytes: number, channels: number, capacity: number) {
 }
 
 /**
- * run(frames, gridLo) → 1, or 0 at a sample that is not finite. Per frame, per channel, in the order and
- * precision of `pack24`: three xorshift steps on i32, t = f64(v)·scale, d = floor((t + tpdf) + 0.5); out of
- * [lo, hi] a sample that is not finite stops the loop, else d clips; the code is trunc(t) when t is whole
- * and in [gridLo, scale) (`select`, no branch, as the TypeScript does with a mask), else d. The low two
- * bytes go out in one 16-bit store, the third in a byte store. The states live in locals during the loop.
+ * run(frames, gridLo) → 1, or 0 at a sample that is not finite. Per frame, channels in pairs as the two
+ * lanes of SIMD vectors (a last odd channel in scalar code), each lane in the order and precision of
+ * `pack24`: three xorshift steps on i32, t = f64(v)·scale, d = floor((t + tpdf) + 0.5); when a lane is out
+ * of [lo, hi], a sample that is not finite stops the loop, else d clips (min/max, which is what the
+ * TypeScript's `d > hi ? hi : lo` does out of range); the code is trunc(t) where t is whole and in
+ * [gridLo, scale) (a bit select, no branch, as the TypeScript does with a mask), else trunc(d). The low two
+ * bytes of a code go out in one 16-bit store, the third in a byte store. The states live in locals.
  */
 function generate(bytes: 2 | 3, channels: number, capacity: number): Uint8Array {
   const { inputAt, outputAt, pages } = layoutOf(bytes, channels, capacity);
   const scale = bytes === 3 ? 2 ** 23 : 2 ** 15;
   const hi = scale - 1;
   const lo = -scale;
-  const C = channels;
-  // Parameters, then locals.
+  const pairs = channels >> 1;
+  const odd = channels & 1;
+  const plane = capacity * 4;
+  // Parameters, then locals: i32, f64, v128.
   const N = 0;
   const G = 1;
   const INP = 2; // byte address of channel 0's current input
   const OUT = 3; // byte address of the current output frame
   const I = 4;
   const CODE = 5;
-  const X = 6; // X + c: channel c's noise state
-  const V = X + C;
-  const T = V + 1;
-  const D = T + 1;
+  const X = 6; // the odd channel's noise state
+  const V = 7;
+  const T = 8;
+  const D = 9;
+  const XS = 10; // XS + p: pair p's noise states (lanes 0, 1)
+  const VV = XS + pairs;
+  const VT = VV + 1;
+  const VD = VT + 1;
+  const VC = VD + 1;
+  const MASK = VC + 1;
+  const SCALE = MASK + 1;
+  const INV = SCALE + 1;
+  const HALF = INV + 1;
+  const HI = HALF + 1;
+  const LO = HI + 1;
+  const VG = LO + 1;
   const b = new Code();
-  for (let c = 0; c < C; c++)
-    b.i32Const(STATES_AT + 4 * c)
-      .i32Load(0)
-      .localSet(X + c);
+  // Constants in locals: written inline, V8 rebuilds a vector constant at every use.
+  b.i32Const(0xffff).i32x4Splat().localSet(MASK);
+  b.f64x2Const(scale)
+    .localSet(SCALE)
+    .f64x2Const(1 / 65536)
+    .localSet(INV)
+    .f64x2Const(0.5)
+    .localSet(HALF);
+  b.f64x2Const(hi).localSet(HI).f64x2Const(lo).localSet(LO).localGet(G).f64x2Splat().localSet(VG);
+  for (let p = 0; p < pairs; p++)
+    b.i32Const(0)
+      .v128Load64Zero(STATES_AT + 8 * p)
+      .localSet(XS + p);
+  if (odd)
+    b.i32Const(0)
+      .i32Load(STATES_AT + 8 * pairs)
+      .localSet(X);
   b.i32Const(inputAt).localSet(INP).i32Const(outputAt).localSet(OUT);
   b.block().localGet(N).i32Eqz().brIf(0);
   b.loop();
-  for (let c = 0; c < C; c++) {
-    const x = X + c;
+  for (let p = 0; p < pairs; p++) {
+    const xs = XS + p;
+    const c = 2 * p;
     // x ^= x << 13; x ^= x >>> 17; x ^= x << 5
-    b.localGet(x).localGet(x).i32Const(13).i32Shl().i32Xor().localSet(x);
-    b.localGet(x).localGet(x).i32Const(17).i32ShrU().i32Xor().localSet(x);
-    b.localGet(x).localGet(x).i32Const(5).i32Shl().i32Xor().localSet(x);
-    // t = v · scale; d = floor((t + ((x & 0xffff) − (x >>> 16)) / 65536) + 0.5)
+    b.localGet(xs).localGet(xs).i32Const(13).i32x4Shl().v128Xor().localSet(xs);
+    b.localGet(xs).localGet(xs).i32Const(17).i32x4ShrU().v128Xor().localSet(xs);
+    b.localGet(xs).localGet(xs).i32Const(5).i32x4Shl().v128Xor().localSet(xs);
+    // t = v · scale (v: channel c in lane 0, c + 1 in lane 1)
     b.localGet(INP)
-      .f32Load(c * capacity * 4)
+      .localGet(INP)
+      .v128Load32Zero(c * plane)
+      .v128Load32Lane((c + 1) * plane, 1);
+    b.f64x2PromoteLowF32x4().localTee(VV).localGet(SCALE).f64x2Mul().localTee(VT);
+    // d = floor((t + ((x & 0xffff) − (x >>> 16)) / 65536) + 0.5)
+    b.localGet(xs).localGet(MASK).v128And().localGet(xs).i32Const(16).i32x4ShrU().i32x4Sub();
+    b.f64x2ConvertLowI32x4S().localGet(INV).f64x2Mul().f64x2Add().localGet(HALF).f64x2Add().f64x2Floor();
+    b.localTee(VD);
+    // Out of range: stop at NaN or infinity (v − v ≠ 0), else clip.
+    b.localGet(HI).f64x2Le().localGet(VD).localGet(LO).f64x2Ge().v128And().i64x2AllTrue().i32Eqz().if();
+    b.localGet(VV).localGet(VV).f64x2Sub().f64x2Const(0).f64x2Ne().v128AnyTrue().if();
+    b.i32Const(0).return();
+    b.end();
+    b.localGet(VD).localGet(LO).f64x2Pmax().localGet(HI).f64x2Pmin().localSet(VD);
+    b.end();
+    // code = keep ? t : d, truncated
+    b.localGet(VT).localGet(VD);
+    b.localGet(VT).f64x2Floor().localGet(VT).f64x2Eq();
+    b.localGet(VT).localGet(VG).f64x2Ge().v128And();
+    b.localGet(VT).localGet(SCALE).f64x2Lt().v128And();
+    b.v128Bitselect().i32x4TruncSatF64x2SZero().localSet(VC);
+    for (let lane = 0; lane < 2; lane++) {
+      const at = (c + lane) * bytes;
+      b.localGet(OUT).localGet(VC).i32x4ExtractLane(lane).localTee(CODE).i32Store16(at);
+      if (bytes === 3)
+        b.localGet(OUT)
+          .localGet(CODE)
+          .i32Const(16)
+          .i32ShrS()
+          .i32Store8(at + 2);
+    }
+  }
+  if (odd) {
+    const c = channels - 1;
+    b.localGet(X).localGet(X).i32Const(13).i32Shl().i32Xor().localSet(X);
+    b.localGet(X).localGet(X).i32Const(17).i32ShrU().i32Xor().localSet(X);
+    b.localGet(X).localGet(X).i32Const(5).i32Shl().i32Xor().localSet(X);
+    b.localGet(INP)
+      .f32Load(c * plane)
       .f64PromoteF32()
       .localTee(V)
       .f64Const(scale)
       .f64Mul()
       .localTee(T);
-    b.localGet(x).i32Const(0xffff).i32And().localGet(x).i32Const(16).i32ShrU().i32Sub().f64ConvertI32S();
+    b.localGet(X).i32Const(0xffff).i32And().localGet(X).i32Const(16).i32ShrU().i32Sub().f64ConvertI32S();
     b.f64Const(1 / 65536)
       .f64Mul()
       .f64Add()
@@ -137,14 +213,12 @@ function generate(bytes: 2 | 3, channels: number, capacity: number): Uint8Array 
       .f64Add()
       .f64Floor()
       .localTee(D);
-    // if (!(d <= hi && d >= lo)) { if (v − v ≠ 0) stop; d = d > hi ? hi : lo }
     b.f64Const(hi).f64Le().localGet(D).f64Const(lo).f64Ge().i32And().i32Eqz().if();
     b.localGet(V).localGet(V).f64Sub().f64Const(0).f64Ne().if();
     b.i32Const(0).return();
     b.end();
     b.f64Const(hi).f64Const(lo).localGet(D).f64Const(hi).f64Gt().select().localSet(D);
     b.end();
-    // code = keep ? trunc(t) : trunc(d)
     b.localGet(OUT);
     b.localGet(T).i32TruncSatF64S();
     b.localGet(D).i32TruncF64S();
@@ -162,24 +236,33 @@ function generate(bytes: 2 | 3, channels: number, capacity: number): Uint8Array 
         .i32Store8(c * bytes + 2);
   }
   b.localGet(OUT)
-    .i32Const(C * bytes)
+    .i32Const(channels * bytes)
     .i32Add()
     .localSet(OUT);
   b.localGet(INP).i32Const(4).i32Add().localSet(INP);
   b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(N).i32LtU().brIf(0);
   b.end();
   b.end();
-  for (let c = 0; c < C; c++)
-    b.i32Const(STATES_AT + 4 * c)
-      .localGet(X + c)
-      .i32Store(0);
+  for (let p = 0; p < pairs; p++) {
+    for (let lane = 0; lane < 2; lane++) {
+      b.i32Const(0)
+        .localGet(XS + p)
+        .i32x4ExtractLane(lane)
+        .i32Store(STATES_AT + 8 * p + 4 * lane);
+    }
+  }
+  if (odd)
+    b.i32Const(0)
+      .localGet(X)
+      .i32Store(STATES_AT + 8 * pairs);
   b.i32Const(1);
   return buildKernelModule({
     params: [I32, F64],
     results: [I32],
     locals: [
-      [4 + C, I32],
+      [5, I32],
       [3, F64],
+      [pairs + 11, V128],
     ],
     body: b.bytes,
     memoryPages: pages,
