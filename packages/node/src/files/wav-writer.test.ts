@@ -95,27 +95,34 @@ describe("WAV writer", () => {
     assert.deepEqual((await readWholeFile(d, { maxFrames: 48000 })).channels, onGrid);
   });
 
-  it("packed samples are exactly Quantizer.quantize's codes, little-endian (16/24 bits, every dither kind)", async () => {
-    // Partly on the grid, so the exact pass matters; longer than the writer's 16 384-frame packing block.
-    const y = signal(40000).map((ch) => ch.map((v, i) => (i % 3 === 0 ? Math.round(v * 256) / 256 : v)));
-    for (const bitDepth of [16, 24] as const) {
-      for (const dither of ["tpdf", "shaped", "none"] as const) {
-        const f = tmp.path(`pack-${bitDepth}-${dither}.wav`);
-        await writeFile(f, { ...base, bitDepth, dither, ditherSeed: 3 }, y, 40000);
-        const bytes = readFileSync(f);
-        const data = bytes.subarray(bytes.indexOf("data") + 8);
-        const q = new Quantizer(2, bitDepth, dither, 3);
-        const bps = bitDepth / 8;
-        const want = new Uint8Array(40000 * 2 * bps);
-        for (let at = 0; at < 40000; at += 16384) {
-          const k = Math.min(16384, 40000 - at);
-          for (let c = 0; c < 2; c++) {
-            const codes = q.quantize(c, y[c].subarray(at, at + k), k);
-            for (let i = 0; i < k; i++)
-              for (let b = 0; b < bps; b++) want[((at + i) * 2 + c) * bps + b] = (codes[i] >> (8 * b)) & 0xff;
+  it("packed samples are exactly Quantizer.quantize's codes, little-endian (16/24 bits, every dither kind, 2 and 3 channels)", async () => {
+    // Partly on the grid, so the exact pass matters; longer than the writer's 16 384-frame packing block. Three
+    // channels: the tpdf kernel packs channel pairs in SIMD lanes and an odd channel on its own.
+    for (const channels of [2, 3]) {
+      const y = signal(40000, channels).map((ch) =>
+        ch.map((v, i) => (i % 3 === 0 ? Math.round(v * 256) / 256 : v)),
+      );
+      for (const bitDepth of [16, 24] as const) {
+        for (const dither of ["tpdf", "shaped", "none"] as const) {
+          const f = tmp.path(`pack-${channels}-${bitDepth}-${dither}.wav`);
+          await writeFile(f, { ...base, channels, bitDepth, dither, ditherSeed: 3 }, y, 40000);
+          const bytes = readFileSync(f);
+          const data = bytes.subarray(bytes.indexOf("data") + 8);
+          const q = new Quantizer(channels, bitDepth, dither, 3);
+          const bps = bitDepth / 8;
+          const want = new Uint8Array(40000 * channels * bps);
+          for (let at = 0; at < 40000; at += 16384) {
+            const k = Math.min(16384, 40000 - at);
+            for (let c = 0; c < channels; c++) {
+              const codes = q.quantize(c, y[c].subarray(at, at + k), k);
+              for (let i = 0; i < k; i++)
+                for (let b = 0; b < bps; b++)
+                  want[((at + i) * channels + c) * bps + b] = (codes[i] >> (8 * b)) & 0xff;
+            }
           }
+          const where = `${channels} ch ${bitDepth}-bit ${dither}`;
+          assert.equal(firstDifference(data.subarray(0, want.length), want), -1, where);
         }
-        assert.equal(firstDifference(data.subarray(0, want.length), want), -1, `${bitDepth}-bit ${dither}`);
       }
     }
   });

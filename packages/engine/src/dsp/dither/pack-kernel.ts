@@ -49,7 +49,8 @@ export class PackKernel {
   }
 
   /**
-   * A kernel, or null when the host has no WebAssembly (the caller then packs with `quantizeBytes`).
+   * A kernel, or null when the host has no WebAssembly SIMD or no memory for another instance (the caller
+   * then packs with `quantizeBytes`).
    * Compiled once per set of arguments (each thread compiles its own).
    * @param bytes 2 (16-bit) or 3 (24-bit).
    * @param channels channels per frame.
@@ -65,7 +66,13 @@ export class PackKernel {
       kernel = compileKernel(generate(bytes, channels, capacity));
       compiled.set(key, kernel);
     }
-    return kernel ? new PackKernel(kernel, bytes, channels, capacity) : null;
+    if (!kernel) return null;
+    try {
+      return new PackKernel(kernel, bytes, channels, capacity);
+    } catch {
+      // No memory for another instance (address space for its reservation): the TypeScript path works.
+      return null;
+    }
   }
 
   /**
