@@ -256,7 +256,9 @@ const NOT_FINITE = new Int32Array(1);
  * step per sample, codes as `quantize` makes them (floor(v·scale + tpdf + 0.5), clipped). A sample already on
  * the grid (a whole v·scale in [gridLo, scale)) is stored unchanged; gridLo = +Infinity turns that off. Returns
  * the noise state after the last sample; at a NaN or infinite sample it stops and sets NOT_FINITE[0] to its
- * index. The two differ only in the third byte (a width test per sample cost more than the copy).
+ * index. The two differ only in the third byte (a width test per sample cost more than the copy). The WAV
+ * writer runs their WebAssembly twin (pack-kernel.ts, `quantizeFramesWith`, 2.4–2.7 ns per sample): these
+ * stay as the fallback and the reference it is tested against.
  *
  * Measured choices (ns per sample, 24-bit stereo, 10 → 4.9 with all of them): both codes are made and one
  * kept by a mask, without a branch, since at 24 bits whether a loud sample is on the grid is a coin toss

@@ -19,10 +19,12 @@ const STATES_AT = 16;
  *
  * Its memory holds the input floats (`inputs`, one array per channel, copied in per block), the channels'
  * noise states and the packed output (`output`). A writer hands `output` to the file as is, so the bytes
- * are never copied out. All channels go through one loop, frame by frame: their noise generators are
- * independent chains the processor overlaps (one channel at a time, each sample waits on the previous
- * one's xorshift steps). Use it through `Ditherer.quantizeFramesWith`, which keeps the noise states, skips
- * silence and handles NaN as `quantizeBytes` does. Each instance has its own memory (one per writer).
+ * are never copied out. All channels go through one loop, frame by frame, two channels at a time as the
+ * lanes of SIMD vectors: the noise generators of a pair step together (one channel at a time, each sample
+ * waits on the previous one's xorshift steps, and the vector work per sample halves). Use it through
+ * `Ditherer.quantizeFramesWith`, which keeps the noise states, skips silence and handles NaN as
+ * `quantizeBytes` does. Each instance has its own memory, one per writer: 256 KiB for a stereo 24-bit
+ * writer's 16 384-frame blocks (input floats 128 KiB, output 96 KiB).
  */
 export class PackKernel {
   /** Bytes per sample: 2 (16-bit) or 3 (24-bit). */
@@ -50,8 +52,7 @@ export class PackKernel {
 
   /**
    * A kernel, or null when the host has no WebAssembly SIMD or no memory for another instance (the caller
-   * then packs with `quantizeBytes`).
-   * Compiled once per set of arguments (each thread compiles its own).
+   * then packs with `quantizeBytes`). Compiled once per set of arguments (each thread compiles its own).
    * @param bytes 2 (16-bit) or 3 (24-bit).
    * @param channels channels per frame.
    * @param capacity most frames per call.
