@@ -1,5 +1,5 @@
-// ns/sample of TPDF dither + packing of one 16384-frame stereo block: the TypeScript loop (quantizeBytes per
-// channel) vs the WebAssembly kernel (quantizeFramesWith, copy-in included). Run: node --import tsx scripts/bench-pack.ts
+// node --import tsx bench/dither-pack.ts — ns/sample of TPDF dither + packing of one 16384-frame stereo block: the
+// TypeScript loop (quantizeBytes per channel) vs the WebAssembly kernel (quantizeFramesWith, copy-in included).
 import { Ditherer } from "../packages/engine/src/dsp/dither/ditherer.ts";
 import { PackKernel } from "../packages/engine/src/dsp/dither/pack-kernel.ts";
 
