@@ -115,3 +115,23 @@ export function fastLog(v: number): number {
   SCRATCH[0] = v;
   return fastLogBits(v, SCRATCH_BITS[1]);
 }
+
+/**
+ * The tables and constants of `fastExp` and `fastLogAbsF32Bits`, for generated kernels that must compute their
+ * bits exactly (dsp/dynamics/compressor-kernel.ts). Read only.
+ */
+export const FAST_MATH = {
+  EXP_BIAS,
+  EXP_POW2,
+  EXP_FRAC,
+  LOG_INV,
+  LOG_OF,
+  TO_STEPS,
+  LN2_HI,
+  LN2_LO,
+  STEP_HI,
+  STEP_LO,
+  ROUND,
+  EXP_LO,
+  EXP_HI,
+} as const;

@@ -354,6 +354,110 @@ export class Code {
   f64x2Pmax(): this {
     return this.simd(0xf7);
   }
+
+  // Used by the compressor kernel (dsp/dynamics/compressor-kernel.ts).
+  /** Starts the `else` part of an `if`. */
+  else(): this {
+    return this.op(0x05);
+  }
+  /** `block` with no result; `brIf(0)` inside it jumps past its end. */
+  block(): this {
+    return this.op(0x02).op(0x40);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
+  i32RemU(): this {
+    return this.op(0x70);
+  }
+  i32Eqz(): this {
+    return this.op(0x45);
+  }
+  /** Lane `lane` of the vector on the stack, as i32. */
+  i32x4ExtractLane(lane: number): this {
+    return this.simd(0x1b).op(lane);
+  }
+  i32x4Splat(): this {
+    return this.simd(0x11);
+  }
+  i32x4GtS(): this {
+    return this.simd(0x3b);
+  }
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
+  i32x4ShrS(): this {
+    return this.simd(0xac);
+  }
+  i32x4ShrU(): this {
+    return this.simd(0xad);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  i32x4Sub(): this {
+    return this.simd(0xb1);
+  }
+  i32x4MinS(): this {
+    return this.simd(0xb6);
+  }
+  i32x4MaxS(): this {
+    return this.simd(0xb8);
+  }
+  /** i32 lanes 0 and 1 sign-extended to the two i64 lanes (a 32-bit lane mask → a 64-bit lane mask). */
+  i64x2ExtendLowI32x4S(): this {
+    return this.simd(0xc7);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  /** Byte shuffle of two vectors: `lanes[i]` < 16 picks from the first, ≥ 16 from the second. */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    this.simd(0x0d);
+    for (const l of lanes) this.bytes.push(l);
+    return this;
+  }
+  /** 8 bytes at address + offset into lane `lane` of the vector (address, then vector, on the stack). */
+  v128Load64Lane(offset: number, lane: number, align = 3): this {
+    return this.simd(0x57).op(align).uleb(offset).op(lane);
+  }
+  /** Stores lane `lane` (8 bytes) at address + offset (address, then vector, on the stack). */
+  v128Store64Lane(offset: number, lane: number, align = 2): this {
+    return this.simd(0x5b).op(align).uleb(offset).op(lane);
+  }
+  /** Stores lane `lane` (4 bytes) at address + offset. */
+  v128Store32Lane(offset: number, lane: number, align = 2): this {
+    return this.simd(0x5a).op(align).uleb(offset).op(lane);
+  }
+  /** Four i32 lanes, all `v`. */
+  i32x4Const(v: number): this {
+    this.simd(0x0c);
+    for (let k = 0; k < 4; k++) for (let b = 0; b < 4; b++) this.bytes.push((v >>> (8 * b)) & 0xff);
+    return this;
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
+  }
+  /** Lane-wise `b < a ? b : a` (NaN in b ignored). */
+  f64x2Pmin(): this {
+    return this.simd(0xf6);
+  }
+  /** Lane-wise a ≥ b as all-ones / all-zeros (false for NaN). */
+  f64x2Ge(): this {
+    return this.simd(0x4c);
+  }
+  /** Doubles (rounded to float32, to nearest even) into lanes 0 and 1, lanes 2 and 3 zero. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  /** i32 lanes 0 and 1 as doubles (exact). */
+  f64x2ConvertLowI32x4S(): this {
+    return this.simd(0xfe);
+  }
+  /** Both doubles truncated to i32 lanes 0 and 1 (saturating), lanes 2 and 3 zero. */
+  i32x4TruncSatF64x2SZero(): this {
+    return this.simd(0xfc);
+  }
 }
 
 const F64_VIEW = new DataView(new ArrayBuffer(8));

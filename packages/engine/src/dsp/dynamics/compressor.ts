@@ -5,6 +5,7 @@ import { Processor, type ProcessorContext } from "../../core/processor.ts";
 import { isPlusZero } from "../../core/silence.ts";
 import { Smoother } from "../../core/smoother.ts";
 import type { ProcessorFactory } from "../chain.ts";
+import { CompressorKernel } from "./compressor-kernel.ts";
 import {
   compressorReduction,
   DB_TO_LN,
@@ -153,9 +154,16 @@ export class Compressor extends Processor<CompressorParams> {
   private delay: Float32Array[] = [];
   private delayPos = 0;
   private sidechain: readonly Float32Array[] | null = null;
+  /** The peak fast path's WebAssembly kernel (shared per thread), or null: the TypeScript loops run it. */
+  private readonly kernel: CompressorKernel | null;
 
-  constructor(ctx: ProcessorContext, params: Partial<CompressorParams> = {}) {
+  /**
+   * @param useKernel false keeps the peak fast path in TypeScript (the reference the WebAssembly kernel is
+   * tested against); the output is the same either way.
+   */
+  constructor(ctx: ProcessorContext, params: Partial<CompressorParams> = {}, useKernel = true) {
     super(ctx, COMPRESSOR_SPECS, params, "compressor");
+    this.kernel = useKernel && ctx.channels <= 2 ? CompressorKernel.get(ctx.channels === 2 ? 2 : 1) : null;
     const fs = ctx.sampleRate;
     const p = this.params;
     this.thr = new Smoother(fs, PARAM_MS, p.thresholdDb);
@@ -388,6 +396,22 @@ export class Compressor extends Processor<CompressorParams> {
       }
       this.delayPos = pos;
       audio = this.delayed;
+    }
+    if (this.kernel) {
+      this.reduction[0] = this.kernel.apply(
+        input,
+        audio,
+        output,
+        frames,
+        this.reduction[0],
+        thresholdBits,
+        T,
+        this.slope.value,
+        this.makeup.value,
+        this.attackCoeff,
+        this.releaseCoeff,
+      );
+      return true;
     }
     if (this.channels === 1) {
       this.reduction[0] = peakHardKneeApplyMono(
