@@ -27,7 +27,7 @@ const GR_FLOOR_DB = 1e-9;
  * to the last bit; the few places where the form differs are argued in `generate`. One instance per thread
  * and channel count is shared by every compressor: the kernel keeps no state between calls.
  *
- * Memory layout (bytes): the tables LOG_INV, LOG_OF, EXP_FRAC, EXP_POW2 (f64) from 0; from `IO` the float32
+ * Memory layout (bytes): the tables LOG_INV and LOG_OF (interleaved), EXP_FRAC, EXP_POW2 (f64) from 0; from `IO` the float32
  * runs level 0, level 1, audio 0, audio 1, out 0, out 1, `COMPRESSOR_KERNEL_CHUNK` each; then the scratch
  * of targets (f64 per sample).
  */
@@ -106,9 +106,13 @@ const UNROLL = 3;
 const shared: (CompressorKernel | null | undefined)[] = [];
 /** Shuffle: lane 0 of the first vector, then lane 0 of the second. */
 const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+/** Shuffle: lane 1 of the first vector, then lane 1 of the second. */
+const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+/** Shuffle: the low 32 bits of each double into i32 lanes 0 and 1 (lanes 2, 3 the same again). */
+const LOW_WORDS = [0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11];
 
-const T_LOG_INV = 0;
-const T_LOG_OF = 2048;
+/** LOG_INV and LOG_OF interleaved: one 16-byte row per index. */
+const T_LOG = 0;
 const T_EXP_FRAC = 4096;
 const T_EXP_POW2 = 6144;
 const IO = 24576;
@@ -122,8 +126,10 @@ const SCRATCH = IO + 24 * CHUNK;
 /** The tables as the memory's initial bytes. */
 function tables(): Uint8Array {
   const f = new Float64Array((T_EXP_POW2 >> 3) + FAST_MATH.EXP_POW2.length);
-  f.set(FAST_MATH.LOG_INV, T_LOG_INV >> 3);
-  f.set(FAST_MATH.LOG_OF, T_LOG_OF >> 3);
+  for (let k = 0; k < 256; k++) {
+    f[(T_LOG >> 3) + 2 * k] = FAST_MATH.LOG_INV[k];
+    f[(T_LOG >> 3) + 2 * k + 1] = FAST_MATH.LOG_OF[k];
+  }
   f.set(FAST_MATH.EXP_FRAC, T_EXP_FRAC >> 3);
   f.set(FAST_MATH.EXP_POW2, T_EXP_POW2 >> 3);
   if (f.byteLength > IO) throw new RangeError("compressor kernel: tables overlap the runs");
@@ -143,7 +149,7 @@ function tables(): Uint8Array {
  * - a pair with a reduction above 0 takes exp((makeup − y) · kG) for both: for y = 0 that is exp(makeup · kG)
  *   exactly, the loop's `makeupGain` (passed in, from the same fastExp);
  * - `Math.min(Math.max(u, LO), HI)` in fastExp becomes pmax/pmin: u is finite, and the constants are not 0;
- * - `nf | 0` is `trunc_sat` (nf is an integer well inside i32).
+ * - `nf | 0` is read from the bits of nf + ROUND (nf is an integer well inside i32).
  */
 function generate(stereo: boolean): Uint8Array {
   const M = FAST_MATH;
@@ -252,13 +258,16 @@ function generate(stereo: boolean): Uint8Array {
     });
     each(n, (g) => {
       c.localGet(F[g]).i32x4Const(0x7fffff).v128And().localTee(MI[g]);
-      c.i32Const(15).i32x4ShrU().i32Const(3).i32x4Shl();
+      c.i32Const(15).i32x4ShrU().i32Const(4).i32x4Shl();
       offsets(g);
+      // The table rows (1/c, ln c) of both lanes; NF and N are free until the exp.
+      c.localGet(K0[g]).v128Load(T_LOG, 4).localSet(NF[g]);
+      c.localGet(K1[g]).v128Load(T_LOG, 4).localSet(N[g]);
     });
     each(n, (g) => {
       c.localGet(MI[g]).f64x2ConvertLowI32x4S().f64x2Const(1.1920928955078125e-7).f64x2Mul();
       c.f64x2Const(1).f64x2Add();
-      gather(g, T_LOG_INV);
+      c.localGet(NF[g]).localGet(N[g]).i8x16Shuffle(LOW_LANES);
       c.f64x2Mul().f64x2Const(1).f64x2Sub().localSet(R[g]);
     });
     // p = r·(1 + r·(−0.5 + r·(1/3 + r·(−0.25 + r·(0.2 − r/6))))).
@@ -275,7 +284,7 @@ function generate(stereo: boolean): Uint8Array {
     each(n, (g) => {
       scratch(g);
       c.localGet(E[g]).f64x2Const(M.LN2_HI).f64x2Mul();
-      gather(g, T_LOG_OF);
+      c.localGet(NF[g]).localGet(N[g]).i8x16Shuffle(HIGH_LANES);
       c.localGet(ACC[g]).localGet(R[g]).f64x2Mul().f64x2Add();
       c.localGet(E[g]).f64x2Const(M.LN2_LO).f64x2Mul().f64x2Add().f64x2Add();
       c.f64x2Const(2 * LN_POWER_TO_DB)
@@ -319,8 +328,11 @@ function generate(stereo: boolean): Uint8Array {
       c.f64x2Const(M.EXP_LO).f64x2Pmax().f64x2Const(M.EXP_HI).f64x2Pmin().localSet(E[g]);
     });
     each(n, (g) => {
-      c.localGet(E[g]).f64x2Const(M.TO_STEPS).f64x2Mul().f64x2Const(M.ROUND).f64x2Add().f64x2Const(M.ROUND);
-      c.f64x2Sub().localTee(NF[g]).i32x4TruncSatF64x2SZero().localSet(N[g]);
+      // n = nf | 0 is the low word of u·TO_STEPS + ROUND (1.5·2^52 + n: its mantissa ends in n's 32 bits),
+      // one shuffle instead of a float → int conversion.
+      c.localGet(E[g]).f64x2Const(M.TO_STEPS).f64x2Mul().f64x2Const(M.ROUND).f64x2Add().localTee(NF[g]);
+      c.localGet(NF[g]).i8x16Shuffle(LOW_WORDS).localSet(N[g]);
+      c.localGet(NF[g]).f64x2Const(M.ROUND).f64x2Sub().localSet(NF[g]);
     });
     each(n, (g) => {
       c.localGet(N[g]).i32Const(8).i32x4ShrS().i32x4Const(M.EXP_BIAS).i32x4Add().i32Const(3).i32x4Shl();
