@@ -41,6 +41,7 @@ export class CompressorKernel {
     this.channels = channels;
     this.run = inst.run;
     this.f32 = new Float32Array(inst.memory);
+    writeTables(inst.memory);
   }
 
   /** The shared kernel for 1 or 2 channels, or null when the host cannot run WebAssembly SIMD. */
@@ -123,17 +124,20 @@ const O1 = IO + 20 * CHUNK;
 /** Targets, then reductions, f64 per sample. */
 const SCRATCH = IO + 24 * CHUNK;
 
-/** The tables as the memory's initial bytes. */
-function tables(): Uint8Array {
-  const f = new Float64Array((T_EXP_POW2 >> 3) + FAST_MATH.EXP_POW2.length);
+/**
+ * The tables into a kernel's memory. (Copied in from here, not a data segment in the module: building the
+ * module byte by byte took ~20 ms of cold code per thread with the tables in it, and a small module is
+ * compiled synchronously even where large ones are refused.)
+ */
+function writeTables(memory: ArrayBuffer): void {
+  const f = new Float64Array(memory, 0, (T_EXP_POW2 >> 3) + FAST_MATH.EXP_POW2.length);
+  if (f.byteLength > IO) throw new RangeError("compressor kernel: tables overlap the runs");
   for (let k = 0; k < 256; k++) {
     f[(T_LOG >> 3) + 2 * k] = FAST_MATH.LOG_INV[k];
     f[(T_LOG >> 3) + 2 * k + 1] = FAST_MATH.LOG_OF[k];
   }
   f.set(FAST_MATH.EXP_FRAC, T_EXP_FRAC >> 3);
   f.set(FAST_MATH.EXP_POW2, T_EXP_POW2 >> 3);
-  if (f.byteLength > IO) throw new RangeError("compressor kernel: tables overlap the runs");
-  return new Uint8Array(f.buffer);
 }
 
 /**
@@ -446,6 +450,5 @@ function generate(stereo: boolean): Uint8Array {
     ],
     body: c.bytes,
     memoryPages: Math.ceil((SCRATCH + 8 * (CHUNK + 2 * UNROLL)) / 65536),
-    data: { offset: 0, bytes: tables() },
   });
 }
