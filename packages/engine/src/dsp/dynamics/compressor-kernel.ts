@@ -121,7 +121,7 @@ const L0 = IO;
 const L1 = IO + 4 * CHUNK;
 const O0 = IO + 16 * CHUNK;
 const O1 = IO + 20 * CHUNK;
-/** Targets, then reductions, f64 per sample. */
+/** The targets, f64 per sample (a few past the run: the targets loop goes in whole turns). */
 const SCRATCH = IO + 24 * CHUNK;
 
 /**
