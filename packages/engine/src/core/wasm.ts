@@ -360,43 +360,17 @@ export class Code {
   else(): this {
     return this.op(0x05);
   }
-  /** `block` with no result; `brIf(0)` inside it jumps past its end. */
-  block(): this {
-    return this.op(0x02).op(0x40);
-  }
-  i32ShrU(): this {
-    return this.op(0x76);
-  }
   i32RemU(): this {
     return this.op(0x70);
-  }
-  i32Eqz(): this {
-    return this.op(0x45);
-  }
-  /** Lane `lane` of the vector on the stack, as i32. */
-  i32x4ExtractLane(lane: number): this {
-    return this.simd(0x1b).op(lane);
-  }
-  i32x4Splat(): this {
-    return this.simd(0x11);
   }
   i32x4GtS(): this {
     return this.simd(0x3b);
   }
-  i32x4Shl(): this {
-    return this.simd(0xab);
-  }
   i32x4ShrS(): this {
     return this.simd(0xac);
   }
-  i32x4ShrU(): this {
-    return this.simd(0xad);
-  }
   i32x4Add(): this {
     return this.simd(0xae);
-  }
-  i32x4Sub(): this {
-    return this.simd(0xb1);
   }
   i32x4MinS(): this {
     return this.simd(0xb6);
@@ -407,9 +381,6 @@ export class Code {
   /** i32 lanes 0 and 1 sign-extended to the two i64 lanes (a 32-bit lane mask → a 64-bit lane mask). */
   i64x2ExtendLowI32x4S(): this {
     return this.simd(0xc7);
-  }
-  v128And(): this {
-    return this.simd(0x4e);
   }
   /** Byte shuffle of two vectors: `lanes[i]` < 16 picks from the first, ≥ 16 from the second. */
   i8x16Shuffle(lanes: readonly number[]): this {
@@ -435,28 +406,9 @@ export class Code {
     for (let k = 0; k < 4; k++) for (let b = 0; b < 4; b++) this.bytes.push((v >>> (8 * b)) & 0xff);
     return this;
   }
-  f64x2Sub(): this {
-    return this.simd(0xf1);
-  }
-  /** Lane-wise `b < a ? b : a` (NaN in b ignored). */
-  f64x2Pmin(): this {
-    return this.simd(0xf6);
-  }
-  /** Lane-wise a ≥ b as all-ones / all-zeros (false for NaN). */
-  f64x2Ge(): this {
-    return this.simd(0x4c);
-  }
   /** Doubles (rounded to float32, to nearest even) into lanes 0 and 1, lanes 2 and 3 zero. */
   f32x4DemoteF64x2Zero(): this {
     return this.simd(0x5e);
-  }
-  /** i32 lanes 0 and 1 as doubles (exact). */
-  f64x2ConvertLowI32x4S(): this {
-    return this.simd(0xfe);
-  }
-  /** Both doubles truncated to i32 lanes 0 and 1 (saturating), lanes 2 and 3 zero. */
-  i32x4TruncSatF64x2SZero(): this {
-    return this.simd(0xfc);
   }
 }
 
