@@ -1,4 +1,12 @@
-import { buildKernelModule, Code, type CompiledKernel, compileKernel, F64, I32, V128 } from "../core/wasm.ts";
+import {
+  buildKernelModule,
+  Code,
+  type CompiledKernel,
+  compileKernelOnce,
+  F64,
+  I32,
+  V128,
+} from "../core/wasm.ts";
 
 /** New samples the kernel's memory holds per call, after the history. */
 export const KERNEL_CAPACITY = 32768;
@@ -36,12 +44,10 @@ export class TruePeakKernel {
    * @param chunk samples per chunk, a multiple of 8.
    */
   static create(phases: readonly Float64Array[], bound: number, chunk: number): TruePeakKernel | null {
-    const key = `${bound};${chunk};${phases.map((b) => Array.from(b).join(",")).join(";")}`;
-    let kernel = compiled.get(key);
-    if (kernel === undefined) {
-      kernel = compileKernel(generate(phases, bound, chunk));
-      compiled.set(key, kernel);
-    }
+    const kernel = compileKernelOnce(
+      `true-peak;${bound};${chunk};${phases.map((b) => Array.from(b).join(",")).join(";")}`,
+      () => generate(phases, bound, chunk),
+    );
     return kernel ? new TruePeakKernel(kernel) : null;
   }
 
@@ -54,8 +60,6 @@ export class TruePeakKernel {
     return this.run(frames * 4, peak, before);
   }
 }
-
-const compiled = new Map<string, CompiledKernel | null>();
 
 /**
  * Output pairs per turn of the tap loop (one branch at a time). Measured on a 10-minute sweep, one channel:

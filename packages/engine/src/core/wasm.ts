@@ -501,3 +501,20 @@ export function compileKernel(bytes: Uint8Array): CompiledKernel | null {
     return null;
   }
 }
+
+/** Modules compiled so far in this thread, by `compileKernelOnce` key. */
+const compiledByKey = new Map<string, CompiledKernel | null>();
+
+/**
+ * `compileKernel(generate())` once per `key` in this thread (each thread compiles its own): kernels whose
+ * generator arguments give the same key are the same module, so later calls reuse it — or the null of a host
+ * without WebAssembly. Keys start with the kernel's name ("pack;…", "fdn;…").
+ */
+export function compileKernelOnce(key: string, generate: () => Uint8Array): CompiledKernel | null {
+  let kernel = compiledByKey.get(key);
+  if (kernel === undefined) {
+    kernel = compileKernel(generate());
+    compiledByKey.set(key, kernel);
+  }
+  return kernel;
+}

@@ -2,7 +2,7 @@ import {
   buildKernelModule,
   Code,
   type CompiledKernel,
-  compileKernel,
+  compileKernelOnce,
   F64,
   I32,
   V128,
@@ -61,12 +61,9 @@ export class PackKernel {
     if (!(Number.isInteger(channels) && channels >= 1 && Number.isInteger(capacity) && capacity >= 1)) {
       throw new RangeError(`pack kernel needs channels and capacity ≥ 1, got ${channels}, ${capacity}`);
     }
-    const key = `${bytes};${channels};${capacity}`;
-    let kernel = compiled.get(key);
-    if (kernel === undefined) {
-      kernel = compileKernel(generate(bytes, channels, capacity));
-      compiled.set(key, kernel);
-    }
+    const kernel = compileKernelOnce(`pack;${bytes};${channels};${capacity}`, () =>
+      generate(bytes, channels, capacity),
+    );
     if (!kernel) return null;
     try {
       return new PackKernel(kernel, bytes, channels, capacity);
@@ -88,8 +85,6 @@ export class PackKernel {
     return this.run(frames, gridLo) !== 0;
   }
 }
-
-const compiled = new Map<string, CompiledKernel | null>();
 
 /** Where the inputs and output lie in the kernel's memory, and how many pages it has. */
 function layoutOf(bytes: number, channels: number, capacity: number) {

@@ -1,4 +1,11 @@
-import { buildKernelModule, Code, type CompiledKernel, compileKernel, F64, I32 } from "../../core/wasm.ts";
+import {
+  buildKernelModule,
+  Code,
+  type CompiledKernel,
+  compileKernelOnce,
+  F64,
+  I32,
+} from "../../core/wasm.ts";
 
 /**
  * The 8-line feedback delay network's fused loop (`FdnTank.fused8`) as generated WebAssembly: per sample,
@@ -47,12 +54,9 @@ export class FdnKernel {
    * @param chunk longest run per call, samples.
    */
   static create(sizes: readonly number[], diffusers: 2 | 4, chunk: number): FdnKernel | null {
-    const key = `${diffusers};${chunk};${sizes.join(",")}`;
-    let kernel = compiled.get(key);
-    if (kernel === undefined) {
-      kernel = compileKernel(generate(sizes, diffusers, chunk));
-      compiled.set(key, kernel);
-    }
+    const kernel = compileKernelOnce(`fdn;${diffusers};${chunk};${sizes.join(",")}`, () =>
+      generate(sizes, diffusers, chunk),
+    );
     return kernel ? new FdnKernel(kernel, sizes, chunk) : null;
   }
 
@@ -61,8 +65,6 @@ export class FdnKernel {
     this.run(count);
   }
 }
-
-const compiled = new Map<string, CompiledKernel | null>();
 
 /** Byte offset of the run's input/output. */
 const IO = 512;
