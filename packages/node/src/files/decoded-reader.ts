@@ -55,8 +55,8 @@ export interface DecodedChunk {
 const NO_BYTES = new Uint8Array(0);
 
 /**
- * AudioReader over a compressed file: feeds the file to a decoder in 64 KB chunks and hands out frames.
- * Seeking decodes and discards; going backwards reopens the decoder from the start, or — for formats that can
+ * AudioReader over a compressed file: feeds the file to a decoder in chunks (up to CHUNK_BYTES) and hands out
+ * frames. Seeking decodes and discards; going backwards reopens the decoder from the start, or — for formats that can
  * locate a frame by its header (`locate`) — from the nearest frame before the target.
  */
 export class DecodedReader implements AudioReader {

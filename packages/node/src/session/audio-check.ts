@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import type { SessionProblem } from "@controlroom/engine/session/problems.ts";
 import type { AudioRef, Session } from "@controlroom/engine/session/schema.ts";
-import { sha256File } from "./hash.ts";
+import { HASH_READ_BYTES, sha256File } from "./hash.ts";
 
 /** Where a reference points, relative paths against the session's folder. */
 export function audioPath(baseDir: string, refPath: string): string {
@@ -29,6 +29,7 @@ export async function checkAudioFiles(
   const found: (SessionProblem | null)[] = refs.map(() => null);
   let next = 0;
   const checker = async () => {
+    // One read buffer per checker, reused from file to file.
     const scratch = new Uint8Array(HASH_READ_BYTES);
     for (let i = next++; i < refs.length; i = next++) {
       const [id, ref] = refs[i];
@@ -41,8 +42,6 @@ export async function checkAudioFiles(
 
 /** Files checked at once: libuv's thread pool (its 4 threads read them) is full with these. */
 const CHECKS_AT_ONCE = 4;
-/** Each checker's read buffer (reused from file to file). */
-const HASH_READ_BYTES = 1 << 20;
 
 /** One reference's problem (see checkAudioFiles), or null when its file is there and unchanged. */
 async function checkAudioFile(

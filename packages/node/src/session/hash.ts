@@ -2,8 +2,8 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 
-/** Bytes read per step when hashing. */
-const HASH_READ_BYTES = 1 << 20;
+/** Bytes read per step when hashing (a scratch buffer of this size serves `sha256File`). */
+export const HASH_READ_BYTES = 1 << 20;
 
 /**
  * sha256 of a file's bytes, 64 lower-case hex digits, read in 1 MB steps (memory does not grow with the file).
