@@ -65,9 +65,6 @@ const PARAMS: Partial<CompressorParams>[] = [
   { thresholdDb: -80, ratio: 20, attackMs: 0.05, releaseMs: 1, makeupDb: 3.7 },
   { thresholdDb: -12, ratio: 4, attackMs: 30, releaseMs: 30, makeupDb: 6 },
   { thresholdDb: -18, ratio: 2, attackMs: 5, releaseMs: 200, lookaheadMs: 3 },
-  // Attack slower than release (allowed: 0–500 ms against 1–5000 ms): aA > aR.
-  { thresholdDb: -20, ratio: 6, attackMs: 500, releaseMs: 1, makeupDb: 2 },
-  { thresholdDb: -30, ratio: 3, attackMs: 80, releaseMs: 20 },
 ];
 
 /** Block sizes in a row: single samples, odd sizes, the engine's 4096, more than a kernel run. */

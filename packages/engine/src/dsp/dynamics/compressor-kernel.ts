@@ -59,9 +59,9 @@ export class CompressorKernel {
    * The peak fast path over `frames` samples: levels from the float32 bits of `level` (the louder of the
    * channels), gains applied to `audio` (the same arrays, or the lookahead-delayed input) into `output`
    * (may be `audio` or `level`: in place is fine). Arguments as `peakHardKneeApply`'s; returns the
-   * reduction after the last sample. Needs 0 ≤ aA, aR ≤ 1 (either may be the larger: attack slower than
-   * release is allowed), 0 ≤ S and a finite reduction ≥ 0, as the compressor's parameters give (see
-   * `generate` for why).
+   * reduction after the last sample. Needs 0 ≤ aA ≤ aR ≤ 1 (the compressor's peak fast path, the only caller,
+   * declines attack slower than release), 0 ≤ S and a finite reduction ≥ 0, as the compressor's parameters
+   * give (see `generate` for why).
    */
   apply(
     level: readonly Float32Array[],
