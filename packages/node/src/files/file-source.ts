@@ -1,5 +1,18 @@
+import { readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { AudioFileError } from "./types.ts";
+
+/** How a FileSource reads. */
+export interface FileSourceOptions {
+  /**
+   * Read on the calling thread (`readSync`) instead of on libuv's thread pool. For a thread that can do nothing
+   * else until the bytes arrive (a render's track threads): a pooled read waits in the pool's queue behind
+   * whatever else is there, and during a render that is the written files' background fsyncs (four pool
+   * threads, up to fifteen files flushing), which stalled both render threads together for 10–40 ms at a time.
+   * Not for a thread that serves others meanwhile (the studio's event loop). Default false.
+   */
+  syncReads?: boolean;
+}
 
 /**
  * Random-access byte reads from one file, with every operating-system failure turned into an
@@ -11,10 +24,11 @@ export class FileSource {
     private handle: FileHandle | null,
     /** File length in bytes when opened. */
     readonly size: number,
+    private readonly syncReads: boolean,
   ) {}
 
   /** Opens `path` for reading. */
-  static async open(path: string): Promise<FileSource> {
+  static async open(path: string, options: FileSourceOptions = {}): Promise<FileSource> {
     let handle: FileHandle;
     try {
       handle = await open(path, "r");
@@ -24,7 +38,7 @@ export class FileSource {
     try {
       const st = await handle.stat();
       if (st.isDirectory()) throw new AudioFileError(path, "is a directory, not an audio file");
-      return new FileSource(path, handle, st.size);
+      return new FileSource(path, handle, st.size, options.syncReads === true);
     } catch (e) {
       await handle.close().catch(() => {});
       throw osError(path, e);
@@ -42,7 +56,9 @@ export class FileSource {
     let done = 0;
     try {
       while (done < n) {
-        const { bytesRead } = await this.handle.read(buf, done, n - done, position + done);
+        const bytesRead = this.syncReads
+          ? readSync(this.handle.fd, buf, done, n - done, position + done)
+          : (await this.handle.read(buf, done, n - done, position + done)).bytesRead;
         if (bytesRead === 0) break;
         done += bytesRead;
       }

@@ -2,7 +2,7 @@
  * Opening audio files for reading. The format is recognised from the content (magic bytes), never the
  * file name: RIFF/WAVE, RF64/BW64, FLAC, Ogg Vorbis and MP3.
  */
-import { FileSource } from "./file-source.ts";
+import { FileSource, type FileSourceOptions } from "./file-source.ts";
 import { SNIFF_BYTES, sniff } from "./sniff.ts";
 import { AudioFileError, type AudioFileInfo, type AudioReader } from "./types.ts";
 import { WavReader } from "./wav-reader.ts";
@@ -19,10 +19,11 @@ const loadOgg = () => (oggReader ??= import("./ogg-reader.ts"));
 /**
  * Opens an audio file for streaming reads.
  * @param path file to read; its content decides the format.
+ * @param options how the file is read (FileSourceOptions: on the calling thread or on the pool).
  * @throws AudioFileError (one line, naming the file) when it is missing, not audio, truncated or unsupported.
  */
-export async function openAudioFile(path: string): Promise<AudioReader> {
-  const src = await FileSource.open(path);
+export async function openAudioFile(path: string, options: FileSourceOptions = {}): Promise<AudioReader> {
+  const src = await FileSource.open(path, options);
   try {
     const kind = sniff(await src.readAt(0, SNIFF_BYTES));
     if ("notAudio" in kind) throw new AudioFileError(path, kind.notAudio);

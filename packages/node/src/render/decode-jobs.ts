@@ -109,6 +109,8 @@ export function runDecodeJob(
     onProgress,
     cancelled,
     publishLater: true,
+    // The threads running jobs only decode: a pooled read would wait behind the cache files' flushes.
+    syncReads: true,
   });
 }
 

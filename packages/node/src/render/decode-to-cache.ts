@@ -46,11 +46,13 @@ export async function decodeToCache(
      * go on decoding while the disk catches up with the fsync.
      */
     publishLater?: boolean;
+    /** Read the source on this thread (FileSourceOptions.syncReads): for a thread that only decodes. */
+    syncReads?: boolean;
   },
 ): Promise<DecodeOutcome> {
   let reader: AudioReader;
   try {
-    reader = await openAudioFile(path);
+    reader = await openAudioFile(path, { syncReads: source.syncReads === true });
   } catch {
     return "failed";
   }

@@ -120,7 +120,8 @@ export class FileSourceProvider implements SourceProvider {
     const cached = cacheFile ? CachedSource.open(cacheFile, ref) : null;
     if (cached) return cached.sampleRate === sampleRate ? cached : new ResampledSource(cached, sampleRate);
     const path = this.pathOf(ref);
-    const reader = await openAudioFile(path);
+    // On this thread: a render thread has nothing else to do until the bytes are in (FileSourceOptions).
+    const reader = await openAudioFile(path, { syncReads: true });
     const info = reader.info;
     if (info.channels !== ref.channels || info.sampleRate !== ref.sampleRate) {
       await reader.close();
