@@ -1,4 +1,3 @@
-import { FLACDecoder } from "@wasm-audio-decoders/flac";
 import {
   type ChunkDecoder,
   type DecodedChunk,
@@ -94,7 +93,14 @@ function concat(a: Float32Array[], b: Float32Array[]): Float32Array[] {
   });
 }
 
+/**
+ * libFLAC's WebAssembly package, imported on first use: loading it cost each thread that opens a FLAC file
+ * ~60–70 ms (on the critical path of a render's start, in every render thread), and most files never need it.
+ */
+let libflac: Promise<typeof import("@wasm-audio-decoders/flac")> | undefined;
+
 async function makeFlacDecoder(bits: number): Promise<ChunkDecoder> {
+  const { FLACDecoder } = await (libflac ??= import("@wasm-audio-decoders/flac"));
   const d = new FLACDecoder();
   await d.ready;
   // The decoder scales integers by 1/(2^(bits−1) − 1). Float keeps enough precision (error ≤ 0.25 LSB up to 24
