@@ -226,12 +226,17 @@ export class Strip {
     const gl = this.gl;
     const gr = this.gr;
     const lr = { l: 0, r: 0 };
-    const law = pc === 1 ? monoPan : stereoBalance;
+    // Two direct calls, not one through a variable: a mono strip and a stereo one in the same thread made that
+    // call site polymorphic, and the optimised prepare was thrown away on meeting the second law.
+    const mono = pc === 1;
     const panConst = this.pan.fill(this.panBuf, tf, n, this.sr);
-    if (panConst) law(this.panBuf[0], lr);
-    else {
+    if (panConst) {
+      if (mono) monoPan(this.panBuf[0], lr);
+      else stereoBalance(this.panBuf[0], lr);
+    } else {
       for (let i = 0; i < n; i++) {
-        law(this.panBuf[i], lr);
+        if (mono) monoPan(this.panBuf[i], lr);
+        else stereoBalance(this.panBuf[i], lr);
         gl[i] = lr.l;
         gr[i] = lr.r;
       }

@@ -159,7 +159,9 @@ export class ThreadedWriters {
       }
       const n = Math.min(frames - done, capacity - this.batched);
       let at = (this.posted % slots) * capacity * this.ring.channels + this.batched;
-      for (const [i, chans] of blocks.entries()) {
+      // Indexed, not `entries()`: the iterator's result maps differed between calls and deoptimised `write`.
+      for (let i = 0; i < blocks.length; i++) {
+        const chans = blocks[i];
         for (let c = 0; c < this.channels[i]; c++) {
           this.audio.set(chans[c].subarray(done, done + n), at);
           at += capacity;
