@@ -3,7 +3,7 @@
  * start; arrangement positions are in bars (1-based, as musicians count). Audio is referenced by sha256 and a
  * path hint, never embedded. Every object is strict: an unknown field is an error naming its JSON path.
  */
-import { z } from "zod";
+import * as z from "./zod-parts.ts";
 
 /** The version this code writes. Older documents are migrated on load (see migrate.ts). */
 export const SESSION_VERSION = 2;
