@@ -79,7 +79,9 @@ export async function runControlroom(families: readonly CommandFamily[]): Promis
 /**
  * `render` starts its worker threads now, while it loads its code and the session (see workers/prestart.ts):
  * the track workers a render on this machine would use (one per core past the first, at most 7; a session of
- * fewer than 4 tracks uses none and stops them), and the stem writer with `--stems`. `--threads 1` starts none.
+ * fewer than 4 tracks, or with too little track work, renders its tracks here and uses the first to decode its
+ * sources ahead of it when they are not cached, stopping the rest), and the stem writer with `--stems`.
+ * `--threads 1` starts none.
  */
 function prestartForRender(argv: readonly string[]): void {
   const at = argv.findIndex((a) => a === "--threads" || a.startsWith("--threads="));

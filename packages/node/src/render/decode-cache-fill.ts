@@ -31,6 +31,7 @@ export class CacheFiller {
   private written = 0;
   private finishing: Promise<void> | null = null;
   private done = false;
+  private gaveUp = false;
   /** Flushes the file as it fills, so publishing it at the end has little left to write. */
   private readonly flush = new BackgroundFlush();
 
@@ -79,9 +80,15 @@ export class CacheFiller {
     await this.finishing;
   }
 
+  /** True once the file was given up (a write failed, a chunk out of order, closed early): nothing is published. */
+  get abandoned(): boolean {
+    return this.gaveUp;
+  }
+
   private abandon(): void {
     if (this.done) return;
     this.done = true;
+    this.gaveUp = true;
     if (this.fd !== null) {
       const fd = this.fd;
       this.fd = null;

@@ -10,6 +10,7 @@ import type { AudioRef } from "@controlroom/engine/session/schema.ts";
 import { openAudioFile } from "../files/open.ts";
 import { AudioFileError, type AudioReader } from "../files/types.ts";
 import { CachedSource } from "./cached-source.ts";
+import type { DecodeAhead } from "./decode-ahead.ts";
 import { type CacheFill, CacheFiller } from "./decode-cache-fill.ts";
 
 /** Reads frames from an AudioReader at any position, seeking only when a read does not follow the last. */
@@ -83,6 +84,8 @@ export class ReaderSource implements AudioSource {
 export class FileSourceProvider implements SourceProvider {
   /** Cache files to fill while rendering (audio id → file), each taken by the first open of its id. */
   private fills: Record<string, CacheFill> = {};
+  /** Sources another thread decodes just ahead of the render (see decode-ahead.ts). */
+  private ahead: DecodeAhead | null = null;
 
   /**
    * @param baseDir folder relative audio paths are resolved against (the session file's folder).
@@ -103,6 +106,14 @@ export class FileSourceProvider implements SourceProvider {
   }
 
   /**
+   * Sources another thread decodes into their cache files just ahead of the render (decode-ahead.ts): their
+   * clips read those files behind it, and decode the source themselves only if that thread gives it up.
+   */
+  setAhead(ahead: DecodeAhead | null): void {
+    this.ahead = ahead;
+  }
+
+  /**
    * The decoded-cache files, when they are known only after the provider was made (sources are decoded while
    * the renderers start). Sources opened later use them.
    */
@@ -119,6 +130,15 @@ export class FileSourceProvider implements SourceProvider {
     const cacheFile = Object.hasOwn(this.cacheFiles, id) ? this.cacheFiles[id] : undefined;
     const cached = cacheFile ? CachedSource.open(cacheFile, ref) : null;
     if (cached) return cached.sampleRate === sampleRate ? cached : new ResampledSource(cached, sampleRate);
+    if (ref.sampleRate === sampleRate) {
+      const ahead = this.ahead?.source(id, sampleRate, () => this.decoding(id, ref, sampleRate, false));
+      if (ahead) return ahead;
+    }
+    return this.decoding(id, ref, sampleRate, true);
+  }
+
+  /** A source decoding the file itself, filling its cache file in passing when `fill` and one is planned. */
+  private async decoding(id: string, ref: AudioRef, sampleRate: number, fill: boolean): Promise<AudioSource> {
     const path = this.pathOf(ref);
     // On this thread: a render thread has nothing else to do until the bytes are in (FileSourceOptions).
     const reader = await openAudioFile(path, { syncReads: true });
@@ -130,11 +150,11 @@ export class FileSourceProvider implements SourceProvider {
         `audio "${id}" changed: the session expects ${ref.channels} ch at ${ref.sampleRate} Hz, the file has ${info.channels} ch at ${info.sampleRate} Hz`,
       );
     }
-    const fill = Object.hasOwn(this.fills, id) ? this.fills[id] : undefined;
+    const planned = fill && Object.hasOwn(this.fills, id) ? this.fills[id] : undefined;
     let filler: CacheFiller | null = null;
-    if (fill && info.frames !== null && info.format !== "wav" && info.format !== "rf64") {
+    if (planned && info.frames !== null && info.format !== "wav" && info.format !== "rf64") {
       delete this.fills[id];
-      filler = new CacheFiller(fill, info.channels, info.sampleRate, info.frames);
+      filler = new CacheFiller(planned, info.channels, info.sampleRate, info.frames);
     }
     const src = new ReaderSource(reader, info.frames ?? ref.frames, filler);
     return info.sampleRate === sampleRate ? src : new ResampledSource(src, sampleRate);

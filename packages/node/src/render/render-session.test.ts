@@ -10,7 +10,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseSession } from "@controlroom/engine/session/load.ts";
@@ -306,6 +306,41 @@ describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") },
     for (const f of ["short.wav", "warm.wav", "unwritable.wav"]) {
       assert.deepEqual(readFileSync(join(dir, f)), expected, f);
     }
+  });
+
+  it("decodes a whole song's stems just ahead on another thread when cold, with the same bytes, and caches them", async () => {
+    // Seven plain tracks of 64 s: the tracks render on this thread, the stems decode on the track worker started
+    // ahead (as `controlroom render` starts it), each into its cache file, which the render reads behind it.
+    const opts = { bits: 24 as const, verifyHashes: false };
+    const cache = { dir: join(dir, "ahead-cache") };
+    prestartWorkers("track-worker", 1);
+    const cold = await renderSessionToFiles(session, dir, join(dir, "ahead-cold.wav"), {
+      ...opts,
+      decodeCache: cache,
+    });
+    assert.equal(cold.decodeCache?.filling, 7);
+    if (availableParallelism() > 1)
+      assert.equal(takePrestartedWorker("track-worker"), null, "the worker started ahead decoded the stems");
+    await stopPrestartedWorkers();
+    assert.equal(readdirSync(cache.dir).filter((f) => f.endsWith(".f32")).length, 7, "every stem cached");
+    assert.deepEqual(
+      readdirSync(cache.dir).filter((f) => !f.endsWith(".f32")),
+      [],
+      "no temporary file left",
+    );
+    const warm = await renderSessionToFiles(session, dir, join(dir, "ahead-warm.wav"), {
+      ...opts,
+      decodeCache: cache,
+    });
+    assert.equal(warm.decodeCache?.reused, 7);
+    await renderSessionToFiles(session, dir, join(dir, "ahead-off.wav"), {
+      ...opts,
+      threads: 1,
+      decodeCache: false,
+    });
+    const expected = readFileSync(join(dir, "ahead-off.wav"));
+    for (const f of ["ahead-cold.wav", "ahead-warm.wav"])
+      assert.deepEqual(readFileSync(join(dir, f)), expected, f);
   });
 
   it("renders looped sources bit-identically from a cold cache (decoded on this thread and the track workers), a warm one and none", async () => {

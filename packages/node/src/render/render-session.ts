@@ -15,6 +15,7 @@ import type { AudioWriter } from "../files/types.ts";
 import { closeWriters, createAudioWriter } from "../files/write.ts";
 import { type ThreadedFile, ThreadedWriters } from "../files/writer-thread.ts";
 import { checkAudioFiles } from "../session/audio-check.ts";
+import { DecodeAhead } from "./decode-ahead.ts";
 import { type DecodeCacheOption, decodeCacheSettings } from "./decode-cache-settings.ts";
 import {
   audioIdsInRange,
@@ -98,7 +99,7 @@ export async function renderSessionToFiles(
     if (problems.length) throw new SessionError(problems, "session audio");
   };
   const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
-  const threads = opts.threads ?? defaultThreads(s.tracks.length);
+  const threads = opts.threads ?? defaultThreads(s, readSpan(s, opts));
   const pool = TrackWorkers.plan(s, threads, opts.blockFrames, Boolean(opts.stems));
   // Compressed sources the render reads at least their whole length of (loops, comps, reused takes) are decoded
   // once, before any renderer (main or worker) opens them; sources already cached are used whatever the range.
@@ -119,6 +120,9 @@ export async function renderSessionToFiles(
     throw e;
   }
   let prepared: PrepareResult | null = null;
+  let ahead: DecodeAhead | null = null;
+  /** Set once every file is in place: sources decoded ahead are then published, not abandoned. */
+  let finished = false;
   const starting = pool?.start(baseDir, { ...opts, stems: Boolean(opts.stems) });
   starting?.catch(() => {}); // awaited below; a failure is reported there
   const sr = renderer.sampleRate;
@@ -170,9 +174,14 @@ export async function renderSessionToFiles(
     const cacheFiles = prepared?.files ?? {};
     const fills = prepared?.fills ?? {};
     provider.setCacheFiles(cacheFiles);
-    provider.setFills(fills);
+    if (!pool && Object.keys(fills).length > 0 && (opts.threads ?? availableParallelism()) > 1) {
+      // The tracks render here alone: another core decodes their sources just ahead (decode-ahead.ts).
+      ahead = DecodeAhead.start(fills, (fill) => provider.pathOf(fill.ref));
+      provider.setAhead(ahead);
+    } else provider.setFills(fills);
     pool?.setCacheFiles(cacheFiles, fills);
   } catch (e) {
+    await ahead?.close(true);
     await starting?.catch(() => {});
     await stemThreadOpening?.then(
       (w) => w?.abort(),
@@ -215,6 +224,7 @@ export async function renderSessionToFiles(
       }
     }
     await mix.close();
+    finished = true;
     return {
       frames: renderer.frames,
       sampleRate: sr,
@@ -242,6 +252,7 @@ export async function renderSessionToFiles(
   } finally {
     await renderer.close();
     await pool?.close();
+    await ahead?.close(!finished);
   }
 }
 

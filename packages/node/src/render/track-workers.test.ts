@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Session } from "@controlroom/engine/session/schema.ts";
@@ -10,7 +10,7 @@ import { sessionFromStems } from "../session/from-stems.ts";
 import type { DecodeJob } from "./decode-jobs.ts";
 import { publishCacheFile } from "./decode-to-cache.ts";
 import { cacheFileName, runDecodeJob } from "./decoded-cache.ts";
-import { TrackWorkers } from "./track-workers.ts";
+import { defaultThreads, TrackWorkers } from "./track-workers.ts";
 
 const SONG = join(CORPUS, "song1");
 
@@ -77,5 +77,44 @@ describe("track workers", { skip: skipWithoutCorpus("song1", "kick.flac") }, () 
       /track worker/,
     );
     assert.equal(thread.alive(), false);
+  });
+});
+
+describe("defaultThreads: tracks go to other threads only when there is enough work for them", () => {
+  /** `n` tracks of `seconds` each, `inserts` inserts and `sends` sends per track, `buses` buses with one insert. */
+  const sessionOf = (n: number, seconds: number, inserts = 0, sends = 0, buses = 0) =>
+    ({
+      tracks: Array.from({ length: n }, (_, i) => ({
+        id: `t${i}`,
+        inserts: Array.from({ length: inserts }, () => ({ type: "eq" })),
+        sends: Array.from({ length: sends }, () => ({ bus: "b0" })),
+        takes: [{ id: "take1", clips: [{ audio: "a", start: 0, length: seconds }] }],
+      })),
+      buses: Array.from({ length: buses }, (_, i) => ({ id: `b${i}`, inserts: [{ type: "reverb" }] })),
+    }) as unknown as Session;
+  const cores = Math.min(availableParallelism(), 8);
+
+  it("keeps a short session of plain tracks on one thread (song1: 7 tracks of 64 s)", () => {
+    assert.equal(defaultThreads(sessionOf(7, 64)), 1);
+    assert.equal(defaultThreads(sessionOf(3, 3600)), 1, "fewer than 4 tracks");
+  });
+
+  it("uses a thread per core when the tracks are many, long or busy", () => {
+    assert.equal(defaultThreads(sessionOf(16, 240, 2, 2, 2)), Math.min(cores, 16));
+    assert.equal(
+      defaultThreads(sessionOf(7, 600)),
+      Math.min(cores, 7),
+      "plain tracks, but ten minutes of them",
+    );
+    assert.equal(defaultThreads(sessionOf(7, 64, 3)), Math.min(cores, 7), "three inserts per track");
+  });
+
+  it("counts only the span rendered", () => {
+    assert.equal(defaultThreads(sessionOf(7, 600), { start: 0, end: 60 }), 1);
+    assert.equal(defaultThreads(sessionOf(7, 600), { start: 590, end: Number.POSITIVE_INFINITY }), 1);
+    assert.equal(
+      defaultThreads(sessionOf(7, 600), { start: 0, end: Number.POSITIVE_INFINITY }),
+      Math.min(cores, 7),
+    );
   });
 });

@@ -32,10 +32,38 @@ export type TrackWorkerReply =
   | { decoded: DecodeOutcome };
 type Reply = { done: true } | { ready: true } | { error: string };
 
-/** Threads to use by default: one per core, at most one per track, and none for fewer than 4 tracks. */
-export function defaultThreads(tracks: number): number {
-  if (tracks < 4) return 1;
-  return Math.max(1, Math.min(availableParallelism(), tracks, 8));
+/**
+ * Track-seconds of work (see `defaultThreads`) below which a render keeps its tracks on the main thread. A track
+ * worker costs ~0.3 CPU-s whatever the length (loading, and compiling the decoding and mixing code a second
+ * time) and has the threads wait for each other every block; a plain track costs ~1 ms per second of audio
+ * (bench/render.ts, song1: 7 plain tracks of 64 s mixed in ~0.4 s). Splitting them in two then saves ~0.5 ms
+ * per track-second: worth a worker from ~600 on; the threshold is higher because a light render already has
+ * the second core busy (the stems' writer; the sources decoded ahead, decode-ahead.ts). Song1 (448) renders
+ * on one thread; the 16-track benchmark (16 tracks with 2 inserts and 2 sends, 2 buses: ~20,000) on two.
+ */
+const LIGHT_TRACK_SECONDS = 1000;
+/** What one insert adds to a track's load, in plain tracks (an EQ and a compressor triple a track's cost). */
+const INSERT_LOAD = 1;
+
+/**
+ * Threads to use by default: one per core, at most one per track; one for fewer than 4 tracks, or when the
+ * tracks' work (track-seconds, each track weighted by its inserts and sends, over the render's length) is
+ * below LIGHT_TRACK_SECONDS.
+ * @param span timeline seconds the render covers (start, end; end may be Infinity: up to the last clip).
+ */
+export function defaultThreads(session: Session, span?: { start: number; end: number }): number {
+  const n = session.tracks.length;
+  if (n < 4) return 1;
+  const threads = Math.max(1, Math.min(availableParallelism(), n, 8));
+  if (threads === 1) return 1;
+  let last = 0;
+  for (const t of session.tracks)
+    for (const take of t.takes) for (const c of take.clips) last = Math.max(last, c.start + c.length);
+  const seconds = Math.max(0, Math.min(span?.end ?? last, last) - Math.max(0, span?.start ?? 0));
+  let weight = 0;
+  for (const t of session.tracks) weight += 1 + INSERT_LOAD * (t.inserts.length + t.sends.length);
+  for (const b of session.buses) weight += BUS_LOAD * Math.min(1, b.inserts.length);
+  return weight * seconds < LIGHT_TRACK_SECONDS ? 1 : threads;
 }
 
 /** A pool of workers each owning a fixed set of tracks; implements the renderer's RemoteTracks. */

@@ -71,7 +71,7 @@ export function registerRenderCommands(program: Command): void {
     .option("--rate <hz>", "render at this sample rate (sources are converted)", parseRate)
     .option(
       "--threads <n>",
-      "threads rendering tracks (default: one per core; more than one also writes the stems on a thread of their own); the result is the same",
+      "threads rendering tracks (default: one per core when the tracks have enough work for them, else one, with the sources decoded on another core; more than one core also writes the stems on a thread of their own); the result is the same",
       parseThreads,
     )
     .action(
