@@ -7,7 +7,7 @@
  * Options: --runs N (time each file N times, alternating the tools, and print the range), --quick (skip the
  * 60-minute memory check), --loudgain (time libebur128's loudgain too, where installed).
  */
-import { analysisSet, cli, fmt, has, longWav, requireTool, timed } from "./lib.ts";
+import { analysisSet, cli, envNote, fmt, has, longWav, requireTool, timed } from "./lib.ts";
 
 requireTool("ffmpeg");
 requireTool("sox");
@@ -158,3 +158,5 @@ if (sixty) {
     `\nmemory: 10 min ${fmt(a.maxRssMiB, 0)} MiB, 60 min ${fmt(b.maxRssMiB, 0)} MiB (ratio ${fmt(b.maxRssMiB / a.maxRssMiB)}; goal ≈ 1.0); 60 min took ${fmt(b.seconds)} s (${fmt(3600 / b.seconds, 0)}x real time)`,
   );
 }
+const envNoteLine = envNote();
+if (envNoteLine) console.log(`\n${envNoteLine}`);

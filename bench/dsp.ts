@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ProcessorJSON, parseChain } from "@controlroom/engine";
-import { cli, fmt, longWav, outDir, requireTool, timed } from "./lib.ts";
+import { cli, envNote, fmt, longWav, outDir, requireTool, timed } from "./lib.ts";
 
 requireTool("sox");
 requireTool("ffmpeg");
@@ -174,3 +174,5 @@ for (const [name, json] of cases) {
   const secs = (performance.now() - t0) / 1000;
   console.log(`  ${name.padEnd(18)} ${fmt(seconds / secs, 0).padStart(6)}x real time`);
 }
+const envNoteLine = envNote();
+if (envNoteLine) console.log(`\n${envNoteLine}`);

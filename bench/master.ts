@@ -11,7 +11,7 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { corpus, fmt, longWav, outDir, type Run, repoRoot, requireTool, timed } from "./lib.ts";
+import { corpus, envNote, fmt, longWav, outDir, type Run, repoRoot, requireTool, timed } from "./lib.ts";
 
 const TARGETS = [
   { name: "spotify", lufs: -14, tp: -1 },
@@ -197,3 +197,5 @@ rmSync(join(outDir, "master-ours.wav"), { force: true });
 rmSync(join(outDir, "master-disk.wav"), { force: true });
 rmSync(join(outDir, "master-memory.wav"), { force: true });
 console.log(`\n${memoryRows.join("\n")}`);
+const envNoteLine = envNote();
+if (envNoteLine) console.log(`\n${envNoteLine}`);

@@ -28,7 +28,7 @@ import { join } from "node:path";
 import { parseSession } from "@controlroom/engine/session/load.ts";
 import type { Session } from "@controlroom/engine/session/schema.ts";
 import { sha256File } from "../packages/node/src/session/hash.ts";
-import { cli, corpus, fmt, outDir, requireTool, timed } from "./lib.ts";
+import { benchEnv, cli, corpus, envNote, fmt, outDir, requireTool, timed } from "./lib.ts";
 
 /** Threads rendering tracks (default: one per core); `BENCH_THREADS=1` measures one core. */
 const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined;
@@ -220,7 +220,7 @@ async function measure(c: Case): Promise<{ cold: Figures; warm: Figures; referen
   const cacheDir = mkdtempSync(join(tmpdir(), "cr-bench-cache-"));
   try {
     const session = await c.make(join(dir, "session"));
-    const env = { ...process.env, CONTROLROOM_CACHE_DIR: cacheDir };
+    const env = { ...benchEnv, CONTROLROOM_CACHE_DIR: cacheDir };
     let k = 0;
     const render = (): Figures => {
       // Into a new folder every time, as a user bouncing a mix and stems would.
@@ -271,6 +271,8 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(" ")} (figures mean little unless the machine is otherwise idle)`,
 );
+const note = envNote();
+if (note) console.log(note);
 console.log(
   `controlroom render --bits 24, threads ${threads ?? "one per core"}, process start to exit (GNU time); ${runs} run(s) per case: ` +
     "each a fresh decoded-audio cache (cold), then again (warm); ffmpeg reference: decode the same FLAC stems, amix, write 24-bit WAV (+ the stems where the case writes stems)\n",
