@@ -50,7 +50,13 @@ export interface AheadJob {
   progress: SharedArrayBuffer;
 }
 
-/** Frames asked of a source's reader per step; it hands over what one decoder step holds, often fewer. */
+/**
+ * Frames asked of a source's reader per step (it hands over what one decoder step holds, often fewer): at first
+ * one render block, doubling each step up to the most. The render waits for every source's first block, and the
+ * decoder is at its slowest then (its code not yet optimised): 65,536 frames of each of song1's seven stems
+ * before the first block kept the render waiting ~0.4 s, a block of each a few milliseconds.
+ */
+const FIRST_STEP_FRAMES = 4096;
 const STEP_FRAMES = 1 << 16;
 
 /**
@@ -66,6 +72,8 @@ export async function decodeAhead(jobs: readonly AheadJob[], cancelled: () => bo
     filler: CacheFiller;
     written: number;
     frames: number;
+    /** Frames to ask for next (see FIRST_STEP_FRAMES). */
+    step: number;
   }
   const running: Running[] = [];
   /** Files being published (fsync, rename) or removed while the others decode on. */
@@ -105,7 +113,7 @@ export async function decodeAhead(jobs: readonly AheadJob[], cancelled: () => bo
     const filler = new CacheFiller(job.fill, info.channels, info.sampleRate, info.frames);
     Atomics.store(p, AHEAD_STRIDE, info.frames);
     publish(p, AHEAD_RUNNING);
-    running.push({ p, reader, filler, written: 0, frames: info.frames });
+    running.push({ p, reader, filler, written: 0, frames: info.frames, step: FIRST_STEP_FRAMES });
   }
   while (running.length > 0) {
     if (cancelled()) {
@@ -116,7 +124,8 @@ export async function decodeAhead(jobs: readonly AheadJob[], cancelled: () => bo
     for (const x of running) if (x.written < r.written) r = x;
     let chunk: Float32Array[] | null;
     try {
-      chunk = await r.reader.read(STEP_FRAMES);
+      chunk = await r.reader.read(r.step);
+      r.step = Math.min(STEP_FRAMES, 2 * r.step);
     } catch {
       settle(r, AHEAD_FAILED);
       continue;
