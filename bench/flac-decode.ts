@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { STEP_OUTPUT_BYTES } from "../packages/node/src/files/decoded-reader.ts";
 import { FileSource } from "../packages/node/src/files/file-source.ts";
 import { FlacFrameDecoder, type FlacStreamShape } from "../packages/node/src/files/flac-decoder.ts";
 import { readFlacHeader } from "../packages/node/src/files/flac-header.ts";
@@ -34,19 +35,26 @@ for (const f of files) {
 }
 
 const PUSH = 256 * 1024;
+const NO_BYTES = new Uint8Array(0);
 
 /** Decodes every file once with fresh decoders; returns the sample count (per channel, summed). */
 function decodeAll(hash: ReturnType<typeof createHash> | null): number {
   let samples = 0;
   for (let k = 0; k < files.length; k++) {
-    const d = new FlacFrameDecoder(shapes[k]);
+    const d = new FlacFrameDecoder(shapes[k], { wasm: process.env.WASM !== "0" });
     const b = bytes[k];
+    // A step's output as DecodedReader asks for it (STEP_OUTPUT_BYTES).
+    const maxFrames = Math.floor(STEP_OUTPUT_BYTES / (4 * shapes[k].channels));
     for (let at = 0; at <= b.length; at += PUSH) {
-      const r = at < b.length ? d.push(b.subarray(at, at + PUSH)) : d.end();
-      if (r.rest) throw new Error(`${files[k]}: the frame decoder handed bytes over to libFLAC`);
-      for (const c of r.channels) {
-        samples += c.length;
-        hash?.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+      let r = at < b.length ? d.push(b.subarray(at, at + PUSH), maxFrames) : d.end();
+      for (;;) {
+        if (r.rest) throw new Error(`${files[k]}: the frame decoder handed bytes over to libFLAC`);
+        for (const c of r.channels) {
+          samples += c.length;
+          hash?.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+        }
+        if (!r.more) break;
+        r = d.push(NO_BYTES, maxFrames);
       }
     }
   }

@@ -400,6 +400,94 @@ export class Code {
   v128Store32Lane(offset: number, lane: number, align = 2): this {
     return this.simd(0x5a).op(align).uleb(offset).op(lane);
   }
+  // Used by the FLAC subframe kernel (packages/node/src/files/flac-subframe-kernel.ts).
+  i32Or(): this {
+    return this.op(0x72);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32Eq(): this {
+    return this.op(0x46);
+  }
+  i32Ne(): this {
+    return this.op(0x47);
+  }
+  i32GtU(): this {
+    return this.op(0x4b);
+  }
+  i32GeU(): this {
+    return this.op(0x4f);
+  }
+  i32LeU(): this {
+    return this.op(0x4d);
+  }
+  i32GeS(): this {
+    return this.op(0x4e);
+  }
+  /** Count of leading zero bits (32 for 0). */
+  i32Clz(): this {
+    return this.op(0x67);
+  }
+  /** Jumps to `depths[i]` for an i32 i on the stack, to `fallback` when i is out of range. */
+  brTable(depths: readonly number[], fallback: number): this {
+    this.op(0x0e).uleb(depths.length);
+    for (const d of depths) this.uleb(d);
+    return this.uleb(fallback);
+  }
+  /** An i64 constant; `v` must be an integer in the i32 range (its LEB128 is then the same). */
+  i64Const(v: number): this {
+    if (!(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) throw new RangeError(`i64Const(${v})`);
+    return this.op(0x42).sleb(v);
+  }
+  /** Sign-extends the 32-bit value at address + offset to an i64. */
+  i64Load32S(offset: number, align = 2): this {
+    return this.op(0x34).op(align).uleb(offset);
+  }
+  /** Stores the low 32 bits of an i64 at address + offset. */
+  i64Store32(offset: number, align = 2): this {
+    return this.op(0x3e).op(align).uleb(offset);
+  }
+  i64Add(): this {
+    return this.op(0x7c);
+  }
+  i64Sub(): this {
+    return this.op(0x7d);
+  }
+  i64Mul(): this {
+    return this.op(0x7e);
+  }
+  /** Shifts take their count modulo 64. */
+  i64Shl(): this {
+    return this.op(0x86);
+  }
+  i64ShrS(): this {
+    return this.op(0x87);
+  }
+  i64ShrU(): this {
+    return this.op(0x88);
+  }
+  /** Count of leading zero bits (64 for 0). */
+  i64Clz(): this {
+    return this.op(0x79);
+  }
+  i64GtU(): this {
+    return this.op(0x56);
+  }
+  i64ExtendI32S(): this {
+    return this.op(0xac);
+  }
+  i64ExtendI32U(): this {
+    return this.op(0xad);
+  }
+  /** The low 32 bits of an i64. */
+  i32WrapI64(): this {
+    return this.op(0xa7);
+  }
+  i64x2ExtractLane(lane: number): this {
+    return this.simd(0x1d).op(lane);
+  }
+
   /** Four i32 lanes, all `v`. */
   i32x4Const(v: number): this {
     this.simd(0x0c);
@@ -417,6 +505,7 @@ const F64_VIEW = new DataView(new ArrayBuffer(8));
 /** Value types. */
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const I64 = 0x7e;
 export const V128 = 0x7b;
 
 /** One exported function and one exported memory. */

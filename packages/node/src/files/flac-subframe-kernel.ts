@@ -1,0 +1,694 @@
+/**
+ * The subframes of a FLAC frame decoded by generated WebAssembly: the same work, the same results and the same
+ * errors as `FlacFrameDecoder`'s TypeScript path (flac-decoder.ts), which stays as the fallback and as the
+ * reference in the tests. The frame header and the CRC-16 stay in TypeScript.
+ *
+ * The kernel's memory holds the decoder's input buffer itself (`pending`), each channel's integers, and the
+ * output floats. Nothing is ever copied in; the floats are written where the decoder hands them
+ * out. The memory is sized when the instance is made and never grows (a grow detaches the old buffer, which
+ * deoptimises every typed-array loop in the thread): a larger input buffer takes a new instance.
+ *
+ * Per frame, one call: each subframe's header, warm-up, Rice-coded residual (partitions, escape codes) and
+ * restoration — fixed predictors in 32-bit wrap-around arithmetic as libFLAC, LPC in exact 64-bit integers
+ * (x[i] = res[i] + (Σ c_j·x[i−1−j] >> shift)) — then the stereo decorrelation and the floats (`int · 2^wasted ·
+ * scale` in double precision, rounded to float32).
+ */
+
+import {
+  buildKernelModule,
+  Code,
+  type CompiledKernel,
+  compileKernelOnce,
+  F64,
+  I32,
+  I64,
+  V128,
+} from "@controlroom/engine/core/wasm.ts";
+
+/** `run` results other than the bit position after the last subframe. */
+export const KERNEL_NEED_MORE = -1;
+export const KERNEL_UNSUPPORTED = -2;
+
+/** Most samples per channel in a frame (FLAC's block size is 16 bits). */
+const MAX_BLOCK = 65536;
+/** Most channels. */
+const MAX_CHANNELS = 8;
+/** Byte address of the LPC coefficients (32 × i32), then the channels' wasted bits (8 × i32). */
+const COEF_AT = 0;
+const WASTED_AT = 128;
+/** Each channel's integers, MAX_BLOCK apart. */
+const INTS_AT = 1024;
+/** Floats per channel the kernel's output holds (a push's output, at most its maxFrames plus one frame). */
+export const FLOAT_CAPACITY = 1 << 18;
+const FLOATS_AT = INTS_AT + MAX_CHANNELS * MAX_BLOCK * 4;
+/** The input buffer. */
+const PENDING_AT = FLOATS_AT + MAX_CHANNELS * FLOAT_CAPACITY * 4;
+/** Bytes after the input buffer: the bit reader loads 8 bytes from where a 4-byte read may start. */
+const SLACK = 64;
+/** The largest input buffer: bit positions stay below 2^31. */
+export const MAX_PENDING = 128 << 20;
+
+/** One decoder's kernel instance: its memory's views and the per-frame call. */
+export class FlacSubframeKernel {
+  /** The input buffer (`capacity` bytes) and a DataView of it. */
+  readonly pending: Uint8Array<ArrayBuffer>;
+  readonly view: DataView<ArrayBuffer>;
+  /** Per channel, FLOAT_CAPACITY floats: the kernel writes a frame's floats at `into` when asked to. */
+  readonly floats: Float32Array[];
+  readonly memory: ArrayBuffer;
+  private readonly fn: (...args: number[]) => number;
+
+  private constructor(compiled: CompiledKernel, channels: number, capacity: number) {
+    const inst = compiled.instantiate();
+    this.fn = inst.run;
+    this.memory = inst.memory;
+    this.pending = new Uint8Array(inst.memory, PENDING_AT, capacity);
+    this.view = new DataView(inst.memory, PENDING_AT, capacity);
+    this.floats = Array.from(
+      { length: channels },
+      (_, c) => new Float32Array(inst.memory, FLOATS_AT + c * FLOAT_CAPACITY * 4, FLOAT_CAPACITY),
+    );
+  }
+
+  /**
+   * An instance whose input buffer holds at least `bytes` bytes (rounded up to a power of two, at least 1 MiB),
+   * or null without WebAssembly (or its SIMD), above MAX_PENDING, or without memory for another instance.
+   */
+  static create(channels: number, bytes: number): FlacSubframeKernel | null {
+    if (!(bytes <= MAX_PENDING)) return null;
+    let capacity = 1 << 20;
+    while (capacity < bytes) capacity *= 2;
+    const compiled = compileKernelOnce(`flac;${capacity}`, () => generate(capacity));
+    if (!compiled) return null;
+    try {
+      return new FlacSubframeKernel(compiled, channels, capacity);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Decodes the subframes of a frame.
+   * @param bitPos where they start, in bits from the start of `pending`.
+   * @param end bytes of `pending` that hold data.
+   * @param n samples per channel.
+   * @param chCode the frame's channel assignment code (0 … 10).
+   * @param bps the stream's bits per sample.
+   * @param scale the float of integer 1.
+   * @param into write the floats to `floats[c][into …]`; −1: to `floats[c][0 …]`, for the caller to copy.
+   * @returns the bit position after the last subframe, or KERNEL_NEED_MORE / KERNEL_UNSUPPORTED.
+   */
+  run(
+    bitPos: number,
+    end: number,
+    n: number,
+    chCode: number,
+    bps: number,
+    scale: number,
+    into: number,
+  ): number {
+    const r = this.fn(
+      PENDING_AT * 8 + bitPos,
+      PENDING_AT + end,
+      n,
+      chCode,
+      bps,
+      scale,
+      FLOATS_AT + Math.max(into, 0) * 4,
+    );
+    return r < 0 ? r : r - PENDING_AT * 8;
+  }
+}
+
+// Parameters.
+const POS = 0; // bit position
+const END = 1; // byte address where the data ends
+const N = 2;
+const CH = 3; // channel assignment code
+const BPS = 4;
+const SCALE = 5; // f64
+const FOUT = 6; // byte address of channel 0's first output float
+// i32 locals.
+let next = 7;
+const C = next++; // channel
+const NCH = next++;
+const B = next++; // the subframe's bits per sample
+const HEAD = next++;
+const WASTED = next++;
+const ORDER = next++;
+const I = next++;
+const A = next++; // an address
+const X = next++; // the channel's integers
+const K = next++; // Rice parameter
+const PB = next++; // Rice parameter bits
+const ESC = next++;
+const PER = next++;
+const STOP = next++;
+const P = next++; // bit position of the Rice window
+const CONS = next++; // bits of the window consumed
+const LIMIT = next++; // the window's usable bits (0 near the end of the data)
+const Z = next++;
+const U = next++;
+const T = next++;
+const Q = next++;
+const MASK = next++;
+const NB = next++; // a read's bit count
+const V = next++;
+const H1 = next++; // fixed predictors' history
+const H2 = next++;
+const H3 = next++;
+const H4 = next++;
+const ENDBITS = next++;
+const SHIFT = next++;
+const BAD = next++;
+const OUT = next++;
+const L = next++;
+const R = next++;
+const B0 = next++; // x − 4·order in the LPC loop
+const I32_LOCALS = next - C;
+// i64 locals.
+const W = next++; // the Rice window, left-aligned at P
+const VW = next++;
+const SHIFT64 = next++;
+const LIM64 = next++; // 2^(bps−1)
+const LIM2 = next++; // 2^bps
+const CO = next; // CO + j: LPC coefficient j
+next = CO + 32;
+const HI = next++; // the newest sample
+const I64_LOCALS = next - W;
+// f64, v128.
+const FS = next++;
+const VEC = next++;
+
+/** The bit reader's byte order: 8 bytes loaded little-endian, reversed into a big-endian i64. */
+const REVERSE = [7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/**
+ * run(pos, end, n, chCode, bps, scale, fout) → the bit position after the subframes, −1 (the data ends inside
+ * them) or −2 (something the decoder leaves to libFLAC). Every check is the TypeScript path's, in its order:
+ * see FlacFrameDecoder.subframe / readResidual / readRice / riceSlow and the Bits reader.
+ */
+function generate(capacity: number): Uint8Array {
+  const b = new Code();
+  const needMore = () => b.i32Const(KERNEL_NEED_MORE).return();
+  const unsupported = () => b.i32Const(KERNEL_UNSUPPORTED).return();
+  /** Pushes the 64 bits from bit position `pos` on, left-aligned (at least 57 of them from the buffer). */
+  const peek = (pos: number) => {
+    b.localGet(pos).i32Const(3).i32ShrU().v128Load64Zero(0, 0).localTee(VEC).localGet(VEC);
+    b.i8x16Shuffle(REVERSE).i64x2ExtractLane(0);
+    b.localGet(pos).i32Const(7).i32And().i64ExtendI32U().i64Shl();
+  };
+  /**
+   * Reads `n` (a constant 1 … 32, or a local holding 0 … 32 when `nLocal`) bits at POS, as Bits.readLong /
+   * readSigned: bits past the data mean it ends inside this frame; 0 bits read nothing. Leaves an i32.
+   */
+  const read = (n: number, signed: boolean, nLocal = false) => {
+    const get = () => (nLocal ? b.localGet(n) : b.i32Const(n));
+    if (nLocal) {
+      // 0 bits: 0, nothing read (a zero shift count would not give it).
+      b.i32Const(0).localSet(V).localGet(n).if();
+    }
+    // Bits past the data: it ends inside this frame.
+    b.localGet(POS);
+    get();
+    b.i32Add().localGet(ENDBITS).i32GtU().if();
+    needMore();
+    b.end();
+    peek(POS);
+    b.i64Const(64);
+    get();
+    b.i64ExtendI32U().i64Sub();
+    if (signed) b.i64ShrS();
+    else b.i64ShrU();
+    b.i32WrapI64();
+    b.localGet(POS);
+    get();
+    b.i32Add().localSet(POS);
+    if (nLocal) b.localSet(V).end().localGet(V);
+  };
+  /** Zeros up to the next one bit at `pos` (consumed), into Q, as Bits.unary / riceSlow. */
+  const unary = (pos: number) => {
+    b.i32Const(0).localSet(Q);
+    b.block().loop();
+    // The byte at pos past the data: it ends inside this code.
+    b.localGet(pos).i32Const(3).i32ShrU().localGet(END).i32GeU().if();
+    needMore();
+    b.end();
+    peek(pos);
+    b.i64Const(32).i64ShrU().i32WrapI64().i32Clz().localTee(Z).i32Const(32).i32LtU().if();
+    // The one bit: in the data, or the data ends before it.
+    b.localGet(pos).localGet(Z).i32Add().localGet(ENDBITS).i32GeU().if();
+    needMore();
+    b.end();
+    b.localGet(Q).localGet(Z).i32Add().localSet(Q);
+    b.localGet(pos).localGet(Z).i32Add().i32Const(1).i32Add().localSet(pos);
+    b.br(2);
+    b.end();
+    b.localGet(Q).i32Const(32).i32Add().localSet(Q);
+    b.localGet(pos).i32Const(32).i32Add().localSet(pos);
+    b.br(0);
+    b.end().end();
+  };
+  /** W ← the window at P; LIMIT ← 57 when all of its 8 bytes hold data, else 0 (the slow path decides). */
+  const reload = () => {
+    peek(P);
+    b.localSet(W);
+    b.i32Const(57).i32Const(0).localGet(P).i32Const(3).i32ShrU().i32Const(8).i32Add().localGet(END).i32LeU();
+    b.select().localSet(LIMIT);
+  };
+  /** x[I … ORDER) ← readSigned(B) (verbatim samples and warm-up), A stepping with I. */
+  const samples = (count: number) => {
+    b.block().localGet(I).localGet(count).i32GeU().brIf(0).loop();
+    b.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add();
+    read(B, true, true);
+    b.i32Store(0);
+    b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(count).i32LtU().brIf(0);
+    b.end().end();
+  };
+
+  /** The residual of N samples after ORDER warm-up ones into x[ORDER …], as readResidual. */
+  const residual = () => {
+    // method: 0 (4-bit parameters) or 1 (5-bit)
+    read(2, false);
+    b.localTee(T).i32Const(1).i32GtU().if();
+    unsupported();
+    b.end();
+    b.i32Const(5).i32Const(4).localGet(T).select().localSet(PB);
+    b.i32Const(31).i32Const(15).localGet(T).select().localSet(ESC);
+    read(4, false);
+    b.localSet(T); // partition order
+    b.localGet(N).i32Const(1).localGet(T).i32Shl().i32Const(1).i32Sub().i32And().if();
+    unsupported();
+    b.end();
+    b.localGet(N).localGet(T).i32ShrU().localTee(PER).localGet(ORDER).i32LtU().if();
+    unsupported();
+    b.end();
+    b.localGet(ORDER).localSet(I).localGet(PER).localSet(STOP);
+    b.loop(); // partitions
+    read(PB, false, true);
+    b.localTee(K).localGet(ESC).i32Eq().if();
+    // Escape code: 5 bits of width, then plain signed samples.
+    read(5, false);
+    b.localSet(NB);
+    b.block().localGet(I).localGet(STOP).i32GeU().brIf(0).loop();
+    b.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add();
+    read(NB, true, true);
+    b.i32Store(0);
+    b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(STOP).i32LtU().brIf(0);
+    b.end().end();
+    b.else();
+    rice();
+    b.end();
+    b.localGet(POS).localGet(ENDBITS).i32GtU().if();
+    needMore();
+    b.end();
+    b.localGet(STOP).localGet(PER).i32Add().localTee(STOP).localGet(N).i32LeU().brIf(0);
+    b.end();
+  };
+
+  /**
+   * x[I … STOP) ← Rice codes with parameter K. Codes are taken from a 64-bit window W at P (CONS bits of it
+   * used) while the quotient, the stop bit and the K bits lie in its first 57 bits and its bytes all hold data;
+   * otherwise the window moves up, and a code that still does not fit (a long quotient, the end of the data)
+   * is read as riceSlow reads it. Both ways give the same value; only the slow one can find the data ending.
+   */
+  const rice = () => {
+    b.i32Const(1).localGet(K).i32Shl().i32Const(1).i32Sub().localSet(MASK);
+    b.localGet(POS).localSet(P).i32Const(0).localSet(CONS);
+    reload();
+    b.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add().localSet(A);
+    b.block().localGet(I).localGet(STOP).i32GeU().brIf(0);
+    b.loop();
+    b.localGet(W).localGet(CONS).i64ExtendI32U().i64Shl().localTee(VW).i64Clz().i32WrapI64().localTee(Z);
+    b.localGet(CONS).i32Add().localGet(K).i32Add().localTee(T).localGet(LIMIT).i32LtU().if();
+    // u = z << k | the k bits after the stop bit
+    b.localGet(Z).localGet(K).i32Shl();
+    b.localGet(VW)
+      .i64Const(63)
+      .localGet(Z)
+      .localGet(K)
+      .i32Add()
+      .i64ExtendI32U()
+      .i64Sub()
+      .i64ShrU()
+      .i32WrapI64();
+    b.localGet(MASK).i32And().i32Or().localSet(U);
+    b.localGet(T).i32Const(1).i32Add().localSet(CONS);
+    b.else();
+    b.localGet(CONS).if();
+    // Move the window up to the code and try again.
+    b.localGet(P).localGet(CONS).i32Add().localSet(P).i32Const(0).localSet(CONS);
+    reload();
+    b.br(2); // to the loop's start (if, else, loop)
+    b.end();
+    unary(P);
+    b.localGet(P).localGet(K).i32Add().localGet(ENDBITS).i32GtU().if();
+    needMore();
+    b.end();
+    b.localGet(Q).localGet(K).i32Shl();
+    // k bits (none for k = 0: the shift count would wrap)
+    b.i32Const(0);
+    peek(P);
+    b.i64Const(64).localGet(K).i64ExtendI32U().i64Sub().i64ShrU().i32WrapI64();
+    b.localGet(K).i32Eqz().select();
+    b.i32Or().localSet(U);
+    b.localGet(P).localGet(K).i32Add().localSet(P);
+    reload();
+    b.end();
+    // Zigzag, in 32 bits as libFLAC.
+    b.localGet(A)
+      .localGet(U)
+      .i32Const(1)
+      .i32ShrU()
+      .i32Const(0)
+      .localGet(U)
+      .i32Const(1)
+      .i32And()
+      .i32Sub()
+      .i32Xor();
+    b.i32Store(0);
+    b.localGet(A).i32Const(4).i32Add().localSet(A);
+    b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(STOP).i32LtU().brIf(0);
+    b.end().end();
+    b.localGet(P).localGet(CONS).i32Add().localSet(POS);
+  };
+
+  /** Fixed predictor `order` (1 … 4) over x[order … N), in place, 32-bit wrap-around. */
+  const fixed = (order: number) => {
+    const h = [H1, H2, H3, H4];
+    for (let j = 0; j < order; j++)
+      b.localGet(X)
+        .i32Load(4 * (order - 1 - j))
+        .localSet(h[j]);
+    b.localGet(X)
+      .i32Const(4 * order)
+      .i32Add()
+      .localSet(A);
+    b.localGet(X).localGet(N).i32Const(2).i32Shl().i32Add().localSet(T);
+    b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
+    b.localGet(A).localGet(A).i32Load(0);
+    if (order === 1) b.localGet(H1).i32Add();
+    else if (order === 2) b.localGet(H1).i32Const(1).i32Shl().i32Add().localGet(H2).i32Sub();
+    else if (order === 3)
+      b.localGet(H1).localGet(H2).i32Sub().i32Const(3).i32Mul().i32Add().localGet(H3).i32Add();
+    else {
+      b.localGet(H1).localGet(H3).i32Add().i32Const(2).i32Shl().i32Add();
+      b.localGet(H2).i32Const(6).i32Mul().i32Sub().localGet(H4).i32Sub();
+    }
+    b.localTee(V).i32Store(0);
+    for (let j = order - 1; j > 0; j--) b.localGet(h[j - 1]).localSet(h[j]);
+    b.localGet(V).localSet(H1);
+    b.localGet(A).i32Const(4).i32Add().localTee(A).localGet(T).i32LtU().brIf(0);
+    b.end().end();
+  };
+
+  /**
+   * LPC of `order` over x[order … N), in place: the coefficients in i64 locals, the newest sample in one too,
+   * the older ones loaded back from x (stored at least one sample ago, so the loads are forwarded), their
+   * products summed as a balanced tree and the newest added last: the chain from one sample to the next is one
+   * multiply, two adds and the shift. BAD gets set when a sample leaves ±2^(bps−1) (the TypeScript path's
+   * peak check); from then on the values do not matter.
+   */
+  const lpc = (order: number) => {
+    for (let j = 0; j < order; j++)
+      b.i32Const(0)
+        .i64Load32S(COEF_AT + 4 * j)
+        .localSet(CO + j);
+    b.localGet(X)
+      .i64Load32S(4 * (order - 1))
+      .localSet(HI);
+    b.localGet(X)
+      .i32Const(4 * order)
+      .i32Add()
+      .localSet(A);
+    b.localGet(X).localGet(N).i32Const(2).i32Shl().i32Add().localSet(T);
+    b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
+    // x[i − 1 − j] is at A − 4(1 + j): A − 4·order as the base, so that every offset is positive.
+    const tree = (lo: number, hi: number): void => {
+      if (hi - lo === 1) {
+        b.localGet(CO + lo)
+          .localGet(B0)
+          .i64Load32S(4 * (order - 1 - lo))
+          .i64Mul();
+        return;
+      }
+      const mid = (lo + hi) >> 1;
+      tree(lo, mid);
+      tree(mid, hi);
+      b.i64Add();
+    };
+    b.localGet(A);
+    if (order > 1) {
+      b.localGet(A)
+        .i32Const(4 * order)
+        .i32Sub()
+        .localSet(B0);
+      tree(1, order);
+    }
+    b.localGet(CO).localGet(HI).i64Mul();
+    if (order > 1) b.i64Add();
+    b.localGet(SHIFT64).i64ShrS().localGet(A).i64Load32S(0).i64Add().localTee(HI).i64Store32(0);
+    b.localGet(HI).localGet(LIM64).i64Add().localGet(LIM2).i64GtU().localGet(BAD).i32Or().localSet(BAD);
+    b.localGet(A).i32Const(4).i32Add().localTee(A).localGet(T).i32LtU().brIf(0);
+    b.end().end();
+  };
+
+  /** Runs `cases[k]` for the i32 on the stack... as a br_table over nested blocks; case code must not branch out. */
+  const dispatch = (count: number, index: () => void, body: (k: number) => void) => {
+    b.block(); // done
+    for (let k = count - 1; k >= 0; k--) b.block();
+    index();
+    b.brTable(
+      Array.from({ length: count }, (_, k) => k),
+      0,
+    );
+    for (let k = 0; k < count; k++) {
+      b.end();
+      body(k);
+      b.br(count - 1 - k);
+    }
+    b.end();
+  };
+
+  // --- the frame ---
+  b.localGet(END).i32Const(3).i32Shl().localSet(ENDBITS);
+  b.localGet(CH).i32Const(1).i32Add().i32Const(2).localGet(CH).i32Const(8).i32LtU().select().localSet(NCH);
+  b.i32Const(0).localSet(C);
+  b.loop(); // channels
+  b.i32Const(INTS_AT)
+    .localGet(C)
+    .i32Const(MAX_BLOCK * 4)
+    .i32Mul()
+    .i32Add()
+    .localSet(X);
+  // bps, one more for the side channel (chCode 8 and 10: channel 1; 9: channel 0)
+  b.localGet(BPS);
+  b.localGet(CH)
+    .i32Const(8)
+    .i32Eq()
+    .localGet(CH)
+    .i32Const(10)
+    .i32Eq()
+    .i32Or()
+    .localGet(C)
+    .i32Const(1)
+    .i32Eq()
+    .i32And();
+  b.localGet(CH).i32Const(9).i32Eq().localGet(C).i32Eqz().i32And().i32Or();
+  b.i32Add().localSet(B);
+  read(8, false);
+  b.localTee(HEAD).i32Const(0x80).i32And().if();
+  unsupported();
+  b.end();
+  b.i32Const(0).localSet(WASTED);
+  b.localGet(HEAD).i32Const(1).i32And().if();
+  unary(POS);
+  b.localGet(Q).i32Const(1).i32Add().localTee(WASTED).localGet(B).i32GeS().if();
+  unsupported();
+  b.end();
+  b.localGet(B).localGet(WASTED).i32Sub().localSet(B);
+  b.end();
+  b.localGet(C).i32Const(2).i32Shl().localGet(WASTED).i32Store(WASTED_AT);
+  b.localGet(HEAD).i32Const(1).i32ShrU().i32Const(0x3f).i32And().localSet(T); // type
+  b.block(); // subframe done
+  // constant
+  b.localGet(T).i32Eqz().if();
+  read(B, true, true);
+  b.localSet(V);
+  b.localGet(X).localSet(A);
+  b.localGet(X).localGet(N).i32Const(2).i32Shl().i32Add().localSet(T);
+  b.loop()
+    .localGet(A)
+    .localGet(V)
+    .i32Store(0)
+    .localGet(A)
+    .i32Const(4)
+    .i32Add()
+    .localTee(A)
+    .localGet(T)
+    .i32LtU()
+    .brIf(0);
+  b.end();
+  b.br(1);
+  b.end();
+  // verbatim
+  b.localGet(T).i32Const(1).i32Eq().if();
+  b.i32Const(0).localSet(I);
+  samples(N);
+  b.br(1);
+  b.end();
+  // fixed
+  b.localGet(T).i32Const(8).i32Sub().i32Const(4).i32LeU().if();
+  b.localGet(T).i32Const(8).i32Sub().localTee(ORDER).localGet(N).i32GtU().if();
+  unsupported();
+  b.end();
+  b.i32Const(0).localSet(I);
+  samples(ORDER);
+  residual();
+  dispatch(
+    5,
+    () => b.localGet(ORDER),
+    (k) => {
+      if (k > 0) fixed(k);
+    },
+  );
+  b.br(1);
+  b.end();
+  // LPC
+  b.localGet(T).i32Const(32).i32GeU().if();
+  b.localGet(T).i32Const(31).i32Sub().localTee(ORDER).localGet(N).i32GtU().if();
+  unsupported();
+  b.end();
+  b.i32Const(0).localSet(I);
+  samples(ORDER);
+  read(4, false);
+  b.i32Const(1).i32Add().localTee(NB).i32Const(16).i32Eq().if();
+  unsupported();
+  b.end();
+  read(5, true);
+  b.localTee(SHIFT).i32Const(0).i32LtS().if();
+  unsupported();
+  b.end();
+  b.i32Const(0).localSet(I);
+  b.loop();
+  b.localGet(I).i32Const(2).i32Shl();
+  read(NB, true, true);
+  b.i32Store(COEF_AT);
+  b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(ORDER).i32LtU().brIf(0);
+  b.end();
+  residual();
+  b.localGet(SHIFT).i64ExtendI32U().localSet(SHIFT64);
+  b.i64Const(1).localGet(B).i32Const(1).i32Sub().i64ExtendI32U().i64Shl().localTee(LIM64);
+  b.localGet(LIM64).i64Add().localSet(LIM2);
+  b.i32Const(0).localSet(BAD);
+  dispatch(
+    33,
+    () => b.localGet(ORDER),
+    (k) => {
+      if (k > 0) lpc(k);
+    },
+  );
+  b.localGet(BAD).if();
+  unsupported();
+  b.end();
+  b.br(1);
+  b.end();
+  unsupported();
+  b.end(); // subframe done
+  b.localGet(POS).localGet(ENDBITS).i32GtU().if();
+  needMore();
+  b.end();
+  b.localGet(C).i32Const(1).i32Add().localTee(C).localGet(NCH).i32LtU().brIf(0);
+  b.end();
+
+  // --- floats ---
+  const X0 = INTS_AT;
+  const X1 = INTS_AT + MAX_BLOCK * 4;
+  const F1 = FLOAT_CAPACITY * 4;
+  /** The loop over samples, I as the byte offset of integer i and OUT of float i. */
+  const samplesLoop = (body: () => void) => {
+    b.i32Const(0).localSet(I).localGet(FOUT).localSet(OUT);
+    b.localGet(N).i32Const(2).i32Shl().localSet(T);
+    b.block().localGet(N).i32Eqz().brIf(0).loop();
+    body();
+    b.localGet(OUT).i32Const(4).i32Add().localSet(OUT);
+    b.localGet(I).i32Const(4).i32Add().localTee(I).localGet(T).i32LtU().brIf(0);
+    b.end().end();
+  };
+  const store = (offset: number, value: number) => {
+    b.localGet(OUT).localGet(value).f64ConvertI32S().localGet(SCALE).f64Mul().f32DemoteF64().f32Store(offset);
+  };
+  b.localGet(CH).i32Const(8).i32LtU().if();
+  // Independent channels: v · scale · 2^wasted.
+  b.i32Const(0).localSet(C);
+  b.loop();
+  b.i32Const(0).localGet(C).i32Const(2).i32Shl().i32Add().i32Load(WASTED_AT).localSet(WASTED);
+  b.localGet(SCALE).i32Const(1).localGet(WASTED).i32Shl().f64ConvertI32S().f64Mul().localSet(FS);
+  b.i32Const(INTS_AT)
+    .localGet(C)
+    .i32Const(MAX_BLOCK * 4)
+    .i32Mul()
+    .i32Add()
+    .localSet(X);
+  b.localGet(FOUT).localGet(C).i32Const(F1).i32Mul().i32Add().localSet(A);
+  b.i32Const(0).localSet(I);
+  b.block().localGet(N).i32Eqz().brIf(0).loop();
+  b.localGet(A).localGet(X).i32Load(0).f64ConvertI32S().localGet(FS).f64Mul().f32DemoteF64().f32Store(0);
+  b.localGet(A).i32Const(4).i32Add().localSet(A).localGet(X).i32Const(4).i32Add().localSet(X);
+  b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(N).i32LtU().brIf(0);
+  b.end().end();
+  b.localGet(C).i32Const(1).i32Add().localTee(C).localGet(NCH).i32LtU().brIf(0);
+  b.end();
+  b.else();
+  // Stereo: as decorrelate() in flac-decoder.ts (wasted bits put back first, 32-bit wrap-around).
+  b.i32Const(0)
+    .i32Load(WASTED_AT)
+    .localSet(H1)
+    .i32Const(0)
+    .i32Load(WASTED_AT + 4)
+    .localSet(H2);
+  const ab = () => {
+    b.localGet(I).i32Load(X0).localGet(H1).i32Shl().localSet(L);
+    b.localGet(I).i32Load(X1).localGet(H2).i32Shl().localSet(R);
+  };
+  b.localGet(CH).i32Const(8).i32Eq().if();
+  samplesLoop(() => {
+    ab(); // left, side
+    store(0, L);
+    b.localGet(L).localGet(R).i32Sub().localSet(V);
+    store(F1, V);
+  });
+  b.else().localGet(CH).i32Const(9).i32Eq().if();
+  samplesLoop(() => {
+    ab(); // side, right
+    b.localGet(L).localGet(R).i32Add().localSet(V);
+    store(0, V);
+    store(F1, R);
+  });
+  b.else();
+  samplesLoop(() => {
+    ab(); // mid, side
+    b.localGet(L).i32Const(1).i32Shl().localGet(R).i32Const(1).i32And().i32Or().localSet(L);
+    b.localGet(L).localGet(R).i32Add().i32Const(1).i32ShrS().localSet(V);
+    store(0, V);
+    b.localGet(L).localGet(R).i32Sub().i32Const(1).i32ShrS().localSet(V);
+    store(F1, V);
+  });
+  b.end().end();
+  b.end();
+  b.localGet(POS);
+
+  const pages = Math.ceil((PENDING_AT + capacity + SLACK) / 65536);
+  return buildKernelModule({
+    params: [I32, I32, I32, I32, I32, F64, I32],
+    results: [I32],
+    locals: [
+      [I32_LOCALS, I32],
+      [I64_LOCALS, I64],
+      [1, F64],
+      [1, V128],
+    ],
+    body: b.bytes,
+    memoryPages: pages,
+  });
+}
