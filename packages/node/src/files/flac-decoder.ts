@@ -2,8 +2,12 @@
  * A FLAC frame decoder in TypeScript, for the common case: streams of up to 24 bits whose frames are all
  * well formed. It is fed file bytes in any chunks (from the "fLaC" marker or from a frame header) and returns
  * the samples as float32 `integer / 2^(bits−1)`, exactly what the libFLAC WebAssembly decoder gives after
- * `recoverIntegers` (flac-reader.ts). It decodes about four times faster than that decoder and needs no
- * WebAssembly compile in each thread that opens a FLAC file — a cold render's sources are decoded on two threads.
+ * `recoverIntegers` (flac-reader.ts). It decodes about four times faster than that decoder.
+ *
+ * The subframes (the hot part) are decoded by a small generated WebAssembly kernel (flac-subframe-kernel.ts)
+ * whose memory holds this decoder's input buffer and output floats; the frame header and the CRC-16 stay here.
+ * Without WebAssembly, or with `{ wasm: false }`, the TypeScript path below decodes them, with the same results
+ * and the same errors (the kernel's tests compare the two step by step).
  *
  * It stops, and hands back the bytes from the frame it stopped at, at anything it does not take: a frame
  * whose CRC-8 or CRC-16 does not match, reserved codes, a frame that disagrees with STREAMINFO (rate, channels,
@@ -11,9 +15,10 @@
  * to libFLAC, so damaged files are reported and concealed as before.
  *
  * Prediction is exact: samples stay below 2^25 (24 bits plus the side channel's one), coefficients below 2^15
- * and orders at most 32, so each LPC sum stays below 2^45 and adds up in double precision without rounding.
+ * and orders at most 32, so each LPC sum stays below 2^45 and adds up in double precision without rounding
+ * (the kernel sums in 64-bit integers).
  *
- * Speed: the restore loops write each sample's float (wasted bits and scale folded into one power-of-two
+ * Speed (TypeScript path): the restore loops write each sample's float (wasted bits and scale folded into one power-of-two
  * factor) as they make it, so there is no separate int → float pass; the bit reader and the CRC-16 read 32
  * bits at a time through a DataView; fields keep one type from the constructor on, so the optimised code stays.
  */
