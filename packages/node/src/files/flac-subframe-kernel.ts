@@ -180,6 +180,12 @@ const I64_LOCALS = next - W;
 const FS = next++;
 const VEC = next++;
 
+/**
+ * The LPC loops made: an order between two runs in the loop of the next one up (orders up to 8 are common; 12
+ * is `flac -8`'s and ffmpeg's largest by default). Fewer loops, less code to generate and compile per thread.
+ */
+const LPC_LOOPS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32];
+
 /** The bit reader's byte order: 8 bytes loaded little-endian, reversed into a big-endian i64. */
 const REVERSE = [7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15];
 
@@ -403,7 +409,9 @@ function generate(capacity: number): Uint8Array {
   };
 
   /**
-   * LPC of `order` over x[order … N), in place: the coefficients in i64 locals, the newest sample in one too,
+   * LPC over x[ORDER … N), in place, with a loop made for `order` ≥ ORDER taps (the coefficients past ORDER are
+   * zero, and so are their products with whatever lies before x): the coefficients in i64 locals, the newest
+   * sample in one too,
    * the older ones loaded back from x (stored at least one sample ago, so the loads are forwarded), their
    * products summed as a balanced tree and the newest added last: the chain from one sample to the next is one
    * multiply, two adds and the shift. BAD gets set when a sample leaves ±2^(bps−1) (the TypeScript path's
@@ -414,13 +422,8 @@ function generate(capacity: number): Uint8Array {
       b.i32Const(0)
         .i64Load32S(COEF_AT + 4 * j)
         .localSet(CO + j);
-    b.localGet(X)
-      .i64Load32S(4 * (order - 1))
-      .localSet(HI);
-    b.localGet(X)
-      .i32Const(4 * order)
-      .i32Add()
-      .localSet(A);
+    b.localGet(X).localGet(ORDER).i32Const(2).i32Shl().i32Add().localTee(A).i32Const(4).i32Sub();
+    b.i64Load32S(0).localSet(HI);
     b.localGet(X).localGet(N).i32Const(2).i32Shl().i32Add().localSet(T);
     b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
     // x[i − 1 − j] is at A − 4(1 + j): A − 4·order as the base, so that every offset is positive.
@@ -453,18 +456,23 @@ function generate(capacity: number): Uint8Array {
     b.end().end();
   };
 
-  /** Runs `cases[k]` for the i32 on the stack... as a br_table over nested blocks; case code must not branch out. */
-  const dispatch = (count: number, index: () => void, body: (k: number) => void) => {
+  /**
+   * `body(k)` for the index `index` pushes, k = `cases[index]` (0 for an index out of range): a br_table over
+   * nested blocks, one per distinct k, in increasing order. The bodies must not branch out.
+   */
+  const dispatch = (cases: readonly number[], index: () => void, body: (k: number) => void) => {
+    const ks = [...new Set([0, ...cases])].sort((x, y) => x - y);
+    const count = ks.length;
     b.block(); // done
     for (let k = count - 1; k >= 0; k--) b.block();
     index();
     b.brTable(
-      Array.from({ length: count }, (_, k) => k),
+      cases.map((k) => ks.indexOf(k)),
       0,
     );
     for (let k = 0; k < count; k++) {
       b.end();
-      body(k);
+      body(ks[k]);
       b.br(count - 1 - k);
     }
     b.end();
@@ -546,7 +554,7 @@ function generate(capacity: number): Uint8Array {
   samples(ORDER);
   residual();
   dispatch(
-    5,
+    [0, 1, 2, 3, 4],
     () => b.localGet(ORDER),
     (k) => {
       if (k > 0) fixed(k);
@@ -569,6 +577,11 @@ function generate(capacity: number): Uint8Array {
   b.localTee(SHIFT).i32Const(0).i32LtS().if();
   unsupported();
   b.end();
+  // Zeros past the order: the loop for the next order up reads them.
+  for (let j = 0; j < 8; j++)
+    b.i32Const(0)
+      .i32x4Const(0)
+      .v128Store(COEF_AT + 16 * j);
   b.i32Const(0).localSet(I);
   b.loop();
   b.localGet(I).i32Const(2).i32Shl();
@@ -582,7 +595,7 @@ function generate(capacity: number): Uint8Array {
   b.localGet(LIM64).i64Add().localSet(LIM2);
   b.i32Const(0).localSet(BAD);
   dispatch(
-    33,
+    Array.from({ length: 33 }, (_, k) => LPC_LOOPS.find((l) => l >= k) ?? 0),
     () => b.localGet(ORDER),
     (k) => {
       if (k > 0) lpc(k);
