@@ -440,6 +440,13 @@ export class Code {
     if (!(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) throw new RangeError(`i64Const(${v})`);
     return this.op(0x42).sleb(v);
   }
+  /** i64 at address + offset. */
+  i64Load(offset: number, align = 3): this {
+    return this.op(0x29).op(align).uleb(offset);
+  }
+  i64Store(offset: number, align = 3): this {
+    return this.op(0x37).op(align).uleb(offset);
+  }
   /** Sign-extends the 32-bit value at address + offset to an i64. */
   i64Load32S(offset: number, align = 2): this {
     return this.op(0x34).op(align).uleb(offset);

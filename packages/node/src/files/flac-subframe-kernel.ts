@@ -40,7 +40,12 @@ const WASTED_AT = 128;
 const INTS_AT = 1024;
 /** Floats per channel the kernel's output holds (a push's output, at most its maxFrames plus one frame). */
 export const FLOAT_CAPACITY = 1 << 18;
-const FLOATS_AT = INTS_AT + MAX_CHANNELS * MAX_BLOCK * 4;
+/**
+ * The LPC loop's samples again as i64 (after 32 slots it never writes): a product's operand then loads in the
+ * multiply itself (an i32 load is a load and a sign extension on every tap).
+ */
+const WIDE_AT = INTS_AT + MAX_CHANNELS * MAX_BLOCK * 4 + 32 * 8;
+const FLOATS_AT = WIDE_AT + MAX_BLOCK * 8;
 /** The input buffer. */
 const PENDING_AT = FLOATS_AT + MAX_CHANNELS * FLOAT_CAPACITY * 4;
 /** Bytes after the input buffer: the bit reader loads 8 bytes from where a 4-byte read may start. */
@@ -164,7 +169,7 @@ const BAD = next++;
 const OUT = next++;
 const L = next++;
 const R = next++;
-const B0 = next++; // x − 4·order in the LPC loop
+const B0 = next++; // the LPC loop's base in WIDE_AT
 const I32_LOCALS = next - C;
 // i64 locals.
 const W = next++; // the Rice window, left-aligned at P
@@ -410,11 +415,10 @@ function generate(capacity: number): Uint8Array {
 
   /**
    * LPC over x[ORDER … N), in place, with a loop made for `order` ≥ ORDER taps (the coefficients past ORDER are
-   * zero, and so are their products with whatever lies before x): the coefficients in i64 locals, the newest
-   * sample in one too,
-   * the older ones loaded back from x (stored at least one sample ago, so the loads are forwarded), their
-   * products summed as a balanced tree and the newest added last: the chain from one sample to the next is one
-   * multiply, two adds and the shift. BAD gets set when a sample leaves ±2^(bps−1) (the TypeScript path's
+   * zero, and so are their products with whatever lies before the samples): the coefficients in i64 locals, the
+   * newest sample in one too, the older ones loaded back from their wide copy (stored at least one sample ago,
+   * so the loads are forwarded), their products summed as a balanced tree and the newest added last: the chain
+   * from one sample to the next is one multiply, two adds and the shift. BAD gets set when a sample leaves ±2^(bps−1) (the TypeScript path's
    * peak check); from then on the values do not matter.
    */
   const lpc = (order: number) => {
@@ -422,16 +426,28 @@ function generate(capacity: number): Uint8Array {
       b.i32Const(0)
         .i64Load32S(COEF_AT + 4 * j)
         .localSet(CO + j);
+    // The warm-up, wide.
+    b.i32Const(0).localSet(I).loop();
+    b.localGet(I).i32Const(3).i32Shl().localGet(X).localGet(I).i32Const(2).i32Shl().i32Add().i64Load32S(0);
+    b.i64Store(WIDE_AT);
+    b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(ORDER).i32LtU().brIf(0);
+    b.end();
     b.localGet(X).localGet(ORDER).i32Const(2).i32Shl().i32Add().localTee(A).i32Const(4).i32Sub();
     b.i64Load32S(0).localSet(HI);
+    // B0: the wide x[i − order], so that x[i − 1 − j] is at offset 8(order − 1 − j), x[i] at 8·order.
+    b.localGet(ORDER)
+      .i32Const(3)
+      .i32Shl()
+      .i32Const(WIDE_AT - 8 * order)
+      .i32Add()
+      .localSet(B0);
     b.localGet(X).localGet(N).i32Const(2).i32Shl().i32Add().localSet(T);
     b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
-    // x[i − 1 − j] is at A − 4(1 + j): A − 4·order as the base, so that every offset is positive.
     const tree = (lo: number, hi: number): void => {
       if (hi - lo === 1) {
         b.localGet(CO + lo)
           .localGet(B0)
-          .i64Load32S(4 * (order - 1 - lo))
+          .i64Load(8 * (order - 1 - lo))
           .i64Mul();
         return;
       }
@@ -441,17 +457,15 @@ function generate(capacity: number): Uint8Array {
       b.i64Add();
     };
     b.localGet(A);
-    if (order > 1) {
-      b.localGet(A)
-        .i32Const(4 * order)
-        .i32Sub()
-        .localSet(B0);
-      tree(1, order);
-    }
+    if (order > 1) tree(1, order);
     b.localGet(CO).localGet(HI).i64Mul();
     if (order > 1) b.i64Add();
     b.localGet(SHIFT64).i64ShrS().localGet(A).i64Load32S(0).i64Add().localTee(HI).i64Store32(0);
+    b.localGet(B0)
+      .localGet(HI)
+      .i64Store(8 * order);
     b.localGet(HI).localGet(LIM64).i64Add().localGet(LIM2).i64GtU().localGet(BAD).i32Or().localSet(BAD);
+    b.localGet(B0).i32Const(8).i32Add().localSet(B0);
     b.localGet(A).i32Const(4).i32Add().localTee(A).localGet(T).i32LtU().brIf(0);
     b.end().end();
   };
