@@ -400,6 +400,17 @@ export class Code {
   v128Store32Lane(offset: number, lane: number, align = 2): this {
     return this.simd(0x5a).op(align).uleb(offset).op(lane);
   }
+  /** Four i32 lanes, all `v`. */
+  i32x4Const(v: number): this {
+    this.simd(0x0c);
+    for (let k = 0; k < 4; k++) for (let b = 0; b < 4; b++) this.bytes.push((v >>> (8 * b)) & 0xff);
+    return this;
+  }
+  /** Doubles (rounded to float32, to nearest even) into lanes 0 and 1, lanes 2 and 3 zero. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+
   // Used by the FLAC subframe kernel (packages/node/src/files/flac-subframe-kernel.ts).
   i32Or(): this {
     return this.op(0x72);
@@ -409,9 +420,6 @@ export class Code {
   }
   i32Eq(): this {
     return this.op(0x46);
-  }
-  i32Ne(): this {
-    return this.op(0x47);
   }
   i32GtU(): this {
     return this.op(0x4b);
@@ -439,13 +447,6 @@ export class Code {
   i64Const(v: number): this {
     if (!(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) throw new RangeError(`i64Const(${v})`);
     return this.op(0x42).sleb(v);
-  }
-  /** i64 at address + offset. */
-  i64Load(offset: number, align = 3): this {
-    return this.op(0x29).op(align).uleb(offset);
-  }
-  i64Store(offset: number, align = 3): this {
-    return this.op(0x37).op(align).uleb(offset);
   }
   /** Sign-extends the 32-bit value at address + offset to an i64. */
   i64Load32S(offset: number, align = 2): this {
@@ -481,11 +482,15 @@ export class Code {
   i64GtU(): this {
     return this.op(0x56);
   }
-  i64ExtendI32S(): this {
-    return this.op(0xac);
-  }
   i64ExtendI32U(): this {
     return this.op(0xad);
+  }
+  f64ConvertI64S(): this {
+    return this.op(0xb9);
+  }
+  /** The bits of an f64 as an i64. */
+  i64ReinterpretF64(): this {
+    return this.op(0xbd);
   }
   /** The low 32 bits of an i64. */
   i32WrapI64(): this {
@@ -493,17 +498,6 @@ export class Code {
   }
   i64x2ExtractLane(lane: number): this {
     return this.simd(0x1d).op(lane);
-  }
-
-  /** Four i32 lanes, all `v`. */
-  i32x4Const(v: number): this {
-    this.simd(0x0c);
-    for (let k = 0; k < 4; k++) for (let b = 0; b < 4; b++) this.bytes.push((v >>> (8 * b)) & 0xff);
-    return this;
-  }
-  /** Doubles (rounded to float32, to nearest even) into lanes 0 and 1, lanes 2 and 3 zero. */
-  f32x4DemoteF64x2Zero(): this {
-    return this.simd(0x5e);
   }
 }
 

@@ -16,7 +16,7 @@
  *
  * Prediction is exact: samples stay below 2^25 (24 bits plus the side channel's one), coefficients below 2^15
  * and orders at most 32, so each LPC sum stays below 2^45 and adds up in double precision without rounding
- * (the kernel sums in 64-bit integers).
+ * (the kernel's three newest taps add up in 64-bit integers).
  *
  * Speed (TypeScript path): the restore loops write each sample's float (wasted bits and scale folded into one power-of-two
  * factor) as they make it, so there is no separate int → float pass; the bit reader and the CRC-16 read 32

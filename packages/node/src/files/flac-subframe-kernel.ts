@@ -9,9 +9,10 @@
  * deoptimises every typed-array loop in the thread): a larger input buffer takes a new instance.
  *
  * Per frame, one call: each subframe's header, warm-up, Rice-coded residual (partitions, escape codes) and
- * restoration — fixed predictors in 32-bit wrap-around arithmetic as libFLAC, LPC in exact 64-bit integers
- * (x[i] = res[i] + (Σ c_j·x[i−1−j] >> shift)) — then the stereo decorrelation and the floats (`int · 2^wasted ·
- * scale` in double precision, rounded to float32).
+ * restoration — fixed predictors in 32-bit wrap-around arithmetic as libFLAC, LPC exactly (x[i] = res[i] +
+ * (Σ c_j·x[i−1−j] >> shift), the three newest taps in i64, the older ones in doubles, which hold their
+ * integer sums exactly while the samples stay in range: see `lpc`) — then the stereo decorrelation and the
+ * floats (`int · 2^wasted · scale` in double precision, rounded to float32).
  */
 
 import {
@@ -40,10 +41,7 @@ const WASTED_AT = 128;
 const INTS_AT = 1024;
 /** Floats per channel the kernel's output holds (a push's output, at most its maxFrames plus one frame). */
 export const FLOAT_CAPACITY = 1 << 18;
-/**
- * The LPC loop's samples again as i64 (after 32 slots it never writes): a product's operand then loads in the
- * multiply itself (an i32 load is a load and a sign extension on every tap).
- */
+/** The LPC loop's samples again as doubles (after 32 slots it never writes, zeros). */
 const WIDE_AT = INTS_AT + MAX_CHANNELS * MAX_BLOCK * 4 + 32 * 8;
 const FLOATS_AT = WIDE_AT + MAX_BLOCK * 8;
 /** The input buffer. */
@@ -173,16 +171,22 @@ const B0 = next++; // the LPC loop's base in WIDE_AT
 const I32_LOCALS = next - C;
 // i64 locals.
 const W = next++; // the Rice window, left-aligned at P
+const MAGIC64 = next++; // the bits of MAGIC
 const VW = next++;
 const SHIFT64 = next++;
 const LIM64 = next++; // 2^(bps−1)
 const LIM2 = next++; // 2^bps
-const CO = next; // CO + j: LPC coefficient j
-next = CO + 32;
-const HI = next++; // the newest sample
+/** LPC taps summed in i64 (the newest), the others in doubles: see `lpc` in generate. */
+const INT_TAPS = 3;
+const CO = next; // CO + j: LPC coefficient j < INT_TAPS
+next = CO + 4;
+const HI = next; // HI + j: x[i − 1 − j], j < INT_TAPS
+next = HI + 4;
 const I64_LOCALS = next - W;
 // f64, v128.
 const FS = next++;
+const CF = next - 1; // CF + j: LPC coefficient j ≥ 1 (those past INT_TAPS)
+next += 31;
 const VEC = next++;
 
 /**
@@ -190,6 +194,9 @@ const VEC = next++;
  * is `flac -8`'s and ffmpeg's largest by default). Fewer loops, less code to generate and compile per thread.
  */
 const LPC_LOOPS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32];
+
+/** 1.5·2^52: the bits of x + MAGIC are those of MAGIC plus x, for an integer |x| < 2^51. */
+const MAGIC = 6755399441055744;
 
 /** The bit reader's byte order: 8 bytes loaded little-endian, reversed into a big-endian i64. */
 const REVERSE = [7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -415,57 +422,97 @@ function generate(capacity: number): Uint8Array {
 
   /**
    * LPC over x[ORDER … N), in place, with a loop made for `order` ≥ ORDER taps (the coefficients past ORDER are
-   * zero, and so are their products with whatever lies before the samples): the coefficients in i64 locals, the
-   * newest sample in one too, the older ones loaded back from their wide copy (stored at least one sample ago,
-   * so the loads are forwarded), their products summed as a balanced tree and the newest added last: the chain
-   * from one sample to the next is one multiply, two adds and the shift. BAD gets set when a sample leaves ±2^(bps−1) (the TypeScript path's
-   * peak check); from then on the values do not matter.
+   * zero, and so are their products with the zeros before the samples' copy).
+   *
+   * The INT_TAPS newest taps are summed in i64 (coefficients and samples in locals), the older ones in double
+   * precision from a copy of the samples as doubles: with i64 alone, twelve coefficients and the loop's other
+   * values did not fit in the registers, and every tap was two loads, a multiply and an add (~8 % slower on the
+   * song1 stems). The result is still exact: up to the first sample that leaves ±2^(bps−1) (BAD, the TypeScript
+   * path's peak check), every sample used lies within ±2^24 (24 bits, the side channel's 25) and every
+   * coefficient within ±2^14, so each product is an integer below 2^38 and their sum below 2^43, exact in a
+   * double in any order, and so is its conversion to i64 (by the bits of S + 1.5·2^52, which holds S in its low
+   * bits for |S| < 2^51: shorter than a conversion, and it cannot trap); that first sample is therefore exact
+   * too, and once BAD is set the subframe goes to libFLAC whatever the samples after it are.
+   *
+   * The chain from one sample to the next is one multiply, the adds and the shift; through the doubles it spans
+   * INT_TAPS samples.
    */
   const lpc = (order: number) => {
-    for (let j = 0; j < order; j++)
+    const ni = Math.min(order, INT_TAPS); // taps 0 … ni − 1 in i64, ni … order − 1 in doubles
+    for (let j = 0; j < ni; j++) {
       b.i32Const(0)
         .i64Load32S(COEF_AT + 4 * j)
         .localSet(CO + j);
-    // The warm-up, wide.
-    b.i32Const(0).localSet(I).loop();
-    b.localGet(I).i32Const(3).i32Shl().localGet(X).localGet(I).i32Const(2).i32Shl().i32Add().i64Load32S(0);
-    b.i64Store(WIDE_AT);
-    b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(ORDER).i32LtU().brIf(0);
-    b.end();
-    b.localGet(X).localGet(ORDER).i32Const(2).i32Shl().i32Add().localTee(A).i32Const(4).i32Sub();
-    b.i64Load32S(0).localSet(HI);
-    // B0: the wide x[i − order], so that x[i − 1 − j] is at offset 8(order − 1 − j), x[i] at 8·order.
-    b.localGet(ORDER)
-      .i32Const(3)
-      .i32Shl()
-      .i32Const(WIDE_AT - 8 * order)
-      .i32Add()
-      .localSet(B0);
+    }
+    for (let j = ni; j < order; j++)
+      b.i32Const(0)
+        .i32Load(COEF_AT + 4 * j)
+        .f64ConvertI32S()
+        .localSet(CF + j);
+    b.localGet(X).localGet(ORDER).i32Const(2).i32Shl().i32Add().localSet(A);
+    // x[ORDER − 1 − j] (for j ≥ ORDER, whatever lies before x: its coefficient is zero)
+    for (let j = 0; j < ni; j++)
+      b.localGet(A)
+        .i32Const(4 * (j + 1))
+        .i32Sub()
+        .i64Load32S(0)
+        .localSet(HI + j);
+    if (order > ni) {
+      // The warm-up as doubles.
+      b.i32Const(0).localSet(I).loop();
+      b.localGet(I).i32Const(3).i32Shl().localGet(X).localGet(I).i32Const(2).i32Shl().i32Add().i32Load(0);
+      b.f64ConvertI32S().f64Store(WIDE_AT);
+      b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(ORDER).i32LtU().brIf(0);
+      b.end();
+      // B0: the copy's x[i − order], so that x[i − 1 − j] is at offset 8(order − 1 − j), x[i] at 8·order.
+      b.localGet(ORDER)
+        .i32Const(3)
+        .i32Shl()
+        .i32Const(WIDE_AT - 8 * order)
+        .i32Add()
+        .localSet(B0);
+    }
     b.localGet(X).localGet(N).i32Const(2).i32Shl().i32Add().localSet(T);
     b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
+    /** Σ over taps lo … hi − 1 in doubles, the oldest first so that the newest of them comes last. */
     const tree = (lo: number, hi: number): void => {
       if (hi - lo === 1) {
-        b.localGet(CO + lo)
+        b.localGet(CF + lo)
           .localGet(B0)
-          .i64Load(8 * (order - 1 - lo))
-          .i64Mul();
+          .f64Load(8 * (order - 1 - lo))
+          .f64Mul();
         return;
       }
-      const mid = (lo + hi) >> 1;
-      tree(lo, mid);
+      const mid = (lo + hi + 1) >> 1;
       tree(mid, hi);
-      b.i64Add();
+      tree(lo, mid);
+      b.f64Add();
     };
     b.localGet(A);
-    if (order > 1) tree(1, order);
-    b.localGet(CO).localGet(HI).i64Mul();
-    if (order > 1) b.i64Add();
-    b.localGet(SHIFT64).i64ShrS().localGet(A).i64Load32S(0).i64Add().localTee(HI).i64Store32(0);
-    b.localGet(B0)
-      .localGet(HI)
-      .i64Store(8 * order);
-    b.localGet(HI).localGet(LIM64).i64Add().localGet(LIM2).i64GtU().localGet(BAD).i32Or().localSet(BAD);
-    b.localGet(B0).i32Const(8).i32Add().localSet(B0);
+    if (order > ni) {
+      // To i64 by the bits of S + 1.5·2^52 (S an integer below 2^51: the low bits hold it), shorter than a
+      // conversion; garbage, but no trap, after BAD.
+      tree(ni, order);
+      b.f64Const(MAGIC).f64Add().i64ReinterpretF64().localGet(MAGIC64).i64Sub();
+    }
+    // The i64 taps, the newest last.
+    for (let j = ni - 1; j >= 0; j--) {
+      b.localGet(CO + j)
+        .localGet(HI + j)
+        .i64Mul();
+      if (j < order - 1) b.i64Add();
+    }
+    b.localGet(SHIFT64).i64ShrS().localGet(A).i64Load32S(0).i64Add().localTee(VW).i64Store32(0);
+    if (order > ni) {
+      b.localGet(B0)
+        .localGet(VW)
+        .f64ConvertI64S()
+        .f64Store(8 * order);
+      b.localGet(B0).i32Const(8).i32Add().localSet(B0);
+    }
+    b.localGet(VW).localGet(LIM64).i64Add().localGet(LIM2).i64GtU().localGet(BAD).i32Or().localSet(BAD);
+    for (let j = ni - 1; j > 0; j--) b.localGet(HI + j - 1).localSet(HI + j);
+    b.localGet(VW).localSet(HI);
     b.localGet(A).i32Const(4).i32Add().localTee(A).localGet(T).i32LtU().brIf(0);
     b.end().end();
   };
@@ -494,6 +541,7 @@ function generate(capacity: number): Uint8Array {
 
   // --- the frame ---
   b.localGet(END).i32Const(3).i32Shl().localSet(ENDBITS);
+  b.f64Const(MAGIC).i64ReinterpretF64().localSet(MAGIC64);
   b.localGet(CH).i32Const(1).i32Add().i32Const(2).localGet(CH).i32Const(8).i32LtU().select().localSet(NCH);
   b.i32Const(0).localSet(C);
   b.loop(); // channels
@@ -712,7 +760,7 @@ function generate(capacity: number): Uint8Array {
     locals: [
       [I32_LOCALS, I32],
       [I64_LOCALS, I64],
-      [1, F64],
+      [32, F64],
       [1, V128],
     ],
     body: b.bytes,
