@@ -165,8 +165,6 @@ const ENDBITS = next++;
 const SHIFT = next++;
 const BAD = next++;
 const OUT = next++;
-const L = next++;
-const R = next++;
 const B0 = next++; // the LPC loop's base in WIDE_AT
 const I32_LOCALS = next - C;
 // i64 locals.
@@ -184,10 +182,12 @@ const HI = next; // HI + j: x[i − 1 − j], j < INT_TAPS
 next = HI + 4;
 const I64_LOCALS = next - W;
 // f64, v128.
-const FS = next++;
 const CF = next - 1; // CF + j: LPC coefficient j ≥ 1 (those past INT_TAPS)
 next += 31;
 const VEC = next++;
+const VA = next++;
+const VB = next++;
+const FSV = next++; // the float scale in both lanes
 
 /**
  * The LPC loops made: an order between two runs in the loop of the next one up (orders up to 8 are common; 12
@@ -677,77 +677,90 @@ function generate(capacity: number): Uint8Array {
   b.end();
 
   // --- floats ---
+  // Two samples a step as SIMD lanes (the same conversions lane by lane: an exact double, times a power of
+  // two, rounded to float32 to nearest even); an odd last sample stores one lane.
   const X0 = INTS_AT;
   const X1 = INTS_AT + MAX_BLOCK * 4;
   const F1 = FLOAT_CAPACITY * 4;
-  /** The loop over samples, I as the byte offset of integer i and OUT of float i. */
-  const samplesLoop = (body: () => void) => {
+  /**
+   * `body(store)` for each pair of samples, I the byte offset of integer i and OUT the address of float i;
+   * `store(offset, value)` stores the two floats of the vector `value` pushes at OUT + offset (one for an odd
+   * last sample).
+   */
+  const pairs = (body: (store: (offset: number, value: () => void) => void) => void) => {
+    const step = (lanes: 1 | 2) =>
+      body((offset, value) => {
+        b.localGet(OUT);
+        value();
+        b.f64x2ConvertLowI32x4S().localGet(FSV).f64x2Mul().f32x4DemoteF64x2Zero();
+        if (lanes === 2) b.v128Store64Lane(offset, 0);
+        else b.v128Store32Lane(offset, 0);
+      });
     b.i32Const(0).localSet(I).localGet(FOUT).localSet(OUT);
-    b.localGet(N).i32Const(2).i32Shl().localSet(T);
-    b.block().localGet(N).i32Eqz().brIf(0).loop();
-    body();
-    b.localGet(OUT).i32Const(4).i32Add().localSet(OUT);
-    b.localGet(I).i32Const(4).i32Add().localTee(I).localGet(T).i32LtU().brIf(0);
+    b.localGet(N).i32Const(-2).i32And().i32Const(2).i32Shl().localSet(T);
+    b.block().localGet(T).i32Eqz().brIf(0).loop();
+    step(2);
+    b.localGet(OUT).i32Const(8).i32Add().localSet(OUT);
+    b.localGet(I).i32Const(8).i32Add().localTee(I).localGet(T).i32LtU().brIf(0);
     b.end().end();
-  };
-  const store = (offset: number, value: number) => {
-    b.localGet(OUT).localGet(value).f64ConvertI32S().localGet(SCALE).f64Mul().f32DemoteF64().f32Store(offset);
+    b.localGet(N).i32Const(1).i32And().if();
+    step(1);
+    b.end();
   };
   b.localGet(CH).i32Const(8).i32LtU().if();
   // Independent channels: v · scale · 2^wasted.
   b.i32Const(0).localSet(C);
   b.loop();
   b.i32Const(0).localGet(C).i32Const(2).i32Shl().i32Add().i32Load(WASTED_AT).localSet(WASTED);
-  b.localGet(SCALE).i32Const(1).localGet(WASTED).i32Shl().f64ConvertI32S().f64Mul().localSet(FS);
+  b.localGet(SCALE)
+    .i32Const(1)
+    .localGet(WASTED)
+    .i32Shl()
+    .f64ConvertI32S()
+    .f64Mul()
+    .f64x2Splat()
+    .localSet(FSV);
   b.i32Const(INTS_AT)
     .localGet(C)
     .i32Const(MAX_BLOCK * 4)
     .i32Mul()
     .i32Add()
     .localSet(X);
-  b.localGet(FOUT).localGet(C).i32Const(F1).i32Mul().i32Add().localSet(A);
-  b.i32Const(0).localSet(I);
-  b.block().localGet(N).i32Eqz().brIf(0).loop();
-  b.localGet(A).localGet(X).i32Load(0).f64ConvertI32S().localGet(FS).f64Mul().f32DemoteF64().f32Store(0);
-  b.localGet(A).i32Const(4).i32Add().localSet(A).localGet(X).i32Const(4).i32Add().localSet(X);
-  b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(N).i32LtU().brIf(0);
-  b.end().end();
+  b.localGet(FOUT).localGet(C).i32Const(F1).i32Mul().i32Add().localSet(FOUT);
+  pairs((store) => store(0, () => b.localGet(X).localGet(I).i32Add().v128Load64Zero(0)));
+  b.localGet(FOUT).localGet(C).i32Const(F1).i32Mul().i32Sub().localSet(FOUT);
   b.localGet(C).i32Const(1).i32Add().localTee(C).localGet(NCH).i32LtU().brIf(0);
   b.end();
   b.else();
   // Stereo: as decorrelate() in flac-decoder.ts (wasted bits put back first, 32-bit wrap-around).
-  b.i32Const(0)
-    .i32Load(WASTED_AT)
-    .localSet(H1)
-    .i32Const(0)
-    .i32Load(WASTED_AT + 4)
-    .localSet(H2);
+  b.localGet(SCALE).f64x2Splat().localSet(FSV);
   const ab = () => {
-    b.localGet(I).i32Load(X0).localGet(H1).i32Shl().localSet(L);
-    b.localGet(I).i32Load(X1).localGet(H2).i32Shl().localSet(R);
+    b.localGet(I).v128Load64Zero(X0).i32Const(0).i32Load(WASTED_AT).i32x4Shl().localSet(VA);
+    b.localGet(I)
+      .v128Load64Zero(X1)
+      .i32Const(0)
+      .i32Load(WASTED_AT + 4)
+      .i32x4Shl()
+      .localSet(VB);
   };
   b.localGet(CH).i32Const(8).i32Eq().if();
-  samplesLoop(() => {
+  pairs((store) => {
     ab(); // left, side
-    store(0, L);
-    b.localGet(L).localGet(R).i32Sub().localSet(V);
-    store(F1, V);
+    store(0, () => b.localGet(VA));
+    store(F1, () => b.localGet(VA).localGet(VB).i32x4Sub());
   });
   b.else().localGet(CH).i32Const(9).i32Eq().if();
-  samplesLoop(() => {
+  pairs((store) => {
     ab(); // side, right
-    b.localGet(L).localGet(R).i32Add().localSet(V);
-    store(0, V);
-    store(F1, R);
+    store(0, () => b.localGet(VA).localGet(VB).i32x4Add());
+    store(F1, () => b.localGet(VB));
   });
   b.else();
-  samplesLoop(() => {
+  pairs((store) => {
     ab(); // mid, side
-    b.localGet(L).i32Const(1).i32Shl().localGet(R).i32Const(1).i32And().i32Or().localSet(L);
-    b.localGet(L).localGet(R).i32Add().i32Const(1).i32ShrS().localSet(V);
-    store(0, V);
-    b.localGet(L).localGet(R).i32Sub().i32Const(1).i32ShrS().localSet(V);
-    store(F1, V);
+    b.localGet(VA).i32Const(1).i32x4Shl().localGet(VB).i32x4Const(1).v128And().v128Or().localSet(VA);
+    store(0, () => b.localGet(VA).localGet(VB).i32x4Add().i32Const(1).i32x4ShrS());
+    store(F1, () => b.localGet(VA).localGet(VB).i32x4Sub().i32Const(1).i32x4ShrS());
   });
   b.end().end();
   b.end();
@@ -760,8 +773,8 @@ function generate(capacity: number): Uint8Array {
     locals: [
       [I32_LOCALS, I32],
       [I64_LOCALS, I64],
-      [32, F64],
-      [1, V128],
+      [31, F64],
+      [4, V128],
     ],
     body: b.bytes,
     memoryPages: pages,
