@@ -20,6 +20,7 @@ import {
   Code,
   type CompiledKernel,
   compileKernelOnce,
+  type KernelFunction,
   F64,
   I32,
   I64,
@@ -195,6 +196,23 @@ const FSV = next++; // the float scale in both lanes
  */
 const LPC_LOOPS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32];
 
+/** The exported function's parameters. */
+const MAIN_PARAMS = [I32, I32, I32, I32, I32, F64, I32];
+/**
+ * Helpers (the Rice decoder, the LPC loops: each compiled and register-allocated on its own) take the exported
+ * function's parameters and i32 locals as their parameters and declare its other locals: every local index
+ * means the same in all of them, so the same emitters write them.
+ */
+const HELPER_PARAMS = [...MAIN_PARAMS, ...new Array<number>(I32_LOCALS).fill(I32)];
+const HELPER_LOCALS: [number, number][] = [
+  [I64_LOCALS, I64],
+  [31, F64],
+  [4, V128],
+];
+/** Function indices of the helpers. */
+const RICE = 1;
+const LPC = 2;
+
 /** 1.5·2^52: the bits of x + MAGIC are those of MAGIC plus x, for an integer |x| < 2^51. */
 const MAGIC = 6755399441055744;
 
@@ -207,9 +225,15 @@ const REVERSE = [7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15];
  * see FlacFrameDecoder.subframe / readResidual / readRice / riceSlow and the Bits reader.
  */
 function generate(capacity: number): Uint8Array {
-  const b = new Code();
+  // The emitters below write to `b`: the exported function's body, or a helper's while one is made.
+  let b = new Code();
   const needMore = () => b.i32Const(KERNEL_NEED_MORE).return();
   const unsupported = () => b.i32Const(KERNEL_UNSUPPORTED).return();
+  /** Calls helper `index` with every parameter and i32 local (see HELPER_PARAMS); it leaves an i32. */
+  const callHelper = (index: number) => {
+    for (let i = 0; i < HELPER_PARAMS.length; i++) b.localGet(i);
+    b.call(index);
+  };
   /** Pushes the 64 bits from bit position `pos` on, left-aligned (at least 57 of them from the buffer). */
   const peek = (pos: number) => {
     b.localGet(pos).i32Const(3).i32ShrU().v128Load64Zero(0, 0).localTee(VEC).localGet(VEC);
@@ -315,7 +339,11 @@ function generate(capacity: number): Uint8Array {
     b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(STOP).i32LtU().brIf(0);
     b.end().end();
     b.else();
-    rice();
+    callHelper(RICE);
+    b.localTee(POS).i32Const(0).i32LtS().if();
+    needMore();
+    b.end();
+    b.localGet(STOP).localSet(I);
     b.end();
     b.localGet(POS).localGet(ENDBITS).i32GtU().if();
     needMore();
@@ -541,7 +569,6 @@ function generate(capacity: number): Uint8Array {
 
   // --- the frame ---
   b.localGet(END).i32Const(3).i32Shl().localSet(ENDBITS);
-  b.f64Const(MAGIC).i64ReinterpretF64().localSet(MAGIC64);
   b.localGet(CH).i32Const(1).i32Add().i32Const(2).localGet(CH).i32Const(8).i32LtU().select().localSet(NCH);
   b.i32Const(0).localSet(C);
   b.loop(); // channels
@@ -652,15 +679,13 @@ function generate(capacity: number): Uint8Array {
   b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(ORDER).i32LtU().brIf(0);
   b.end();
   residual();
-  b.localGet(SHIFT).i64ExtendI32U().localSet(SHIFT64);
-  b.i64Const(1).localGet(B).i32Const(1).i32Sub().i64ExtendI32U().i64Shl().localTee(LIM64);
-  b.localGet(LIM64).i64Add().localSet(LIM2);
   b.i32Const(0).localSet(BAD);
   dispatch(
     Array.from({ length: 33 }, (_, k) => LPC_LOOPS.find((l) => l >= k) ?? 0),
     () => b.localGet(ORDER),
     (k) => {
-      if (k > 0) lpc(k);
+      if (k > 0) callHelper(LPC + LPC_LOOPS.indexOf(k));
+      if (k > 0) b.localSet(BAD);
     },
   );
   b.localGet(BAD).if();
@@ -767,16 +792,34 @@ function generate(capacity: number): Uint8Array {
   b.localGet(POS);
 
   const pages = Math.ceil((PENDING_AT + capacity + SLACK) / 65536);
+  const body = b.bytes;
+  const helpers: KernelFunction[] = [];
+  /** A helper whose body `emit` writes, returning the i32 it leaves. */
+  const helper = (emit: () => void) => {
+    b = new Code();
+    emit();
+    helpers.push({ params: HELPER_PARAMS, results: [I32], locals: HELPER_LOCALS, body: b.bytes });
+  };
+  helper(() => {
+    rice();
+    b.localGet(POS);
+  });
+  for (const order of LPC_LOOPS) {
+    helper(() => {
+      b.localGet(SHIFT).i64ExtendI32U().localSet(SHIFT64);
+      b.i64Const(1).localGet(B).i32Const(1).i32Sub().i64ExtendI32U().i64Shl().localTee(LIM64);
+      b.localGet(LIM64).i64Add().localSet(LIM2);
+      b.f64Const(MAGIC).i64ReinterpretF64().localSet(MAGIC64);
+      lpc(order);
+      b.localGet(BAD);
+    });
+  }
   return buildKernelModule({
-    params: [I32, I32, I32, I32, I32, F64, I32],
+    params: MAIN_PARAMS,
     results: [I32],
-    locals: [
-      [I32_LOCALS, I32],
-      [I64_LOCALS, I64],
-      [31, F64],
-      [4, V128],
-    ],
-    body: b.bytes,
+    locals: [[I32_LOCALS, I32], ...HELPER_LOCALS],
+    body,
     memoryPages: pages,
+    helpers,
   });
 }
