@@ -20,10 +20,10 @@ import {
   Code,
   type CompiledKernel,
   compileKernelOnce,
-  type KernelFunction,
   F64,
   I32,
   I64,
+  type KernelFunction,
   V128,
 } from "@controlroom/engine/core/wasm.ts";
 
@@ -167,6 +167,7 @@ const SHIFT = next++;
 const BAD = next++;
 const OUT = next++;
 const B0 = next++; // the LPC loop's base in WIDE_AT
+const AEND = next++; // the Rice loop's end
 const I32_LOCALS = next - C;
 // i64 locals.
 const W = next++; // the Rice window, left-aligned at P
@@ -357,16 +358,37 @@ function generate(capacity: number): Uint8Array {
    * used) while the quotient, the stop bit and the K bits lie in its first 57 bits and its bytes all hold data;
    * otherwise the window moves up, and a code that still does not fit (a long quotient, the end of the data)
    * is read as riceSlow reads it. Both ways give the same value; only the slow one can find the data ending.
+   * The fast codes have a loop of their own, so that what only the slow path needs is not live in it (in one
+   * loop, V8 kept half the values on the stack). Sets POS to the bit after the last code.
    */
   const rice = () => {
     b.i32Const(1).localGet(K).i32Shl().i32Const(1).i32Sub().localSet(MASK);
     b.localGet(POS).localSet(P).i32Const(0).localSet(CONS);
     reload();
     b.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add().localSet(A);
-    b.block().localGet(I).localGet(STOP).i32GeU().brIf(0);
+    b.localGet(X).localGet(STOP).i32Const(2).i32Shl().i32Add().localSet(AEND);
+    /** x[i] ← the zigzag of U (in 32 bits, as libFLAC), A to the next. */
+    const put = () => {
+      b.localGet(A)
+        .localGet(U)
+        .i32Const(1)
+        .i32ShrU()
+        .i32Const(0)
+        .localGet(U)
+        .i32Const(1)
+        .i32And()
+        .i32Sub()
+        .i32Xor();
+      b.i32Store(0);
+      b.localGet(A).i32Const(4).i32Add().localSet(A);
+    };
+    b.block().localGet(A).localGet(AEND).i32GeU().brIf(0); // done
+    b.loop(); // outer
+    b.block(); // slow
+    // The fast loop: codes from the window, nothing else live.
     b.loop();
     b.localGet(W).localGet(CONS).i64ExtendI32U().i64Shl().localTee(VW).i64Clz().i32WrapI64().localTee(Z);
-    b.localGet(CONS).i32Add().localGet(K).i32Add().localTee(T).localGet(LIMIT).i32LtU().if();
+    b.localGet(CONS).i32Add().localGet(K).i32Add().localTee(T).localGet(LIMIT).i32GeU().brIf(1);
     // u = z << k | the k bits after the stop bit
     b.localGet(Z).localGet(K).i32Shl();
     b.localGet(VW)
@@ -380,12 +402,16 @@ function generate(capacity: number): Uint8Array {
       .i32WrapI64();
     b.localGet(MASK).i32And().i32Or().localSet(U);
     b.localGet(T).i32Const(1).i32Add().localSet(CONS);
-    b.else();
+    put();
+    b.localGet(A).localGet(AEND).i32LtU().brIf(0);
+    b.end();
+    b.br(2); // all done
+    b.end(); // slow:
     b.localGet(CONS).if();
     // Move the window up to the code and try again.
     b.localGet(P).localGet(CONS).i32Add().localSet(P).i32Const(0).localSet(CONS);
     reload();
-    b.br(2); // to the loop's start (if, else, loop)
+    b.br(1); // outer
     b.end();
     unary(P);
     b.localGet(P).localGet(K).i32Add().localGet(ENDBITS).i32GtU().if();
@@ -400,21 +426,8 @@ function generate(capacity: number): Uint8Array {
     b.i32Or().localSet(U);
     b.localGet(P).localGet(K).i32Add().localSet(P);
     reload();
-    b.end();
-    // Zigzag, in 32 bits as libFLAC.
-    b.localGet(A)
-      .localGet(U)
-      .i32Const(1)
-      .i32ShrU()
-      .i32Const(0)
-      .localGet(U)
-      .i32Const(1)
-      .i32And()
-      .i32Sub()
-      .i32Xor();
-    b.i32Store(0);
-    b.localGet(A).i32Const(4).i32Add().localSet(A);
-    b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(STOP).i32LtU().brIf(0);
+    put();
+    b.localGet(A).localGet(AEND).i32LtU().brIf(0);
     b.end().end();
     b.localGet(P).localGet(CONS).i32Add().localSet(POS);
   };
