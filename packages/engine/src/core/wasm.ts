@@ -410,6 +410,99 @@ export class Code {
   f32x4DemoteF64x2Zero(): this {
     return this.simd(0x5e);
   }
+
+  // Used by the FLAC subframe kernel (packages/node/src/files/flac-subframe-kernel.ts).
+  /** Calls function `index` of the module (its parameters on the stack; its results left there). */
+  call(index: number): this {
+    return this.op(0x10).uleb(index);
+  }
+  i32Or(): this {
+    return this.op(0x72);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32Eq(): this {
+    return this.op(0x46);
+  }
+  i32GtU(): this {
+    return this.op(0x4b);
+  }
+  i32GeU(): this {
+    return this.op(0x4f);
+  }
+  i32LeU(): this {
+    return this.op(0x4d);
+  }
+  i32GeS(): this {
+    return this.op(0x4e);
+  }
+  /** Count of leading zero bits (32 for 0). */
+  i32Clz(): this {
+    return this.op(0x67);
+  }
+  /** Jumps to `depths[i]` for an i32 i on the stack, to `fallback` when i is out of range. */
+  brTable(depths: readonly number[], fallback: number): this {
+    this.op(0x0e).uleb(depths.length);
+    for (const d of depths) this.uleb(d);
+    return this.uleb(fallback);
+  }
+  /** An i64 constant; `v` must be an integer in the i32 range (its LEB128 is then the same). */
+  i64Const(v: number): this {
+    if (!(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) throw new RangeError(`i64Const(${v})`);
+    return this.op(0x42).sleb(v);
+  }
+  /** Sign-extends the 32-bit value at address + offset to an i64. */
+  i64Load32S(offset: number, align = 2): this {
+    return this.op(0x34).op(align).uleb(offset);
+  }
+  /** Stores the low 32 bits of an i64 at address + offset. */
+  i64Store32(offset: number, align = 2): this {
+    return this.op(0x3e).op(align).uleb(offset);
+  }
+  i64Add(): this {
+    return this.op(0x7c);
+  }
+  i64Sub(): this {
+    return this.op(0x7d);
+  }
+  i64Mul(): this {
+    return this.op(0x7e);
+  }
+  /** Shifts take their count modulo 64. */
+  i64Shl(): this {
+    return this.op(0x86);
+  }
+  i64ShrS(): this {
+    return this.op(0x87);
+  }
+  i64ShrU(): this {
+    return this.op(0x88);
+  }
+  /** Count of leading zero bits (64 for 0). */
+  i64Clz(): this {
+    return this.op(0x79);
+  }
+  i64GtU(): this {
+    return this.op(0x56);
+  }
+  i64ExtendI32U(): this {
+    return this.op(0xad);
+  }
+  f64ConvertI64S(): this {
+    return this.op(0xb9);
+  }
+  /** The bits of an f64 as an i64. */
+  i64ReinterpretF64(): this {
+    return this.op(0xbd);
+  }
+  /** The low 32 bits of an i64. */
+  i32WrapI64(): this {
+    return this.op(0xa7);
+  }
+  i64x2ExtractLane(lane: number): this {
+    return this.simd(0x1d).op(lane);
+  }
 }
 
 const F64_VIEW = new DataView(new ArrayBuffer(8));
@@ -417,28 +510,35 @@ const F64_VIEW = new DataView(new ArrayBuffer(8));
 /** Value types. */
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const I64 = 0x7e;
 export const V128 = 0x7b;
 
-/** One exported function and one exported memory. */
-export interface KernelSpec {
+/** A function of a kernel module. */
+export interface KernelFunction {
   params: number[];
   results: number[];
   /** Extra locals as [count, type] runs, after the parameters. */
   locals: [number, number][];
   /** The function body without its final `end`. */
   body: readonly number[];
+}
+
+/** One exported function and one exported memory. */
+export interface KernelSpec extends KernelFunction {
   /** Linear memory, 64 KiB pages. */
   memoryPages: number;
   /** Bytes the memory starts with at a byte offset (constant tables), else all zero. */
   data?: { offset: number; bytes: Uint8Array };
+  /**
+   * Functions the exported one calls (`Code.call(1 + i)` for `helpers[i]`): each is compiled, and its
+   * registers allocated, on its own, which a hot loop inside a large function did not get.
+   */
+  helpers?: KernelFunction[];
 }
 
-/** The binary module for `spec`: function export "run", memory export "memory". */
+/** The binary module for `spec`: function export "run" (function 0), memory export "memory". */
 export function buildKernelModule(spec: KernelSpec): Uint8Array {
-  const fn = new Code().uleb(spec.locals.length);
-  for (const [n, t] of spec.locals) fn.uleb(n).bytes.push(t);
-  for (const b of spec.body) fn.bytes.push(b);
-  fn.end();
+  const fns = [spec, ...(spec.helpers ?? [])];
   const out = new Code();
   out.bytes.push(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
   const section = (id: number, body: Code) => {
@@ -451,19 +551,31 @@ export function buildKernelModule(spec: KernelSpec): Uint8Array {
     for (let i = 0; i < s.length; i++) c.bytes.push(s.charCodeAt(i));
     return c;
   };
-  const type = new Code().uleb(1);
-  type.bytes.push(0x60);
-  type.uleb(spec.params.length).bytes.push(...spec.params);
-  type.uleb(spec.results.length).bytes.push(...spec.results);
+  // One type per function, in order.
+  const type = new Code().uleb(fns.length);
+  for (const f of fns) {
+    type.bytes.push(0x60);
+    type.uleb(f.params.length).bytes.push(...f.params);
+    type.uleb(f.results.length).bytes.push(...f.results);
+  }
   section(1, type);
-  section(3, new Code().uleb(1).uleb(0));
+  const funcs = new Code().uleb(fns.length);
+  for (let i = 0; i < fns.length; i++) funcs.uleb(i);
+  section(3, funcs);
   section(5, new Code().uleb(1).uleb(0).uleb(spec.memoryPages));
   const exports = new Code().uleb(2);
   name(exports, "run").uleb(0).uleb(0);
   name(exports, "memory").uleb(2).uleb(0);
   section(7, exports);
-  const code = new Code().uleb(1).uleb(fn.bytes.length);
-  for (const b of fn.bytes) code.bytes.push(b);
+  const code = new Code().uleb(fns.length);
+  for (const f of fns) {
+    const fn = new Code().uleb(f.locals.length);
+    for (const [n, t] of f.locals) fn.uleb(n).bytes.push(t);
+    for (const b of f.body) fn.bytes.push(b);
+    fn.end();
+    code.uleb(fn.bytes.length);
+    for (const b of fn.bytes) code.bytes.push(b);
+  }
   section(10, code);
   if (spec.data) {
     // One active segment in memory 0: flags 0, offset expression `i32.const offset; end`, the bytes.

@@ -2,8 +2,12 @@
  * A FLAC frame decoder in TypeScript, for the common case: streams of up to 24 bits whose frames are all
  * well formed. It is fed file bytes in any chunks (from the "fLaC" marker or from a frame header) and returns
  * the samples as float32 `integer / 2^(bits−1)`, exactly what the libFLAC WebAssembly decoder gives after
- * `recoverIntegers` (flac-reader.ts). It decodes about four times faster than that decoder and needs no
- * WebAssembly compile in each thread that opens a FLAC file — a cold render's sources are decoded on two threads.
+ * `recoverIntegers` (flac-reader.ts). It decodes about four times faster than that decoder.
+ *
+ * The subframes (the hot part) are decoded by a small generated WebAssembly kernel (flac-subframe-kernel.ts)
+ * whose memory holds this decoder's input buffer and output floats; the frame header and the CRC-16 stay here.
+ * Without WebAssembly, or with `{ wasm: false }`, the TypeScript path below decodes them, with the same results
+ * and the same errors (the kernel's tests compare the two step by step).
  *
  * It stops, and hands back the bytes from the frame it stopped at, at anything it does not take: a frame
  * whose CRC-8 or CRC-16 does not match, reserved codes, a frame that disagrees with STREAMINFO (rate, channels,
@@ -11,12 +15,15 @@
  * to libFLAC, so damaged files are reported and concealed as before.
  *
  * Prediction is exact: samples stay below 2^25 (24 bits plus the side channel's one), coefficients below 2^15
- * and orders at most 32, so each LPC sum stays below 2^45 and adds up in double precision without rounding.
+ * and orders at most 32, so each LPC sum stays below 2^45 and adds up in double precision without rounding
+ * (the kernel's three newest taps add up in 64-bit integers).
  *
- * Speed: the restore loops write each sample's float (wasted bits and scale folded into one power-of-two
+ * Speed (TypeScript path): the restore loops write each sample's float (wasted bits and scale folded into one power-of-two
  * factor) as they make it, so there is no separate int → float pass; the bit reader and the CRC-16 read 32
  * bits at a time through a DataView; fields keep one type from the constructor on, so the optimised code stays.
  */
+
+import { FlacSubframeKernel, KERNEL_NEED_MORE, KERNEL_UNSUPPORTED } from "./flac-subframe-kernel.ts";
 
 /** What the decoder needs from STREAMINFO. */
 export interface FlacStreamShape {
@@ -102,8 +109,8 @@ const SIDE_CHANNEL = new Int8Array([-1, -1, -1, -1, -1, -1, -1, -1, 1, 0, 1, -1,
 
 /**
  * Bit reader over one buffer (`view` sees the same bytes, from byte 0). Reads a big-endian 32-bit word at a
- * time; one reaching past the buffer throws a RangeError, which the frame takes as "the data ends here".
- * Callers check `pos` against `end` once per subframe and partition, and the unary readers stop at `end`.
+ * time. A read of bits past `end` throws NEED_MORE ("the data ends inside this frame"), so what lies after the
+ * data (zeros, or stale bytes of an earlier push) never decides anything; the unary readers stop at `end`.
  */
 class Bits {
   buf: Uint8Array = new Uint8Array(PAD);
@@ -117,6 +124,7 @@ class Bits {
   read(n: number): number {
     if (n === 0) return 0;
     const p = this.pos;
+    if (p + n > this.end * 8) throw NEED_MORE;
     const w = this.view.getInt32(p >>> 3) << (p & 7);
     this.pos = p + n;
     return w >>> (32 - n);
@@ -155,10 +163,24 @@ class Bits {
   }
 }
 
+/** Options of a FlacFrameDecoder. */
+export interface FlacDecoderOptions {
+  /**
+   * Decode the subframes in WebAssembly (flac-subframe-kernel.ts) when the host runs it: true by default;
+   * false takes the TypeScript path, which gives the same results (the tests compare the two).
+   */
+  wasm?: boolean;
+}
+
 /** Streams FLAC frames into float32 samples; see the file's comment. */
 export class FlacFrameDecoder {
   private readonly shape: FlacStreamShape;
   private readonly scale: number;
+  /**
+   * The WebAssembly subframe decoder, whose memory holds `pending` and, while they fit, `floats`; null: the
+   * TypeScript path.
+   */
+  private kernel: FlacSubframeKernel | null = null;
   /** Bytes kept from earlier pushes (an unfinished frame, or metadata being skipped); `view` sees them too. */
   private pending = new Uint8Array(PAD);
   private view = new DataView(this.pending.buffer);
@@ -181,7 +203,7 @@ export class FlacFrameDecoder {
   /** Samples per channel of the frame `frame` decoded last. */
   private blockSize = 0;
 
-  constructor(shape: FlacStreamShape) {
+  constructor(shape: FlacStreamShape, options: FlacDecoderOptions = {}) {
     if (!(shape.bitDepth >= 4 && shape.bitDepth <= 24))
       throw new RangeError("FlacFrameDecoder: 4-24 bits only");
     if (!(Number.isInteger(shape.channels) && shape.channels >= 1 && shape.channels <= 8))
@@ -190,6 +212,23 @@ export class FlacFrameDecoder {
     this.scale = 1 / 2 ** (shape.bitDepth - 1);
     this.ints = Array.from({ length: shape.channels }, () => new Int32Array(0));
     this.floats = Array.from({ length: shape.channels }, () => new Float32Array(0));
+    if (options.wasm !== false) this.useKernel(FlacSubframeKernel.create(shape.channels, 0));
+  }
+
+  /** Moves `pending` (and the floats, which hold nothing between pushes) into `k`'s memory, or out: null. */
+  private useKernel(k: FlacSubframeKernel | null): void {
+    const old = this.pending;
+    if (k) {
+      k.pending.set(old.subarray(0, this.pendingLength));
+      this.pending = k.pending;
+      this.view = k.view;
+      this.floats = k.floats.slice();
+    } else if (this.kernel) {
+      this.pending = old.slice(0, Math.max(this.pendingLength * 2, PAD) + PAD);
+      this.view = new DataView(this.pending.buffer);
+      this.floats = this.floats.map(() => new Float32Array(0));
+    }
+    this.kernel = k;
   }
 
   /**
@@ -254,7 +293,7 @@ export class FlacFrameDecoder {
 
   /** Room for a frame of `n` samples whose floats go at `at … at + n` (keeping the floats before `at`). */
   private room(at: number, n: number): void {
-    if (this.residual.length < n) {
+    if (this.residual.length < n && !this.kernel) {
       this.residual = new Int32Array(n);
       for (let c = 0; c < this.ints.length; c++) this.ints[c] = new Int32Array(n);
     }
@@ -271,6 +310,12 @@ export class FlacFrameDecoder {
 
   private append(bytes: Uint8Array): void {
     const need = this.pendingLength + bytes.length;
+    if (need + PAD > this.pending.length && this.kernel) {
+      // A larger instance (a new buffer, never a grown one), or the TypeScript path beyond the largest.
+      this.useKernel(
+        FlacSubframeKernel.create(this.shape.channels, Math.max(need, this.pending.length * 2) + PAD),
+      );
+    }
     if (need + PAD > this.pending.length) {
       const grown = new Uint8Array(Math.max(need, this.pending.length * 2) + PAD);
       grown.set(this.pending.subarray(0, this.pendingLength));
@@ -368,6 +413,8 @@ export class FlacFrameDecoder {
       return FRAME_UNSUPPORTED;
     // Subframes.
     this.room(into, blockSize);
+    const k = this.kernel;
+    if (k) return this.kernelFrame(k, buf, at, p, end, into, blockSize, chCode, bps);
     const bits = this.bits;
     bits.buf = buf;
     bits.view = this.view;
@@ -390,6 +437,33 @@ export class FlacFrameDecoder {
     if (crcAt + 2 > end) return FRAME_NEED_MORE;
     if (crc16(this.view, buf, at, crcAt) !== ((buf[crcAt] << 8) | buf[crcAt + 1])) return FRAME_UNSUPPORTED;
     if (chCode >= 8) decorrelate(this.ints, this.wasted, this.floats, into, chCode, blockSize, this.scale);
+    this.blockSize = blockSize;
+    return crcAt + 2;
+  }
+
+  /** `frame`'s subframes on: in WebAssembly, into the kernel's floats (copied when `floats` are elsewhere). */
+  private kernelFrame(
+    k: FlacSubframeKernel,
+    buf: Uint8Array,
+    at: number,
+    p: number,
+    end: number,
+    into: number,
+    blockSize: number,
+    chCode: number,
+    bps: number,
+  ): number {
+    const direct = this.floats[0].buffer === k.memory;
+    const pos = k.run(p * 8, end, blockSize, chCode, bps, this.scale, direct ? into : -1);
+    if (pos === KERNEL_NEED_MORE) return FRAME_NEED_MORE;
+    if (pos === KERNEL_UNSUPPORTED) return FRAME_UNSUPPORTED;
+    const crcAt = (pos + 7) >>> 3;
+    if (crcAt + 2 > end) return FRAME_NEED_MORE;
+    if (crc16(this.view, buf, at, crcAt) !== ((buf[crcAt] << 8) | buf[crcAt + 1])) return FRAME_UNSUPPORTED;
+    if (!direct) {
+      for (let c = 0; c < this.floats.length; c++)
+        this.floats[c].set(k.floats[c].subarray(0, blockSize), into);
+    }
     this.blockSize = blockSize;
     return crcAt + 2;
   }
