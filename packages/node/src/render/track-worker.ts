@@ -41,6 +41,10 @@ export type TrackWorkerRequest =
   | { decode: DecodeJob; cancelFlag: Int32Array };
 
 const port = parentPort!;
+// Started ahead of its render, it has time on its hands until the render has loaded and checked the session:
+// it loads the FLAC reader and compiles its WebAssembly kernel meanwhile, which a render's first sources need
+// (decoding ahead, the render waits for every source's first block: these took ~25 ms of that wait).
+if (workerData === null) void warmUpFlac();
 // Started ahead of its render (workers/prestart.ts): the data comes as the first message — or, when the render
 // keeps its tracks on one thread, the sources to decode ahead of it (decode-ahead.ts).
 const first =
@@ -108,4 +112,13 @@ async function renderTracks(data: TrackWorkerData): Promise<void> {
   } catch (e) {
     post({ error: (e as Error).message ?? String(e) });
   }
+}
+
+/** Loads the FLAC reader and compiles its kernel (see above); any failure is left for the real use to report. */
+async function warmUpFlac(): Promise<void> {
+  try {
+    await import("../files/flac-reader.ts");
+    const { FlacSubframeKernel } = await import("../files/flac-subframe-kernel.ts");
+    FlacSubframeKernel.create(2, 0);
+  } catch {}
 }
