@@ -50,18 +50,7 @@ export class CachedSource implements AudioSource {
   async read(start: number, frames: number, out: Float32Array[]): Promise<void> {
     const fd = this.fd;
     if (fd === null) throw new Error("read after close");
-    // Frames [a, b) of the request lie inside the stored audio; the rest are zeros.
-    const a = Math.max(0, Math.min(frames, -start));
-    const b = Math.max(a, Math.min(frames, this.stored - start));
-    const shared = Math.min(out.length, this.channels);
-    for (let c = 0; c < shared; c++) {
-      const o = out[c];
-      if (a > 0) o.fill(0, 0, a);
-      if (b > a) readFloats(fd, o, a, b - a, CACHE_HEADER_BYTES + (c * this.stride + start + a) * 4);
-      if (frames > b) o.fill(0, b, frames);
-    }
-    // More outputs than channels: they repeat the last channel (as ReaderSource does).
-    for (let c = shared; c < out.length; c++) out[c].set(out[shared - 1].subarray(0, frames));
+    readPlanar(fd, this.channels, this.stride, this.stored, start, frames, out);
   }
 
   async close(): Promise<void> {
@@ -69,6 +58,33 @@ export class CachedSource implements AudioSource {
     this.fd = null;
     if (fd !== null) closeSync(fd);
   }
+}
+
+/**
+ * Reads frames `start … start + frames` of a cache file's planar audio (`channels` slots of `stride` frames after
+ * the header, the first `stored` of each holding audio) into `out`: zeros outside the stored frames, and outputs
+ * past the channels repeat the last one (as ReaderSource does).
+ */
+export function readPlanar(
+  fd: number,
+  channels: number,
+  stride: number,
+  stored: number,
+  start: number,
+  frames: number,
+  out: Float32Array[],
+): void {
+  // Frames [a, b) of the request lie inside the stored audio; the rest are zeros.
+  const a = Math.max(0, Math.min(frames, -start));
+  const b = Math.max(a, Math.min(frames, stored - start));
+  const shared = Math.min(out.length, channels);
+  for (let c = 0; c < shared; c++) {
+    const o = out[c];
+    if (a > 0) o.fill(0, 0, a);
+    if (b > a) readFloats(fd, o, a, b - a, CACHE_HEADER_BYTES + (c * stride + start + a) * 4);
+    if (frames > b) o.fill(0, b, frames);
+  }
+  for (let c = shared; c < out.length; c++) out[c].set(out[shared - 1].subarray(0, frames));
 }
 
 /**

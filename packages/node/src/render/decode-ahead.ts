@@ -12,14 +12,14 @@
  * decoding thread cannot take (a decode error, a full disk) is marked failed, and the render decodes it itself
  * from where it is — with the reader it would have used without this, so errors read as they always did.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import type { AudioSource } from "@controlroom/engine/render/source.ts";
 import { openAudioFile } from "../files/open.ts";
 import type { AudioReader } from "../files/types.ts";
 import { takePrestartedWorker } from "../workers/prestart.ts";
 import { startWorker, waitAsync } from "../workers/worker-entry.ts";
-import { CACHE_HEADER_BYTES } from "./decode-cache-file.ts";
+import { readPlanar } from "./cached-source.ts";
 import { type CacheFill, CacheFiller } from "./decode-cache-fill.ts";
 
 /** Progress record words (Int32): the source's state, one of AHEAD_OPENING … AHEAD_FAILED. */
@@ -202,21 +202,12 @@ export class AheadSource implements AudioSource {
       const w = waitAsync(p, AHEAD_SIGNAL, seen);
       if (w.async) await w.value;
     }
-    // Frames [a, b) of the request are in the file; the rest (before the start, past what was decoded) zeros.
-    const stored = Atomics.load(p, AHEAD_WRITTEN);
-    const a = Math.max(0, Math.min(frames, -start));
-    const b = Math.max(a, Math.min(frames, stored - start, this.frames - start));
-    const fd = b > a ? (this.fd ?? this.openFile()) : -1;
+    // Frames before the start and past what was decoded are zeros; the file is opened only when there is audio
+    // to read (before the first chunk it does not exist yet).
+    const stored = Math.min(Atomics.load(p, AHEAD_WRITTEN), this.frames);
+    const fd = start < stored && start + frames > 0 ? (this.fd ?? this.openFile()) : -1;
     if (fd === null) return this.fallBack(start, frames, out);
-    const shared = Math.min(out.length, this.channels);
-    for (let c = 0; c < shared; c++) {
-      const o = out[c];
-      if (a > 0) o.fill(0, 0, a);
-      if (b > a) readFloats(fd, o, a, b - a, CACHE_HEADER_BYTES + (c * this.frames + start + a) * 4);
-      if (frames > b) o.fill(0, b, frames);
-    }
-    // More outputs than channels: they repeat the last channel (as ReaderSource does).
-    for (let c = shared; c < out.length; c++) out[c].set(out[shared - 1].subarray(0, frames));
+    readPlanar(fd, this.channels, this.frames, stored, start, frames, out);
   }
 
   /** The file under its temporary name, or its final one once published; null when neither is there. */
@@ -241,20 +232,6 @@ export class AheadSource implements AudioSource {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     await this.fallback?.close();
-  }
-}
-
-/** Fills `dst[at … at + n)` with `n` floats from byte `position` of `fd` (zeros past the file's end). */
-function readFloats(fd: number, dst: Float32Array, at: number, n: number, position: number): void {
-  const bytes = n * 4;
-  let done = 0;
-  while (done < bytes) {
-    const r = readSync(fd, dst, at * 4 + done, bytes - done, position + done);
-    if (r === 0) {
-      dst.fill(0, at + Math.floor(done / 4), at + n);
-      return;
-    }
-    done += r;
   }
 }
 
