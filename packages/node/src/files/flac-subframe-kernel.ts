@@ -1,18 +1,19 @@
 /**
- * The subframes of a FLAC frame decoded by generated WebAssembly: the same work, the same results and the same
- * errors as `FlacFrameDecoder`'s TypeScript path (flac-decoder.ts), which stays as the fallback and as the
- * reference in the tests. The frame header and the CRC-16 stay in TypeScript.
+ * The subframes of a FLAC frame decoded by generated WebAssembly, and the frame's CRC-16 checked: the same
+ * work, the same results and the same errors as `FlacFrameDecoder`'s TypeScript path (flac-decoder.ts), which
+ * stays as the fallback and as the reference in the tests. The frame header stays in TypeScript.
  *
  * The kernel's memory holds the decoder's input buffer itself (`pending`), each channel's integers, and the
- * output floats. Nothing is ever copied in; the floats are written where the decoder hands them
- * out. The memory is sized when the instance is made and never grows (a grow detaches the old buffer, which
- * deoptimises every typed-array loop in the thread): a larger input buffer takes a new instance.
+ * output floats. Nothing is ever copied in; the floats are written where the decoder hands them out (unless
+ * one push decodes more than FLOAT_CAPACITY). The memory is sized when the instance is made and never grows (a
+ * grow detaches the old buffer, which deoptimises every typed-array loop in the thread): a larger input buffer
+ * takes a new instance.
  *
  * Per frame, one call: each subframe's header, warm-up, Rice-coded residual (partitions, escape codes) and
  * restoration — fixed predictors in 32-bit wrap-around arithmetic as libFLAC, LPC exactly (x[i] = res[i] +
  * (Σ c_j·x[i−1−j] >> shift), the three newest taps in i64, the older ones in doubles, which hold their
- * integer sums exactly while the samples stay in range: see `lpc`) — then the stereo decorrelation and the
- * floats (`int · 2^wasted · scale` in double precision, rounded to float32).
+ * integer sums exactly while the samples stay in range: see `lpc`) — then the CRC-16, the stereo
+ * decorrelation and the floats (`int · 2^wasted · scale` in double precision, rounded to float32).
  */
 
 import {
@@ -38,8 +39,10 @@ const MAX_CHANNELS = 8;
 /** Byte address of the LPC coefficients (32 × i32), then the channels' wasted bits (8 × i32). */
 const COEF_AT = 0;
 const WASTED_AT = 128;
+/** The CRC-16 tables (8 × 256 × u16, see crcTables). */
+const CRC_AT = 512;
 /** Each channel's integers, MAX_BLOCK apart. */
-const INTS_AT = 1024;
+const INTS_AT = CRC_AT + 8 * 512;
 /** Floats per channel the kernel's output holds (a push's output, at most its maxFrames plus one frame). */
 export const FLOAT_CAPACITY = 1 << 18;
 /** The LPC loop's samples again as doubles (after 32 slots it never writes, zeros). */
@@ -93,16 +96,19 @@ export class FlacSubframeKernel {
 
   /**
    * Decodes the subframes of a frame.
-   * @param bitPos where they start, in bits from the start of `pending`.
+   * @param at where the frame starts in `pending` (its CRC-16 covers the bytes from there).
+   * @param bitPos where the subframes start, in bits from the start of `pending`.
    * @param end bytes of `pending` that hold data.
    * @param n samples per channel.
    * @param chCode the frame's channel assignment code (0 … 10).
    * @param bps the stream's bits per sample.
    * @param scale the float of integer 1.
    * @param into write the floats to `floats[c][into …]`; −1: to `floats[c][0 …]`, for the caller to copy.
-   * @returns the bit position after the last subframe, or KERNEL_NEED_MORE / KERNEL_UNSUPPORTED.
+   * @returns the offset in `pending` after the frame (its CRC-16 checked), or KERNEL_NEED_MORE /
+   *   KERNEL_UNSUPPORTED.
    */
   run(
+    at: number,
     bitPos: number,
     end: number,
     n: number,
@@ -112,6 +118,7 @@ export class FlacSubframeKernel {
     into: number,
   ): number {
     const r = this.fn(
+      PENDING_AT + at,
       PENDING_AT * 8 + bitPos,
       PENDING_AT + end,
       n,
@@ -120,20 +127,21 @@ export class FlacSubframeKernel {
       scale,
       FLOATS_AT + Math.max(into, 0) * 4,
     );
-    return r < 0 ? r : r - PENDING_AT * 8;
+    return r < 0 ? r : r - PENDING_AT;
   }
 }
 
 // Parameters.
-const POS = 0; // bit position
-const END = 1; // byte address where the data ends
-const N = 2;
-const CH = 3; // channel assignment code
-const BPS = 4;
-const SCALE = 5; // f64
-const FOUT = 6; // byte address of channel 0's first output float
+const FRAME = 0; // byte address of the frame
+const POS = 1; // bit position
+const END = 2; // byte address where the data ends
+const N = 3;
+const CH = 4; // channel assignment code
+const BPS = 5;
+const SCALE = 6; // f64
+const FOUT = 7; // byte address of channel 0's first output float
 // i32 locals.
-let next = 7;
+let next = 8;
 const C = next++; // channel
 const NCH = next++;
 const B = next++; // the subframe's bits per sample
@@ -198,7 +206,7 @@ const FSV = next++; // the float scale in both lanes
 const LPC_LOOPS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32];
 
 /** The exported function's parameters. */
-const MAIN_PARAMS = [I32, I32, I32, I32, I32, F64, I32];
+const MAIN_PARAMS = [I32, I32, I32, I32, I32, I32, F64, I32];
 /**
  * Helpers (the Rice decoder, the LPC loops: each compiled and register-allocated on its own) take the exported
  * function's parameters and i32 locals as their parameters and declare its other locals: every local index
@@ -216,6 +224,31 @@ const LPC = 2;
 
 /** 1.5·2^52: the bits of x + MAGIC are those of MAGIC plus x, for an integer |x| < 2^51. */
 const MAGIC = 6755399441055744;
+
+/**
+ * CRC-16 (polynomial 0x8005) tables for slicing by eight, little-endian u16: table k holds the CRC of byte v
+ * followed by k zero bytes.
+ */
+function crcTables(): Uint8Array {
+  const t = new Uint16Array(8 * 256);
+  for (let v = 0; v < 256; v++) {
+    let d = v << 8;
+    for (let k = 0; k < 8; k++) d = d & 0x8000 ? ((d << 1) ^ 0x8005) & 0xffff : (d << 1) & 0xffff;
+    t[v] = d;
+  }
+  for (let k = 1; k < 8; k++) {
+    for (let v = 0; v < 256; v++) {
+      const p = t[256 * (k - 1) + v];
+      t[256 * k + v] = ((p << 8) & 0xffff) ^ t[p >> 8];
+    }
+  }
+  const bytes = new Uint8Array(t.length * 2);
+  for (let i = 0; i < t.length; i++) {
+    bytes[2 * i] = t[i] & 0xff;
+    bytes[2 * i + 1] = t[i] >> 8;
+  }
+  return bytes;
+}
 
 /** The bit reader's byte order: 8 bytes loaded little-endian, reversed into a big-endian i64. */
 const REVERSE = [7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -580,6 +613,49 @@ function generate(capacity: number): Uint8Array {
     b.end();
   };
 
+  /**
+   * Leaves the CRC-16 of the bytes FRAME … T: the odd bytes one at a time, then eight at a time as one
+   * big-endian i64 through the slicing-by-8 tables (as crc16 in flac-decoder.ts). Uses A, U, V, Z, W.
+   */
+  const crc16 = () => {
+    const table = (k: number, byte: () => void) => {
+      byte();
+      b.i32Const(1)
+        .i32Shl()
+        .i32Load16U(CRC_AT + 512 * k);
+    };
+    b.i32Const(0).localSet(U).localGet(FRAME).localSet(A);
+    b.localGet(FRAME).localGet(T).localGet(FRAME).i32Sub().i32Const(7).i32And().i32Add().localSet(V);
+    b.block().localGet(A).localGet(V).i32GeU().brIf(0).loop();
+    // c = (c << 8) & 0xffff ^ T0[(c >> 8) ^ b]
+    b.localGet(U).i32Const(8).i32Shl().i32Const(0xffff).i32And();
+    table(0, () => b.localGet(U).i32Const(8).i32ShrU().localGet(A).i32Load8U(0).i32Xor());
+    b.i32Xor().localSet(U);
+    b.localGet(A).i32Const(1).i32Add().localTee(A).localGet(V).i32LtU().brIf(0);
+    b.end().end();
+    b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
+    b.localGet(A).v128Load64Zero(0, 0).localTee(VEC).localGet(VEC).i8x16Shuffle(REVERSE).i64x2ExtractLane(0);
+    b.localSet(W);
+    // hi = the first four bytes ^ c << 16, lo = the next four
+    b.localGet(W).i64Const(32).i64ShrU().i32WrapI64().localGet(U).i32Const(16).i32Shl().i32Xor().localSet(V);
+    b.localGet(W).i32WrapI64().localSet(Z);
+    table(7, () => b.localGet(V).i32Const(24).i32ShrU());
+    table(6, () => b.localGet(V).i32Const(16).i32ShrU().i32Const(0xff).i32And());
+    b.i32Xor();
+    table(5, () => b.localGet(V).i32Const(8).i32ShrU().i32Const(0xff).i32And());
+    table(4, () => b.localGet(V).i32Const(0xff).i32And());
+    b.i32Xor().i32Xor();
+    table(3, () => b.localGet(Z).i32Const(24).i32ShrU());
+    table(2, () => b.localGet(Z).i32Const(16).i32ShrU().i32Const(0xff).i32And());
+    b.i32Xor();
+    table(1, () => b.localGet(Z).i32Const(8).i32ShrU().i32Const(0xff).i32And());
+    table(0, () => b.localGet(Z).i32Const(0xff).i32And());
+    b.i32Xor().i32Xor().i32Xor().localSet(U);
+    b.localGet(A).i32Const(8).i32Add().localTee(A).localGet(T).i32LtU().brIf(0);
+    b.end().end();
+    b.localGet(U);
+  };
+
   // --- the frame ---
   b.localGet(END).i32Const(3).i32Shl().localSet(ENDBITS);
   b.localGet(CH).i32Const(1).i32Add().i32Const(2).localGet(CH).i32Const(8).i32LtU().select().localSet(NCH);
@@ -714,6 +790,26 @@ function generate(capacity: number): Uint8Array {
   b.localGet(C).i32Const(1).i32Add().localTee(C).localGet(NCH).i32LtU().brIf(0);
   b.end();
 
+  // --- the frame's end: byte alignment, then the CRC-16 of everything before it ---
+  b.localGet(POS)
+    .i32Const(7)
+    .i32Add()
+    .i32Const(3)
+    .i32ShrU()
+    .localTee(T)
+    .i32Const(2)
+    .i32Add()
+    .localGet(END)
+    .i32GtU();
+  b.if();
+  needMore();
+  b.end();
+  crc16();
+  b.localGet(T).i32Load8U(0).i32Const(8).i32Shl().localGet(T).i32Load8U(1).i32Or().i32Ne().if();
+  unsupported();
+  b.end();
+  b.localGet(T).i32Const(2).i32Add().localSet(POS);
+
   // --- floats ---
   // Two samples a step as SIMD lanes (the same conversions lane by lane: an exact double, times a power of
   // two, rounded to float32 to nearest even); an odd last sample stores one lane.
@@ -833,6 +929,7 @@ function generate(capacity: number): Uint8Array {
     locals: [[I32_LOCALS, I32], ...HELPER_LOCALS],
     body,
     memoryPages: pages,
+    data: { offset: CRC_AT, bytes: crcTables() },
     helpers,
   });
 }
