@@ -28,7 +28,7 @@ import {
   V128,
 } from "@controlroom/engine/core/wasm.ts";
 
-/** `run` results other than the bit position after the last subframe. */
+/** `run` results other than the offset after the frame. */
 export const KERNEL_NEED_MORE = -1;
 export const KERNEL_UNSUPPORTED = -2;
 
@@ -45,7 +45,7 @@ const CRC_AT = 512;
 const INTS_AT = CRC_AT + 8 * 512;
 /** Floats per channel the kernel's output holds (a push's output, at most its maxFrames plus one frame). */
 export const FLOAT_CAPACITY = 1 << 18;
-/** The LPC loop's samples again as doubles (after 32 slots it never writes, zeros). */
+/** The LPC loop's samples again as doubles, after 32 slots it never writes (zeros). */
 const WIDE_AT = INTS_AT + MAX_CHANNELS * MAX_BLOCK * 4 + 32 * 8;
 const FLOATS_AT = WIDE_AT + MAX_BLOCK * 8;
 /** The input buffer. */
@@ -95,7 +95,7 @@ export class FlacSubframeKernel {
   }
 
   /**
-   * Decodes the subframes of a frame.
+   * Decodes a frame's subframes (into `floats`) and checks its CRC-16.
    * @param at where the frame starts in `pending` (its CRC-16 covers the bytes from there).
    * @param bitPos where the subframes start, in bits from the start of `pending`.
    * @param end bytes of `pending` that hold data.
@@ -254,9 +254,10 @@ function crcTables(): Uint8Array {
 const REVERSE = [7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /**
- * run(pos, end, n, chCode, bps, scale, fout) → the bit position after the subframes, −1 (the data ends inside
- * them) or −2 (something the decoder leaves to libFLAC). Every check is the TypeScript path's, in its order:
- * see FlacFrameDecoder.subframe / readResidual / readRice / riceSlow and the Bits reader.
+ * run(frame, pos, end, n, chCode, bps, scale, fout) → the byte address after the frame, −1 (the data ends
+ * inside it) or −2 (something the decoder leaves to libFLAC: a bad CRC-16 among them). Every check is the
+ * TypeScript path's, in its order: see FlacFrameDecoder.frame / subframe / readResidual / readRice / riceSlow
+ * and the Bits reader.
  */
 function generate(capacity: number): Uint8Array {
   // The emitters below write to `b`: the exported function's body, or a helper's while one is made.
