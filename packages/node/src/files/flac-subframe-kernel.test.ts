@@ -121,8 +121,11 @@ function randomStream(r: () => number, shape: FlacStreamShape, frames: number, w
           w.put(precision - 1, 4);
           w.put(shift, 5);
           for (let j = 0; j < order; j++) {
-            // Tame: a sum of |coefficients| below 2^shift, so the prediction never grows.
-            const tame = j < 2 ? int(-(2 ** shift) / 4, 2 ** shift / 4) : 0;
+            // Tame: a sum of |coefficients| at most 2^shift / 2, so the prediction never grows; every tap used
+            // (each one at most 2^shift / 2·order), or mostly the two newest.
+            const lim =
+              r() < 0.5 ? Math.floor(2 ** shift / (2 * order)) : j < 2 ? Math.floor(2 ** shift / 4) : 0;
+            const tame = int(-lim, lim);
             const v = isWild
               ? signed(precision)
               : Math.max(-(2 ** (precision - 1)), Math.min(2 ** (precision - 1) - 1, tame));

@@ -39,6 +39,8 @@ const MAX_CHANNELS = 8;
 /** Byte address of the LPC coefficients (32 × i32), then the channels' wasted bits (8 × i32). */
 const COEF_AT = 0;
 const WASTED_AT = 128;
+/** The older LPC taps' coefficients as doubles (32 × f64; see `lpc`). */
+const COEFD_AT = 256;
 /** The CRC-16 tables (8 × 256 × u16, see crcTables). */
 const CRC_AT = 512;
 /** Each channel's integers, MAX_BLOCK apart. */
@@ -198,6 +200,8 @@ const VEC = next++;
 const VA = next++;
 const VB = next++;
 const FSV = next++; // the float scale in both lanes
+const CV = next; // CV + q: LPC coefficients of the q-th pair of older taps
+next += 15;
 
 /**
  * The LPC loops made: an order between two runs in the loop of the next one up (orders up to 8 are common; 12
@@ -216,7 +220,7 @@ const HELPER_PARAMS = [...MAIN_PARAMS, ...new Array<number>(I32_LOCALS).fill(I32
 const HELPER_LOCALS: [number, number][] = [
   [I64_LOCALS, I64],
   [31, F64],
-  [4, V128],
+  [19, V128],
 ];
 /** Function indices of the helpers. */
 const RICE = 1;
@@ -500,9 +504,10 @@ function generate(capacity: number): Uint8Array {
    * zero, and so are their products with the zeros before the samples' copy).
    *
    * The INT_TAPS newest taps are summed in i64 (coefficients and samples in locals), the older ones in double
-   * precision from a copy of the samples as doubles: with i64 alone, twelve coefficients and the loop's other
-   * values did not fit in the registers, and every tap was two loads, a multiply and an add (~8 % slower on the
-   * song1 stems). The result is still exact: up to the first sample that leaves ±2^(bps−1) (BAD, the TypeScript
+   * precision from a copy of the samples as doubles, two taps a step in SIMD lanes (one vector load of two
+   * adjacent samples, the coefficients in vector locals): with i64 alone, twelve coefficients and the loop's
+   * other values did not fit in the registers, and every tap was two loads, a multiply and an add (the song1
+   * stems decoded ~15 % slower). The result is still exact: up to the first sample that leaves ±2^(bps−1) (BAD, the TypeScript
    * path's peak check), every sample used lies within ±2^24 (24 bits, the side channel's 25) and every
    * coefficient within ±2^14, so each product is an integer below 2^38 and their sum below 2^43, exact in a
    * double in any order, and so is its conversion to i64 (by the bits of S + 1.5·2^52, which holds S in its low
@@ -519,11 +524,22 @@ function generate(capacity: number): Uint8Array {
         .i64Load32S(COEF_AT + 4 * j)
         .localSet(CO + j);
     }
-    for (let j = ni; j < order; j++)
+    // The older taps' coefficients as doubles, laid out as the samples they multiply (c_j at the offset of
+    // x[i − 1 − j] from B0), so that a pair of taps is one vector of each; pairs from the oldest, an odd one
+    // (the newest of them) alone.
+    const pairs = Math.floor((order - ni) / 2);
+    for (let j = ni; j < order; j++) {
       b.i32Const(0)
+        .i32Const(0)
         .i32Load(COEF_AT + 4 * j)
         .f64ConvertI32S()
-        .localSet(CF + j);
+        .localTee(CF + j)
+        .f64Store(COEFD_AT + 8 * (order - 1 - j));
+    }
+    for (let q = 0; q < pairs; q++)
+      b.i32Const(0)
+        .v128Load(COEFD_AT + 16 * q)
+        .localSet(CV + q);
     b.localGet(X).localGet(ORDER).i32Const(2).i32Shl().i32Add().localSet(A);
     // x[ORDER − 1 − j] (for j ≥ ORDER, whatever lies before x: its coefficient is zero)
     for (let j = 0; j < ni; j++)
@@ -549,25 +565,35 @@ function generate(capacity: number): Uint8Array {
     }
     b.localGet(X).localGet(N).i32Const(2).i32Shl().i32Add().localSet(T);
     b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
-    /** Σ over taps lo … hi − 1 in doubles, the oldest first so that the newest of them comes last. */
+    /** Σ over the pairs lo … hi − 1 (pair q: the samples at offsets 16q, 16q + 8), lane by lane. */
     const tree = (lo: number, hi: number): void => {
       if (hi - lo === 1) {
-        b.localGet(CF + lo)
+        b.localGet(CV + lo)
           .localGet(B0)
-          .f64Load(8 * (order - 1 - lo))
-          .f64Mul();
+          .v128Load(16 * lo, 3)
+          .f64x2Mul();
         return;
       }
-      const mid = (lo + hi + 1) >> 1;
-      tree(mid, hi);
+      const mid = (lo + hi) >> 1;
       tree(lo, mid);
-      b.f64Add();
+      tree(mid, hi);
+      b.f64x2Add();
     };
     b.localGet(A);
     if (order > ni) {
       // To i64 by the bits of S + 1.5·2^52 (S an integer below 2^51: the low bits hold it), shorter than a
       // conversion; garbage, but no trap, after BAD.
-      tree(ni, order);
+      if (pairs > 0) {
+        tree(0, pairs);
+        b.localTee(VEC).f64x2ExtractLane(0).localGet(VEC).f64x2ExtractLane(1).f64Add();
+      }
+      if ((order - ni) % 2) {
+        b.localGet(CF + ni)
+          .localGet(B0)
+          .f64Load(8 * (order - 1 - ni))
+          .f64Mul();
+        if (pairs > 0) b.f64Add();
+      }
       b.f64Const(MAGIC).f64Add().i64ReinterpretF64().localGet(MAGIC64).i64Sub();
     }
     // The i64 taps, the newest last.
