@@ -425,6 +425,9 @@ export class Code {
   i32Eq(): this {
     return this.op(0x46);
   }
+  i32Ne(): this {
+    return this.op(0x47);
+  }
   i32GtU(): this {
     return this.op(0x4b);
   }
@@ -436,6 +439,14 @@ export class Code {
   }
   i32GeS(): this {
     return this.op(0x4e);
+  }
+  /** The byte at address + offset, zero-extended. */
+  i32Load8U(offset: number): this {
+    return this.op(0x2d).op(0).uleb(offset);
+  }
+  /** The 16-bit value at address + offset, zero-extended. */
+  i32Load16U(offset: number, align = 1): this {
+    return this.op(0x2f).op(align).uleb(offset);
   }
   /** Count of leading zero bits (32 for 0). */
   i32Clz(): this {

@@ -4,8 +4,9 @@
  * the samples as float32 `integer / 2^(bits−1)`, exactly what the libFLAC WebAssembly decoder gives after
  * `recoverIntegers` (flac-reader.ts). It decodes about four times faster than that decoder.
  *
- * The subframes (the hot part) are decoded by a small generated WebAssembly kernel (flac-subframe-kernel.ts)
- * whose memory holds this decoder's input buffer and output floats; the frame header and the CRC-16 stay here.
+ * The subframes (the hot part) and the CRC-16 are done by a small generated WebAssembly kernel
+ * (flac-subframe-kernel.ts) whose memory holds this decoder's input buffer and output floats; the frame header
+ * stays here.
  * Without WebAssembly, or with `{ wasm: false }`, the TypeScript path below decodes them, with the same results
  * and the same errors (the kernel's tests compare the two step by step).
  *
@@ -414,7 +415,7 @@ export class FlacFrameDecoder {
     // Subframes.
     this.room(into, blockSize);
     const k = this.kernel;
-    if (k) return this.kernelFrame(k, buf, at, p, end, into, blockSize, chCode, bps);
+    if (k) return this.kernelFrame(k, at, p, end, into, blockSize, chCode, bps);
     const bits = this.bits;
     bits.buf = buf;
     bits.view = this.view;
@@ -441,10 +442,12 @@ export class FlacFrameDecoder {
     return crcAt + 2;
   }
 
-  /** `frame`'s subframes on: in WebAssembly, into the kernel's floats (copied when `floats` are elsewhere). */
+  /**
+   * `frame`'s subframes on, and its CRC-16: in WebAssembly, into the kernel's floats (copied when `floats` are
+   * elsewhere).
+   */
   private kernelFrame(
     k: FlacSubframeKernel,
-    buf: Uint8Array,
     at: number,
     p: number,
     end: number,
@@ -454,18 +457,15 @@ export class FlacFrameDecoder {
     bps: number,
   ): number {
     const direct = this.floats[0].buffer === k.memory;
-    const pos = k.run(p * 8, end, blockSize, chCode, bps, this.scale, direct ? into : -1);
-    if (pos === KERNEL_NEED_MORE) return FRAME_NEED_MORE;
-    if (pos === KERNEL_UNSUPPORTED) return FRAME_UNSUPPORTED;
-    const crcAt = (pos + 7) >>> 3;
-    if (crcAt + 2 > end) return FRAME_NEED_MORE;
-    if (crc16(this.view, buf, at, crcAt) !== ((buf[crcAt] << 8) | buf[crcAt + 1])) return FRAME_UNSUPPORTED;
+    const next = k.run(at, p * 8, end, blockSize, chCode, bps, this.scale, direct ? into : -1);
+    if (next === KERNEL_NEED_MORE) return FRAME_NEED_MORE;
+    if (next === KERNEL_UNSUPPORTED) return FRAME_UNSUPPORTED;
     if (!direct) {
       for (let c = 0; c < this.floats.length; c++)
         this.floats[c].set(k.floats[c].subarray(0, blockSize), into);
     }
     this.blockSize = blockSize;
-    return crcAt + 2;
+    return next;
   }
 
   /**

@@ -121,8 +121,11 @@ function randomStream(r: () => number, shape: FlacStreamShape, frames: number, w
           w.put(precision - 1, 4);
           w.put(shift, 5);
           for (let j = 0; j < order; j++) {
-            // Tame: a sum of |coefficients| below 2^shift, so the prediction never grows.
-            const tame = j < 2 ? int(-(2 ** shift) / 4, 2 ** shift / 4) : 0;
+            // Tame: a sum of |coefficients| at most 2^shift / 2, so the prediction never grows; every tap used
+            // (each one at most 2^shift / 2·order), or mostly the two newest.
+            const lim =
+              r() < 0.5 ? Math.floor(2 ** shift / (2 * order)) : j < 2 ? Math.floor(2 ** shift / 4) : 0;
+            const tame = int(-lim, lim);
             const v = isWild
               ? signed(precision)
               : Math.max(-(2 ** (precision - 1)), Math.min(2 ** (precision - 1) - 1, tame));
@@ -177,8 +180,8 @@ const copy = (d: FlacDecoded): Step => ({
 });
 
 /**
- * Feeds `bytes` to a decoder in chunks of the sizes `sizes` gives (and `maxFrames`), pushing again while it
- * holds frames back; returns every step's result.
+ * Feeds `bytes` to a decoder in chunks of random sizes from `seed` (or all `chunk` long), with `maxFrames`,
+ * pushing again while it holds frames back; returns every step's result.
  */
 function steps(
   bytes: Uint8Array,
@@ -186,12 +189,13 @@ function steps(
   wasm: boolean,
   seed: number,
   maxFrames = Infinity,
+  chunk?: number,
 ): Step[] {
   const d = new FlacFrameDecoder(shape, { wasm });
   const r = rng(seed);
   const out: Step[] = [];
   for (let at = 0; at < bytes.length; ) {
-    const k = 1 + Math.floor(r() * (r() < 0.5 ? 300 : 70000));
+    const k = chunk ?? 1 + Math.floor(r() * (r() < 0.5 ? 300 : 70000));
     let s = d.push(bytes.subarray(at, at + k), maxFrames);
     out.push(copy(s));
     while (s.more) {
@@ -211,9 +215,10 @@ function same(
   what: string,
   seed = 1,
   maxFrames = Infinity,
+  chunk?: number,
 ): number {
-  const ts = steps(bytes, shape, false, seed, maxFrames);
-  const wasm = steps(bytes, shape, true, seed, maxFrames);
+  const ts = steps(bytes, shape, false, seed, maxFrames, chunk);
+  const wasm = steps(bytes, shape, true, seed, maxFrames, chunk);
   assert.equal(wasm.length, ts.length, `${what}: steps`);
   let samples = 0;
   for (let i = 0; i < ts.length; i++) {
@@ -332,6 +337,22 @@ describe("FLAC subframe kernel (WebAssembly) against the TypeScript path", () =>
       // From a frame, without the metadata.
       if (n % 4 === 0) same(framesOf(bytes), shape, `flac ${args.join(" ")}, frames only`, n);
     }
+  });
+
+  it("pushes past the kernel's sizes: more floats than its output holds (copied out), more bytes than its buffer (a larger instance)", () => {
+    // 12 s of stereo 24-bit noise: about 3 MB, 576 000 samples a channel.
+    const flac = synthFlac(tmp.path("big.flac"), { seconds: 12, channels: 2, seed: 5 });
+    const bytes = new Uint8Array(readFileSync(flac));
+    assert.ok(bytes.length > 2 << 20);
+    const shape = { sampleRate: 48000, channels: 2, bitDepth: 24 };
+    for (const chunk of [bytes.length, 1_500_000, 400_000]) {
+      assert.equal(same(bytes, shape, `pushes of ${chunk} bytes`, 1, Infinity, chunk), 2 * 12 * 48000);
+    }
+    // The decoder kept its kernel (a larger one) through the large push.
+    const d = new FlacFrameDecoder(shape);
+    assert.equal(d.push(bytes).channels[0].length, 12 * 48000);
+    const kernel = (d as unknown as { kernel: FlacSubframeKernel | null }).kernel;
+    assert.ok(kernel && kernel.pending.length > bytes.length, "a kernel with room for the push");
   });
 
   it("ffmpeg's encoder (its own Rice and LPC choices, every stereo mode)", () => {

@@ -1,18 +1,19 @@
 /**
- * The subframes of a FLAC frame decoded by generated WebAssembly: the same work, the same results and the same
- * errors as `FlacFrameDecoder`'s TypeScript path (flac-decoder.ts), which stays as the fallback and as the
- * reference in the tests. The frame header and the CRC-16 stay in TypeScript.
+ * The subframes of a FLAC frame decoded by generated WebAssembly, and the frame's CRC-16 checked: the same
+ * work, the same results and the same errors as `FlacFrameDecoder`'s TypeScript path (flac-decoder.ts), which
+ * stays as the fallback and as the reference in the tests. The frame header stays in TypeScript.
  *
  * The kernel's memory holds the decoder's input buffer itself (`pending`), each channel's integers, and the
- * output floats. Nothing is ever copied in; the floats are written where the decoder hands them
- * out. The memory is sized when the instance is made and never grows (a grow detaches the old buffer, which
- * deoptimises every typed-array loop in the thread): a larger input buffer takes a new instance.
+ * output floats. Nothing is ever copied in; the floats are written where the decoder hands them out (unless
+ * one push decodes more than FLOAT_CAPACITY). The memory is sized when the instance is made and never grows (a
+ * grow detaches the old buffer, which deoptimises every typed-array loop in the thread): a larger input buffer
+ * takes a new instance.
  *
  * Per frame, one call: each subframe's header, warm-up, Rice-coded residual (partitions, escape codes) and
  * restoration — fixed predictors in 32-bit wrap-around arithmetic as libFLAC, LPC exactly (x[i] = res[i] +
  * (Σ c_j·x[i−1−j] >> shift), the three newest taps in i64, the older ones in doubles, which hold their
- * integer sums exactly while the samples stay in range: see `lpc`) — then the stereo decorrelation and the
- * floats (`int · 2^wasted · scale` in double precision, rounded to float32).
+ * integer sums exactly while the samples stay in range: see `lpc`) — then the CRC-16, the stereo
+ * decorrelation and the floats (`int · 2^wasted · scale` in double precision, rounded to float32).
  */
 
 import {
@@ -27,7 +28,7 @@ import {
   V128,
 } from "@controlroom/engine/core/wasm.ts";
 
-/** `run` results other than the bit position after the last subframe. */
+/** `run` results other than the offset after the frame. */
 export const KERNEL_NEED_MORE = -1;
 export const KERNEL_UNSUPPORTED = -2;
 
@@ -38,11 +39,15 @@ const MAX_CHANNELS = 8;
 /** Byte address of the LPC coefficients (32 × i32), then the channels' wasted bits (8 × i32). */
 const COEF_AT = 0;
 const WASTED_AT = 128;
+/** The older LPC taps' coefficients as doubles (32 × f64; see `lpc`). */
+const COEFD_AT = 256;
+/** The CRC-16 tables (8 × 256 × u16, see crcTables). */
+const CRC_AT = 512;
 /** Each channel's integers, MAX_BLOCK apart. */
-const INTS_AT = 1024;
+const INTS_AT = CRC_AT + 8 * 512;
 /** Floats per channel the kernel's output holds (a push's output, at most its maxFrames plus one frame). */
 export const FLOAT_CAPACITY = 1 << 18;
-/** The LPC loop's samples again as doubles (after 32 slots it never writes, zeros). */
+/** The LPC loop's samples again as doubles, after 32 slots it never writes (zeros). */
 const WIDE_AT = INTS_AT + MAX_CHANNELS * MAX_BLOCK * 4 + 32 * 8;
 const FLOATS_AT = WIDE_AT + MAX_BLOCK * 8;
 /** The input buffer. */
@@ -92,17 +97,20 @@ export class FlacSubframeKernel {
   }
 
   /**
-   * Decodes the subframes of a frame.
-   * @param bitPos where they start, in bits from the start of `pending`.
+   * Decodes a frame's subframes (into `floats`) and checks its CRC-16.
+   * @param at where the frame starts in `pending` (its CRC-16 covers the bytes from there).
+   * @param bitPos where the subframes start, in bits from the start of `pending`.
    * @param end bytes of `pending` that hold data.
    * @param n samples per channel.
    * @param chCode the frame's channel assignment code (0 … 10).
    * @param bps the stream's bits per sample.
    * @param scale the float of integer 1.
    * @param into write the floats to `floats[c][into …]`; −1: to `floats[c][0 …]`, for the caller to copy.
-   * @returns the bit position after the last subframe, or KERNEL_NEED_MORE / KERNEL_UNSUPPORTED.
+   * @returns the offset in `pending` after the frame (its CRC-16 checked), or KERNEL_NEED_MORE /
+   *   KERNEL_UNSUPPORTED.
    */
   run(
+    at: number,
     bitPos: number,
     end: number,
     n: number,
@@ -112,6 +120,7 @@ export class FlacSubframeKernel {
     into: number,
   ): number {
     const r = this.fn(
+      PENDING_AT + at,
       PENDING_AT * 8 + bitPos,
       PENDING_AT + end,
       n,
@@ -120,20 +129,21 @@ export class FlacSubframeKernel {
       scale,
       FLOATS_AT + Math.max(into, 0) * 4,
     );
-    return r < 0 ? r : r - PENDING_AT * 8;
+    return r < 0 ? r : r - PENDING_AT;
   }
 }
 
 // Parameters.
-const POS = 0; // bit position
-const END = 1; // byte address where the data ends
-const N = 2;
-const CH = 3; // channel assignment code
-const BPS = 4;
-const SCALE = 5; // f64
-const FOUT = 6; // byte address of channel 0's first output float
+const FRAME = 0; // byte address of the frame
+const POS = 1; // bit position
+const END = 2; // byte address where the data ends
+const N = 3;
+const CH = 4; // channel assignment code
+const BPS = 5;
+const SCALE = 6; // f64
+const FOUT = 7; // byte address of channel 0's first output float
 // i32 locals.
-let next = 7;
+let next = 8;
 const C = next++; // channel
 const NCH = next++;
 const B = next++; // the subframe's bits per sample
@@ -190,6 +200,8 @@ const VEC = next++;
 const VA = next++;
 const VB = next++;
 const FSV = next++; // the float scale in both lanes
+const CV = next; // CV + q: LPC coefficients of the q-th pair of older taps
+next += 15;
 
 /**
  * The LPC loops made: an order between two runs in the loop of the next one up (orders up to 8 are common; 12
@@ -198,7 +210,7 @@ const FSV = next++; // the float scale in both lanes
 const LPC_LOOPS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32];
 
 /** The exported function's parameters. */
-const MAIN_PARAMS = [I32, I32, I32, I32, I32, F64, I32];
+const MAIN_PARAMS = [I32, I32, I32, I32, I32, I32, F64, I32];
 /**
  * Helpers (the Rice decoder, the LPC loops: each compiled and register-allocated on its own) take the exported
  * function's parameters and i32 locals as their parameters and declare its other locals: every local index
@@ -208,7 +220,7 @@ const HELPER_PARAMS = [...MAIN_PARAMS, ...new Array<number>(I32_LOCALS).fill(I32
 const HELPER_LOCALS: [number, number][] = [
   [I64_LOCALS, I64],
   [31, F64],
-  [4, V128],
+  [19, V128],
 ];
 /** Function indices of the helpers. */
 const RICE = 1;
@@ -217,13 +229,39 @@ const LPC = 2;
 /** 1.5·2^52: the bits of x + MAGIC are those of MAGIC plus x, for an integer |x| < 2^51. */
 const MAGIC = 6755399441055744;
 
+/**
+ * CRC-16 (polynomial 0x8005) tables for slicing by eight, little-endian u16: table k holds the CRC of byte v
+ * followed by k zero bytes.
+ */
+function crcTables(): Uint8Array {
+  const t = new Uint16Array(8 * 256);
+  for (let v = 0; v < 256; v++) {
+    let d = v << 8;
+    for (let k = 0; k < 8; k++) d = d & 0x8000 ? ((d << 1) ^ 0x8005) & 0xffff : (d << 1) & 0xffff;
+    t[v] = d;
+  }
+  for (let k = 1; k < 8; k++) {
+    for (let v = 0; v < 256; v++) {
+      const p = t[256 * (k - 1) + v];
+      t[256 * k + v] = ((p << 8) & 0xffff) ^ t[p >> 8];
+    }
+  }
+  const bytes = new Uint8Array(t.length * 2);
+  for (let i = 0; i < t.length; i++) {
+    bytes[2 * i] = t[i] & 0xff;
+    bytes[2 * i + 1] = t[i] >> 8;
+  }
+  return bytes;
+}
+
 /** The bit reader's byte order: 8 bytes loaded little-endian, reversed into a big-endian i64. */
 const REVERSE = [7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /**
- * run(pos, end, n, chCode, bps, scale, fout) → the bit position after the subframes, −1 (the data ends inside
- * them) or −2 (something the decoder leaves to libFLAC). Every check is the TypeScript path's, in its order:
- * see FlacFrameDecoder.subframe / readResidual / readRice / riceSlow and the Bits reader.
+ * run(frame, pos, end, n, chCode, bps, scale, fout) → the byte address after the frame, −1 (the data ends
+ * inside it) or −2 (something the decoder leaves to libFLAC: a bad CRC-16 among them). Every check is the
+ * TypeScript path's, in its order: see FlacFrameDecoder.frame / subframe / readResidual / readRice / riceSlow
+ * and the Bits reader.
  */
 function generate(capacity: number): Uint8Array {
   // The emitters below write to `b`: the exported function's body, or a helper's while one is made.
@@ -466,9 +504,10 @@ function generate(capacity: number): Uint8Array {
    * zero, and so are their products with the zeros before the samples' copy).
    *
    * The INT_TAPS newest taps are summed in i64 (coefficients and samples in locals), the older ones in double
-   * precision from a copy of the samples as doubles: with i64 alone, twelve coefficients and the loop's other
-   * values did not fit in the registers, and every tap was two loads, a multiply and an add (~8 % slower on the
-   * song1 stems). The result is still exact: up to the first sample that leaves ±2^(bps−1) (BAD, the TypeScript
+   * precision from a copy of the samples as doubles, two taps a step in SIMD lanes (one vector load of two
+   * adjacent samples, the coefficients in vector locals): with i64 alone, twelve coefficients and the loop's
+   * other values did not fit in the registers, and every tap was two loads, a multiply and an add (the song1
+   * stems decoded ~15 % slower). The result is still exact: up to the first sample that leaves ±2^(bps−1) (BAD, the TypeScript
    * path's peak check), every sample used lies within ±2^24 (24 bits, the side channel's 25) and every
    * coefficient within ±2^14, so each product is an integer below 2^38 and their sum below 2^43, exact in a
    * double in any order, and so is its conversion to i64 (by the bits of S + 1.5·2^52, which holds S in its low
@@ -485,11 +524,22 @@ function generate(capacity: number): Uint8Array {
         .i64Load32S(COEF_AT + 4 * j)
         .localSet(CO + j);
     }
-    for (let j = ni; j < order; j++)
+    // The older taps' coefficients as doubles, laid out as the samples they multiply (c_j at the offset of
+    // x[i − 1 − j] from B0), so that a pair of taps is one vector of each; pairs from the oldest, an odd one
+    // (the newest of them) alone.
+    const pairs = Math.floor((order - ni) / 2);
+    for (let j = ni; j < order; j++) {
       b.i32Const(0)
+        .i32Const(0)
         .i32Load(COEF_AT + 4 * j)
         .f64ConvertI32S()
-        .localSet(CF + j);
+        .localTee(CF + j)
+        .f64Store(COEFD_AT + 8 * (order - 1 - j));
+    }
+    for (let q = 0; q < pairs; q++)
+      b.i32Const(0)
+        .v128Load(COEFD_AT + 16 * q)
+        .localSet(CV + q);
     b.localGet(X).localGet(ORDER).i32Const(2).i32Shl().i32Add().localSet(A);
     // x[ORDER − 1 − j] (for j ≥ ORDER, whatever lies before x: its coefficient is zero)
     for (let j = 0; j < ni; j++)
@@ -515,25 +565,35 @@ function generate(capacity: number): Uint8Array {
     }
     b.localGet(X).localGet(N).i32Const(2).i32Shl().i32Add().localSet(T);
     b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
-    /** Σ over taps lo … hi − 1 in doubles, the oldest first so that the newest of them comes last. */
+    /** Σ over the pairs lo … hi − 1 (pair q: the samples at offsets 16q, 16q + 8), lane by lane. */
     const tree = (lo: number, hi: number): void => {
       if (hi - lo === 1) {
-        b.localGet(CF + lo)
+        b.localGet(CV + lo)
           .localGet(B0)
-          .f64Load(8 * (order - 1 - lo))
-          .f64Mul();
+          .v128Load(16 * lo, 3)
+          .f64x2Mul();
         return;
       }
-      const mid = (lo + hi + 1) >> 1;
-      tree(mid, hi);
+      const mid = (lo + hi) >> 1;
       tree(lo, mid);
-      b.f64Add();
+      tree(mid, hi);
+      b.f64x2Add();
     };
     b.localGet(A);
     if (order > ni) {
       // To i64 by the bits of S + 1.5·2^52 (S an integer below 2^51: the low bits hold it), shorter than a
       // conversion; garbage, but no trap, after BAD.
-      tree(ni, order);
+      if (pairs > 0) {
+        tree(0, pairs);
+        b.localTee(VEC).f64x2ExtractLane(0).localGet(VEC).f64x2ExtractLane(1).f64Add();
+      }
+      if ((order - ni) % 2) {
+        b.localGet(CF + ni)
+          .localGet(B0)
+          .f64Load(8 * (order - 1 - ni))
+          .f64Mul();
+        if (pairs > 0) b.f64Add();
+      }
       b.f64Const(MAGIC).f64Add().i64ReinterpretF64().localGet(MAGIC64).i64Sub();
     }
     // The i64 taps, the newest last.
@@ -578,6 +638,49 @@ function generate(capacity: number): Uint8Array {
       b.br(count - 1 - k);
     }
     b.end();
+  };
+
+  /**
+   * Leaves the CRC-16 of the bytes FRAME … T: the odd bytes one at a time, then eight at a time as one
+   * big-endian i64 through the slicing-by-8 tables (as crc16 in flac-decoder.ts). Uses A, U, V, Z, W.
+   */
+  const crc16 = () => {
+    const table = (k: number, byte: () => void) => {
+      byte();
+      b.i32Const(1)
+        .i32Shl()
+        .i32Load16U(CRC_AT + 512 * k);
+    };
+    b.i32Const(0).localSet(U).localGet(FRAME).localSet(A);
+    b.localGet(FRAME).localGet(T).localGet(FRAME).i32Sub().i32Const(7).i32And().i32Add().localSet(V);
+    b.block().localGet(A).localGet(V).i32GeU().brIf(0).loop();
+    // c = (c << 8) & 0xffff ^ T0[(c >> 8) ^ b]
+    b.localGet(U).i32Const(8).i32Shl().i32Const(0xffff).i32And();
+    table(0, () => b.localGet(U).i32Const(8).i32ShrU().localGet(A).i32Load8U(0).i32Xor());
+    b.i32Xor().localSet(U);
+    b.localGet(A).i32Const(1).i32Add().localTee(A).localGet(V).i32LtU().brIf(0);
+    b.end().end();
+    b.block().localGet(A).localGet(T).i32GeU().brIf(0).loop();
+    b.localGet(A).v128Load64Zero(0, 0).localTee(VEC).localGet(VEC).i8x16Shuffle(REVERSE).i64x2ExtractLane(0);
+    b.localSet(W);
+    // hi = the first four bytes ^ c << 16, lo = the next four
+    b.localGet(W).i64Const(32).i64ShrU().i32WrapI64().localGet(U).i32Const(16).i32Shl().i32Xor().localSet(V);
+    b.localGet(W).i32WrapI64().localSet(Z);
+    table(7, () => b.localGet(V).i32Const(24).i32ShrU());
+    table(6, () => b.localGet(V).i32Const(16).i32ShrU().i32Const(0xff).i32And());
+    b.i32Xor();
+    table(5, () => b.localGet(V).i32Const(8).i32ShrU().i32Const(0xff).i32And());
+    table(4, () => b.localGet(V).i32Const(0xff).i32And());
+    b.i32Xor().i32Xor();
+    table(3, () => b.localGet(Z).i32Const(24).i32ShrU());
+    table(2, () => b.localGet(Z).i32Const(16).i32ShrU().i32Const(0xff).i32And());
+    b.i32Xor();
+    table(1, () => b.localGet(Z).i32Const(8).i32ShrU().i32Const(0xff).i32And());
+    table(0, () => b.localGet(Z).i32Const(0xff).i32And());
+    b.i32Xor().i32Xor().i32Xor().localSet(U);
+    b.localGet(A).i32Const(8).i32Add().localTee(A).localGet(T).i32LtU().brIf(0);
+    b.end().end();
+    b.localGet(U);
   };
 
   // --- the frame ---
@@ -714,6 +817,26 @@ function generate(capacity: number): Uint8Array {
   b.localGet(C).i32Const(1).i32Add().localTee(C).localGet(NCH).i32LtU().brIf(0);
   b.end();
 
+  // --- the frame's end: byte alignment, then the CRC-16 of everything before it ---
+  b.localGet(POS)
+    .i32Const(7)
+    .i32Add()
+    .i32Const(3)
+    .i32ShrU()
+    .localTee(T)
+    .i32Const(2)
+    .i32Add()
+    .localGet(END)
+    .i32GtU();
+  b.if();
+  needMore();
+  b.end();
+  crc16();
+  b.localGet(T).i32Load8U(0).i32Const(8).i32Shl().localGet(T).i32Load8U(1).i32Or().i32Ne().if();
+  unsupported();
+  b.end();
+  b.localGet(T).i32Const(2).i32Add().localSet(POS);
+
   // --- floats ---
   // Two samples a step as SIMD lanes (the same conversions lane by lane: an exact double, times a power of
   // two, rounded to float32 to nearest even); an odd last sample stores one lane.
@@ -833,6 +956,7 @@ function generate(capacity: number): Uint8Array {
     locals: [[I32_LOCALS, I32], ...HELPER_LOCALS],
     body,
     memoryPages: pages,
+    data: { offset: CRC_AT, bytes: crcTables() },
     helpers,
   });
 }
