@@ -312,6 +312,23 @@ describe("rendering song1 from its stems", { skip: skipWithoutCorpus("song1") },
     // Seven plain tracks of 64 s: the tracks render on this thread, the stems decode on the track worker started
     // ahead (as `controlroom render` starts it), each into its cache file, which the render reads behind it.
     const opts = { bits: 24 as const, verifyHashes: false };
+    // Cancelled a few blocks in: the decoding thread stops too, and leaves no file in the cache.
+    const stopped = { dir: join(dir, "ahead-cancelled-cache") };
+    let blocks = 0;
+    await assert.rejects(
+      renderSessionToFiles(session, dir, join(dir, "ahead-cancelled.wav"), {
+        ...opts,
+        decodeCache: stopped,
+        cancelled: () => ++blocks > 5,
+      }),
+      RenderCancelledError,
+    );
+    assert.deepEqual(
+      existsSync(stopped.dir) ? readdirSync(stopped.dir) : [],
+      [],
+      "nothing cached, nothing left",
+    );
+    assert.ok(!existsSync(join(dir, "ahead-cancelled.wav")));
     const cache = { dir: join(dir, "ahead-cache") };
     prestartWorkers("track-worker", 1);
     const cold = await renderSessionToFiles(session, dir, join(dir, "ahead-cold.wav"), {
