@@ -16,11 +16,15 @@ const BUNDLED_PACKAGES = /^zod(\/|$)/;
 /** Source trees the CLI bundle is made from. */
 const SOURCES = ["engine", "node"].map((p) => join(root, "packages", p, "src"));
 
-/** Newest modification time of any file below `dir` (build output, dependencies and dot-folders left out). */
+/**
+ * Newest modification time of any file below `dir` (build output, dependencies, dot-folders and tests left out:
+ * no test is in the bundle, and editing one made every command fall back to the slow sources).
+ */
 export function newestMtime(dir) {
   let t = 0;
   for (const name of readdirSync(dir)) {
     if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
+    if (name.endsWith(".test.ts") || name.endsWith(".test.tsx")) continue;
     const p = join(dir, name);
     const s = statSync(p);
     t = Math.max(t, s.isDirectory() ? newestMtime(p) : s.mtimeMs);
