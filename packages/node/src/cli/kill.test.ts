@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { type Dirent, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,10 +73,20 @@ const CASES: Case[] = [
   },
 ];
 
-/** Total bytes of everything in `dir` (recursively). */
+/**
+ * Total bytes of everything in `dir` (recursively), as far as it can be seen while the command writes: a folder
+ * it renames or removes meanwhile (a staging folder put in place) counts as empty.
+ */
 function bytesIn(dir: string): number {
   let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw e;
+  }
+  for (const e of entries) {
     const p = join(dir, e.name);
     n += e.isDirectory() ? bytesIn(p) : (statSync(p, { throwIfNoEntry: false })?.size ?? 0);
   }
