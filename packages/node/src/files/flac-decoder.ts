@@ -6,9 +6,8 @@
  *
  * The subframes (the hot part) and the CRC-16 are done by a small generated WebAssembly kernel
  * (flac-subframe-kernel.ts) whose memory holds this decoder's input buffer and output floats; the frame header
- * stays here.
- * Without WebAssembly, or with `{ wasm: false }`, the TypeScript path below decodes them, with the same results
- * and the same errors (the kernel's tests compare the two step by step).
+ * stays here. Without WebAssembly, or with `{ wasm: false }`, the TypeScript path below does them, with the
+ * same results and the same errors (the kernel's tests compare the two step by step).
  *
  * It stops, and hands back the bytes from the frame it stopped at, at anything it does not take: a frame
  * whose CRC-8 or CRC-16 does not match, reserved codes, a frame that disagrees with STREAMINFO (rate, channels,
@@ -19,9 +18,10 @@
  * and orders at most 32, so each LPC sum stays below 2^45 and adds up in double precision without rounding
  * (the kernel's three newest taps add up in 64-bit integers).
  *
- * Speed (TypeScript path): the restore loops write each sample's float (wasted bits and scale folded into one power-of-two
- * factor) as they make it, so there is no separate int → float pass; the bit reader and the CRC-16 read 32
- * bits at a time through a DataView; fields keep one type from the constructor on, so the optimised code stays.
+ * Speed of the TypeScript path: the restore loops write each sample's float (wasted bits and scale folded into
+ * one power-of-two factor) as they make it, so there is no separate int → float pass; the bit reader and the
+ * CRC-16 read 32 bits at a time through a DataView; fields keep one type from the constructor on, so the
+ * optimised code stays.
  */
 
 import { FlacSubframeKernel, KERNEL_NEED_MORE, KERNEL_UNSUPPORTED } from "./flac-subframe-kernel.ts";

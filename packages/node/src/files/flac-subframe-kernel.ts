@@ -507,12 +507,12 @@ function generate(capacity: number): Uint8Array {
    * precision from a copy of the samples as doubles, two taps a step in SIMD lanes (one vector load of two
    * adjacent samples, the coefficients in vector locals): with i64 alone, twelve coefficients and the loop's
    * other values did not fit in the registers, and every tap was two loads, a multiply and an add (the song1
-   * stems decoded ~15 % slower). The result is still exact: up to the first sample that leaves ±2^(bps−1) (BAD, the TypeScript
-   * path's peak check), every sample used lies within ±2^24 (24 bits, the side channel's 25) and every
-   * coefficient within ±2^14, so each product is an integer below 2^38 and their sum below 2^43, exact in a
-   * double in any order, and so is its conversion to i64 (by the bits of S + 1.5·2^52, which holds S in its low
-   * bits for |S| < 2^51: shorter than a conversion, and it cannot trap); that first sample is therefore exact
-   * too, and once BAD is set the subframe goes to libFLAC whatever the samples after it are.
+   * stems decoded ~15 % slower). The result is still exact: up to the first sample that leaves ±2^(bps−1)
+   * (BAD, the TypeScript path's peak check), every sample used lies within ±2^24 (24 bits, the side channel's
+   * 25) and every coefficient within ±2^14, so each product is an integer below 2^38 and their sum below 2^43,
+   * exact in a double in any order, and so is its conversion to i64 (by the bits of S + 1.5·2^52, which hold
+   * S in their low bits for |S| < 2^51: shorter than a conversion, and it cannot trap); that first sample is
+   * therefore exact too, and once BAD is set the subframe goes to libFLAC whatever the samples after it are.
    *
    * The chain from one sample to the next is one multiply, the adds and the shift; through the doubles it spans
    * INT_TAPS samples.
