@@ -7,7 +7,15 @@ import { FileSource } from "./file-source.ts";
 import { FlacFrameDecoder } from "./flac-decoder.ts";
 import { readFlacHeader } from "./flac-header.ts";
 import { openAudioFile } from "./open.ts";
-import { CORPUS, ffmpeg, firstDifference, hasCorpus, referenceFloats, tempFolder } from "./test-support.ts";
+import {
+  CORPUS,
+  FFMPEG_FLAC_ENCODINGS,
+  ffmpeg,
+  firstDifference,
+  hasCorpus,
+  referenceFloats,
+  tempFolder,
+} from "./test-support.ts";
 
 const tmp = tempFolder("flac-decoder");
 after(() => tmp.remove());
@@ -196,25 +204,7 @@ describe("FLAC frame decoder", () => {
 
   it("ffmpeg's encoder (its own rice and LPC choices, 24 and 16 bits): the samples ffmpeg decodes", async () => {
     const wav = signalWav("ff", { rate: 48000, channels: 2, bits: 24 });
-    for (const args of [
-      ["-compression_level", "12", "-sample_fmt", "s32", "-bits_per_raw_sample", "24"],
-      [
-        "-compression_level",
-        "8",
-        "-lpc_type",
-        "cholesky",
-        "-exact_rice_parameters",
-        "1",
-        "-ch_mode",
-        "left_side",
-        "-sample_fmt",
-        "s32",
-        "-bits_per_raw_sample",
-        "24",
-      ],
-      ["-compression_level", "2", "-ch_mode", "right_side", "-sample_fmt", "s16"],
-      ["-compression_level", "5", "-ch_mode", "mid_side", "-sample_fmt", "s16"],
-    ]) {
+    for (const args of FFMPEG_FLAC_ENCODINGS) {
       const flac = tmp.path(`ff-${args.join("")}.flac`);
       ffmpeg(["-i", wav, "-c:a", "flac", ...args, flac]);
       assert.equal(

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import { type FlacDecoded, FlacFrameDecoder, type FlacStreamShape } from "./flac-decoder.ts";
 import { FlacSubframeKernel } from "./flac-subframe-kernel.ts";
-import { ffmpeg, synthFlac, tempFolder } from "./test-support.ts";
+import { FFMPEG_FLAC_ENCODINGS, ffmpeg, synthFlac, tempFolder } from "./test-support.ts";
 
 const tmp = tempFolder("flac-kernel");
 after(() => tmp.remove());
@@ -359,23 +359,7 @@ describe("FLAC subframe kernel (WebAssembly) against the TypeScript path", () =>
     const src = synthFlac(tmp.path("ff-src.flac"), { seconds: 2, channels: 2, seed: 9 });
     let n = 0;
     for (const args of [
-      ["-compression_level", "12", "-sample_fmt", "s32", "-bits_per_raw_sample", "24"],
-      [
-        "-compression_level",
-        "8",
-        "-lpc_type",
-        "cholesky",
-        "-exact_rice_parameters",
-        "1",
-        "-ch_mode",
-        "left_side",
-        "-sample_fmt",
-        "s32",
-        "-bits_per_raw_sample",
-        "24",
-      ],
-      ["-compression_level", "2", "-ch_mode", "right_side", "-sample_fmt", "s16"],
-      ["-compression_level", "5", "-ch_mode", "mid_side", "-sample_fmt", "s16"],
+      ...FFMPEG_FLAC_ENCODINGS,
       [
         "-compression_level",
         "12",

@@ -14,6 +14,30 @@ export {
   skipWithoutCorpus,
 } from "../../../../scripts/test-corpus.ts";
 
+/**
+ * ffmpeg FLAC encoder settings the decoder tests run (its own Rice and LPC choices, 24 and 16 bits, every
+ * stereo mode): `-c:a flac` arguments after the input.
+ */
+export const FFMPEG_FLAC_ENCODINGS: readonly string[][] = [
+  ["-compression_level", "12", "-sample_fmt", "s32", "-bits_per_raw_sample", "24"],
+  [
+    "-compression_level",
+    "8",
+    "-lpc_type",
+    "cholesky",
+    "-exact_rice_parameters",
+    "1",
+    "-ch_mode",
+    "left_side",
+    "-sample_fmt",
+    "s32",
+    "-bits_per_raw_sample",
+    "24",
+  ],
+  ["-compression_level", "2", "-ch_mode", "right_side", "-sample_fmt", "s16"],
+  ["-compression_level", "5", "-ch_mode", "mid_side", "-sample_fmt", "s16"],
+];
+
 /** Runs ffmpeg quietly, overwriting outputs; returns stdout. */
 export function ffmpeg(args: string[]): Buffer {
   return execFileSync("ffmpeg", ["-v", "error", "-nostdin", "-y", ...args], { maxBuffer: 1 << 30 });
