@@ -337,11 +337,14 @@ function generate(capacity: number): Uint8Array {
     b.i32Const(57).i32Const(0).localGet(P).i32Const(3).i32ShrU().i32Const(8).i32Add().localGet(END).i32LeU();
     b.select().localSet(LIMIT);
   };
-  /** x[I … ORDER) ← readSigned(B) (verbatim samples and warm-up), A stepping with I. */
-  const samples = (count: number) => {
+  /**
+   * x[I … count) ← readSigned(width) (verbatim samples, warm-up, escaped residuals); `count` and `width` are
+   * locals (width B, the subframe's bits per sample, unless given).
+   */
+  const samples = (count: number, width = B) => {
     b.block().localGet(I).localGet(count).i32GeU().brIf(0).loop();
     b.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add();
-    read(B, true, true);
+    read(width, true, true);
     b.i32Store(0);
     b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(count).i32LtU().brIf(0);
     b.end().end();
@@ -371,12 +374,7 @@ function generate(capacity: number): Uint8Array {
     // Escape code: 5 bits of width, then plain signed samples.
     read(5, false);
     b.localSet(NB);
-    b.block().localGet(I).localGet(STOP).i32GeU().brIf(0).loop();
-    b.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add();
-    read(NB, true, true);
-    b.i32Store(0);
-    b.localGet(I).i32Const(1).i32Add().localTee(I).localGet(STOP).i32LtU().brIf(0);
-    b.end().end();
+    samples(STOP, NB);
     b.else();
     callHelper(RICE);
     b.localTee(POS).i32Const(0).i32LtS().if();
