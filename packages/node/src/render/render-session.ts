@@ -100,6 +100,8 @@ export async function renderSessionToFiles(
   };
   const s = opts.rate && opts.rate !== session.sampleRate ? { ...session, sampleRate: opts.rate } : session;
   const threads = opts.threads ?? defaultThreads(s, readSpan(s, opts));
+  /** Whether work may go to threads besides this one (the stem writer, decoding ahead): `--threads 1` keeps all here. */
+  const helperThreads = (opts.threads ?? availableParallelism()) > 1;
   const pool = TrackWorkers.plan(s, threads, opts.blockFrames, Boolean(opts.stems));
   // Compressed sources the render reads at least their whole length of (loops, comps, reused takes) are decoded
   // once, before any renderer (main or worker) opens them; sources already cached are used whatever the range.
@@ -146,7 +148,7 @@ export async function renderSessionToFiles(
   // the render instead of after each block. The writer thread starts now, so it loads while the sources decode.
   // (Once the audio is found sound: a render that stops there leaves no stem folder.)
   const stemThreadOpening =
-    stemDir && stemSpecs.length > 0 && (opts.threads ?? availableParallelism()) > 1
+    stemDir && stemSpecs.length > 0 && helperThreads
       ? checking.then((problems) =>
           problems.length > 0
             ? null
@@ -174,7 +176,7 @@ export async function renderSessionToFiles(
     const cacheFiles = prepared?.files ?? {};
     const fills = prepared?.fills ?? {};
     provider.setCacheFiles(cacheFiles);
-    if (!pool && Object.keys(fills).length > 0 && (opts.threads ?? availableParallelism()) > 1) {
+    if (!pool && Object.keys(fills).length > 0 && helperThreads) {
       // The tracks render here alone: another core decodes their sources just ahead (decode-ahead.ts).
       ahead = DecodeAhead.start(fills, (fill) => provider.pathOf(fill.ref));
       provider.setAhead(ahead);
