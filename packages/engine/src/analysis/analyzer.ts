@@ -265,9 +265,12 @@ export class Analyzer {
       else this.truePeak.process(input, frames);
     }
     if (p.spectrum) this.spectrum.process(input, frames);
-    if (p.levels) this.levels(input, frames);
-    if (p.phase && this.channels >= 2) this.phase(input[0], input[1], frames);
-    if (p.overview) this.overview(input, frames);
+    if (p.levels && p.phase && p.overview && this.channels === 2) this.stereoPass(input[0], input[1], frames);
+    else {
+      if (p.levels) this.levels(input, frames);
+      if (p.phase && this.channels >= 2) this.phase(input[0], input[1], frames);
+      if (p.overview) this.overview(input, frames);
+    }
     this.frames += frames;
   }
 
@@ -329,6 +332,101 @@ export class Analyzer {
     }
     this.addLevels(c, x, frames, peaksX, sqX, sX);
     this.addLevels(c + 1, y, frames, peaksY, sqY, sY);
+  }
+
+  /**
+   * `levelsPair`, `phase` and `overview` of a stereo block in one pass over its samples (each reads the block
+   * once from memory otherwise, and the loop's work is small next to the loads). Every sum, peak and extreme
+   * sees the same samples in the same order as in those three, so the report is the same to the last bit; the
+   * pass is cut into runs that end wherever one of them ends a piece (a 512-frame span, a 100 ms phase step,
+   * an overview bucket).
+   */
+  private stereoPass(x: Float32Array, y: Float32Array, frames: number): void {
+    const peaksX = this.spanPeaks(0, frames);
+    const peaksY = this.spanPeaks(1, frames);
+    let sqX = 0;
+    let sX = 0;
+    let sqY = 0;
+    let sY = 0;
+    let peakX = 0;
+    let peakY = 0;
+    // The open phase step's sums over this block (added to the running ones when the step or block ends).
+    let lr = 0;
+    let ll = 0;
+    let rr = 0;
+    let i = 0;
+    while (i < frames) {
+      if (this.buckets === MAX_OVERVIEW_BUCKETS) this.halveOverview();
+      const b = this.buckets;
+      const fresh = this.bucketFill === 0;
+      const spanEnd = (Math.floor(i / SPAN) + 1) * SPAN;
+      const end = Math.min(
+        frames,
+        spanEnd,
+        i + (this.bucketFrames - this.bucketFill),
+        i + (this.step - this.stepFill),
+      );
+      const minX = this.ovMin[0];
+      const maxX = this.ovMax[0];
+      const minY = this.ovMin[1];
+      const maxY = this.ovMax[1];
+      let lo = fresh ? Number.POSITIVE_INFINITY : minX[b];
+      let hi = fresh ? Number.NEGATIVE_INFINITY : maxX[b];
+      let lo2 = fresh ? Number.POSITIVE_INFINITY : minY[b];
+      let hi2 = fresh ? Number.NEGATIVE_INFINITY : maxY[b];
+      for (let k = i; k < end; k++) {
+        const v = x[k];
+        const w = y[k];
+        const a = Math.abs(v);
+        const c = Math.abs(w);
+        if (a > peakX) peakX = a;
+        if (c > peakY) peakY = c;
+        sqX += v * v;
+        sqY += w * w;
+        sX += v;
+        sY += w;
+        lr += v * w;
+        ll += v * v;
+        rr += w * w;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        if (w < lo2) lo2 = w;
+        if (w > hi2) hi2 = w;
+      }
+      minX[b] = lo;
+      maxX[b] = hi;
+      minY[b] = lo2;
+      maxY[b] = hi2;
+      const n = end - i;
+      i = end;
+      if (i === spanEnd || i === frames) {
+        const k = Math.floor((i - 1) / SPAN);
+        peaksX[k] = peakX;
+        peaksY[k] = peakY;
+        peakX = 0;
+        peakY = 0;
+      }
+      this.bucketFill += n;
+      if (this.bucketFill === this.bucketFrames) {
+        this.buckets++;
+        this.bucketFill = 0;
+      }
+      this.stepFill += n;
+      if (this.stepFill === this.step || i === frames) {
+        this.sumLR += lr;
+        this.sumLL += ll;
+        this.sumRR += rr;
+        this.winLR += lr;
+        this.winLL += ll;
+        this.winRR += rr;
+        lr = 0;
+        ll = 0;
+        rr = 0;
+        if (this.stepFill === this.step) this.closeStep();
+      }
+    }
+    this.addLevels(0, x, frames, peaksX, sqX, sX);
+    this.addLevels(1, y, frames, peaksY, sqY, sY);
   }
 
   /** Scratch for the peaks of a block's spans (`which` 0 or 1: the two channels of a pair). */
