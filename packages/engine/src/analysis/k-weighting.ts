@@ -1,4 +1,5 @@
 import type { BiquadCoefficients } from "../core/biquad.ts";
+import { K_KERNEL_CAPACITY, KWeightingPairKernel } from "./k-weighting-kernel.ts";
 
 /**
  * ITU-R BS.1770-4 K-weighting: a high-shelf "pre-filter" (the head's acoustic effect, about +4 dB above
@@ -50,10 +51,18 @@ export function kWeightingStages(sampleRate: number): [BiquadCoefficients, Biqua
 export class KWeighting {
   private readonly c: Float64Array;
   private readonly s = new Float64Array(4);
+  /** energyPair's WebAssembly kernel, when this filter leads a pair (undefined: not made yet; null: none). */
+  private pairKernel: KWeightingPairKernel | null | undefined;
 
-  constructor(sampleRate: number) {
+  /**
+   * @param sampleRate Hz, 8 000 … 384 000.
+   * @param options.wasm let `energyPair` run in a WebAssembly kernel where the host has one (default true);
+   *   false keeps it in TypeScript, which gives the same sums.
+   */
+  constructor(sampleRate: number, options: { wasm?: boolean } = {}) {
     const [a, b] = kWeightingStages(sampleRate);
     this.c = new Float64Array([a.b0, a.b1, a.b2, a.a1, a.a2, b.b0, b.b1, b.b2, b.a1, b.a2]);
+    if (options.wasm === false) this.pairKernel = null;
   }
 
   /**
@@ -105,6 +114,23 @@ export class KWeighting {
     frames: number,
     out: Float64Array,
   ): void {
+    if (fa.pairKernel === undefined) {
+      const c = fa.c;
+      fa.pairKernel = KWeightingPairKernel.create({
+        b0: c[0],
+        b1: c[1],
+        b2: c[2],
+        a1: c[3],
+        a2: c[4],
+        d0: c[5],
+        e1: c[8],
+        e2: c[9],
+      });
+    }
+    if (fa.pairKernel) {
+      KWeighting.kernelPair(fa.pairKernel, fa, fb, xa, xb, offset, frames, out);
+      return;
+    }
     const c = fa.c;
     const b0 = c[0];
     const b1 = c[1];
@@ -150,6 +176,38 @@ export class KWeighting {
     keepState(sb, r1, r2, q1, q2);
     out[0] = sumA;
     out[1] = sumB;
+  }
+
+  /** `energyPair` in the kernel: the samples go through its memory in pieces, the state and sums in and out. */
+  private static kernelPair(
+    k: KWeightingPairKernel,
+    fa: KWeighting,
+    fb: KWeighting,
+    xa: Float32Array,
+    xb: Float32Array,
+    offset: number,
+    frames: number,
+    out: Float64Array,
+  ): void {
+    const w = k.words;
+    const sa = fa.s;
+    const sb = fb.s;
+    for (let j = 0; j < 4; j++) {
+      w[2 * j] = sa[j];
+      w[2 * j + 1] = sb[j];
+    }
+    w[8] = 0;
+    w[9] = 0;
+    for (let at = 0; at < frames; at += K_KERNEL_CAPACITY) {
+      const m = Math.min(K_KERNEL_CAPACITY, frames - at);
+      k.left.set(xa.subarray(offset + at, offset + at + m));
+      k.right.set(xb.subarray(offset + at, offset + at + m));
+      k.filter(m);
+    }
+    keepState(sa, w[0], w[2], w[4], w[6]);
+    keepState(sb, w[1], w[3], w[5], w[7]);
+    out[0] = w[8];
+    out[1] = w[9];
   }
 
   reset(): void {
