@@ -141,7 +141,7 @@ function generate(values: readonly number[]): Uint8Array {
   b.i32Const(0).localGet(SUM).v128Store(SUMS, 4);
   b.i32Const(0);
   const table = new Float64Array(2 * values.length);
-  values.forEach((v, j) => table.fill(v, 2 * j, 2 * j + 2));
+  for (let j = 0; j < values.length; j++) table.fill(values[j], 2 * j, 2 * j + 2);
   return buildKernelModule({
     params: [I32],
     results: [I32],
