@@ -317,6 +317,16 @@ export class Code {
   f64x2ExtractLane(lane: number): this {
     return this.simd(0x21).op(lane);
   }
+  /** Four floats, all the f32 on the stack. */
+  f32x4Splat(): this {
+    return this.simd(0x13);
+  }
+  f32x4Add(): this {
+    return this.simd(0xe4);
+  }
+  f32x4Mul(): this {
+    return this.simd(0xe6);
+  }
   f32x4ExtractLane(lane: number): this {
     return this.simd(0x1f).op(lane);
   }
@@ -599,7 +609,12 @@ export function buildKernelModule(spec: KernelSpec): Uint8Array {
 
 /** A compiled module, instantiated as often as needed (each instance has its own memory). */
 export interface CompiledKernel {
-  instantiate(): { run: (...args: number[]) => number; memory: ArrayBuffer };
+  /**
+   * A new instance with its own memory.
+   * @param pages grow the memory to at least this many 64 KiB pages first (views made afterwards stay
+   *   valid: nothing grows it again).
+   */
+  instantiate(pages?: number): { run: (...args: number[]) => number; memory: ArrayBuffer };
 }
 
 /**
@@ -612,12 +627,12 @@ export function compileKernel(bytes: Uint8Array): CompiledKernel | null {
     if (!wasmApi.validate(bytes)) return null;
     const module = new wasmApi.Module(bytes);
     return {
-      instantiate() {
+      instantiate(pages = 0) {
         const { exports } = new wasmApi.Instance(module, {});
-        return {
-          run: exports.run as (...args: number[]) => number,
-          memory: (exports.memory as { buffer: ArrayBuffer }).buffer,
-        };
+        const memory = exports.memory as { buffer: ArrayBuffer; grow(delta: number): number };
+        const have = memory.buffer.byteLength / 65536;
+        if (pages > have) memory.grow(pages - have);
+        return { run: exports.run as (...args: number[]) => number, memory: memory.buffer };
       },
     };
   } catch {

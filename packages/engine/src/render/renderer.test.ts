@@ -6,6 +6,7 @@ import { registerProcessor } from "../dsp/chain.ts";
 import { clipFadeGain } from "../session/fades.ts";
 import { parseSession } from "../session/load.ts";
 import type { Session } from "../session/schema.ts";
+import { MixMemory } from "./mix-memory.ts";
 import { type RenderOptions, SessionRenderer } from "./renderer.ts";
 import { type AudioSource, MemoryProvider } from "./source.ts";
 
@@ -349,6 +350,67 @@ describe("renderer", () => {
       for (const [i, st] of base.stems.entries())
         for (let c = 0; c < 2; c++)
           assert.deepEqual(other.stems[i][c], st[c], `block ${blockFrames}, stem ${i}`);
+    }
+  });
+
+  it("adds strips into buses in the mix arena's kernel with the same bits as the TypeScript loops", async (t) => {
+    if (!MixMemory.create(1, 16)) {
+      t.skip("this host has no WebAssembly SIMD");
+      return;
+    }
+    // Constant sends and outputs batched one, two and three to a pass, a delayed (latency-compensated) edge,
+    // a bus feeding a bus, pans, a fader ride; blocks that are not a multiple of four leave a tail.
+    const s = parseSession({
+      version: 2,
+      sampleRate: SR,
+      audio: { a: ref(N), b: ref(N, 2) },
+      buses: [
+        { id: "verb", inserts: [{ type: "reverb", preset: "plate", mix: 1 }], output: "group" },
+        { id: "group", volumeDb: -1.5, pan: 0.2 },
+        { id: "slow", inserts: [{ type: "test-lag", samples: 37 }] },
+      ],
+      tracks: [
+        {
+          id: "t1",
+          volumeDb: -3.3,
+          pan: -0.7,
+          sends: [
+            { bus: "verb", levelDb: -12 },
+            { bus: "slow", levelDb: -7 },
+          ],
+          automation: [
+            {
+              target: "volume",
+              points: [
+                { time: 0.05, value: -3.3 },
+                { time: 0.1, value: -20 },
+              ],
+            },
+          ],
+          takes: [{ id: "1", clips: [clip("a", 0, N / SR)] }],
+        },
+        {
+          id: "t2",
+          channels: 2,
+          pan: 0.4,
+          output: "group",
+          sends: [{ bus: "verb", levelDb: -18 }],
+          takes: [{ id: "1", clips: [clip("b", 0, N / SR)] }],
+        },
+        { id: "t3", volumeDb: 2, takes: [{ id: "1", clips: [clip("a", 0.01, 0.1)] }] },
+      ],
+      master: { volumeDb: -2 },
+    });
+    const audio = { a: [a], b: [b, a] };
+    for (const blockFrames of [4096, 333]) {
+      const kernel = await renderAll(s, audio, { blockFrames });
+      const plain = await renderAll(s, audio, { blockFrames, mixKernel: false });
+      assert.ok(maxAbsDiff(kernel.mix[0], new Float32Array(N)) > 0.01, "the mix is not silent");
+      for (let c = 0; c < 2; c++)
+        assert.deepEqual(kernel.mix[c], plain.mix[c], `block ${blockFrames}, channel ${c}`);
+      for (const [i, st] of plain.stems.entries())
+        for (let c = 0; c < 2; c++)
+          assert.deepEqual(kernel.stems[i][c], st[c], `block ${blockFrames}, stem ${i}`);
     }
   });
 

@@ -12,6 +12,7 @@ import type { Session } from "../session/schema.ts";
 import { TempoMap } from "../session/tempo-map.ts";
 import { FixedDelay } from "./delay.ts";
 import type { SourceProvider } from "./source.ts";
+import { MixMemory } from "./mix-memory.ts";
 import { Automatable, type Edge, mixGain, Strip } from "./strip.ts";
 import { TrackPlayer } from "./track-player.ts";
 
@@ -58,6 +59,12 @@ export interface RenderOptions {
    * `RemoteTracks.prefix`, whose buffers this renderer sums. The sums are bit-identical every way.
    */
   separateTrackOutputs?: boolean;
+  /**
+   * Keep the mixer's buffers in a WebAssembly arena and add strips into buses there, four samples at a time
+   * (default true, where the host has WebAssembly SIMD); false uses ordinary arrays and TypeScript loops. The
+   * output is bit-identical either way.
+   */
+  mixKernel?: boolean;
 }
 
 /**
@@ -192,6 +199,11 @@ export class SessionRenderer {
     }
     this.block = block;
 
+    // The mixer's buffers (strips' inputs and outputs, the master's input) in one arena with an adding kernel.
+    let buffers = 2; // the master's input
+    for (const t of session.tracks) buffers += t.channels + 2;
+    buffers += 4 * session.buses.length;
+    const mix = opts.mixKernel === false ? null : MixMemory.create(buffers, buffers * block);
     // Strips, chains and players.
     const anySolo = session.tracks.some((t) => t.solo) || session.buses.some((b) => b.solo);
     this.players = session.tracks.map((t) => new TrackPlayer(t, session, provider, block));
@@ -210,6 +222,7 @@ export class SessionRenderer {
           sampleRate: sr,
           blockFrames: block,
           skipSilence: opts.skipSilence,
+          mix,
         }),
     );
     const busOrder = orderBuses(session);
@@ -229,13 +242,17 @@ export class SessionRenderer {
         sampleRate: sr,
         blockFrames: block,
         skipSilence: opts.skipSilence,
+        mix,
       });
       busStripById.set(b.id, s);
     }
     this.busStrips = busOrder.map((i) => busStripById.get(session.buses[i].id)!);
     this.busIndices = busOrder;
     this.masterChain = parseChain(session.master.inserts, { sampleRate: sr, channels: 2 }, "master.inserts");
-    this.masterInput = [new Float32Array(block), new Float32Array(block)];
+    this.masterInput = [
+      mix?.alloc(block) ?? new Float32Array(block),
+      mix?.alloc(block) ?? new Float32Array(block),
+    ];
     const masterSink = { input: this.masterInput };
     const sinkOf = (id: string) => (id === "master" ? masterSink : busStripById.get(id)!);
     this.masterVolume = new Automatable(

@@ -9,6 +9,7 @@ import { processorFactory } from "../dsp/chain.ts";
 import { AutomationCurve, parseAutomationTarget } from "../session/automation.ts";
 import type { AutomationLane } from "../session/schema.ts";
 import type { FixedDelay } from "./delay.ts";
+import type { MixMemory } from "./mix-memory.ts";
 import { monoPan, stereoBalance } from "./pan.ts";
 
 /** ln(10)/20: dB → natural-log gain. */
@@ -86,6 +87,11 @@ export interface StripConfig {
   blockFrames: number;
   /** Skip silent blocks into a chain at rest (default true; the output is the same either way). */
   skipSilence?: boolean;
+  /**
+   * The renderer's mix arena: the strip's input and output buffers are made there (while it has room), and
+   * its output and sends are added into buses there by the arena's kernel.
+   */
+  mix?: MixMemory | null;
 }
 
 interface ParamLane {
@@ -132,6 +138,7 @@ export class Strip {
   private readonly fuseOut: Float32Array[] = [];
   private readonly fuseGain = new Float64Array(3);
   private readonly skipSilence: boolean;
+  private readonly mix: MixMemory | null;
   /** Never written: the chain's output for a skipped silent block. */
   private readonly silence: Float32Array[];
   /** `input` as 32-bit words: a block of +0 is all zero words. */
@@ -159,8 +166,11 @@ export class Strip {
     this.polarity = cfg.polarity;
     const n = cfg.blockFrames;
     const buf = (ch: number) => Array.from({ length: ch }, () => new Float32Array(n));
-    this.input = buf(cfg.channels);
-    this.post = buf(2);
+    this.mix = cfg.mix ?? null;
+    const mixBuf = (ch: number) =>
+      Array.from({ length: ch }, () => this.mix?.alloc(n) ?? new Float32Array(n));
+    this.input = mixBuf(cfg.channels);
+    this.post = mixBuf(2);
     this.tmp = buf(2);
     this.chainOut = buf(Math.max(1, cfg.chain.outputChannels));
     this.silence = buf(2);
@@ -369,21 +379,21 @@ export class Strip {
       // the batch so far, keeping the order.
       const simple = e.delay === null && (!e.level || e.level.fill(this.lvl, tf, n, this.sr));
       if (!simple) {
-        k = flushBatch(L, R, outs, gains, k, n, store);
+        k = flushBatch(L, R, outs, gains, k, n, store, this.mix);
         this.send(e, L, R, null, null, 1, 1, tf, n);
         continue;
       }
       const g = e.level ? mixGain(this.lvl[0]) : 1;
       const own = e.target !== undefined;
-      if (k > 0 && own !== store) k = flushBatch(L, R, outs, gains, k, n, store);
+      if (k > 0 && own !== store) k = flushBatch(L, R, outs, gains, k, n, store, this.mix);
       store = own;
       const sink = e.target ?? e.dest.input;
       outs[2 * k] = sink[0];
       outs[2 * k + 1] = sink[1];
       gains[k] = g;
-      if (++k === 3) k = flushBatch(L, R, outs, gains, k, n, store);
+      if (++k === 3) k = flushBatch(L, R, outs, gains, k, n, store, this.mix);
     }
-    flushBatch(L, R, outs, gains, k, n, store);
+    flushBatch(L, R, outs, gains, k, n, store, this.mix);
   }
 
   /**
@@ -482,7 +492,10 @@ export class Strip {
   }
 }
 
-/** Adds (or, with `store`, writes) a batch of k (0 … 3) sinks; returns 0 (the batch is then empty). */
+/**
+ * Adds (or, with `store`, writes) a batch of k (0 … 3) sinks; returns 0 (the batch is then empty). Adds run
+ * in the mix arena's kernel when every buffer is there (each sink still receives its edges in order).
+ */
 function flushBatch(
   a: Float32Array,
   b: Float32Array,
@@ -491,8 +504,14 @@ function flushBatch(
   k: number,
   n: number,
   store: boolean,
+  mix: MixMemory | null,
 ): number {
-  if (store && k === 3) storeScaled3(a, b, o, g, n);
+  if (!store && mix && k > 0 && mix.owns(a) && mix.owns(b) && ownsSinks(mix, o, k)) {
+    for (let j = 0; j < k; j++) {
+      mix.addScaled(a, o[2 * j], g[j], n);
+      mix.addScaled(b, o[2 * j + 1], g[j], n);
+    }
+  } else if (store && k === 3) storeScaled3(a, b, o, g, n);
   else if (store) {
     // Own targets: x·g overwrites (the same float32 values as adding into zeros).
     for (let j = 0; j < k; j++) {
@@ -508,6 +527,11 @@ function flushBatch(
   else if (k === 2) addScaled2(a, b, o, g, n);
   else if (k === 1) addScaled1(a, b, o, g, n);
   return 0;
+}
+
+function ownsSinks(mix: MixMemory, o: Float32Array[], k: number): boolean {
+  for (let j = 0; j < 2 * k; j++) if (!mix.owns(o[j])) return false;
+  return true;
 }
 
 /**
