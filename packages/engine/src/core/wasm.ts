@@ -555,6 +555,8 @@ export interface KernelSpec extends KernelFunction {
    * registers allocated, on its own, which a hot loop inside a large function did not get.
    */
   helpers?: KernelFunction[];
+  /** Names under which the helpers are exported too, in order (a kernel with several entry points). */
+  helperExports?: string[];
 }
 
 /** The binary module for `spec`: function export "run" (function 0), memory export "memory". */
@@ -584,9 +586,11 @@ export function buildKernelModule(spec: KernelSpec): Uint8Array {
   for (let i = 0; i < fns.length; i++) funcs.uleb(i);
   section(3, funcs);
   section(5, new Code().uleb(1).uleb(0).uleb(spec.memoryPages));
-  const exports = new Code().uleb(2);
+  const helperNames = spec.helperExports ?? [];
+  const exports = new Code().uleb(2 + helperNames.length);
   name(exports, "run").uleb(0).uleb(0);
   name(exports, "memory").uleb(2).uleb(0);
+  for (const [i, n] of helperNames.entries()) name(exports, n).uleb(0).uleb(1 + i);
   section(7, exports);
   const code = new Code().uleb(fns.length);
   for (const f of fns) {
@@ -614,7 +618,12 @@ export interface CompiledKernel {
    * @param pages grow the memory to at least this many 64 KiB pages first (views made afterwards stay
    *   valid: nothing grows it again).
    */
-  instantiate(pages?: number): { run: (...args: number[]) => number; memory: ArrayBuffer };
+  instantiate(pages?: number): {
+    run: (...args: number[]) => number;
+    memory: ArrayBuffer;
+    /** Every exported function by name ("run" and the helpers exported). */
+    fns: Record<string, (...args: number[]) => number>;
+  };
 }
 
 /**
@@ -632,7 +641,9 @@ export function compileKernel(bytes: Uint8Array): CompiledKernel | null {
         const memory = exports.memory as { buffer: ArrayBuffer; grow(delta: number): number };
         const have = memory.buffer.byteLength / 65536;
         if (pages > have) memory.grow(pages - have);
-        return { run: exports.run as (...args: number[]) => number, memory: memory.buffer };
+        const fns: Record<string, (...args: number[]) => number> = {};
+        for (const [k, v] of Object.entries(exports)) if (typeof v === "function") fns[k] = v as never;
+        return { run: exports.run as (...args: number[]) => number, memory: memory.buffer, fns };
       },
     };
   } catch {

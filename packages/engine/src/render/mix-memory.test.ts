@@ -56,4 +56,39 @@ describe("MixMemory", () => {
       assert.deepEqual(dst, want, `gain ${g}`);
     }
   });
+
+  it("runs the fader and pan as the TypeScript expression does, constant and per-sample gains, odd lengths", (t) => {
+    const mix = MixMemory.create(5, 5 * 1001);
+    if (!mix) {
+      t.skip("this host has no WebAssembly SIMD");
+      return;
+    }
+    const [x, a, b, dst] = [mix.alloc(1001)!, mix.alloc(1001)!, mix.alloc(1001)!, mix.alloc(1001)!];
+    let s = 11;
+    const rand = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+    for (let i = 0; i < 1001; i++) {
+      x[i] = i % 101 === 0 ? 1e-42 : rand() - 0.5;
+      a[i] = Math.fround(rand() * 2);
+      b[i] = Math.fround(rand());
+    }
+    const ga = Math.fround(0.70794576);
+    const gb = Math.fround(0.5411961);
+    for (const [pa, pb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
+      for (const n of [1001, 1000, 1]) {
+        dst.fill(7);
+        mix.fader(x, pa ? a : null, ga, pb ? b : null, gb, dst, n);
+        const want = new Float32Array(1001).fill(7);
+        for (let i = 0; i < n; i++) want[i] = x[i] * (pa ? a[i] : ga) * (pb ? b[i] : gb);
+        assert.deepEqual(dst, want, `per-sample a ${pa}, b ${pb}, ${n} samples`);
+      }
+    }
+  });
 });

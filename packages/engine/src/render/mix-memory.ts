@@ -7,7 +7,15 @@
  * float32 product, and a double holds more than twice float32's precision, so rounding a double sum of two
  * float32 values to float32 gives the correctly rounded float32 sum.
  */
-import { buildKernelModule, Code, compileKernelOnce, F64, I32, V128 } from "../core/wasm.ts";
+import {
+  buildKernelModule,
+  Code,
+  compileKernelOnce,
+  F64,
+  I32,
+  type KernelFunction,
+  V128,
+} from "../core/wasm.ts";
 
 /** The arena's largest size: beyond it (huge blocks) the mixer keeps ordinary arrays and TypeScript loops. */
 const MAX_BYTES = 256 * 2 ** 20;
@@ -22,11 +30,22 @@ const GAP = 17 * 64;
 export class MixMemory {
   private readonly buffer: ArrayBuffer;
   private readonly run: (src: number, dst: number, bytes: number, g: number) => number;
+  private readonly runFader: (
+    x: number,
+    a: number,
+    b: number,
+    dst: number,
+    bytes: number,
+    ga: number,
+    gb: number,
+  ) => number;
   private readonly capacity: number;
-  private used = 0;
+  /** Bytes handed out; the first 64 stay unused, so a buffer's address is never 0 ("no buffer" to the kernel). */
+  private used = 64;
 
-  private constructor(run: (...a: number[]) => number, buffer: ArrayBuffer) {
-    this.run = run;
+  private constructor(fns: Record<string, (...a: number[]) => number>, buffer: ArrayBuffer) {
+    this.run = fns.run;
+    this.runFader = fns.fader;
     this.buffer = buffer;
     this.capacity = buffer.byteLength;
   }
@@ -36,13 +55,13 @@ export class MixMemory {
    * SIMD or it would be too large.
    */
   static create(buffers: number, floats: number): MixMemory | null {
-    const bytes = floats * 4 + buffers * (GAP + 16);
+    const bytes = 64 + floats * 4 + buffers * (GAP + 16);
     if (!(bytes <= MAX_BYTES)) return null;
     const compiled = compileKernelOnce("mix-add-scaled", generate);
     if (!compiled) return null;
     try {
       const inst = compiled.instantiate(Math.ceil(bytes / 65536));
-      return new MixMemory(inst.run, inst.memory);
+      return new MixMemory(inst.fns, inst.memory);
     } catch {
       return null; // the memory could not grow that far
     }
@@ -71,6 +90,37 @@ export class MixMemory {
     if (whole > 0) this.run(src.byteOffset, dst.byteOffset, whole * 4, g);
     const f = Math.fround;
     for (let i = whole; i < n; i++) dst[i] += f(src[i] * g);
+  }
+
+  /**
+   * A fader and pan: dst[i] = float32(x[i] · a · b) for i < n, the products in double precision in that order,
+   * as `dst[i] = x[i] * a[i] * b[i]` in TypeScript; `a` and `b` are arrays of per-sample gains (float32, in the
+   * arena) or null for the constants `ga`, `gb`. Every array given must be in the arena.
+   */
+  fader(
+    x: Float32Array,
+    a: Float32Array | null,
+    ga: number,
+    b: Float32Array | null,
+    gb: number,
+    dst: Float32Array,
+    n: number,
+  ): void {
+    const whole = n & ~1;
+    if (whole > 0)
+      this.runFader(
+        x.byteOffset,
+        a ? a.byteOffset : 0,
+        b ? b.byteOffset : 0,
+        dst.byteOffset,
+        whole * 4,
+        ga,
+        gb,
+      );
+    if (whole < n) {
+      const i = n - 1;
+      dst[i] = x[i] * (a ? a[i] : ga) * (b ? b[i] : gb);
+    }
   }
 }
 
@@ -105,5 +155,64 @@ function generate(): Uint8Array {
     ],
     body: b.bytes,
     memoryPages: 1,
+    helpers: [generateFader()],
+    helperExports: ["fader"],
   });
+}
+
+/** fader(x, a, b, dst, bytes, ga, gb): two samples a turn, one loop for each of the four kinds of gain. */
+function generateFader(): KernelFunction {
+  const X = 0;
+  const A = 1;
+  const B = 2;
+  const DST = 3;
+  const BYTES = 4;
+  const GA = 5;
+  const GB = 6;
+  const I = 7;
+  const VA = 8;
+  const VB = 9;
+  const c = new Code();
+  c.localGet(GA).f64x2Splat().localSet(VA);
+  c.localGet(GB).f64x2Splat().localSet(VB);
+  const loop = (perSampleA: boolean, perSampleB: boolean) => {
+    c.i32Const(0).localSet(I);
+    c.loop();
+    c.localGet(DST).localGet(I).i32Add();
+    c.localGet(X).localGet(I).i32Add().v128Load64Zero(0).f64x2PromoteLowF32x4();
+    if (perSampleA) c.localGet(A).localGet(I).i32Add().v128Load64Zero(0).f64x2PromoteLowF32x4();
+    else c.localGet(VA);
+    c.f64x2Mul();
+    if (perSampleB) c.localGet(B).localGet(I).i32Add().v128Load64Zero(0).f64x2PromoteLowF32x4();
+    else c.localGet(VB);
+    c.f64x2Mul().f32x4DemoteF64x2Zero().v128Store64Lane(0, 0);
+    c.localGet(I).i32Const(8).i32Add().localTee(I).localGet(BYTES).i32LtU().brIf(0);
+    c.end();
+  };
+  c.block();
+  c.localGet(BYTES).i32Eqz().brIf(0);
+  c.localGet(A).i32Eqz().if();
+  c.localGet(B).i32Eqz().if();
+  loop(false, false);
+  c.else();
+  loop(false, true);
+  c.end();
+  c.else();
+  c.localGet(B).i32Eqz().if();
+  loop(true, false);
+  c.else();
+  loop(true, true);
+  c.end();
+  c.end();
+  c.end();
+  c.i32Const(0);
+  return {
+    params: [I32, I32, I32, I32, I32, F64, F64],
+    results: [I32],
+    locals: [
+      [1, I32],
+      [2, V128],
+    ],
+    body: c.bytes,
+  };
 }

@@ -201,8 +201,8 @@ export class SessionRenderer {
 
     // The mixer's buffers (strips' inputs and outputs, the master's input) in one arena with an adding kernel.
     let buffers = 2; // the master's input
-    for (const t of session.tracks) buffers += t.channels + 2;
-    buffers += 4 * session.buses.length;
+    for (const t of session.tracks) buffers += Strip.mixBuffers(t.channels);
+    buffers += Strip.mixBuffers(2) * session.buses.length;
     const mix = opts.mixKernel === false ? null : MixMemory.create(buffers, buffers * block);
     // Strips, chains and players.
     const anySolo = session.tracks.some((t) => t.solo) || session.buses.some((b) => b.solo);

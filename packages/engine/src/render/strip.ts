@@ -134,6 +134,8 @@ export class Strip {
   private readonly lvl: Float32Array;
   private readonly tmp: Float32Array[];
   private readonly chainOut: Float32Array[];
+  /** Where the fader kernel reads a chain's output that is not in the mix arena. */
+  private readonly chainCopy: Float32Array[];
   /** sendPost's batch: up to three sinks' left/right buffers and their gains. */
   private readonly fuseOut: Float32Array[] = [];
   private readonly fuseGain = new Float64Array(3);
@@ -157,6 +159,11 @@ export class Strip {
     silent: boolean;
   } | null = null;
 
+  /** Buffers a strip with `channels` input channels takes from a mix arena (see StripConfig.mix). */
+  static mixBuffers(channels: number): number {
+    return channels + 7;
+  }
+
   constructor(cfg: StripConfig) {
     this.id = cfg.id;
     this.kind = cfg.kind;
@@ -171,6 +178,9 @@ export class Strip {
       Array.from({ length: ch }, () => this.mix?.alloc(n) ?? new Float32Array(n));
     this.input = mixBuf(cfg.channels);
     this.post = mixBuf(2);
+    // The fader's gains, and copies of a chain's output that lives outside the arena, for the fader kernel.
+    [this.vol, this.gl, this.gr] = mixBuf(3);
+    this.chainCopy = mixBuf(2);
     this.tmp = buf(2);
     this.chainOut = buf(Math.max(1, cfg.chain.outputChannels));
     this.silence = buf(2);
@@ -178,10 +188,7 @@ export class Strip {
     this.chain.skipSilentInput = this.skipSilence;
     this.inputBits = this.input.map((x) => new Int32Array(x.buffer, x.byteOffset, x.length));
     for (let i = 0; i < 6; i++) this.fuseOut.push(this.post[i & 1]);
-    this.vol = new Float32Array(n);
     this.panBuf = new Float32Array(n);
-    this.gl = new Float32Array(n);
-    this.gr = new Float32Array(n);
     this.lvl = new Float32Array(n);
     this.laneByTarget = new Map(cfg.automation.map((l) => [l.target, l]));
     this.volume = new Automatable(cfg.volumeDb, this.laneByTarget.get("volume"));
@@ -263,6 +270,16 @@ export class Strip {
     if (!volConst) toGains(vol, n);
     const L = this.post[0];
     const R = this.post[1];
+    const mix = this.mix;
+    if (mix?.owns(L) && mix.owns(R) && mix.owns(vol) && mix.owns(gl) && mix.owns(gr)) {
+      // The same products in the arena's kernel, two samples a turn.
+      const a0 = this.inArena(mix, x0, 0, n);
+      const a1 = x1 === x0 ? a0 : this.inArena(mix, x1, 1, n);
+      const va = volConst ? null : vol;
+      mix.fader(a0, va, gv, panConst ? null : gl, pl, L, n);
+      mix.fader(a1, va, gv, panConst ? null : gr, pr, R, n);
+      return;
+    }
     // Every branch multiplies in the same order, x · fader · pan, so results agree across them.
     if (panConst && volConst) {
       for (let i = 0; i < n; i++) {
@@ -285,6 +302,14 @@ export class Strip {
         R[i] = x1[i] * vol[i] * gr[i];
       }
     }
+  }
+
+  /** `x` itself when it is in the arena, else its first `n` samples copied into chainCopy[c]. */
+  private inArena(mix: MixMemory, x: Float32Array, c: number, n: number): Float32Array {
+    if (mix.owns(x)) return x;
+    const y = this.chainCopy[c];
+    y.set(x.subarray(0, n));
+    return y;
   }
 
   /**
