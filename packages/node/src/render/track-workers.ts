@@ -20,7 +20,7 @@ const SLOT_BUDGET = 8 * 2 ** 20;
 const MAX_SLOTS = 64;
 
 /** What the main thread's own work costs, in tracks: per bus, and for the master (see `TrackWorkers.plan`). */
-const BUS_LOAD = 1.5;
+const BUS_LOAD = 2.5;
 const MASTER_LOAD = 0.5;
 
 /** What a track worker posts: a block's or a close's `done`, `ready` once started, a decode job's progress and end. */
@@ -114,8 +114,9 @@ export class TrackWorkers implements RemoteTracks {
     const n = session.tracks.length;
     const t = Math.max(1, Math.min(threads, n));
     if (t <= 1) return null;
-    // Loads in track-equivalents (measured with bench/render.ts: a bus with an effect costs about 1.5
-    // tracks, the master with dither and file writing about half of one).
+    // Loads in track-equivalents (measured with bench/render.ts: a bus with an effect costs about 2.5
+    // tracks with an EQ and a compressor since the mixing runs in the arena's kernels — 1.5 before — and the
+    // master with dither and file writing about half of one).
     const extra = BUS_LOAD * session.buses.length + MASTER_LOAD;
     const share = (n + extra) / t;
     const mainTracks = Math.max(0, Math.min(n - (t - 1), Math.round(share - extra)));
