@@ -5,9 +5,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Analyzer, type AnalyzerOptions } from "@controlroom/engine/analysis/index.ts";
 
-/** Messages the main thread sends. */
+/** Messages the main thread sends: a block is an ordinary buffer, transferred, and sent back with the ack. */
 export type ToWorker =
-  | { type: "block"; id: number; frames: number; stride: number; data: SharedArrayBuffer }
+  | { type: "block"; id: number; frames: number; stride: number; data: ArrayBuffer }
   | { type: "finish" };
 
 const opts = workerData as AnalyzerOptions;
@@ -22,7 +22,7 @@ port.on("message", (m: ToWorker) => {
       for (let c = 0; c < opts.channels; c++)
         chans.push(new Float32Array(m.data, c * m.stride * 4, m.frames));
       analyzer.process(chans, m.frames);
-      port.postMessage({ type: "ack", id: m.id });
+      port.postMessage({ type: "ack", id: m.id, data: m.data }, [m.data]);
     } else {
       port.postMessage({ type: "report", report: analyzer.finish() });
     }

@@ -47,10 +47,16 @@ function truePeakChannels(i: number, channels: number): number[] {
   return Array.from({ length: channels }, (_, c) => c).filter((c) => (i === 0 ? c < mid : c >= mid));
 }
 /**
- * Blocks in flight per worker: bounds memory (4 × 64 k frames × 4 bytes × channels: 2 MB for stereo)
- * whatever the file's length. Reading is several times faster than the measurements, so a few blocks keep
- * the workers fed; every extra one is a fresh shared buffer whose first touch costs page faults (measured:
- * 16 in flight spent more time allocating than copying).
+ * Blocks in flight per worker: bounds memory (4 × 64 k frames × 4 bytes × channels: 2 MB for stereo per
+ * worker) whatever the file's length. Reading is several times faster than the measurements, so a few blocks
+ * keep the workers fed; every extra one is a fresh buffer whose first touch costs page faults (measured: 16 in
+ * flight spent more time allocating than copying).
+ *
+ * Each worker gets its own copy of a block, moved to it (transferred) and back, rather than one shared
+ * buffer: copying out of a SharedArrayBuffer (into a WebAssembly kernel's memory, as true peak and loudness
+ * do) runs about 12 times slower than an ordinary copy, since V8 copies shared memory with relaxed atomic
+ * accesses — 10 minutes at 96 kHz cost the loudness worker ~0.2 s of such copies; the main thread's plain
+ * copy of each block costs ~0.01 s.
  */
 const IN_FLIGHT = 4;
 
@@ -100,8 +106,8 @@ class AnalysisWorker {
   private resolveReport!: (r: AnalysisReport) => void;
   private rejectReport!: (e: Error) => void;
 
-  /** Called with each block id the worker has finished with. */
-  onAck: (id: number) => void = () => {};
+  /** Buffers this worker has sent back, free for the next blocks. */
+  readonly free: ArrayBuffer[] = [];
 
   constructor(opts: AnalyzerOptions) {
     this.worker = startWorker(new URL("./analysis-worker.ts", import.meta.url), "analysis-worker", {
@@ -114,10 +120,10 @@ class AnalysisWorker {
     this.reportPromise.catch(() => {});
     this.worker.on(
       "message",
-      (m: { type: string; id?: number; report?: AnalysisReport; message?: string }) => {
+      (m: { type: string; data?: ArrayBuffer; report?: AnalysisReport; message?: string }) => {
         if (m.type === "ack") {
           this.acked++;
-          this.onAck(m.id ?? -1);
+          if (m.data) this.free.push(m.data);
           this.wake();
         } else if (m.type === "report" && m.report) this.resolveReport(m.report);
         else if (m.type === "error") this.fail(new Error(`analysis failed: ${m.message}`));
@@ -145,15 +151,27 @@ class AnalysisWorker {
     return this.acked;
   }
 
-  async send(id: number, frames: number, stride: number, data: SharedArrayBuffer): Promise<void> {
+  /** Waits until the worker can take another block (fewer than IN_FLIGHT unanswered). */
+  async ready(): Promise<void> {
     while (!this.failure && this.sent - this.acked >= IN_FLIGHT) {
       await new Promise<void>((r) => {
         this.waiting = r;
       });
     }
     if (this.failure) throw this.failure;
+  }
+
+  /** A buffer of at least `bytes` for the next block: one the worker sent back, or a new one. */
+  buffer(bytes: number): ArrayBuffer {
+    let b = this.free.pop();
+    while (b && b.byteLength < bytes) b = this.free.pop();
+    return b ?? new ArrayBuffer(bytes);
+  }
+
+  /** Moves `data` (a block, channel c at c × stride floats) to the worker; call `ready` first. */
+  send(id: number, frames: number, stride: number, data: ArrayBuffer): void {
     this.sent++;
-    this.worker.postMessage({ type: "block", id, frames, stride, data });
+    this.worker.postMessage({ type: "block", id, frames, stride, data }, [data]);
   }
 
   async finish(): Promise<AnalysisReport> {
@@ -182,45 +200,41 @@ async function analyzeInWorkers(
         truePeakChannels: truePeakChannels(i, aopts.channels),
       }),
   );
-  // Shared block buffers are recycled once every worker has finished with them: allocating one per block
-  // would leave hundreds of MB of shared memory waiting for the garbage collector.
-  const free: SharedArrayBuffer[] = [];
-  const busy = new Map<number, { data: SharedArrayBuffer; pending: number }>();
-  for (const w of workers) {
-    w.onAck = (id) => {
-      const b = busy.get(id);
-      if (b && --b.pending === 0) {
-        busy.delete(id);
-        free.push(b.data);
-      }
-    };
-  }
   const bytes = block * aopts.channels * 4;
   try {
     let id = 0;
     let done = 0;
     for (;;) {
-      // One shared block, read by both workers: decoded straight into it where the format can, else copied
-      // (the reader reuses its arrays).
-      let data = free.pop() ?? new SharedArrayBuffer(bytes);
+      for (const w of workers) await w.ready();
+      // The first worker's buffer takes the decoded block (decoded straight into it where the format can,
+      // else copied: the reader reuses its arrays); the others get plain copies of it.
+      let data = workers[0].buffer(bytes);
       let frames: number;
+      let stride: number;
       if (reader.readInto) {
         frames = await reader.readInto(
           Array.from({ length: aopts.channels }, (_, c) => new Float32Array(data, c * block * 4, block)),
         );
         if (frames === 0) break;
+        // Channel c's samples start at c × stride (the block length when decoded in place).
+        stride = block;
       } else {
         const chunk = await reader.read(block);
         if (!chunk) break;
         frames = chunk[0].length;
-        if (frames > block) data = new SharedArrayBuffer(frames * aopts.channels * 4);
+        if (frames * aopts.channels * 4 > data.byteLength)
+          data = new ArrayBuffer(frames * aopts.channels * 4);
         for (let c = 0; c < aopts.channels; c++)
           new Float32Array(data, c * frames * 4, frames).set(chunk[c].subarray(0, frames));
+        stride = frames;
       }
-      busy.set(id, { data, pending: workers.length });
-      // Channel c's samples start at c × stride (the block length when decoded in place).
-      const stride = reader.readInto ? block : frames;
-      for (const w of workers) await w.send(id, frames, stride, data);
+      const used = ((aopts.channels - 1) * stride + frames) * 4;
+      for (let k = 1; k < workers.length; k++) {
+        const copy = workers[k].buffer(used);
+        new Uint8Array(copy, 0, used).set(new Uint8Array(data, 0, used));
+        workers[k].send(id, frames, stride, copy);
+      }
+      workers[0].send(id, frames, stride, data);
       id++;
       done += frames;
       onProgress?.(done / aopts.sampleRate, total);
