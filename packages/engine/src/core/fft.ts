@@ -1,15 +1,25 @@
+import { FftKernel, fftTwiddles } from "./fft-kernel.ts";
+
 /**
  * Radix-2 complex FFT over 64-bit arrays, with tables built once per size. `forward` computes
- * X[k] = Σ x[n]·e^{−2πikn/N}; `inverse` includes the 1/N scale, so inverse(forward(x)) = x.
+ * X[k] = Σ x[n]·e^{−2πikn/N}; `inverse` includes the 1/N scale, so inverse(forward(x)) = x. Sizes 16 … 65 536
+ * run their butterflies in a WebAssembly kernel where the host has one (`FftKernel`, the same numbers to the
+ * last bit).
  */
 export class FFT {
   readonly size: number;
   private readonly rev: Uint32Array;
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
+  /** The kernel (undefined: not made yet; null: none, the TypeScript loops run). */
+  private kernel: FftKernel | null | undefined;
 
-  /** @param size transform length, a power of two (2 … 2^24). */
-  constructor(size: number) {
+  /**
+   * @param size transform length, a power of two (2 … 2^24).
+   * @param options.wasm use the WebAssembly kernel where it can (default true); false keeps the TypeScript
+   *   loops, which give the same numbers.
+   */
+  constructor(size: number, options: { wasm?: boolean } = {}) {
     if (!(Number.isInteger(size) && size >= 2 && size <= 1 << 24 && (size & (size - 1)) === 0)) {
       throw new RangeError(`FFT size must be a power of two between 2 and 2^24, got ${size}`);
     }
@@ -21,12 +31,8 @@ export class FFT {
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
       this.rev[i] = r;
     }
-    this.cos = new Float64Array(size / 2);
-    this.sin = new Float64Array(size / 2);
-    for (let i = 0; i < size / 2; i++) {
-      this.cos[i] = Math.cos((2 * Math.PI * i) / size);
-      this.sin[i] = Math.sin((2 * Math.PI * i) / size);
-    }
+    ({ cos: this.cos, sin: this.sin } = fftTwiddles(size));
+    if (options.wasm === false) this.kernel = null;
   }
 
   /** In-place forward transform of (re, im). */
@@ -47,6 +53,29 @@ export class FFT {
   private transform(re: Float64Array, im: Float64Array, sign: number): void {
     const n = this.size;
     const rev = this.rev;
+    if (this.kernel === undefined) this.kernel = FftKernel.create(n);
+    const kernel = this.kernel;
+    if (kernel) {
+      // Into the kernel's memory in bit-reversed order, with the first stage (twiddle 1) on the way.
+      const kr = kernel.re;
+      const ki = kernel.im;
+      for (let a = 0; a < n; a += 2) {
+        const ja = rev[a];
+        const jb = rev[a + 1];
+        const r0 = re[ja];
+        const i0 = im[ja];
+        const xr = re[jb];
+        const xi = im[jb];
+        kr[a] = r0 + xr;
+        ki[a] = i0 + xi;
+        kr[a + 1] = r0 - xr;
+        ki[a + 1] = i0 - xi;
+      }
+      kernel.stages(sign);
+      re.set(kr);
+      im.set(ki);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const j = rev[i];
       if (j > i) {

@@ -590,7 +590,10 @@ export function buildKernelModule(spec: KernelSpec): Uint8Array {
   const exports = new Code().uleb(2 + helperNames.length);
   name(exports, "run").uleb(0).uleb(0);
   name(exports, "memory").uleb(2).uleb(0);
-  for (const [i, n] of helperNames.entries()) name(exports, n).uleb(0).uleb(1 + i);
+  for (const [i, n] of helperNames.entries())
+    name(exports, n)
+      .uleb(0)
+      .uleb(1 + i);
   section(7, exports);
   const code = new Code().uleb(fns.length);
   for (const f of fns) {
