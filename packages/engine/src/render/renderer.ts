@@ -11,8 +11,8 @@ import { SessionError } from "../session/problems.ts";
 import type { Session } from "../session/schema.ts";
 import { TempoMap } from "../session/tempo-map.ts";
 import { FixedDelay } from "./delay.ts";
-import type { SourceProvider } from "./source.ts";
 import { MixMemory } from "./mix-memory.ts";
+import type { SourceProvider } from "./source.ts";
 import { Automatable, type Edge, mixGain, Strip } from "./strip.ts";
 import { TrackPlayer } from "./track-player.ts";
 
