@@ -1,6 +1,7 @@
 /**
- * The mixer's buffers — strips' inputs and outputs, the master's input — in one WebAssembly memory, with a
- * kernel that adds a scaled signal into a bus four samples at a time. Adding every track's output and sends
+ * The mixer's buffers — strips' inputs and outputs, their fader gains, the master's input — in one WebAssembly
+ * memory, with a kernel that adds a scaled signal into a bus four samples at a time and runs the fader and pan
+ * two samples at a time (see `fader`). Adding every track's output and sends
  * into the buses is the renderer's largest loop after the effects; in TypeScript each product and sum goes
  * through a double and back to float32, in the kernel they are float32 operations, which give the same
  * numbers: the product of two float32 values is exact in a double, so rounding it once to float32 is the
