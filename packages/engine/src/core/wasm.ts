@@ -605,13 +605,18 @@ export function buildKernelModule(spec: KernelSpec): Uint8Array {
     for (const b of fn.bytes) code.bytes.push(b);
   }
   section(10, code);
-  if (spec.data) {
-    // One active segment in memory 0: flags 0, offset expression `i32.const offset; end`, the bytes.
-    const data = new Code().uleb(1).uleb(0).i32Const(spec.data.offset).end().uleb(spec.data.bytes.length);
-    for (const b of spec.data.bytes) data.bytes.push(b);
-    section(11, data);
-  }
-  return new Uint8Array(out.bytes);
+  if (!spec.data) return new Uint8Array(out.bytes);
+  // One active segment in memory 0: flags 0, offset expression `i32.const offset; end`, the bytes. The bytes
+  // (a table can be hundreds of KB, as the FFT's) are copied in as a block, not pushed one by one.
+  const table = spec.data.bytes;
+  const head = new Code().uleb(1).uleb(0).i32Const(spec.data.offset).end().uleb(table.length);
+  out.bytes.push(11);
+  out.uleb(head.bytes.length + table.length);
+  for (const b of head.bytes) out.bytes.push(b);
+  const module = new Uint8Array(out.bytes.length + table.length);
+  module.set(out.bytes);
+  module.set(table, out.bytes.length);
+  return module;
 }
 
 /** A compiled module, instantiated as often as needed (each instance has its own memory). */
