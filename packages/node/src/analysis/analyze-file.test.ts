@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { ffmpeg, tempFolder } from "../files/test-support.ts";
-import { analyzeFile } from "./analyze-file.ts";
+import { AnalysisPool, analyzeFile } from "./analyze-file.ts";
 
 describe("analyzeFile", () => {
   const tmp = tempFolder("analyze");
@@ -30,4 +30,25 @@ describe("analyzeFile", () => {
       assert.ok(one.report.truePeakDbtp > one.report.samplePeakDbfs, "interpolated peaks above the samples");
     });
   }
+  it("one pool of workers serves file after file, the same reports as one thread, and recovers from a failure", async () => {
+    const a = tmp.path("pool-a.wav");
+    const b = tmp.path("pool-b.wav");
+    const bad = tmp.path("pool-4k.wav");
+    ffmpeg(["-f", "lavfi", "-i", "anoisesrc=d=25:c=pink:r=48000:a=0.5", "-ac", "2", "-c:a", "pcm_s24le", a]);
+    ffmpeg(["-f", "lavfi", "-i", "sine=f=997:d=22:r=44100", "-ac", "3", "-c:a", "pcm_s16le", b]);
+    // 4 kHz: the file opens, but the workers' Analyzer refuses the rate (8 kHz at least).
+    ffmpeg(["-f", "lavfi", "-i", "sine=f=300:d=30:r=4000", "-c:a", "pcm_s16le", bad]);
+    const pool = new AnalysisPool();
+    try {
+      const first = await analyzeFile(a, { pool, parallel: true });
+      await assert.rejects(analyzeFile(bad, { pool, parallel: true }), /sampleRate/);
+      const second = await analyzeFile(b, { pool, parallel: true });
+      const again = await analyzeFile(a, { pool, parallel: true });
+      assert.deepEqual(first.report, (await analyzeFile(a, { parallel: false })).report);
+      assert.deepEqual(second.report, (await analyzeFile(b, { parallel: false })).report);
+      assert.deepEqual(again.report, first.report);
+    } finally {
+      await pool.close();
+    }
+  });
 });

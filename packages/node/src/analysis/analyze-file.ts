@@ -27,6 +27,11 @@ export interface AnalyzeFileOptions {
    * the machine has at least two cores and the file is longer than 20 s. The readings are identical.
    */
   parallel?: boolean;
+  /**
+   * Workers to run the parallel analysis on, kept across files (a command analysing several files makes one
+   * pool and closes it at the end). Without one, each parallel analysis starts and stops its own workers.
+   */
+  pool?: AnalysisPool;
 }
 
 /**
@@ -77,7 +82,13 @@ export async function analyzeFile(path: string, opts: AnalyzeFileOptions = {}): 
       opts.parallel ??
       (availableParallelism() >= 2 && (info.frames === null || info.frames > info.sampleRate * 20));
     if (parallel) {
-      return { info, report: await analyzeInWorkers(reader, aopts, block, total, opts.onProgress) };
+      const own = opts.pool ? null : new AnalysisPool();
+      try {
+        const pool = opts.pool ?? own!;
+        return { info, report: await analyzeInWorkers(reader, aopts, block, total, opts.onProgress, pool) };
+      } finally {
+        await own?.close();
+      }
     }
     const analyzer = new Analyzer(aopts);
     let done = 0;
@@ -95,29 +106,53 @@ export async function analyzeFile(path: string, opts: AnalyzeFileOptions = {}): 
   }
 }
 
-/** One analysis worker with flow control: `send` waits while too many blocks are unanswered. */
+/**
+ * The parallel analysis's workers, one per half of SPLIT, started on first use and kept for further files:
+ * a second file then finds them running and their code already optimised (a 3-minute song's analysis is
+ * otherwise a third start-up). A file that fails leaves the pool to start new workers for the next one.
+ */
+export class AnalysisPool {
+  private workers: AnalysisWorker[] | null = null;
+
+  /** The workers, each told to start a file with its options (new workers if none are running). */
+  begin(options: AnalyzerOptions[]): AnalysisWorker[] {
+    this.workers ??= options.map(() => new AnalysisWorker());
+    for (const [i, w] of this.workers.entries()) w.begin(options[i]);
+    return this.workers;
+  }
+
+  /** Stops the workers after a failure; the next file starts new ones. */
+  async discard(): Promise<void> {
+    const ws = this.workers;
+    this.workers = null;
+    if (ws) await Promise.all(ws.map((w) => w.terminate()));
+  }
+
+  /** Stops the workers (a command must, or they keep the process alive). */
+  close(): Promise<void> {
+    return this.discard();
+  }
+}
+
+/** One analysis worker with flow control: `ready` waits while too many blocks are unanswered. */
 class AnalysisWorker {
   private readonly worker: Worker;
   private acked = 0;
   private sent = 0;
   private waiting: (() => void) | null = null;
+  /** A failure of the thread itself or of the current file's analysis. */
   private failure: Error | null = null;
-  private reportPromise: Promise<AnalysisReport>;
-  private resolveReport!: (r: AnalysisReport) => void;
-  private rejectReport!: (e: Error) => void;
+  private report: {
+    promise: Promise<AnalysisReport>;
+    resolve: (r: AnalysisReport) => void;
+    reject: (e: Error) => void;
+  } | null = null;
 
   /** Buffers this worker has sent back, free for the next blocks. */
   readonly free: ArrayBuffer[] = [];
 
-  constructor(opts: AnalyzerOptions) {
-    this.worker = startWorker(new URL("./analysis-worker.ts", import.meta.url), "analysis-worker", {
-      workerData: opts,
-    });
-    this.reportPromise = new Promise((res, rej) => {
-      this.resolveReport = res;
-      this.rejectReport = rej;
-    });
-    this.reportPromise.catch(() => {});
+  constructor() {
+    this.worker = startWorker(new URL("./analysis-worker.ts", import.meta.url), "analysis-worker", {});
     this.worker.on(
       "message",
       (m: { type: string; data?: ArrayBuffer; report?: AnalysisReport; message?: string }) => {
@@ -125,7 +160,7 @@ class AnalysisWorker {
           this.acked++;
           if (m.data) this.free.push(m.data);
           this.wake();
-        } else if (m.type === "report" && m.report) this.resolveReport(m.report);
+        } else if (m.type === "report" && m.report) this.report?.resolve(m.report);
         else if (m.type === "error") this.fail(new Error(`analysis failed: ${m.message}`));
       },
     );
@@ -135,9 +170,23 @@ class AnalysisWorker {
     });
   }
 
+  /** Starts a file: a new Analyzer in the worker, and a new report to wait for. */
+  begin(options: AnalyzerOptions): void {
+    let resolve!: (r: AnalysisReport) => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<AnalysisReport>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => {});
+    this.report = { promise, resolve, reject };
+    if (this.failure) reject(this.failure);
+    else this.worker.postMessage({ type: "init", options });
+  }
+
   private fail(e: Error): void {
     this.failure ??= e;
-    this.rejectReport(e);
+    this.report?.reject(e);
     this.wake();
   }
 
@@ -145,10 +194,6 @@ class AnalysisWorker {
     const w = this.waiting;
     this.waiting = null;
     w?.();
-  }
-
-  get done(): number {
-    return this.acked;
   }
 
   /** Waits until the worker can take another block (fewer than IN_FLIGHT unanswered). */
@@ -174,10 +219,13 @@ class AnalysisWorker {
     this.worker.postMessage({ type: "block", id, frames, stride, data }, [data]);
   }
 
+  /** The current file's report, once the worker has had every block. */
   async finish(): Promise<AnalysisReport> {
     if (this.failure) throw this.failure;
+    const report = this.report;
+    if (!report) throw new Error("analysis worker: finish before begin");
     this.worker.postMessage({ type: "finish" });
-    return this.reportPromise;
+    return report.promise;
   }
 
   terminate(): Promise<number> {
@@ -191,14 +239,14 @@ async function analyzeInWorkers(
   block: number,
   total: number | null,
   onProgress: AnalyzeFileOptions["onProgress"],
+  pool: AnalysisPool,
 ): Promise<AnalysisReport> {
-  const workers = SPLIT.map(
-    (parts, i) =>
-      new AnalysisWorker({
-        ...aopts,
-        parts: Object.fromEntries(parts.map((p) => [p, true])),
-        truePeakChannels: truePeakChannels(i, aopts.channels),
-      }),
+  const workers = pool.begin(
+    SPLIT.map((parts, i) => ({
+      ...aopts,
+      parts: Object.fromEntries(parts.map((p) => [p, true])),
+      truePeakChannels: truePeakChannels(i, aopts.channels),
+    })),
   );
   const bytes = block * aopts.channels * 4;
   try {
@@ -241,7 +289,9 @@ async function analyzeInWorkers(
     }
     const reports = await Promise.all(workers.map((w) => w.finish()));
     return mergeReports(SPLIT.map((parts, i) => ({ parts, report: reports[i] })));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+  } catch (e) {
+    // Blocks may still be in flight, or a worker gone: the next file gets new workers.
+    await pool.discard();
+    throw e;
   }
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { analyzeFile, type FileAnalysis } from "../../analysis/analyze-file.ts";
+import { AnalysisPool, analyzeFile, type FileAnalysis } from "../../analysis/analyze-file.ts";
 import { AudioFileError } from "../../files/types.ts";
 import { loudnessPlotSvg } from "../../plots/loudness-plot.ts";
 import { writePlot } from "../../plots/render.ts";
@@ -133,29 +133,36 @@ export function registerAnalyze(program: Command): void {
       }
       const results: Record<string, unknown>[] = [];
       let failed = 0;
-      for (const [i, file] of files.entries()) {
-        const progress = new Progress(file, !opts.json && Progress.interactive());
-        try {
-          const a = await analyzeFile(file, {
-            onProgress: (done, total) => {
-              if ((total ?? done) >= PROGRESS_MIN_SECONDS) progress.update(done, total);
-            },
-          });
-          progress.done();
-          if (opts.json) results.push(analysisToJson(a, opts.series));
-          else console.log(`${i > 0 ? "\n" : ""}${analysisToText(a)}`);
-          if (opts.plot) {
-            const out = plotPathFor(opts.plot, i, files.length);
-            await writePlot(out, loudnessPlotSvg({ title: file, ...a.report }));
-            if (!opts.json) console.log(`  plot: ${out}`);
+      // One pair of analysis workers for every file: started once, their code optimised once.
+      const pool = new AnalysisPool();
+      try {
+        for (const [i, file] of files.entries()) {
+          const progress = new Progress(file, !opts.json && Progress.interactive());
+          try {
+            const a = await analyzeFile(file, {
+              pool,
+              onProgress: (done, total) => {
+                if ((total ?? done) >= PROGRESS_MIN_SECONDS) progress.update(done, total);
+              },
+            });
+            progress.done();
+            if (opts.json) results.push(analysisToJson(a, opts.series));
+            else console.log(`${i > 0 ? "\n" : ""}${analysisToText(a)}`);
+            if (opts.plot) {
+              const out = plotPathFor(opts.plot, i, files.length);
+              await writePlot(out, loudnessPlotSvg({ title: file, ...a.report }));
+              if (!opts.json) console.log(`  plot: ${out}`);
+            }
+          } catch (e) {
+            progress.done();
+            failed++;
+            const msg = e instanceof AudioFileError ? e.message : (e as Error).message;
+            console.error(`${file}: ${msg}`);
+            if (opts.json) results.push({ file, error: msg });
           }
-        } catch (e) {
-          progress.done();
-          failed++;
-          const msg = e instanceof AudioFileError ? e.message : (e as Error).message;
-          console.error(`${file}: ${msg}`);
-          if (opts.json) results.push({ file, error: msg });
         }
+      } finally {
+        await pool.close();
       }
       if (opts.json && results.length > 0) {
         console.log(JSON.stringify(files.length === 1 ? results[0] : results, null, 2));
